@@ -1,0 +1,24 @@
+// Command-line parsing for reglab-train, kept apart from main() so tests can call it.
+#pragma once
+
+#include "model/config.h"
+
+#include <string>
+#include <vector>
+
+namespace reglab {
+
+struct CliOptions {
+    TrainConfig config;
+    std::string outJson;
+    std::string outCsv;
+    bool quiet = false;
+    bool help = false;
+    bool version = false;
+};
+
+// Returns "" on success, or a message naming the flag and what is allowed (exit status 2).
+std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out);
+std::string trainUsage();
+
+} // namespace reglab

@@ -1,0 +1,79 @@
+#include "model/control.h"
+
+namespace reglab {
+
+void TrainControl::pause()
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_paused.store(true);
+}
+
+void TrainControl::resume()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_paused.store(false);
+    }
+    m_wake.notify_all();
+}
+
+void TrainControl::requestStop()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop.store(true);
+    }
+    m_wake.notify_all();
+}
+
+void TrainControl::setL1(double value)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_pending.l1 = value;
+    m_dirty.store(true);
+}
+
+void TrainControl::setL2(double value)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_pending.l2 = value;
+    m_dirty.store(true);
+}
+
+void TrainControl::setLearningRate(double value)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_pending.learningRate = value;
+    m_dirty.store(true);
+}
+
+bool TrainControl::takeChanges(Changes &out)
+{
+    if (!m_dirty.load(std::memory_order_acquire))
+        return false;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    out = m_pending;
+    m_pending = Changes{};
+    m_dirty.store(false);
+    return out.l1 || out.l2 || out.learningRate;
+}
+
+bool TrainControl::waitWhilePaused()
+{
+    if (!m_paused.load() || m_stop.load())
+        return !m_stop.load();
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_wake.wait(lock, [this] { return !m_paused.load() || m_stop.load(); });
+    return !m_stop.load();
+}
+
+void TrainControl::reset()
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stop.store(false);
+    m_paused.store(false);
+    m_dirty.store(false);
+    m_pending = Changes{};
+}
+
+} // namespace reglab

@@ -1,0 +1,45 @@
+// Commands from another thread to a running trainer: pause, resume, stop and new hyperparameters.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+namespace reglab {
+
+class TrainControl {
+public:
+    // Any thread.
+    void pause();
+    void resume();
+    void requestStop();
+    // Async-signal-safe: only stores an atomic flag (a paused trainer is not woken).
+    void requestStopFromSignal() noexcept { m_stop.store(true); }
+    void setL1(double value);
+    void setL2(double value);
+    void setLearningRate(double value);
+    bool isPaused() const { return m_paused.load(); }
+    bool stopRequested() const { return m_stop.load(); }
+
+    // Trainer side.
+    struct Changes {
+        std::optional<double> l1, l2, learningRate;
+    };
+    // Takes the values set since the last call; cheap when nothing changed.
+    bool takeChanges(Changes &out);
+    // Blocks while paused; returns false when a stop was requested.
+    bool waitWhilePaused();
+    // Clears stop, pause and pending changes so the object can drive another run.
+    void reset();
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_paused{false};
+    std::atomic<bool> m_dirty{false};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    Changes m_pending;
+};
+
+} // namespace reglab

@@ -1,0 +1,135 @@
+#include "model/datasource.h"
+
+#include "model/idx.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+
+#ifndef REGLAB_SOURCE_DIR
+#define REGLAB_SOURCE_DIR ""
+#endif
+
+namespace reglab {
+namespace {
+
+bool isFile(const std::string &path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool isDir(const std::string &path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string parentDir(const std::string &path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+const std::array<const char *, 4> kStems = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+// The path of `stem` in `dir`, raw or .gz, or "".
+std::string findStem(const std::string &dir, const std::string &stem)
+{
+    for (const char *suffix : {"", ".gz"}) {
+        const std::string path = dir + "/" + stem + suffix;
+        if (isFile(path))
+            return path;
+    }
+    return {};
+}
+
+const std::vector<std::string> kDigitNames = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+const std::vector<std::string> kFashionNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+
+DataFiles filesIn(const std::string &folder, const std::string &name, const std::string &hint)
+{
+    std::vector<std::string> missing;
+    for (const std::string &dir : {folder, folder + "/raw", folder + "/MNIST/raw"}) {
+        std::array<std::string, 4> found;
+        missing.clear();
+        for (std::size_t i = 0; i < kStems.size(); ++i) {
+            found[i] = findStem(dir, kStems[i]);
+            if (found[i].empty())
+                missing.push_back(kStems[i]);
+        }
+        if (missing.empty())
+            return DataFiles{name, dir, found[0], found[1], found[2], found[3], kDigitNames};
+        if (missing.size() < kStems.size()) {
+            std::string list;
+            for (const auto &m : missing)
+                list += (list.empty() ? "" : ", ") + m + "[.gz]";
+            throw DataError(dir + ": missing " + list + "; a data folder needs all four MNIST files. " + hint);
+        }
+    }
+    throw DataError(folder + ": no MNIST files found (looked for train-images-idx3-ubyte[.gz] and the other three "
+                             "in it, in raw/ and in MNIST/raw/). " + hint);
+}
+
+} // namespace
+
+std::string executablePath()
+{
+    char buffer[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+    if (n <= 0)
+        return {};
+    buffer[n] = '\0';
+    return buffer;
+}
+
+std::string bundledSampleDir()
+{
+    std::vector<std::string> candidates;
+    if (const char *env = std::getenv("REGLAB_SAMPLE_DIR"); env && *env)
+        candidates.push_back(env);
+    const std::string exe = executablePath();
+    if (!exe.empty()) {
+        const std::string bin = parentDir(exe);
+        candidates.push_back(bin + "/../share/reglab/mnist-sample");
+        candidates.push_back(bin + "/resources/data/mnist-sample");
+    }
+    candidates.push_back(std::string(REGLAB_SOURCE_DIR) + "/resources/data/mnist-sample");
+    for (const auto &dir : candidates) {
+        if (isFile(dir + "/train-images-idx3-ubyte.gz"))
+            return dir;
+    }
+    return {};
+}
+
+DataFiles resolveDataSource(const std::string &spec)
+{
+    if (spec == "sample") {
+        const std::string dir = bundledSampleDir();
+        if (dir.empty())
+            throw DataError("the bundled MNIST sample was not found (looked beside the executable, in "
+                            "../share/reglab/mnist-sample and in the source tree); set REGLAB_SAMPLE_DIR to the "
+                            "folder holding it, or pass --data DIR");
+        return filesIn(dir, "MNIST sample", "Reinstall RegLab or set REGLAB_SAMPLE_DIR.");
+    }
+    if (spec == "fashion") {
+        if (!isDir(kFashionDir))
+            throw DataError(std::string("Fashion-MNIST is not installed (") + kFashionDir +
+                            " is missing); install it with: sudo apt-get install dataset-fashion-mnist");
+        DataFiles files = filesIn(kFashionDir, "Fashion-MNIST", "Reinstall the package dataset-fashion-mnist.");
+        files.classNames = kFashionNames;
+        return files;
+    }
+    if (spec.empty())
+        throw DataError("no data source given; use sample, fashion or a folder holding the four MNIST files");
+    if (!isDir(spec))
+        throw DataError(spec + ": no such folder; use sample, fashion or a folder holding the four MNIST files");
+    return filesIn(spec, spec, "Point --data at a folder holding train-images-idx3-ubyte[.gz], "
+                               "train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz].");
+}
+
+} // namespace reglab

@@ -1,0 +1,403 @@
+#include "model/runrecord.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace reglab {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// JSON has no NaN or infinity: a diverged run's last values are written as null and read back as NaN.
+json num(double v)
+{
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
+
+double getNum(const json &j, const char *key, double fallback = 0)
+{
+    const auto it = j.find(key);
+    if (it == j.end())
+        return fallback;
+    if (it->is_null())
+        return std::nan("");
+    if (!it->is_number())
+        throw RecordError(std::string("\"") + key + "\" is not a number");
+    return it->get<double>();
+}
+
+std::int64_t getInt(const json &j, const char *key, std::int64_t fallback = 0)
+{
+    const auto it = j.find(key);
+    if (it == j.end())
+        return fallback;
+    if (!it->is_number())
+        throw RecordError(std::string("\"") + key + "\" is not a number");
+    const double v = it->get<double>();
+    if (!(v >= -9e15 && v <= 9e15))
+        throw RecordError(std::string("\"") + key + "\" is out of range");
+    return static_cast<std::int64_t>(v);
+}
+
+std::string getStr(const json &j, const char *key, const std::string &fallback = {})
+{
+    const auto it = j.find(key);
+    if (it == j.end())
+        return fallback;
+    if (!it->is_string())
+        throw RecordError(std::string("\"") + key + "\" is not a string");
+    return it->get<std::string>();
+}
+
+const json &getArray(const json &j, const char *key)
+{
+    static const json empty = json::array();
+    const auto it = j.find(key);
+    if (it == j.end())
+        return empty;
+    if (!it->is_array())
+        throw RecordError(std::string("\"") + key + "\" is not a list");
+    return *it;
+}
+
+json configJson(const TrainConfig &c)
+{
+    return json{{"data", c.data},
+                {"hidden", c.hidden},
+                {"dropout", c.dropout},
+                {"leaky_slope", c.leakySlope},
+                {"learning_rate", c.learningRate},
+                {"momentum", c.momentum},
+                {"batch_size", c.batchSize},
+                {"epochs", c.epochs},
+                {"folds", c.folds},
+                {"seed", c.seed},
+                {"l1", c.l1},
+                {"l1_scope", toString(c.l1Scope)},
+                {"l2", c.l2},
+                {"l2_mode", toString(c.l2Mode)},
+                {"log_every", c.logEvery},
+                {"device", c.device},
+                {"threads", c.threads},
+                {"panel_digits", c.panelDigits},
+                {"sparsity_threshold", c.sparsityThreshold}};
+}
+
+TrainConfig configFromJson(const json &j)
+{
+    if (!j.is_object())
+        throw RecordError("\"config\" is not an object");
+    TrainConfig c;
+    c.data = getStr(j, "data", c.data);
+    if (j.contains("hidden")) {
+        c.hidden.clear();
+        for (const auto &h : getArray(j, "hidden"))
+            c.hidden.push_back(h.is_number() ? h.get<int>() : throw RecordError("\"hidden\" holds a non-number"));
+    }
+    if (j.contains("dropout")) {
+        c.dropout.clear();
+        for (const auto &p : getArray(j, "dropout"))
+            c.dropout.push_back(p.is_number() ? p.get<double>() : throw RecordError("\"dropout\" holds a non-number"));
+    }
+    c.leakySlope = getNum(j, "leaky_slope", c.leakySlope);
+    c.learningRate = getNum(j, "learning_rate", c.learningRate);
+    c.momentum = getNum(j, "momentum", c.momentum);
+    c.batchSize = static_cast<int>(getInt(j, "batch_size", c.batchSize));
+    c.epochs = static_cast<int>(getInt(j, "epochs", c.epochs));
+    c.folds = static_cast<int>(getInt(j, "folds", c.folds));
+    c.seed = static_cast<std::uint64_t>(getInt(j, "seed", 0));
+    c.l1 = getNum(j, "l1", c.l1);
+    if (!parseL1Scope(getStr(j, "l1_scope", "all"), c.l1Scope))
+        throw RecordError("\"l1_scope\" must be all or weights");
+    c.l2 = getNum(j, "l2", c.l2);
+    if (!parseL2Mode(getStr(j, "l2_mode", "decay"), c.l2Mode))
+        throw RecordError("\"l2_mode\" must be decay or penalty");
+    c.logEvery = static_cast<int>(getInt(j, "log_every", c.logEvery));
+    c.device = getStr(j, "device", c.device);
+    c.threads = static_cast<int>(getInt(j, "threads", c.threads));
+    c.panelDigits = static_cast<int>(getInt(j, "panel_digits", c.panelDigits));
+    c.sparsityThreshold = getNum(j, "sparsity_threshold", c.sparsityThreshold);
+    return c;
+}
+
+json summaryJson(const RunRecord &r)
+{
+    json s{{"epochs_completed", r.epochs.size()},
+           {"steps", r.steps.empty() ? 0 : r.steps.back().step},
+           {"total_seconds", r.totalSeconds}};
+    if (!r.epochs.empty()) {
+        const EpochRecord &last = r.epochs.back();
+        double best = 0;
+        for (const auto &e : r.epochs)
+            best = std::max(best, e.testAccuracy);
+        s["final_val_accuracy"] = num(last.valAccuracy);
+        s["final_test_accuracy"] = num(last.testAccuracy);
+        s["best_test_accuracy"] = num(best);
+        s["final_test_loss"] = num(last.testLoss);
+        s["steps"] = last.step;
+    }
+    return s;
+}
+
+} // namespace
+
+std::string toJson(const RunRecord &r)
+{
+    json doc;
+    doc["format"] = "reglab-run";
+    doc["format_version"] = 1;
+    doc["config"] = configJson(r.config);
+    doc["label"] = shortLabel(r.config);
+    doc["status"] = toString(r.status);
+    doc["message"] = r.message;
+    doc["device"] = r.device;
+    doc["data_name"] = r.dataName;
+    doc["started_at"] = r.startedAt;
+    doc["versions"] = r.versions;
+    doc["summary"] = summaryJson(r);
+
+    json epochs = json::array();
+    for (const auto &e : r.epochs) {
+        json layers = json::array();
+        for (const auto &l : e.layers)
+            layers.push_back({{"name", l.name},
+                              {"small_fraction", num(l.smallFraction)},
+                              {"l1_norm", num(l.l1Norm)},
+                              {"l2_norm", num(l.l2Norm)}});
+        epochs.push_back({{"epoch", e.epoch},
+                          {"fold", e.fold},
+                          {"step", e.step},
+                          {"train_loss", num(e.trainLoss)},
+                          {"val_loss", num(e.valLoss)},
+                          {"val_accuracy", num(e.valAccuracy)},
+                          {"test_loss", num(e.testLoss)},
+                          {"test_accuracy", num(e.testAccuracy)},
+                          {"train_seconds", e.trainSeconds},
+                          {"eval_seconds", e.evalSeconds},
+                          {"layers", layers}});
+    }
+    doc["epochs"] = epochs;
+
+    json steps = json::array();
+    for (const auto &s : r.steps)
+        steps.push_back({{"step", s.step},
+                         {"epoch", s.epoch},
+                         {"loss", num(s.loss)},
+                         {"data_loss", num(s.dataLoss)},
+                         {"l1_term", num(s.l1Term)},
+                         {"l2_term", num(s.l2Term)},
+                         {"l1", s.l1},
+                         {"l2", s.l2},
+                         {"learning_rate", s.learningRate},
+                         {"samples_per_second", num(s.samplesPerSecond)}});
+    doc["steps"] = steps;
+
+    json changes = json::array();
+    for (const auto &c : r.lambdaChanges)
+        changes.push_back({{"step", c.step}, {"l1", c.l1}, {"l2", c.l2}, {"learning_rate", c.learningRate}});
+    doc["lambda_changes"] = changes;
+
+    if (r.lastPredictions) {
+        json digits = json::array();
+        for (const auto &d : r.lastPredictions->digits) {
+            json probs = json::array();
+            for (float p : d.probabilities)
+                probs.push_back(num(p));
+            digits.push_back({{"index", d.index}, {"label", d.label}, {"predicted", d.predicted}, {"probabilities", probs}});
+        }
+        doc["last_predictions"] = {
+            {"epoch", r.lastPredictions->epoch}, {"step", r.lastPredictions->step}, {"digits", digits}};
+    }
+    doc["total_seconds"] = r.totalSeconds;
+    return doc.dump(1) + "\n";
+}
+
+RunRecord runRecordFromJson(const std::string &text)
+{
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_discarded())
+        throw RecordError("not valid JSON");
+    if (!doc.is_object())
+        throw RecordError("not a RegLab run record (the document is not an object)");
+    if (!doc.contains("config") || !doc.contains("status"))
+        throw RecordError("not a RegLab run record (no \"config\" or \"status\")");
+    try {
+        RunRecord r;
+        r.config = configFromJson(doc["config"]);
+        if (!parseRunStatus(getStr(doc, "status"), r.status))
+            throw RecordError("\"status\" is not one of running, finished, stopped, diverged, failed");
+        r.message = getStr(doc, "message");
+        r.device = getStr(doc, "device");
+        r.dataName = getStr(doc, "data_name");
+        r.startedAt = getStr(doc, "started_at");
+        if (doc.contains("versions") && doc["versions"].is_object())
+            for (const auto &[k, v] : doc["versions"].items())
+                if (v.is_string())
+                    r.versions[k] = v.get<std::string>();
+        for (const auto &e : getArray(doc, "epochs")) {
+            if (!e.is_object())
+                throw RecordError("an entry of \"epochs\" is not an object");
+            EpochRecord rec;
+            rec.epoch = static_cast<int>(getInt(e, "epoch"));
+            rec.fold = static_cast<int>(getInt(e, "fold"));
+            rec.step = getInt(e, "step");
+            rec.trainLoss = getNum(e, "train_loss");
+            rec.valLoss = getNum(e, "val_loss");
+            rec.valAccuracy = getNum(e, "val_accuracy");
+            rec.testLoss = getNum(e, "test_loss");
+            rec.testAccuracy = getNum(e, "test_accuracy");
+            rec.trainSeconds = getNum(e, "train_seconds");
+            rec.evalSeconds = getNum(e, "eval_seconds");
+            for (const auto &l : getArray(e, "layers")) {
+                if (!l.is_object())
+                    throw RecordError("an entry of \"layers\" is not an object");
+                rec.layers.push_back(
+                    {getStr(l, "name"), getNum(l, "small_fraction"), getNum(l, "l1_norm"), getNum(l, "l2_norm")});
+            }
+            r.epochs.push_back(std::move(rec));
+        }
+        for (const auto &s : getArray(doc, "steps")) {
+            if (!s.is_object())
+                throw RecordError("an entry of \"steps\" is not an object");
+            StepRecord rec;
+            rec.step = getInt(s, "step");
+            rec.epoch = static_cast<int>(getInt(s, "epoch"));
+            rec.loss = getNum(s, "loss");
+            rec.dataLoss = getNum(s, "data_loss");
+            rec.l1Term = getNum(s, "l1_term");
+            rec.l2Term = getNum(s, "l2_term");
+            rec.l1 = getNum(s, "l1");
+            rec.l2 = getNum(s, "l2");
+            rec.learningRate = getNum(s, "learning_rate");
+            rec.samplesPerSecond = getNum(s, "samples_per_second");
+            r.steps.push_back(rec);
+        }
+        for (const auto &c : getArray(doc, "lambda_changes")) {
+            if (!c.is_object())
+                throw RecordError("an entry of \"lambda_changes\" is not an object");
+            r.lambdaChanges.push_back({getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate")});
+        }
+        if (doc.contains("last_predictions") && doc["last_predictions"].is_object()) {
+            const json &p = doc["last_predictions"];
+            Predictions preds;
+            preds.epoch = static_cast<int>(getInt(p, "epoch"));
+            preds.step = getInt(p, "step");
+            for (const auto &d : getArray(p, "digits")) {
+                if (!d.is_object())
+                    throw RecordError("an entry of \"digits\" is not an object");
+                DigitPrediction dp;
+                dp.index = static_cast<int>(getInt(d, "index"));
+                dp.label = static_cast<int>(getInt(d, "label"));
+                dp.predicted = static_cast<int>(getInt(d, "predicted"));
+                const json &probs = getArray(d, "probabilities");
+                for (std::size_t i = 0; i < dp.probabilities.size() && i < probs.size(); ++i)
+                    dp.probabilities[i] = probs[i].is_number() ? probs[i].get<float>() : std::nanf("");
+                preds.digits.push_back(dp);
+            }
+            r.lastPredictions = std::move(preds);
+        }
+        r.totalSeconds = getNum(doc, "total_seconds");
+        return r;
+    } catch (const json::exception &e) {
+        throw RecordError(std::string("malformed run record: ") + e.what());
+    }
+}
+
+std::string epochsCsv(const RunRecord &r)
+{
+    std::ostringstream out;
+    out.precision(8);
+    out << "epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds";
+    const std::size_t layerCount = r.epochs.empty() ? 0 : r.epochs.front().layers.size();
+    for (std::size_t i = 0; i < layerCount; ++i) {
+        const std::string n = r.epochs.front().layers[i].name;
+        out << ',' << n << "_small_fraction," << n << "_l1_norm," << n << "_l2_norm";
+    }
+    out << '\n';
+    for (const auto &e : r.epochs) {
+        out << e.epoch << ',' << e.fold << ',' << e.step << ',' << e.trainLoss << ',' << e.valLoss << ','
+            << e.valAccuracy << ',' << e.testLoss << ',' << e.testAccuracy << ',' << e.trainSeconds << ','
+            << e.evalSeconds;
+        for (std::size_t i = 0; i < layerCount && i < e.layers.size(); ++i)
+            out << ',' << e.layers[i].smallFraction << ',' << e.layers[i].l1Norm << ',' << e.layers[i].l2Norm;
+        out << '\n';
+    }
+    return out.str();
+}
+
+std::string writeFileAtomically(const std::string &path, const std::string &contents)
+{
+    const std::string tmp = path + ".tmp";
+    FILE *file = std::fopen(tmp.c_str(), "wb");
+    if (!file)
+        return "cannot write " + path + " (" + std::strerror(errno) + "); choose another path";
+    const bool wrote = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size();
+    const int writeErrno = errno;
+    const bool flushed = std::fflush(file) == 0;
+    const bool closed = std::fclose(file) == 0;
+    if (!wrote || !flushed || !closed) {
+        std::remove(tmp.c_str());
+        return "cannot write " + path + " (" + std::strerror(writeErrno ? writeErrno : errno) +
+               "); is the disk full? The file was not changed";
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int e = errno;
+        std::remove(tmp.c_str());
+        return "cannot write " + path + " (" + std::strerror(e) + ")";
+    }
+    return {};
+}
+
+std::string readTextFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw RecordError(path + ": cannot open (" + std::strerror(errno) + ")");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad())
+        throw RecordError(path + ": read error");
+    return buffer.str();
+}
+
+std::string nowIso8601()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buffer;
+}
+
+std::string toString(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Running: return "running";
+    case RunStatus::Finished: return "finished";
+    case RunStatus::Stopped: return "stopped";
+    case RunStatus::Diverged: return "diverged";
+    case RunStatus::Failed: return "failed";
+    }
+    return "failed";
+}
+
+bool parseRunStatus(const std::string &text, RunStatus &out)
+{
+    for (RunStatus s : {RunStatus::Running, RunStatus::Finished, RunStatus::Stopped, RunStatus::Diverged, RunStatus::Failed})
+        if (toString(s) == text) {
+            out = s;
+            return true;
+        }
+    return false;
+}
+
+} // namespace reglab

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian package that RegLab's build, app, tests and benchmarks need.
+# Idempotent: when everything is present it does nothing (no apt-get update, no network).
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build ccache g++ pkg-config
+  # core
+  libtorch-dev libopenblas0-pthread zlib1g-dev
+  # GUI
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
+  # headless GUI tests and screenshots
+  xvfb xauth
+  # data: Fashion-MNIST (60,000 + 10,000) at /usr/share/datasets/fashion-mnist
+  dataset-fashion-mnist
+)
+if [[ "${REGLAB_WITH_BENCH:-0}" == 1 ]]; then
+  # the forum's PyTorch script that the speed benchmark runs side by side
+  packages+=(python3 python3-torch python3-torchvision python3-sklearn)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=()
+if ((EUID != 0)); then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
