@@ -83,12 +83,12 @@ std::vector<std::uint8_t> readMaybeGzip(const std::string &path)
 
 IdxImages parseIdxImages(const std::vector<std::uint8_t> &bytes, const std::string &name)
 {
-    if (bytes.size() < 16)
-        throw DataError(name + ": too short for an IDX image header (" + std::to_string(bytes.size()) + " bytes)");
-    const std::uint32_t magic = bigEndian32(bytes.data());
+    const std::uint32_t magic = bytes.size() >= 4 ? bigEndian32(bytes.data()) : 2051;
     if (magic != 2051)
         throw DataError(name + ": not an IDX image file (magic " + std::to_string(magic) + ", expected 2051)" +
                         (magic == 2049 ? "; this is a label file" : ""));
+    if (bytes.size() < 16)
+        throw DataError(name + ": too short for an IDX image header (" + std::to_string(bytes.size()) + " bytes)");
     IdxImages images;
     const std::uint32_t count = bigEndian32(bytes.data() + 4);
     images.rows = static_cast<int>(bigEndian32(bytes.data() + 8));
@@ -113,12 +113,12 @@ IdxImages parseIdxImages(const std::vector<std::uint8_t> &bytes, const std::stri
 
 IdxLabels parseIdxLabels(const std::vector<std::uint8_t> &bytes, const std::string &name, int classes)
 {
-    if (bytes.size() < 8)
-        throw DataError(name + ": too short for an IDX label header (" + std::to_string(bytes.size()) + " bytes)");
-    const std::uint32_t magic = bigEndian32(bytes.data());
+    const std::uint32_t magic = bytes.size() >= 4 ? bigEndian32(bytes.data()) : 2049;
     if (magic != 2049)
         throw DataError(name + ": not an IDX label file (magic " + std::to_string(magic) + ", expected 2049)" +
                         (magic == 2051 ? "; this is an image file" : ""));
+    if (bytes.size() < 8)
+        throw DataError(name + ": too short for an IDX label header (" + std::to_string(bytes.size()) + " bytes)");
     const std::uint32_t count = bigEndian32(bytes.data() + 4);
     const std::uint64_t held = bytes.size() - 8;
     if (held < count)

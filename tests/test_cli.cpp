@@ -1,0 +1,167 @@
+// reglab-train as a user meets it: argument errors (exit 2, naming the flag), data errors (3), divergence (4),
+// Ctrl-C (130, output still written), and a normal run writing JSON and CSV.
+#include "app/cliargs.h"
+#include "model/runrecord.h"
+#include "testing.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+using namespace reglab;
+
+namespace {
+
+struct Result {
+    int status = -1;
+    std::string out, err;
+};
+
+std::string slurp(const std::string &path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Result run(const std::string &args)
+{
+    const std::string out = "/tmp/reglab-cli-test.out", err = "/tmp/reglab-cli-test.err";
+    const std::string cmd = std::string(REGLAB_TRAIN_EXE) + " " + args + " >" + out + " 2>" + err;
+    const int raw = std::system(cmd.c_str());
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+bool contains(const std::string &text, const std::string &needle)
+{
+    if (text.find(needle) != std::string::npos)
+        return true;
+    std::fprintf(stderr, "expected '%s' in: %s\n", needle.c_str(), text.c_str());
+    return false;
+}
+
+} // namespace
+
+TEST_CASE(parser_accepts_the_documented_flags)
+{
+    CliOptions o;
+    CHECK(parseTrainArgs({"--data", "fashion", "--epochs=3", "--batch", "500", "--lr", "0.1", "--l1", "1e-3",
+                          "--l1-scope", "weights", "--l2", "0.01", "--l2-mode", "penalty", "--folds", "4", "--seed",
+                          "9", "--device", "cpu", "--threads", "1", "--out", "a.json", "--csv", "a.csv", "--quiet"},
+                         o)
+              .empty());
+    CHECK_EQ(o.config.data, std::string("fashion"));
+    CHECK_EQ(o.config.epochs, 3);
+    CHECK_EQ(o.config.batchSize, 500);
+    CHECK_EQ(o.config.l1, 0.001);
+    CHECK(o.config.l1Scope == L1Scope::Weights);
+    CHECK(o.config.l2Mode == L2Mode::Penalty);
+    CHECK_EQ(o.config.folds, 4);
+    CHECK_EQ(o.config.seed, 9u);
+    CHECK(o.quiet);
+    CHECK_EQ(o.outCsv, std::string("a.csv"));
+}
+
+TEST_CASE(bad_arguments_exit_2_naming_the_flag)
+{
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"--epochs -3", "--epochs: '-3' is not allowed; give a whole number from 1 to 100000"},
+        {"--epochs ten", "--epochs: 'ten' is not allowed"},
+        {"--lr nan", "--lr: 'nan' is not allowed; give a number above 0"},
+        {"--lr 0", "--lr: '0' is not allowed"},
+        {"--l1 -0.01", "--l1: '-0.01' is not allowed"},
+        {"--l1 1e999", "--l1: '1e999' is not allowed"},
+        {"--batch 0", "--batch: '0' is not allowed"},
+        {"--l1-scope biases", "--l1-scope: 'biases' is not allowed; use all or weights"},
+        {"--l2-mode ridge", "--l2-mode: 'ridge' is not allowed; use decay or penalty"},
+        {"--device tpu", "--device: 'tpu' is not allowed; use cpu, cuda or auto"},
+        {"--folds 1", "--folds: '1' is not allowed"},
+        {"--frobnicate", "unknown option --frobnicate"},
+        {"--epochs", "--epochs needs a value"},
+        {"--hidden 100 --dropout 0.1,0.2", "--dropout: give one rate per hidden layer"},
+        {"--out /nonexistent-dir/run.json", "--out: cannot write /nonexistent-dir/run.json"},
+    };
+    for (const auto &[args, message] : cases) {
+        const Result r = run(args);
+        CHECK_EQ(r.status, 2);
+        CHECK(contains(r.err, message));
+    }
+}
+
+TEST_CASE(help_documents_every_flag_with_its_default)
+{
+    const Result r = run("--help");
+    CHECK_EQ(r.status, 0);
+    for (const char *flag : {"--data", "--epochs", "--batch", "--lr", "--l1", "--l1-scope", "--l2", "--l2-mode",
+                             "--folds", "--seed", "--device", "--threads", "--out", "--csv", "--quiet"})
+        CHECK(contains(r.out, std::string("  ") + flag + " "));
+    CHECK(contains(r.out, "[0.01]"));
+    CHECK(contains(r.out, "exit status"));
+}
+
+TEST_CASE(data_errors_exit_3)
+{
+    Result r = run("--data /no/such/dir");
+    CHECK_EQ(r.status, 3);
+    CHECK(contains(r.err, "data error: /no/such/dir: no such folder"));
+    const std::string dir = "/tmp/reglab-cli-broken";
+    std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
+    for (const char *f : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                          "t10k-labels-idx1-ubyte"})
+        std::ofstream(dir + "/" + f) << "garbage";
+    r = run("--data " + dir);
+    CHECK_EQ(r.status, 3);
+    CHECK(contains(r.err, "train-images-idx3-ubyte: not an IDX image file"));
+}
+
+TEST_CASE(a_run_prints_epochs_and_writes_json_and_csv)
+{
+    const std::string json = "/tmp/reglab-cli-run.json", csv = "/tmp/reglab-cli-run.csv";
+    const Result r = run("--epochs 2 --device cpu --out " + json + " --csv " + csv);
+    CHECK_EQ(r.status, 0);
+    CHECK(contains(r.out, "epoch   1/2"));
+    CHECK(contains(r.out, "finished after 2 epoch(s)"));
+    const RunRecord record = runRecordFromJson(readTextFile(json));
+    CHECK(record.status == RunStatus::Finished);
+    CHECK_EQ(record.epochs.size(), 2u);
+    CHECK(contains(readTextFile(csv), "epoch,fold,step"));
+}
+
+TEST_CASE(divergence_exits_4_and_keeps_the_record)
+{
+    const std::string json = "/tmp/reglab-cli-diverged.json";
+    const Result r = run("--lr 1000 --device cpu --quiet --out " + json);
+    CHECK_EQ(r.status, 4);
+    CHECK(contains(r.err, "lower the learning rate"));
+    CHECK(runRecordFromJson(readTextFile(json)).status == RunStatus::Diverged);
+}
+
+TEST_CASE(sigint_stops_writes_and_exits_130)
+{
+    const std::string json = "/tmp/reglab-cli-interrupted.json";
+    std::remove(json.c_str());
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::freopen("/dev/null", "w", stdout);
+        ::freopen("/dev/null", "w", stderr);
+        ::execl(REGLAB_TRAIN_EXE, "reglab-train", "--epochs", "1000", "--device", "cpu", "--out", json.c_str(), nullptr);
+        _exit(99);
+    }
+    ::usleep(1500 * 1000); // past data loading, into training
+    ::kill(pid, SIGINT);
+    int raw = 0;
+    ::waitpid(pid, &raw, 0);
+    CHECK(WIFEXITED(raw));
+    CHECK_EQ(WEXITSTATUS(raw), 130);
+    const RunRecord record = runRecordFromJson(readTextFile(json));
+    CHECK(record.status == RunStatus::Stopped);
+    CHECK(!record.steps.empty());
+}
+
+TEST_MAIN()

@@ -1,0 +1,188 @@
+// Folds, configuration checks, the thread-safe control, and the run record's JSON and CSV.
+#include "model/config.h"
+#include "model/control.h"
+#include "model/folds.h"
+#include "model/runrecord.h"
+#include "testing.h"
+
+#include <cmath>
+#include <set>
+#include <thread>
+
+using namespace reglab;
+
+TEST_CASE(folds_are_disjoint_covering_and_sized_like_kfold)
+{
+    const auto folds = makeFolds(10003, 5, 42);
+    REQUIRE(folds.size() == 5u);
+    std::set<std::int64_t> seen;
+    for (std::size_t f = 0; f < folds.size(); ++f) {
+        const auto &fold = folds[f];
+        CHECK_EQ(fold.train.size() + fold.validation.size(), 10003u);
+        // KFold: the first n % k folds are one larger.
+        CHECK_EQ(fold.validation.size(), f < 3 ? 2001u : 2000u);
+        std::set<std::int64_t> train(fold.train.begin(), fold.train.end());
+        for (auto v : fold.validation) {
+            CHECK(train.count(v) == 0);
+            CHECK(seen.insert(v).second); // each index validates in exactly one fold
+        }
+    }
+    CHECK_EQ(seen.size(), 10003u);
+    CHECK((makeFolds(100, 5, 42)[0].validation == makeFolds(100, 5, 42)[0].validation));
+    CHECK(!(makeFolds(100, 5, 42)[0].validation == makeFolds(100, 5, 43)[0].validation));
+}
+
+TEST_CASE(config_validation_names_the_problem)
+{
+    TrainConfig c;
+    CHECK(validate(c).empty());
+    c.learningRate = -1;
+    CHECK(validate(c).find("learning rate") != std::string::npos);
+    c = TrainConfig{};
+    c.l1 = std::nan("");
+    CHECK(validate(c).find("L1") != std::string::npos);
+    c = TrainConfig{};
+    c.dropout = {0.3};
+    CHECK(validate(c).find("dropout") != std::string::npos);
+    c = TrainConfig{};
+    c.l1 = 0.01;
+    c.l1Scope = L1Scope::Weights;
+    CHECK_EQ(shortLabel(c), std::string("L1 0.01 (weights) - L2 off - bs 50"));
+}
+
+TEST_CASE(control_hands_over_changes_once)
+{
+    TrainControl control;
+    TrainControl::Changes changes;
+    CHECK(!control.takeChanges(changes));
+    control.setL1(0.5);
+    control.setLearningRate(0.1);
+    REQUIRE(control.takeChanges(changes));
+    CHECK(changes.l1 && *changes.l1 == 0.5);
+    CHECK(!changes.l2);
+    CHECK(changes.learningRate && *changes.learningRate == 0.1);
+    CHECK(!control.takeChanges(changes));
+}
+
+TEST_CASE(control_pause_blocks_until_resume_or_stop)
+{
+    TrainControl control;
+    control.pause();
+    bool result = true;
+    std::thread waiter([&] { result = control.waitWhilePaused(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    control.resume();
+    waiter.join();
+    CHECK(result);
+    control.pause();
+    std::thread stopped([&] { result = control.waitWhilePaused(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    control.requestStop();
+    stopped.join();
+    CHECK(!result);
+    control.reset();
+    CHECK(!control.stopRequested());
+    CHECK(!control.isPaused());
+}
+
+namespace {
+RunRecord sampleRecord()
+{
+    RunRecord r;
+    r.config.l1 = 0.01;
+    r.config.l2Mode = L2Mode::Penalty;
+    r.config.hidden = {64};
+    r.config.dropout = {0.2};
+    r.config.seed = 7;
+    r.status = RunStatus::Diverged;
+    r.message = "the loss became NaN at step 3";
+    r.device = "cpu";
+    r.dataName = "MNIST sample";
+    r.startedAt = "2026-11-28T12:00:00Z";
+    r.versions = {{"reglab", "0.1.0"}, {"libtorch", "1.13.0"}};
+    r.steps.push_back({1, 1, 2.5, 2.3, 0.15, 0.05, 0.01, 0.0, 0.01, 1234.5});
+    r.steps.push_back({2, 1, std::nan(""), std::nan(""), 0.2, 0.0, 0.01, 0.0, 0.01, 1000});
+    EpochRecord e;
+    e.epoch = 1;
+    e.fold = 0;
+    e.step = 160;
+    e.trainLoss = 1.5;
+    e.valLoss = 1.2;
+    e.valAccuracy = 0.7;
+    e.testLoss = 1.25;
+    e.testAccuracy = 0.69;
+    e.trainSeconds = 0.1;
+    e.evalSeconds = 0.02;
+    e.layers = {{"fc1", 0.25, 100.5, 8.25}, {"fc2", 0.5, 20, 3}};
+    r.epochs.push_back(e);
+    r.lambdaChanges.push_back({61, 0.1, 0.0, 0.01});
+    Predictions p;
+    p.epoch = 1;
+    p.step = 160;
+    DigitPrediction d;
+    d.index = 42;
+    d.label = 3;
+    d.predicted = 5;
+    d.probabilities[5] = 0.75f;
+    p.digits.push_back(d);
+    r.lastPredictions = p;
+    r.totalSeconds = 1.5;
+    return r;
+}
+} // namespace
+
+TEST_CASE(run_record_round_trips_through_json)
+{
+    const RunRecord r = sampleRecord();
+    const std::string json = toJson(r);
+    for (const char *key : {"\"config\"", "\"status\": \"diverged\"", "\"epochs\"", "\"val_accuracy\"", "\"test_accuracy\"",
+                            "\"val_loss\"", "\"test_loss\"", "\"train_seconds\"", "\"eval_seconds\"", "\"steps\"",
+                            "\"data_loss\"", "\"l1_term\"", "\"l2_term\"", "\"lambda_changes\"", "\"summary\"", "\"versions\""})
+        CHECK(json.find(key) != std::string::npos);
+    const RunRecord back = runRecordFromJson(json);
+    CHECK_EQ(toJson(back), json); // every field survives, NaN as null included
+    CHECK(back.status == RunStatus::Diverged);
+    CHECK_EQ(back.config.l1, 0.01);
+    CHECK(back.config.l2Mode == L2Mode::Penalty);
+    CHECK_EQ(back.config.hidden.size(), 1u);
+    CHECK(std::isnan(back.steps[1].loss));
+    CHECK_EQ(back.epochs[0].layers[1].name, std::string("fc2"));
+    CHECK_EQ(back.lambdaChanges[0].step, 61);
+    REQUIRE(back.lastPredictions.has_value());
+    CHECK_EQ(back.lastPredictions->digits[0].predicted, 5);
+}
+
+TEST_CASE(damaged_or_foreign_json_is_refused_with_a_reason)
+{
+    CHECK_THROWS_WITH(runRecordFromJson("{\"config\": {"), RecordError, "not valid JSON");
+    CHECK_THROWS_WITH(runRecordFromJson("[1, 2]"), RecordError, "not a RegLab run record");
+    CHECK_THROWS_WITH(runRecordFromJson("{\"name\": \"x\"}"), RecordError, "not a RegLab run record");
+    CHECK_THROWS_WITH(runRecordFromJson("{\"config\": {}, \"status\": \"exploded\"}"), RecordError, "status");
+    CHECK_THROWS_WITH(runRecordFromJson("{\"config\": {\"epochs\": \"ten\"}, \"status\": \"finished\"}"), RecordError,
+                      "epochs");
+    CHECK_THROWS_WITH(runRecordFromJson("{\"config\": {}, \"status\": \"finished\", \"epochs\": [3]}"), RecordError,
+                      "epochs");
+}
+
+TEST_CASE(epoch_csv_has_a_header_and_a_row_per_epoch)
+{
+    const std::string csv = epochsCsv(sampleRecord());
+    CHECK(csv.rfind("epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds,"
+                    "fc1_small_fraction,fc1_l1_norm,fc1_l2_norm,fc2_small_fraction",
+                    0) == 0);
+    CHECK(csv.find("\n1,0,160,1.5,1.2,0.7,1.25,0.69,0.1,0.02,0.25,100.5,8.25,0.5,20,3\n") != std::string::npos);
+}
+
+TEST_CASE(atomic_write_replaces_or_leaves_old_file)
+{
+    const std::string path = "/tmp/reglab-atomic-test.json";
+    CHECK(writeFileAtomically(path, "one").empty());
+    CHECK_EQ(readTextFile(path), std::string("one"));
+    CHECK(writeFileAtomically(path, "two").empty());
+    CHECK_EQ(readTextFile(path), std::string("two"));
+    const std::string error = writeFileAtomically("/nonexistent-dir/x.json", "three");
+    CHECK(error.find("cannot write /nonexistent-dir/x.json") != std::string::npos);
+    std::remove(path.c_str());
+}
+
+TEST_MAIN()

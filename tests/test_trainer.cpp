@@ -1,0 +1,243 @@
+// The trainer end to end on the bundled sample: lambda changes, pause and stop, divergence, reproducibility,
+// and the forum's finding (L1 0.01 on all parameters collapses to chance; 0.001 does not).
+#include "model/dataset.h"
+#include "model/trainer.h"
+#include "testing.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <thread>
+
+using namespace reglab;
+
+namespace {
+
+std::shared_ptr<const Dataset> sample()
+{
+    static std::shared_ptr<const Dataset> data = Dataset::load(resolveDataSource("sample"));
+    return data;
+}
+
+TrainConfig quickConfig(int epochs = 1)
+{
+    TrainConfig c;
+    c.epochs = epochs;
+    const char *env = std::getenv("REGLAB_TEST_DEVICE");
+    c.device = env && *env ? env : "cpu";
+    return c;
+}
+
+// An observer whose step callback can act on the control, as a GUI would.
+struct Hooks : TrainObserver {
+    std::function<void(const StepRecord &)> step;
+    std::vector<StepRecord> steps;
+    std::vector<EpochRecord> epochs;
+    std::vector<LambdaChange> changes;
+    int predictions = 0;
+    bool started = false, finished = false;
+    RunInfo info;
+    void onStarted(const RunInfo &i) override
+    {
+        started = true;
+        info = i;
+    }
+    void onStep(const StepRecord &s) override
+    {
+        steps.push_back(s);
+        if (step)
+            step(s);
+    }
+    void onLambdaChange(const LambdaChange &c) override { changes.push_back(c); }
+    void onEpoch(const EpochRecord &e) override { epochs.push_back(e); }
+    void onPredictions(const Predictions &p) override { predictions += p.digits.empty() ? 0 : 1; }
+    void onFinished(const RunRecord &) override { finished = true; }
+};
+
+} // namespace
+
+TEST_CASE(one_epoch_reports_everything)
+{
+    TrainControl control;
+    Hooks hooks;
+    const RunRecord r = train(quickConfig(), control, &hooks, sample());
+    CHECK(r.status == RunStatus::Finished);
+    CHECK(hooks.started && hooks.finished);
+    CHECK_EQ(hooks.info.stepsPerEpoch, 160); // 8,000 training images of fold 1, batch 50
+    CHECK_EQ(hooks.info.panelPixels.size(), 16u);
+    REQUIRE(r.epochs.size() == 1u);
+    CHECK_EQ(r.epochs[0].step, 160);
+    CHECK_EQ(r.epochs[0].layers.size(), 3u);
+    CHECK_GT(r.epochs[0].layers[0].l2Norm, 0.0);
+    CHECK_GT(r.epochs[0].testAccuracy, 0.5);
+    // Steps 1, 60, 120: the forum's logging interval, plus the first step.
+    REQUIRE(r.steps.size() == 3u);
+    CHECK_EQ(r.steps[0].step, 1);
+    CHECK_EQ(r.steps[1].step, 60);
+    CHECK_EQ(hooks.predictions, 1);
+    REQUIRE(r.lastPredictions.has_value());
+    // The panel covers every class, and the reported labels match the images handed out at the start.
+    for (int c = 0; c < 10; ++c)
+        CHECK_EQ(hooks.info.panelLabels[static_cast<std::size_t>(c)], c);
+    CHECK_EQ(r.lastPredictions->digits[3].label, hooks.info.panelLabels[3]);
+}
+
+TEST_CASE(lambda_change_takes_effect_at_the_next_step)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig();
+    c.logEvery = 1;
+    Hooks hooks;
+    hooks.step = [&](const StepRecord &s) {
+        if (s.step == 5) {
+            control.setL1(0.05);
+            control.setLearningRate(0.02);
+        }
+    };
+    const RunRecord r = train(c, control, &hooks, sample());
+    REQUIRE(r.steps.size() >= 7u);
+    CHECK_EQ(r.steps[4].l1, 0.0); // step 5 ran with the old value
+    CHECK_EQ(r.steps[5].l1, 0.05); // step 6 with the new one
+    CHECK_EQ(r.steps[5].learningRate, 0.02);
+    CHECK_EQ(r.steps[4].l1Term, 0.0);
+    CHECK_GT(r.steps[5].l1Term, 1.0); // 0.05 * sum|p| over ~200k small parameters
+    REQUIRE(r.lambdaChanges.size() == 1u);
+    CHECK_EQ(r.lambdaChanges[0].step, 6);
+    CHECK_EQ(hooks.changes.size(), 1u);
+}
+
+TEST_CASE(stop_lands_within_one_step_and_keeps_history)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(3);
+    c.logEvery = 1;
+    Hooks hooks;
+    hooks.step = [&](const StepRecord &s) {
+        if (s.step == 200)
+            control.requestStop();
+    };
+    const RunRecord r = train(c, control, &hooks, sample());
+    CHECK(r.status == RunStatus::Stopped);
+    CHECK_EQ(r.steps.back().step, 200);
+    CHECK_EQ(r.epochs.size(), 1u); // the finished epoch is kept
+    CHECK(r.message.find("step 200") != std::string::npos);
+}
+
+TEST_CASE(pause_holds_training_until_resumed)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(1);
+    c.logEvery = 1;
+    std::atomic<std::int64_t> lastStep{0};
+    Hooks hooks;
+    hooks.step = [&](const StepRecord &s) {
+        lastStep = s.step;
+        if (s.step == 10)
+            control.pause(); // from the training thread's callback: the next step must not start
+    };
+    RunRecord r;
+    std::thread worker([&] { r = train(c, control, &hooks, sample()); });
+    while (!control.isPaused())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    CHECK_EQ(lastStep.load(), 10);
+    control.resume();
+    worker.join();
+    CHECK(r.status == RunStatus::Finished);
+    CHECK_EQ(lastStep.load(), 160);
+}
+
+TEST_CASE(stop_while_paused_ends_the_run)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(2);
+    Hooks hooks;
+    hooks.step = [&](const StepRecord &s) {
+        if (s.step == 60)
+            control.pause();
+    };
+    RunRecord r;
+    std::thread worker([&] { r = train(c, control, &hooks, sample()); });
+    while (!control.isPaused())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    control.requestStop();
+    worker.join();
+    CHECK(r.status == RunStatus::Stopped);
+}
+
+TEST_CASE(divergence_ends_as_diverged_naming_the_step)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(2);
+    c.learningRate = 1e3;
+    const RunRecord r = train(c, control, nullptr, sample());
+    CHECK(r.status == RunStatus::Diverged);
+    CHECK(r.message.find("step") != std::string::npos);
+    CHECK(r.message.find("lower the learning rate") != std::string::npos);
+    CHECK(!r.steps.empty()); // what came before is kept
+}
+
+TEST_CASE(same_seed_same_run_different_seed_different_run)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(1);
+    const RunRecord a = train(c, control, nullptr, sample());
+    const RunRecord b = train(c, control, nullptr, sample());
+    c.seed = 1;
+    const RunRecord d = train(c, control, nullptr, sample());
+    CHECK_EQ(a.epochs[0].testLoss, b.epochs[0].testLoss);
+    CHECK_EQ(a.steps.back().dataLoss, b.steps.back().dataLoss);
+    CHECK(a.epochs[0].testLoss != d.epochs[0].testLoss);
+}
+
+TEST_CASE(weight_decay_and_explicit_penalty_give_the_same_run)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(1);
+    c.l2 = 0.01;
+    const RunRecord decay = train(c, control, nullptr, sample());
+    c.l2Mode = L2Mode::Penalty;
+    const RunRecord penalty = train(c, control, nullptr, sample());
+    const double a = decay.epochs[0].layers[0].l2Norm, b = penalty.epochs[0].layers[0].l2Norm;
+    CHECK_LT(std::fabs(a - b) / a, 1e-5);
+    CHECK_LT(std::fabs(decay.epochs[0].testLoss - penalty.epochs[0].testLoss) / decay.epochs[0].testLoss, 1e-5);
+}
+
+TEST_CASE(bad_config_and_missing_data_fail_with_a_message)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig();
+    c.batchSize = 0;
+    RunRecord r = train(c, control);
+    CHECK(r.status == RunStatus::Failed);
+    CHECK(r.message.find("batch size") != std::string::npos);
+    c = quickConfig();
+    c.data = "/no/such/folder";
+    r = train(c, control);
+    CHECK(r.status == RunStatus::Failed);
+    CHECK(r.message.find("no such folder") != std::string::npos);
+}
+
+// The forum thread, on the sample: no regularization learns, L1 0.01 on all parameters collapses to chance,
+// 0.001 does not.
+TEST_CASE(forum_finding_l1_strength)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(8);
+    const RunRecord none = train(c, control, nullptr, sample());
+    c.l1 = 0.01;
+    const RunRecord strong = train(c, control, nullptr, sample());
+    c.l1 = 0.001;
+    const RunRecord mild = train(c, control, nullptr, sample());
+    std::printf("test accuracy after 8 epochs: none %.4f, L1 0.01 %.4f, L1 0.001 %.4f\n",
+                none.epochs.back().testAccuracy, strong.epochs.back().testAccuracy, mild.epochs.back().testAccuracy);
+    CHECK_GT(none.epochs.back().testAccuracy, 0.85);
+    CHECK_LT(strong.epochs.back().testAccuracy, 0.2);
+    CHECK_GT(strong.epochs.back().layers[0].smallFraction, 0.95); // the weights were driven to ~0
+    CHECK_GT(mild.epochs.back().testAccuracy, 0.8);
+    // The L1 term dwarfs the data loss at the start of the strong run.
+    CHECK_GT(strong.steps.front().l1Term, 10 * strong.steps.front().dataLoss);
+}
+
+TEST_MAIN()
