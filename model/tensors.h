@@ -26,10 +26,14 @@ public:
     std::vector<torch::nn::Linear> layers;
     std::vector<torch::Tensor> weights() const;
     std::vector<torch::Tensor> biases() const;
+    // Seeds the CPU dropout masks; the constructor seeds them from torch's global generator.
+    void seedDropout(std::uint64_t seed) { m_rngState = seed; }
 
 private:
+    torch::Tensor dropout(const torch::Tensor &x, double p);
     std::vector<double> m_dropout;
     double m_slope;
+    std::uint64_t m_rngState = 0;
 };
 TORCH_MODULE(Mlp);
 
@@ -44,5 +48,24 @@ torch::Tensor squareSum(const std::vector<torch::Tensor> &params);
 // The gradient of lambda * sum|p| (lambda * sign(p)) added straight to p.grad: the same numbers as autograd
 // through abs() gives, without building that graph each step.
 void addL1Gradient(const std::vector<torch::Tensor> &params, double lambda);
+
+// Plain SGD with torch.optim.SGD's semantics (dampening 0, no Nesterov; weight decay added to the gradient
+// before momentum) over parameters re-seated into one flat buffer, their gradients into another, and the L1
+// gradient lambda1 * sign(p) added directly. At batch 50 the per-op overhead of looping over six parameters
+// (zero_grad, sign, add, decay, update) costs more than the arithmetic; flat, a step is a handful of ops.
+class FlatSgd {
+public:
+    // `inL1Scope[i]`: whether params[i] is covered by the L1 term.
+    FlatSgd(const std::vector<torch::Tensor> &params, const std::vector<bool> &inL1Scope);
+    void zeroGrad();
+    void step(double learningRate, double momentum, double weightDecay, double l1);
+    // sum|p| over the L1 scope and sum p^2 over all parameters, as 0-dim tensors (no host sync).
+    torch::Tensor l1AbsSum() const;
+    torch::Tensor squareSum() const;
+
+private:
+    torch::Tensor m_params, m_grads, m_l1Mask, m_momentumBuffer;
+    bool m_l1All = true;
+};
 
 } // namespace reglab

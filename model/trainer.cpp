@@ -107,8 +107,8 @@ private:
 
     torch::Device m_device{torch::kCPU};
     Mlp m_net{nullptr};
-    std::unique_ptr<torch::optim::SGD> m_opt;
-    std::vector<torch::Tensor> m_params, m_l1Params;
+    std::unique_ptr<FlatSgd> m_opt;
+    std::vector<torch::Tensor> m_params;
     torch::Tensor m_trainX, m_trainY, m_testX, m_testY, m_panelIdx;
     std::vector<int> m_panel, m_panelLabels;
 
@@ -139,9 +139,6 @@ void Run::applyChanges(std::int64_t nextStep)
     m_l1 = l1;
     m_l2 = l2;
     m_lr = lr;
-    auto &options = static_cast<torch::optim::SGDOptions &>(m_opt->param_groups()[0].options());
-    options.lr(m_lr);
-    options.weight_decay(m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0);
     const LambdaChange change{nextStep, m_l1, m_l2, m_lr};
     m_rec.lambdaChanges.push_back(change);
     m_obs.onLambdaChange(change);
@@ -213,15 +210,13 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         if (logNow) {
             // The penalties of the parameters this batch's loss was computed with, before the update.
             torch::NoGradGuard noGrad;
-            l1Sum = absSum(m_l1Params);
-            l2Sum = squareSum(m_params);
+            l1Sum = m_opt->l1AbsSum();
+            l2Sum = m_opt->squareSum();
         }
 
-        m_opt->zero_grad();
+        m_opt->zeroGrad();
         loss.backward();
-        if (m_l1 > 0)
-            addL1Gradient(m_l1Params, m_l1);
-        m_opt->step();
+        m_opt->step(m_lr, m_config.momentum, m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0, m_l1);
         ++m_step;
         ++m_stepInEpoch;
         samplesSinceLog += size;
@@ -350,13 +345,13 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     m_net = Mlp(784, m_config.hidden, 10, m_config.dropout, m_config.leakySlope);
     m_net->to(m_device);
     m_params = m_net->parameters();
-    m_l1Params = l1Parameters(m_net, m_config.l1Scope);
+    std::vector<bool> inL1Scope;
+    for (const auto &item : m_net->named_parameters())
+        inL1Scope.push_back(m_config.l1Scope == L1Scope::All || item.key().find("weight") != std::string::npos);
+    m_opt = std::make_unique<FlatSgd>(m_params, inL1Scope);
     m_l1 = m_config.l1;
     m_l2 = m_config.l2;
     m_lr = m_config.learningRate;
-    m_opt = std::make_unique<torch::optim::SGD>(
-        m_params, torch::optim::SGDOptions(m_lr).momentum(m_config.momentum).weight_decay(
-                      m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0));
 
     const DatasetTensors &t = data.tensors();
     m_trainX = t.trainImages.to(m_device);

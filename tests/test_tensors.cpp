@@ -126,4 +126,58 @@ TEST_CASE(weight_decay_equals_explicit_l2_penalty_for_plain_sgd)
     CHECK_GT(maxRelativeDifference(trained(2), decay), 1e-5);
 }
 
+TEST_CASE(flat_sgd_matches_torch_sgd_with_autograd_l1)
+{
+    // The trainer's optimizer against the forum's way of doing it: torch.optim.SGD with momentum and weight
+    // decay, and lambda1 * sum|p| in the loss through autograd.
+    const double lr = 0.01, momentum = 0.9, decay = 0.001, l1 = 0.001;
+    torch::manual_seed(5);
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> batches;
+    for (int step = 0; step < 30; ++step)
+        batches.emplace_back(torch::randn({50, 784}, testDevice()),
+                             torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice())));
+    for (L1Scope scope : {L1Scope::All, L1Scope::Weights}) {
+        Mlp reference = forumNet();
+        Mlp flat = forumNet();
+        torch::optim::SGD opt(reference->parameters(), torch::optim::SGDOptions(lr).momentum(momentum).weight_decay(decay));
+        std::vector<bool> inScope;
+        for (const auto &item : flat->named_parameters())
+            inScope.push_back(scope == L1Scope::All || item.key().find("weight") != std::string::npos);
+        FlatSgd flatOpt(flat->parameters(), inScope);
+        for (const auto &[x, y] : batches) {
+            opt.zero_grad();
+            (torch::nn::functional::cross_entropy(reference->forward(x), y) + l1 * absSum(l1Parameters(reference, scope)))
+                .backward();
+            opt.step();
+            flatOpt.zeroGrad();
+            torch::nn::functional::cross_entropy(flat->forward(x), y).backward();
+            flatOpt.step(lr, momentum, decay, l1);
+        }
+        CHECK_LT(maxRelativeDifference(flat->parameters(), reference->parameters()), 1e-5);
+        CHECK_NEAR(flatOpt.l1AbsSum().item<double>(), absSum(l1Parameters(flat, scope)).item<double>(), 1e-2);
+    }
+}
+
+TEST_CASE(dropout_drops_the_configured_share_and_rescales)
+{
+    // One hidden layer of 100,000 units that all output 1 before dropout (weights 0, bias 1, LeakyReLU slope 1
+    // is the identity); the output layer sums them, so its value counts the kept units times 1 / (1 - p).
+    torch::manual_seed(1);
+    Mlp net(4, std::vector<int>{100000}, 1, std::vector<double>{0.3}, 1.0);
+    torch::NoGradGuard noGrad;
+    net->layers[0]->weight.fill_(0);
+    net->layers[0]->bias.fill_(1);
+    net->layers[1]->weight.fill_(1);
+    net->layers[1]->bias.fill_(0);
+    const torch::Tensor x = torch::zeros({1, 4});
+    net->train();
+    net->seedDropout(7);
+    const double kept = net->forward(x)[0][0].item<double>() * 0.7;
+    CHECK_NEAR(kept / 100000.0, 0.7, 0.01);
+    net->seedDropout(7);
+    CHECK_NEAR(net->forward(x)[0][0].item<double>() * 0.7, kept, 1e-2); // seeded: the same mask
+    net->eval();
+    CHECK_NEAR(net->forward(x)[0][0].item<double>(), 100000.0, 1e-2);
+}
+
 TEST_MAIN()

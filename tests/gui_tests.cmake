@@ -1,0 +1,13 @@
+# GUI tests (Qt Test, offscreen). Included from tests/CMakeLists.txt when REGLAB_GUI is on.
+function(reglab_gui_test name)
+  add_executable(${name} ${CMAKE_CURRENT_LIST_DIR}/${name}.cpp)
+  target_link_libraries(${name} PRIVATE reglab_gui_app reglab_ui Qt6::Test)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen"
+    TIMEOUT 120
+    LABELS gui)
+endfunction()
+
+reglab_gui_test(test_gui_logslider)
+reglab_gui_test(test_gui_dashboard)
