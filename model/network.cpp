@@ -30,18 +30,17 @@ MlpImpl::MlpImpl(int inputs, const std::vector<int> &hidden, int classes, const 
 
 // Inverted dropout. On the CPU, torch's bernoulli_ draws each element from mt19937 (~4 ns each): for the
 // forum's two 50x200 masks that was a quarter of a training step. Here a splitmix64 draw gives four 16-bit
-// uniforms, so p is applied in steps of 1/65536 (0.3 -> 0.300003). On CUDA, torch's own dropout is fast.
-torch::Tensor MlpImpl::dropout(const torch::Tensor &x, double p)
+// uniforms, so p is applied in steps of 1/65536 (0.3 -> 0.300003). On CUDA, torch's generator is fast.
+void MlpImpl::dropoutMask(torch::Tensor &mask, double p)
 {
-    if (!is_training() || p <= 0)
-        return x;
-    if (!x.is_cpu() || x.scalar_type() != torch::kFloat32)
-        return torch::nn::functional::dropout(x, torch::nn::functional::DropoutFuncOptions().p(p).training(true));
-    torch::Tensor mask = torch::empty(x.sizes(), x.options().requires_grad(false));
+    const auto scale = static_cast<float>(1.0 / (1.0 - p));
+    if (!mask.is_cpu()) {
+        mask = torch::rand(mask.sizes(), mask.options()).ge_(p).mul_(scale);
+        return;
+    }
     float *m = mask.data_ptr<float>();
     const std::int64_t n = mask.numel();
     const auto threshold = static_cast<std::uint32_t>(std::llround(p * 65536.0));
-    const auto scale = static_cast<float>(1.0 / (1.0 - p));
     for (std::int64_t i = 0; i < n;) {
         std::uint64_t z = (m_rngState += 0x9e3779b97f4a7c15ULL);
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -50,17 +49,68 @@ torch::Tensor MlpImpl::dropout(const torch::Tensor &x, double p)
         for (int k = 0; k < 4 && i < n; ++k, ++i, z >>= 16)
             m[i] = static_cast<std::uint32_t>(z & 0xffff) >= threshold ? scale : 0.0f;
     }
+}
+
+torch::Tensor MlpImpl::dropout(const torch::Tensor &x, double p)
+{
+    if (!is_training() || p <= 0)
+        return x;
+    torch::Tensor mask = torch::empty(x.sizes(), x.options().requires_grad(false));
+    dropoutMask(mask, p);
     return x * mask;
 }
 
 torch::Tensor MlpImpl::forward(torch::Tensor x)
 {
     for (std::size_t i = 0; i + 1 < layers.size(); ++i) {
-        x = layers[i]->forward(x);
-        x = dropout(x, m_dropout[i]);
+        x = dropout(layers[i]->forward(x), m_dropout[i]);
         torch::leaky_relu_(x, m_slope);
     }
     return layers.back()->forward(x);
+}
+
+torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Tensor &y)
+{
+    torch::NoGradGuard noGrad;
+    const std::size_t count = layers.size();
+    std::vector<torch::Tensor> inputs(count), factors(count);
+    torch::Tensor a = x;
+    for (std::size_t i = 0; i + 1 < count; ++i) {
+        inputs[i] = a;
+        torch::Tensor h = torch::addmm(layers[i]->bias, a, layers[i]->weight.t());
+        // LeakyReLU(dropout(h)) = h * f with f = mask * (h > 0 ? 1 : slope); f is also the backward factor.
+        torch::Tensor f = h.gt(0).to(h.scalar_type()).mul_(1.0 - m_slope).add_(m_slope);
+        if (m_dropout[i] > 0 && is_training()) {
+            torch::Tensor mask = torch::empty_like(h);
+            dropoutMask(mask, m_dropout[i]);
+            f.mul_(mask);
+        }
+        factors[i] = f;
+        a = h.mul_(f);
+    }
+    inputs[count - 1] = a;
+    const torch::Tensor logits = torch::addmm(layers[count - 1]->bias, a, layers[count - 1]->weight.t());
+    const torch::Tensor logp = torch::log_softmax(logits, 1);
+    const torch::Tensor loss = torch::nll_loss(logp, y);
+
+    // d(mean CE)/d(logits) = (softmax - onehot) / batch
+    const auto batch = static_cast<double>(x.size(0));
+    torch::Tensor g = logp.exp_();
+    g.scatter_add_(1, y.view({-1, 1}), torch::full({x.size(0), 1}, -1.0, g.options()));
+    g.mul_(1.0 / batch);
+    for (std::size_t i = count; i-- > 0;) {
+        torch::Tensor &w = layers[i]->weight, &b = layers[i]->bias;
+        if (!w.grad().defined())
+            w.mutable_grad() = torch::zeros_like(w);
+        if (!b.grad().defined())
+            b.mutable_grad() = torch::zeros_like(b);
+        torch::Tensor gw = w.mutable_grad(), gb = b.mutable_grad();
+        torch::mm_out(gw, g.t(), inputs[i]);
+        torch::sum_out(gb, g, {0});
+        if (i > 0)
+            g = torch::mm(g, w).mul_(factors[i - 1]);
+    }
+    return loss;
 }
 
 std::vector<torch::Tensor> MlpImpl::weights() const

@@ -158,6 +158,36 @@ TEST_CASE(flat_sgd_matches_torch_sgd_with_autograd_l1)
     }
 }
 
+TEST_CASE(hand_written_backward_equals_autograd)
+{
+    const torch::Tensor x = torch::randn({50, 784}, testDevice());
+    const torch::Tensor y = torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice()));
+    for (double dropout : {0.0, 0.4}) {
+        for (double slope : {0.01, 0.2}) {
+            torch::manual_seed(3);
+            Mlp a(784, std::vector<int>{200, 100}, 10, std::vector<double>{dropout, dropout}, slope);
+            torch::manual_seed(3);
+            Mlp b(784, std::vector<int>{200, 100}, 10, std::vector<double>{dropout, dropout}, slope);
+            a->to(testDevice());
+            b->to(testDevice());
+            a->seedDropout(99);
+            b->seedDropout(99);
+            const torch::Tensor lossA = torch::nn::functional::cross_entropy(a->forward(x), y);
+            lossA.backward();
+            const torch::Tensor lossB = b->lossAndGradients(x, y);
+            if (testDevice().is_cpu() || dropout == 0) { // CUDA masks come from torch's generator
+                CHECK_NEAR(lossB.item<double>(), lossA.item<double>(), 1e-5);
+                std::vector<torch::Tensor> ga, gb;
+                for (const auto &p : a->parameters())
+                    ga.push_back(p.grad());
+                for (const auto &p : b->parameters())
+                    gb.push_back(p.grad());
+                CHECK_LT(maxRelativeDifference(gb, ga), 1e-5);
+            }
+        }
+    }
+}
+
 TEST_CASE(dropout_drops_the_configured_share_and_rescales)
 {
     // One hidden layer of 100,000 units that all output 1 before dropout (weights 0, bias 1, LeakyReLU slope 1

@@ -1,0 +1,311 @@
+// The dashboard end to end on the bundled sample: runs started from the window's own controls, live charts,
+// digit predictions, a slider moved mid-run reaching the trainer, Stop, Pause, closing during training,
+// errors shown in the window, settings that persist.
+#include "app/guiwiring.h"
+#include "app/trainingcontroller.h"
+
+#include "ui/accuracychart.h"
+#include "ui/controlpanel.h"
+#include "ui/digitpanel.h"
+#include "ui/logslider.h"
+#include "ui/losschart.h"
+#include "ui/mainwindow.h"
+#include "ui/metatypes.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QToolButton>
+
+#include <memory>
+
+using reglab::app::TrainingController;
+using reglab::ui::AccuracyChart;
+using reglab::ui::ControlPanel;
+using reglab::ui::LogSlider;
+using reglab::ui::LossChart;
+using reglab::ui::MainWindow;
+
+namespace {
+
+struct Dashboard {
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<TrainingController> controller;
+
+    explicit Dashboard(bool persist = false)
+        : window(std::make_unique<MainWindow>(persist)), controller(std::make_unique<TrainingController>())
+    {
+        reglab::app::connectWindow(*window, *controller);
+        window->controls()->setConfig(ControlPanel::defaultConfig());
+        window->resize(1280, 720);
+        window->show();
+    }
+    ~Dashboard()
+    {
+        controller->shutdown(2000);
+        window.reset();
+    }
+    ControlPanel *controls() const { return window->controls(); }
+};
+
+QString statusText(reglab::RunStatus status)
+{
+    return QString::fromStdString(reglab::toString(status));
+}
+
+reglab::RunRecord recordOf(const QSignalSpy &spy)
+{
+    return spy.isEmpty() ? reglab::RunRecord{} : spy.last().at(0).value<reglab::RunRecord>();
+}
+
+} // namespace
+
+class TestDashboard : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        reglab::ui::registerMetaTypes();
+    }
+
+    void init() { QSettings(QStringLiteral("RegLab"), QStringLiteral("RegLab")).clear(); }
+
+    void firstStartIsTheForumSetup()
+    {
+        MainWindow window(true);
+        const reglab::TrainConfig c = window.controls()->config();
+        QCOMPARE(c.data, std::string("sample"));
+        QCOMPARE(c.learningRate, 0.01);
+        QCOMPARE(c.batchSize, 50);
+        QCOMPARE(c.epochs, 10);
+        QCOMPARE(c.folds, 5);
+        QCOMPARE(c.seed, std::uint64_t(0));
+        QCOMPARE(c.l1, 0.0);
+        QCOMPARE(c.l2, 0.0);
+        QCOMPARE(c.device, std::string("cpu"));
+    }
+
+    void settingsPersist()
+    {
+        {
+            MainWindow window(true);
+            window.controls()->l1Slider()->spinBox()->setValue(0.01);
+            window.controls()->l2Slider()->slider()->setValue(LogSlider::valueToPosition(1e-4));
+            window.controls()->epochsBox()->setValue(7);
+            window.controls()->batchBox()->setValue(100);
+            window.saveSettings();
+        }
+        MainWindow again(true);
+        const reglab::TrainConfig c = again.controls()->config();
+        QCOMPARE(c.l1, 0.01);
+        QCOMPARE(c.l2, 1e-4);
+        QCOMPARE(c.epochs, 7);
+        QCOMPARE(c.batchSize, 100);
+    }
+
+    void runFromControlsWithLiveSlider()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy started(&c, &TrainingController::started);
+        QSignalSpy steps(&c, &TrainingController::step);
+        QSignalSpy epochs(&c, &TrainingController::epoch);
+        QSignalSpy changes(&c, &TrainingController::lambdaChanged);
+        QSignalSpy finished(&c, &TrainingController::finished);
+
+        // 10 epochs of the sample take about a second: time enough to move the slider mid-run.
+        d.controls()->epochsBox()->setValue(10);
+        QVERIFY(d.controls()->startButton()->isEnabled());
+        QTest::mouseClick(d.controls()->startButton(), Qt::LeftButton);
+        QVERIFY(c.isRunning());
+        QVERIFY(!d.controls()->startButton()->isEnabled());
+        QVERIFY(!d.controls()->epochsBox()->isEnabled()); // fixed during a run
+        QVERIFY(d.controls()->l1Slider()->isEnabled());   // live during a run
+
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QVERIFY(epochs.count() < 10);
+        d.controls()->l1Slider()->slider()->setValue(LogSlider::valueToPosition(0.001));
+
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 2000);
+        const reglab::RunRecord record = recordOf(finished);
+        QCOMPARE(statusText(record.status), statusText(reglab::RunStatus::Finished));
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(epochs.count(), 10);
+        QVERIFY(!record.lambdaChanges.empty());
+        QCOMPARE(record.lambdaChanges.front().l1, 0.001);
+        QCOMPARE(changes.count(), int(record.lambdaChanges.size()));
+        QVERIFY(record.steps.back().l1Term > 0); // the trainer used it
+
+        d.window->flushCharts();
+        QCOMPARE(d.window->accuracyChart()->pointCount(AccuracyChart::Validation), 10);
+        QCOMPARE(d.window->accuracyChart()->pointCount(AccuracyChart::Test), 10);
+        QCOMPARE(d.window->lossChart()->pointCount(LossChart::Data), steps.count());
+        QCOMPARE(d.window->lossChart()->pointCount(LossChart::L1), steps.count());
+        QVERIFY(d.window->lossChart()->pointCount(LossChart::Total) > 20);
+        QCOMPARE(d.window->lossChart()->markerCount(), 1);
+        QCOMPARE(d.window->lossChart()->markerLabels().front(), QStringLiteral("L1=0.001"));
+        QCOMPARE(d.window->accuracyChart()->markerCount(), 1);
+        QCOMPARE(d.window->accuracyChart()->markerLabels().front(), QStringLiteral("L1=0.001"));
+
+        QCOMPARE(d.window->digitPanel()->tileCount(), 16);
+        QCOMPARE(d.window->digitPanel()->predictionCount(), 16);
+        QVERIFY(d.window->digitPanel()->rightCount() >= 8); // ~90 % after 10 epochs
+        QVERIFY(!d.window->bannerVisible());
+
+        // The log axis keeps every point.
+        d.window->lossChart()->setLogScale(true);
+        QCOMPARE(d.window->lossChart()->pointCount(LossChart::Data), steps.count());
+        d.window->lossChart()->setLogScale(false);
+        QCOMPARE(d.window->lossChart()->pointCount(LossChart::Data), steps.count());
+
+        // A second run reuses the loaded data and starts from clean charts.
+        QSignalSpy finished2(&c, &TrainingController::finished);
+        d.controls()->epochsBox()->setValue(1);
+        d.controls()->startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished2.count(), 1, 20000);
+        d.window->flushCharts();
+        QCOMPARE(d.window->accuracyChart()->pointCount(AccuracyChart::Validation), 1);
+        QCOMPARE(d.window->lossChart()->markerCount(), 0);
+    }
+
+    void stopEndsTheThread()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy epochs(&c, &TrainingController::epoch);
+        QSignalSpy finished(&c, &TrainingController::finished);
+        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty(), 20000);
+        QPointer<QThread> thread = c.thread();
+        QVERIFY(thread);
+        QSignalSpy threadFinished(thread.data(), &QThread::finished);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(d.controls()->stopButton()->isEnabled());
+        d.controls()->stopButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!threadFinished.isEmpty() || !thread, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 1000);
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(statusText(recordOf(finished).status), statusText(reglab::RunStatus::Stopped));
+        QTRY_VERIFY(!c.isRunning());
+        QVERIFY(d.controls()->startButton()->isEnabled());
+        d.window->flushCharts();
+        QVERIFY(d.window->accuracyChart()->pointCount(AccuracyChart::Test) >= 1); // the curves stay
+    }
+
+    void pauseHoldsAndResumes()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy steps(&c, &TrainingController::step);
+        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        d.controls()->pauseButton()->click();
+        QVERIFY(c.isPaused());
+        QCOMPARE(d.controls()->pauseAction()->text(), QStringLiteral("Resume"));
+        QTest::qWait(150); // steps already queued arrive
+        const int held = steps.count();
+        QTest::qWait(300);
+        QCOMPARE(steps.count(), held);
+        d.controls()->pauseAction()->trigger();
+        QVERIFY(!c.isPaused());
+        QTRY_VERIFY_WITH_TIMEOUT(steps.count() > held, 5000);
+        // Stop while paused ends the run at once.
+        d.controls()->pauseAction()->trigger();
+        QSignalSpy finished(&c, &TrainingController::finished);
+        d.controls()->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 1000);
+        QCOMPARE(statusText(recordOf(finished).status), statusText(reglab::RunStatus::Stopped));
+    }
+
+    void closingDuringTrainingEndsTheThread()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy steps(&c, &TrainingController::step);
+        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QPointer<QThread> thread = c.thread();
+        QVERIFY(thread);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(d.window->close());
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(!c.isRunning());
+        QVERIFY(!thread || thread->isFinished());
+        QVERIFY(c.lastShutdownMs() < 1000);
+    }
+
+    void unreadableDataShowsABanner()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy finished(&c, &TrainingController::finished);
+        d.controls()->setDataSource(m_settingsDir.path() + QStringLiteral("/no-such-folder"));
+        d.controls()->startButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QCOMPARE(statusText(recordOf(finished).status), statusText(reglab::RunStatus::Failed));
+        QVERIFY(d.window->bannerVisible());
+        QVERIFY2(d.window->bannerText().contains(QStringLiteral("could not run")), qPrintable(d.window->bannerText()));
+        QVERIFY(d.window->bannerText().contains(QStringLiteral("bundled MNIST sample")));
+        QTRY_VERIFY(!c.isRunning());
+        QVERIFY(d.controls()->startButton()->isEnabled());
+    }
+
+    void divergedRunShowsABanner()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy finished(&c, &TrainingController::finished);
+        d.controls()->epochsBox()->setValue(3);
+        d.controls()->learningRateBox()->setValue(10.0); // far too large: the loss explodes
+        d.controls()->startButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const reglab::RunRecord record = recordOf(finished);
+        if (record.status != reglab::RunStatus::Diverged)
+            QSKIP("lr 10 did not diverge on this build");
+        QVERIFY(d.window->bannerVisible());
+        QVERIFY(d.window->bannerText().contains(QStringLiteral("diverged")));
+        QVERIFY(d.window->bannerText().contains(QStringLiteral("Lower the learning rate")));
+    }
+
+    void longRunsAreThinned()
+    {
+        LossChart chart;
+        reglab::StepRecord r;
+        for (int i = 1; i <= 12000; ++i) {
+            r.step = i;
+            r.dataLoss = r.loss = 1.0 / i;
+            chart.addStep(r);
+            if (i % 1000 == 0)
+                chart.flush();
+        }
+        QVERIFY(chart.pointCount(LossChart::Data) <= LiveChart_max());
+        QVERIFY(chart.pointCount(LossChart::Data) >= LiveChart_max() / 4);
+    }
+
+private:
+    static int LiveChart_max() { return reglab::ui::LiveChart::kMaxShownPoints; }
+    QTemporaryDir m_settingsDir;
+};
+
+QTEST_MAIN(TestDashboard)
+#include "test_gui_dashboard.moc"
