@@ -61,7 +61,8 @@ TEST_CASE(mlp_has_the_forum_shape)
 TEST_CASE(penalties_on_known_parameters)
 {
     const auto opts = torch::TensorOptions().device(testDevice());
-    std::vector<torch::Tensor> params = {torch::tensor({1.0f, -2.0f, 0.0f}, opts), torch::tensor({{0.5f, -0.5f}}, opts)};
+    std::vector<torch::Tensor> params = {torch::tensor({1.0f, -2.0f, 0.0f}, opts),
+                                         torch::tensor({{0.5f, -0.5f}}, opts)};
     CHECK_NEAR(absSum(params).item<double>(), 4.0, 1e-6);
     CHECK_NEAR(squareSum(params).item<double>(), 5.5, 1e-6);
 }
@@ -79,12 +80,14 @@ TEST_CASE(dropout_only_in_training_mode)
 TEST_CASE(direct_l1_gradient_equals_autograd_through_abs)
 {
     const torch::Tensor x = torch::randn({50, 784}, testDevice());
-    const torch::Tensor y = torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice()));
+    const torch::Tensor y =
+        torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice()));
     for (L1Scope scope : {L1Scope::All, L1Scope::Weights}) {
         Mlp a = forumNet();
         Mlp b = forumNet();
         // The forum's way: loss += lambda * sum|p| through autograd.
-        torch::Tensor lossA = torch::nn::functional::cross_entropy(a->forward(x), y) + 0.01 * absSum(l1Parameters(a, scope));
+        torch::Tensor lossA =
+            torch::nn::functional::cross_entropy(a->forward(x), y) + 0.01 * absSum(l1Parameters(a, scope));
         lossA.backward();
         // RegLab's way: the data loss, then lambda * sign(p) added to the gradients.
         torch::nn::functional::cross_entropy(b->forward(x), y).backward();
@@ -104,8 +107,9 @@ TEST_CASE(weight_decay_equals_explicit_l2_penalty_for_plain_sgd)
     torch::manual_seed(11);
     std::vector<std::pair<torch::Tensor, torch::Tensor>> batches;
     for (int step = 0; step < 50; ++step)
-        batches.emplace_back(torch::randn({50, 784}, testDevice()),
-                             torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice())));
+        batches.emplace_back(
+            torch::randn({50, 784}, testDevice()),
+            torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice())));
     // mode 0: weight_decay; 1: (lambda2 / 2) * sum p^2 in the loss; 2: no regularization.
     auto trained = [&](int mode) {
         Mlp net = forumNet();
@@ -130,38 +134,44 @@ TEST_CASE(flat_sgd_matches_torch_sgd_with_autograd_l1)
 {
     // The trainer's optimizer against the forum's way of doing it: torch.optim.SGD with momentum and weight
     // decay, and lambda1 * sum|p| in the loss through autograd.
-    const double lr = 0.01, momentum = 0.9, decay = 0.001, l1 = 0.001;
-    torch::manual_seed(5);
-    std::vector<std::pair<torch::Tensor, torch::Tensor>> batches;
-    for (int step = 0; step < 30; ++step)
-        batches.emplace_back(torch::randn({50, 784}, testDevice()),
-                             torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice())));
-    for (L1Scope scope : {L1Scope::All, L1Scope::Weights}) {
-        Mlp reference = forumNet();
-        Mlp flat = forumNet();
-        torch::optim::SGD opt(reference->parameters(), torch::optim::SGDOptions(lr).momentum(momentum).weight_decay(decay));
-        std::vector<bool> inScope;
-        for (const auto &item : flat->named_parameters())
-            inScope.push_back(scope == L1Scope::All || item.key().find("weight") != std::string::npos);
-        FlatSgd flatOpt(flat->parameters(), inScope);
-        for (const auto &[x, y] : batches) {
-            opt.zero_grad();
-            (torch::nn::functional::cross_entropy(reference->forward(x), y) + l1 * absSum(l1Parameters(reference, scope)))
-                .backward();
-            opt.step();
-            flatOpt.zeroGrad();
-            torch::nn::functional::cross_entropy(flat->forward(x), y).backward();
-            flatOpt.step(lr, momentum, decay, l1);
+    for (double momentum : {0.0, 0.9}) {
+        const double lr = 0.01, decay = 0.001, l1 = 0.001;
+        torch::manual_seed(5);
+        std::vector<std::pair<torch::Tensor, torch::Tensor>> batches;
+        for (int step = 0; step < 30; ++step)
+            batches.emplace_back(
+                torch::randn({50, 784}, testDevice()),
+                torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice())));
+        for (L1Scope scope : {L1Scope::All, L1Scope::Weights}) {
+            Mlp reference = forumNet();
+            Mlp flat = forumNet();
+            torch::optim::SGD opt(reference->parameters(),
+                                  torch::optim::SGDOptions(lr).momentum(momentum).weight_decay(decay));
+            std::vector<bool> inScope;
+            for (const auto &item : flat->named_parameters())
+                inScope.push_back(scope == L1Scope::All || item.key().find("weight") != std::string::npos);
+            FlatSgd flatOpt(flat->parameters(), inScope);
+            for (const auto &[x, y] : batches) {
+                opt.zero_grad();
+                (torch::nn::functional::cross_entropy(reference->forward(x), y) +
+                 l1 * absSum(l1Parameters(reference, scope)))
+                    .backward();
+                opt.step();
+                flatOpt.zeroGrad();
+                torch::nn::functional::cross_entropy(flat->forward(x), y).backward();
+                flatOpt.step(lr, momentum, decay, l1);
+            }
+            CHECK_LT(maxRelativeDifference(flat->parameters(), reference->parameters()), 1e-5);
+            CHECK_NEAR(flatOpt.l1AbsSum().item<double>(), absSum(l1Parameters(flat, scope)).item<double>(), 1e-2);
         }
-        CHECK_LT(maxRelativeDifference(flat->parameters(), reference->parameters()), 1e-5);
-        CHECK_NEAR(flatOpt.l1AbsSum().item<double>(), absSum(l1Parameters(flat, scope)).item<double>(), 1e-2);
     }
 }
 
 TEST_CASE(hand_written_backward_equals_autograd)
 {
     const torch::Tensor x = torch::randn({50, 784}, testDevice());
-    const torch::Tensor y = torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice()));
+    const torch::Tensor y =
+        torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice()));
     for (double dropout : {0.0, 0.4}) {
         for (double slope : {0.01, 0.2}) {
             torch::manual_seed(3);
