@@ -7,6 +7,8 @@
 #include <torch/version.h>
 
 #include <dlfcn.h>
+
+#include <cstring>
 #include <thread>
 
 #ifndef REGLAB_VERSION
@@ -28,27 +30,89 @@ MlpImpl::MlpImpl(int inputs, const std::vector<int> &hidden, int classes, const 
     m_rngState = static_cast<std::uint64_t>(torch::randint(1LL << 62, {1}, torch::kInt64).item<std::int64_t>());
 }
 
-// Inverted dropout. On the CPU, torch's bernoulli_ draws each element from mt19937 (~4 ns each): for the
-// forum's two 50x200 masks that was a quarter of a training step. Here a splitmix64 draw gives four 16-bit
-// uniforms, so p is applied in steps of 1/65536 (0.3 -> 0.300003). On CUDA, torch's generator is fast.
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t &state)
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// Inverted dropout on the CPU. torch's bernoulli_ draws each element from mt19937 (~4 ns each): for the
+// forum's two 50x200 masks that was a quarter of a training step. Here one splitmix64 draw gives four 16-bit
+// uniforms (element i uses bits 16 * (i % 4) of draw i / 4), so p is applied in steps of
+// 1/65536 (0.3 -> 0.300003). The draws go to a buffer first so that the per-element passes below have no
+// branches and vectorize (they are kept out of line so the compiler sees unaliased pointers).
+void drawBits(std::vector<std::int32_t> &bits, std::int64_t n, std::uint64_t &state)
+{
+    bits.resize(static_cast<std::size_t>((n + 3) / 4 * 4));
+    for (std::size_t d = 0; d < bits.size(); d += 4) {
+        const std::uint64_t z = splitmix64(state);
+        for (std::size_t k = 0; k < 4; ++k) // 32-bit lanes, so the passes below vectorize on plain SSE2
+            bits[d + k] = static_cast<std::int32_t>((z >> (16 * k)) & 0xffff);
+    }
+}
+
+float keepScale(double p)
+{
+    return static_cast<float>(1.0 / (1.0 - p));
+}
+
+std::int32_t dropThreshold(double p)
+{
+    return static_cast<std::int32_t>(std::llround(p * 65536.0));
+}
+
+__attribute__((noinline)) void maskPass(float *__restrict f, const std::int32_t *__restrict bits, std::int64_t n,
+                                        std::int32_t threshold, float scale)
+{
+    for (std::int64_t i = 0; i < n; ++i)
+        f[i] = bits[i] >= threshold ? scale : 0.0f;
+}
+
+// h > 0 tested on the float's bits (positive floats are positive integers): a float comparison may trap,
+// so the compiler would keep it as a branch and not vectorize the loop.
+bool positive(const float &x)
+{
+    std::int32_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    return bits > 0;
+}
+
+// f = mask * (h > 0 ? 1 : slope), h *= f: dropout then LeakyReLU, and the factor the backward pass needs.
+__attribute__((noinline)) void dropoutLeakyPass(float *__restrict f, float *__restrict h,
+                                                const std::int32_t *__restrict bits, std::int64_t n,
+                                                std::int32_t threshold, float scale, float slope)
+{
+    const float scaleSlope = scale * slope;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float factor = static_cast<float>(bits[i] >= threshold) * (positive(h[i]) ? scale : scaleSlope);
+        f[i] = factor;
+        h[i] *= factor;
+    }
+}
+
+__attribute__((noinline)) void leakyPass(float *__restrict f, float *__restrict h, std::int64_t n, float slope)
+{
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float factor = positive(h[i]) ? 1.0f : slope;
+        f[i] = factor;
+        h[i] *= factor;
+    }
+}
+
+} // namespace
+
 void MlpImpl::dropoutMask(torch::Tensor &mask, double p)
 {
-    const auto scale = static_cast<float>(1.0 / (1.0 - p));
-    if (!mask.is_cpu()) {
-        mask = torch::rand(mask.sizes(), mask.options()).ge_(p).mul_(scale);
+    if (!mask.is_cpu()) { // on CUDA torch's generator is fast
+        mask = torch::rand(mask.sizes(), mask.options()).ge_(p).mul_(1.0 / (1.0 - p));
         return;
     }
-    float *m = mask.data_ptr<float>();
-    const std::int64_t n = mask.numel();
-    const auto threshold = static_cast<std::uint32_t>(std::llround(p * 65536.0));
-    for (std::int64_t i = 0; i < n;) {
-        std::uint64_t z = (m_rngState += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        z ^= z >> 31;
-        for (int k = 0; k < 4 && i < n; ++k, ++i, z >>= 16)
-            m[i] = static_cast<std::uint32_t>(z & 0xffff) >= threshold ? scale : 0.0f;
-    }
+    drawBits(m_bits, mask.numel(), m_rngState);
+    maskPass(mask.data_ptr<float>(), m_bits.data(), mask.numel(), dropThreshold(p), keepScale(p));
 }
 
 torch::Tensor MlpImpl::dropout(const torch::Tensor &x, double p)
@@ -81,20 +145,21 @@ torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Ten
         // LeakyReLU(dropout(h)) = h * f with f = mask * (h > 0 ? 1 : slope); f is also the backward factor.
         const double p = is_training() ? m_dropout[i] : 0.0;
         torch::Tensor f = torch::empty_like(h);
-        if (p > 0)
-            dropoutMask(f, p);
-        if (h.is_cpu() && h.scalar_type() == torch::kFloat32 && h.is_contiguous()) {
-            // One pass instead of five elementwise ops: at batch 50 each op costs more to launch than to run.
-            float *hp = h.data_ptr<float>(), *fp = f.data_ptr<float>();
-            const auto slope = static_cast<float>(m_slope);
-            for (std::int64_t k = 0, n = h.numel(); k < n; ++k) {
-                const float factor = (p > 0 ? fp[k] : 1.0f) * (hp[k] > 0 ? 1.0f : slope);
-                fp[k] = factor;
-                hp[k] *= factor;
-            }
+        const bool fastPath = h.is_cpu() && h.scalar_type() == torch::kFloat32 && h.is_contiguous();
+        if (fastPath && p > 0) {
+            drawBits(m_bits, h.numel(), m_rngState);
+            dropoutLeakyPass(f.data_ptr<float>(), h.data_ptr<float>(), m_bits.data(), h.numel(), dropThreshold(p),
+                             keepScale(p), static_cast<float>(m_slope));
+        } else if (fastPath) {
+            leakyPass(f.data_ptr<float>(), h.data_ptr<float>(), h.numel(), static_cast<float>(m_slope));
         } else {
             torch::Tensor slopeFactor = h.gt(0).to(h.scalar_type()).mul_(1.0 - m_slope).add_(m_slope);
-            f = p > 0 ? f.mul_(slopeFactor) : slopeFactor;
+            if (p > 0) {
+                dropoutMask(f, p);
+                f.mul_(slopeFactor);
+            } else {
+                f = slopeFactor;
+            }
             h.mul_(f);
         }
         factors[i] = f;
@@ -211,10 +276,17 @@ void FlatSgd::step(double learningRate, double momentum, double weightDecay, dou
         const float *g = m_grads.data_ptr<float>(), *mask = m_l1Mask.data_ptr<float>();
         const auto lambda1 = static_cast<float>(l1), decay = static_cast<float>(weightDecay);
         const auto rate = static_cast<float>(learningRate);
-        for (std::int64_t i = 0, n = m_params.numel(); i < n; ++i) {
-            const float sign = static_cast<float>((p[i] > 0) - (p[i] < 0));
-            const float grad = g[i] + lambda1 * mask[i] * sign + decay * p[i];
-            p[i] -= rate * grad;
+        const std::int64_t n = m_params.numel();
+        if (m_l1All || l1 == 0) {
+            for (std::int64_t i = 0; i < n; ++i) {
+                const float sign = static_cast<float>((p[i] > 0) - (p[i] < 0));
+                p[i] -= rate * (g[i] + lambda1 * sign + decay * p[i]);
+            }
+        } else {
+            for (std::int64_t i = 0; i < n; ++i) {
+                const float sign = static_cast<float>((p[i] > 0) - (p[i] < 0));
+                p[i] -= rate * (g[i] + lambda1 * mask[i] * sign + decay * p[i]);
+            }
         }
         return;
     }

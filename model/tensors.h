@@ -41,6 +41,7 @@ private:
     std::vector<double> m_dropout;
     double m_slope;
     std::uint64_t m_rngState = 0;
+    std::vector<std::int32_t> m_bits; // scratch for the dropout draws
 };
 TORCH_MODULE(Mlp);
 
