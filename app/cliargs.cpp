@@ -41,7 +41,8 @@ std::function<std::string(const std::string &, CliOptions &)> intFlag(int TrainC
     return [=](const std::string &v, CliOptions &o) -> std::string {
         long long n = 0;
         if (!toInt(v, n) || n < lo || n > hi)
-            return "'" + v + "' is not allowed; give a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+            return "'" + v + "' is not allowed; give a whole number from " + std::to_string(lo) + " to " +
+                   std::to_string(hi);
         o.config.*field = static_cast<int>(n);
         return {};
     };
@@ -54,8 +55,8 @@ std::string range(double lo, double hi, bool openLow)
     return s.str();
 }
 
-std::function<std::string(const std::string &, CliOptions &)> realFlag(double TrainConfig::*field, double lo,
-                                                                       double hi, bool openLow = false)
+std::function<std::string(const std::string &, CliOptions &)> realFlag(double TrainConfig::*field, double lo, double hi,
+                                                                       bool openLow = false)
 {
     return [=](const std::string &v, CliOptions &o) -> std::string {
         double x = 0;
@@ -98,8 +99,9 @@ bool toRateItem(const std::string &t, double &out)
 const std::vector<Flag> &flags()
 {
     static const std::vector<Flag> table = {
-        {"--data", "SRC", "sample (the bundled 10,000 MNIST digits), fashion (Fashion-MNIST from\n"
-                          "dataset-fashion-mnist) or a folder holding the four MNIST IDX files [sample]",
+        {"--data", "SRC",
+         "sample (the bundled 10,000 MNIST digits), fashion (Fashion-MNIST from\n"
+         "dataset-fashion-mnist) or a folder holding the four MNIST IDX files [sample]",
          [](const std::string &v, CliOptions &o) -> std::string {
              if (v.empty())
                  return "give sample, fashion or a folder";
@@ -116,7 +118,8 @@ const std::vector<Flag> &flags()
              return parseL1Scope(v, o.config.l1Scope) ? "" : "'" + v + "' is not allowed; use all or weights";
          }},
         {"--l2", "X", "L2 strength lambda2 [0]", realFlag(&TrainConfig::l2, 0, 1e6)},
-        {"--l2-mode", "decay|penalty", "decay: SGD weight_decay (the forum code); penalty: loss += lambda2/2 * sum p^2 [decay]",
+        {"--l2-mode", "decay|penalty",
+         "decay: SGD weight_decay (the forum code); penalty: loss += lambda2/2 * sum p^2 [decay]",
          [](const std::string &v, CliOptions &o) -> std::string {
              return parseL2Mode(v, o.config.l2Mode) ? "" : "'" + v + "' is not allowed; use decay or penalty";
          }},
@@ -148,27 +151,32 @@ const std::vector<Flag> &flags()
              return e.empty() ? "" : e + "; give rates in [0, 1), such as 0.3,0.4";
          }},
         {"--log-every", "N", "steps between loss records [60]", intFlag(&TrainConfig::logEvery, 1, 1000000)},
-        {"--out", "FILE.json", "write the run record (JSON) there", [](const std::string &v, CliOptions &o) -> std::string {
+        {"--out", "FILE.json", "write the run record (JSON) there",
+         [](const std::string &v, CliOptions &o) -> std::string {
              if (v.empty())
                  return "give a file name";
              o.outJson = v;
              return {};
          }},
-        {"--csv", "FILE.csv", "write the epoch table (CSV) there", [](const std::string &v, CliOptions &o) -> std::string {
+        {"--csv", "FILE.csv", "write the epoch table (CSV) there",
+         [](const std::string &v, CliOptions &o) -> std::string {
              if (v.empty())
                  return "give a file name";
              o.outCsv = v;
              return {};
          }},
-        {"--quiet", "", "no progress on stderr", [](const std::string &, CliOptions &o) -> std::string {
+        {"--quiet", "", "no progress on stderr",
+         [](const std::string &, CliOptions &o) -> std::string {
              o.quiet = true;
              return {};
          }},
-        {"--help", "", "show this help", [](const std::string &, CliOptions &o) -> std::string {
+        {"--help", "", "show this help",
+         [](const std::string &, CliOptions &o) -> std::string {
              o.help = true;
              return {};
          }},
-        {"--version", "", "print versions", [](const std::string &, CliOptions &o) -> std::string {
+        {"--version", "", "print versions",
+         [](const std::string &, CliOptions &o) -> std::string {
              o.version = true;
              return {};
          }},
@@ -196,8 +204,9 @@ std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out
             if (f.name == arg)
                 flag = &f;
         if (!flag)
-            return arg.rfind("-", 0) == 0 ? "unknown option " + arg + "; see reglab-train --help"
-                                          : "unexpected argument '" + arg + "'; options start with --, see reglab-train --help";
+            return arg.rfind("-", 0) == 0
+                       ? "unknown option " + arg + "; see reglab-train --help"
+                       : "unexpected argument '" + arg + "'; options start with --, see reglab-train --help";
         if (flag->value.empty()) {
             if (hasValue)
                 return flag->name + " takes no value";
@@ -210,7 +219,8 @@ std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out
             return flag->name + ": " + e;
     }
     if (out.config.dropout.size() != out.config.hidden.size())
-        return "--dropout: give one rate per hidden layer (" + std::to_string(out.config.hidden.size()) + " for --hidden)";
+        return "--dropout: give one rate per hidden layer (" + std::to_string(out.config.hidden.size()) +
+               " for --hidden)";
     if (std::string e = validate(out.config); !e.empty())
         return e;
     return {};

@@ -7,8 +7,8 @@
 
 #include <unistd.h>
 
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -77,8 +77,8 @@ public:
         std::printf("epoch %3d/%d  fold %d  train_loss %.4f  val_loss %.4f  val_acc %6.2f%%  test_loss %.4f  "
                     "test_acc %6.2f%%  fc1_small %5.1f%%  train %.2fs  eval %.2fs\n",
                     e.epoch, m_epochs, e.fold + 1, e.trainLoss, e.valLoss, 100 * e.valAccuracy, e.testLoss,
-                    100 * e.testAccuracy, e.layers.empty() ? 0.0 : 100 * e.layers.front().smallFraction,
-                    e.trainSeconds, e.evalSeconds);
+                    100 * e.testAccuracy, e.layers.empty() ? 0.0 : 100 * e.layers.front().smallFraction, e.trainSeconds,
+                    e.evalSeconds);
         std::fflush(stdout);
     }
 
@@ -181,7 +181,8 @@ int main(int argc, char **argv)
             best = std::max(best, e.testAccuracy);
         std::printf("%s after %zu epoch(s): test accuracy %.2f%% (best %.2f%%), validation %.2f%%, %.1f s on %s [%s]\n",
                     toString(record.status).c_str(), record.epochs.size(), 100 * last.testAccuracy, 100 * best,
-                    100 * last.valAccuracy, record.totalSeconds, record.device.c_str(), shortLabel(record.config).c_str());
+                    100 * last.valAccuracy, record.totalSeconds, record.device.c_str(),
+                    shortLabel(record.config).c_str());
     } else {
         std::printf("%s before the first epoch ended (%.1f s)\n", toString(record.status).c_str(), record.totalSeconds);
     }

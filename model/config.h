@@ -27,10 +27,10 @@ struct TrainConfig {
     L1Scope l1Scope = L1Scope::All;
     double l2 = 0.0;
     L2Mode l2Mode = L2Mode::Decay;
-    int logEvery = 60;          // steps between step records (the forum plots every 60)
+    int logEvery = 60;           // steps between step records (the forum plots every 60)
     std::string device = "auto"; // cpu | cuda | auto
-    int threads = 0;            // BLAS threads on CPU; 0 = one per core
-    int panelDigits = 16;       // digits whose predictions are reported after each evaluation
+    int threads = 0;             // BLAS threads on CPU; 0 = one per core
+    int panelDigits = 16;        // digits whose predictions are reported after each evaluation
     double sparsityThreshold = 1e-3;
 };
 

@@ -49,7 +49,7 @@ std::string findStem(const std::string &dir, const std::string &stem)
 
 const std::vector<std::string> kDigitNames = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 const std::vector<std::string> kFashionNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+                                                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 
 DataFiles filesIn(const std::string &folder, const std::string &name, const std::string &hint)
 {
@@ -71,8 +71,10 @@ DataFiles filesIn(const std::string &folder, const std::string &name, const std:
             throw DataError(dir + ": missing " + list + "; a data folder needs all four MNIST files. " + hint);
         }
     }
-    throw DataError(folder + ": no MNIST files found (looked for train-images-idx3-ubyte[.gz] and the other three "
-                             "in it, in raw/ and in MNIST/raw/). " + hint);
+    throw DataError(folder +
+                    ": no MNIST files found (looked for train-images-idx3-ubyte[.gz] and the other three "
+                    "in it, in raw/ and in MNIST/raw/). " +
+                    hint);
 }
 
 } // namespace
@@ -128,8 +130,9 @@ DataFiles resolveDataSource(const std::string &spec)
         throw DataError("no data source given; use sample, fashion or a folder holding the four MNIST files");
     if (!isDir(spec))
         throw DataError(spec + ": no such folder; use sample, fashion or a folder holding the four MNIST files");
-    return filesIn(spec, spec, "Point --data at a folder holding train-images-idx3-ubyte[.gz], "
-                               "train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz].");
+    return filesIn(spec, spec,
+                   "Point --data at a folder holding train-images-idx3-ubyte[.gz], "
+                   "train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz].");
 }
 
 } // namespace reglab

@@ -7,8 +7,8 @@
 namespace reglab {
 
 struct DataFiles {
-    std::string name;        // "MNIST sample", "Fashion-MNIST", or the folder
-    std::string folder;      // where the files were found
+    std::string name;   // "MNIST sample", "Fashion-MNIST", or the folder
+    std::string folder; // where the files were found
     std::string trainImages, trainLabels, testImages, testLabels;
     std::vector<std::string> classNames; // ten names
 };

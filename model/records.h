@@ -25,15 +25,15 @@ struct StepRecord {
 };
 
 struct LayerStats {
-    std::string name; // "fc1", "fc2", ...
+    std::string name;         // "fc1", "fc2", ...
     double smallFraction = 0; // share of weights with |w| < the sparsity threshold
     double l1Norm = 0;
     double l2Norm = 0;
 };
 
 struct EpochRecord {
-    int epoch = 0; // 1-based
-    int fold = 0;  // 0-based fold whose training part was used
+    int epoch = 0;         // 1-based
+    int fold = 0;          // 0-based fold whose training part was used
     std::int64_t step = 0; // steps done at the end of this epoch
     double trainLoss = 0;  // mean cross-entropy over the epoch's batches
     double valLoss = 0, valAccuracy = 0;
@@ -64,7 +64,7 @@ struct Predictions {
 
 // Where training stands, sent a few times a second.
 struct Progress {
-    int epoch = 0, epochs = 0;           // epoch is 1-based
+    int epoch = 0, epochs = 0; // epoch is 1-based
     std::int64_t stepInEpoch = 0, stepsPerEpoch = 0;
     std::int64_t step = 0, totalSteps = 0;
     double samplesPerSecond = 0;
@@ -74,7 +74,7 @@ struct Progress {
 
 // Sent once when a run starts, before the first step.
 struct RunInfo {
-    std::string device;  // "cpu" or "cuda:0 (name)"
+    std::string device; // "cpu" or "cuda:0 (name)"
     std::string dataName;
     std::vector<std::string> classNames;
     std::int64_t trainCount = 0, testCount = 0;

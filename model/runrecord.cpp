@@ -211,7 +211,8 @@ std::string toJson(const RunRecord &r)
             json probs = json::array();
             for (float p : d.probabilities)
                 probs.push_back(num(p));
-            digits.push_back({{"index", d.index}, {"label", d.label}, {"predicted", d.predicted}, {"probabilities", probs}});
+            digits.push_back(
+                {{"index", d.index}, {"label", d.label}, {"predicted", d.predicted}, {"probabilities", probs}});
         }
         doc["last_predictions"] = {
             {"epoch", r.lastPredictions->epoch}, {"step", r.lastPredictions->step}, {"digits", digits}};
@@ -283,7 +284,8 @@ RunRecord runRecordFromJson(const std::string &text)
         for (const auto &c : getArray(doc, "lambda_changes")) {
             if (!c.is_object())
                 throw RecordError("an entry of \"lambda_changes\" is not an object");
-            r.lambdaChanges.push_back({getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate")});
+            r.lambdaChanges.push_back(
+                {getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate")});
         }
         if (doc.contains("last_predictions") && doc["last_predictions"].is_object()) {
             const json &p = doc["last_predictions"];
@@ -381,18 +383,24 @@ std::string nowIso8601()
 std::string toString(RunStatus status)
 {
     switch (status) {
-    case RunStatus::Running: return "running";
-    case RunStatus::Finished: return "finished";
-    case RunStatus::Stopped: return "stopped";
-    case RunStatus::Diverged: return "diverged";
-    case RunStatus::Failed: return "failed";
+    case RunStatus::Running:
+        return "running";
+    case RunStatus::Finished:
+        return "finished";
+    case RunStatus::Stopped:
+        return "stopped";
+    case RunStatus::Diverged:
+        return "diverged";
+    case RunStatus::Failed:
+        return "failed";
     }
     return "failed";
 }
 
 bool parseRunStatus(const std::string &text, RunStatus &out)
 {
-    for (RunStatus s : {RunStatus::Running, RunStatus::Finished, RunStatus::Stopped, RunStatus::Diverged, RunStatus::Failed})
+    for (RunStatus s :
+         {RunStatus::Running, RunStatus::Finished, RunStatus::Stopped, RunStatus::Diverged, RunStatus::Failed})
         if (toString(s) == text) {
             out = s;
             return true;

@@ -20,10 +20,10 @@ public:
 struct RunRecord {
     TrainConfig config;
     RunStatus status = RunStatus::Running;
-    std::string message;     // why it stopped, diverged or failed; empty when it finished
+    std::string message; // why it stopped, diverged or failed; empty when it finished
     std::string device;
     std::string dataName;
-    std::string startedAt;   // ISO 8601, UTC
+    std::string startedAt;                       // ISO 8601, UTC
     std::map<std::string, std::string> versions; // reglab, libtorch, compiler
     std::vector<StepRecord> steps;
     std::vector<EpochRecord> epochs;

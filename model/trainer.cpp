@@ -191,7 +191,8 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         }
         if (m_control.stopRequested()) {
             m_rec.status = RunStatus::Stopped;
-            m_rec.message = "stopped by the user at step " + std::to_string(m_step) + " (epoch " + std::to_string(epoch) + ")";
+            m_rec.message =
+                "stopped by the user at step " + std::to_string(m_step) + " (epoch " + std::to_string(epoch) + ")";
             return false;
         }
         applyChanges(m_step + 1);
@@ -281,7 +282,6 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
     return true;
 }
 
-
 void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, double trainSeconds, double trainLoss)
 {
     const auto start = Clock::now();
@@ -312,8 +312,9 @@ void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, d
     }
     if (!m_panel.empty()) {
         torch::NoGradGuard noGrad;
-        const torch::Tensor probs =
-            torch::softmax(m_net->forward(m_testX.index_select(0, m_panelIdx)), 1).to(torch::kCPU, torch::kFloat32).contiguous();
+        const torch::Tensor probs = torch::softmax(m_net->forward(m_testX.index_select(0, m_panelIdx)), 1)
+                                        .to(torch::kCPU, torch::kFloat32)
+                                        .contiguous();
         Predictions preds;
         preds.epoch = epoch;
         preds.step = m_step;

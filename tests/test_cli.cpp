@@ -50,9 +50,10 @@ bool contains(const std::string &text, const std::string &needle)
 TEST_CASE(parser_accepts_the_documented_flags)
 {
     CliOptions o;
-    CHECK(parseTrainArgs({"--data", "fashion", "--epochs=3", "--batch", "500", "--lr", "0.1", "--l1", "1e-3",
-                          "--l1-scope", "weights", "--l2", "0.01", "--l2-mode", "penalty", "--folds", "4", "--seed",
-                          "9", "--device", "cpu", "--threads", "1", "--out", "a.json", "--csv", "a.csv", "--quiet"},
+    CHECK(parseTrainArgs({"--data",    "fashion", "--epochs=3", "--batch", "500",   "--lr",     "0.1",
+                          "--l1",      "1e-3",    "--l1-scope", "weights", "--l2",  "0.01",     "--l2-mode",
+                          "penalty",   "--folds", "4",          "--seed",  "9",     "--device", "cpu",
+                          "--threads", "1",       "--out",      "a.json",  "--csv", "a.csv",    "--quiet"},
                          o)
               .empty());
     CHECK_EQ(o.config.data, std::string("fashion"));
@@ -111,8 +112,8 @@ TEST_CASE(data_errors_exit_3)
     CHECK(contains(r.err, "data error: /no/such/dir: no such folder"));
     const std::string dir = "/tmp/reglab-cli-broken";
     std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
-    for (const char *f : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                          "t10k-labels-idx1-ubyte"})
+    for (const char *f :
+         {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
         std::ofstream(dir + "/" + f) << "garbage";
     r = run("--data " + dir);
     CHECK_EQ(r.status, 3);
@@ -150,7 +151,8 @@ TEST_CASE(sigint_stops_writes_and_exits_130)
     if (pid == 0) {
         ::freopen("/dev/null", "w", stdout);
         ::freopen("/dev/null", "w", stderr);
-        ::execl(REGLAB_TRAIN_EXE, "reglab-train", "--epochs", "1000", "--device", "cpu", "--out", json.c_str(), nullptr);
+        ::execl(REGLAB_TRAIN_EXE, "reglab-train", "--epochs", "1000", "--device", "cpu", "--out", json.c_str(),
+                nullptr);
         _exit(99);
     }
     ::usleep(1500 * 1000); // past data loading, into training

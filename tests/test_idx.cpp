@@ -44,7 +44,8 @@ void put32(std::vector<std::uint8_t> &v, std::uint32_t x)
         v.push_back(static_cast<std::uint8_t>(x >> shift));
 }
 
-std::vector<std::uint8_t> images(std::uint32_t headerCount, std::uint32_t held, std::uint32_t rows = 28, std::uint32_t cols = 28)
+std::vector<std::uint8_t> images(std::uint32_t headerCount, std::uint32_t held, std::uint32_t rows = 28,
+                                 std::uint32_t cols = 28)
 {
     std::vector<std::uint8_t> v;
     put32(v, 2051);

@@ -135,9 +135,10 @@ TEST_CASE(run_record_round_trips_through_json)
 {
     const RunRecord r = sampleRecord();
     const std::string json = toJson(r);
-    for (const char *key : {"\"config\"", "\"status\": \"diverged\"", "\"epochs\"", "\"val_accuracy\"", "\"test_accuracy\"",
-                            "\"val_loss\"", "\"test_loss\"", "\"train_seconds\"", "\"eval_seconds\"", "\"steps\"",
-                            "\"data_loss\"", "\"l1_term\"", "\"l2_term\"", "\"lambda_changes\"", "\"summary\"", "\"versions\""})
+    for (const char *key :
+         {"\"config\"", "\"status\": \"diverged\"", "\"epochs\"", "\"val_accuracy\"", "\"test_accuracy\"",
+          "\"val_loss\"", "\"test_loss\"", "\"train_seconds\"", "\"eval_seconds\"", "\"steps\"", "\"data_loss\"",
+          "\"l1_term\"", "\"l2_term\"", "\"lambda_changes\"", "\"summary\"", "\"versions\""})
         CHECK(json.find(key) != std::string::npos);
     const RunRecord back = runRecordFromJson(json);
     CHECK_EQ(toJson(back), json); // every field survives, NaN as null included
@@ -167,9 +168,10 @@ TEST_CASE(damaged_or_foreign_json_is_refused_with_a_reason)
 TEST_CASE(epoch_csv_has_a_header_and_a_row_per_epoch)
 {
     const std::string csv = epochsCsv(sampleRecord());
-    CHECK(csv.rfind("epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds,"
-                    "fc1_small_fraction,fc1_l1_norm,fc1_l2_norm,fc2_small_fraction",
-                    0) == 0);
+    CHECK(
+        csv.rfind("epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds,"
+                  "fc1_small_fraction,fc1_l1_norm,fc1_l2_norm,fc2_small_fraction",
+                  0) == 0);
     CHECK(csv.find("\n1,0,160,1.5,1.2,0.7,1.25,0.69,0.1,0.02,0.25,100.5,8.25,0.5,20,3\n") != std::string::npos);
 }
 

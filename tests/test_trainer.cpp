@@ -97,7 +97,7 @@ TEST_CASE(lambda_change_takes_effect_at_the_next_step)
     };
     const RunRecord r = train(c, control, &hooks, sample());
     REQUIRE(r.steps.size() >= 7u);
-    CHECK_EQ(r.steps[4].l1, 0.0); // step 5 ran with the old value
+    CHECK_EQ(r.steps[4].l1, 0.0);  // step 5 ran with the old value
     CHECK_EQ(r.steps[5].l1, 0.05); // step 6 with the new one
     CHECK_EQ(r.steps[5].learningRate, 0.02);
     CHECK_EQ(r.steps[4].l1Term, 0.0);

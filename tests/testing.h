@@ -102,7 +102,7 @@ inline int runAll(int argc, char **argv)
         const auto &va_ = (a);                                                                                         \
         const auto &vb_ = (b);                                                                                         \
         if (!(va_ op vb_))                                                                                             \
-            testing::fail(__FILE__, __LINE__, testing::describe(#a, #b, va_, vb_, #op), false);                       \
+            testing::fail(__FILE__, __LINE__, testing::describe(#a, #b, va_, vb_, #op), false);                        \
     } while (0)
 #define CHECK_EQ(a, b) CHECK_OP(a, b, ==)
 #define CHECK_LT(a, b) CHECK_OP(a, b, <)
@@ -113,7 +113,7 @@ inline int runAll(int argc, char **argv)
     do {                                                                                                               \
         const double va_ = (a), vb_ = (b);                                                                             \
         if (!(std::fabs(va_ - vb_) <= (tol)))                                                                          \
-            testing::fail(__FILE__, __LINE__, testing::describe(#a, #b, va_, vb_, "~="), false);                      \
+            testing::fail(__FILE__, __LINE__, testing::describe(#a, #b, va_, vb_, "~="), false);                       \
     } while (0)
 // Checks that `expr` throws ExceptionType whose message contains `needle`.
 #define CHECK_THROWS_WITH(expr, ExceptionType, needle)                                                                 \
@@ -124,12 +124,15 @@ inline int runAll(int argc, char **argv)
         } catch (const ExceptionType &e_) {                                                                            \
             thrown_ = true;                                                                                            \
             if (std::string(e_.what()).find(needle) == std::string::npos)                                              \
-                testing::fail(__FILE__, __LINE__,                                                                      \
-                              std::string("message '") + e_.what() + "' lacks '" + (needle) + "'", false);            \
+                testing::fail(__FILE__, __LINE__, std::string("message '") + e_.what() + "' lacks '" + (needle) + "'", \
+                              false);                                                                                  \
         }                                                                                                              \
         if (!thrown_)                                                                                                  \
             testing::fail(__FILE__, __LINE__, #expr " did not throw " #ExceptionType, false);                          \
     } while (0)
 
 #define TEST_MAIN()                                                                                                    \
-    int main(int argc, char **argv) { return testing::runAll(argc, argv); }
+    int main(int argc, char **argv)                                                                                    \
+    {                                                                                                                  \
+        return testing::runAll(argc, argv);                                                                            \
+    }
