@@ -80,6 +80,16 @@ inline int runAll(int argc, char **argv)
 
 } // namespace testing
 
+// LibTorch's logging headers define glog-style CHECK macros; these replace them in the tests.
+#undef CHECK
+#undef CHECK_OP
+#undef CHECK_EQ
+#undef CHECK_LT
+#undef CHECK_GT
+#undef CHECK_LE
+#undef CHECK_GE
+#undef CHECK_NEAR
+
 #define TEST_CONCAT2(a, b) a##b
 #define TEST_CONCAT(a, b) TEST_CONCAT2(a, b)
 #define TEST_CASE(name)                                                                                                \

@@ -1,0 +1,95 @@
+// reglab-bench-ui: how responsive the dashboard stays while it trains. A 5 ms timer records the longest gap
+// between its ticks (an event-loop stall); the run uses the window's own Start action.
+#include "app/guiwiring.h"
+#include "app/trainingcontroller.h"
+
+#include "ui/controlpanel.h"
+#include "ui/logslider.h"
+#include "ui/mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QSpinBox>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Measures the longest UI event-loop stall during training."));
+    parser.addHelpOption();
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("How long to train (default 10)."),
+                                     QStringLiteral("s"), QStringLiteral("10"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("sample (default), fashion or a folder."),
+                                  QStringLiteral("spec"), QStringLiteral("sample"));
+    const QCommandLineOption l1(QStringLiteral("l1"), QStringLiteral("L1 strength (default 0.001)."),
+                                QStringLiteral("value"), QStringLiteral("0.001"));
+    parser.addOptions({seconds, data, l1});
+    parser.process(app);
+    const double runSeconds = std::max(1.0, parser.value(seconds).toDouble());
+
+    reglab::ui::MainWindow window(false); // never touches the user's settings
+    reglab::app::TrainingController controller;
+    reglab::app::connectWindow(window, controller);
+    window.controls()->setConfig(reglab::ui::ControlPanel::defaultConfig());
+    window.controls()->setDataSource(parser.value(data));
+    window.controls()->epochsBox()->setValue(100000); // longer than the measurement
+    window.controls()->l1Slider()->setValue(parser.value(l1).toDouble());
+    window.resize(1600, 900);
+    window.show();
+
+    QElapsedTimer clock;
+    qint64 last = -1, maxGap = 0, ticks = 0;
+    std::vector<qint64> gaps;
+    bool measuring = false;
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    tick.setInterval(5);
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        if (measuring && last >= 0) {
+            const qint64 gap = now - last;
+            gaps.push_back(gap);
+            maxGap = std::max(maxGap, gap);
+            ++ticks;
+        }
+        last = now;
+    });
+    long steps = 0, epochs = 0;
+    QObject::connect(&controller, &reglab::app::TrainingController::step, [&] { ++steps; });
+    QObject::connect(&controller, &reglab::app::TrainingController::epoch, [&] { ++epochs; });
+    // Measure from the first step, so loading the data set is not counted as a stall of training.
+    QObject::connect(&controller, &reglab::app::TrainingController::started, [&] {
+        measuring = true;
+        last = clock.nsecsElapsed();
+        QTimer::singleShot(int(runSeconds * 1000), [&] {
+            measuring = false;
+            controller.shutdown(2000);
+            std::sort(gaps.begin(), gaps.end());
+            const double p99 = gaps.empty() ? 0 : gaps[gaps.size() * 99 / 100] / 1e6;
+            std::printf("reglab-bench-ui: %.1f s of training on '%s': %ld epochs, %ld step records\n", runSeconds,
+                        qPrintable(parser.value(data)), epochs, steps);
+            std::printf("UI timer (5 ms): %lld ticks, p99 gap %.1f ms, max gap %.1f ms (target < 50 ms) %s\n",
+                        static_cast<long long>(ticks), p99, maxGap / 1e6, maxGap < 50'000'000 ? "OK" : "SLOW");
+            QApplication::exit(maxGap < 50'000'000 ? 0 : 1);
+        });
+    });
+    QObject::connect(&controller, &reglab::app::TrainingController::finished, [&](const reglab::RunRecord &r) {
+        if (r.status == reglab::RunStatus::Failed) {
+            std::fprintf(stderr, "reglab-bench-ui: %s\n", r.message.c_str());
+            QApplication::exit(2);
+        }
+    });
+    clock.start();
+    tick.start();
+    window.controls()->startAction()->trigger();
+    return app.exec();
+}

@@ -1,0 +1,29 @@
+#include "app/guiwiring.h"
+#include "app/trainingcontroller.h"
+
+#include "ui/mainwindow.h"
+
+namespace reglab::app {
+
+void connectWindow(reglab::ui::MainWindow &window, TrainingController &controller)
+{
+    using reglab::ui::MainWindow;
+    QObject::connect(&window, &MainWindow::startRequested, &controller, &TrainingController::start);
+    QObject::connect(&window, &MainWindow::pauseRequested, &controller, &TrainingController::pause);
+    QObject::connect(&window, &MainWindow::resumeRequested, &controller, &TrainingController::resume);
+    QObject::connect(&window, &MainWindow::stopRequested, &controller, &TrainingController::stop);
+    QObject::connect(&window, &MainWindow::l1Changed, &controller, &TrainingController::setL1);
+    QObject::connect(&window, &MainWindow::l2Changed, &controller, &TrainingController::setL2);
+    QObject::connect(&window, &MainWindow::learningRateChanged, &controller, &TrainingController::setLearningRate);
+    QObject::connect(&window, &MainWindow::closing, &controller, [&controller] { controller.shutdown(1000); });
+
+    QObject::connect(&controller, &TrainingController::started, &window, &MainWindow::onRunStarted);
+    QObject::connect(&controller, &TrainingController::step, &window, &MainWindow::onStep);
+    QObject::connect(&controller, &TrainingController::lambdaChanged, &window, &MainWindow::onLambdaChange);
+    QObject::connect(&controller, &TrainingController::progress, &window, &MainWindow::onProgress);
+    QObject::connect(&controller, &TrainingController::epoch, &window, &MainWindow::onEpoch);
+    QObject::connect(&controller, &TrainingController::predictions, &window, &MainWindow::onPredictions);
+    QObject::connect(&controller, &TrainingController::finished, &window, &MainWindow::onRunFinished);
+}
+
+} // namespace reglab::app

@@ -1,0 +1,182 @@
+#include "app/trainingcontroller.h"
+
+#include "model/dataset.h"
+#include "model/idx.h"
+#include "model/trainer.h"
+#include "ui/metatypes.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+
+#include <algorithm>
+
+namespace reglab::app {
+
+namespace {
+
+// Runs on the training thread: copies each event into a queued signal and returns at once.
+class SignalObserver : public reglab::TrainObserver {
+public:
+    explicit SignalObserver(TrainWorker &worker) : m_worker(worker) {}
+    void onStarted(const reglab::RunInfo &info) override { Q_EMIT m_worker.started(info); }
+    void onStep(const reglab::StepRecord &r) override { Q_EMIT m_worker.step(r); }
+    void onLambdaChange(const reglab::LambdaChange &c) override { Q_EMIT m_worker.lambdaChanged(c); }
+    void onProgress(const reglab::Progress &p) override { Q_EMIT m_worker.progress(p); }
+    void onEpoch(const reglab::EpochRecord &e) override { Q_EMIT m_worker.epoch(e); }
+    void onPredictions(const reglab::Predictions &p) override { Q_EMIT m_worker.predictions(p); }
+    // finished is sent by the worker once train() has returned.
+
+private:
+    TrainWorker &m_worker;
+};
+
+} // namespace
+
+TrainWorker::TrainWorker(reglab::TrainConfig config, reglab::TrainControl &control,
+                         std::shared_ptr<const reglab::Dataset> data)
+    : m_config(std::move(config)), m_control(control), m_data(std::move(data))
+{
+}
+
+void TrainWorker::run()
+{
+    if (!m_data) {
+        try {
+            m_data = reglab::Dataset::load(reglab::resolveDataSource(m_config.data));
+            Q_EMIT dataLoaded(QString::fromStdString(m_config.data), m_data);
+        } catch (const std::exception &e) {
+            reglab::RunRecord record;
+            record.config = m_config;
+            record.status = reglab::RunStatus::Failed;
+            record.message = e.what();
+            Q_EMIT finished(record);
+            return;
+        }
+    }
+    SignalObserver observer(*this);
+    const reglab::RunRecord record = reglab::train(m_config, m_control, &observer, m_data);
+    Q_EMIT finished(record);
+}
+
+TrainingController::TrainingController(QObject *parent) : QObject(parent)
+{
+    reglab::ui::registerMetaTypes();
+    qRegisterMetaType<std::shared_ptr<const reglab::Dataset>>();
+}
+
+TrainingController::~TrainingController()
+{
+    shutdown(2000);
+}
+
+void TrainingController::start(const reglab::TrainConfig &requested)
+{
+    if (m_thread)
+        return;
+    reglab::TrainConfig config = requested;
+    // On a small machine the trainer's BLAS threads spin against the UI thread: leave it a core.
+    if (config.threads == 0)
+        config.threads = std::max(1, QThread::idealThreadCount() - 1);
+    m_control.reset();
+
+    const QString spec = QString::fromStdString(config.data);
+    auto data = spec == m_dataSpec ? m_data : nullptr;
+    auto *worker = new TrainWorker(config, m_control, data);
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("reglab-train"));
+    worker->moveToThread(m_thread);
+
+    // Signal-to-signal connections: the receiver lives on this (UI) thread, so each event is queued.
+    connect(worker, &TrainWorker::started, this, &TrainingController::started);
+    connect(worker, &TrainWorker::step, this, &TrainingController::step);
+    connect(worker, &TrainWorker::lambdaChanged, this, &TrainingController::lambdaChanged);
+    connect(worker, &TrainWorker::progress, this, &TrainingController::progress);
+    connect(worker, &TrainWorker::epoch, this, &TrainingController::epoch);
+    connect(worker, &TrainWorker::predictions, this, &TrainingController::predictions);
+    connect(worker, &TrainWorker::dataLoaded, this,
+            [this](const QString &loadedSpec, std::shared_ptr<const reglab::Dataset> loaded) {
+                m_dataSpec = loadedSpec;
+                m_data = std::move(loaded);
+            });
+    connect(worker, &TrainWorker::finished, this, [this](const reglab::RunRecord &record) {
+        m_lastRecord = record;
+        Q_EMIT finished(record);
+    });
+    connect(worker, &TrainWorker::finished, m_thread, &QThread::quit);
+    connect(m_thread, &QThread::started, worker, &TrainWorker::run);
+    connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
+    connect(m_thread, &QThread::finished, this, &TrainingController::onThreadFinished);
+    m_thread->start();
+    Q_EMIT runningChanged(true);
+}
+
+void TrainingController::onThreadFinished()
+{
+    auto *thread = qobject_cast<QThread *>(sender());
+    if (thread && thread == m_thread) {
+        m_thread = nullptr;
+        thread->deleteLater();
+        Q_EMIT runningChanged(false);
+    }
+}
+
+void TrainingController::pause()
+{
+    if (m_thread)
+        m_control.pause();
+}
+
+void TrainingController::resume()
+{
+    m_control.resume();
+}
+
+void TrainingController::stop()
+{
+    if (!m_thread)
+        return;
+    m_control.requestStop();
+    m_control.resume(); // a paused trainer must wake to see the stop
+}
+
+void TrainingController::setL1(double value)
+{
+    if (m_thread)
+        m_control.setL1(value);
+}
+
+void TrainingController::setL2(double value)
+{
+    if (m_thread)
+        m_control.setL2(value);
+}
+
+void TrainingController::setLearningRate(double value)
+{
+    if (m_thread)
+        m_control.setLearningRate(value);
+}
+
+bool TrainingController::shutdown(int timeoutMs)
+{
+    if (!m_thread)
+        return true;
+    QElapsedTimer clock;
+    clock.start();
+    stop();
+    m_thread->quit(); // ends the event loop once run() returns
+    const bool done = m_thread->wait(QDeadlineTimer(timeoutMs));
+    m_lastShutdownMs = clock.elapsed();
+    if (!done) {
+        qWarning("reglab: the training thread did not stop within %d ms", timeoutMs);
+        return false;
+    }
+    // The worker was deleted as its thread finished; the queued onThreadFinished will find m_thread cleared.
+    QThread *thread = m_thread;
+    m_thread = nullptr;
+    thread->deleteLater();
+    Q_EMIT runningChanged(false);
+    return true;
+}
+
+} // namespace reglab::app

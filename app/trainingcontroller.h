@@ -1,0 +1,99 @@
+// The bridge between the UI thread and the trainer: owns the training thread, turns the trainer's observer
+// calls into queued Qt signals carrying plain values, and passes commands on through a TrainControl.
+#pragma once
+
+#include "model/config.h"
+#include "model/control.h"
+#include "model/records.h"
+#include "model/runrecord.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <memory>
+
+class QThread;
+
+namespace reglab {
+class Dataset;
+}
+
+namespace reglab::app {
+
+// Lives on the training thread; run() blocks there until the run ends.
+class TrainWorker : public QObject {
+    Q_OBJECT
+public:
+    TrainWorker(reglab::TrainConfig config, reglab::TrainControl &control, std::shared_ptr<const reglab::Dataset> data);
+
+public Q_SLOTS:
+    void run();
+
+Q_SIGNALS:
+    void dataLoaded(const QString &spec, std::shared_ptr<const reglab::Dataset> data);
+    void started(const reglab::RunInfo &info);
+    void step(const reglab::StepRecord &record);
+    void lambdaChanged(const reglab::LambdaChange &change);
+    void progress(const reglab::Progress &progress);
+    void epoch(const reglab::EpochRecord &record);
+    void predictions(const reglab::Predictions &predictions);
+    void finished(const reglab::RunRecord &record);
+
+private:
+    reglab::TrainConfig m_config;
+    reglab::TrainControl &m_control;
+    std::shared_ptr<const reglab::Dataset> m_data;
+};
+
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingController(QObject *parent = nullptr);
+    ~TrainingController() override; // stops a run and waits for it (bounded)
+
+    bool isRunning() const { return m_thread != nullptr; }
+    bool isPaused() const { return m_control.isPaused(); }
+    // The thread of the current run (null when idle); tests watch its finished() signal.
+    QThread *thread() const { return m_thread; }
+    const reglab::RunRecord &lastRecord() const { return m_lastRecord; }
+    // How long the last shutdown() waited for the training thread, in milliseconds.
+    qint64 lastShutdownMs() const { return m_lastShutdownMs; }
+
+public Q_SLOTS:
+    // Starts a run on a new thread; ignored while one is running. The data set is loaded on that thread and
+    // kept for the next run with the same source.
+    void start(const reglab::TrainConfig &config);
+    void pause();
+    void resume();
+    void stop();
+    void setL1(double value);
+    void setL2(double value);
+    void setLearningRate(double value);
+    // Stops the run and waits for its thread up to `timeoutMs`; true when no thread is left running.
+    bool shutdown(int timeoutMs = 1000);
+
+Q_SIGNALS:
+    void started(const reglab::RunInfo &info);
+    void step(const reglab::StepRecord &record);
+    void lambdaChanged(const reglab::LambdaChange &change);
+    void progress(const reglab::Progress &progress);
+    void epoch(const reglab::EpochRecord &record);
+    void predictions(const reglab::Predictions &predictions);
+    void finished(const reglab::RunRecord &record);
+    void runningChanged(bool running);
+
+private:
+    void onThreadFinished();
+
+    reglab::TrainControl m_control;
+    QThread *m_thread = nullptr;
+    QString m_dataSpec;
+    std::shared_ptr<const reglab::Dataset> m_data;
+    reglab::RunRecord m_lastRecord;
+    qint64 m_lastShutdownMs = 0;
+};
+
+} // namespace reglab::app
+
+Q_DECLARE_METATYPE(std::shared_ptr<const reglab::Dataset>)

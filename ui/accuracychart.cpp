@@ -1,0 +1,72 @@
+#include "ui/accuracychart.h"
+#include "ui/palette.h"
+
+#include <QLineSeries>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace reglab::ui {
+
+AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after each epoch"), parent)
+{
+    auto *x = new QValueAxis(this);
+    x->setLabelFormat(QStringLiteral("%d"));
+    x->setTickType(QValueAxis::TicksDynamic);
+    x->setTickAnchor(0);
+    styleAxis(x, tr("Epoch"));
+    setXAxis(x);
+    auto *y = new QValueAxis(this);
+    y->setRange(0, 100);
+    y->setTickCount(6);
+    y->setLabelFormat(QStringLiteral("%d"));
+    styleAxis(y, tr("Accuracy (%)"));
+    setYAxis(y);
+
+    addTrack(tr("Validation"), colors::validation, 3)->setPointsVisible(true);
+    addTrack(tr("Test"), colors::test, 3)->setPointsVisible(true);
+    addTrack(tr("Chance (10 %)"), colors::chance, 2, Qt::DashLine);
+    setEpochs(m_epochs);
+}
+
+void AccuracyChart::setEpochs(int epochs)
+{
+    m_epochs = std::max(1, epochs);
+    track(Chance).series->replace(QList<QPointF>{{0, 10}, {double(m_epochs), 10}});
+    updateRanges();
+    updateMarkers();
+}
+
+void AccuracyChart::addEpoch(const reglab::EpochRecord &r)
+{
+    append(Validation, {double(r.epoch), 100 * r.valAccuracy});
+    append(Test, {double(r.epoch), 100 * r.testAccuracy});
+}
+
+void AccuracyChart::updateRanges()
+{
+    auto *x = qobject_cast<QValueAxis *>(xAxis());
+    int last = m_epochs;
+    if (!track(Validation).all.isEmpty())
+        last = std::max(last, int(std::ceil(track(Validation).all.last().x())));
+    // About ten labelled ticks at a round interval (1, 2, 5, 10, ...); set before the range, or a long run
+    // would first create one tick item per epoch.
+    double interval = 1;
+    while (last / interval > 10)
+        interval *= (QString::number(interval).startsWith(QLatin1Char('2')) ? 2.5 : 2);
+    if (interval > x->tickInterval()) {
+        x->setTickInterval(interval);
+        x->setRange(0, last);
+    } else {
+        x->setRange(0, last);
+        x->setTickInterval(interval);
+    }
+}
+
+void AccuracyChart::clear()
+{
+    LiveChart::clear();
+    setEpochs(m_epochs); // the chance line stays
+}
+
+} // namespace reglab::ui

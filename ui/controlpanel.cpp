@@ -1,0 +1,308 @@
+#include "ui/controlpanel.h"
+#include "ui/logslider.h"
+
+#include "model/datasource.h"
+#include "model/runtime.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace reglab::ui {
+
+namespace {
+const QString kChooseFolder = QStringLiteral("<choose>");
+
+// Shows 0.01 rather than 0.01000.
+class CompactSpinBox : public QDoubleSpinBox {
+public:
+    using QDoubleSpinBox::QDoubleSpinBox;
+    QString textFromValue(double value) const override { return QString::number(value, 'g', 6); }
+};
+
+QString withShortcut(const QString &text, const QAction *action)
+{
+    QStringList keys;
+    for (const QKeySequence &k : action->shortcuts())
+        keys << k.toString(QKeySequence::NativeText);
+    return keys.isEmpty() ? text : QStringLiteral("%1 (%2)").arg(text, keys.join(QStringLiteral(", ")));
+}
+} // namespace
+
+reglab::TrainConfig ControlPanel::defaultConfig()
+{
+    reglab::TrainConfig c; // the core's defaults are the forum's configuration
+    c.data = "sample";
+    c.device = "cpu";
+    c.logEvery = 10; // a denser loss curve than the forum's 60 steps; logging costs little
+    return c;
+}
+
+ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+
+    // Regularization: the two strengths act on a running network.
+    auto *reg = new QGroupBox(tr("Regularization (live)"), this);
+    auto *regForm = new QFormLayout(reg);
+    regForm->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    m_l1 = new LogSlider(reg);
+    m_l1->setToolTip(tr("L1 penalty \u03bb\u2081\u00b7\u03a3|p| added to the loss; pushes weights to exactly zero.\n"
+                        "Changes take effect at the next step of a running network."));
+    m_l1Scope = new QComboBox(reg);
+    m_l1Scope->addItem(tr("All parameters"), int(reglab::L1Scope::All));
+    m_l1Scope->addItem(tr("Weights only (no biases)"), int(reglab::L1Scope::Weights));
+    m_l2 = new LogSlider(reg);
+    m_l2->setToolTip(tr("L2 strength \u03bb\u2082: shrinks every weight a little at each step.\n"
+                        "Changes take effect at the next step of a running network."));
+    m_l2Mode = new QComboBox(reg);
+    m_l2Mode->addItem(tr("Weight decay (SGD)"), int(reglab::L2Mode::Decay));
+    m_l2Mode->addItem(tr("Penalty \u03bb\u2082/2\u00b7\u03a3p\u00b2 in the loss"), int(reglab::L2Mode::Penalty));
+    m_lr = new CompactSpinBox(reg);
+    m_lr->setDecimals(5);
+    m_lr->setRange(0.00001, 10.0);
+    m_lr->setSingleStep(0.001);
+    m_lr->setKeyboardTracking(false);
+    m_lr->setToolTip(tr("SGD learning rate; can be changed while training"));
+    regForm->addRow(tr("L1 strength"), m_l1);
+    regForm->addRow(tr("L1 applies to"), m_l1Scope);
+    regForm->addRow(tr("L2 strength"), m_l2);
+    regForm->addRow(tr("L2 acts as"), m_l2Mode);
+    regForm->addRow(tr("Learning rate"), m_lr);
+    layout->addWidget(reg);
+
+    // The rest is fixed when a run starts.
+    auto *run = new QGroupBox(tr("Run"), this);
+    auto *runForm = new QFormLayout(run);
+    m_batch = new QSpinBox(run);
+    m_batch->setRange(1, 65536);
+    m_epochs = new QSpinBox(run);
+    m_epochs->setRange(1, 100000);
+    m_folds = new QSpinBox(run);
+    m_folds->setRange(2, 100);
+    m_folds->setToolTip(tr("k-fold split of the training set: epoch e trains on fold (e mod k)'s training part\n"
+                           "and reports accuracy on its held-out part (validation)"));
+    m_seed = new QSpinBox(run);
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_device = new QComboBox(run);
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    m_device->addItem(tr("CUDA (GPU)"), QStringLiteral("cuda"));
+    if (!reglab::cudaAvailable()) {
+        if (auto *model = qobject_cast<QStandardItemModel *>(m_device->model())) {
+            QStandardItem *item = model->item(1);
+            item->setEnabled(false);
+            item->setToolTip(QString::fromStdString(reglab::cudaUnavailableReason()));
+        }
+        m_device->setToolTip(
+            tr("CUDA is not available: %1").arg(QString::fromStdString(reglab::cudaUnavailableReason())));
+    }
+    m_data = new QComboBox(run);
+    m_data->addItem(tr("MNIST sample (bundled)"), QStringLiteral("sample"));
+    m_data->setItemData(0, tr("10,000 training and 10,000 test digits shipped with RegLab"), Qt::ToolTipRole);
+    if (QFileInfo::exists(QString::fromLatin1(reglab::kFashionDir))) {
+        m_data->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion"));
+        m_data->setItemData(1, QString::fromLatin1(reglab::kFashionDir), Qt::ToolTipRole);
+    }
+    m_data->addItem(tr("Folder\u2026"), kChooseFolder);
+    m_data->setItemData(m_data->count() - 1, tr("A folder with the four MNIST-format IDX files"), Qt::ToolTipRole);
+    m_data->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_data->setMinimumContentsLength(14);
+    runForm->addRow(tr("Batch size"), m_batch);
+    runForm->addRow(tr("Epochs"), m_epochs);
+    runForm->addRow(tr("Folds"), m_folds);
+    runForm->addRow(tr("Seed"), m_seed);
+    runForm->addRow(tr("Device"), m_device);
+    runForm->addRow(tr("Dataset"), m_data);
+    layout->addWidget(run);
+    m_fixedWhileRunning = {m_l1Scope, m_l2Mode, m_batch, m_epochs, m_folds, m_seed, m_device, m_data};
+
+    m_start = new QAction(tr("Start"), this);
+    m_start->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_pause = new QAction(tr("Pause"), this);
+    m_pause->setShortcuts({QKeySequence(Qt::Key_Space), QKeySequence(Qt::CTRL | Qt::Key_P)});
+    m_stop = new QAction(tr("Stop"), this);
+    m_stop->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_Period)});
+    m_reset = new QAction(tr("Reset"), this);
+    m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_start->setToolTip(withShortcut(tr("Train a new network with these settings"), m_start));
+    m_pause->setToolTip(withShortcut(tr("Pause or resume training"), m_pause));
+    m_stop->setToolTip(withShortcut(tr("Stop training; the curves stay"), m_stop));
+    m_reset->setToolTip(withShortcut(tr("Stop and clear the charts and predictions"), m_reset));
+    for (QAction *a : {m_start, m_pause, m_stop, m_reset})
+        a->setShortcutContext(Qt::WindowShortcut);
+    connect(m_start, &QAction::triggered, this, &ControlPanel::startRequested);
+    connect(m_pause, &QAction::triggered, this, &ControlPanel::pauseToggled);
+    connect(m_stop, &QAction::triggered, this, &ControlPanel::stopRequested);
+    connect(m_reset, &QAction::triggered, this, &ControlPanel::resetRequested);
+
+    auto *buttons = new QGridLayout();
+    m_startButton = makeButton(m_start);
+    m_pauseButton = makeButton(m_pause);
+    m_stopButton = makeButton(m_stop);
+    m_resetButton = makeButton(m_reset);
+    QFont bold = m_startButton->font();
+    bold.setBold(true);
+    m_startButton->setFont(bold);
+    buttons->addWidget(m_startButton, 0, 0);
+    buttons->addWidget(m_pauseButton, 0, 1);
+    buttons->addWidget(m_stopButton, 1, 0);
+    buttons->addWidget(m_resetButton, 1, 1);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+
+    connect(m_l1, &LogSlider::valueChanged, this, &ControlPanel::l1Changed);
+    connect(m_l2, &LogSlider::valueChanged, this, &ControlPanel::l2Changed);
+    connect(m_lr, &QDoubleSpinBox::valueChanged, this, &ControlPanel::learningRateChanged);
+    connect(m_data, &QComboBox::activated, this, [this](int index) {
+        if (m_data->itemData(index).toString() == kChooseFolder)
+            chooseFolder();
+        else
+            m_lastDataIndex = index;
+    });
+
+    setConfig(defaultConfig());
+    setRunState(RunState::Idle);
+}
+
+QToolButton *ControlPanel::makeButton(QAction *action)
+{
+    auto *button = new QToolButton(this);
+    button->setDefaultAction(action);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    button->setMinimumHeight(34);
+    return button;
+}
+
+reglab::TrainConfig ControlPanel::config() const
+{
+    reglab::TrainConfig c = defaultConfig();
+    c.l1 = m_l1->value();
+    c.l1Scope = reglab::L1Scope(m_l1Scope->currentData().toInt());
+    c.l2 = m_l2->value();
+    c.l2Mode = reglab::L2Mode(m_l2Mode->currentData().toInt());
+    c.learningRate = m_lr->value();
+    c.batchSize = m_batch->value();
+    c.epochs = m_epochs->value();
+    c.folds = m_folds->value();
+    c.seed = std::uint64_t(m_seed->value());
+    c.device = m_device->currentData().toString().toStdString();
+    c.data = dataSource().toStdString();
+    return c;
+}
+
+void ControlPanel::setConfig(const reglab::TrainConfig &c)
+{
+    m_l1->setValue(c.l1);
+    m_l1Scope->setCurrentIndex(std::max(0, m_l1Scope->findData(int(c.l1Scope))));
+    m_l2->setValue(c.l2);
+    m_l2Mode->setCurrentIndex(std::max(0, m_l2Mode->findData(int(c.l2Mode))));
+    const QSignalBlocker block(m_lr);
+    m_lr->setValue(c.learningRate);
+    m_batch->setValue(c.batchSize);
+    m_epochs->setValue(c.epochs);
+    m_folds->setValue(c.folds);
+    m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::uint64_t(std::numeric_limits<int>::max()))));
+    const int device = m_device->findData(QString::fromStdString(c.device));
+    const bool cuda = reglab::cudaAvailable();
+    m_device->setCurrentIndex(device == 1 && !cuda ? 0 : std::max(0, device));
+    setDataSource(QString::fromStdString(c.data));
+}
+
+void ControlPanel::loadSettings(QSettings &s)
+{
+    reglab::TrainConfig c = defaultConfig();
+    s.beginGroup(QStringLiteral("controls"));
+    c.l1 = s.value(QStringLiteral("l1"), c.l1).toDouble();
+    c.l1Scope = reglab::L1Scope(s.value(QStringLiteral("l1Scope"), int(c.l1Scope)).toInt());
+    c.l2 = s.value(QStringLiteral("l2"), c.l2).toDouble();
+    c.l2Mode = reglab::L2Mode(s.value(QStringLiteral("l2Mode"), int(c.l2Mode)).toInt());
+    c.learningRate = s.value(QStringLiteral("learningRate"), c.learningRate).toDouble();
+    c.batchSize = s.value(QStringLiteral("batchSize"), c.batchSize).toInt();
+    c.epochs = s.value(QStringLiteral("epochs"), c.epochs).toInt();
+    c.folds = s.value(QStringLiteral("folds"), c.folds).toInt();
+    c.seed = s.value(QStringLiteral("seed"), qulonglong(c.seed)).toULongLong();
+    c.device = s.value(QStringLiteral("device"), QString::fromStdString(c.device)).toString().toStdString();
+    c.data = s.value(QStringLiteral("data"), QString::fromStdString(c.data)).toString().toStdString();
+    s.endGroup();
+    setConfig(c);
+}
+
+void ControlPanel::saveSettings(QSettings &s) const
+{
+    const reglab::TrainConfig c = config();
+    s.beginGroup(QStringLiteral("controls"));
+    s.setValue(QStringLiteral("l1"), c.l1);
+    s.setValue(QStringLiteral("l1Scope"), int(c.l1Scope));
+    s.setValue(QStringLiteral("l2"), c.l2);
+    s.setValue(QStringLiteral("l2Mode"), int(c.l2Mode));
+    s.setValue(QStringLiteral("learningRate"), c.learningRate);
+    s.setValue(QStringLiteral("batchSize"), c.batchSize);
+    s.setValue(QStringLiteral("epochs"), c.epochs);
+    s.setValue(QStringLiteral("folds"), c.folds);
+    s.setValue(QStringLiteral("seed"), qulonglong(c.seed));
+    s.setValue(QStringLiteral("device"), QString::fromStdString(c.device));
+    s.setValue(QStringLiteral("data"), QString::fromStdString(c.data));
+    s.endGroup();
+}
+
+void ControlPanel::setRunState(RunState state)
+{
+    m_state = state;
+    const bool idle = state == RunState::Idle;
+    for (QWidget *w : m_fixedWhileRunning)
+        w->setEnabled(idle);
+    m_start->setEnabled(idle);
+    m_pause->setEnabled(!idle);
+    m_stop->setEnabled(!idle);
+    m_pause->setText(state == RunState::Paused ? tr("Resume") : tr("Pause"));
+}
+
+int ControlPanel::addFolderItem(const QString &folder)
+{
+    const int existing = m_data->findData(folder);
+    if (existing >= 0)
+        return existing;
+    const int at = m_data->count() - 1; // before "Folder..."
+    m_data->insertItem(at, QDir(folder).dirName().isEmpty() ? folder : QDir(folder).dirName(), folder);
+    m_data->setItemData(at, folder, Qt::ToolTipRole);
+    return at;
+}
+
+void ControlPanel::setDataSource(const QString &spec)
+{
+    int index = m_data->findData(spec.isEmpty() ? QStringLiteral("sample") : spec);
+    if (index < 0)
+        index = spec == QLatin1String("fashion") ? 0 : addFolderItem(spec);
+    m_data->setCurrentIndex(index);
+    m_lastDataIndex = index;
+}
+
+QString ControlPanel::dataSource() const
+{
+    const QString spec = m_data->currentData().toString();
+    return spec == kChooseFolder ? QStringLiteral("sample") : spec;
+}
+
+void ControlPanel::chooseFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with the four IDX files"));
+    if (folder.isEmpty()) {
+        m_data->setCurrentIndex(m_lastDataIndex);
+        return;
+    }
+    setDataSource(folder);
+}
+
+} // namespace reglab::ui

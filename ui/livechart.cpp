@@ -1,0 +1,246 @@
+#include "ui/livechart.h"
+#include "ui/palette.h"
+
+#include <QChart>
+#include <QGraphicsSimpleTextItem>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace reglab::ui {
+
+LiveChart::LiveChart(const QString &title, QWidget *parent) : QChartView(parent)
+{
+    auto *c = new QChart();
+    c->setTitle(title);
+    c->setTitleFont(chartFont(kTitlePointSize, true));
+    c->setBackgroundBrush(Qt::white);
+    c->setBackgroundRoundness(0);
+    c->setMargins(QMargins(6, 6, 12, 6));
+    c->legend()->setAlignment(Qt::AlignBottom);
+    c->legend()->setFont(chartFont(kLabelPointSize));
+    c->setAnimationOptions(QChart::NoAnimation); // animations would replay on every batched update
+    setChart(c);
+    setRenderHint(QPainter::Antialiasing);
+    setBackgroundBrush(Qt::white);
+    setMinimumSize(320, 200);
+    connect(c, &QChart::plotAreaChanged, this, [this] { updateMarkers(); });
+}
+
+void LiveChart::styleAxis(QAbstractAxis *axis, const QString &title)
+{
+    axis->setTitleText(title);
+    axis->setTitleFont(chartFont(kAxisTitlePointSize));
+    axis->setLabelsFont(chartFont(kLabelPointSize));
+    axis->setGridLineColor(QColor(0xE0, 0xE0, 0xE0));
+    axis->setMinorGridLineColor(QColor(0xF0, 0xF0, 0xF0));
+}
+
+QLineSeries *LiveChart::addTrack(const QString &name, const QColor &color, qreal width, Qt::PenStyle style)
+{
+    auto *series = new QLineSeries(this);
+    series->setName(name);
+    QPen pen(color, width, style);
+    pen.setCapStyle(Qt::RoundCap);
+    series->setPen(pen);
+    // OpenGL would be faster but breaks grabbing and the offscreen platform; 5,000 points draw fast enough.
+    series->setUseOpenGL(false);
+    chart()->addSeries(series);
+    if (m_xAxis)
+        series->attachAxis(m_xAxis);
+    if (m_yAxis)
+        series->attachAxis(m_yAxis);
+    Track t;
+    t.series = series;
+    m_tracks.push_back(t);
+    return series;
+}
+
+void LiveChart::setXAxis(QAbstractAxis *axis)
+{
+    m_xAxis = axis;
+    chart()->addAxis(axis, Qt::AlignBottom);
+    for (auto &t : m_tracks)
+        t.series->attachAxis(axis);
+}
+
+void LiveChart::setYAxis(QAbstractAxis *axis)
+{
+    QAbstractAxis *old = m_yAxis;
+    m_yAxis = axis;
+    chart()->addAxis(axis, Qt::AlignLeft);
+    auto reattach = [&](QAbstractSeries *s) {
+        if (old)
+            s->detachAxis(old);
+        s->attachAxis(axis);
+    };
+    for (auto &t : m_tracks)
+        reattach(t.series);
+    for (auto &m : m_markers)
+        reattach(m.line);
+    if (old) {
+        chart()->removeAxis(old);
+        old->deleteLater();
+    }
+}
+
+bool LiveChart::hasPending() const
+{
+    return std::any_of(m_tracks.begin(), m_tracks.end(), [](const Track &t) { return !t.pending.isEmpty(); });
+}
+
+void LiveChart::flush()
+{
+    if (!hasPending())
+        return;
+    for (auto &t : m_tracks) {
+        if (t.pending.isEmpty())
+            continue;
+        const qsizetype first = t.all.size();
+        t.all.append(t.pending);
+        t.pending.clear();
+        if (t.all.size() / t.stride > kMaxShownPoints) {
+            while (t.all.size() / t.stride > kMaxShownPoints / 2)
+                t.stride *= 2;
+            rebuild(t);
+            continue;
+        }
+        QList<QPointF> batch;
+        batch.reserve(t.all.size() - first);
+        for (qsizetype i = first; i < t.all.size(); ++i)
+            if (i % t.stride == 0)
+                batch.append(shown(t.all[i]));
+        t.series->append(batch); // one batched update, not one repaint per point
+    }
+    updateRanges();
+    updateMarkers();
+}
+
+void LiveChart::rebuild(Track &t)
+{
+    QList<QPointF> points;
+    points.reserve(t.all.size() / t.stride + 1);
+    for (qsizetype i = 0; i < t.all.size(); ++i)
+        if (i % t.stride == 0)
+            points.append(shown(t.all[i]));
+    t.series->replace(points);
+}
+
+void LiveChart::rebuildAll()
+{
+    for (auto &t : m_tracks)
+        rebuild(t);
+    updateRanges();
+    updateMarkers();
+}
+
+void LiveChart::rebuildSeries()
+{
+    for (auto &t : m_tracks)
+        rebuild(t);
+}
+
+void LiveChart::swapYAxis(QAbstractAxis *axis)
+{
+    // Series must hold only values the new axis can show before they are attached to it (log: no zeros).
+    for (auto &t : m_tracks)
+        rebuild(t);
+    for (auto &m : m_markers)
+        m.line->clear();
+    setYAxis(axis);
+    updateRanges();
+    updateMarkers();
+}
+
+int LiveChart::shownCount(int track) const
+{
+    return int(m_tracks[std::size_t(track)].series->count());
+}
+
+void LiveChart::clear()
+{
+    for (auto &t : m_tracks) {
+        t.all.clear();
+        t.pending.clear();
+        t.stride = 1;
+        t.series->clear();
+    }
+    for (auto &m : m_markers) {
+        chart()->removeSeries(m.line);
+        delete m.line;
+        delete m.label;
+    }
+    m_markers.clear();
+    updateRanges();
+}
+
+void LiveChart::addMarker(double x, const QString &label)
+{
+    Marker m;
+    m.x = x;
+    m.line = new QLineSeries(this);
+    m.line->setName(label);
+    m.line->setPen(QPen(colors::marker, 2, Qt::DashLine));
+    chart()->addSeries(m.line);
+    m.line->attachAxis(m_xAxis);
+    m.line->attachAxis(m_yAxis);
+    for (QLegendMarker *lm : chart()->legend()->markers(m.line))
+        lm->setVisible(false);
+    m.label = new QGraphicsSimpleTextItem(label, chart());
+    m.label->setFont(chartFont(kLabelPointSize, true));
+    m.label->setBrush(colors::marker.darker(130));
+    m.label->setZValue(10);
+    m_markers.push_back(m);
+    updateMarkers();
+}
+
+QStringList LiveChart::markerLabels() const
+{
+    QStringList labels;
+    for (const auto &m : m_markers)
+        labels << m.label->text();
+    return labels;
+}
+
+std::pair<double, double> LiveChart::yRange() const
+{
+    if (auto *v = qobject_cast<QValueAxis *>(m_yAxis))
+        return {v->min(), v->max()};
+    if (auto *l = qobject_cast<QLogValueAxis *>(m_yAxis))
+        return {l->min(), l->max()};
+    return {0, 1};
+}
+
+void LiveChart::updateMarkers()
+{
+    if (m_markers.empty())
+        return;
+    const auto [lo, hi] = yRange();
+    const QRectF plot = chart()->plotArea();
+    int row = 0;
+    double lastX = -1e300;
+    for (auto &m : m_markers) {
+        m.line->replace(QList<QPointF>{{m.x, lo}, {m.x, hi}});
+        const QPointF top = chart()->mapToPosition(QPointF(m.x, hi), m.line);
+        // Labels of nearby markers are stacked so they do not overlap.
+        const qreal height = m.label->boundingRect().height();
+        row = (top.x() - lastX < m.label->boundingRect().width() + 8) ? row + 1 : 0;
+        lastX = top.x();
+        qreal x = top.x() + 4;
+        if (x + m.label->boundingRect().width() > plot.right())
+            x = top.x() - 4 - m.label->boundingRect().width();
+        m.label->setPos(x, plot.top() + 2 + (row % 4) * height);
+        m.label->setVisible(plot.contains(QPointF(top.x(), plot.center().y())) || qFuzzyCompare(top.x(), plot.left()));
+    }
+}
+
+void LiveChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    updateMarkers();
+}
+
+} // namespace reglab::ui

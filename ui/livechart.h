@@ -1,0 +1,87 @@
+// What the loss and accuracy charts share: styled axes and series, buffered points flushed in batches with
+// decimation for long runs, and vertical markers where a hyperparameter changed.
+#pragma once
+
+#include <QChartView>
+#include <QList>
+#include <QPointF>
+#include <QString>
+
+#include <vector>
+
+class QAbstractAxis;
+class QGraphicsSimpleTextItem;
+class QLineSeries;
+
+namespace reglab::ui {
+
+class LiveChart : public QChartView {
+    Q_OBJECT
+public:
+    // Past this many shown points a series is thinned (every 2nd, 4th, ... point of the full history).
+    static constexpr int kMaxShownPoints = 5000;
+
+    explicit LiveChart(const QString &title, QWidget *parent = nullptr);
+
+    // Pushes buffered points to the series; the window calls it from its redraw timer.
+    void flush();
+    bool hasPending() const;
+    // Removes every point and marker.
+    virtual void clear();
+
+    // A dashed vertical line at x with a label such as "L1=0.01".
+    void addMarker(double x, const QString &label);
+    int markerCount() const { return int(m_markers.size()); }
+    QStringList markerLabels() const;
+
+protected:
+    struct Track {
+        QLineSeries *series = nullptr;
+        QList<QPointF> all;     // the full history
+        QList<QPointF> pending; // received since the last flush
+        int stride = 1;         // every stride-th point of `all` is shown
+    };
+    struct Marker {
+        double x = 0;
+        QLineSeries *line = nullptr;
+        QGraphicsSimpleTextItem *label = nullptr;
+    };
+
+    QLineSeries *addTrack(const QString &name, const QColor &color, qreal width = 2.5,
+                          Qt::PenStyle style = Qt::SolidLine);
+    void append(int track, const QPointF &point) { m_tracks[std::size_t(track)].pending.append(point); }
+    int shownCount(int track) const;
+    const Track &track(int index) const { return m_tracks[std::size_t(index)]; }
+    std::vector<Track> &tracks() { return m_tracks; }
+
+    // Installs a new y axis (e.g. linear <-> log) and re-attaches every series to it.
+    void setYAxis(QAbstractAxis *axis);
+    QAbstractAxis *xAxis() const { return m_xAxis; }
+    QAbstractAxis *yAxis() const { return m_yAxis; }
+    void setXAxis(QAbstractAxis *axis);
+    void styleAxis(QAbstractAxis *axis, const QString &title);
+
+    // Maps a stored point to what the series shows (the log loss chart clamps non-positive values).
+    virtual QPointF shown(const QPointF &p) const { return p; }
+    // Called after points were flushed: adjust the axis ranges.
+    virtual void updateRanges() {}
+    // setYAxis after a change of transform: rebuilds the series first, then swaps, then fits the ranges.
+    void swapYAxis(QAbstractAxis *axis);
+    // Rebuilds every series from its history (after a change of axis or transform).
+    void rebuildAll();
+    // The same without fitting ranges (for use inside updateRanges).
+    void rebuildSeries();
+    void updateMarkers();
+    std::pair<double, double> yRange() const;
+
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void rebuild(Track &t);
+    QAbstractAxis *m_xAxis = nullptr;
+    QAbstractAxis *m_yAxis = nullptr;
+    std::vector<Track> m_tracks;
+    std::vector<Marker> m_markers;
+};
+
+} // namespace reglab::ui

@@ -1,0 +1,38 @@
+// Training loss against the optimizer step, split into its parts: cross-entropy, L1 term, L2 term and total.
+#pragma once
+
+#include "ui/livechart.h"
+
+#include "model/records.h"
+
+namespace reglab::ui {
+
+class LossChart : public LiveChart {
+    Q_OBJECT
+public:
+    enum Series { Data = 0, L1 = 1, L2 = 2, Total = 3 };
+
+    explicit LossChart(QWidget *parent = nullptr);
+
+    void setTotalSteps(std::int64_t steps);
+    void addStep(const reglab::StepRecord &record); // buffered until flush()
+    void setLogScale(bool on);
+    bool logScale() const { return m_log; }
+    void clear() override;
+
+    // For tests: points shown by a series after the last flush.
+    int pointCount(Series series) const { return shownCount(series); }
+
+protected:
+    QPointF shown(const QPointF &p) const override;
+    void updateRanges() override;
+
+private:
+    double floorValue() const;
+    bool m_log = false;
+    std::int64_t m_totalSteps = 0;
+    double m_maxY = 0, m_minPositive = 0;
+    double m_shownFloor = 0; // the floor the shown (log) points were clamped to
+};
+
+} // namespace reglab::ui

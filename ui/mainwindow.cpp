@@ -1,0 +1,436 @@
+#include "ui/mainwindow.h"
+#include "ui/accuracychart.h"
+#include "ui/controlpanel.h"
+#include "ui/digitpanel.h"
+#include "ui/logslider.h"
+#include "ui/losschart.h"
+#include "ui/palette.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace reglab::ui {
+
+namespace {
+
+QSettings appSettings()
+{
+    return QSettings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+}
+
+QString clockText(double seconds)
+{
+    const long s = std::lround(std::max(0.0, seconds));
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+// What to do about a failed run, in the user's terms.
+QString adviceFor(const QString &message)
+{
+    const QString m = message.toLower();
+    if (m.contains(QLatin1String("cuda")) || m.contains(QLatin1String("gpu")))
+        return QObject::tr("Choose CPU as the device and start again.");
+    if (m.contains(QLatin1String("idx")) || m.contains(QLatin1String("file")) || m.contains(QLatin1String("folder")) ||
+        m.contains(QLatin1String("data")))
+        return QObject::tr(
+            "Choose another dataset (the bundled MNIST sample always works) or fix the folder, then start again.");
+    return QObject::tr("Check the settings and start again.");
+}
+
+} // namespace
+
+MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(parent), m_persist(persistSettings)
+{
+    setWindowTitle(tr("RegLab \u2014 L1 and L2 regularization, live"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+    // Centre: a banner for problems, a line saying what runs, and the two charts in a splitter.
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(4, 4, 4, 4);
+    m_banner = new QFrame(centre);
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setStyleSheet(QStringLiteral("#banner { background: %1; border: 2px solid %2; border-radius: 4px; }")
+                                .arg(colors::bannerBackground.name(), colors::bannerBorder.name()));
+    auto *bannerLayout = new QHBoxLayout(m_banner);
+    m_bannerText = new QLabel(m_banner);
+    m_bannerText->setWordWrap(true);
+    m_bannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_bannerText->setFont(chartFont(kAxisTitlePointSize));
+    auto *dismiss = new QToolButton(m_banner);
+    dismiss->setText(QStringLiteral("\u2715"));
+    dismiss->setToolTip(tr("Hide this message"));
+    dismiss->setAutoRaise(true);
+    connect(dismiss, &QToolButton::clicked, this, [this] { showBanner({}); });
+    bannerLayout->addWidget(m_bannerText, 1);
+    bannerLayout->addWidget(dismiss, 0, Qt::AlignTop);
+    m_banner->hide();
+    centreLayout->addWidget(m_banner);
+
+    auto *header = new QHBoxLayout();
+    m_runLabel = new QLabel(tr("Press Start (Ctrl+Return) to train the forum's 784-200-200-10 MLP."), centre);
+    m_runLabel->setFont(chartFont(kLabelPointSize));
+    m_logScale = new QCheckBox(tr("Log scale (loss)"), centre);
+    m_logScale->setToolTip(tr("Show the loss on a logarithmic axis, so a small data loss stays visible\n"
+                              "beside a large L1 term (Ctrl+L)"));
+    m_logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    header->addWidget(m_runLabel, 1);
+    header->addWidget(m_logScale);
+    centreLayout->addLayout(header);
+
+    m_splitter = new QSplitter(Qt::Vertical, centre);
+    m_loss = new LossChart(m_splitter);
+    m_accuracy = new AccuracyChart(m_splitter);
+    m_splitter->addWidget(m_loss);
+    m_splitter->addWidget(m_accuracy);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+    centreLayout->addWidget(m_splitter, 1);
+    setCentralWidget(centre);
+    connect(m_logScale, &QCheckBox::toggled, m_loss, &LossChart::setLogScale);
+
+    // Docks, so a teacher can enlarge, float or hide what they show.
+    m_controls = new ControlPanel();
+    auto *scroll = new QScrollArea();
+    scroll->setWidget(m_controls);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(m_controls->sizeHint().width() + 20);
+    m_controlDock = new QDockWidget(tr("Controls"), this);
+    m_controlDock->setObjectName(QStringLiteral("controlsDock"));
+    m_controlDock->setWidget(scroll);
+    addDockWidget(Qt::LeftDockWidgetArea, m_controlDock);
+
+    m_digits = new DigitPanel();
+    m_digitDock = new QDockWidget(tr("Predictions on test images"), this);
+    m_digitDock->setObjectName(QStringLiteral("digitsDock"));
+    m_digitDock->setWidget(m_digits);
+    m_digitDock->setMinimumWidth(300);
+    addDockWidget(Qt::RightDockWidgetArea, m_digitDock);
+    resizeDocks({m_controlDock, m_digitDock}, {320, 430}, Qt::Horizontal);
+
+    // Status bar: epoch x/N, the epoch's progress, samples/s, ETA, device.
+    m_epochLabel = new QLabel(tr("Idle"), this);
+    m_epochProgress = new QProgressBar(this);
+    m_epochProgress->setRange(0, 1000);
+    m_epochProgress->setValue(0);
+    m_epochProgress->setMaximumWidth(220);
+    m_epochProgress->setFormat(tr("epoch %p%"));
+    m_rateLabel = new QLabel(this);
+    m_etaLabel = new QLabel(this);
+    m_deviceLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_epochLabel);
+    statusBar()->addPermanentWidget(m_epochProgress);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    statusBar()->addPermanentWidget(m_etaLabel);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+
+    m_redraw = new QTimer(this);
+    m_redraw->setInterval(kRedrawIntervalMs);
+    connect(m_redraw, &QTimer::timeout, this, &MainWindow::flushCharts);
+
+    connect(m_controls, &ControlPanel::startRequested, this, &MainWindow::start);
+    connect(m_controls, &ControlPanel::pauseToggled, this, &MainWindow::togglePause);
+    connect(m_controls, &ControlPanel::stopRequested, this, [this] {
+        if (m_running)
+            Q_EMIT stopRequested();
+    });
+    connect(m_controls, &ControlPanel::resetRequested, this, &MainWindow::reset);
+    connect(m_controls, &ControlPanel::l1Changed, this, &MainWindow::l1Changed);
+    connect(m_controls, &ControlPanel::l2Changed, this, &MainWindow::l2Changed);
+    connect(m_controls, &ControlPanel::learningRateChanged, this, &MainWindow::learningRateChanged);
+
+    buildMenus();
+
+    QSettings settings = appSettings();
+    m_controls->loadSettings(settings);
+    m_logScale->setChecked(settings.value(QStringLiteral("view/logScale"), false).toBool());
+    resize(1440, 860);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *save = file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord);
+    save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    for (QAction *a :
+         {m_controls->startAction(), m_controls->pauseAction(), m_controls->stopAction(), m_controls->resetAction()}) {
+        run->addAction(a);
+        addAction(a); // shortcuts work wherever the focus is in the window
+    }
+    run->addSeparator();
+    run->addAction(tr("Restore default settings"), this, &MainWindow::restoreDefaults);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_controlDock->toggleViewAction());
+    view->addAction(m_digitDock->toggleViewAction());
+}
+
+void MainWindow::saveSettings() const
+{
+    if (!m_persist)
+        return;
+    QSettings settings = appSettings();
+    m_controls->saveSettings(settings);
+    settings.setValue(QStringLiteral("view/logScale"), m_logScale->isChecked());
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+}
+
+void MainWindow::restoreDefaults()
+{
+    if (m_running)
+        return; // the structural controls are locked during a run
+    m_controls->setConfig(ControlPanel::defaultConfig());
+    saveSettings();
+}
+
+void MainWindow::showBanner(const QString &text)
+{
+    m_bannerText->setText(text);
+    m_banner->setVisible(!text.isEmpty());
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_bannerText->text();
+}
+
+bool MainWindow::bannerVisible() const
+{
+    return !m_banner->isHidden();
+}
+
+void MainWindow::start()
+{
+    if (m_running)
+        return;
+    const reglab::TrainConfig config = m_controls->config();
+    if (const std::string problem = reglab::validate(config); !problem.empty()) {
+        showBanner(tr("These settings cannot run: %1.").arg(QString::fromStdString(problem)));
+        return;
+    }
+    saveSettings();
+    showBanner({});
+    m_loss->clear();
+    m_accuracy->clear();
+    m_accuracy->setEpochs(config.epochs);
+    m_digits->clear();
+    m_runConfig = config;
+    m_l1 = config.l1;
+    m_l2 = config.l2;
+    m_lr = config.learningRate;
+    m_stepsPerEpoch = 0;
+    m_hasRun = false;
+    m_runLabel->setText(tr("Loading %1\u2026").arg(m_controls->dataBox()->currentText()));
+    m_epochLabel->setText(tr("Starting"));
+    m_epochProgress->setValue(0);
+    m_rateLabel->clear();
+    m_etaLabel->clear();
+    setRunning(true);
+    Q_EMIT startRequested(config);
+}
+
+void MainWindow::togglePause()
+{
+    if (!m_running)
+        return;
+    if (m_controls->runState() == ControlPanel::RunState::Paused) {
+        m_controls->setRunState(ControlPanel::RunState::Running);
+        statusBar()->clearMessage();
+        Q_EMIT resumeRequested();
+    } else {
+        m_controls->setRunState(ControlPanel::RunState::Paused);
+        statusBar()->showMessage(tr("Paused \u2014 press Space to resume"));
+        Q_EMIT pauseRequested();
+    }
+}
+
+void MainWindow::reset()
+{
+    if (m_running)
+        Q_EMIT stopRequested();
+    m_loss->clear();
+    m_accuracy->clear();
+    m_digits->clear();
+    showBanner({});
+    m_epochLabel->setText(m_running ? tr("Stopping") : tr("Idle"));
+    m_epochProgress->setValue(0);
+    m_rateLabel->clear();
+    m_etaLabel->clear();
+}
+
+void MainWindow::setRunning(bool running)
+{
+    m_running = running;
+    m_controls->setRunState(running ? ControlPanel::RunState::Running : ControlPanel::RunState::Idle);
+    if (running)
+        m_redraw->start();
+    else
+        m_redraw->stop();
+}
+
+void MainWindow::flushCharts()
+{
+    m_loss->flush();
+    m_accuracy->flush();
+}
+
+void MainWindow::onRunStarted(const reglab::RunInfo &info)
+{
+    m_hasRun = true;
+    m_stepsPerEpoch = info.stepsPerEpoch;
+    m_loss->setTotalSteps(info.totalSteps);
+    m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
+    m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.device)));
+    m_runLabel->setText(tr("%1 \u00b7 started with %2 \u00b7 %3 parameters")
+                            .arg(QString::fromStdString(info.dataName),
+                                 QString::fromStdString(reglab::shortLabel(m_runConfig)),
+                                 QLocale().toString(qlonglong(info.parameterCount))));
+    m_runLabel->setToolTip(tr("%1 training and %2 test images, %3 steps per epoch")
+                               .arg(info.trainCount)
+                               .arg(info.testCount)
+                               .arg(info.stepsPerEpoch));
+}
+
+void MainWindow::onStep(const reglab::StepRecord &record)
+{
+    m_loss->addStep(record);
+}
+
+void MainWindow::onLambdaChange(const reglab::LambdaChange &change)
+{
+    QStringList parts;
+    if (change.l1 != m_l1)
+        parts << QStringLiteral("L1=%1").arg(LogSlider::format(change.l1));
+    if (change.l2 != m_l2)
+        parts << QStringLiteral("L2=%1").arg(LogSlider::format(change.l2));
+    if (change.learningRate != m_lr)
+        parts << QStringLiteral("lr=%1").arg(QString::number(change.learningRate, 'g', 6));
+    if (parts.isEmpty())
+        return;
+    m_l1 = change.l1;
+    m_l2 = change.l2;
+    m_lr = change.learningRate;
+    const QString label = parts.join(QStringLiteral(", "));
+    flushCharts(); // the curve reaches the marker before it is drawn
+    m_loss->addMarker(double(change.step), label);
+    const double epochs = m_stepsPerEpoch > 0 ? double(change.step - 1) / double(m_stepsPerEpoch) : 0.0;
+    m_accuracy->addMarker(epochs, label);
+    statusBar()->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);
+}
+
+void MainWindow::onProgress(const reglab::Progress &p)
+{
+    m_epochLabel->setText(tr("Epoch %1/%2").arg(p.epoch).arg(p.epochs));
+    const double fraction = p.stepsPerEpoch > 0 ? double(p.stepInEpoch) / double(p.stepsPerEpoch) : 0.0;
+    m_epochProgress->setValue(int(std::lround(1000 * fraction)));
+    m_epochProgress->setFormat(p.evaluating ? tr("evaluating\u2026") : tr("epoch %p%"));
+    if (p.samplesPerSecond > 0)
+        m_rateLabel->setText(tr("%1 samples/s").arg(QLocale().toString(std::lround(p.samplesPerSecond))));
+    if (p.step > 0)
+        m_etaLabel->setText(tr("ETA %1").arg(clockText(p.etaSeconds)));
+}
+
+void MainWindow::onEpoch(const reglab::EpochRecord &record)
+{
+    m_accuracy->addEpoch(record);
+}
+
+void MainWindow::onPredictions(const reglab::Predictions &predictions)
+{
+    m_digits->setPredictions(predictions);
+}
+
+void MainWindow::onRunFinished(const reglab::RunRecord &record)
+{
+    m_lastRecord = record;
+    flushCharts();
+    setRunning(false);
+    m_epochProgress->setFormat(tr("epoch %p%"));
+    const int epochs = int(record.epochs.size());
+    const QString accuracy = record.epochs.empty()
+                                 ? QString()
+                                 : tr(", test accuracy %1 %").arg(100 * record.epochs.back().testAccuracy, 0, 'f', 2);
+    const QString message = QString::fromStdString(record.message);
+    switch (record.status) {
+    case reglab::RunStatus::Finished:
+        m_epochLabel->setText(tr("Finished"));
+        m_epochProgress->setValue(1000);
+        statusBar()->showMessage(tr("Finished %n epoch(s)%1", nullptr, epochs).arg(accuracy));
+        break;
+    case reglab::RunStatus::Stopped:
+        m_epochLabel->setText(tr("Stopped"));
+        statusBar()->showMessage(tr("Stopped after %n epoch(s)%1", nullptr, epochs).arg(accuracy));
+        break;
+    case reglab::RunStatus::Diverged:
+        m_epochLabel->setText(tr("Diverged"));
+        showBanner(tr("<b>Training diverged.</b> %1<br>The loss grew without bound. Lower the learning rate or the "
+                      "regularization strength, then press Start again. The curves so far stay below.")
+                       .arg(message.toHtmlEscaped()));
+        break;
+    case reglab::RunStatus::Failed:
+    case reglab::RunStatus::Running:
+        m_epochLabel->setText(tr("Failed"));
+        showBanner(tr("<b>Training could not run.</b> %1<br>%2").arg(message.toHtmlEscaped(), adviceFor(message)));
+        break;
+    }
+}
+
+void MainWindow::saveRecord()
+{
+    if (!m_hasRun && m_lastRecord.epochs.empty())
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save run record"), QStringLiteral("run.json"),
+                                                      tr("Run records (*.json)"));
+    if (path.isEmpty())
+        return;
+    const std::string error = reglab::writeFileAtomically(path.toStdString(), reglab::toJson(m_lastRecord));
+    if (!error.empty())
+        showBanner(tr("Could not save the run record: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    Q_EMIT closing(); // the trainer stops (bounded wait) before the window goes
+    m_redraw->stop();
+    event->accept();
+}
+
+} // namespace reglab::ui

@@ -1,0 +1,32 @@
+// One place for the dashboard's colours and fonts, so a series keeps its colour in every chart.
+#pragma once
+
+#include <QColor>
+#include <QFont>
+
+namespace reglab::ui {
+
+namespace colors {
+// Okabe-Ito hues: distinguishable with the common colour-vision deficiencies and on a projector.
+inline const QColor dataLoss{0x00, 0x72, 0xB2};   // blue
+inline const QColor l1Term{0xD5, 0x5E, 0x00};     // vermillion
+inline const QColor l2Term{0x00, 0x9E, 0x73};     // bluish green
+inline const QColor totalLoss{0x33, 0x33, 0x33};  // near black
+inline const QColor validation{0xE6, 0x9F, 0x00}; // orange
+inline const QColor test{0x56, 0xB4, 0xE9};       // sky blue
+inline const QColor chance{0x99, 0x99, 0x99};     // grey
+inline const QColor marker{0xCC, 0x79, 0xA7};     // reddish purple
+inline const QColor right{0x1B, 0x8A, 0x3A};
+inline const QColor wrong{0xD0, 0x1C, 0x1C};
+inline const QColor bannerBackground{0xFD, 0xEC, 0xEA};
+inline const QColor bannerBorder{0xD0, 0x1C, 0x1C};
+} // namespace colors
+
+// Point sizes chosen to stay readable from the back of a lecture room.
+constexpr int kTitlePointSize = 14;
+constexpr int kAxisTitlePointSize = 12;
+constexpr int kLabelPointSize = 11;
+
+QFont chartFont(int pointSize, bool bold = false);
+
+} // namespace reglab::ui
