@@ -39,10 +39,33 @@ int fail(const QString &message)
     return 2;
 }
 
+// Without a display Qt aborts while starting. --help and --screenshot need none: they get the offscreen
+// platform; an interactive start gets a message that says what to do instead of an abort.
+bool prepareDisplay(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY") ||
+        qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
+        return true;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version" ||
+            arg.startsWith("--screenshot")) {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+            return true;
+        }
+    }
+    std::fprintf(stderr, "reglab: no display (DISPLAY and WAYLAND_DISPLAY are not set). Start it from a desktop "
+                         "session; or train headless with reglab-train; or take a picture of the dashboard with "
+                         "reglab --screenshot FILE.png.\n");
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    if (!prepareDisplay(argc, argv))
+        return 2;
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("RegLab"));
     QApplication::setApplicationName(QStringLiteral("RegLab"));

@@ -35,7 +35,9 @@ EvalResult evaluate(Mlp &net, const torch::Tensor &images, const torch::Tensor &
     const std::int64_t count = indices.defined() ? indices.size(0) : images.size(0);
     if (count == 0)
         return {};
-    constexpr std::int64_t kChunk = 10000;
+    // On the CPU, chunks of 2,048 keep the activations in cache (0.059 -> 0.048 s per Fashion-MNIST epoch);
+    // a GPU wants them large.
+    const std::int64_t kChunk = images.is_cpu() ? 2048 : 16384;
     torch::Tensor lossSum = torch::zeros({}, images.options());
     torch::Tensor correct = torch::zeros({}, labels.options());
     for (std::int64_t start = 0; start < count; start += kChunk) {
@@ -179,6 +181,8 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
     auto lastLog = Clock::now();
     std::int64_t samplesSinceLog = 0;
     m_stepInEpoch = 0;
+    const torch::Tensor xBuffer = torch::empty({batch, m_trainX.size(1)}, m_trainX.options());
+    const torch::Tensor yBuffer = torch::empty({batch}, m_trainY.options());
 
     for (std::int64_t start = 0; start < n; start += batch) {
         if (m_control.isPaused()) {
@@ -199,8 +203,10 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
 
         const std::int64_t size = std::min(batch, n - start);
         const torch::Tensor idx = order.narrow(0, start, size);
-        const torch::Tensor x = m_trainX.index_select(0, idx);
-        const torch::Tensor y = m_trainY.index_select(0, idx);
+        // Gathered into buffers reused all epoch: a fresh 157 KB batch each step costs an mmap and page faults.
+        torch::Tensor x = xBuffer.narrow(0, 0, size), y = yBuffer.narrow(0, 0, size);
+        torch::index_select_out(x, m_trainX, 0, idx);
+        torch::index_select_out(y, m_trainY, 0, idx);
         // The explicit L2 penalty goes through autograd: it is the check that weight decay is right. Everything
         // else takes the hand-written backward, which gives the same gradients with far fewer ops.
         const bool autograd = m_config.l2Mode == L2Mode::Penalty && m_l2 > 0;

@@ -94,6 +94,8 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     auto *header = new QHBoxLayout();
     m_runLabel = new QLabel(tr("Press Start (Ctrl+Return) to train the forum's 784-200-200-10 MLP."), centre);
     m_runLabel->setFont(chartFont(kLabelPointSize));
+    // A narrow window clips the line instead of pushing it under the check box.
+    m_runLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_logScale = new QCheckBox(tr("Log scale (loss)"), centre);
     m_logScale->setToolTip(tr("Show the loss on a logarithmic axis, so a small data loss stays visible\n"
                               "beside a large L1 term (Ctrl+L)"));
@@ -318,14 +320,14 @@ void MainWindow::onRunStarted(const reglab::RunInfo &info)
     m_loss->setTotalSteps(info.totalSteps);
     m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
     m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.device)));
-    m_runLabel->setText(tr("%1 \u00b7 started with %2 \u00b7 %3 parameters")
+    m_runLabel->setText(tr("%1 \u00b7 started with %2")
                             .arg(QString::fromStdString(info.dataName),
-                                 QString::fromStdString(reglab::shortLabel(m_runConfig)),
-                                 QLocale().toString(qlonglong(info.parameterCount))));
-    m_runLabel->setToolTip(tr("%1 training and %2 test images, %3 steps per epoch")
+                                 QString::fromStdString(reglab::shortLabel(m_runConfig))));
+    m_runLabel->setToolTip(tr("%1 training and %2 test images, %3 steps per epoch, %4 parameters")
                                .arg(info.trainCount)
                                .arg(info.testCount)
-                               .arg(info.stepsPerEpoch));
+                               .arg(info.stepsPerEpoch)
+                               .arg(QLocale().toString(qlonglong(info.parameterCount))));
 }
 
 void MainWindow::onStep(const reglab::StepRecord &record)
