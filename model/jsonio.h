@@ -1,0 +1,29 @@
+// Internal to the core: JSON fields read with messages that name the key, and the config's JSON form,
+// shared by the run record and the presets.
+#pragma once
+
+#include "model/config.h"
+#include "model/runrecord.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace reglab::jsonio {
+
+using Json = nlohmann::ordered_json;
+
+// JSON has no NaN or infinity: non-finite values are written as null and read back as NaN.
+Json num(double v);
+// Each getter returns `fallback` when the key is absent and throws RecordError when it has the wrong type.
+double getNum(const Json &j, const char *key, double fallback = 0);
+std::int64_t getInt(const Json &j, const char *key, std::int64_t fallback = 0);
+std::string getStr(const Json &j, const char *key, const std::string &fallback = {});
+const Json &getArray(const Json &j, const char *key);
+
+Json configJson(const TrainConfig &config);
+// The keys present in `j` override `base`.
+TrainConfig configFromJson(const Json &j, TrainConfig base = {});
+
+} // namespace reglab::jsonio

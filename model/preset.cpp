@@ -1,0 +1,98 @@
+#include "model/preset.h"
+
+#include "model/datasource.h"
+#include "model/jsonio.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#ifndef REGLAB_SOURCE_DIR
+#define REGLAB_SOURCE_DIR ""
+#endif
+
+namespace reglab {
+
+using namespace jsonio;
+
+Preset parsePreset(const std::string &text, const TrainConfig &base)
+{
+    const Json doc = Json::parse(text, nullptr, false);
+    if (doc.is_discarded())
+        throw RecordError("not valid JSON");
+    if (!doc.is_object() || getStr(doc, "format") != "reglab-preset")
+        throw RecordError("not a RegLab preset (\"format\" is not \"reglab-preset\")");
+    Preset preset;
+    preset.name = getStr(doc, "name");
+    preset.description = getStr(doc, "description");
+    if (preset.name.empty())
+        throw RecordError("the preset has no \"name\"");
+    TrainConfig common = base;
+    if (doc.contains("base"))
+        common = configFromJson(doc["base"], common);
+    const Json &runs = getArray(doc, "runs");
+    if (runs.empty())
+        throw RecordError(preset.name + ": \"runs\" is empty");
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const std::string where = preset.name + ", run " + std::to_string(i + 1);
+        if (!runs[i].is_object())
+            throw RecordError(where + ": not an object");
+        PresetRun run;
+        try {
+            run.config = configFromJson(runs[i], common);
+        } catch (const RecordError &e) {
+            throw RecordError(where + ": " + e.what());
+        }
+        run.label = getStr(runs[i], "label", shortLabel(run.config));
+        const auto optional = runs[i].find("optional");
+        run.optional = optional != runs[i].end() && optional->is_boolean() && optional->get<bool>();
+        if (const std::string problem = validate(run.config); !problem.empty())
+            throw RecordError(where + " (" + run.label + "): " + problem);
+        preset.runs.push_back(std::move(run));
+    }
+    return preset;
+}
+
+namespace {
+bool isDir(const std::string &path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+} // namespace
+
+std::string bundledPresetDir()
+{
+    std::vector<std::string> candidates;
+    if (const char *env = std::getenv("REGLAB_PRESET_DIR"); env && *env)
+        candidates.push_back(env);
+    const std::string exe = executablePath();
+    if (!exe.empty()) {
+        const std::string bin = exe.substr(0, exe.find_last_of('/'));
+        candidates.push_back(bin + "/../share/reglab/presets");
+    }
+    candidates.push_back(std::string(REGLAB_SOURCE_DIR) + "/resources/presets");
+    for (const auto &dir : candidates)
+        if (isDir(dir))
+            return dir;
+    return {};
+}
+
+std::vector<std::string> presetFiles(const std::string &dir)
+{
+    std::vector<std::string> files;
+    if (DIR *d = ::opendir(dir.c_str())) {
+        while (const dirent *entry = ::readdir(d)) {
+            const std::string name = entry->d_name;
+            if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0)
+                files.push_back(dir + "/" + name);
+        }
+        ::closedir(d);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+} // namespace reglab

@@ -1,0 +1,89 @@
+// Presets: the bundled files parse and validate, a broken one is refused with a reason, and the forum preset
+// reproduces the thread's finding on the sample.
+#include "model/dataset.h"
+#include "model/preset.h"
+#include "model/trainer.h"
+#include "testing.h"
+
+#include <algorithm>
+
+using namespace reglab;
+
+TEST_CASE(bundled_presets_parse)
+{
+    const std::string dir = bundledPresetDir();
+    REQUIRE(!dir.empty());
+    const auto files = presetFiles(dir);
+    CHECK_GE(files.size(), 4u);
+    TrainConfig base;
+    base.data = "fashion"; // the caller's data source survives the preset
+    for (const auto &file : files) {
+        const Preset p = parsePreset(readTextFile(file), base);
+        CHECK(!p.name.empty());
+        CHECK(!p.description.empty());
+        CHECK(!p.runs.empty());
+        for (const auto &run : p.runs) {
+            CHECK(!run.label.empty());
+            CHECK_EQ(run.config.data, std::string("fashion"));
+            CHECK(validate(run.config).empty());
+        }
+    }
+}
+
+TEST_CASE(forum_preset_holds_the_thread)
+{
+    const Preset p = parsePreset(readTextFile(bundledPresetDir() + "/1-forum-thread.json"));
+    CHECK_EQ(p.name, std::string("The forum thread"));
+    REQUIRE(p.runs.size() == 6u);
+    CHECK_EQ(p.runs[2].config.l1, 0.01);
+    CHECK(p.runs[2].config.l1Scope == L1Scope::All);
+    CHECK(p.runs[4].config.l1Scope == L1Scope::Weights);
+    CHECK_EQ(p.runs[1].config.l2, 0.01);
+    CHECK_EQ(p.runs[5].config.batchSize, 500);
+    CHECK(p.runs[5].optional);
+    CHECK(!p.runs[0].optional);
+}
+
+TEST_CASE(broken_presets_are_refused_with_a_reason)
+{
+    CHECK_THROWS_WITH(parsePreset("{"), RecordError, "not valid JSON");
+    CHECK_THROWS_WITH(parsePreset("{\"name\": \"x\", \"runs\": []}"), RecordError, "not a RegLab preset");
+    CHECK_THROWS_WITH(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": []}"), RecordError,
+                      "\"runs\" is empty");
+    CHECK_THROWS_WITH(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{\"l1\": \"lots\"}]}"),
+                      RecordError, "x, run 1: \"l1\" is not a number");
+    CHECK_THROWS_WITH(
+        parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{}, {\"batch_size\": 0}]}"),
+        RecordError, "x, run 2");
+}
+
+// The acceptance check of the forum preset: on the sample, the runs end in the thread's order, L1 0.01 on all
+// parameters lowest (at chance), the unregularized, L2 and L1 0.001 runs well above it.
+TEST_CASE(forum_preset_runs_end_in_the_expected_order)
+{
+    const auto data = Dataset::load(resolveDataSource("sample"));
+    TrainConfig base;
+    base.device = "cpu";
+    const Preset p = parsePreset(readTextFile(bundledPresetDir() + "/1-forum-thread.json"), base);
+    std::vector<double> accuracy;
+    TrainControl control;
+    for (const auto &run : p.runs) {
+        if (run.optional)
+            continue;
+        const RunRecord r = train(run.config, control, nullptr, data);
+        REQUIRE(r.status == RunStatus::Finished);
+        accuracy.push_back(r.epochs.back().testAccuracy);
+        std::printf("%-28s test accuracy %.4f\n", run.label.c_str(), accuracy.back());
+    }
+    REQUIRE(accuracy.size() == 5u);
+    const double none = accuracy[0], l2 = accuracy[1], strong = accuracy[2], mild = accuracy[3], weights = accuracy[4];
+    CHECK_EQ(strong, *std::min_element(accuracy.begin(), accuracy.end()));
+    CHECK_LT(strong, 0.2);
+    CHECK_GT(none, 0.85);
+    CHECK_GT(l2, 0.85);
+    CHECK_GT(mild, 0.8);
+    CHECK_GT(mild, strong + 0.5);
+    CHECK_LE(weights, mild);
+}
+
+TEST_MAIN()
