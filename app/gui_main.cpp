@@ -1,5 +1,6 @@
 // reglab: the live dashboard. With --screenshot it also runs unattended: trains, grabs the window, exits.
 #include "app/guiwiring.h"
+#include "app/plotcommand.h"
 #include "app/trainingcontroller.h"
 
 #include "ui/controlpanel.h"
@@ -49,7 +50,7 @@ bool prepareDisplay(int argc, char **argv)
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
         if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version" ||
-            arg.startsWith("--screenshot")) {
+            arg.startsWith("--screenshot") || (i == 1 && arg == "plot")) {
             qputenv("QT_QPA_PLATFORM", "offscreen");
             return true;
         }
@@ -67,6 +68,8 @@ int main(int argc, char **argv)
     if (!prepareDisplay(argc, argv))
         return 2;
     QApplication app(argc, argv);
+    if (argc > 1 && QByteArray(argv[1]) == "plot") // reglab plot RUN.json... --out FIG: no window
+        return reglab::app::runPlotCommand(QApplication::arguments().mid(2));
     QApplication::setOrganizationName(QStringLiteral("RegLab"));
     QApplication::setApplicationName(QStringLiteral("RegLab"));
     QApplication::setApplicationDisplayName(QStringLiteral("RegLab"));

@@ -1,0 +1,135 @@
+#include "app/plotcommand.h"
+
+#include "model/runrecord.h"
+#include "ui/figureexport.h"
+#include "ui/runplot.h"
+
+#include <QChart>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QSet>
+
+#include <cstdio>
+#include <memory>
+
+namespace reglab::app {
+namespace {
+
+QString usage()
+{
+    return QStringLiteral(
+               "usage: reglab plot RUN.json [RUN.json ...] --out FIG.png|FIG.svg|FIG.pdf [options]\n\n"
+               "Draws one metric of finished runs (from reglab-train --out or the dashboard's Save) on one set\n"
+               "of axes, one colour per run, with no window.\n\n"
+               "  --metric M      %1 [test_accuracy]\n"
+               "  --out FILE      .png, .svg or .pdf (required)\n"
+               "  --title TEXT    chart title [the metric]\n"
+               "  --labels A,B,.. legend labels, one per run [each run's configuration in short]\n"
+               "  --size WxH      figure size in pixels (points for PDF) [1200x750]\n"
+               "  --scale N       PNG pixel scale, 1 to 4, for sharp slides [1]\n"
+               "  --csv FILE      also write the plotted numbers (series,x,y)\n")
+        .arg(ui::metricNames().join(QLatin1Char('|')));
+}
+
+int fail(int status, const QString &message)
+{
+    std::fprintf(stderr, "reglab plot: %s\n", qPrintable(message));
+    return status;
+}
+
+} // namespace
+
+int runPlotCommand(const QStringList &args)
+{
+    QStringList files, labels;
+    QString out, title, csv, metricName = QStringLiteral("test_accuracy");
+    QSize size(1200, 750);
+    double scale = 1;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        if (arg == QLatin1String("-h") || arg == QLatin1String("--help")) {
+            std::printf("%s", qPrintable(usage()));
+            return 0;
+        }
+        if (!arg.startsWith(QLatin1String("--"))) {
+            files << arg;
+            continue;
+        }
+        if (i + 1 >= args.size())
+            return fail(2, QStringLiteral("%1 needs a value; see reglab plot --help").arg(arg));
+        const QString value = args[++i];
+        if (arg == QLatin1String("--metric"))
+            metricName = value;
+        else if (arg == QLatin1String("--out"))
+            out = value;
+        else if (arg == QLatin1String("--title"))
+            title = value;
+        else if (arg == QLatin1String("--csv"))
+            csv = value;
+        else if (arg == QLatin1String("--labels"))
+            labels = value.split(QLatin1Char(','));
+        else if (arg == QLatin1String("--size")) {
+            const QStringList wh = value.toLower().split(QLatin1Char('x'));
+            bool okW = false, okH = false;
+            if (wh.size() == 2)
+                size = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
+            if (!okW || !okH || size.width() < 200 || size.height() < 150 || size.width() > 8000 ||
+                size.height() > 8000)
+                return fail(
+                    2, QStringLiteral("--size: '%1' is not allowed; give WxH from 200x150 to 8000x8000").arg(value));
+        } else if (arg == QLatin1String("--scale")) {
+            bool ok = false;
+            scale = value.toDouble(&ok);
+            if (!ok || scale < 1 || scale > 4)
+                return fail(2, QStringLiteral("--scale: '%1' is not allowed; give a number from 1 to 4").arg(value));
+        } else {
+            return fail(2, QStringLiteral("unknown option %1; see reglab plot --help").arg(arg));
+        }
+    }
+    ui::Metric metric;
+    if (!ui::parseMetric(metricName, metric))
+        return fail(2, QStringLiteral("--metric: '%1' is not allowed; use one of %2")
+                           .arg(metricName, ui::metricNames().join(QStringLiteral(", "))));
+    if (files.isEmpty())
+        return fail(2, QStringLiteral("give at least one run file (JSON); see reglab plot --help"));
+    if (out.isEmpty())
+        return fail(2, QStringLiteral("--out FIG.png|svg|pdf is required"));
+    const QString suffix = QFileInfo(out).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
+        return fail(2, QStringLiteral("--out: %1: use a .png, .svg or .pdf file name").arg(out));
+    if (!labels.isEmpty() && labels.size() != files.size())
+        return fail(2, QStringLiteral("--labels: %1 labels for %2 runs").arg(labels.size()).arg(files.size()));
+
+    QList<ui::PlotRun> runs;
+    QSet<QString> used;
+    for (int i = 0; i < files.size(); ++i) {
+        ui::PlotRun run;
+        try {
+            run.record = runRecordFromJson(readTextFile(files[i].toStdString()));
+        } catch (const std::exception &e) {
+            const QString what = QString::fromStdString(e.what());
+            return fail(3, what.startsWith(files[i]) ? what : files[i] + QStringLiteral(": ") + what);
+        }
+        run.label = labels.isEmpty() ? QString::fromStdString(shortLabel(run.record.config)) : labels[i];
+        if (used.contains(run.label)) // two runs of the same configuration: tell them apart by file
+            run.label += QStringLiteral(" (%1)").arg(QFileInfo(files[i]).completeBaseName());
+        used.insert(run.label);
+        run.color = ui::runColor(i);
+        runs << run;
+    }
+
+    std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title));
+    if (const QString error = ui::saveChart(chart.get(), size, out, scale); !error.isEmpty())
+        return fail(1, error);
+    if (!csv.isEmpty()) {
+        QSaveFile file(csv);
+        const QByteArray bytes = ui::chartCsv(chart.get()).toUtf8();
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+            return fail(1, QStringLiteral("cannot write %1").arg(csv));
+    }
+    std::printf("reglab plot: wrote %s (%s of %lld run(s))\n", qPrintable(out), qPrintable(ui::metricTitle(metric)),
+                static_cast<long long>(runs.size()));
+    return 0;
+}
+
+} // namespace reglab::app

@@ -1,0 +1,177 @@
+// Figures: `reglab plot` and the export functions write a PNG of the requested size that is not blank, an SVG
+// that parses, a PDF that is a PDF; bad input gets a clear message and writes nothing.
+#include "app/plotcommand.h"
+#include "model/runrecord.h"
+#include "ui/figureexport.h"
+#include "ui/runplot.h"
+
+#include <QChart>
+#include <QFile>
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+using namespace reglab;
+
+namespace {
+
+// A finished run whose test accuracy climbs (or, with `collapse`, falls to chance) over `epochs` epochs.
+RunRecord syntheticRun(double l1, bool collapse, int epochs = 6)
+{
+    RunRecord r;
+    r.config.l1 = l1;
+    r.status = RunStatus::Finished;
+    for (int e = 1; e <= epochs; ++e) {
+        EpochRecord rec;
+        rec.epoch = e;
+        rec.step = 160 * e;
+        rec.testAccuracy = collapse ? std::max(0.1135, 0.6 - 0.12 * e) : 0.7 + 0.03 * e;
+        rec.valAccuracy = rec.testAccuracy + 0.01;
+        rec.trainLoss = collapse ? 2.3 : 1.5 / e;
+        rec.layers = {{"fc1", collapse ? std::min(1.0, 0.2 * e) : 0.03, 100, 8}};
+        r.epochs.push_back(rec);
+        for (int s = 0; s < 3; ++s) {
+            StepRecord step;
+            step.step = 160 * (e - 1) + 60 * s + 1;
+            step.epoch = e;
+            step.dataLoss = 2.0 / e;
+            step.l1Term = l1 * 4000 / e;
+            step.loss = step.dataLoss + step.l1Term;
+            r.steps.push_back(step);
+        }
+    }
+    return r;
+}
+
+int distinctColours(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    return int(colours.size());
+}
+
+} // namespace
+
+class PlotTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(writeFileAtomically(path(QStringLiteral("strong.json")).toStdString(), toJson(syntheticRun(0.01, true)))
+                    .empty());
+        QVERIFY(writeFileAtomically(path(QStringLiteral("mild.json")).toStdString(), toJson(syntheticRun(0.001, false)))
+                    .empty());
+        QFile broken(path(QStringLiteral("broken.json")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{\"config\": {\"epochs\": 3}, \"status\": \"finished\", \"epochs\": [");
+    }
+
+    void pngHasTheRequestedSizeAndIsNotBlank()
+    {
+        const QString out = path(QStringLiteral("accuracy.png"));
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), path(QStringLiteral("mild.json")),
+                                      QStringLiteral("--out"), out, QStringLiteral("--size"), QStringLiteral("800x500"),
+                                      QStringLiteral("--scale"), QStringLiteral("2")}),
+                 0);
+        const QImage image(out);
+        QCOMPARE(image.size(), QSize(1600, 1000));
+        QVERIFY(distinctColours(image) > 20); // text, two run colours, grid, antialiasing
+        QCOMPARE(image.pixelColor(5, 5), QColor(Qt::white));
+        // The two runs' colours are on the figure.
+        bool first = false, second = false;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                first = first || c == ui::runColor(0);
+                second = second || c == ui::runColor(1);
+            }
+        QVERIFY(first && second);
+    }
+
+    void svgParsesAndPdfIsAPdf()
+    {
+        const QString svg = path(QStringLiteral("loss.svg")), pdf = path(QStringLiteral("l1.pdf")),
+                      csv = path(QStringLiteral("l1.csv"));
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--metric"),
+                                      QStringLiteral("loss"), QStringLiteral("--out"), svg}),
+                 0);
+        QSvgRenderer renderer(svg);
+        QVERIFY(renderer.isValid());
+        QCOMPARE(renderer.viewBox(), QRect(0, 0, 1200, 750));
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), path(QStringLiteral("mild.json")),
+                                      QStringLiteral("--metric"), QStringLiteral("l1_term"), QStringLiteral("--out"),
+                                      pdf, QStringLiteral("--csv"), csv}),
+                 0);
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(5) == "%PDF-");
+        QFile table(csv);
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(table.readAll());
+        QVERIFY(text.startsWith(QStringLiteral("series,x,y\n")));
+        QCOMPARE(text.count(QLatin1Char('\n')), 1 + 2 * 18); // 6 epochs x 3 logged steps per run
+    }
+
+    void badInputIsRefusedAndWritesNothing()
+    {
+        const QString out = path(QStringLiteral("never.png"));
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("broken.json")), QStringLiteral("--out"), out}), 3);
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("missing.json")), QStringLiteral("--out"), out}), 3);
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--metric"),
+                                      QStringLiteral("happiness"), QStringLiteral("--out"), out}),
+                 2);
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--out"),
+                                      path(QStringLiteral("figure.gif"))}),
+                 2);
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json"))}), 2);
+        QVERIFY(!QFile::exists(out));
+        // A folder that does not exist: the write fails with status 1.
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--out"),
+                                      path(QStringLiteral("no/such/dir/fig.png"))}),
+                 1);
+    }
+
+    void exportsKeepWhatIsOnScreen()
+    {
+        QList<ui::PlotRun> runs{{QStringLiteral("strong"), ui::runColor(0), syntheticRun(0.01, true)}};
+        std::unique_ptr<QChart> chart(ui::makeRunChart(runs, ui::Metric::Sparsity));
+        const QImage one = ui::renderChart(chart.get(), QSize(640, 400), 1);
+        const QImage three = ui::renderChart(chart.get(), QSize(640, 400), 3);
+        QCOMPARE(one.size(), QSize(640, 400));
+        QCOMPARE(three.size(), QSize(1920, 1200));
+        QVERIFY(distinctColours(three) > 20);
+        QVERIFY(ui::chartCsv(chart.get()).contains(QStringLiteral("strong,6,100")));
+    }
+
+    void commandLineDispatch()
+    {
+        QProcess reglab;
+        reglab.setProcessChannelMode(QProcess::MergedChannels);
+        const QString out = path(QStringLiteral("cli.png"));
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     {QStringLiteral("plot"), path(QStringLiteral("mild.json")), QStringLiteral("--metric"),
+                      QStringLiteral("val_accuracy"), QStringLiteral("--out"), out});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 0);
+        QVERIFY(reglab.readAll().contains("wrote"));
+        QCOMPARE(QImage(out).size(), QSize(1200, 750));
+    }
+};
+
+QTEST_MAIN(PlotTest)
+#include "test_gui_plot.moc"
