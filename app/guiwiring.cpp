@@ -17,6 +17,9 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(&window, &MainWindow::learningRateChanged, &controller, &TrainingController::setLearningRate);
     QObject::connect(&window, &MainWindow::closing, &controller, [&controller] { controller.shutdown(1000); });
 
+    // The window shows a run as going exactly while the controller has one (or one is still ending).
+    QObject::connect(&controller, &TrainingController::runningChanged, &window, &MainWindow::setRunning);
+    window.setRunning(controller.isRunning());
     QObject::connect(&controller, &TrainingController::started, &window, &MainWindow::onRunStarted);
     QObject::connect(&controller, &TrainingController::step, &window, &MainWindow::onStep);
     QObject::connect(&controller, &TrainingController::lambdaChanged, &window, &MainWindow::onLambdaChange);

@@ -2,6 +2,7 @@
 
 #include "model/dataset.h"
 #include "model/idx.h"
+#include "model/runtime.h"
 #include "model/trainer.h"
 #include "ui/metatypes.h"
 
@@ -40,15 +41,22 @@ TrainWorker::TrainWorker(reglab::TrainConfig config, reglab::TrainControl &contr
 
 void TrainWorker::run()
 {
+    // Loaded here rather than inside train() so the controller can keep the data set for the next run.
     if (!m_data) {
+        QElapsedTimer clock;
+        clock.start();
         try {
             m_data = reglab::Dataset::load(reglab::resolveDataSource(m_config.data));
             Q_EMIT dataLoaded(QString::fromStdString(m_config.data), m_data);
         } catch (const std::exception &e) {
+            // A record as complete as train() would make it, so it can be saved like any other.
             reglab::RunRecord record;
             record.config = m_config;
+            record.startedAt = reglab::nowIso8601();
+            record.versions = reglab::libraryVersions();
             record.status = reglab::RunStatus::Failed;
             record.message = e.what();
+            record.totalSeconds = double(clock.nsecsElapsed()) / 1e9;
             Q_EMIT finished(record);
             return;
         }
@@ -66,13 +74,38 @@ TrainingController::TrainingController(QObject *parent) : QObject(parent)
 
 TrainingController::~TrainingController()
 {
-    shutdown(2000);
+    if (shutdown(2000) || !m_thread)
+        return;
+    // A data load or a long evaluation outlasted the bounded wait. The stop is requested and the trainer's
+    // phases end in seconds; the thread (a child of this object) and the worker (which holds m_control) must
+    // not outlive it, so wait for as long as it takes.
+    qWarning("reglab: waiting for the training thread to end");
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
 }
 
-void TrainingController::start(const reglab::TrainConfig &requested)
+template <typename Record>
+void TrainingController::forward(TrainWorker *worker, quint64 id, void (TrainWorker::*from)(const Record &),
+                                 void (TrainingController::*to)(const Record &))
 {
-    if (m_thread)
+    connect(worker, from, this, [this, id, to](const Record &record) {
+        if (id == m_runId)
+            Q_EMIT(this->*to)(record);
+    });
+}
+
+void TrainingController::start(const reglab::TrainConfig &config)
+{
+    if (m_thread) {
+        m_queued = config; // starts once the current thread is gone (onThreadFinished)
         return;
+    }
+    launch(config);
+}
+
+void TrainingController::launch(const reglab::TrainConfig &requested)
+{
     reglab::TrainConfig config = requested;
     // On a small machine the trainer's BLAS threads spin against the UI thread: leave it a core.
     if (config.threads == 0)
@@ -86,22 +119,21 @@ void TrainingController::start(const reglab::TrainConfig &requested)
     m_thread->setObjectName(QStringLiteral("reglab-train"));
     worker->moveToThread(m_thread);
 
-    // Signal-to-signal connections: the receiver lives on this (UI) thread, so each event is queued.
-    connect(worker, &TrainWorker::started, this, &TrainingController::started);
-    connect(worker, &TrainWorker::step, this, &TrainingController::step);
-    connect(worker, &TrainWorker::lambdaChanged, this, &TrainingController::lambdaChanged);
-    connect(worker, &TrainWorker::progress, this, &TrainingController::progress);
-    connect(worker, &TrainWorker::epoch, this, &TrainingController::epoch);
-    connect(worker, &TrainWorker::predictions, this, &TrainingController::predictions);
+    // The receiver (this) lives on the UI thread, so each event is queued. Events still queued when a newer
+    // run has started (after shutdown() let go of this one's thread) carry an old id and are dropped.
+    const quint64 id = ++m_runId;
+    forward(worker, id, &TrainWorker::started, &TrainingController::started);
+    forward(worker, id, &TrainWorker::step, &TrainingController::step);
+    forward(worker, id, &TrainWorker::lambdaChanged, &TrainingController::lambdaChanged);
+    forward(worker, id, &TrainWorker::progress, &TrainingController::progress);
+    forward(worker, id, &TrainWorker::epoch, &TrainingController::epoch);
+    forward(worker, id, &TrainWorker::predictions, &TrainingController::predictions);
+    forward(worker, id, &TrainWorker::finished, &TrainingController::finished);
     connect(worker, &TrainWorker::dataLoaded, this,
             [this](const QString &loadedSpec, std::shared_ptr<const reglab::Dataset> loaded) {
                 m_dataSpec = loadedSpec;
                 m_data = std::move(loaded);
             });
-    connect(worker, &TrainWorker::finished, this, [this](const reglab::RunRecord &record) {
-        m_lastRecord = record;
-        Q_EMIT finished(record);
-    });
     connect(worker, &TrainWorker::finished, m_thread, &QThread::quit);
     connect(m_thread, &QThread::started, worker, &TrainWorker::run);
     connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -113,10 +145,15 @@ void TrainingController::start(const reglab::TrainConfig &requested)
 void TrainingController::onThreadFinished()
 {
     auto *thread = qobject_cast<QThread *>(sender());
-    if (thread && thread == m_thread) {
-        m_thread = nullptr;
-        thread->deleteLater();
-        Q_EMIT runningChanged(false);
+    if (!thread || thread != m_thread)
+        return;
+    m_thread = nullptr;
+    thread->deleteLater();
+    Q_EMIT runningChanged(false);
+    if (m_queued) {
+        const reglab::TrainConfig next = *m_queued;
+        m_queued.reset();
+        launch(next);
     }
 }
 
@@ -128,7 +165,8 @@ void TrainingController::pause()
 
 void TrainingController::resume()
 {
-    m_control.resume();
+    if (m_thread)
+        m_control.resume();
 }
 
 void TrainingController::stop()
@@ -159,6 +197,7 @@ void TrainingController::setLearningRate(double value)
 
 bool TrainingController::shutdown(int timeoutMs)
 {
+    m_queued.reset(); // whoever shuts down wants no further run
     if (!m_thread)
         return true;
     QElapsedTimer clock;

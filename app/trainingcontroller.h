@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QThread;
 
@@ -50,19 +51,24 @@ class TrainingController : public QObject {
     Q_OBJECT
 public:
     explicit TrainingController(QObject *parent = nullptr);
-    ~TrainingController() override; // stops a run and waits for it (bounded)
+    // Stops a run and waits for its thread: bounded first, then for as long as it takes (the stop is requested,
+    // so the trainer ends within its current phase); the worker refers to this object's TrainControl.
+    ~TrainingController() override;
 
+    // True from start() until the run's thread is gone (runningChanged follows it).
     bool isRunning() const { return m_thread != nullptr; }
     bool isPaused() const { return m_control.isPaused(); }
+    // A start() that came while a thread was still running waits here until that thread is gone.
+    bool hasQueuedStart() const { return m_queued.has_value(); }
     // The thread of the current run (null when idle); tests watch its finished() signal.
     QThread *thread() const { return m_thread; }
-    const reglab::RunRecord &lastRecord() const { return m_lastRecord; }
     // How long the last shutdown() waited for the training thread, in milliseconds.
     qint64 lastShutdownMs() const { return m_lastShutdownMs; }
 
 public Q_SLOTS:
-    // Starts a run on a new thread; ignored while one is running. The data set is loaded on that thread and
-    // kept for the next run with the same source.
+    // Starts a run on a new thread. The data set is loaded on that thread and kept for the next run with the
+    // same source. While a thread is still running (a run, or one that is ending) the request is queued and
+    // starts as soon as that thread is gone; a later request replaces a queued one. shutdown() drops it.
     void start(const reglab::TrainConfig &config);
     void pause();
     void resume();
@@ -81,16 +87,24 @@ Q_SIGNALS:
     void epoch(const reglab::EpochRecord &record);
     void predictions(const reglab::Predictions &predictions);
     void finished(const reglab::RunRecord &record);
+    // True when a run's thread starts, false once it is gone (after finished); a queued start follows at once.
     void runningChanged(bool running);
 
 private:
+    void launch(const reglab::TrainConfig &config);
+    // Connects a worker signal to this object's signal of the same record type, for run `id` only.
+    template <typename Record>
+    void forward(TrainWorker *worker, quint64 id, void (TrainWorker::*from)(const Record &),
+                 void (TrainingController::*to)(const Record &));
     void onThreadFinished();
 
     reglab::TrainControl m_control;
     QThread *m_thread = nullptr;
+    // Each run's events carry the id it had when started; events of an older run are dropped.
+    quint64 m_runId = 0;
+    std::optional<reglab::TrainConfig> m_queued;
     QString m_dataSpec;
     std::shared_ptr<const reglab::Dataset> m_data;
-    reglab::RunRecord m_lastRecord;
     qint64 m_lastShutdownMs = 0;
 };
 

@@ -11,6 +11,8 @@ endfunction()
 
 reglab_gui_test(test_gui_logslider)
 reglab_gui_test(test_gui_dashboard)
+reglab_gui_test(test_gui_runs)
+reglab_gui_test(test_gui_controls)
 
 reglab_gui_test(test_gui_plot)
 target_compile_definitions(test_gui_plot PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE:reglab>")

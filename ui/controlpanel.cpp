@@ -18,18 +18,58 @@
 #include <QStandardItemModel>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QWheelEvent>
+
+#include <cmath>
+#include <limits>
 
 namespace reglab::ui {
 
 namespace {
 const QString kChooseFolder = QStringLiteral("<choose>");
 
-// Shows 0.01 rather than 0.01000.
+// Shows 0.01 rather than 0.01000, and 5e-05; reads what it shows (the C locale, exponents) whatever the
+// system locale, like the strength boxes.
 class CompactSpinBox : public QDoubleSpinBox {
 public:
     using QDoubleSpinBox::QDoubleSpinBox;
     QString textFromValue(double value) const override { return QString::number(value, 'g', 6); }
+    double valueFromText(const QString &text) const override
+    {
+        bool ok = false;
+        const double v = parseNumber(text, &ok);
+        return ok ? v : value();
+    }
+    QValidator::State validate(QString &text, int &) const override
+    {
+        return validateNumber(text, minimum(), maximum());
+    }
 };
+
+// The dataset box changes only on an explicit choice: the wheel scrolls the panel instead of stepping onto
+// "Folder..." (which opens a dialog).
+class DataComboBox : public QComboBox {
+public:
+    using QComboBox::QComboBox;
+
+protected:
+    void wheelEvent(QWheelEvent *event) override { event->ignore(); }
+};
+
+// A stored setting, or `fallback` when it is missing, not a number or outside [lo, hi] (a damaged file).
+double readDouble(const QSettings &s, const QString &key, double fallback, double lo, double hi)
+{
+    bool ok = false;
+    const double v = s.value(key).toDouble(&ok);
+    return ok && std::isfinite(v) && v >= lo && v <= hi ? v : fallback;
+}
+
+int readInt(const QSettings &s, const QString &key, int fallback, int lo, int hi)
+{
+    bool ok = false;
+    const int v = s.value(key).toInt(&ok);
+    return ok && v >= lo && v <= hi ? v : fallback;
+}
 
 QString withShortcut(const QString &text, const QAction *action)
 {
@@ -107,13 +147,12 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
         m_device->setToolTip(
             tr("CUDA is not available: %1").arg(QString::fromStdString(reglab::cudaUnavailableReason())));
     }
-    m_data = new QComboBox(run);
+    m_data = new DataComboBox(run);
+    m_data->setFocusPolicy(Qt::StrongFocus);
     m_data->addItem(tr("MNIST sample (bundled)"), QStringLiteral("sample"));
     m_data->setItemData(0, tr("10,000 training and 10,000 test digits shipped with RegLab"), Qt::ToolTipRole);
-    if (QFileInfo::exists(QString::fromLatin1(reglab::kFashionDir))) {
-        m_data->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion"));
-        m_data->setItemData(1, QString::fromLatin1(reglab::kFashionDir), Qt::ToolTipRole);
-    }
+    if (QFileInfo::exists(QString::fromLatin1(reglab::kFashionDir)))
+        addFashionItem(true);
     m_data->addItem(tr("Folder\u2026"), kChooseFolder);
     m_data->setItemData(m_data->count() - 1, tr("A folder with the four MNIST-format IDX files"), Qt::ToolTipRole);
     m_data->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -187,6 +226,10 @@ QToolButton *ControlPanel::makeButton(QAction *action)
 
 reglab::TrainConfig ControlPanel::config() const
 {
+    // A value still being typed (the boxes commit on Return or focus loss) counts, as the user sees it.
+    m_lr->interpretText();
+    m_l1->spinBox()->interpretText();
+    m_l2->spinBox()->interpretText();
     reglab::TrainConfig c = defaultConfig();
     c.l1 = m_l1->value();
     c.l1Scope = reglab::L1Scope(m_l1Scope->currentData().toInt());
@@ -222,19 +265,26 @@ void ControlPanel::setConfig(const reglab::TrainConfig &c)
 
 void ControlPanel::loadSettings(QSettings &s)
 {
+    // Each value is checked: a damaged or hand-edited file gives the default, never a range end or NaN.
     reglab::TrainConfig c = defaultConfig();
     s.beginGroup(QStringLiteral("controls"));
-    c.l1 = s.value(QStringLiteral("l1"), c.l1).toDouble();
-    c.l1Scope = reglab::L1Scope(s.value(QStringLiteral("l1Scope"), int(c.l1Scope)).toInt());
-    c.l2 = s.value(QStringLiteral("l2"), c.l2).toDouble();
-    c.l2Mode = reglab::L2Mode(s.value(QStringLiteral("l2Mode"), int(c.l2Mode)).toInt());
-    c.learningRate = s.value(QStringLiteral("learningRate"), c.learningRate).toDouble();
-    c.batchSize = s.value(QStringLiteral("batchSize"), c.batchSize).toInt();
-    c.epochs = s.value(QStringLiteral("epochs"), c.epochs).toInt();
-    c.folds = s.value(QStringLiteral("folds"), c.folds).toInt();
-    c.seed = s.value(QStringLiteral("seed"), qulonglong(c.seed)).toULongLong();
-    c.device = s.value(QStringLiteral("device"), QString::fromStdString(c.device)).toString().toStdString();
-    c.data = s.value(QStringLiteral("data"), QString::fromStdString(c.data)).toString().toStdString();
+    c.l1 = readDouble(s, QStringLiteral("l1"), c.l1, 0.0, LogSlider::kMax);
+    c.l1Scope = reglab::L1Scope(readInt(s, QStringLiteral("l1Scope"), int(c.l1Scope), int(reglab::L1Scope::All),
+                                        int(reglab::L1Scope::Weights)));
+    c.l2 = readDouble(s, QStringLiteral("l2"), c.l2, 0.0, LogSlider::kMax);
+    c.l2Mode = reglab::L2Mode(
+        readInt(s, QStringLiteral("l2Mode"), int(c.l2Mode), int(reglab::L2Mode::Decay), int(reglab::L2Mode::Penalty)));
+    c.learningRate = readDouble(s, QStringLiteral("learningRate"), c.learningRate, m_lr->minimum(), m_lr->maximum());
+    c.batchSize = readInt(s, QStringLiteral("batchSize"), c.batchSize, m_batch->minimum(), m_batch->maximum());
+    c.epochs = readInt(s, QStringLiteral("epochs"), c.epochs, m_epochs->minimum(), m_epochs->maximum());
+    c.folds = readInt(s, QStringLiteral("folds"), c.folds, m_folds->minimum(), m_folds->maximum());
+    c.seed = std::uint64_t(readInt(s, QStringLiteral("seed"), int(c.seed), m_seed->minimum(), m_seed->maximum()));
+    const QString device = s.value(QStringLiteral("device")).toString();
+    if (m_device->findData(device) >= 0)
+        c.device = device.toStdString();
+    const QString data = s.value(QStringLiteral("data")).toString();
+    if (!data.isEmpty())
+        c.data = data.toStdString();
     s.endGroup();
     setConfig(c);
 }
@@ -280,11 +330,26 @@ int ControlPanel::addFolderItem(const QString &folder)
     return at;
 }
 
+int ControlPanel::addFashionItem(bool installed)
+{
+    const int at = m_data->findData(kChooseFolder) >= 0 ? 1 : m_data->count(); // after the sample
+    m_data->insertItem(at, installed ? tr("Fashion-MNIST") : tr("Fashion-MNIST (not installed)"),
+                       QStringLiteral("fashion"));
+    m_data->setItemData(
+        at,
+        installed ? QString::fromLatin1(reglab::kFashionDir)
+                  : tr("Not found at %1: install dataset-fashion-mnist").arg(QString::fromLatin1(reglab::kFashionDir)),
+        Qt::ToolTipRole);
+    return at;
+}
+
 void ControlPanel::setDataSource(const QString &spec)
 {
-    int index = m_data->findData(spec.isEmpty() ? QStringLiteral("sample") : spec);
-    if (index < 0)
-        index = spec == QLatin1String("fashion") ? 0 : addFolderItem(spec);
+    // "<choose>" (stored by an older version) is no source: the sample, as dataSource() would report.
+    const QString source = spec.isEmpty() || spec == kChooseFolder ? QStringLiteral("sample") : spec;
+    int index = m_data->findData(source);
+    if (index < 0) // Fashion-MNIST that is not installed stays chosen, so a run says how to install it
+        index = source == QLatin1String("fashion") ? addFashionItem(false) : addFolderItem(source);
     m_data->setCurrentIndex(index);
     m_lastDataIndex = index;
 }
@@ -292,7 +357,7 @@ void ControlPanel::setDataSource(const QString &spec)
 QString ControlPanel::dataSource() const
 {
     const QString spec = m_data->currentData().toString();
-    return spec == kChooseFolder ? QStringLiteral("sample") : spec;
+    return spec == kChooseFolder ? m_data->itemData(m_lastDataIndex).toString() : spec;
 }
 
 void ControlPanel::chooseFolder()

@@ -70,6 +70,7 @@ Q_SIGNALS:
 private:
     void chooseFolder();
     int addFolderItem(const QString &folder);
+    int addFashionItem(bool installed);
     QToolButton *makeButton(QAction *action);
 
     LogSlider *m_l1, *m_l2;

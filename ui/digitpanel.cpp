@@ -57,8 +57,8 @@ void DigitTile::paintEvent(QPaintEvent *)
     const int lineSmall = QFontMetrics(small).height();
     const QRectF inner = box.adjusted(5, 5, -5, -5);
 
-    // Whole-number scaling with nearest-neighbour sampling keeps the 28x28 pixels crisp.
-    // Whole-number scaling from 3x up; below that a fractional nearest-neighbour scale still beats a tiny digit.
+    // Nearest-neighbour sampling keeps the 28x28 pixels crisp: a whole-number scale from 3x up; below that a
+    // fractional scale still beats a tiny digit.
     const double room = std::max(28.0, std::min(inner.width(), inner.height() - lineBig - lineSmall - 2));
     const double scale = room >= 3 * 28 ? std::floor(room / 28) : room / 28;
     const int side = int(28 * scale);

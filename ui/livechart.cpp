@@ -92,6 +92,14 @@ bool LiveChart::hasPending() const
     return std::any_of(m_tracks.begin(), m_tracks.end(), [](const Track &t) { return !t.pending.isEmpty(); });
 }
 
+namespace {
+// Points shown for a history of n points at `stride`: every stride-th one, plus the newest.
+qsizetype shownFor(qsizetype n, int stride)
+{
+    return n == 0 ? 0 : (n + stride - 1) / stride + ((n - 1) % stride != 0 ? 1 : 0);
+}
+} // namespace
+
 void LiveChart::flush()
 {
     if (!hasPending())
@@ -102,18 +110,24 @@ void LiveChart::flush()
         const qsizetype first = t.all.size();
         t.all.append(t.pending);
         t.pending.clear();
-        if (t.all.size() / t.stride > kMaxShownPoints) {
-            while (t.all.size() / t.stride > kMaxShownPoints / 2)
+        if (shownFor(t.all.size(), t.stride) > kMaxShownPoints) {
+            while (shownFor(t.all.size(), t.stride) > kMaxShownPoints / 2)
                 t.stride *= 2;
             rebuild(t);
             continue;
         }
-        QList<QPointF> batch;
-        batch.reserve(t.all.size() - first);
-        for (qsizetype i = first; i < t.all.size(); ++i)
-            if (i % t.stride == 0)
-                batch.append(shown(t.all[i]));
-        t.series->append(batch); // one batched update, not one repaint per point
+        // QXYSeries::append(QList) appends point by point (a signal and a geometry update each); replace()
+        // is one update. The newest point is always shown; the previous flush's newest, if off the stride, goes.
+        QList<QPointF> points = t.series->points();
+        if (t.extraLast && !points.isEmpty())
+            points.removeLast();
+        const qsizetype from = (first + t.stride - 1) / t.stride * t.stride;
+        for (qsizetype i = from; i < t.all.size(); i += t.stride)
+            points.append(shown(t.all[i]));
+        t.extraLast = (t.all.size() - 1) % t.stride != 0;
+        if (t.extraLast)
+            points.append(shown(t.all.last()));
+        t.series->replace(points);
     }
     updateRanges();
     updateMarkers();
@@ -122,10 +136,12 @@ void LiveChart::flush()
 void LiveChart::rebuild(Track &t)
 {
     QList<QPointF> points;
-    points.reserve(t.all.size() / t.stride + 1);
-    for (qsizetype i = 0; i < t.all.size(); ++i)
-        if (i % t.stride == 0)
-            points.append(shown(t.all[i]));
+    points.reserve(shownFor(t.all.size(), t.stride));
+    for (qsizetype i = 0; i < t.all.size(); i += t.stride)
+        points.append(shown(t.all[i]));
+    t.extraLast = !t.all.isEmpty() && (t.all.size() - 1) % t.stride != 0;
+    if (t.extraLast)
+        points.append(shown(t.all.last()));
     t.series->replace(points);
 }
 
@@ -166,6 +182,7 @@ void LiveChart::clear()
         t.all.clear();
         t.pending.clear();
         t.stride = 1;
+        t.extraLast = false;
         t.series->clear();
     }
     for (auto &m : m_markers) {
@@ -203,6 +220,20 @@ QStringList LiveChart::markerLabels() const
     for (const auto &m : m_markers)
         labels << m.label->text();
     return labels;
+}
+
+QList<double> LiveChart::markerPositions() const
+{
+    QList<double> xs;
+    for (const auto &m : m_markers)
+        xs << m.x;
+    return xs;
+}
+
+QPointF LiveChart::lastShown(int track) const
+{
+    const QLineSeries *s = m_tracks[std::size_t(track)].series;
+    return s->count() > 0 ? s->at(s->count() - 1) : QPointF();
 }
 
 std::pair<double, double> LiveChart::yRange() const

@@ -18,7 +18,8 @@ namespace reglab::ui {
 class LiveChart : public QChartView {
     Q_OBJECT
 public:
-    // Past this many shown points a series is thinned (every 2nd, 4th, ... point of the full history).
+    // Past this many shown points a series is thinned (every 2nd, 4th, ... point of the full history, and
+    // always the newest).
     static constexpr int kMaxShownPoints = 5000;
 
     explicit LiveChart(const QString &title, QWidget *parent = nullptr);
@@ -33,6 +34,7 @@ public:
     void addMarker(double x, const QString &label);
     int markerCount() const { return int(m_markers.size()); }
     QStringList markerLabels() const;
+    QList<double> markerPositions() const;
 
 protected:
     struct Track {
@@ -40,6 +42,7 @@ protected:
         QList<QPointF> all;     // the full history
         QList<QPointF> pending; // received since the last flush
         int stride = 1;         // every stride-th point of `all` is shown
+        bool extraLast = false; // the series ends with the newest point, which is off the stride
     };
     struct Marker {
         double x = 0;
@@ -51,6 +54,7 @@ protected:
                           Qt::PenStyle style = Qt::SolidLine);
     void append(int track, const QPointF &point) { m_tracks[std::size_t(track)].pending.append(point); }
     int shownCount(int track) const;
+    QPointF lastShown(int track) const; // the newest point a series shows ((0, 0) when empty)
     const Track &track(int index) const { return m_tracks[std::size_t(index)]; }
     std::vector<Track> &tracks() { return m_tracks; }
 

@@ -38,6 +38,36 @@ QString LogSlider::format(double value)
     return QString::number(value, 'g', 6);
 }
 
+double parseNumber(const QString &text, bool *ok)
+{
+    const QString t = text.trimmed();
+    bool good = false;
+    double v = t.toDouble(&good); // the C locale, no group separators
+    if (!good)
+        v = QLocale().toDouble(t, &good);
+    good = good && std::isfinite(v);
+    if (ok)
+        *ok = good;
+    return good ? v : 0.0;
+}
+
+QValidator::State validateNumber(const QString &text, double minimum, double maximum)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty())
+        return QValidator::Intermediate;
+    bool ok = false;
+    const double v = parseNumber(t, &ok);
+    if (ok) {
+        if (v > maximum || v < 0)
+            return QValidator::Invalid;
+        return v >= minimum ? QValidator::Acceptable : QValidator::Intermediate; // "0.0" on the way to "0.05"
+    }
+    // Partial input such as "1e" or "1e-" or "." may still become a number.
+    static const QRegularExpression partial(QStringLiteral("^[0-9]*[.,]?[0-9]*([eE][-+]?[0-9]*)?$"));
+    return partial.match(t).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
+}
+
 LogSpinBox::LogSpinBox(QWidget *parent) : QDoubleSpinBox(parent)
 {
     setDecimals(12); // keeps the exact value; the text comes from textFromValue
@@ -59,9 +89,7 @@ double LogSpinBox::valueFromText(const QString &text) const
     if (t.isEmpty() || t.compare(QStringLiteral("off"), Qt::CaseInsensitive) == 0)
         return 0.0;
     bool ok = false;
-    double v = t.toDouble(&ok);
-    if (!ok)
-        v = QLocale().toDouble(t, &ok);
+    const double v = parseNumber(t, &ok);
     return ok ? v : value();
 }
 
@@ -71,13 +99,7 @@ QValidator::State LogSpinBox::validate(QString &text, int &) const
     if (t.isEmpty() || QStringLiteral("off").startsWith(t, Qt::CaseInsensitive))
         return t.compare(QStringLiteral("off"), Qt::CaseInsensitive) == 0 ? QValidator::Acceptable
                                                                           : QValidator::Intermediate;
-    bool ok = false;
-    const double v = t.toDouble(&ok);
-    if (ok)
-        return v >= 0 && v <= maximum() ? QValidator::Acceptable : QValidator::Invalid;
-    // Partial input such as "1e" or "1e-" or "." may still become a number.
-    static const QRegularExpression partial(QStringLiteral("^[0-9]*\\.?[0-9]*([eE][-+]?[0-9]*)?$"));
-    return partial.match(t).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
+    return validateNumber(t, 0.0, maximum());
 }
 
 void LogSpinBox::stepBy(int steps)
@@ -118,6 +140,8 @@ LogSlider::LogSlider(QWidget *parent) : QWidget(parent)
 
 void LogSlider::setValue(double value)
 {
+    if (!std::isfinite(value))
+        return; // std::clamp lets NaN through
     m_updating = true;
     m_value = std::clamp(value, 0.0, kMax);
     m_slider->setValue(valueToPosition(m_value));
@@ -127,6 +151,8 @@ void LogSlider::setValue(double value)
 
 void LogSlider::commit(double value)
 {
+    if (!std::isfinite(value))
+        return;
     value = std::clamp(value, 0.0, kMax);
     m_updating = true;
     if (valueToPosition(value) != m_slider->value())

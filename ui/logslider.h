@@ -9,6 +9,12 @@ class QSlider;
 
 namespace reglab::ui {
 
+// Number entry in the C locale ("0.01", "5e-05"; the system locale's decimal comma is accepted on input):
+// Acceptable for a value in [minimum, maximum], Intermediate for text that may still become one.
+QValidator::State validateNumber(const QString &text, double minimum, double maximum);
+// The value of such text (the C locale first, then the system locale); *ok false (and 0) when it is none.
+double parseNumber(const QString &text, bool *ok);
+
 // Shows 0.01, 0.001, 1e-05 rather than a fixed number of decimals, and "off" for 0.
 class LogSpinBox : public QDoubleSpinBox {
     Q_OBJECT
@@ -36,7 +42,7 @@ public:
     explicit LogSlider(QWidget *parent = nullptr);
 
     double value() const { return m_value; }
-    // Sets the value without emitting valueChanged (loading settings, resetting).
+    // Sets the value without emitting valueChanged (loading settings, resetting); a non-finite value is ignored.
     void setValue(double value);
 
     QSlider *slider() const { return m_slider; }

@@ -37,6 +37,20 @@ void LossChart::setTotalSteps(std::int64_t steps)
 
 void LossChart::addStep(const reglab::StepRecord &r)
 {
+    // The first points of a run, and the first after each change of lambda or learning rate, set the scale the
+    // linear axis may grow to (see updateRanges).
+    if (r.l1 != m_lastL1 || r.l2 != m_lastL2 || r.learningRate != m_lastLr) {
+        m_lastL1 = r.l1;
+        m_lastL2 = r.l2;
+        m_lastLr = r.learningRate;
+        m_earlyLeft = kEarlyPoints;
+    }
+    if (m_earlyLeft > 0) {
+        --m_earlyLeft;
+        for (double v : {r.dataLoss, r.l1Term, r.l2Term, r.loss})
+            if (std::isfinite(v))
+                m_reference = std::max(m_reference, v);
+    }
     const double x = double(r.step);
     append(Data, {x, r.dataLoss});
     append(L1, {x, r.l1Term});
@@ -90,7 +104,10 @@ void LossChart::updateRanges()
 {
     const double top = m_maxY > 0 ? m_maxY : 3.0;
     if (auto *y = qobject_cast<QValueAxis *>(yAxis())) {
-        y->setRange(0, top * 1.05);
+        // A diverging run logs losses up to ~1e20 before they turn non-finite; followed, they would flatten
+        // every curve so far. The linear axis stops at kCapFactor times the early scale (the log axis shows all).
+        const double capped = m_reference > 0 ? std::min(top, kCapFactor * m_reference) : top;
+        y->setRange(0, capped * 1.05);
         y->applyNiceNumbers();
     } else if (auto *l = qobject_cast<QLogValueAxis *>(yAxis())) {
         const double lo = floorValue();
@@ -110,8 +127,18 @@ void LossChart::updateRanges()
     }
 }
 
+double LossChart::xAxisMax() const
+{
+    auto *x = qobject_cast<QValueAxis *>(xAxis());
+    return x ? x->max() : 0.0;
+}
+
 void LossChart::clear()
 {
+    m_totalSteps = 0; // the x axis follows the data until the next run's RunInfo
+    m_reference = 0;
+    m_earlyLeft = 0;
+    m_lastL1 = m_lastL2 = m_lastLr = -1;
     m_maxY = 0;
     m_minPositive = 0;
     m_shownFloor = 0;

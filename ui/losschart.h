@@ -12,6 +12,11 @@ class LossChart : public LiveChart {
 public:
     enum Series { Data = 0, L1 = 1, L2 = 2, Total = 3 };
 
+    // The linear axis reaches at most kCapFactor times the largest value among the first kEarlyPoints points
+    // of a run or after a change of a hyperparameter, so a divergence keeps the curves so far readable.
+    static constexpr int kEarlyPoints = 5;
+    static constexpr double kCapFactor = 10.0;
+
     explicit LossChart(QWidget *parent = nullptr);
 
     void setTotalSteps(std::int64_t steps);
@@ -20,8 +25,11 @@ public:
     bool logScale() const { return m_log; }
     void clear() override;
 
-    // For tests: points shown by a series after the last flush.
+    // For tests: points shown by a series after the last flush, and the axis ranges.
     int pointCount(Series series) const { return shownCount(series); }
+    QPointF lastPoint(Series series) const { return lastShown(series); }
+    std::pair<double, double> yAxisRange() const { return yRange(); }
+    double xAxisMax() const;
 
 protected:
     QPointF shown(const QPointF &p) const override;
@@ -33,6 +41,9 @@ private:
     std::int64_t m_totalSteps = 0;
     double m_maxY = 0, m_minPositive = 0;
     double m_shownFloor = 0; // the floor the shown (log) points were clamped to
+    double m_reference = 0;  // the early scale (see kCapFactor)
+    int m_earlyLeft = 0;     // points still counted into m_reference
+    double m_lastL1 = -1, m_lastL2 = -1, m_lastLr = -1;
 };
 
 } // namespace reglab::ui

@@ -249,23 +249,39 @@ void MainWindow::start()
     }
     saveSettings();
     showBanner({});
-    m_loss->clear();
-    m_accuracy->clear();
     m_accuracy->setEpochs(config.epochs);
-    m_digits->clear();
+    clearRunView();
     m_runConfig = config;
     m_l1 = config.l1;
     m_l2 = config.l2;
     m_lr = config.learningRate;
     m_stepsPerEpoch = 0;
+    m_epochEnds.clear();
     m_hasRun = false;
-    m_runLabel->setText(tr("Loading %1\u2026").arg(m_controls->dataBox()->currentText()));
+    m_discarding = false;
+    m_runName = m_controls->dataBox()->currentText();
+    m_runHeadline.clear();
+    m_runLabel->setText(tr("Loading %1\u2026").arg(m_runName));
+    m_runLabel->setToolTip({});
     m_epochLabel->setText(tr("Starting"));
+    // The controller answers with runningChanged(true), which locks the controls.
+    Q_EMIT startRequested(config);
+}
+
+void MainWindow::clearRunView()
+{
+    m_loss->clear();
+    m_accuracy->clear();
+    m_digits->clear();
     m_epochProgress->setValue(0);
+    m_epochProgress->setFormat(tr("epoch %p%"));
     m_rateLabel->clear();
     m_etaLabel->clear();
-    setRunning(true);
-    Q_EMIT startRequested(config);
+}
+
+QString MainWindow::runLabelText() const
+{
+    return m_runLabel->text();
 }
 
 void MainWindow::togglePause()
@@ -285,16 +301,14 @@ void MainWindow::togglePause()
 
 void MainWindow::reset()
 {
-    if (m_running)
+    if (m_running) {
+        // The run's events already queued must not draw on the cleared charts: drop them until it ends.
+        m_discarding = true;
         Q_EMIT stopRequested();
-    m_loss->clear();
-    m_accuracy->clear();
-    m_digits->clear();
+    }
+    clearRunView();
     showBanner({});
     m_epochLabel->setText(m_running ? tr("Stopping") : tr("Idle"));
-    m_epochProgress->setValue(0);
-    m_rateLabel->clear();
-    m_etaLabel->clear();
 }
 
 void MainWindow::setRunning(bool running)
@@ -315,14 +329,17 @@ void MainWindow::flushCharts()
 
 void MainWindow::onRunStarted(const reglab::RunInfo &info)
 {
+    if (m_discarding)
+        return;
     m_hasRun = true;
     m_stepsPerEpoch = info.stepsPerEpoch;
     m_loss->setTotalSteps(info.totalSteps);
     m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
     m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.device)));
-    m_runLabel->setText(tr("%1 \u00b7 started with %2")
-                            .arg(QString::fromStdString(info.dataName),
-                                 QString::fromStdString(reglab::shortLabel(m_runConfig))));
+    m_runName = QString::fromStdString(info.dataName);
+    m_runHeadline =
+        tr("%1 \u00b7 started with %2").arg(m_runName, QString::fromStdString(reglab::shortLabel(m_runConfig)));
+    m_runLabel->setText(m_runHeadline);
     m_runLabel->setToolTip(tr("%1 training and %2 test images, %3 steps per epoch, %4 parameters")
                                .arg(info.trainCount)
                                .arg(info.testCount)
@@ -332,11 +349,15 @@ void MainWindow::onRunStarted(const reglab::RunInfo &info)
 
 void MainWindow::onStep(const reglab::StepRecord &record)
 {
+    if (m_discarding)
+        return;
     m_loss->addStep(record);
 }
 
 void MainWindow::onLambdaChange(const reglab::LambdaChange &change)
 {
+    if (m_discarding)
+        return;
     QStringList parts;
     if (change.l1 != m_l1)
         parts << QStringLiteral("L1=%1").arg(LogSlider::format(change.l1));
@@ -352,13 +373,14 @@ void MainWindow::onLambdaChange(const reglab::LambdaChange &change)
     const QString label = parts.join(QStringLiteral(", "));
     flushCharts(); // the curve reaches the marker before it is drawn
     m_loss->addMarker(double(change.step), label);
-    const double epochs = m_stepsPerEpoch > 0 ? double(change.step - 1) / double(m_stepsPerEpoch) : 0.0;
-    m_accuracy->addMarker(epochs, label);
+    m_accuracy->addMarker(epochsAt(change.step - 1), label);
     statusBar()->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);
 }
 
 void MainWindow::onProgress(const reglab::Progress &p)
 {
+    if (m_discarding)
+        return;
     m_epochLabel->setText(tr("Epoch %1/%2").arg(p.epoch).arg(p.epochs));
     const double fraction = p.stepsPerEpoch > 0 ? double(p.stepInEpoch) / double(p.stepsPerEpoch) : 0.0;
     m_epochProgress->setValue(int(std::lround(1000 * fraction)));
@@ -371,20 +393,49 @@ void MainWindow::onProgress(const reglab::Progress &p)
 
 void MainWindow::onEpoch(const reglab::EpochRecord &record)
 {
+    if (m_discarding)
+        return;
+    if (record.epoch == int(m_epochEnds.size()) + 1)
+        m_epochEnds.push_back(record.step);
     m_accuracy->addEpoch(record);
+}
+
+double MainWindow::epochsAt(std::int64_t stepsDone) const
+{
+    // Folds differ by a step per epoch when the training count does not divide by k: interpolate between the
+    // epochs' own end steps, and estimate only within the epoch still running.
+    std::int64_t previousEnd = 0;
+    for (std::size_t i = 0; i < m_epochEnds.size(); ++i) {
+        const std::int64_t end = m_epochEnds[i];
+        if (stepsDone <= end)
+            return double(i) + double(stepsDone - previousEnd) / double(std::max<std::int64_t>(1, end - previousEnd));
+        previousEnd = end;
+    }
+    const double inEpoch = m_stepsPerEpoch > 0 ? double(stepsDone - previousEnd) / double(m_stepsPerEpoch) : 0.0;
+    return double(m_epochEnds.size()) + std::min(inEpoch, 1.0);
 }
 
 void MainWindow::onPredictions(const reglab::Predictions &predictions)
 {
+    if (m_discarding)
+        return;
     m_digits->setPredictions(predictions);
 }
 
 void MainWindow::onRunFinished(const reglab::RunRecord &record)
 {
     m_lastRecord = record;
+    if (m_discarding) { // reset during the run: it ends on cleared charts
+        m_discarding = false;
+        clearRunView();
+        m_epochLabel->setText(tr("Idle"));
+        m_runLabel->setText(tr("Reset. Press Start (Ctrl+Return) to train a new network."));
+        return;
+    }
     flushCharts();
-    setRunning(false);
     m_epochProgress->setFormat(tr("epoch %p%"));
+    // The headline says how the run ended; a run that never started (data not loaded) names its data set.
+    const QString headline = m_hasRun ? m_runHeadline : m_runName;
     const int epochs = int(record.epochs.size());
     const QString accuracy = record.epochs.empty()
                                  ? QString()
@@ -393,15 +444,19 @@ void MainWindow::onRunFinished(const reglab::RunRecord &record)
     switch (record.status) {
     case reglab::RunStatus::Finished:
         m_epochLabel->setText(tr("Finished"));
+        m_runLabel->setText(tr("%1 \u00b7 finished").arg(headline));
         m_epochProgress->setValue(1000);
         statusBar()->showMessage(tr("Finished %n epoch(s)%1", nullptr, epochs).arg(accuracy));
         break;
     case reglab::RunStatus::Stopped:
         m_epochLabel->setText(tr("Stopped"));
+        m_runLabel->setText(m_hasRun ? tr("%1 \u00b7 stopped").arg(headline)
+                                     : tr("%1 \u00b7 stopped before training began").arg(headline));
         statusBar()->showMessage(tr("Stopped after %n epoch(s)%1", nullptr, epochs).arg(accuracy));
         break;
     case reglab::RunStatus::Diverged:
         m_epochLabel->setText(tr("Diverged"));
+        m_runLabel->setText(tr("%1 \u00b7 diverged").arg(headline));
         showBanner(tr("<b>Training diverged.</b> %1<br>The loss grew without bound. Lower the learning rate or the "
                       "regularization strength, then press Start again. The curves so far stay below.")
                        .arg(message.toHtmlEscaped()));
@@ -409,6 +464,7 @@ void MainWindow::onRunFinished(const reglab::RunRecord &record)
     case reglab::RunStatus::Failed:
     case reglab::RunStatus::Running:
         m_epochLabel->setText(tr("Failed"));
+        m_runLabel->setText(tr("%1 \u00b7 could not run").arg(headline));
         showBanner(tr("<b>Training could not run.</b> %1<br>%2").arg(message.toHtmlEscaped(), adviceFor(message)));
         break;
     }
@@ -416,15 +472,31 @@ void MainWindow::onRunFinished(const reglab::RunRecord &record)
 
 void MainWindow::saveRecord()
 {
-    if (!m_hasRun && m_lastRecord.epochs.empty())
+    if (m_lastRecord.status == reglab::RunStatus::Running) {
+        saveRecordTo({}); // says why there is nothing to save
         return;
+    }
     const QString path = QFileDialog::getSaveFileName(this, tr("Save run record"), QStringLiteral("run.json"),
                                                       tr("Run records (*.json)"));
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        saveRecordTo(path);
+}
+
+bool MainWindow::saveRecordTo(const QString &path)
+{
+    // A failed or diverged run is saved too: its record says what went wrong, with what settings.
+    if (m_lastRecord.status == reglab::RunStatus::Running) {
+        showBanner(m_running ? tr("No run has ended yet: the record can be saved once this run finishes or is "
+                                  "stopped.")
+                             : tr("There is no run record to save yet: press Start to train a network first."));
+        return false;
+    }
     const std::string error = reglab::writeFileAtomically(path.toStdString(), reglab::toJson(m_lastRecord));
-    if (!error.empty())
+    if (!error.empty()) {
         showBanner(tr("Could not save the run record: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
+        return false;
+    }
+    return true;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

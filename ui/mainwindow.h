@@ -8,6 +8,8 @@
 
 #include <QMainWindow>
 
+#include <vector>
+
 class QCheckBox;
 class QDockWidget;
 class QFrame;
@@ -44,10 +46,20 @@ public:
     LossChart *lossChart() const { return m_loss; }
     AccuracyChart *accuracyChart() const { return m_accuracy; }
     DigitPanel *digitPanel() const { return m_digits; }
+    // The record of the last run that ended (status Running: none yet).
     const reglab::RunRecord &lastRecord() const { return m_lastRecord; }
     bool hasRun() const { return m_hasRun; }
+    bool isRunning() const { return m_running; }
+    // The line above the charts saying what runs (or ran, and how it ended).
+    QString runLabelText() const;
+    // Writes the last run's record (a failed one too) as JSON; false, with a banner saying why, when there is
+    // none or it cannot be written.
+    bool saveRecordTo(const QString &path);
 
 public Q_SLOTS:
+    // Whether a run is going, as whoever trains sees it (TrainingController::runningChanged): locks the
+    // structural controls and drives the redraw timer.
+    void setRunning(bool running);
     // The run's events, in order.
     void onRunStarted(const reglab::RunInfo &info);
     void onStep(const reglab::StepRecord &record);
@@ -78,7 +90,8 @@ private:
     void togglePause();
     void reset();
     void saveRecord();
-    void setRunning(bool running);
+    void clearRunView();
+    double epochsAt(std::int64_t stepsDone) const;
     void buildMenus();
 
     bool m_persist;
@@ -99,8 +112,12 @@ private:
     reglab::TrainConfig m_runConfig;
     reglab::RunRecord m_lastRecord;
     bool m_hasRun = false, m_running = false;
+    bool m_discarding = false; // after Reset during a run: its remaining events are dropped until it ends
+    QString m_runName;         // the data set as the controls named it, until RunInfo names it
+    QString m_runHeadline;     // what the run label said when the run started
     std::int64_t m_stepsPerEpoch = 0;
-    double m_l1 = 0, m_l2 = 0, m_lr = 0; // the values in force, to label what a change changed
+    std::vector<std::int64_t> m_epochEnds; // steps done at the end of each epoch so far
+    double m_l1 = 0, m_l2 = 0, m_lr = 0;   // the values in force, to label what a change changed
 };
 
 } // namespace reglab::ui

@@ -1,0 +1,281 @@
+// The control panel's values: a damaged settings file gives the defaults, a value still being typed counts
+// at Start, the learning rate reads what it shows in any locale, the wheel never changes the dataset, and the
+// dataset shown is the one used. Also the loss chart's axes and thinning, and where accuracy markers go.
+#include "ui/accuracychart.h"
+#include "ui/controlpanel.h"
+#include "ui/logslider.h"
+#include "ui/losschart.h"
+#include "ui/mainwindow.h"
+#include "ui/metatypes.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWheelEvent>
+
+#include <cmath>
+#include <limits>
+
+using reglab::ui::AccuracyChart;
+using reglab::ui::ControlPanel;
+using reglab::ui::LogSlider;
+using reglab::ui::LossChart;
+using reglab::ui::MainWindow;
+
+class TestControls : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
+        reglab::ui::registerMetaTypes();
+    }
+
+    void init() { QSettings(QStringLiteral("RegLab"), QStringLiteral("RegLab")).clear(); }
+
+    void damagedSettingsGiveDefaults()
+    {
+        {
+            QSettings s(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+            s.beginGroup(QStringLiteral("controls"));
+            s.setValue(QStringLiteral("learningRate"), QStringLiteral("fast"));
+            s.setValue(QStringLiteral("batchSize"), QStringLiteral("lots"));
+            s.setValue(QStringLiteral("epochs"), -3);
+            s.setValue(QStringLiteral("folds"), 100000);
+            s.setValue(QStringLiteral("seed"), QStringLiteral("x"));
+            s.setValue(QStringLiteral("l1"), QStringLiteral("nan"));
+            s.setValue(QStringLiteral("l2"), 5.0); // above the slider's range
+            s.setValue(QStringLiteral("l1Scope"), 7);
+            s.setValue(QStringLiteral("l2Mode"), QStringLiteral("?"));
+            s.setValue(QStringLiteral("device"), QStringLiteral("tpu"));
+            s.endGroup();
+        }
+        MainWindow window(true);
+        const reglab::TrainConfig c = window.controls()->config();
+        const reglab::TrainConfig def = ControlPanel::defaultConfig();
+        QCOMPARE(c.learningRate, def.learningRate);
+        QCOMPARE(c.batchSize, def.batchSize);
+        QCOMPARE(c.epochs, def.epochs);
+        QCOMPARE(c.folds, def.folds);
+        QCOMPARE(c.seed, def.seed);
+        QCOMPARE(c.l1, def.l1);
+        QCOMPARE(c.l2, def.l2);
+        QCOMPARE(int(c.l1Scope), int(def.l1Scope));
+        QCOMPARE(int(c.l2Mode), int(def.l2Mode));
+        QCOMPARE(c.device, def.device);
+    }
+
+    void validSettingsStillLoad()
+    {
+        {
+            QSettings s(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+            s.beginGroup(QStringLiteral("controls"));
+            s.setValue(QStringLiteral("learningRate"), QStringLiteral("0.05")); // strings, as in an INI file
+            s.setValue(QStringLiteral("epochs"), QStringLiteral("7"));
+            s.setValue(QStringLiteral("l1"), QStringLiteral("1e-4"));
+            s.endGroup();
+        }
+        MainWindow window(true);
+        const reglab::TrainConfig c = window.controls()->config();
+        QCOMPARE(c.learningRate, 0.05);
+        QCOMPARE(c.epochs, 7);
+        QCOMPARE(c.l1, 1e-4);
+    }
+
+    void nonFiniteStrengthIsIgnored()
+    {
+        LogSlider slider;
+        QSignalSpy changed(&slider, &LogSlider::valueChanged);
+        slider.setValue(0.01);
+        slider.setValue(std::numeric_limits<double>::quiet_NaN());
+        QCOMPARE(slider.value(), 0.01);
+        slider.setValue(std::numeric_limits<double>::infinity());
+        QCOMPARE(slider.value(), 0.01);
+        QCOMPARE(changed.count(), 0);
+    }
+
+    // Typed but not yet committed (no Return, no focus change) when Start is pressed: the run uses it.
+    void typedValuesCountAtStart()
+    {
+        MainWindow window(false);
+        window.show();
+        ControlPanel *p = window.controls();
+        QSignalSpy startSpy(&window, &MainWindow::startRequested);
+        auto type = [](QAbstractSpinBox *box, const QString &text) {
+            box->setFocus();
+            box->selectAll();
+            QTest::keyClicks(box, text);
+        };
+        type(p->learningRateBox(), QStringLiteral("0.05"));
+        type(p->l1Slider()->spinBox(), QStringLiteral("0.002"));
+        type(p->l2Slider()->spinBox(), QStringLiteral("1e-4"));
+        p->startAction()->trigger();
+        QCOMPARE(startSpy.count(), 1);
+        const auto c = startSpy.at(0).at(0).value<reglab::TrainConfig>();
+        QCOMPARE(c.learningRate, 0.05);
+        QCOMPARE(c.l1, 0.002);
+        QCOMPARE(c.l2, 1e-4);
+    }
+
+    void learningRateReadsWhatItShows()
+    {
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany)); // decimal comma
+        {
+            ControlPanel p;
+            QDoubleSpinBox *lr = p.learningRateBox();
+            lr->setValue(5e-5);
+            QCOMPARE(lr->text(), QStringLiteral("5e-05"));
+            QString text = lr->text();
+            int pos = 0;
+            QCOMPARE(lr->validate(text, pos), QValidator::Acceptable);
+            QCOMPARE(lr->valueFromText(text), 5e-5);
+            text = QStringLiteral("0.05");
+            QCOMPARE(lr->validate(text, pos), QValidator::Acceptable);
+            QCOMPARE(lr->valueFromText(text), 0.05);
+            text = QStringLiteral("0,05");
+            QCOMPARE(lr->validate(text, pos), QValidator::Acceptable);
+            QCOMPARE(lr->valueFromText(text), 0.05);
+            text = QStringLiteral("1e-");
+            QCOMPARE(lr->validate(text, pos), QValidator::Intermediate);
+            text = QStringLiteral("50");
+            QCOMPARE(lr->validate(text, pos), QValidator::Invalid);
+            text = QStringLiteral("abc");
+            QCOMPARE(lr->validate(text, pos), QValidator::Invalid);
+        }
+        QLocale::setDefault(before);
+    }
+
+    void wheelLeavesTheDatasetAlone()
+    {
+        ControlPanel p;
+        p.show();
+        QComboBox *data = p.dataBox();
+        QSignalSpy activated(data, &QComboBox::activated);
+        const int before = data->currentIndex();
+        for (int i = 0; i < 5; ++i) {
+            const QPointF at(data->width() / 2.0, data->height() / 2.0);
+            QWheelEvent wheel(at, data->mapToGlobal(at), {}, {0, -120}, Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase,
+                              false);
+            QApplication::sendEvent(data, &wheel);
+        }
+        QCOMPARE(data->currentIndex(), before);
+        QCOMPARE(activated.count(), 0);
+    }
+
+    void datasetShownIsTheOneUsed()
+    {
+        ControlPanel p;
+        p.setDataSource(QStringLiteral("fashion")); // installed or not: a run names the problem
+        QCOMPARE(p.dataSource(), QStringLiteral("fashion"));
+        QCOMPARE(p.config().data, std::string("fashion"));
+        QCOMPARE(p.dataBox()->currentData().toString(), QStringLiteral("fashion"));
+        p.setDataSource(QStringLiteral("<choose>")); // stored by an older version
+        QCOMPARE(p.dataSource(), QStringLiteral("sample"));
+        QCOMPARE(p.dataBox()->currentData().toString(), QStringLiteral("sample"));
+    }
+
+    void newestPointIsAlwaysShown()
+    {
+        LossChart chart;
+        reglab::StepRecord r;
+        for (int i = 1; i <= 12001; ++i) {
+            r.step = i;
+            r.dataLoss = r.loss = 1.0 / i;
+            chart.addStep(r);
+            if (i % 997 == 0 || i == 12001)
+                chart.flush();
+            if (i % 997 == 0)
+                QCOMPARE(chart.lastPoint(LossChart::Data).x(), double(i));
+        }
+        QCOMPARE(chart.lastPoint(LossChart::Data).x(), 12001.0);
+        QVERIFY(chart.pointCount(LossChart::Data) <= reglab::ui::LiveChart::kMaxShownPoints);
+        // Shown points keep their order (no stale "newest" left in the middle).
+        chart.setLogScale(true);
+        QCOMPARE(chart.lastPoint(LossChart::Data).x(), 12001.0);
+    }
+
+    void clearForgetsTheOldRange()
+    {
+        LossChart chart;
+        chart.setTotalSteps(5000);
+        QCOMPARE(chart.xAxisMax(), 5000.0);
+        chart.clear();
+        reglab::StepRecord r;
+        for (int i = 1; i <= 50; ++i) {
+            r.step = i;
+            r.dataLoss = r.loss = 2.0;
+            chart.addStep(r);
+        }
+        chart.flush();
+        QCOMPARE(chart.xAxisMax(), 50.0);
+    }
+
+    void divergenceKeepsTheCurvesReadable()
+    {
+        LossChart chart;
+        reglab::StepRecord r;
+        r.learningRate = 10;
+        for (int i = 1; i <= 30; ++i) {
+            r.step = i;
+            r.dataLoss = r.loss = i <= 20 ? 2.3 : std::pow(10.0, i - 10);
+            chart.addStep(r);
+        }
+        chart.flush();
+        const double top = chart.yAxisRange().second;
+        QVERIFY2(top >= 2.3 && top <= 2.3 * LossChart::kCapFactor * 1.5, qPrintable(QString::number(top)));
+        // A change of a strength starts a new scale: a larger L1 term stays on the axis.
+        r.l1 = 0.1;
+        for (int i = 31; i <= 40; ++i) {
+            r.step = i;
+            r.l1Term = 300;
+            r.dataLoss = 2.0;
+            r.loss = 302;
+            chart.addStep(r);
+        }
+        chart.flush();
+        QVERIFY2(chart.yAxisRange().second >= 302, qPrintable(QString::number(chart.yAxisRange().second)));
+    }
+
+    // Folds differ by a step per epoch: accuracy markers follow the epochs' own end steps.
+    void accuracyMarkersFollowEpochEnds()
+    {
+        MainWindow window(false);
+        reglab::RunInfo info;
+        info.stepsPerEpoch = 100;
+        info.totalSteps = 303;
+        window.onRunStarted(info);
+        reglab::EpochRecord e;
+        e.epoch = 1;
+        e.step = 101;
+        window.onEpoch(e);
+        e.epoch = 2;
+        e.step = 201;
+        window.onEpoch(e);
+        e.epoch = 3;
+        e.step = 303;
+        window.onEpoch(e);
+        reglab::LambdaChange change;
+        change.step = 253; // 252 steps done: halfway through epoch 3 (201..303)
+        change.l1 = 0.01;
+        window.onLambdaChange(change);
+        QCOMPARE(window.accuracyChart()->markerPositions().size(), 1);
+        QCOMPARE(window.accuracyChart()->markerPositions().front(), 2.5);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestControls)
+#include "test_gui_controls.moc"

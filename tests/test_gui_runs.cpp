@@ -1,0 +1,238 @@
+// A run's life between the window and the controller: the window follows the controller's running state, a
+// start during a thread's end is queued rather than lost, a stale run's events never reach a new run or the
+// charts cleared by Reset, a failed run says so in the header and can be saved, destruction after a shutdown
+// that timed out is clean.
+#include "app/guiwiring.h"
+#include "app/trainingcontroller.h"
+
+#include "ui/accuracychart.h"
+#include "ui/controlpanel.h"
+#include "ui/digitpanel.h"
+#include "ui/losschart.h"
+#include "ui/mainwindow.h"
+#include "ui/metatypes.h"
+
+#include <QAction>
+#include <QFile>
+#include <QPointer>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QToolButton>
+
+#include <memory>
+
+using reglab::app::TrainingController;
+using reglab::ui::AccuracyChart;
+using reglab::ui::ControlPanel;
+using reglab::ui::LossChart;
+using reglab::ui::MainWindow;
+
+namespace {
+
+struct Dashboard {
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<TrainingController> controller;
+
+    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
+    {
+        reglab::app::connectWindow(*window, *controller);
+        window->controls()->setConfig(ControlPanel::defaultConfig());
+        window->resize(1280, 720);
+        window->show();
+    }
+    ~Dashboard()
+    {
+        controller.reset(); // waits for any thread
+        window.reset();
+    }
+    ControlPanel *controls() const { return window->controls(); }
+};
+
+reglab::TrainConfig configWith(int epochs)
+{
+    reglab::TrainConfig c = ControlPanel::defaultConfig();
+    c.epochs = epochs;
+    return c;
+}
+
+reglab::RunStatus statusAt(const QSignalSpy &spy, int i)
+{
+    return spy.at(i).at(0).value<reglab::RunRecord>().status;
+}
+
+QString name(reglab::RunStatus status)
+{
+    return QString::fromStdString(reglab::toString(status));
+}
+
+} // namespace
+
+class TestRuns : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
+        reglab::ui::registerMetaTypes();
+    }
+
+    // The window shows a run as going when the controller has one, whoever started it.
+    void windowFollowsTheController()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy steps(&c, &TrainingController::step);
+        QSignalSpy finished(&c, &TrainingController::finished);
+        c.start(configWith(1000)); // not through the window
+        QVERIFY(d.window->isRunning());
+        QVERIFY(!d.controls()->startButton()->isEnabled());
+        QVERIFY(d.controls()->stopButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        d.controls()->stopButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QVERIFY(!d.window->isRunning());
+        QVERIFY(d.controls()->startButton()->isEnabled());
+    }
+
+    // A start while the previous thread is still ending is queued and runs once that thread is gone.
+    void startWhileEndingIsQueued()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy steps(&c, &TrainingController::step);
+        QSignalSpy started(&c, &TrainingController::started);
+        QSignalSpy finished(&c, &TrainingController::finished);
+        c.start(configWith(1000));
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        c.stop();
+        c.start(configWith(1)); // the first thread has not ended yet
+        QVERIFY(c.hasQueuedStart());
+        QVERIFY(c.isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
+        QCOMPARE(name(statusAt(finished, 0)), name(reglab::RunStatus::Stopped));
+        QCOMPARE(name(statusAt(finished, 1)), name(reglab::RunStatus::Finished));
+        QCOMPARE(finished.at(1).at(0).value<reglab::RunRecord>().config.epochs, 1);
+        QCOMPARE(started.count(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QVERIFY(!c.hasQueuedStart());
+        QVERIFY(!d.window->isRunning());
+    }
+
+    // After shutdown() let go of a run, its events still queued never reach the next run.
+    void staleEventsAreDropped()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy firstSteps(&c, &TrainingController::step);
+        c.start(configWith(1000));
+        QTRY_VERIFY_WITH_TIMEOUT(firstSteps.count() >= 3, 20000);
+        QVERIFY(c.shutdown(5000)); // the old run's finished (Stopped) and last steps are still queued
+        QSignalSpy started(&c, &TrainingController::started);
+        QSignalSpy steps(&c, &TrainingController::step);
+        QSignalSpy finished(&c, &TrainingController::finished);
+        c.start(configWith(1));
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 20000);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(name(statusAt(finished, 0)), name(reglab::RunStatus::Finished));
+        QCOMPARE(started.count(), 1);
+        QVERIFY(!steps.isEmpty());
+        std::int64_t last = 0;
+        for (const auto &args : steps) { // one run's steps, in order
+            const auto r = args.at(0).value<reglab::StepRecord>();
+            QVERIFY2(r.step > last, qPrintable(QStringLiteral("%1 after %2").arg(r.step).arg(last)));
+            QCOMPARE(r.epoch, 1);
+            last = r.step;
+        }
+    }
+
+    // Reset during a run: nothing of that run comes back onto the cleared charts.
+    void resetDuringARunStaysClear()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy steps(&c, &TrainingController::step);
+        QSignalSpy epochs(&c, &TrainingController::epoch);
+        QSignalSpy finished(&c, &TrainingController::finished);
+        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty() && steps.count() > 5, 20000);
+        d.controls()->resetAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QTest::qWait(2 * MainWindow::kRedrawIntervalMs);
+        d.window->flushCharts();
+        QCOMPARE(d.window->lossChart()->pointCount(LossChart::Data), 0);
+        QCOMPARE(d.window->accuracyChart()->pointCount(AccuracyChart::Test), 0);
+        QCOMPARE(d.window->digitPanel()->predictionCount(), 0);
+        QVERIFY(!d.window->bannerVisible());
+        QVERIFY2(d.window->runLabelText().startsWith(QStringLiteral("Reset")), qPrintable(d.window->runLabelText()));
+        QVERIFY(d.controls()->startButton()->isEnabled());
+
+        // The next run draws normally.
+        QSignalSpy finished2(&c, &TrainingController::finished);
+        d.controls()->epochsBox()->setValue(1);
+        d.controls()->startButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished2.count(), 1, 20000);
+        d.window->flushCharts();
+        QCOMPARE(d.window->accuracyChart()->pointCount(AccuracyChart::Test), 1);
+        QVERIFY(d.window->lossChart()->pointCount(LossChart::Data) > 0);
+    }
+
+    // A data set that cannot load: the header says so (not "Loading..."), and the record can be saved.
+    void failedLoadIsShownAndSaved()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy finished(&c, &TrainingController::finished);
+        QVERIFY(!d.window->saveRecordTo(m_dir.filePath(QStringLiteral("none.json"))));
+        QVERIFY2(d.window->bannerText().contains(QStringLiteral("no run record")), qPrintable(d.window->bannerText()));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
+
+        d.controls()->setDataSource(m_dir.filePath(QStringLiteral("no-such-folder")));
+        d.controls()->startButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        const QString header = d.window->runLabelText();
+        QVERIFY2(!header.contains(QStringLiteral("Loading")), qPrintable(header));
+        QVERIFY2(header.contains(QStringLiteral("could not run")), qPrintable(header));
+        QVERIFY2(header.contains(QStringLiteral("no-such-folder")), qPrintable(header));
+
+        const QString path = m_dir.filePath(QStringLiteral("failed.json"));
+        QVERIFY(d.window->saveRecordTo(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const reglab::RunRecord saved = reglab::runRecordFromJson(file.readAll().toStdString());
+        QCOMPARE(name(saved.status), name(reglab::RunStatus::Failed));
+        QVERIFY(!saved.message.empty());
+        QVERIFY(!saved.startedAt.empty());
+        QVERIFY(!saved.versions.empty());
+    }
+
+    // A shutdown that gave up leaves the thread running; destroying the controller then still waits for it.
+    void destroyAfterAShutdownThatTimedOut()
+    {
+        auto controller = std::make_unique<TrainingController>();
+        QSignalSpy steps(controller.get(), &TrainingController::step);
+        controller->start(configWith(1000));
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QPointer<QThread> thread = controller->thread();
+        controller->shutdown(0); // may well time out
+        controller.reset();      // must neither abort ("destroyed while thread is still running") nor hang
+        QVERIFY(!thread);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestRuns)
+#include "test_gui_runs.moc"
