@@ -112,6 +112,10 @@ int main(int argc, char **argv)
     const QCommandLineOption resetSettings(QStringLiteral("reset-settings"),
                                            QStringLiteral("Forget the saved settings and start from the defaults."));
     parser.addOptions({screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings});
+    parser.addPositionalArgument(QStringLiteral("runs"),
+                                 QStringLiteral("Run records (JSON, from reglab-train --out or Save) to open for "
+                                                "comparison. `reglab plot --help`: charts of runs with no window."),
+                                 QStringLiteral("[RUN.json...]"));
     parser.process(app);
 
     if (parser.isSet(resetSettings)) {
@@ -177,6 +181,8 @@ int main(int argc, char **argv)
     if (parser.isSet(logScale))
         window.findChild<QCheckBox *>()->setChecked(true);
 
+    if (!parser.positionalArguments().isEmpty())
+        window.openRunFiles(parser.positionalArguments());
     if (!shooting) {
         window.show();
         return app.exec();

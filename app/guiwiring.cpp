@@ -1,4 +1,5 @@
 #include "app/guiwiring.h"
+#include "app/presetqueue.h"
 #include "app/trainingcontroller.h"
 
 #include "ui/mainwindow.h"
@@ -27,6 +28,13 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(&controller, &TrainingController::epoch, &window, &MainWindow::onEpoch);
     QObject::connect(&controller, &TrainingController::predictions, &window, &MainWindow::onPredictions);
     QObject::connect(&controller, &TrainingController::finished, &window, &MainWindow::onRunFinished);
+
+    // Presets: the queue starts each run; the window clears and names it first.
+    auto *queue = new PresetQueue(controller, &window);
+    QObject::connect(&window, &MainWindow::presetRequested, queue, &PresetQueue::start);
+    QObject::connect(&window, &MainWindow::presetCancelRequested, queue, &PresetQueue::cancel);
+    QObject::connect(queue, &PresetQueue::runStarting, &window, &MainWindow::onQueuedRunStarting);
+    QObject::connect(queue, &PresetQueue::queueEnded, &window, &MainWindow::onQueueEnded);
 }
 
 } // namespace reglab::app

@@ -4,8 +4,7 @@
 
 namespace reglab::app {
 
-PresetQueue::PresetQueue(TrainingController &controller, QObject *parent)
-    : QObject(parent), m_controller(controller)
+PresetQueue::PresetQueue(TrainingController &controller, QObject *parent) : QObject(parent), m_controller(controller)
 {
     connect(&m_controller, &TrainingController::finished, this, &PresetQueue::onFinished);
 }

@@ -26,13 +26,13 @@ AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after eac
     addTrack(tr("Validation"), colors::validation, 3)->setPointsVisible(true);
     addTrack(tr("Test"), colors::test, 3)->setPointsVisible(true);
     addTrack(tr("Chance (10 %)"), colors::chance, 2, Qt::DashLine);
+    setOverlayPointsVisible(true);
     setEpochs(m_epochs);
 }
 
 void AccuracyChart::setEpochs(int epochs)
 {
     m_epochs = std::max(1, epochs);
-    track(Chance).series->replace(QList<QPointF>{{0, 10}, {double(m_epochs), 10}});
     updateRanges();
     updateMarkers();
 }
@@ -49,6 +49,11 @@ void AccuracyChart::updateRanges()
     int last = m_epochs;
     if (!track(Validation).all.isEmpty())
         last = std::max(last, int(std::ceil(track(Validation).all.last().x())));
+    last = std::max(last, int(std::ceil(overlayMaxX()))); // compared runs that went further
+    // The chance line spans the axis. It is set here, not kept as a history: this chart never rebuilds its series.
+    QLineSeries *chance = track(Chance).series;
+    if (chance->count() != 2 || chance->at(1).x() != double(last))
+        chance->replace(QList<QPointF>{{0, 10}, {double(last), 10}});
     // About ten labelled ticks at a round interval (1, 2, 5, 10, ...); set before the range, or a long run
     // would first create one tick item per epoch.
     double interval = 1;

@@ -9,6 +9,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 namespace reglab::ui {
 
@@ -65,6 +66,24 @@ void LiveChart::setXAxis(QAbstractAxis *axis)
     chart()->addAxis(axis, Qt::AlignBottom);
     for (auto &t : m_tracks)
         t.series->attachAxis(axis);
+    for (auto &t : m_overlays)
+        t.series->attachAxis(axis);
+    for (QLineSeries *s : m_overlayLegend)
+        s->attachAxis(axis);
+}
+
+void LiveChart::attach(QAbstractSeries *series)
+{
+    if (m_xAxis)
+        series->attachAxis(m_xAxis);
+    if (m_yAxis)
+        series->attachAxis(m_yAxis);
+}
+
+void LiveChart::hideFromLegend(QAbstractSeries *series)
+{
+    for (QLegendMarker *lm : chart()->legend()->markers(series))
+        lm->setVisible(false);
 }
 
 void LiveChart::setYAxis(QAbstractAxis *axis)
@@ -77,10 +96,14 @@ void LiveChart::setYAxis(QAbstractAxis *axis)
             s->detachAxis(old);
         s->attachAxis(axis);
     };
+    for (auto &t : m_overlays)
+        reattach(t.series);
     for (auto &t : m_tracks)
         reattach(t.series);
     for (auto &m : m_markers)
         reattach(m.line);
+    for (QLineSeries *s : m_overlayLegend)
+        reattach(s);
     if (old) {
         chart()->removeAxis(old);
         old->deleteLater();
@@ -147,26 +170,31 @@ void LiveChart::rebuild(Track &t)
 
 void LiveChart::rebuildAll()
 {
-    for (auto &t : m_tracks)
-        rebuild(t);
+    rebuildSeries();
     updateRanges();
     updateMarkers();
 }
 
 void LiveChart::rebuildSeries()
 {
+    for (auto &t : m_overlays)
+        rebuild(t);
     for (auto &t : m_tracks)
         rebuild(t);
 }
 
 void LiveChart::swapYAxis(QAbstractAxis *axis)
 {
-    // Series must hold only values the new axis can show before they are attached to it (log: no zeros).
+    // A series must hold only values its axes can show (log: no zeros): emptied while the axis changes, refilled
+    // with the new transform after.
+    for (auto &t : m_overlays)
+        t.series->clear();
     for (auto &t : m_tracks)
-        rebuild(t);
+        t.series->clear();
     for (auto &m : m_markers)
         m.line->clear();
     setYAxis(axis);
+    rebuildSeries();
     updateRanges();
     updateMarkers();
 }
@@ -204,8 +232,7 @@ void LiveChart::addMarker(double x, const QString &label)
     chart()->addSeries(m.line);
     m.line->attachAxis(m_xAxis);
     m.line->attachAxis(m_yAxis);
-    for (QLegendMarker *lm : chart()->legend()->markers(m.line))
-        lm->setVisible(false);
+    hideFromLegend(m.line);
     m.label = new QGraphicsSimpleTextItem(label, chart());
     m.label->setFont(chartFont(kLabelPointSize, true));
     m.label->setBrush(colors::marker.darker(130));
@@ -228,6 +255,96 @@ QList<double> LiveChart::markerPositions() const
     for (const auto &m : m_markers)
         xs << m.x;
     return xs;
+}
+
+void LiveChart::setOverlays(const QList<Overlay> &overlays)
+{
+    for (auto &t : m_overlays) {
+        chart()->removeSeries(t.series);
+        delete t.series;
+    }
+    m_overlays.clear();
+    for (QLineSeries *s : m_overlayLegend) {
+        chart()->removeSeries(s);
+        delete s;
+    }
+    m_overlayLegend.clear();
+
+    auto makeSeries = [this](const Overlay &o) {
+        auto *series = new QLineSeries(this);
+        series->setName(o.label);
+        QPen pen(o.color, 2, Qt::SolidLine);
+        pen.setCapStyle(Qt::RoundCap);
+        series->setPen(pen);
+        series->setUseOpenGL(false);
+        series->setPointsVisible(m_overlayPoints);
+        return series;
+    };
+    for (const Overlay &o : overlays) {
+        Track t;
+        t.series = makeSeries(o);
+        t.all = o.points;
+        while (shownFor(t.all.size(), t.stride) > kMaxShownPoints)
+            t.stride *= 2;
+        m_overlays.push_back(t);
+    }
+    overlaysChanged();
+    // Qt Charts draws series of one type in the order they were added (QAbstractSeries has no z value): the
+    // overlays go first, then the live series and markers are added again on top of them.
+    for (auto &t : m_overlays) {
+        rebuild(t); // before attaching: a log axis must not see non-positive values
+        chart()->addSeries(t.series);
+        attach(t.series);
+        hideFromLegend(t.series);
+    }
+    if (!m_overlays.empty()) {
+        for (auto &t : m_tracks) {
+            chart()->removeSeries(t.series);
+            chart()->addSeries(t.series);
+            attach(t.series);
+        }
+        for (auto &m : m_markers) {
+            chart()->removeSeries(m.line);
+            chart()->addSeries(m.line);
+            attach(m.line);
+            hideFromLegend(m.line);
+        }
+    }
+    // The legend lists series in the order they were added: empty twins after the live series carry the
+    // overlays' entries.
+    for (const Overlay &o : overlays) {
+        QLineSeries *entry = makeSeries(o);
+        chart()->addSeries(entry);
+        attach(entry);
+        m_overlayLegend.push_back(entry);
+    }
+    updateRanges();
+    updateMarkers();
+}
+
+QStringList LiveChart::overlayLabels() const
+{
+    QStringList labels;
+    for (const auto &t : m_overlays)
+        labels << t.series->name();
+    return labels;
+}
+
+int LiveChart::overlayPointCount(int index) const
+{
+    if (index < 0 || index >= overlayCount())
+        return 0;
+    return int(m_overlays[std::size_t(index)].series->count());
+}
+
+double LiveChart::overlayMaxX() const
+{
+    double maxX = 0;
+    for (const auto &t : m_overlays)
+        for (const QPointF &p : t.all)
+            if (std::isfinite(p.x()))
+                maxX = std::max(maxX, p.x());
+    return maxX;
 }
 
 QPointF LiveChart::lastShown(int track) const

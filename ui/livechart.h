@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QChartView>
+#include <QColor>
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -10,10 +11,19 @@
 #include <vector>
 
 class QAbstractAxis;
+class QAbstractSeries;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 
 namespace reglab::ui {
+
+// A finished run drawn under the live one for comparison.
+struct Overlay {
+    QString label;         // legend text, e.g. "L1 0.01 (all) - L2 off - bs 50" or a user's run name
+    QColor color;          // the run's colour
+    QList<QPointF> points; // already in this chart's units: (step, loss) for LossChart, (epoch, accuracy %) for
+                           // AccuracyChart
+};
 
 class LiveChart : public QChartView {
     Q_OBJECT
@@ -36,6 +46,15 @@ public:
     QStringList markerLabels() const;
     QList<double> markerPositions() const;
 
+    // Replaces the compared runs drawn under the live series; an empty list removes them. Each overlay is one
+    // series in its colour with its label in the legend (after the live series' entries); the live run's series
+    // stay on top and keep their colours. Axis ranges cover overlays and live data together; the log loss axis
+    // clamps non-positive values as it does for live points. clear() keeps them.
+    void setOverlays(const QList<Overlay> &overlays);
+    int overlayCount() const { return int(m_overlays.size()); }
+    QStringList overlayLabels() const;
+    int overlayPointCount(int index) const; // points shown for overlay `index`
+
 protected:
     struct Track {
         QLineSeries *series = nullptr;
@@ -57,6 +76,15 @@ protected:
     QPointF lastShown(int track) const; // the newest point a series shows ((0, 0) when empty)
     const Track &track(int index) const { return m_tracks[std::size_t(index)]; }
     std::vector<Track> &tracks() { return m_tracks; }
+    // The overlays' full histories (each with its series, thinned like a live track).
+    const std::vector<Track> &overlayTracks() const { return m_overlays; }
+    // The largest finite x among the overlays (0 without overlays).
+    double overlayMaxX() const;
+    // Dots on the overlay series, as on the live ones (the accuracy chart).
+    void setOverlayPointsVisible(bool on) { m_overlayPoints = on; }
+    // Called by setOverlays once the new histories are stored, before their series are built (so that shown()
+    // may depend on them).
+    virtual void overlaysChanged() {}
 
     // Installs a new y axis (e.g. linear <-> log) and re-attaches every series to it.
     void setYAxis(QAbstractAxis *axis);
@@ -82,10 +110,15 @@ protected:
 
 private:
     void rebuild(Track &t);
+    void attach(QAbstractSeries *series);
+    void hideFromLegend(QAbstractSeries *series);
     QAbstractAxis *m_xAxis = nullptr;
     QAbstractAxis *m_yAxis = nullptr;
     std::vector<Track> m_tracks;
     std::vector<Marker> m_markers;
+    std::vector<Track> m_overlays;              // drawn under the live series, not in the legend
+    std::vector<QLineSeries *> m_overlayLegend; // empty series after the live ones: the overlays' legend entries
+    bool m_overlayPoints = false;
 };
 
 } // namespace reglab::ui

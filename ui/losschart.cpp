@@ -30,8 +30,7 @@ LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its part
 void LossChart::setTotalSteps(std::int64_t steps)
 {
     m_totalSteps = steps;
-    if (auto *x = qobject_cast<QValueAxis *>(xAxis()))
-        x->setRange(0, double(std::max<std::int64_t>(steps, 1)));
+    updateXRange();
     updateMarkers();
 }
 
@@ -68,7 +67,11 @@ void LossChart::addStep(const reglab::StepRecord &r)
 double LossChart::floorValue() const
 {
     // One decade under the smallest positive value, so a zero term (L1 off) lies visibly at the bottom.
-    const double smallest = m_minPositive > 0 ? m_minPositive : 1e-3;
+    double smallest = m_minPositive;
+    if (m_overlayMinPositive > 0 && (smallest == 0 || m_overlayMinPositive < smallest))
+        smallest = m_overlayMinPositive;
+    if (smallest <= 0)
+        smallest = 1e-3;
     return std::pow(10.0, std::floor(std::log10(smallest)) - 1);
 }
 
@@ -100,14 +103,40 @@ void LossChart::setLogScale(bool on)
     }
 }
 
+void LossChart::overlaysChanged()
+{
+    m_overlayMaxY = m_overlayMinPositive = m_overlayReference = 0;
+    for (const Track &t : overlayTracks()) {
+        int early = 0;
+        for (const QPointF &p : t.all) {
+            const double v = p.y();
+            if (!std::isfinite(v))
+                continue;
+            if (early < kEarlyPoints) {
+                ++early;
+                m_overlayReference = std::max(m_overlayReference, v);
+            }
+            m_overlayMaxY = std::max(m_overlayMaxY, v);
+            if (v > 0 && (m_overlayMinPositive == 0 || v < m_overlayMinPositive))
+                m_overlayMinPositive = v;
+        }
+    }
+}
+
 void LossChart::updateRanges()
 {
-    const double top = m_maxY > 0 ? m_maxY : 3.0;
+    const double maxY = std::max(m_maxY, m_overlayMaxY);
+    const double top = maxY > 0 ? maxY : 3.0;
     if (auto *y = qobject_cast<QValueAxis *>(yAxis())) {
         // A diverging run logs losses up to ~1e20 before they turn non-finite; followed, they would flatten
         // every curve so far. The linear axis stops at kCapFactor times the early scale (the log axis shows all).
-        const double capped = m_reference > 0 ? std::min(top, kCapFactor * m_reference) : top;
+        // A compared run that diverged is capped the same way, by its own early scale or the live run's.
+        const double reference = std::max(m_reference, m_overlayReference);
+        const double capped = reference > 0 ? std::min(top, kCapFactor * reference) : top;
         y->setRange(0, capped * 1.05);
+        // applyNiceNumbers also sets the tick count, and starts from it: from the default every time, or each
+        // update would round the same range differently (0-30, then 0-40).
+        y->setTickCount(5);
         y->applyNiceNumbers();
     } else if (auto *l = qobject_cast<QLogValueAxis *>(yAxis())) {
         const double lo = floorValue();
@@ -118,13 +147,20 @@ void LossChart::updateRanges()
         const double hi = std::pow(10.0, std::ceil(std::log10(top * 1.01)));
         l->setRange(lo, std::max(hi, lo * 10));
     }
-    if (m_totalSteps == 0) { // no RunInfo yet (a loaded record): follow the data
-        double maxX = 100;
-        if (!track(Data).all.isEmpty())
-            maxX = track(Data).all.last().x();
-        if (auto *x = qobject_cast<QValueAxis *>(xAxis()))
-            x->setRange(0, maxX);
-    }
+    updateXRange();
+}
+
+void LossChart::updateXRange()
+{
+    // The run's length once its RunInfo came; before (a loaded record) the data so far. Compared runs that
+    // went further widen the axis.
+    const bool noData = m_totalSteps == 0 && track(Data).all.isEmpty();
+    double maxX = m_totalSteps > 0 ? double(m_totalSteps) : noData ? 0.0 : track(Data).all.last().x();
+    maxX = std::max(maxX, overlayMaxX());
+    if (!(maxX > 0))
+        maxX = noData ? 100 : 1;
+    if (auto *x = qobject_cast<QValueAxis *>(xAxis()))
+        x->setRange(0, maxX);
 }
 
 double LossChart::xAxisMax() const

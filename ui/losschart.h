@@ -34,9 +34,11 @@ public:
 protected:
     QPointF shown(const QPointF &p) const override;
     void updateRanges() override;
+    void overlaysChanged() override;
 
 private:
     double floorValue() const;
+    void updateXRange();
     bool m_log = false;
     std::int64_t m_totalSteps = 0;
     double m_maxY = 0, m_minPositive = 0;
@@ -44,6 +46,8 @@ private:
     double m_reference = 0;  // the early scale (see kCapFactor)
     int m_earlyLeft = 0;     // points still counted into m_reference
     double m_lastL1 = -1, m_lastL2 = -1, m_lastLr = -1;
+    // The same for the overlays (their first kEarlyPoints finite values set their early scale).
+    double m_overlayMaxY = 0, m_overlayMinPositive = 0, m_overlayReference = 0;
 };
 
 } // namespace reglab::ui

@@ -2,28 +2,42 @@
 #include "ui/accuracychart.h"
 #include "ui/controlpanel.h"
 #include "ui/digitpanel.h"
+#include "ui/figureexport.h"
 #include "ui/logslider.h"
 #include "ui/losschart.h"
 #include "ui/palette.h"
+#include "ui/runlist.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -137,6 +151,18 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     addDockWidget(Qt::RightDockWidgetArea, m_digitDock);
     resizeDocks({m_controlDock, m_digitDock}, {320, 430}, Qt::Horizontal);
 
+    m_runs = new RunList();
+    m_runsDock = new QDockWidget(tr("Runs"), this);
+    m_runsDock->setObjectName(QStringLiteral("runsDock"));
+    m_runsDock->setWidget(m_runs);
+    addDockWidget(Qt::RightDockWidgetArea, m_runsDock);
+    tabifyDockWidget(m_digitDock, m_runsDock);
+    m_digitDock->raise();
+    connect(m_runs, &RunList::overlaysChanged, this, &MainWindow::updateOverlays);
+    connect(m_runs, &RunList::openRequested, this, &MainWindow::openRunsDialog);
+    connect(m_runs, &RunList::saveRequested, this, &MainWindow::saveListedRun);
+    setAcceptDrops(true);
+
     // Status bar: epoch x/N, the epoch's progress, samples/s, ETA, device.
     m_epochLabel = new QLabel(tr("Idle"), this);
     m_epochProgress = new QProgressBar(this);
@@ -182,8 +208,36 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("Open runs (JSON)\u2026"), this, &MainWindow::openRunsDialog);
+    open->setShortcut(QKeySequence::Open);
     QAction *save = file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord);
     save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QMenu *exports = file->addMenu(tr("Export figure"));
+    exports->addAction(tr("Loss chart (PNG, SVG, PDF)\u2026"), this, [this] { exportDialog(m_loss); });
+    exports->addAction(tr("Accuracy chart (PNG, SVG, PDF)\u2026"), this, [this] { exportDialog(m_accuracy); });
+    exports->addAction(tr("Whole dashboard (PNG, SVG, PDF)\u2026"), this, [this] { exportDialog(nullptr); });
+    exports->addSeparator();
+    exports->addAction(tr("Copy loss chart"), this, [this] { copyChart(m_loss); });
+    exports->addAction(tr("Copy accuracy chart"), this, [this] { copyChart(m_accuracy); });
+    exports->addSeparator();
+    auto csvOf = [this](LiveChart *chart, const QString &name) {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plotted data"), name, tr("CSV (*.csv)"));
+        if (!path.isEmpty())
+            exportChartCsv(chart, path);
+    };
+    exports->addAction(tr("Loss data (CSV)\u2026"), this, [=] { csvOf(m_loss, QStringLiteral("loss.csv")); });
+    exports->addAction(tr("Accuracy data (CSV)\u2026"), this,
+                       [=] { csvOf(m_accuracy, QStringLiteral("accuracy.csv")); });
+    exports->addSeparator();
+    auto *scales = new QActionGroup(exports);
+    for (int scale : {1, 2, 3}) {
+        QAction *a = exports->addAction(tr("PNG at %1x").arg(scale));
+        a->setCheckable(true);
+        a->setChecked(scale == int(m_exportScale));
+        scales->addAction(a);
+        connect(a, &QAction::triggered, this, [this, scale] { m_exportScale = scale; });
+    }
     file->addSeparator();
     QAction *quit = file->addAction(tr("Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -197,9 +251,28 @@ void MainWindow::buildMenus()
     run->addSeparator();
     run->addAction(tr("Restore default settings"), this, &MainWindow::restoreDefaults);
 
+    QMenu *presetMenu = menuBar()->addMenu(tr("&Presets"));
+    const QStringList files = presetFiles();
+    if (files.isEmpty())
+        presetMenu->addAction(tr("No presets found"))->setEnabled(false);
+    for (const QString &file : files) {
+        try {
+            const reglab::Preset preset = reglab::parsePreset(reglab::readTextFile(file.toStdString()));
+            QAction *a = presetMenu->addAction(QString::fromStdString(preset.name) + QStringLiteral("\u2026"), this,
+                                               [this, file] { choosePreset(file); });
+            a->setToolTip(QString::fromStdString(preset.description));
+        } catch (const std::exception &e) {
+            qWarning("RegLab: skipping preset %s: %s", qPrintable(file), e.what());
+        }
+    }
+    presetMenu->addSeparator();
+    presetMenu->addAction(tr("Stop the preset after this run"), this, &MainWindow::presetCancelRequested);
+    presetMenu->setToolTipsVisible(true);
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_controlDock->toggleViewAction());
     view->addAction(m_digitDock->toggleViewAction());
+    view->addAction(m_runsDock->toggleViewAction());
 }
 
 void MainWindow::saveSettings() const
@@ -248,6 +321,13 @@ void MainWindow::start()
         return;
     }
     saveSettings();
+    beginRun(config, QString::fromStdString(reglab::shortLabel(config)));
+    // The controller answers with runningChanged(true), which locks the controls.
+    Q_EMIT startRequested(config);
+}
+
+void MainWindow::beginRun(const reglab::TrainConfig &config, const QString &name)
+{
     showBanner({});
     m_accuracy->setEpochs(config.epochs);
     clearRunView();
@@ -259,13 +339,14 @@ void MainWindow::start()
     m_epochEnds.clear();
     m_hasRun = false;
     m_discarding = false;
+    m_pendingName = name;
+    m_liveRunId = -1; // the previous run, if listed, is now an overlay
+    updateOverlays();
     m_runName = m_controls->dataBox()->currentText();
     m_runHeadline.clear();
     m_runLabel->setText(tr("Loading %1\u2026").arg(m_runName));
     m_runLabel->setToolTip({});
     m_epochLabel->setText(tr("Starting"));
-    // The controller answers with runningChanged(true), which locks the controls.
-    Q_EMIT startRequested(config);
 }
 
 void MainWindow::clearRunView()
@@ -425,7 +506,13 @@ void MainWindow::onPredictions(const reglab::Predictions &predictions)
 void MainWindow::onRunFinished(const reglab::RunRecord &record)
 {
     m_lastRecord = record;
+    // Every run of the session is kept in the list; one reset mid-run is listed unticked.
+    const QString name =
+        m_pendingName.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : m_pendingName;
+    m_liveRunId = m_runs->addRun(record, name, !m_discarding);
+    updateOverlays();   // addRun redrew them before it was known to be the live run
     if (m_discarding) { // reset during the run: it ends on cleared charts
+        m_liveRunId = -1;
         m_discarding = false;
         clearRunView();
         m_epochLabel->setText(tr("Idle"));
@@ -497,6 +584,237 @@ bool MainWindow::saveRecordTo(const QString &path)
         return false;
     }
     return true;
+}
+
+void MainWindow::updateOverlays()
+{
+    QList<Overlay> loss, accuracy;
+    for (int id : m_runs->checkedIds()) {
+        if (id == m_liveRunId)
+            continue; // its live series are on screen already
+        const reglab::RunRecord *r = m_runs->record(id);
+        Overlay l{m_runs->name(id), m_runs->color(id), {}}, a{m_runs->name(id), m_runs->color(id), {}};
+        for (const auto &step : r->steps)
+            if (std::isfinite(step.loss))
+                l.points.append(QPointF(double(step.step), step.loss));
+        for (const auto &epoch : r->epochs)
+            if (std::isfinite(epoch.testAccuracy))
+                a.points.append(QPointF(epoch.epoch, 100 * epoch.testAccuracy));
+        loss << l;
+        accuracy << a;
+    }
+    m_loss->setOverlays(loss);
+    m_accuracy->setOverlays(accuracy);
+}
+
+int MainWindow::openRunFiles(const QStringList &paths)
+{
+    QStringList problems;
+    int opened = 0;
+    for (const QString &path : paths) {
+        reglab::RunRecord record;
+        if (const QString error = RunList::loadFile(path, record); !error.isEmpty()) {
+            problems << error.toHtmlEscaped();
+            continue;
+        }
+        m_runs->addRun(record, QFileInfo(path).completeBaseName(), true);
+        ++opened;
+    }
+    if (!problems.isEmpty())
+        showBanner(
+            tr("<b>Could not open %n run file(s)</b> (nothing else changed):<br>%1", nullptr, int(problems.size()))
+                .arg(problems.join(QStringLiteral("<br>"))));
+    if (opened > 0) {
+        m_runsDock->raise();
+        statusBar()->showMessage(tr("Opened %n run(s)", nullptr, opened), 5000);
+    }
+    return opened;
+}
+
+void MainWindow::openRunsDialog()
+{
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Open runs"), QString(), tr("Run records (*.json);;All files (*)"));
+    if (!paths.isEmpty())
+        openRunFiles(paths);
+}
+
+void MainWindow::saveListedRun(int id)
+{
+    const reglab::RunRecord *record = m_runs->record(id);
+    if (!record)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save run"), m_runs->name(id) + QStringLiteral(".json"),
+                                                      tr("Run records (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (const QString error = RunList::saveFile(path, *record); !error.isEmpty())
+        showBanner(tr("Could not save the run: %1").arg(error.toHtmlEscaped()));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (!paths.isEmpty()) {
+        openRunFiles(paths);
+        event->acceptProposedAction();
+    }
+}
+
+QStringList MainWindow::presetFiles() const
+{
+    QStringList out;
+    QStringList dirs;
+    if (const std::string bundled = reglab::bundledPresetDir(); !bundled.empty())
+        dirs << QString::fromStdString(bundled);
+    dirs << QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/presets");
+    for (const QString &dir : dirs)
+        for (const std::string &file : reglab::presetFiles(dir.toStdString()))
+            out << QString::fromStdString(file);
+    return out;
+}
+
+void MainWindow::choosePreset(const QString &file)
+{
+    if (m_running) {
+        showBanner(tr("A run is going: stop it first, then choose the preset again."));
+        return;
+    }
+    reglab::Preset preset;
+    try {
+        preset = reglab::parsePreset(reglab::readTextFile(file.toStdString()), m_controls->config());
+    } catch (const std::exception &e) {
+        showBanner(tr("Could not read the preset %1: %2")
+                       .arg(file.toHtmlEscaped(), QString::fromStdString(e.what()).toHtmlEscaped()));
+        return;
+    }
+    QStringList lines;
+    int optional = 0;
+    for (const auto &run : preset.runs) {
+        lines << QStringLiteral("\u2022 %1%2")
+                     .arg(QString::fromStdString(run.label), run.optional ? tr(" (optional)") : QString());
+        optional += run.optional ? 1 : 0;
+    }
+    QMessageBox box(QMessageBox::Question, QString::fromStdString(preset.name),
+                    QString::fromStdString(preset.description) + QStringLiteral("\n\n") +
+                        lines.join(QLatin1Char('\n')) +
+                        tr("\n\nThe runs use the dataset, device, seed and folds set in the controls."),
+                    QMessageBox::Cancel, this);
+    QPushButton *run =
+        box.addButton(tr("Run %n", nullptr, int(preset.runs.size()) - optional), QMessageBox::AcceptRole);
+    QPushButton *all =
+        optional ? box.addButton(tr("Run all %n", nullptr, int(preset.runs.size())), QMessageBox::AcceptRole) : nullptr;
+    box.setDefaultButton(run);
+    box.exec();
+    if (box.clickedButton() == run || (all && box.clickedButton() == all))
+        startPreset(file, box.clickedButton() == all);
+}
+
+bool MainWindow::startPreset(const QString &file, bool withOptional)
+{
+    if (m_running) {
+        showBanner(tr("A run is going: stop it first, then choose the preset again."));
+        return false;
+    }
+    reglab::Preset preset;
+    try {
+        preset = reglab::parsePreset(reglab::readTextFile(file.toStdString()), m_controls->config());
+    } catch (const std::exception &e) {
+        showBanner(tr("Could not read the preset %1: %2")
+                       .arg(file.toHtmlEscaped(), QString::fromStdString(e.what()).toHtmlEscaped()));
+        return false;
+    }
+    std::vector<reglab::PresetRun> runs;
+    for (const auto &run : preset.runs)
+        if (withOptional || !run.optional)
+            runs.push_back(run);
+    saveSettings();
+    m_inPreset = true;
+    Q_EMIT presetRequested(QString::fromStdString(preset.name), runs);
+    return true;
+}
+
+void MainWindow::onQueuedRunStarting(int index, int count, const QString &label, const reglab::TrainConfig &config)
+{
+    beginRun(config, label);
+    statusBar()->showMessage(tr("Preset run %1 of %2: %3").arg(index).arg(count).arg(label));
+}
+
+void MainWindow::onQueueEnded(const QString &presetName, bool completed, const QString &why)
+{
+    m_inPreset = false;
+    m_runsDock->raise();
+    if (completed)
+        statusBar()->showMessage(tr("%1: all runs done; tick or untick them in Runs to compare").arg(presetName));
+    else
+        statusBar()->showMessage(tr("%1 ended early (%2)").arg(presetName, why));
+}
+
+void MainWindow::exportDialog(LiveChart *chart)
+{
+    const QString name = chart == m_loss ? QStringLiteral("loss")
+                         : chart         ? QStringLiteral("accuracy")
+                                         : QStringLiteral("dashboard");
+    QString filter;
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export figure"), name + QStringLiteral(".png"),
+                                     tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"), &filter);
+    if (path.isEmpty())
+        return;
+    const QString error = chart ? exportChart(chart, path, m_exportScale) : exportDashboard(path, m_exportScale);
+    if (error.isEmpty())
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+QString MainWindow::exportChart(LiveChart *chart, const QString &path, qreal scale)
+{
+    flushCharts();
+    const QString error = saveWidget(chart, path, scale);
+    if (!error.isEmpty())
+        showBanner(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+QString MainWindow::exportDashboard(const QString &path, qreal scale)
+{
+    flushCharts();
+    const QString error = saveWidget(this, path, scale);
+    if (!error.isEmpty())
+        showBanner(tr("Could not export the dashboard: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+void MainWindow::copyChart(LiveChart *chart)
+{
+    flushCharts();
+    QImage image(chart->size() * 2, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(2);
+    image.fill(Qt::white);
+    static_cast<QWidget *>(chart)->render(&image); // QGraphicsView::render takes a painter; this one a device
+    copyImageToClipboard(image);
+    statusBar()->showMessage(tr("Copied the chart to the clipboard"), 3000);
+}
+
+QString MainWindow::exportChartCsv(LiveChart *chart, const QString &path)
+{
+    flushCharts();
+    QSaveFile file(path);
+    const QByteArray bytes = chartCsv(chart->chart()).toUtf8();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        const QString error = tr("cannot write %1").arg(path);
+        showBanner(tr("Could not export the data: %1").arg(error.toHtmlEscaped()));
+        return error;
+    }
+    return {};
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

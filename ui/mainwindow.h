@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/config.h"
+#include "model/preset.h"
 #include "model/records.h"
 #include "model/runrecord.h"
 
@@ -11,6 +12,8 @@
 #include <vector>
 
 class QCheckBox;
+class QDragEnterEvent;
+class QDropEvent;
 class QDockWidget;
 class QFrame;
 class QLabel;
@@ -23,7 +26,9 @@ namespace reglab::ui {
 class AccuracyChart;
 class ControlPanel;
 class DigitPanel;
+class LiveChart;
 class LossChart;
+class RunList;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -46,6 +51,7 @@ public:
     LossChart *lossChart() const { return m_loss; }
     AccuracyChart *accuracyChart() const { return m_accuracy; }
     DigitPanel *digitPanel() const { return m_digits; }
+    RunList *runList() const { return m_runs; }
     // The record of the last run that ended (status Running: none yet).
     const reglab::RunRecord &lastRecord() const { return m_lastRecord; }
     bool hasRun() const { return m_hasRun; }
@@ -55,6 +61,20 @@ public:
     // Writes the last run's record (a failed one too) as JSON; false, with a banner saying why, when there is
     // none or it cannot be written.
     bool saveRecordTo(const QString &path);
+
+    // Opens run records (from reglab-train or an earlier session) into the runs list, ticked; a file that
+    // cannot be read is named in the banner and changes nothing. Returns how many were opened.
+    int openRunFiles(const QStringList &paths);
+    // Preset files found in the bundled folder and in the user's data folder (<AppData>/presets).
+    QStringList presetFiles() const;
+    // Queues a preset's runs: the current settings, overridden by the preset's values. False, with a banner,
+    // when the file cannot be read or a run is going.
+    bool startPreset(const QString &file, bool withOptional);
+    // Exports: PNG (at `scale`), SVG or PDF by suffix; "" or what went wrong (also shown in the banner).
+    QString exportChart(LiveChart *chart, const QString &path, qreal scale = 1.0);
+    QString exportDashboard(const QString &path, qreal scale = 1.0);
+    void copyChart(LiveChart *chart);
+    QString exportChartCsv(LiveChart *chart, const QString &path);
 
 public Q_SLOTS:
     // Whether a run is going, as whoever trains sees it (TrainingController::runningChanged): locks the
@@ -70,6 +90,9 @@ public Q_SLOTS:
     void onRunFinished(const reglab::RunRecord &record);
     // Pushes buffered points to the charts (the redraw timer calls it).
     void flushCharts();
+    // A preset's run is about to start (PresetQueue::runStarting): the charts clear and the header names it.
+    void onQueuedRunStarting(int index, int count, const QString &label, const reglab::TrainConfig &config);
+    void onQueueEnded(const QString &presetName, bool completed, const QString &why);
 
 Q_SIGNALS:
     void startRequested(const reglab::TrainConfig &config);
@@ -81,12 +104,24 @@ Q_SIGNALS:
     void learningRateChanged(double value);
     // Emitted from closeEvent: whoever trains must stop now (the window closes right after).
     void closing();
+    // The user chose a preset: whoever trains runs these one after another.
+    void presetRequested(const QString &name, const std::vector<reglab::PresetRun> &runs);
+    void presetCancelRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void start();
+    // What every run's start does to the window, whoever asked for it; `name` is the run's name in the list.
+    void beginRun(const reglab::TrainConfig &config, const QString &name);
+    void updateOverlays();
+    void openRunsDialog();
+    void saveListedRun(int id);
+    void choosePreset(const QString &file);
+    void exportDialog(LiveChart *chart);
     void togglePause();
     void reset();
     void saveRecord();
@@ -99,7 +134,12 @@ private:
     LossChart *m_loss;
     AccuracyChart *m_accuracy;
     DigitPanel *m_digits;
-    QDockWidget *m_controlDock, *m_digitDock;
+    QDockWidget *m_controlDock, *m_digitDock, *m_runsDock;
+    RunList *m_runs;
+    int m_liveRunId = -1;  // the listed run the live series show (not overlaid on itself)
+    QString m_pendingName; // the name the run in progress gets in the list
+    bool m_inPreset = false;
+    qreal m_exportScale = 2.0;
     QSplitter *m_splitter;
     QFrame *m_banner;
     QLabel *m_bannerText;

@@ -96,8 +96,7 @@ int RunList::addRun(const reglab::RunRecord &record, const QString &name, bool c
     entry.item->setFlags(entry.item->flags() | Qt::ItemIsEditable | Qt::ItemIsUserCheckable);
     entry.item->setCheckState(NameColumn, checked ? Qt::Checked : Qt::Unchecked);
     entry.item->setIcon(NameColumn, swatch(entry.color));
-    entry.item->setText(NameColumn,
-                        name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name);
+    entry.item->setText(NameColumn, name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name);
     m_runs[id] = entry;
     m_updating = false;
     refresh(id);
@@ -194,11 +193,11 @@ void RunList::refresh(int id)
     entry.item->setToolTip(StatusColumn, QString::fromStdString(r.message));
     entry.item->setText(ValColumn, r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().valAccuracy));
     entry.item->setText(TestColumn, r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().testAccuracy));
-    entry.item->setToolTip(NameColumn, tr("%1 on %2, %3 epoch(s), seed %4")
-                                           .arg(QString::fromStdString(reglab::shortLabel(r.config)),
-                                                QString::fromStdString(r.dataName))
-                                           .arg(r.epochs.size())
-                                           .arg(qulonglong(r.config.seed)));
+    entry.item->setToolTip(
+        NameColumn, tr("%1 on %2, %3 epoch(s), seed %4")
+                        .arg(QString::fromStdString(reglab::shortLabel(r.config)), QString::fromStdString(r.dataName))
+                        .arg(r.epochs.size())
+                        .arg(qulonglong(r.config.seed)));
     m_updating = false;
 }
 

@@ -1,0 +1,201 @@
+// Comparing runs in the dashboard: every run is kept in the runs list and overlaid when ticked; runs open from
+// reglab-train's files (a damaged one is refused and changes nothing), save and reopen unchanged; the forum
+// preset queues its runs and they end in the thread's order; charts export to PNG/SVG/PDF and the clipboard.
+#include "app/guiwiring.h"
+#include "app/trainingcontroller.h"
+
+#include "model/dataset.h"
+#include "model/trainer.h"
+#include "ui/accuracychart.h"
+#include "ui/controlpanel.h"
+#include "ui/losschart.h"
+#include "ui/mainwindow.h"
+#include "ui/runlist.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using reglab::app::TrainingController;
+using reglab::ui::ControlPanel;
+using reglab::ui::MainWindow;
+
+namespace {
+
+struct Dashboard {
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<TrainingController> controller;
+    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
+    {
+        reglab::app::connectWindow(*window, *controller);
+        window->controls()->setConfig(ControlPanel::defaultConfig());
+        window->resize(1280, 720);
+        window->show();
+    }
+    ~Dashboard()
+    {
+        controller->shutdown(2000);
+        window.reset();
+    }
+};
+
+} // namespace
+
+class TestCompare : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        // A real run record, as reglab-train --out writes it.
+        reglab::TrainConfig config;
+        config.epochs = 2;
+        config.device = QStringLiteral("cpu").toStdString();
+        reglab::TrainControl control;
+        const reglab::RunRecord record = reglab::train(config, control);
+        QCOMPARE(int(record.status), int(reglab::RunStatus::Finished));
+        QVERIFY(reglab::writeFileAtomically(path(QStringLiteral("cli.json")).toStdString(), reglab::toJson(record))
+                    .empty());
+        QFile broken(path(QStringLiteral("broken.json")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{\"config\": {}, \"status\": \"finished\", \"epochs\": [{\"epoch\": \"one\"}]}");
+        QFile foreign(path(QStringLiteral("foreign.json")));
+        QVERIFY(foreign.open(QIODevice::WriteOnly));
+        foreign.write("{\"name\": \"not a run\"}");
+    }
+
+    void openSaveAndReopen()
+    {
+        Dashboard d;
+        reglab::ui::RunList *runs = d.window->runList();
+        QCOMPARE(d.window->openRunFiles({path(QStringLiteral("cli.json"))}), 1);
+        QCOMPARE(runs->count(), 1);
+        const int id = runs->ids().first();
+        QCOMPARE(runs->name(id), QStringLiteral("cli"));
+        QCOMPARE(runs->checkedIds(), QList<int>{id});
+        QCOMPARE(d.window->lossChart()->overlayCount(), 1);
+        QCOMPARE(d.window->accuracyChart()->overlayCount(), 1);
+        QCOMPARE(d.window->accuracyChart()->overlayPointCount(0), 2); // two epochs
+        QCOMPARE(d.window->accuracyChart()->overlayLabels(), QStringList{QStringLiteral("cli")});
+
+        // Saving and opening again gives back the same record.
+        const QString saved = path(QStringLiteral("saved.json"));
+        QVERIFY(reglab::ui::RunList::saveFile(saved, *runs->record(id)).isEmpty());
+        QCOMPARE(d.window->openRunFiles({saved}), 1);
+        QCOMPARE(reglab::toJson(*runs->record(runs->ids().last())), reglab::toJson(*runs->record(id)));
+
+        // Unticking removes the overlay; renaming renames the legend entry.
+        runs->setChecked(id, false);
+        QCOMPARE(d.window->accuracyChart()->overlayCount(), 1);
+        runs->setName(runs->ids().last(), QStringLiteral("renamed"));
+        QCOMPARE(d.window->accuracyChart()->overlayLabels(), QStringList{QStringLiteral("renamed")});
+    }
+
+    void damagedOrForeignFilesChangeNothing()
+    {
+        Dashboard d;
+        QCOMPARE(d.window->openRunFiles({path(QStringLiteral("broken.json")), path(QStringLiteral("foreign.json")),
+                                         path(QStringLiteral("missing.json"))}),
+                 0);
+        QCOMPARE(d.window->runList()->count(), 0);
+        QCOMPARE(d.window->lossChart()->overlayCount(), 0);
+        QVERIFY(d.window->bannerVisible());
+        QVERIFY(d.window->bannerText().contains(QStringLiteral("broken.json")));
+        QVERIFY(d.window->bannerText().contains(QStringLiteral("not a RegLab run record")));
+        QVERIFY(d.window->bannerText().contains(QStringLiteral("missing.json")));
+    }
+
+    void everyRunIsKeptAndThePreviousOneOverlaid()
+    {
+        Dashboard d;
+        d.window->controls()->epochsBox()->setValue(1);
+        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        for (int i = 0; i < 2; ++i) {
+            d.window->controls()->startAction()->trigger();
+            QVERIFY(finished.wait(30000));
+            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        }
+        QCOMPARE(d.window->runList()->count(), 2);
+        // The first run is drawn as an overlay; the second is the live one, not overlaid on itself.
+        QCOMPARE(d.window->accuracyChart()->overlayCount(), 1);
+        d.window->controls()->startAction()->trigger(); // a third run: both earlier ones are overlays
+        QTRY_COMPARE_WITH_TIMEOUT(d.window->accuracyChart()->overlayCount(), 2, 5000);
+        QVERIFY(finished.wait(30000));
+    }
+
+    // The acceptance check of the forum preset, through the window: its runs are queued one after another,
+    // all land in the runs list with their labels, and end in the thread's order (L1 0.01 lowest).
+    void forumPresetRunsInOrder()
+    {
+        Dashboard d;
+        QString forum;
+        for (const QString &file : d.window->presetFiles())
+            if (QFileInfo(file).fileName() == QLatin1String("1-forum-thread.json"))
+                forum = file;
+        QVERIFY(!forum.isEmpty());
+        QVERIFY(d.window->startPreset(forum, false));
+        reglab::ui::RunList *runs = d.window->runList();
+        QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 5, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+        QStringList names;
+        QList<double> accuracy;
+        for (int id : runs->ids()) {
+            names << runs->name(id);
+            accuracy << runs->record(id)->epochs.back().testAccuracy;
+            QCOMPARE(int(runs->record(id)->status), int(reglab::RunStatus::Finished));
+            QCOMPARE(int(runs->record(id)->epochs.size()), 10);
+        }
+        QCOMPARE(names.at(2), QStringLiteral("L1 0.01 (the forum code)"));
+        const double strong = accuracy.at(2);
+        for (double a : accuracy)
+            QVERIFY(strong <= a);
+        QVERIFY(strong < 0.2);
+        QVERIFY(accuracy.at(0) > 0.85 && accuracy.at(1) > 0.85 && accuracy.at(3) > 0.8);
+        QCOMPARE(d.window->accuracyChart()->overlayCount(), 4); // the last run is the live one
+    }
+
+    void chartsExport()
+    {
+        Dashboard d;
+        QCOMPARE(d.window->openRunFiles({path(QStringLiteral("cli.json"))}), 1);
+        const QString png = path(QStringLiteral("accuracy.png")), svg = path(QStringLiteral("loss.svg")),
+                      pdf = path(QStringLiteral("dashboard.pdf")), csv = path(QStringLiteral("accuracy.csv"));
+        QVERIFY(d.window->exportChart(d.window->accuracyChart(), png, 2).isEmpty());
+        const QImage image(png);
+        QCOMPARE(image.size(), d.window->accuracyChart()->size() * 2);
+        QVERIFY(image.pixelColor(3, 3) == QColor(Qt::white));
+        QVERIFY(d.window->exportChart(d.window->lossChart(), svg).isEmpty());
+        QVERIFY(QSvgRenderer(svg).isValid());
+        QVERIFY(d.window->exportDashboard(pdf).isEmpty());
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(5) == "%PDF-");
+        QVERIFY(d.window->exportChartCsv(d.window->accuracyChart(), csv).isEmpty());
+        QFile table(csv);
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        QVERIFY(table.readAll().contains("cli,1,"));
+        d.window->copyChart(d.window->lossChart());
+        QVERIFY(!QApplication::clipboard()->image().isNull());
+        QVERIFY(!d.window->exportChart(d.window->lossChart(), path(QStringLiteral("no/dir/x.png"))).isEmpty());
+        QVERIFY(d.window->bannerVisible());
+    }
+};
+
+QTEST_MAIN(TestCompare)
+#include "test_gui_compare.moc"
