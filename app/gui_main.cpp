@@ -12,6 +12,7 @@
 #include <QCheckBox>
 #include <QCommandLineParser>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QPixmap>
 #include <QSettings>
 #include <QSpinBox>
@@ -111,7 +112,12 @@ int main(int argc, char **argv)
     const QCommandLineOption logScale(QStringLiteral("log-scale"), QStringLiteral("Show the loss on a log axis."));
     const QCommandLineOption resetSettings(QStringLiteral("reset-settings"),
                                            QStringLiteral("Forget the saved settings and start from the defaults."));
-    parser.addOptions({screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings});
+    const QCommandLineOption preset(
+        QStringLiteral("preset"),
+        QStringLiteral("With --screenshot: run a preset (file name or name, e.g. forum-thread) instead of one run; "
+                       "the shot is taken when its last run ends."),
+        QStringLiteral("name"));
+    parser.addOptions({screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings, preset});
     parser.addPositionalArgument(QStringLiteral("runs"),
                                  QStringLiteral("Run records (JSON, from reglab-train --out or Save) to open for "
                                                 "comparison. `reglab plot --help`: charts of runs with no window."),
@@ -220,6 +226,31 @@ int main(int argc, char **argv)
             QApplication::exit(status);
         });
     };
+    QString presetFile;
+    if (parser.isSet(preset)) {
+        for (const QString &f : window.presetFiles()) {
+            const QString base = QFileInfo(f).completeBaseName();
+            if (base == parser.value(preset) || base.section(QLatin1Char('-'), 1) == parser.value(preset))
+                presetFile = f;
+        }
+        if (presetFile.isEmpty())
+            return fail(QStringLiteral("--preset: no preset '%1' (the files are in resources/presets)")
+                            .arg(parser.value(preset)));
+        // The shot waits for the queue: each finished run lands in the runs list.
+        QObject::connect(&controller, &reglab::app::TrainingController::finished, &window,
+                         [&](const reglab::RunRecord &record) {
+                             if (record.status == reglab::RunStatus::Failed) {
+                                 std::fprintf(stderr, "reglab: a preset run failed: %s\n", record.message.c_str());
+                                 takeShot(3);
+                             }
+                             QTimer::singleShot(200, &window, [&] {
+                                 if (!controller.isRunning())
+                                     takeShot(0);
+                             });
+                         });
+        QTimer::singleShot(0, &window, [&] { window.startPreset(presetFile, false); });
+        return app.exec();
+    }
     QObject::connect(&controller, &reglab::app::TrainingController::epoch, &window, [&](const reglab::EpochRecord &e) {
         epochsSeen = e.epoch;
         if (changeEpoch > 0 && e.epoch == changeEpoch)

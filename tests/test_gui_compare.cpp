@@ -4,8 +4,6 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 
-#include "model/dataset.h"
-#include "model/trainer.h"
 #include "ui/accuracychart.h"
 #include "ui/controlpanel.h"
 #include "ui/losschart.h"
@@ -17,6 +15,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -63,15 +62,13 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
-        // A real run record, as reglab-train --out writes it.
-        reglab::TrainConfig config;
-        config.epochs = 2;
-        config.device = QStringLiteral("cpu").toStdString();
-        reglab::TrainControl control;
-        const reglab::RunRecord record = reglab::train(config, control);
-        QCOMPARE(int(record.status), int(reglab::RunStatus::Finished));
-        QVERIFY(reglab::writeFileAtomically(path(QStringLiteral("cli.json")).toStdString(), reglab::toJson(record))
-                    .empty());
+        // A real run record, written by reglab-train --out.
+        QProcess train;
+        train.start(QStringLiteral(REGLAB_TRAIN_EXE),
+                    {QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--device"), QStringLiteral("cpu"),
+                     QStringLiteral("--quiet"), QStringLiteral("--out"), path(QStringLiteral("cli.json"))});
+        QVERIFY(train.waitForFinished(60000));
+        QCOMPARE(train.exitCode(), 0);
         QFile broken(path(QStringLiteral("broken.json")));
         QVERIFY(broken.open(QIODevice::WriteOnly));
         broken.write("{\"config\": {}, \"status\": \"finished\", \"epochs\": [{\"epoch\": \"one\"}]}");

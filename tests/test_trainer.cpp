@@ -191,6 +191,22 @@ TEST_CASE(same_seed_same_run_different_seed_different_run)
     CHECK(a.epochs[0].testLoss != d.epochs[0].testLoss);
 }
 
+// Runs compared side by side differ only in what the user changed: with the same seed, a different lambda still
+// starts from the same initial weights, the same dropout masks and the same batches.
+TEST_CASE(same_seed_same_start_whatever_the_lambda)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(1);
+    c.logEvery = 1;
+    const RunRecord plain = train(c, control, nullptr, sample());
+    c.l1 = 0.01;
+    c.l2 = 0.01;
+    const RunRecord regularized = train(c, control, nullptr, sample());
+    REQUIRE(plain.steps.size() > 2 && regularized.steps.size() > 2);
+    CHECK_EQ(plain.steps[0].dataLoss, regularized.steps[0].dataLoss); // same weights, masks and batch
+    CHECK(plain.steps[1].dataLoss != regularized.steps[1].dataLoss);  // the update differs from then on
+}
+
 TEST_CASE(weight_decay_and_explicit_penalty_give_the_same_run)
 {
     TrainControl control;

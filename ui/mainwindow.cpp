@@ -605,6 +605,9 @@ void MainWindow::updateOverlays()
     }
     m_loss->setOverlays(loss);
     m_accuracy->setOverlays(accuracy);
+    // With runs compared, a legend beside the plot keeps every name whole.
+    for (LiveChart *chart : {static_cast<LiveChart *>(m_loss), static_cast<LiveChart *>(m_accuracy)})
+        chart->chart()->legend()->setAlignment(loss.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
 }
 
 int MainWindow::openRunFiles(const QStringList &paths)

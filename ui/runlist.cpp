@@ -44,7 +44,11 @@ RunList::RunList(QWidget *parent) : QWidget(parent)
     m_tree->setRootIsDecorated(false);
     m_tree->setUniformRowHeights(true);
     m_tree->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
-    m_tree->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
+    m_tree->setColumnWidth(NameColumn, 170);
+    for (int column : {ConfigColumn, StatusColumn, ValColumn, TestColumn})
+        m_tree->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_tree->setToolTip(tr("Tick runs to overlay them on the charts; double-click a name to rename it."));
     m_open = new QPushButton(tr("Open\u2026"), this);
     m_save = new QPushButton(tr("Save\u2026"), this);

@@ -106,9 +106,11 @@ QString metricTitle(Metric metric)
 
 QColor runColor(int index)
 {
-    static const QColor palette[] = {QColor(0x00, 0x72, 0xB2), QColor(0xD5, 0x5E, 0x00), QColor(0x00, 0x9E, 0x73),
-                                     QColor(0xCC, 0x79, 0xA7), QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9),
-                                     QColor(0x33, 0x33, 0x33), QColor(0x8C, 0x56, 0x4B), QColor(0x7F, 0x3C, 0x8D)};
+    // Hues apart from the live series' (blue, vermillion, green, black, orange, sky blue), so a compared run
+    // is never mistaken for a part of the live one.
+    static const QColor palette[] = {QColor(0x7F, 0x3C, 0x8D), QColor(0xE7, 0x29, 0x8A), QColor(0x8C, 0x56, 0x4B),
+                                     QColor(0x1F, 0x3A, 0x93), QColor(0xB2, 0x18, 0x2B), QColor(0x80, 0x80, 0x00),
+                                     QColor(0x00, 0x6D, 0x6F), QColor(0x9A, 0x9A, 0x9A)};
     constexpr int count = int(sizeof palette / sizeof palette[0]);
     return palette[((index % count) + count) % count];
 }
