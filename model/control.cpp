@@ -58,12 +58,21 @@ bool TrainControl::takeChanges(Changes &out)
     return out.l1 || out.l2 || out.learningRate;
 }
 
+void TrainControl::requestSnapshot()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_snapshot.store(true);
+    }
+    m_wake.notify_all();
+}
+
 bool TrainControl::waitWhilePaused()
 {
     if (!m_paused.load() || m_stop.load())
         return !m_stop.load();
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_wake.wait(lock, [this] { return !m_paused.load() || m_stop.load(); });
+    m_wake.wait(lock, [this] { return !m_paused.load() || m_stop.load() || m_snapshot.load(); });
     return !m_stop.load();
 }
 
@@ -73,6 +82,7 @@ void TrainControl::reset()
     m_stop.store(false);
     m_paused.store(false);
     m_dirty.store(false);
+    m_snapshot.store(false);
     m_pending = Changes{};
 }
 

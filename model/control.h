@@ -19,6 +19,8 @@ public:
     void setL1(double value);
     void setL2(double value);
     void setLearningRate(double value);
+    // Asks for a WeightSnapshot now; a paused trainer sends it and stays paused.
+    void requestSnapshot();
     bool isPaused() const { return m_paused.load(); }
     bool stopRequested() const { return m_stop.load(); }
 
@@ -28,8 +30,11 @@ public:
     };
     // Takes the values set since the last call; cheap when nothing changed.
     bool takeChanges(Changes &out);
-    // Blocks while paused; returns false when a stop was requested.
+    // Blocks while paused; returns false when a stop was requested. Returns early (true, still paused) when a
+    // snapshot was requested: the trainer sends it and calls again.
     bool waitWhilePaused();
+    // Takes a pending snapshot request.
+    bool takeSnapshotRequest() { return m_snapshot.exchange(false); }
     // Clears stop, pause and pending changes so the object can drive another run.
     void reset();
 
@@ -37,6 +42,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_dirty{false};
+    std::atomic<bool> m_snapshot{false};
     std::mutex m_mutex;
     std::condition_variable m_wake;
     Changes m_pending;

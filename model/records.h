@@ -62,6 +62,60 @@ struct Predictions {
     std::vector<DigitPrediction> digits;
 };
 
+// A histogram of one layer's weights over a fixed range, so frames and runs compare bin by bin.
+struct WeightHistogram {
+    std::string name;                // "fc1", ...
+    double low = -0.25, high = 0.25; // the bins split [low, high) evenly
+    std::vector<std::int64_t> counts;
+    std::int64_t below = 0, above = 0; // outside the range
+    std::int64_t zeros = 0;            // exactly 0
+};
+
+// Copies of the weights after an evaluation (or on demand while paused), made by the trainer: the views never
+// touch a tensor that training is changing.
+struct WeightSnapshot {
+    int epoch = 0; // 0: before the first epoch ended
+    std::int64_t step = 0;
+    struct Layer {
+        std::string name;           // "fc1", ...
+        int rows = 0, cols = 0;     // out x in; fc1 is hidden units x 784, so row r is unit r's 28x28 tile
+        std::vector<float> weights; // rows * cols, row-major
+    };
+    std::vector<Layer> layers;
+    std::vector<WeightHistogram> histograms; // one per layer, kHistogramBins bins over [-0.25, 0.25)
+};
+inline constexpr int kHistogramBins = 100;
+
+// At each logging point: per layer, the mean size per weight of the data loss's gradient and of the two
+// regularization pushes (lambda1 * |sign(w)|, lambda2 * |w|). With lambda1 = 0.01 the L1 push is 0.01 on every
+// weight while the data gradient is around 1e-3: that is why the forum's network forgets everything.
+struct GradientBalance {
+    std::int64_t step = 0;
+    int epoch = 0;
+    struct Layer {
+        std::string name;
+        double dataGradient = 0; // mean |dL/dw|
+        double l1Push = 0;       // mean |lambda1 * sign(w)| over the L1 scope (0 for biases-only changes)
+        double l2Push = 0;       // mean |lambda2 * w|
+    };
+    std::vector<Layer> layers;
+};
+
+// After each evaluation: the confusion matrix on the validation fold and some misclassified digits.
+struct ValidationDetail {
+    int epoch = 0;
+    std::int64_t step = 0;
+    std::array<std::array<std::int64_t, 10>, 10> confusion{}; // [true class][predicted class]
+    struct Miss {
+        int index = 0; // in the training set (the validation fold is part of it)
+        int label = 0, predicted = 0;
+        std::array<float, 10> probabilities{};
+        std::array<std::uint8_t, 784> pixels{};
+    };
+    std::vector<Miss> misclassified; // at most kMaxMisses, in validation order
+};
+inline constexpr int kMaxMisses = 48;
+
 // Where training stands, sent a few times a second.
 struct Progress {
     int epoch = 0, epochs = 0; // epoch is 1-based

@@ -107,6 +107,16 @@ std::string toJson(const RunRecord &r)
         doc["last_predictions"] = {
             {"epoch", r.lastPredictions->epoch}, {"step", r.lastPredictions->step}, {"digits", digits}};
     }
+    json histograms = json::array();
+    for (const auto &h : r.weightHistograms)
+        histograms.push_back({{"name", h.name},
+                              {"low", h.low},
+                              {"high", h.high},
+                              {"counts", h.counts},
+                              {"below", h.below},
+                              {"above", h.above},
+                              {"zeros", h.zeros}});
+    doc["weight_histograms"] = histograms;
     doc["total_seconds"] = r.totalSeconds;
     return doc.dump(1) + "\n";
 }
@@ -195,6 +205,21 @@ RunRecord runRecordFromJson(const std::string &text)
                 preds.digits.push_back(dp);
             }
             r.lastPredictions = std::move(preds);
+        }
+        for (const auto &h : getArray(doc, "weight_histograms")) {
+            if (!h.is_object())
+                throw RecordError("an entry of \"weight_histograms\" is not an object");
+            WeightHistogram hist;
+            hist.name = getStr(h, "name");
+            hist.low = getNum(h, "low", hist.low);
+            hist.high = getNum(h, "high", hist.high);
+            for (const auto &c : getArray(h, "counts"))
+                hist.counts.push_back(c.is_number() ? c.get<std::int64_t>()
+                                                    : throw RecordError("\"counts\" holds a non-number"));
+            hist.below = getInt(h, "below");
+            hist.above = getInt(h, "above");
+            hist.zeros = getInt(h, "zeros");
+            r.weightHistograms.push_back(std::move(hist));
         }
         r.totalSeconds = getNum(doc, "total_seconds");
         return r;

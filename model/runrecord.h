@@ -29,6 +29,7 @@ struct RunRecord {
     std::vector<EpochRecord> epochs;
     std::vector<LambdaChange> lambdaChanges;
     std::optional<Predictions> lastPredictions;
+    std::vector<WeightHistogram> weightHistograms; // the last snapshot's, one per layer
     double totalSeconds = 0;
 };
 

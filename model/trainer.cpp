@@ -25,10 +25,12 @@ double secondsSince(Clock::time_point start)
 
 struct EvalResult {
     double loss = 0, accuracy = 0;
+    torch::Tensor predicted; // argmax per row, when asked for
 };
 
 // Loss and accuracy in large batches, in eval mode; `indices` selects rows (all rows when undefined).
-EvalResult evaluate(Mlp &net, const torch::Tensor &images, const torch::Tensor &labels, const torch::Tensor &indices)
+EvalResult evaluate(Mlp &net, const torch::Tensor &images, const torch::Tensor &labels, const torch::Tensor &indices,
+                    bool keepPredictions = false)
 {
     torch::NoGradGuard noGrad;
     net->eval();
@@ -40,6 +42,7 @@ EvalResult evaluate(Mlp &net, const torch::Tensor &images, const torch::Tensor &
     const std::int64_t kChunk = images.is_cpu() ? 2048 : 16384;
     torch::Tensor lossSum = torch::zeros({}, images.options());
     torch::Tensor correct = torch::zeros({}, labels.options());
+    std::vector<torch::Tensor> predicted;
     for (std::int64_t start = 0; start < count; start += kChunk) {
         const std::int64_t n = std::min(kChunk, count - start);
         torch::Tensor x, y;
@@ -54,9 +57,32 @@ EvalResult evaluate(Mlp &net, const torch::Tensor &images, const torch::Tensor &
         torch::Tensor logits = net->forward(x);
         lossSum += torch::nn::functional::cross_entropy(
             logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-        correct += logits.argmax(1).eq(y).sum();
+        const torch::Tensor guess = logits.argmax(1);
+        correct += guess.eq(y).sum();
+        if (keepPredictions)
+            predicted.push_back(guess);
     }
-    return {lossSum.item<double>() / double(count), double(correct.item<std::int64_t>()) / double(count)};
+    return {lossSum.item<double>() / double(count), double(correct.item<std::int64_t>()) / double(count),
+            keepPredictions ? torch::cat(predicted) : torch::Tensor()};
+}
+
+WeightHistogram histogramOf(const std::string &name, const std::vector<float> &weights)
+{
+    WeightHistogram h;
+    h.name = name;
+    h.counts.assign(kHistogramBins, 0);
+    const double width = (h.high - h.low) / kHistogramBins;
+    for (float w : weights) {
+        if (w == 0.0f)
+            ++h.zeros;
+        if (w < h.low)
+            ++h.below;
+        else if (w >= h.high)
+            ++h.above;
+        else
+            ++h.counts[static_cast<std::size_t>(std::min<double>(kHistogramBins - 1, (w - h.low) / width))];
+    }
+    return h;
 }
 
 // Panel digits: a seeded shuffle of the test set taken class by class (0, 1, ..., 9, 0, ...), so the grid
@@ -101,6 +127,11 @@ private:
     bool trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order);
     void evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, double trainSeconds, double trainLoss);
     void sendProgress(bool evaluating, bool force);
+    void sendSnapshot();
+    void sendGradientBalance(int epoch);
+    void sendValidationDetail(int epoch, const torch::Tensor &valIdx, const torch::Tensor &predicted);
+    // Waits out a pause, answering snapshot requests; false when stopped meanwhile.
+    void waitOutPause();
 
     const TrainConfig &m_config;
     TrainControl &m_control;
@@ -188,11 +219,13 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         if (m_control.isPaused()) {
             const auto pausedAt = Clock::now();
             sendProgress(false, true);
-            m_control.waitWhilePaused();
+            waitOutPause();
             m_pausedInEpoch += secondsSince(pausedAt);
             lastLog = Clock::now(); // a pause must not count against samples/s
             samplesSinceLog = 0;
         }
+        if (m_control.takeSnapshotRequest())
+            sendSnapshot();
         if (m_control.stopRequested()) {
             m_rec.status = RunStatus::Stopped;
             m_rec.message =
@@ -232,6 +265,8 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             dataLoss = m_net->lossAndGradients(x, y);
             loss = dataLoss;
         }
+        if (logNow)
+            sendGradientBalance(epoch); // the gradients are the data loss's until the step adds the penalties
         m_opt->step(m_lr, m_config.momentum, m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0, m_l1);
         ++m_step;
         ++m_stepInEpoch;
@@ -288,6 +323,119 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
     return true;
 }
 
+void Run::waitOutPause()
+{
+    for (;;) {
+        const bool going = m_control.waitWhilePaused();
+        if (m_control.takeSnapshotRequest())
+            sendSnapshot();
+        if (!going || !m_control.isPaused())
+            return;
+    }
+}
+
+void Run::sendSnapshot()
+{
+    torch::NoGradGuard noGrad;
+    WeightSnapshot snapshot;
+    snapshot.epoch = static_cast<int>(m_rec.epochs.size());
+    snapshot.step = m_step;
+    for (std::size_t i = 0; i < m_net->layers.size(); ++i) {
+        const torch::Tensor w = m_net->layers[i]->weight.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        WeightSnapshot::Layer layer;
+        layer.name = "fc" + std::to_string(i + 1);
+        layer.rows = static_cast<int>(w.size(0));
+        layer.cols = static_cast<int>(w.size(1));
+        layer.weights.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+        snapshot.histograms.push_back(histogramOf(layer.name, layer.weights));
+        snapshot.layers.push_back(std::move(layer));
+    }
+    m_rec.weightHistograms = snapshot.histograms;
+    m_obs.onWeights(snapshot);
+}
+
+void Run::sendGradientBalance(int epoch)
+{
+    torch::NoGradGuard noGrad;
+    GradientBalance balance;
+    balance.step = m_step + 1; // the step these gradients are for
+    balance.epoch = epoch;
+    const bool penaltyInGradient = m_config.l2Mode == L2Mode::Penalty && m_l2 > 0;
+    for (std::size_t i = 0; i < m_net->layers.size(); ++i) {
+        const torch::Tensor w = m_net->layers[i]->weight.detach();
+        torch::Tensor g = m_net->layers[i]->weight.grad();
+        if (!g.defined())
+            continue;
+        if (penaltyInGradient) // autograd added lambda2 * w; take it out to show the data's share
+            g = g - m_l2 * w;
+        GradientBalance::Layer layer;
+        layer.name = "fc" + std::to_string(i + 1);
+        if (w.is_cpu() && w.scalar_type() == torch::kFloat32 && w.is_contiguous() && g.is_contiguous()) {
+            // One pass on the host instead of nine reductions: this runs every logging point (every 10 steps in
+            // the dashboard), and the reductions' overhead cost training 7 %.
+            const float *wp = w.data_ptr<float>(), *gp = g.data_ptr<float>();
+            double gradientSum = 0, weightSum = 0;
+            std::int64_t nonZero = 0;
+            const std::int64_t n = w.numel();
+            for (std::int64_t k = 0; k < n; ++k) {
+                gradientSum += std::fabs(gp[k]);
+                weightSum += std::fabs(wp[k]);
+                nonZero += wp[k] != 0.0f;
+            }
+            layer.dataGradient = gradientSum / double(n);
+            layer.l1Push = m_l1 * double(nonZero) / double(n); // |sign(w)| is 1 unless w == 0
+            layer.l2Push = m_l2 * weightSum / double(n);
+        } else {
+            layer.dataGradient = g.abs().mean().item<double>();
+            layer.l1Push = m_l1 * w.ne(0).to(torch::kFloat32).mean().item<double>();
+            layer.l2Push = m_l2 * w.abs().mean().item<double>();
+        }
+        balance.layers.push_back(layer);
+    }
+    m_obs.onGradientBalance(balance);
+}
+
+void Run::sendValidationDetail(int epoch, const torch::Tensor &valIdx, const torch::Tensor &predicted)
+{
+    if (!predicted.defined() || predicted.numel() == 0)
+        return;
+    torch::NoGradGuard noGrad;
+    ValidationDetail detail;
+    detail.epoch = epoch;
+    detail.step = m_step;
+    const torch::Tensor labels = m_trainY.index_select(0, valIdx);
+    const torch::Tensor cells = torch::bincount(labels * 10 + predicted, {}, 100).to(torch::kCPU).contiguous();
+    const std::int64_t *c = cells.data_ptr<std::int64_t>();
+    for (int t = 0; t < 10; ++t)
+        for (int p = 0; p < 10; ++p)
+            detail.confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)] = c[t * 10 + p];
+
+    const torch::Tensor all = predicted.ne(labels).nonzero().flatten();
+    const torch::Tensor first = all.narrow(0, 0, std::min<std::int64_t>(kMaxMisses, all.size(0)));
+    if (first.numel() > 0) {
+        m_net->eval();
+        const torch::Tensor rows = valIdx.index_select(0, first);
+        const torch::Tensor x = m_trainX.index_select(0, rows);
+        const torch::Tensor probs = torch::softmax(m_net->forward(x), 1).to(torch::kCPU, torch::kFloat32).contiguous();
+        // The normalized pixels back to bytes: (x * std + mean) * 255.
+        const torch::Tensor pixels =
+            x.mul(kStd).add(kMean).mul(255).round().clamp(0, 255).to(torch::kCPU, torch::kUInt8).contiguous();
+        const torch::Tensor rowsCpu = rows.to(torch::kCPU), labelsCpu = labels.index_select(0, first).to(torch::kCPU),
+                            guessCpu = predicted.index_select(0, first).to(torch::kCPU);
+        for (std::int64_t i = 0; i < first.size(0); ++i) {
+            ValidationDetail::Miss miss;
+            miss.index = static_cast<int>(rowsCpu[i].item<std::int64_t>());
+            miss.label = static_cast<int>(labelsCpu[i].item<std::int64_t>());
+            miss.predicted = static_cast<int>(guessCpu[i].item<std::int64_t>());
+            std::copy_n(probs.data_ptr<float>() + i * probs.size(1), std::min<std::int64_t>(10, probs.size(1)),
+                        miss.probabilities.begin());
+            std::copy_n(pixels.data_ptr<std::uint8_t>() + i * 784, 784, miss.pixels.begin());
+            detail.misclassified.push_back(miss);
+        }
+    }
+    m_obs.onValidationDetail(detail);
+}
+
 void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, double trainSeconds, double trainLoss)
 {
     const auto start = Clock::now();
@@ -297,7 +445,7 @@ void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, d
     e.fold = foldIndex;
     e.step = m_step;
     e.trainLoss = trainLoss;
-    const EvalResult val = evaluate(m_net, m_trainX, m_trainY, valIdx);
+    const EvalResult val = evaluate(m_net, m_trainX, m_trainY, valIdx, true);
     const EvalResult test = evaluate(m_net, m_testX, m_testY, torch::Tensor());
     e.valLoss = val.loss;
     e.valAccuracy = val.accuracy;
@@ -347,6 +495,8 @@ void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, d
         m_rec.lastPredictions = m_panelPredictions;
         m_obs.onPredictions(*m_panelPredictions);
     }
+    sendValidationDetail(epoch, valIdx, val.predicted);
+    sendSnapshot();
 }
 
 void Run::execute(const Dataset &data, const std::string &deviceName)

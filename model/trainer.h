@@ -22,6 +22,12 @@ public:
     virtual void onProgress(const Progress &) {}
     virtual void onEpoch(const EpochRecord &) {}
     virtual void onPredictions(const Predictions &) {}
+    // After each evaluation, and when asked for while paused (TrainControl::requestSnapshot).
+    virtual void onWeights(const WeightSnapshot &) {}
+    // At each logging point.
+    virtual void onGradientBalance(const GradientBalance &) {}
+    // After each evaluation.
+    virtual void onValidationDetail(const ValidationDetail &) {}
     virtual void onFinished(const RunRecord &) {}
 };
 

@@ -126,6 +126,13 @@ RunRecord sampleRecord()
     d.probabilities[5] = 0.75f;
     p.digits.push_back(d);
     r.lastPredictions = p;
+    WeightHistogram h;
+    h.name = "fc1";
+    h.counts = {1, 2, 3};
+    h.below = 4;
+    h.above = 5;
+    h.zeros = 6;
+    r.weightHistograms.push_back(h);
     r.totalSeconds = 1.5;
     return r;
 }
@@ -151,6 +158,9 @@ TEST_CASE(run_record_round_trips_through_json)
     CHECK_EQ(back.lambdaChanges[0].step, 61);
     REQUIRE(back.lastPredictions.has_value());
     CHECK_EQ(back.lastPredictions->digits[0].predicted, 5);
+    REQUIRE(back.weightHistograms.size() == 1u);
+    CHECK((back.weightHistograms[0].counts == std::vector<std::int64_t>{1, 2, 3}));
+    CHECK_EQ(back.weightHistograms[0].zeros, 6);
 }
 
 TEST_CASE(damaged_or_foreign_json_is_refused_with_a_reason)

@@ -1,6 +1,7 @@
 // The trainer end to end on the bundled sample: lambda changes, pause and stop, divergence, reproducibility,
 // and the forum's finding (L1 0.01 on all parameters collapses to chance; 0.001 does not).
 #include "model/dataset.h"
+#include "model/idx.h"
 #include "model/trainer.h"
 #include "testing.h"
 
@@ -36,6 +37,9 @@ struct Hooks : TrainObserver {
     std::vector<EpochRecord> epochs;
     std::vector<LambdaChange> changes;
     int predictions = 0;
+    std::vector<WeightSnapshot> snapshots;
+    std::vector<GradientBalance> balances;
+    std::vector<ValidationDetail> details;
     bool started = false, finished = false;
     RunInfo info;
     void onStarted(const RunInfo &i) override
@@ -53,6 +57,9 @@ struct Hooks : TrainObserver {
     void onEpoch(const EpochRecord &e) override { epochs.push_back(e); }
     void onPredictions(const Predictions &p) override { predictions += p.digits.empty() ? 0 : 1; }
     void onFinished(const RunRecord &) override { finished = true; }
+    void onWeights(const WeightSnapshot &w) override { snapshots.push_back(w); }
+    void onGradientBalance(const GradientBalance &b) override { balances.push_back(b); }
+    void onValidationDetail(const ValidationDetail &d) override { details.push_back(d); }
 };
 
 } // namespace
@@ -81,6 +88,105 @@ TEST_CASE(one_epoch_reports_everything)
     for (int c = 0; c < 10; ++c)
         CHECK_EQ(hooks.info.panelLabels[static_cast<std::size_t>(c)], c);
     CHECK_EQ(r.lastPredictions->digits[3].label, hooks.info.panelLabels[3]);
+}
+
+// What the network views are built from: copies of the weights with histograms, the gradient balance at each
+// logging point, and the validation fold's confusion matrix with misclassified digits.
+TEST_CASE(network_views_get_copies_of_weights_gradients_and_errors)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(2);
+    c.l1 = 0.01;
+    Hooks hooks;
+    const RunRecord r = train(c, control, &hooks, sample());
+    REQUIRE(r.status == RunStatus::Finished);
+
+    REQUIRE(hooks.snapshots.size() == 2u); // one per evaluation
+    const WeightSnapshot &w = hooks.snapshots.back();
+    CHECK_EQ(w.epoch, 2);
+    REQUIRE(w.layers.size() == 3u);
+    CHECK_EQ(w.layers[0].rows, 200);
+    CHECK_EQ(w.layers[0].cols, 784);
+    CHECK_EQ(w.layers[0].weights.size(), 200u * 784u);
+    REQUIRE(w.histograms.size() == 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        const WeightHistogram &h = w.histograms[i];
+        std::int64_t total = h.below + h.above;
+        for (auto n : h.counts)
+            total += n;
+        CHECK_EQ(total, static_cast<std::int64_t>(w.layers[i].weights.size()));
+        CHECK_EQ(h.counts.size(), static_cast<std::size_t>(kHistogramBins));
+    }
+    CHECK_EQ(r.weightHistograms.size(), 3u);
+    // Under L1 0.01 the first layer's weights pile up in the bins around zero.
+    const auto &fc1 = w.histograms[0].counts;
+    const std::int64_t middle = fc1[kHistogramBins / 2 - 1] + fc1[kHistogramBins / 2];
+    CHECK_GT(middle, 200 * 784 / 2);
+
+    // Gradient balance at each logging point: the L1 push is lambda1 on every non-zero weight, above the data's.
+    REQUIRE(hooks.balances.size() == r.steps.size());
+    const GradientBalance &first = hooks.balances.front();
+    REQUIRE(first.layers.size() == 3u);
+    CHECK_NEAR(first.layers[0].l1Push, 0.01, 1e-4);
+    CHECK_EQ(first.layers[0].l2Push, 0.0);
+    CHECK_GT(first.layers[0].dataGradient, 0.0);
+    CHECK_LT(first.layers[0].dataGradient, first.layers[0].l1Push);
+
+    // Confusion matrix on the validation fold (2,000 images of the sample), agreeing with the accuracy.
+    REQUIRE(hooks.details.size() == 2u);
+    const ValidationDetail &d = hooks.details.back();
+    std::int64_t total = 0, diagonal = 0;
+    for (int t = 0; t < 10; ++t)
+        for (int p = 0; p < 10; ++p) {
+            total += d.confusion[t][p];
+            diagonal += t == p ? d.confusion[t][p] : 0;
+        }
+    CHECK_EQ(total, 2000);
+    CHECK_NEAR(double(diagonal) / double(total), r.epochs.back().valAccuracy, 1e-9);
+    CHECK(!d.misclassified.empty());
+    CHECK_LE(d.misclassified.size(), static_cast<std::size_t>(kMaxMisses));
+    const IdxImages raw = readIdxImages(resolveDataSource("sample").trainImages);
+    for (const auto &miss : d.misclassified) {
+        CHECK(miss.label != miss.predicted);
+        CHECK(std::equal(miss.pixels.begin(), miss.pixels.end(),
+                         raw.pixels.begin() + static_cast<std::ptrdiff_t>(miss.index) * 784));
+    }
+}
+
+TEST_CASE(snapshot_on_demand_while_paused)
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(1);
+    c.logEvery = 1;
+    std::atomic<int> snapshots{0};
+    struct Watch : TrainObserver {
+        TrainControl *control;
+        std::atomic<int> *snapshots;
+        void onStep(const StepRecord &s) override
+        {
+            if (s.step == 20)
+                control->pause();
+        }
+        void onWeights(const WeightSnapshot &w) override
+        {
+            if (w.step == 20)
+                ++*snapshots;
+        }
+    } watch;
+    watch.control = &control;
+    watch.snapshots = &snapshots;
+    RunRecord r;
+    std::thread worker([&] { r = train(c, control, &watch, sample()); });
+    while (!control.isPaused())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    control.requestSnapshot();
+    for (int i = 0; i < 500 && snapshots.load() == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    CHECK_EQ(snapshots.load(), 1); // sent while still paused, at step 20
+    CHECK(control.isPaused());
+    control.resume();
+    worker.join();
+    CHECK(r.status == RunStatus::Finished);
 }
 
 TEST_CASE(lambda_change_takes_effect_at_the_next_step)
