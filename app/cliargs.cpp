@@ -108,6 +108,18 @@ const std::vector<Flag> &flags()
              o.config.data = v;
              return {};
          }},
+        {"--download", "", "with --data mnist: download full MNIST (11 MB) when it is not on this machine",
+         [](const std::string &, CliOptions &o) -> std::string {
+             o.download = true;
+             return {};
+         }},
+        {"--download-dir", "DIR", "where --download puts MNIST [~/.local/share/RegLab/mnist]",
+         [](const std::string &v, CliOptions &o) -> std::string {
+             if (v.empty())
+                 return "give a folder";
+             o.downloadDir = v;
+             return {};
+         }},
         {"--epochs", "N", "epochs to train [10]", intFlag(&TrainConfig::epochs, 1, 100000)},
         {"--batch", "N", "batch size [50]", intFlag(&TrainConfig::batchSize, 1, 65536)},
         {"--lr", "X", "SGD learning rate [0.01]", realFlag(&TrainConfig::learningRate, 0, 1e6, true)},
@@ -218,6 +230,8 @@ std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out
         if (std::string e = flag->apply(value, out); !e.empty())
             return flag->name + ": " + e;
     }
+    if ((out.download || !out.downloadDir.empty()) && out.config.data != "mnist")
+        return "--download: only full MNIST can be downloaded; use it with --data mnist";
     if (out.config.dropout.size() != out.config.hidden.size())
         return "--dropout: give one rate per hidden layer (" + std::to_string(out.config.hidden.size()) +
                " for --hidden)";

@@ -13,6 +13,8 @@ struct CliOptions {
     std::string outJson;
     std::string outCsv;
     bool quiet = false;
+    bool download = false;   // fetch full MNIST when --data mnist is not on this machine
+    std::string downloadDir; // where to put it; "" = the XDG data folder
     bool help = false;
     bool version = false;
 };

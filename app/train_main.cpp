@@ -1,6 +1,7 @@
 // reglab-train: the headless trainer. One line per epoch on stdout, progress on stderr, JSON/CSV on request.
 #include "app/cliargs.h"
 #include "model/dataset.h"
+#include "model/download.h"
 #include "model/idx.h"
 #include "model/runtime.h"
 #include "model/trainer.h"
@@ -16,9 +17,11 @@
 namespace {
 
 reglab::TrainControl *g_control = nullptr;
+volatile std::sig_atomic_t g_interruptedDownload = 0;
 
 extern "C" void onInterrupt(int)
 {
+    g_interruptedDownload = 1;
     if (g_control)
         g_control->requestStopFromSignal();
     std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the process at once
@@ -144,9 +147,35 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    std::signal(SIGINT, onInterrupt); // a download or a run stops cleanly on Ctrl-C
     std::shared_ptr<const Dataset> data;
     try {
-        data = Dataset::load(resolveDataSource(options.config.data));
+        DataFiles files;
+        const std::string dir = options.downloadDir.empty() ? defaultMnistDir() : options.downloadDir;
+        try {
+            files = options.downloadDir.empty() ? resolveDataSource(options.config.data) : resolveDataSource(dir);
+        } catch (const DataError &) {
+            if (!options.download)
+                throw;
+            std::fprintf(stderr, "downloading full MNIST into %s\n", dir.c_str());
+            const bool tty = ::isatty(STDERR_FILENO) == 1;
+            std::string lastFile;
+            downloadFiles(dir, mnistFiles(), mnistMirrors(), [&](const DownloadProgress &p) {
+                if (p.file != lastFile || tty) {
+                    std::fprintf(stderr, tty ? "\r  %d/%d %-28s %7.1f of %.1f MB   " : "  %d/%d %s (%.1f of %.1f MB)\n",
+                                 p.fileIndex, p.fileCount, p.file.c_str(), p.received / 1e6, p.total / 1e6);
+                    lastFile = p.file;
+                }
+                return !g_interruptedDownload;
+            });
+            if (tty)
+                std::fprintf(stderr, "\n");
+            files = resolveDataSource(dir);
+        }
+        data = Dataset::load(files);
+    } catch (const DownloadError &e) {
+        std::cerr << "reglab-train: download failed: " << e.what() << '\n';
+        return 3;
     } catch (const DataError &e) {
         std::cerr << "reglab-train: data error: " << e.what() << '\n';
         return 3;

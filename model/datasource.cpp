@@ -1,5 +1,6 @@
 #include "model/datasource.h"
 
+#include "model/download.h"
 #include "model/idx.h"
 
 #include <sys/stat.h>
@@ -77,7 +78,29 @@ DataFiles filesIn(const std::string &folder, const std::string &name, const std:
                     hint);
 }
 
+std::string joined(const std::vector<std::string> &items)
+{
+    std::string out;
+    for (const auto &item : items)
+        out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
 } // namespace
+
+std::vector<std::string> mnistSearchDirs()
+{
+    std::vector<std::string> dirs;
+    if (const char *env = std::getenv("REGLAB_MNIST_DIR"); env && *env)
+        dirs.push_back(env);
+    dirs.push_back(defaultMnistDir());
+    dirs.push_back("data"); // beside the working directory, also data/MNIST/raw (torchvision's layout)
+    if (const char *home = std::getenv("HOME"); home && *home) {
+        dirs.push_back(std::string(home) + "/.cache/mnist");
+        dirs.push_back(std::string(home) + "/.cache/torchvision");
+    }
+    return dirs;
+}
 
 std::string executablePath()
 {
@@ -117,6 +140,20 @@ DataFiles resolveDataSource(const std::string &spec)
                             "../share/reglab/mnist-sample and in the source tree); set REGLAB_SAMPLE_DIR to the "
                             "folder holding it, or pass --data DIR");
         return filesIn(dir, "MNIST sample", "Reinstall RegLab or set REGLAB_SAMPLE_DIR.");
+    }
+    if (spec == "mnist") {
+        for (const std::string &dir : mnistSearchDirs()) {
+            if (!isDir(dir))
+                continue;
+            try {
+                return filesIn(dir, "MNIST", "");
+            } catch (const DataError &) {
+                // not (all) there; try the next place
+            }
+        }
+        throw DataError("full MNIST is not on this machine (looked in " + joined(mnistSearchDirs()) +
+                        "); download it with: reglab-train --data mnist --download (11 MB, into " + defaultMnistDir() +
+                        "), or point --data at a folder holding the four MNIST files");
     }
     if (spec == "fashion") {
         if (!isDir(kFashionDir))

@@ -20,7 +20,11 @@ std::string bundledSampleDir();
 // Fashion-MNIST as Debian's dataset-fashion-mnist installs it.
 constexpr const char *kFashionDir = "/usr/share/datasets/fashion-mnist";
 
-// Resolves "sample", "fashion" or a folder (the four standard files, .gz or not, directly in it or in
+// Where "mnist" (the full 60,000 + 10,000) is looked for, in order: $REGLAB_MNIST_DIR, the download folder
+// (defaultMnistDir()), ./data, ~/.cache/mnist, ~/.cache/torchvision; each also with raw/ and MNIST/raw/.
+std::vector<std::string> mnistSearchDirs();
+
+// Resolves "sample", "mnist", "fashion" or a folder (the four standard files, .gz or not, directly in it or in
 // raw/ or MNIST/raw/, torchvision's layout). Throws DataError saying what is missing and what to do.
 DataFiles resolveDataSource(const std::string &spec);
 

@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build ccache g++ pkg-config
   # core
   libtorch-dev libopenblas0-pthread zlib1g-dev
+  # downloads of full MNIST (the core's HTTP client); the tests' local HTTP server
+  libcurl4-openssl-dev python3
   # GUI
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
   # headless GUI tests and screenshots

@@ -1,0 +1,51 @@
+// Downloading full MNIST: each file checked against its published MD5, written to NAME.part and renamed only
+// when complete and verified, so an interrupted or corrupt download never leaves a file that looks valid.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace reglab {
+
+class DownloadError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct RemoteFile {
+    std::string name; // e.g. train-images-idx3-ubyte.gz
+    std::string md5;
+};
+
+struct DownloadProgress {
+    std::string file;
+    int fileIndex = 0, fileCount = 0;     // 1-based
+    std::int64_t received = 0, total = 0; // bytes of this file; total 0 when unknown
+    std::string mirror;
+};
+
+// Called often during a download; return false to cancel (DownloadError "cancelled", .part files kept for a
+// later resume).
+using ProgressCallback = std::function<bool(const DownloadProgress &)>;
+
+// The four MNIST files and their MD5s as torchvision checks them.
+const std::vector<RemoteFile> &mnistFiles();
+// The standard mirrors, tried in turn; $REGLAB_MNIST_MIRRORS (comma-separated base URLs) replaces them.
+std::vector<std::string> mnistMirrors();
+// Where downloaded MNIST lives: $XDG_DATA_HOME/RegLab/mnist, else ~/.local/share/RegLab/mnist.
+std::string defaultMnistDir();
+// Whether this build can download at all (it needs libcurl).
+bool downloadSupported();
+
+// Fetches each file that `dir` does not already hold verified, trying the mirrors in turn; a .part left by an
+// interrupted download is resumed with an HTTP range request (redone when the server ignores it or the
+// result fails its check). A mirror that stalls for `stallSeconds` counts as failed. Throws DownloadError
+// saying what failed and what to do; files already verified stay.
+void downloadFiles(const std::string &dir, const std::vector<RemoteFile> &files,
+                   const std::vector<std::string> &mirrors, const ProgressCallback &progress = {},
+                   int stallSeconds = 30);
+
+} // namespace reglab
