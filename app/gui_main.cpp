@@ -6,11 +6,13 @@
 #include "ui/controlpanel.h"
 #include "ui/logslider.h"
 #include "ui/mainwindow.h"
+#include "ui/networkpanel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QPixmap>
@@ -117,7 +119,13 @@ int main(int argc, char **argv)
         QStringLiteral("With --screenshot: run a preset (file name or name, e.g. forum-thread) instead of one run; "
                        "the shot is taken when its last run ends."),
         QStringLiteral("name"));
-    parser.addOptions({screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings, preset});
+    const QCommandLineOption showNetwork(
+        QStringLiteral("show-network"),
+        QStringLiteral("Raise the \"Inside the network\" dock at its <tab>: weights, histograms, sparsity, "
+                       "gradients, confusion or mistakes."),
+        QStringLiteral("tab"));
+    parser.addOptions(
+        {screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings, preset, showNetwork});
     parser.addPositionalArgument(QStringLiteral("runs"),
                                  QStringLiteral("Run records (JSON, from reglab-train --out or Save) to open for "
                                                 "comparison. `reglab plot --help`: charts of runs with no window."),
@@ -186,6 +194,16 @@ int main(int argc, char **argv)
     }
     if (parser.isSet(logScale))
         window.findChild<QCheckBox *>()->setChecked(true);
+    if (parser.isSet(showNetwork)) {
+        window.networkDock()->show();
+        window.networkDock()->raise();
+        const QString tab = parser.value(showNetwork);
+        for (int v = 0; v < reglab::ui::NetworkPanel::ViewCount; ++v) {
+            const QString name = reglab::ui::NetworkPanel::fileName(reglab::ui::NetworkPanel::View(v));
+            if (!tab.isEmpty() && (name.startsWith(tab) || tab.startsWith(name)))
+                window.networkPanel()->setCurrentIndex(v);
+        }
+    }
 
     if (!parser.positionalArguments().isEmpty())
         window.openRunFiles(parser.positionalArguments());

@@ -27,6 +27,10 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(&controller, &TrainingController::progress, &window, &MainWindow::onProgress);
     QObject::connect(&controller, &TrainingController::epoch, &window, &MainWindow::onEpoch);
     QObject::connect(&controller, &TrainingController::predictions, &window, &MainWindow::onPredictions);
+    QObject::connect(&controller, &TrainingController::weights, &window, &MainWindow::onWeights);
+    QObject::connect(&controller, &TrainingController::gradientBalance, &window, &MainWindow::onGradientBalance);
+    QObject::connect(&controller, &TrainingController::validationDetail, &window, &MainWindow::onValidationDetail);
+    QObject::connect(&window, &MainWindow::snapshotRequested, &controller, &TrainingController::requestSnapshot);
     QObject::connect(&controller, &TrainingController::finished, &window, &MainWindow::onRunFinished);
 
     // Presets: the queue starts each run; the window clears and names it first.

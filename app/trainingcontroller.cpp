@@ -25,6 +25,9 @@ public:
     void onProgress(const reglab::Progress &p) override { Q_EMIT m_worker.progress(p); }
     void onEpoch(const reglab::EpochRecord &e) override { Q_EMIT m_worker.epoch(e); }
     void onPredictions(const reglab::Predictions &p) override { Q_EMIT m_worker.predictions(p); }
+    void onWeights(const reglab::WeightSnapshot &s) override { Q_EMIT m_worker.weights(s); }
+    void onGradientBalance(const reglab::GradientBalance &b) override { Q_EMIT m_worker.gradientBalance(b); }
+    void onValidationDetail(const reglab::ValidationDetail &d) override { Q_EMIT m_worker.validationDetail(d); }
     // finished is sent by the worker once train() has returned.
 
 private:
@@ -128,6 +131,9 @@ void TrainingController::launch(const reglab::TrainConfig &requested)
     forward(worker, id, &TrainWorker::progress, &TrainingController::progress);
     forward(worker, id, &TrainWorker::epoch, &TrainingController::epoch);
     forward(worker, id, &TrainWorker::predictions, &TrainingController::predictions);
+    forward(worker, id, &TrainWorker::weights, &TrainingController::weights);
+    forward(worker, id, &TrainWorker::gradientBalance, &TrainingController::gradientBalance);
+    forward(worker, id, &TrainWorker::validationDetail, &TrainingController::validationDetail);
     forward(worker, id, &TrainWorker::finished, &TrainingController::finished);
     connect(worker, &TrainWorker::dataLoaded, this,
             [this](const QString &loadedSpec, std::shared_ptr<const reglab::Dataset> loaded) {
@@ -193,6 +199,12 @@ void TrainingController::setLearningRate(double value)
 {
     if (m_thread)
         m_control.setLearningRate(value);
+}
+
+void TrainingController::requestSnapshot()
+{
+    if (m_thread)
+        m_control.requestSnapshot();
 }
 
 bool TrainingController::shutdown(int timeoutMs)

@@ -39,6 +39,9 @@ Q_SIGNALS:
     void progress(const reglab::Progress &progress);
     void epoch(const reglab::EpochRecord &record);
     void predictions(const reglab::Predictions &predictions);
+    void weights(const reglab::WeightSnapshot &snapshot);
+    void gradientBalance(const reglab::GradientBalance &balance);
+    void validationDetail(const reglab::ValidationDetail &detail);
     void finished(const reglab::RunRecord &record);
 
 private:
@@ -76,6 +79,8 @@ public Q_SLOTS:
     void setL1(double value);
     void setL2(double value);
     void setLearningRate(double value);
+    // A paused run sends a WeightSnapshot (weights) and stays paused; a running one sends its next as usual.
+    void requestSnapshot();
     // Stops the run and waits for its thread up to `timeoutMs`; true when no thread is left running.
     bool shutdown(int timeoutMs = 1000);
 
@@ -86,6 +91,9 @@ Q_SIGNALS:
     void progress(const reglab::Progress &progress);
     void epoch(const reglab::EpochRecord &record);
     void predictions(const reglab::Predictions &predictions);
+    void weights(const reglab::WeightSnapshot &snapshot);
+    void gradientBalance(const reglab::GradientBalance &balance);
+    void validationDetail(const reglab::ValidationDetail &detail);
     void finished(const reglab::RunRecord &record);
     // True when a run's thread starts, false once it is gone (after finished); a queued start follows at once.
     void runningChanged(bool running);

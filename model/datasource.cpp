@@ -112,23 +112,25 @@ std::string executablePath()
     return buffer;
 }
 
-std::string bundledSampleDir()
+std::string findBundledDir(const char *envVariable, const std::string &installed, const std::string &inSource,
+                           const std::string &probe)
 {
     std::vector<std::string> candidates;
-    if (const char *env = std::getenv("REGLAB_SAMPLE_DIR"); env && *env)
+    if (const char *env = std::getenv(envVariable); env && *env)
         candidates.push_back(env);
-    const std::string exe = executablePath();
-    if (!exe.empty()) {
-        const std::string bin = parentDir(exe);
-        candidates.push_back(bin + "/../share/reglab/mnist-sample");
-        candidates.push_back(bin + "/resources/data/mnist-sample");
-    }
-    candidates.push_back(std::string(REGLAB_SOURCE_DIR) + "/resources/data/mnist-sample");
-    for (const auto &dir : candidates) {
-        if (isFile(dir + "/train-images-idx3-ubyte.gz"))
+    if (const std::string exe = executablePath(); !exe.empty())
+        candidates.push_back(parentDir(exe) + "/../share/reglab/" + installed);
+    candidates.push_back(std::string(REGLAB_SOURCE_DIR) + "/" + inSource);
+    for (const auto &dir : candidates)
+        if (probe.empty() ? isDir(dir) : isFile(dir + "/" + probe))
             return dir;
-    }
     return {};
+}
+
+std::string bundledSampleDir()
+{
+    return findBundledDir("REGLAB_SAMPLE_DIR", "mnist-sample", "resources/data/mnist-sample",
+                          "train-images-idx3-ubyte.gz");
 }
 
 DataFiles resolveDataSource(const std::string &spec)

@@ -28,6 +28,11 @@ std::vector<std::string> mnistSearchDirs();
 // raw/ or MNIST/raw/, torchvision's layout). Throws DataError saying what is missing and what to do.
 DataFiles resolveDataSource(const std::string &spec);
 
+// A folder RegLab ships: $envVariable, else <exe>/../share/reglab/<installed>, else <source tree>/<inSource>;
+// the first that exists (and holds `probe`, when given), or "".
+std::string findBundledDir(const char *envVariable, const std::string &installed, const std::string &inSource,
+                           const std::string &probe = {});
+
 // Path of the running executable, or "" where it cannot be told.
 std::string executablePath();
 

@@ -76,6 +76,11 @@ std::vector<std::uint8_t> readMaybeGzip(const std::string &path)
     }
     if (std::ferror(file.get()))
         throw DataError(path + ": read error (" + std::strerror(errno) + ")");
+    return unpackIfGzip(std::move(bytes), name);
+}
+
+std::vector<std::uint8_t> unpackIfGzip(std::vector<std::uint8_t> bytes, const std::string &name)
+{
     if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
         return gunzip(bytes, name);
     return bytes;

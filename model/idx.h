@@ -26,6 +26,8 @@ struct IdxLabels {
 
 // Whole file contents, gunzipped when the file starts with the gzip magic. Throws DataError.
 std::vector<std::uint8_t> readMaybeGzip(const std::string &path);
+// The same for bytes already in memory; `name` is used in messages.
+std::vector<std::uint8_t> unpackIfGzip(std::vector<std::uint8_t> bytes, const std::string &name);
 
 // Parse from bytes already in memory; `name` is used in messages. Throw DataError.
 IdxImages parseIdxImages(const std::vector<std::uint8_t> &bytes, const std::string &name);

@@ -58,6 +58,16 @@ const json &getArray(const json &j, const char *key)
     return *it;
 }
 
+std::int64_t intValue(const Json &v, const char *what, std::int64_t lo, std::int64_t hi)
+{
+    if (!v.is_number())
+        throw RecordError(std::string("\"") + what + "\" holds a non-number");
+    const double d = v.get<double>();
+    if (!(d >= double(lo) && d <= double(hi)))
+        throw RecordError(std::string("\"") + what + "\" holds a value out of range");
+    return static_cast<std::int64_t>(d);
+}
+
 json configJson(const TrainConfig &c)
 {
     return json{{"data", c.data},
@@ -89,7 +99,7 @@ TrainConfig configFromJson(const json &j, TrainConfig c)
     if (j.contains("hidden")) {
         c.hidden.clear();
         for (const auto &h : getArray(j, "hidden"))
-            c.hidden.push_back(h.is_number() ? h.get<int>() : throw RecordError("\"hidden\" holds a non-number"));
+            c.hidden.push_back(static_cast<int>(intValue(h, "hidden", 0, 1 << 20)));
     }
     if (j.contains("dropout")) {
         c.dropout.clear();

@@ -21,6 +21,9 @@ double getNum(const Json &j, const char *key, double fallback = 0);
 std::int64_t getInt(const Json &j, const char *key, std::int64_t fallback = 0);
 std::string getStr(const Json &j, const char *key, const std::string &fallback = {});
 const Json &getArray(const Json &j, const char *key);
+// An element of a list as a whole number in [lo, hi]; `what` names the list in the message. Never casts a value
+// that does not fit (a float 1e30 is refused, not turned into garbage).
+std::int64_t intValue(const Json &v, const char *what, std::int64_t lo, std::int64_t hi);
 
 Json configJson(const TrainConfig &config);
 // The keys present in `j` override `base`.

@@ -4,14 +4,10 @@
 #include "model/jsonio.h"
 
 #include <dirent.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdlib>
 
-#ifndef REGLAB_SOURCE_DIR
-#define REGLAB_SOURCE_DIR ""
-#endif
 
 namespace reglab {
 
@@ -55,29 +51,9 @@ Preset parsePreset(const std::string &text, const TrainConfig &base)
     return preset;
 }
 
-namespace {
-bool isDir(const std::string &path)
-{
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-} // namespace
-
 std::string bundledPresetDir()
 {
-    std::vector<std::string> candidates;
-    if (const char *env = std::getenv("REGLAB_PRESET_DIR"); env && *env)
-        candidates.push_back(env);
-    const std::string exe = executablePath();
-    if (!exe.empty()) {
-        const std::string bin = exe.substr(0, exe.find_last_of('/'));
-        candidates.push_back(bin + "/../share/reglab/presets");
-    }
-    candidates.push_back(std::string(REGLAB_SOURCE_DIR) + "/resources/presets");
-    for (const auto &dir : candidates)
-        if (isDir(dir))
-            return dir;
-    return {};
+    return findBundledDir("REGLAB_PRESET_DIR", "presets", "resources/presets");
 }
 
 std::vector<std::string> presetFiles(const std::string &dir)

@@ -201,7 +201,10 @@ RunRecord runRecordFromJson(const std::string &text)
                 dp.predicted = static_cast<int>(getInt(d, "predicted"));
                 const json &probs = getArray(d, "probabilities");
                 for (std::size_t i = 0; i < dp.probabilities.size() && i < probs.size(); ++i)
-                    dp.probabilities[i] = probs[i].is_number() ? probs[i].get<float>() : std::nanf("");
+                {
+                    const double v = probs[i].is_number() ? probs[i].get<double>() : std::nan("");
+                    dp.probabilities[i] = v >= 0 && v <= 1 ? static_cast<float>(v) : std::nanf("");
+                }
                 preds.digits.push_back(dp);
             }
             r.lastPredictions = std::move(preds);
@@ -214,8 +217,7 @@ RunRecord runRecordFromJson(const std::string &text)
             hist.low = getNum(h, "low", hist.low);
             hist.high = getNum(h, "high", hist.high);
             for (const auto &c : getArray(h, "counts"))
-                hist.counts.push_back(c.is_number() ? c.get<std::int64_t>()
-                                                    : throw RecordError("\"counts\" holds a non-number"));
+                hist.counts.push_back(intValue(c, "counts", 0, std::int64_t(1) << 50));
             hist.below = getInt(h, "below");
             hist.above = getInt(h, "above");
             hist.zeros = getInt(h, "zeros");

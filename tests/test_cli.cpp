@@ -133,6 +133,23 @@ TEST_CASE(a_run_prints_epochs_and_writes_json_and_csv)
     CHECK(contains(readTextFile(csv), "epoch,fold,step"));
 }
 
+// Full-size data end to end: one Fashion-MNIST epoch (48,000 training, 12,000 validation, 10,000 test images).
+TEST_CASE(fashion_mnist_one_epoch)
+{
+    if (std::system("test -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") != 0) {
+        std::printf("skipped: Fashion-MNIST is not installed (scripts/setup.sh installs dataset-fashion-mnist)\n");
+        return;
+    }
+    const std::string json = "/tmp/reglab-cli-fashion.json";
+    const Result r = run("--data fashion --epochs 1 --device cpu --out " + json);
+    CHECK_EQ(r.status, 0);
+    CHECK(contains(r.out, "epoch   1/1"));
+    const RunRecord record = runRecordFromJson(readTextFile(json));
+    CHECK_EQ(record.dataName, std::string("Fashion-MNIST"));
+    CHECK_EQ(record.epochs.front().step, 960); // 48,000 / 50
+    CHECK_GT(record.epochs.front().testAccuracy, 0.5);
+}
+
 TEST_CASE(divergence_exits_4_and_keeps_the_record)
 {
     const std::string json = "/tmp/reglab-cli-diverged.json";

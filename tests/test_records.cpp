@@ -173,6 +173,13 @@ TEST_CASE(damaged_or_foreign_json_is_refused_with_a_reason)
                       "epochs");
     CHECK_THROWS_WITH(runRecordFromJson("{\"config\": {}, \"status\": \"finished\", \"epochs\": [3]}"), RecordError,
                       "epochs");
+    // Found by fuzzing (tests/fuzz/regressions): numbers too large for their field were cast, undefined behaviour.
+    CHECK_THROWS_WITH(runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
+                                                     "/tests/fuzz/regressions/fuzz_runrecord-hidden-out-of-range")),
+                      RecordError, "\"hidden\" holds a value out of range");
+    CHECK_THROWS_WITH(runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
+                                                     "/tests/fuzz/regressions/fuzz_runrecord-count-out-of-range")),
+                      RecordError, "\"counts\" holds a value out of range");
 }
 
 TEST_CASE(epoch_csv_has_a_header_and_a_row_per_epoch)

@@ -1,4 +1,5 @@
 #include "ui/controlpanel.h"
+#include "ui/downloaddialog.h"
 #include "ui/logslider.h"
 
 #include "model/datasource.h"
@@ -151,6 +152,9 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     m_data->setFocusPolicy(Qt::StrongFocus);
     m_data->addItem(tr("MNIST sample (bundled)"), QStringLiteral("sample"));
     m_data->setItemData(0, tr("10,000 training and 10,000 test digits shipped with RegLab"), Qt::ToolTipRole);
+    m_data->addItem(tr("Full MNIST"), QStringLiteral("mnist"));
+    m_data->setItemData(1, tr("60,000 training and 10,000 test digits; downloaded (11 MB) when first chosen"),
+                        Qt::ToolTipRole);
     if (QFileInfo::exists(QString::fromLatin1(reglab::kFashionDir)))
         addFashionItem(true);
     m_data->addItem(tr("Folder\u2026"), kChooseFolder);
@@ -204,8 +208,11 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     connect(m_l2, &LogSlider::valueChanged, this, &ControlPanel::l2Changed);
     connect(m_lr, &QDoubleSpinBox::valueChanged, this, &ControlPanel::learningRateChanged);
     connect(m_data, &QComboBox::activated, this, [this](int index) {
-        if (m_data->itemData(index).toString() == kChooseFolder)
+        const QString spec = m_data->itemData(index).toString();
+        if (spec == kChooseFolder)
             chooseFolder();
+        else if (spec == QLatin1String("mnist") && !DownloadDialog::ensureMnist(this))
+            m_data->setCurrentIndex(m_lastDataIndex); // not here and not downloaded: nothing changes
         else
             m_lastDataIndex = index;
     });
@@ -332,7 +339,8 @@ int ControlPanel::addFolderItem(const QString &folder)
 
 int ControlPanel::addFashionItem(bool installed)
 {
-    const int at = m_data->findData(kChooseFolder) >= 0 ? 1 : m_data->count(); // after the sample
+    const int mnist = m_data->findData(QStringLiteral("mnist"));
+    const int at = mnist >= 0 ? mnist + 1 : (m_data->findData(kChooseFolder) >= 0 ? 1 : m_data->count());
     m_data->insertItem(at, installed ? tr("Fashion-MNIST") : tr("Fashion-MNIST (not installed)"),
                        QStringLiteral("fashion"));
     m_data->setItemData(

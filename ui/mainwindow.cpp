@@ -5,6 +5,7 @@
 #include "ui/figureexport.h"
 #include "ui/logslider.h"
 #include "ui/losschart.h"
+#include "ui/networkpanel.h"
 #include "ui/palette.h"
 #include "ui/runlist.h"
 
@@ -157,7 +158,21 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     m_runsDock->setWidget(m_runs);
     addDockWidget(Qt::RightDockWidgetArea, m_runsDock);
     tabifyDockWidget(m_digitDock, m_runsDock);
+
+    // Behind the predictions at first, so the default window stays readable at 1280x720.
+    m_network = new NetworkPanel();
+    m_networkDock = new QDockWidget(tr("Inside the network"), this);
+    m_networkDock->setObjectName(QStringLiteral("networkDock"));
+    m_networkDock->setWidget(m_network);
+    addDockWidget(Qt::RightDockWidgetArea, m_networkDock);
+    tabifyDockWidget(m_runsDock, m_networkDock);
     m_digitDock->raise();
+    connect(m_network, &NetworkPanel::refreshRequested, this, &MainWindow::snapshotRequested);
+    connect(m_network, &NetworkPanel::exported, this,
+            [this](const QString &path) { statusBar()->showMessage(tr("Saved %1").arg(path), 5000); });
+    connect(m_network, &NetworkPanel::exportFailed, this, [this](const QString &error) {
+        showBanner(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    });
     connect(m_runs, &RunList::overlaysChanged, this, &MainWindow::updateOverlays);
     connect(m_runs, &RunList::openRequested, this, &MainWindow::openRunsDialog);
     connect(m_runs, &RunList::saveRequested, this, &MainWindow::saveListedRun);
@@ -273,6 +288,7 @@ void MainWindow::buildMenus()
     view->addAction(m_controlDock->toggleViewAction());
     view->addAction(m_digitDock->toggleViewAction());
     view->addAction(m_runsDock->toggleViewAction());
+    view->addAction(m_networkDock->toggleViewAction());
 }
 
 void MainWindow::saveSettings() const
@@ -354,6 +370,7 @@ void MainWindow::clearRunView()
     m_loss->clear();
     m_accuracy->clear();
     m_digits->clear();
+    m_network->clear();
     m_epochProgress->setValue(0);
     m_epochProgress->setFormat(tr("epoch %p%"));
     m_rateLabel->clear();
@@ -395,6 +412,7 @@ void MainWindow::reset()
 void MainWindow::setRunning(bool running)
 {
     m_running = running;
+    m_network->setRunning(running);
     m_controls->setRunState(running ? ControlPanel::RunState::Running : ControlPanel::RunState::Idle);
     if (running)
         m_redraw->start();
@@ -416,6 +434,7 @@ void MainWindow::onRunStarted(const reglab::RunInfo &info)
     m_stepsPerEpoch = info.stepsPerEpoch;
     m_loss->setTotalSteps(info.totalSteps);
     m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
+    m_network->setClassNames(info.classNames);
     m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.device)));
     m_runName = QString::fromStdString(info.dataName);
     m_runHeadline =
@@ -479,6 +498,7 @@ void MainWindow::onEpoch(const reglab::EpochRecord &record)
     if (record.epoch == int(m_epochEnds.size()) + 1)
         m_epochEnds.push_back(record.step);
     m_accuracy->addEpoch(record);
+    m_network->onEpoch(record);
 }
 
 double MainWindow::epochsAt(std::int64_t stepsDone) const
@@ -501,6 +521,24 @@ void MainWindow::onPredictions(const reglab::Predictions &predictions)
     if (m_discarding)
         return;
     m_digits->setPredictions(predictions);
+}
+
+void MainWindow::onWeights(const reglab::WeightSnapshot &snapshot)
+{
+    if (!m_discarding)
+        m_network->onWeights(snapshot);
+}
+
+void MainWindow::onGradientBalance(const reglab::GradientBalance &balance)
+{
+    if (!m_discarding)
+        m_network->onGradientBalance(balance);
+}
+
+void MainWindow::onValidationDetail(const reglab::ValidationDetail &detail)
+{
+    if (!m_discarding)
+        m_network->onValidationDetail(detail);
 }
 
 void MainWindow::onRunFinished(const reglab::RunRecord &record)
@@ -589,10 +627,13 @@ bool MainWindow::saveRecordTo(const QString &path)
 void MainWindow::updateOverlays()
 {
     QList<Overlay> loss, accuracy;
+    QList<HistogramOverlay> histograms;
     for (int id : m_runs->checkedIds()) {
         if (id == m_liveRunId)
             continue; // its live series are on screen already
         const reglab::RunRecord *r = m_runs->record(id);
+        if (!r->weightHistograms.empty())
+            histograms << HistogramOverlay{m_runs->name(id), m_runs->color(id), r->weightHistograms};
         Overlay l{m_runs->name(id), m_runs->color(id), {}}, a{m_runs->name(id), m_runs->color(id), {}};
         for (const auto &step : r->steps)
             if (std::isfinite(step.loss))
@@ -605,6 +646,7 @@ void MainWindow::updateOverlays()
     }
     m_loss->setOverlays(loss);
     m_accuracy->setOverlays(accuracy);
+    m_network->setHistogramOverlays(histograms);
     // With runs compared, a legend beside the plot keeps every name whole.
     for (LiveChart *chart : {static_cast<LiveChart *>(m_loss), static_cast<LiveChart *>(m_accuracy)})
         chart->chart()->legend()->setAlignment(loss.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);

@@ -28,6 +28,7 @@ class ControlPanel;
 class DigitPanel;
 class LiveChart;
 class LossChart;
+class NetworkPanel;
 class RunList;
 
 class MainWindow : public QMainWindow {
@@ -52,6 +53,8 @@ public:
     AccuracyChart *accuracyChart() const { return m_accuracy; }
     DigitPanel *digitPanel() const { return m_digits; }
     RunList *runList() const { return m_runs; }
+    NetworkPanel *networkPanel() const { return m_network; }
+    QDockWidget *networkDock() const { return m_networkDock; }
     // The record of the last run that ended (status Running: none yet).
     const reglab::RunRecord &lastRecord() const { return m_lastRecord; }
     bool hasRun() const { return m_hasRun; }
@@ -87,6 +90,9 @@ public Q_SLOTS:
     void onProgress(const reglab::Progress &progress);
     void onEpoch(const reglab::EpochRecord &record);
     void onPredictions(const reglab::Predictions &predictions);
+    void onWeights(const reglab::WeightSnapshot &snapshot);
+    void onGradientBalance(const reglab::GradientBalance &balance);
+    void onValidationDetail(const reglab::ValidationDetail &detail);
     void onRunFinished(const reglab::RunRecord &record);
     // Pushes buffered points to the charts (the redraw timer calls it).
     void flushCharts();
@@ -102,6 +108,8 @@ Q_SIGNALS:
     void l1Changed(double value);
     void l2Changed(double value);
     void learningRateChanged(double value);
+    // The network panel's Refresh: a paused run sends its weights.
+    void snapshotRequested();
     // Emitted from closeEvent: whoever trains must stop now (the window closes right after).
     void closing();
     // The user chose a preset: whoever trains runs these one after another.
@@ -134,7 +142,8 @@ private:
     LossChart *m_loss;
     AccuracyChart *m_accuracy;
     DigitPanel *m_digits;
-    QDockWidget *m_controlDock, *m_digitDock, *m_runsDock;
+    QDockWidget *m_controlDock, *m_digitDock, *m_runsDock, *m_networkDock;
+    NetworkPanel *m_network;
     RunList *m_runs;
     int m_liveRunId = -1;  // the listed run the live series show (not overlaid on itself)
     QString m_pendingName; // the name the run in progress gets in the list

@@ -12,6 +12,9 @@ void registerMetaTypes()
     qRegisterMetaType<reglab::EpochRecord>();
     qRegisterMetaType<reglab::Predictions>();
     qRegisterMetaType<reglab::RunRecord>();
+    qRegisterMetaType<reglab::WeightSnapshot>();
+    qRegisterMetaType<reglab::GradientBalance>();
+    qRegisterMetaType<reglab::ValidationDetail>();
 }
 
 } // namespace reglab::ui

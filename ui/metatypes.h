@@ -15,6 +15,9 @@ Q_DECLARE_METATYPE(reglab::Progress)
 Q_DECLARE_METATYPE(reglab::EpochRecord)
 Q_DECLARE_METATYPE(reglab::Predictions)
 Q_DECLARE_METATYPE(reglab::RunRecord)
+Q_DECLARE_METATYPE(reglab::WeightSnapshot)
+Q_DECLARE_METATYPE(reglab::GradientBalance)
+Q_DECLARE_METATYPE(reglab::ValidationDetail)
 
 namespace reglab::ui {
 // Idempotent; call before the first queued connection carrying these types.

@@ -1,0 +1,392 @@
+// "Inside the network": each view fed known values shows them (tile colours, histogram counts, confusion
+// cells, sparsity shares, gradient points, the probabilities of a clicked miss), every view exports, and a short
+// run on the bundled sample fills them all through the controller's queued signals.
+#include "app/guiwiring.h"
+#include "app/trainingcontroller.h"
+
+#include "ui/confusionview.h"
+#include "ui/controlpanel.h"
+#include "ui/gradientchart.h"
+#include "ui/histogramview.h"
+#include "ui/mainwindow.h"
+#include "ui/metatypes.h"
+#include "ui/networkpanel.h"
+#include "ui/runlist.h"
+#include "ui/sparsitychart.h"
+#include "ui/weighttiles.h"
+
+#include <QAction>
+#include <QChartView>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <memory>
+
+using reglab::app::TrainingController;
+using namespace reglab::ui;
+
+namespace {
+
+// How far a pixel is from white toward a saturated colour, 0..1, measured on the channel that moves most.
+double towards(const QColor &pixel, const QColor &end)
+{
+    int best = 0;
+    double t = 0;
+    for (auto [p, e] : {std::pair{pixel.red(), end.red()}, {pixel.green(), end.green()}, {pixel.blue(), end.blue()}})
+        if (255 - e > best) {
+            best = 255 - e;
+            t = double(255 - p) / double(255 - e);
+        }
+    return t;
+}
+
+reglab::WeightHistogram histogram(const std::string &name, int offset)
+{
+    reglab::WeightHistogram h;
+    h.name = name;
+    h.counts.resize(reglab::kHistogramBins);
+    for (int i = 0; i < reglab::kHistogramBins; ++i)
+        h.counts[std::size_t(i)] = (i + offset) % 7 == 0 ? 0 : i + offset;
+    h.zeros = 7;
+    h.below = 3;
+    h.above = 5;
+    return h;
+}
+
+reglab::WeightSnapshot snapshot(int epoch, const std::vector<float> &fc2)
+{
+    reglab::WeightSnapshot s;
+    s.epoch = epoch;
+    s.step = 100 * epoch;
+    s.layers.push_back({"fc1", 2, 784, std::vector<float>(2 * 784, 0.02f)});
+    s.layers.push_back({"fc2", 1, int(fc2.size()), fc2});
+    s.histograms = {histogram("fc1", 0), histogram("fc2", 1)};
+    return s;
+}
+
+struct Dashboard {
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<TrainingController> controller;
+    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
+    {
+        reglab::app::connectWindow(*window, *controller);
+        window->controls()->setConfig(ControlPanel::defaultConfig());
+        window->resize(1280, 720);
+        window->show();
+    }
+    ~Dashboard()
+    {
+        controller->shutdown(2000);
+        window.reset();
+    }
+};
+
+} // namespace
+
+class TestNetwork : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        registerMetaTypes();
+    }
+
+    void tileColours()
+    {
+        // Unit 0: +0.1 left half, +0.05 right half; unit 1 the same negated; unit 2 exact zeros but one pixel.
+        std::vector<float> w(3 * 784, 0.0f);
+        for (int y = 0; y < 28; ++y)
+            for (int x = 0; x < 28; ++x) {
+                w[std::size_t(y * 28 + x)] = x < 14 ? 0.1f : 0.05f;
+                w[std::size_t(784 + y * 28 + x)] = x < 14 ? -0.1f : -0.05f;
+            }
+        w[2 * 784 + 5 * 28 + 6] = 0.1f;
+        reglab::WeightSnapshot s;
+        s.epoch = 3;
+        s.layers.push_back({"fc1", 3, 784, w});
+        WeightTiles tiles;
+        tiles.resize(600, 400);
+        tiles.setSnapshot(s);
+        QVERIFY(!tiles.isEmpty());
+        QCOMPARE(tiles.columns(), 3); // three units fit best side by side in a wide view
+        QCOMPARE(WeightTiles::bestColumns(200, QSize(580, 290)), 20);
+        QCOMPARE(tiles.scale(), 0.1f); // the 99th percentile of |w|, the same for every tile
+        const QImage &img = tiles.image();
+        const QColor red = WeightTiles::colorFor(1.0f, 0.1), blue = WeightTiles::colorFor(-1.0f, 0.1);
+        QVERIFY(red.red() > red.blue() + 100);
+        QVERIFY(blue.blue() > blue.red() + 100);
+
+        const QColor pos = img.pixelColor(WeightTiles::pixelOf(0, 3, 10, tiles.columns()));
+        const QColor neg = img.pixelColor(WeightTiles::pixelOf(1, 3, 10, tiles.columns()));
+        QCOMPARE(pos, red); // saturated at the scale
+        QCOMPARE(neg, blue);
+        const QColor halfPos = img.pixelColor(WeightTiles::pixelOf(0, 20, 10, tiles.columns()));
+        const QColor halfNeg = img.pixelColor(WeightTiles::pixelOf(1, 20, 10, tiles.columns()));
+        QVERIFY(halfPos.red() > halfPos.blue());
+        QVERIFY(halfNeg.blue() > halfNeg.red());
+        // Symmetric: +0.05 and -0.05 are equally far from white, half way to their ends.
+        QVERIFY(std::abs(towards(halfPos, red) - 0.5) < 0.02);
+        QVERIFY(std::abs(towards(halfNeg, blue) - 0.5) < 0.02);
+
+        QCOMPARE(img.pixelColor(WeightTiles::pixelOf(2, 0, 0, tiles.columns())), WeightTiles::zeroColor());
+        QCOMPARE(img.pixelColor(WeightTiles::pixelOf(2, 6, 5, tiles.columns())), red);
+        QVERIFY(WeightTiles::zeroColor() != WeightTiles::colorFor(1e-9f, 0.1)); // "almost 0" is white, not grey
+        QCOMPARE(WeightTiles::colorFor(1e-9f, 0.1).lightness(), 255);
+
+        tiles.clear();
+        QVERIFY(tiles.isEmpty());
+    }
+
+    void histogramCounts()
+    {
+        HistogramView view;
+        view.resize(500, 400);
+        view.setHistograms(snapshot(2, {0.1f}).histograms, 2);
+        QCOMPARE(view.layer(), QStringLiteral("fc1"));
+        QCOMPARE(view.layerBox()->count(), 2);
+        QCOMPARE(view.shownSeriesCount(), 1);
+        const std::vector<double> shown = view.shownCounts(0);
+        QCOMPARE(int(shown.size()), reglab::kHistogramBins);
+        const auto expected = histogram("fc1", 0).counts;
+        for (int i = 0; i < reglab::kHistogramBins; ++i)
+            QCOMPARE(shown[std::size_t(i)], double(expected[std::size_t(i)]));
+        QVERIFY(view.summaryText().contains(QStringLiteral("exactly 0: 7")));
+        QVERIFY(view.summaryText().contains(QStringLiteral("below: 3")));
+
+        // The bins sit on the fixed range: bin 0 starts at -0.25, the last ends at 0.25.
+        auto *series = qobject_cast<QLineSeries *>(view.chartView()->chart()->series().first());
+        QVERIFY(series);
+        QCOMPARE(series->points().first().x(), -0.25);
+        QVERIFY(std::abs(series->points().last().x() - 0.25) < 1e-12);
+
+        view.setLayer(QStringLiteral("fc2"));
+        QCOMPARE(view.shownCounts(0)[5], double(histogram("fc2", 1).counts[5]));
+
+        // Log counts: empty bins sit on the axis floor, the rest keep their counts.
+        view.setLayer(QStringLiteral("fc1"));
+        view.setLogCounts(true);
+        QCOMPARE(view.shownCounts(0)[0], 0.5);
+        QCOMPARE(view.shownCounts(0)[1], 1.0);
+        view.setLogCounts(false);
+
+        // A compared run's histograms are drawn in its colour under its name.
+        view.setOverlays({HistogramOverlay{QStringLiteral("L1 0.01"), Qt::red, {histogram("fc1", 3)}}});
+        QCOMPARE(view.shownSeriesCount(), 2);
+        QCOMPARE(view.shownCounts(1)[10], double(histogram("fc1", 3).counts[10]));
+        QCOMPARE(view.chartView()->chart()->series().at(1)->name(), QStringLiteral("L1 0.01"));
+        view.clear();
+        QCOMPARE(view.shownSeriesCount(), 1); // the overlay stays
+    }
+
+    void sparsityShares()
+    {
+        const std::vector<float> w = {0.0f, 1e-5f, -5e-4f, 2e-3f, -0.1f, 0.5f, 0.0f, 9e-4f};
+        const SparsitySummary s(w);
+        QCOMPARE(s.total(), 8);
+        QCOMPARE(s.zeros(), 2);
+        QCOMPARE(s.shareBelow(1e-3), 5.0 / 8);
+        QCOMPARE(s.shareBelow(1e-4), 3.0 / 8);
+        QCOMPARE(s.shareBelow(1e-6), 2.0 / 8);
+        QCOMPARE(s.shareBelow(1.0), 1.0);
+
+        SparsityChart chart;
+        chart.resize(500, 500);
+        QCOMPARE(chart.threshold(), 1e-3);
+        chart.addSnapshot(snapshot(1, {0.1f, 0.2f, 0.3f, 0.4f}));
+        chart.addSnapshot(snapshot(2, w));
+        QList<QPointF> fc2 = chart.sharePoints(QStringLiteral("fc2"));
+        QCOMPARE(fc2.size(), 2);
+        QCOMPARE(fc2[0], QPointF(1, 0));
+        QCOMPARE(fc2[1], QPointF(2, 100 * 5.0 / 8));
+        // A new threshold recomputes the whole curve from the summaries.
+        chart.thresholdBox()->setValue(1e-4);
+        fc2 = chart.sharePoints(QStringLiteral("fc2"));
+        QCOMPARE(fc2[1], QPointF(2, 100 * 3.0 / 8));
+        QCOMPARE(chart.shareView()->chart()->series().size(), 2); // fc1 and fc2
+        chart.thresholdBox()->stepBy(4);
+        QVERIFY(std::abs(chart.threshold() - 1e-3) < 1e-12);
+
+        reglab::EpochRecord e;
+        e.epoch = 1;
+        e.layers = {{"fc1", 0.5, 120.0, 3.5}, {"fc2", 0.1, 40.0, 2.0}};
+        chart.addEpoch(e);
+        QCOMPARE(chart.normPoints(QStringLiteral("fc1"), false), QList<QPointF>{QPointF(1, 120.0)});
+        QCOMPARE(chart.normPoints(QStringLiteral("fc2"), true), QList<QPointF>{QPointF(1, 2.0)});
+        QCOMPARE(chart.normView()->chart()->series().size(), 4);
+        chart.clear();
+        QVERIFY(chart.sharePoints(QStringLiteral("fc2")).isEmpty());
+    }
+
+    void gradientPoints()
+    {
+        GradientChart chart;
+        chart.resize(500, 400);
+        for (int i = 1; i <= 5; ++i) {
+            reglab::GradientBalance b;
+            b.step = 60 * i;
+            b.epoch = 1;
+            b.layers = {{"fc1", 1e-3 / i, 0.01, 0.0}, {"fc2", 2e-3, 0.01, 1e-4}};
+            chart.addBalance(b);
+        }
+        QCOMPARE(chart.layer(), QStringLiteral("fc1"));
+        QCOMPARE(chart.points(QStringLiteral("fc1"), GradientChart::Data).size(), 5);
+        QCOMPARE(chart.points(QStringLiteral("fc1"), GradientChart::Data)[2], QPointF(180, 1e-3 / 3));
+        QCOMPARE(chart.shownPoints(GradientChart::L1).size(), 5);
+        QCOMPARE(chart.shownPoints(GradientChart::L2).size(), 0); // 0 has no place on a log axis
+        chart.setLayer(QStringLiteral("fc2"));
+        QCOMPARE(chart.shownPoints(GradientChart::L2).size(), 5);
+        QCOMPARE(chart.shownPoints(GradientChart::Data).first(), QPointF(60, 2e-3));
+        chart.clear();
+        QCOMPARE(chart.shownPoints(GradientChart::Data).size(), 0);
+    }
+
+    void confusionAndMistakes()
+    {
+        reglab::ValidationDetail d;
+        d.epoch = 4;
+        for (int t = 0; t < 10; ++t)
+            d.confusion[std::size_t(t)][std::size_t(t)] = 90;
+        d.confusion[3][5] = 10;
+        d.confusion[7][1] = 30;
+        reglab::ValidationDetail::Miss miss;
+        miss.index = 42;
+        miss.label = 3;
+        miss.predicted = 5;
+        miss.probabilities = {0.0f, 0.0f, 0.0f, 0.3f, 0.0f, 0.6f, 0.1f, 0.0f, 0.0f, 0.0f};
+        miss.pixels.fill(200);
+        d.misclassified = {miss, miss};
+        d.misclassified[1].index = 43;
+        d.misclassified[1].probabilities[5] = 0.55f;
+
+        ConfusionView view;
+        view.resize(460, 460);
+        view.setClassNames({"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"});
+        view.setDetail(d);
+        QCOMPARE(view.count(3, 5), 10);
+        QCOMPARE(view.count(7, 1), 30);
+        QCOMPARE(view.count(7, 7), 90);
+        QCOMPARE(view.share(3, 5), 0.1);
+        QCOMPARE(view.share(7, 1), 0.25);
+        QCOMPARE(view.share(0, 0), 1.0);
+        QVERIFY(view.cellColor(7, 1).lightness() < view.cellColor(3, 5).lightness());
+        QCOMPARE(view.cellColor(2, 4), QColor(Qt::white));
+        const QImage shot = view.grab().toImage();
+        const QRect cell = view.cellRect(7, 1);
+        QCOMPARE(shot.pixelColor(cell.topLeft() + QPoint(2, 2)).rgb(), view.cellColor(7, 1).rgb());
+
+        MissGallery gallery;
+        gallery.resize(460, 500);
+        gallery.setDetail(d);
+        QCOMPARE(gallery.count(), 2);
+        QCOMPARE(gallery.list()->count(), 2);
+        QVERIFY(!gallery.bars()->hasProbabilities());
+        gallery.select(1);
+        QVERIFY(gallery.bars()->hasProbabilities());
+        QCOMPARE(gallery.bars()->probabilities()[5], 0.55f);
+        QVERIFY(gallery.caption().contains(QStringLiteral("43")));
+    }
+
+    void panelExports()
+    {
+        NetworkPanel panel;
+        panel.resize(600, 600);
+        panel.show();
+        panel.onWeights(snapshot(1, {0.1f, 0.0f}));
+        QTemporaryDir dir;
+        for (int v = 0; v < NetworkPanel::ViewCount; ++v)
+            for (const char *suffix : {".png", ".svg"}) {
+                const QString path =
+                    dir.filePath(NetworkPanel::fileName(NetworkPanel::View(v)) + QString::fromLatin1(suffix));
+                QCOMPARE(panel.exportView(NetworkPanel::View(v), path), QString());
+                QVERIFY2(QFileInfo(path).size() > 100, qPrintable(path));
+            }
+        QVERIFY(!panel.refreshButton()->isEnabled()); // nothing to refresh without a run
+    }
+
+    void shortRunFillsEveryView()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        QSignalSpy weights(&c, &TrainingController::weights);
+        QSignalSpy balances(&c, &TrainingController::gradientBalance);
+        QSignalSpy details(&c, &TrainingController::validationDetail);
+        QSignalSpy finished(&c, &TrainingController::finished);
+        QDockWidget *dock = d.window->networkDock();
+        QVERIFY(dock);
+        QCOMPARE(dock->windowTitle(), QStringLiteral("Inside the network"));
+        dock->raise();
+
+        d.window->controls()->epochsBox()->setValue(2);
+        d.window->controls()->startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QVERIFY(weights.count() >= 2);
+        QVERIFY(!balances.isEmpty());
+        QVERIFY(details.count() >= 2);
+
+        NetworkPanel *p = d.window->networkPanel();
+        QVERIFY(!p->tiles()->isEmpty());
+        const int columns = p->tiles()->columns();
+        const int step = WeightTiles::kTileSide + WeightTiles::kGap;
+        QCOMPARE(p->tiles()->image().size(), QSize(1 + columns * step, 1 + (200 + columns - 1) / columns * step));
+        QVERIFY(p->tiles()->scale() > 0);
+        QCOMPARE(p->histograms()->shownSeriesCount(), 1);
+        double binned = 0;
+        for (double v : p->histograms()->shownCounts(0))
+            binned += v;
+        QVERIFY(binned > 1000); // most of fc1's 156800 weights lie in [-0.25, 0.25)
+        QVERIFY(p->sparsity()->sharePoints(QStringLiteral("fc1")).size() >= 2);
+        QVERIFY(!p->sparsity()->normPoints(QStringLiteral("fc1"), true).isEmpty());
+        QVERIFY(!p->gradients()->shownPoints(GradientChart::Data).isEmpty());
+        std::int64_t total = 0;
+        for (int t = 0; t < 10; ++t)
+            for (int q = 0; q < 10; ++q)
+                total += p->confusion()->count(t, q);
+        QVERIFY(total > 0);
+        QVERIFY(!p->confusion()->isEmpty());
+        QVERIFY(p->mistakes()->count() > 0);
+
+        // The finished run keeps its last histograms; the next run draws them as a compared run.
+        const auto record = finished.last().at(0).value<reglab::RunRecord>();
+        QVERIFY(!record.weightHistograms.empty());
+        QSignalSpy started(&c, &TrainingController::started);
+        d.window->controls()->epochsBox()->setValue(1000);
+        d.window->controls()->startAction()->trigger();
+        QVERIFY(p->tiles()->isEmpty());                   // a new run clears the views
+        QCOMPARE(p->histograms()->shownSeriesCount(), 1); // the first run, now an overlay
+        QTRY_VERIFY_WITH_TIMEOUT(!started.isEmpty(), 20000);
+
+        // Refresh while paused: the trainer sends its weights and stays paused.
+        d.window->controls()->pauseAction()->trigger();
+        QVERIFY(c.isPaused());
+        QVERIFY(p->refreshButton()->isEnabled());
+        QTest::qWait(200);
+        const int before = weights.count();
+        p->refreshButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(weights.count() > before, 10000);
+        QVERIFY(c.isPaused());
+        QTRY_VERIFY_WITH_TIMEOUT(!p->tiles()->isEmpty(), 2000);
+        d.window->controls()->stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 10000);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestNetwork)
+#include "test_gui_network.moc"

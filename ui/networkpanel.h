@@ -1,0 +1,73 @@
+// "Inside the network": weight images, histograms, sparsity, the optimizer's view and the validation detail,
+// one tab each, each with its own export (PNG, SVG, PDF, clipboard). It draws only the copies the trainer sends.
+#pragma once
+
+#include "model/records.h"
+#include "ui/histogramview.h"
+
+#include <QTabWidget>
+
+class QPushButton;
+
+namespace reglab::ui {
+
+class ConfusionView;
+class GradientChart;
+class MissGallery;
+class SparsityChart;
+class WeightTiles;
+
+class NetworkPanel : public QTabWidget {
+    Q_OBJECT
+public:
+    enum View { Tiles = 0, Histograms, Sparsity, Gradients, Confusion, Mistakes, ViewCount };
+
+    explicit NetworkPanel(QWidget *parent = nullptr);
+
+    WeightTiles *tiles() const { return m_tiles; }
+    HistogramView *histograms() const { return m_histograms; }
+    SparsityChart *sparsity() const { return m_sparsity; }
+    GradientChart *gradients() const { return m_gradients; }
+    ConfusionView *confusion() const { return m_confusion; }
+    MissGallery *mistakes() const { return m_mistakes; }
+    QPushButton *refreshButton() const { return m_refresh; }
+
+    // The widget a view's export draws; its name for file names ("weights", ...).
+    QWidget *figure(View view) const;
+    static QString fileName(View view);
+    // PNG (at `scale`), SVG or PDF by suffix; "" or what went wrong.
+    QString exportView(View view, const QString &path, qreal scale = 2.0);
+    void copyView(View view);
+
+    // Refresh asks a paused run for a snapshot; it is offered only while a run is going.
+    void setRunning(bool running);
+    void setClassNames(const std::vector<std::string> &names);
+    void setHistogramOverlays(const QList<HistogramOverlay> &overlays);
+    void clear();
+
+public Q_SLOTS:
+    void onWeights(const reglab::WeightSnapshot &snapshot);
+    void onEpoch(const reglab::EpochRecord &record);
+    void onGradientBalance(const reglab::GradientBalance &balance);
+    void onValidationDetail(const reglab::ValidationDetail &detail);
+
+Q_SIGNALS:
+    void refreshRequested();
+    // After an export from the panel's own buttons: the path, or what went wrong.
+    void exported(const QString &path);
+    void exportFailed(const QString &error);
+
+private:
+    QWidget *page(View view, QWidget *content, QWidget *extra = nullptr);
+    void exportDialog(View view);
+
+    WeightTiles *m_tiles;
+    HistogramView *m_histograms;
+    SparsityChart *m_sparsity;
+    GradientChart *m_gradients;
+    ConfusionView *m_confusion;
+    MissGallery *m_mistakes;
+    QPushButton *m_refresh;
+};
+
+} // namespace reglab::ui

@@ -1,0 +1,312 @@
+#include "ui/sparsitychart.h"
+#include "ui/logslider.h"
+#include "ui/palette.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegend>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QScatterSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace reglab::ui {
+
+namespace {
+
+constexpr int kSummaryBins =
+    int((SparsitySummary::kHighDecade - SparsitySummary::kLowDecade) * SparsitySummary::kBinsPerDecade);
+
+const QColor &layerColor(int index)
+{
+    static const QColor c[] = {colors::dataLoss, colors::l1Term, colors::l2Term, colors::marker, colors::validation};
+    return c[index % 5];
+}
+
+QChartView *makeView(const QString &title, QWidget *parent)
+{
+    auto *chart = new QChart();
+    chart->setTitle(title);
+    chart->setTitleFont(chartFont(kTitlePointSize, true));
+    chart->legend()->setFont(chartFont(kLabelPointSize));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    auto *view = new QChartView(chart, parent);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumHeight(180);
+    return view;
+}
+
+void resetAxes(QChart *chart)
+{
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+}
+
+void styleAxis(QAbstractAxis *axis, const QString &title)
+{
+    axis->setTitleText(title);
+    axis->setLabelsFont(chartFont(kLabelPointSize));
+    axis->setTitleFont(chartFont(kAxisTitlePointSize));
+}
+
+QValueAxis *epochAxis(int lastEpoch)
+{
+    auto *x = new QValueAxis();
+    x->setRange(0, std::max(1, lastEpoch));
+    x->setTickCount(std::min(11, std::max(2, lastEpoch + 1)));
+    x->setLabelFormat(QStringLiteral("%d"));
+    styleAxis(x, QObject::tr("epoch"));
+    return x;
+}
+
+// A line, with dots so that a single epoch shows.
+void addLine(QChart *chart, const QString &name, const QColor &color, const QList<QPointF> &points, Qt::PenStyle style,
+             QAbstractAxis *x, QAbstractAxis *y)
+{
+    auto *line = new QLineSeries();
+    line->setName(name);
+    QPen pen(color);
+    pen.setWidthF(2.5);
+    pen.setStyle(style);
+    line->setPen(pen);
+    line->setPointsVisible(true);
+    line->replace(points);
+    chart->addSeries(line);
+    line->attachAxis(x);
+    line->attachAxis(y);
+}
+
+} // namespace
+
+SparsitySummary::SparsitySummary(const std::vector<float> &weights) : m_bins(kSummaryBins, 0)
+{
+    for (float w : weights) {
+        if (!std::isfinite(w))
+            continue;
+        ++m_total;
+        const double a = std::abs(double(w));
+        if (a == 0) {
+            ++m_zeros;
+            continue;
+        }
+        const double bin = std::floor((std::log10(a) - kLowDecade) * kBinsPerDecade);
+        if (bin < 0)
+            ++m_tiny;
+        else
+            ++m_bins[std::size_t(std::min(double(kSummaryBins - 1), bin))];
+    }
+}
+
+double SparsitySummary::shareBelow(double threshold) const
+{
+    if (m_total == 0 || !(threshold > 0))
+        return 0;
+    const double pos = (std::log10(threshold) - kLowDecade) * kBinsPerDecade;
+    double below = double(m_zeros);
+    if (pos <= 0)
+        return below / double(m_total);
+    below += double(m_tiny);
+    // Bins are split [k, k+1) in units of pos; a threshold a hair above an edge (rounding) counts the whole bin.
+    const double snapped = std::abs(pos - std::round(pos)) < 1e-6 ? std::round(pos) : pos;
+    const int whole = std::min(kSummaryBins, int(std::floor(snapped)));
+    for (int i = 0; i < whole; ++i)
+        below += m_bins[std::size_t(i)];
+    if (whole < kSummaryBins)
+        below += m_bins[std::size_t(whole)] * (snapped - whole);
+    return below / double(m_total);
+}
+
+ThresholdSpinBox::ThresholdSpinBox(QWidget *parent) : QDoubleSpinBox(parent)
+{
+    setDecimals(12);
+    setRange(1e-6, 1e-1);
+    setValue(SparsityChart::kDefaultThreshold);
+    setKeyboardTracking(false);
+}
+
+QString ThresholdSpinBox::textFromValue(double value) const
+{
+    return QString::number(value, 'g', 3);
+}
+
+double ThresholdSpinBox::valueFromText(const QString &text) const
+{
+    bool ok = false;
+    const double v = parseNumber(text, &ok);
+    return ok ? v : value();
+}
+
+QValidator::State ThresholdSpinBox::validate(QString &text, int &) const
+{
+    return validateNumber(text, minimum(), maximum());
+}
+
+void ThresholdSpinBox::stepBy(int steps)
+{
+    // Quarter decades, snapped so that 1e-3 stays 1e-3.
+    const double quarter = std::round(std::log10(value()) * 4) + steps;
+    setValue(std::clamp(std::pow(10.0, quarter / 4), minimum(), maximum()));
+}
+
+SparsityChart::SparsityChart(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *row = new QHBoxLayout();
+    m_threshold = new ThresholdSpinBox(this);
+    m_threshold->setToolTip(tr("A weight counts as \"zero\" when |w| is below this (1e-6 to 0.1)"));
+    auto *label = new QLabel(tr("Counts as zero: |w| <"), this);
+    label->setBuddy(m_threshold);
+    row->addWidget(label);
+    row->addWidget(m_threshold);
+    row->addStretch(1);
+    layout->addLayout(row);
+    m_shareView = makeView(tr("Share of weights near zero"), this);
+    m_normView = makeView(tr("Weight norms"), this);
+    m_normView->chart()->legend()->setAlignment(Qt::AlignRight); // six entries: a column keeps every name whole
+    m_normView->setToolTip(tr("Solid: L1 norm Σ|w|; dashed: L2 norm √Σw²"));
+    layout->addWidget(m_shareView, 1);
+    layout->addWidget(m_normView, 1);
+    connect(m_threshold, &QDoubleSpinBox::valueChanged, this, [this] { redrawShares(); });
+    redrawShares();
+    redrawNorms();
+}
+
+void SparsityChart::addSnapshot(const reglab::WeightSnapshot &snapshot)
+{
+    for (const auto &layer : snapshot.layers) {
+        const QString name = QString::fromStdString(layer.name);
+        if (!m_layers.contains(name))
+            m_layers << name;
+        m_summaries[name][snapshot.epoch] = SparsitySummary(layer.weights);
+    }
+    redrawShares();
+}
+
+void SparsityChart::addEpoch(const reglab::EpochRecord &record)
+{
+    for (const auto &layer : record.layers) {
+        const QString name = QString::fromStdString(layer.name);
+        if (!m_layers.contains(name))
+            m_layers << name;
+        m_norms[name][record.epoch] = {layer.l1Norm, layer.l2Norm};
+    }
+    redrawNorms();
+}
+
+void SparsityChart::clear()
+{
+    m_layers.clear();
+    m_summaries.clear();
+    m_norms.clear();
+    redrawShares();
+    redrawNorms();
+}
+
+double SparsityChart::threshold() const
+{
+    return m_threshold->value();
+}
+
+void SparsityChart::setThreshold(double value)
+{
+    m_threshold->setValue(value);
+}
+
+const SparsitySummary *SparsityChart::summary(const QString &name, int epoch) const
+{
+    const auto layer = m_summaries.find(name);
+    if (layer == m_summaries.end())
+        return nullptr;
+    const auto it = layer->second.find(epoch);
+    return it == layer->second.end() ? nullptr : &it->second;
+}
+
+QList<QPointF> SparsityChart::sharePoints(const QString &name) const
+{
+    QList<QPointF> out;
+    if (const auto layer = m_summaries.find(name); layer != m_summaries.end())
+        for (const auto &[epoch, s] : layer->second)
+            out << QPointF(epoch, 100 * s.shareBelow(threshold()));
+    return out;
+}
+
+QList<QPointF> SparsityChart::normPoints(const QString &name, bool l2) const
+{
+    QList<QPointF> out;
+    if (const auto layer = m_norms.find(name); layer != m_norms.end())
+        for (const auto &[epoch, n] : layer->second)
+            if ((l2 ? n.second : n.first) > 0)
+                out << QPointF(epoch, l2 ? n.second : n.first);
+    return out;
+}
+
+void SparsityChart::redrawShares()
+{
+    QChart *chart = m_shareView->chart();
+    resetAxes(chart);
+    int last = 1;
+    for (const auto &[name, epochs] : m_summaries)
+        if (!epochs.empty())
+            last = std::max(last, epochs.rbegin()->first);
+    // The chart title is rich text: "<" must be escaped.
+    chart->setTitle(tr("Weights with |w| &lt; %1").arg(QString::number(threshold(), 'g', 3)));
+    auto *x = epochAxis(last);
+    auto *y = new QValueAxis();
+    y->setRange(0, 100);
+    y->setLabelFormat(QStringLiteral("%d"));
+    styleAxis(y, tr("% of weights"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (int i = 0; i < m_layers.size(); ++i)
+        if (m_summaries.count(m_layers[i]))
+            addLine(chart, m_layers[i], layerColor(i), sharePoints(m_layers[i]), Qt::SolidLine, x, y);
+    chart->legend()->setVisible(!chart->series().isEmpty());
+}
+
+void SparsityChart::redrawNorms()
+{
+    QChart *chart = m_normView->chart();
+    resetAxes(chart);
+    int last = 1;
+    double low = 1, high = 10;
+    bool any = false;
+    for (const auto &[name, epochs] : m_norms)
+        for (const auto &[epoch, n] : epochs) {
+            last = std::max(last, epoch);
+            for (double v : {n.first, n.second})
+                if (v > 0) {
+                    low = any ? std::min(low, v) : v;
+                    high = any ? std::max(high, v) : v;
+                    any = true;
+                }
+        }
+    auto *x = epochAxis(last);
+    auto *y = new QLogValueAxis();
+    y->setBase(10);
+    y->setLabelFormat(QStringLiteral("%g"));
+    y->setRange(std::pow(10, std::floor(std::log10(low))), std::pow(10, std::ceil(std::log10(high) + 1e-9)));
+    styleAxis(y, tr("L1 solid, L2 dashed"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (int i = 0; i < m_layers.size(); ++i)
+        if (m_norms.count(m_layers[i])) {
+            addLine(chart, tr("%1 L1").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], false), Qt::SolidLine,
+                    x, y);
+            addLine(chart, tr("%1 L2").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], true), Qt::DashLine, x,
+                    y);
+        }
+    chart->legend()->setVisible(!chart->series().isEmpty());
+}
+
+} // namespace reglab::ui

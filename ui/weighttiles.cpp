@@ -1,0 +1,215 @@
+#include "ui/weighttiles.h"
+#include "ui/palette.h"
+
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace reglab::ui {
+
+namespace {
+constexpr int kPixels = WeightTiles::kTileSide * WeightTiles::kTileSide;
+const QColor kNegative{0x21, 0x66, 0xAC}; // ColorBrewer RdBu ends: readable on a projector
+const QColor kPositive{0xB2, 0x18, 0x2B};
+
+QColor mix(const QColor &a, const QColor &b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+} // namespace
+
+const QColor &WeightTiles::zeroColor()
+{
+    static const QColor c{0x40, 0x40, 0x40}; // dark grey: never on the blue-white-red scale
+    return c;
+}
+
+const QColor &WeightTiles::gapColor()
+{
+    static const QColor c{0xC8, 0xC8, 0xC8};
+    return c;
+}
+
+QColor WeightTiles::colorFor(float w, double scale)
+{
+    if (w == 0.0f)
+        return zeroColor();
+    if (!std::isfinite(w))
+        return QColor(Qt::black);
+    const double t = scale > 0 ? std::min(1.0, std::abs(double(w)) / scale) : 1.0;
+    return mix(Qt::white, w > 0 ? kPositive : kNegative, t);
+}
+
+double WeightTiles::robustMax(const std::vector<float> &weights, double q)
+{
+    std::vector<float> sizes;
+    sizes.reserve(weights.size());
+    for (float w : weights)
+        if (w != 0.0f && std::isfinite(w))
+            sizes.push_back(std::abs(w));
+    if (sizes.empty())
+        return 0;
+    const auto k = std::min(sizes.size() - 1, std::size_t(q * double(sizes.size() - 1) + 0.5));
+    std::nth_element(sizes.begin(), sizes.begin() + std::ptrdiff_t(k), sizes.end());
+    return sizes[k];
+}
+
+QPoint WeightTiles::pixelOf(int unit, int x, int y, int columns)
+{
+    const int step = kTileSide + kGap;
+    return {kGap + (unit % columns) * step + x, kGap + (unit / columns) * step + y};
+}
+
+QImage WeightTiles::render(const std::vector<float> &weights, int rows, int cols, double scale, int columns)
+{
+    if (cols != kPixels || rows <= 0 || weights.size() < std::size_t(rows) * std::size_t(cols))
+        return {};
+    const int step = kTileSide + kGap;
+    const int tileRows = (rows + columns - 1) / columns;
+    QImage image(kGap + std::min(rows, columns) * step, kGap + tileRows * step, QImage::Format_RGB32);
+    image.fill(gapColor());
+    for (int unit = 0; unit < rows; ++unit) {
+        const float *w = weights.data() + std::size_t(unit) * kPixels;
+        for (int y = 0; y < kTileSide; ++y)
+            for (int x = 0; x < kTileSide; ++x) {
+                const QPoint p = pixelOf(unit, x, y, columns);
+                image.setPixel(p, colorFor(w[y * kTileSide + x], scale).rgb());
+            }
+    }
+    return image;
+}
+
+int WeightTiles::bestColumns(int units, const QSize &size)
+{
+    int best = 1;
+    double bestSide = 0;
+    for (int c = 1; c <= std::max(1, units); ++c) {
+        const int rows = (units + c - 1) / c;
+        const double side = std::min(double(size.width()) / c, double(size.height()) / rows);
+        if (side > bestSide + 1e-9) {
+            bestSide = side;
+            best = c;
+        }
+    }
+    return best;
+}
+
+WeightTiles::WeightTiles(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+}
+
+void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot)
+{
+    for (const auto &layer : snapshot.layers) {
+        if (layer.cols != kPixels)
+            continue;
+        m_scale = robustMax(layer.weights);
+        m_weights = layer.weights;
+        m_rows = layer.rows;
+        m_image = {};
+        rerender();
+        m_epoch = snapshot.epoch;
+        m_step = snapshot.step;
+        m_layer = QString::fromStdString(layer.name);
+        setToolTip(tr("%1: each tile is one hidden unit's 784 incoming weights").arg(m_layer));
+        update();
+        return;
+    }
+}
+
+void WeightTiles::clear()
+{
+    m_image = {};
+    m_weights.clear();
+    m_rows = 0;
+    m_scale = 0;
+    m_epoch = -1;
+    m_layer.clear();
+    update();
+}
+
+QRect WeightTiles::tileArea() const
+{
+    const int line = QFontMetrics(chartFont(kLabelPointSize)).height();
+    return {4, line + 6, width() - 8, height() - 3 * line - 16};
+}
+
+void WeightTiles::rerender()
+{
+    if (m_weights.empty())
+        return;
+    const int columns = bestColumns(m_rows, tileArea().size());
+    if (columns != m_columns || m_image.isNull()) {
+        m_columns = columns;
+        m_image = render(m_weights, m_rows, kPixels, m_scale, m_columns);
+    }
+}
+
+void WeightTiles::resizeEvent(QResizeEvent *)
+{
+    rerender();
+}
+
+void WeightTiles::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), Qt::white);
+    p.setFont(chartFont(kLabelPointSize));
+    const QFontMetrics fm(p.font());
+    const int line = fm.height();
+    if (m_image.isNull()) {
+        p.setPen(colors::chance);
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("The first layer's weights appear here after each epoch (or Refresh while paused)."));
+        return;
+    }
+    // Title line, the tiles scaled with whole pixels kept square, and a colour bar with its scale.
+    p.setPen(colors::totalLoss);
+    const QString title = m_epoch > 0 ? tr("%1 weights after epoch %2 (step %3)").arg(m_layer).arg(m_epoch).arg(m_step)
+                                      : tr("%1 weights at step %2").arg(m_layer).arg(m_step);
+    p.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, title);
+    const QRect area = tileArea();
+    QSize size = m_image.size().scaled(area.size(), Qt::KeepAspectRatio);
+    const QRect target(area.x() + (area.width() - size.width()) / 2, area.y(), size.width(), size.height());
+    p.drawImage(target, m_image);
+    // Scaled down, the 1-pixel gaps can vanish: redraw them as lines at the tiles' edges.
+    const double sx = double(target.width()) / m_image.width(), sy = double(target.height()) / m_image.height();
+    if (sx < 2) {
+        p.setPen(QPen(gapColor(), 1));
+        const int step = kTileSide + kGap;
+        for (int c = 1; c < m_columns; ++c)
+            p.drawLine(QPointF(target.x() + c * step * sx, target.top()),
+                       QPointF(target.x() + c * step * sx, target.bottom()));
+        for (int r = 1; r * step < m_image.height() - 1; ++r)
+            p.drawLine(QPointF(target.left(), target.y() + r * step * sy),
+                       QPointF(target.right(), target.y() + r * step * sy));
+    }
+
+    const int barY = target.bottom() + 6;
+    const int barW = std::min(260, width() - 40);
+    const QRect bar((width() - barW) / 2, barY, barW, line / 2 + 2);
+    for (int x = 0; x < bar.width(); ++x) {
+        const double w = m_scale * (2.0 * x / std::max(1, bar.width() - 1) - 1.0);
+        p.setPen(colorFor(w == 0 ? 1e-30f : float(w), m_scale));
+        p.drawLine(bar.x() + x, bar.top(), bar.x() + x, bar.bottom());
+    }
+    p.setPen(colors::totalLoss);
+    p.drawRect(bar.adjusted(0, 0, -1, -1));
+    const QString s = QString::number(m_scale, 'g', 2);
+    const int textY = bar.bottom() + 2;
+    p.drawText(QRect(bar.left() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("\u2212") + s);
+    p.drawText(QRect(bar.center().x() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("0"));
+    p.drawText(QRect(bar.right() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("+") + s);
+    const QRect swatch(bar.right() + 8, bar.top(), bar.height(), bar.height());
+    if (swatch.right() + 80 < width()) {
+        p.fillRect(swatch, zeroColor());
+        p.drawText(QRect(swatch.right() + 4, bar.top() - 3, 100, line), Qt::AlignLeft, tr("exactly 0"));
+    }
+}
+
+} // namespace reglab::ui
