@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-
 namespace reglab {
 
 using namespace jsonio;

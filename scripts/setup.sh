@@ -14,6 +14,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
   # headless GUI tests and screenshots
   xvfb xauth
+  # fuzzing the file readers (libFuzzer with AddressSanitizer and UBSan)
+  clang libclang-rt-14-dev
   # data: Fashion-MNIST (60,000 + 10,000) at /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
 )
