@@ -3,6 +3,7 @@
 #include "model/dataset.h"
 #include "model/download.h"
 #include "model/idx.h"
+#include "model/journal.h"
 #include "model/runtime.h"
 #include "model/trainer.h"
 
@@ -184,8 +185,13 @@ int main(int argc, char **argv)
     TrainControl control;
     g_control = &control;
     std::signal(SIGINT, onInterrupt);
-    ConsoleObserver observer(options.quiet);
+    ConsoleObserver console(options.quiet);
+    // Journaled, so a crash or kill -9 leaves what was computed for the dashboard to recover.
+    JournalObserver observer(defaultJournalDir(), &console);
+    observer.setConfig(options.config);
     const RunRecord record = train(options.config, control, &observer, data);
+    if (!observer.journalError().empty() && !options.quiet)
+        std::cerr << "reglab-train: " << observer.journalError() << '\n';
     std::signal(SIGINT, SIG_DFL);
     g_control = nullptr;
 

@@ -127,4 +127,93 @@ TrainConfig configFromJson(const json &j, TrainConfig c)
     return c;
 }
 
+json stepJson(const StepRecord &s)
+{
+    return json{{"step", s.step},
+                {"epoch", s.epoch},
+                {"loss", num(s.loss)},
+                {"data_loss", num(s.dataLoss)},
+                {"l1_term", num(s.l1Term)},
+                {"l2_term", num(s.l2Term)},
+                {"l1", s.l1},
+                {"l2", s.l2},
+                {"learning_rate", s.learningRate},
+                {"samples_per_second", num(s.samplesPerSecond)}};
+}
+
+json epochJson(const EpochRecord &e)
+{
+    json layers = json::array();
+    for (const auto &l : e.layers)
+        layers.push_back({{"name", l.name},
+                          {"small_fraction", num(l.smallFraction)},
+                          {"l1_norm", num(l.l1Norm)},
+                          {"l2_norm", num(l.l2Norm)}});
+    return json{{"epoch", e.epoch},
+                {"fold", e.fold},
+                {"step", e.step},
+                {"train_loss", num(e.trainLoss)},
+                {"val_loss", num(e.valLoss)},
+                {"val_accuracy", num(e.valAccuracy)},
+                {"test_loss", num(e.testLoss)},
+                {"test_accuracy", num(e.testAccuracy)},
+                {"train_seconds", e.trainSeconds},
+                {"eval_seconds", e.evalSeconds},
+                {"layers", layers}};
+}
+
+json lambdaJson(const LambdaChange &c)
+{
+    return json{{"step", c.step}, {"l1", c.l1}, {"l2", c.l2}, {"learning_rate", c.learningRate}};
+}
+
+StepRecord stepFromJson(const json &s)
+{
+    if (!s.is_object())
+        throw RecordError("an entry of \"steps\" is not an object");
+    StepRecord rec;
+    rec.step = getInt(s, "step");
+    rec.epoch = static_cast<int>(getInt(s, "epoch"));
+    rec.loss = getNum(s, "loss");
+    rec.dataLoss = getNum(s, "data_loss");
+    rec.l1Term = getNum(s, "l1_term");
+    rec.l2Term = getNum(s, "l2_term");
+    rec.l1 = getNum(s, "l1");
+    rec.l2 = getNum(s, "l2");
+    rec.learningRate = getNum(s, "learning_rate");
+    rec.samplesPerSecond = getNum(s, "samples_per_second");
+    return rec;
+}
+
+EpochRecord epochFromJson(const json &e)
+{
+    if (!e.is_object())
+        throw RecordError("an entry of \"epochs\" is not an object");
+    EpochRecord rec;
+    rec.epoch = static_cast<int>(getInt(e, "epoch"));
+    rec.fold = static_cast<int>(getInt(e, "fold"));
+    rec.step = getInt(e, "step");
+    rec.trainLoss = getNum(e, "train_loss");
+    rec.valLoss = getNum(e, "val_loss");
+    rec.valAccuracy = getNum(e, "val_accuracy");
+    rec.testLoss = getNum(e, "test_loss");
+    rec.testAccuracy = getNum(e, "test_accuracy");
+    rec.trainSeconds = getNum(e, "train_seconds");
+    rec.evalSeconds = getNum(e, "eval_seconds");
+    for (const auto &l : getArray(e, "layers")) {
+        if (!l.is_object())
+            throw RecordError("an entry of \"layers\" is not an object");
+        rec.layers.push_back(
+            {getStr(l, "name"), getNum(l, "small_fraction"), getNum(l, "l1_norm"), getNum(l, "l2_norm")});
+    }
+    return rec;
+}
+
+LambdaChange lambdaFromJson(const json &c)
+{
+    if (!c.is_object())
+        throw RecordError("an entry of \"lambda_changes\" is not an object");
+    return {getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate")};
+}
+
 } // namespace reglab::jsonio

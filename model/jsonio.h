@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/config.h"
+#include "model/records.h"
 #include "model/runrecord.h"
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,13 @@ const Json &getArray(const Json &j, const char *key);
 std::int64_t intValue(const Json &v, const char *what, std::int64_t lo, std::int64_t hi);
 
 Json configJson(const TrainConfig &config);
+// The records as the run record and the journal write them; the readers throw RecordError.
+Json stepJson(const StepRecord &s);
+Json epochJson(const EpochRecord &e);
+Json lambdaJson(const LambdaChange &c);
+StepRecord stepFromJson(const Json &j);
+EpochRecord epochFromJson(const Json &j);
+LambdaChange lambdaFromJson(const Json &j);
 // The keys present in `j` override `base`.
 TrainConfig configFromJson(const Json &j, TrainConfig base = {});
 

@@ -2,6 +2,8 @@
 
 #include "model/jsonio.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -55,44 +57,18 @@ std::string toJson(const RunRecord &r)
     doc["summary"] = summaryJson(r);
 
     json epochs = json::array();
-    for (const auto &e : r.epochs) {
-        json layers = json::array();
-        for (const auto &l : e.layers)
-            layers.push_back({{"name", l.name},
-                              {"small_fraction", num(l.smallFraction)},
-                              {"l1_norm", num(l.l1Norm)},
-                              {"l2_norm", num(l.l2Norm)}});
-        epochs.push_back({{"epoch", e.epoch},
-                          {"fold", e.fold},
-                          {"step", e.step},
-                          {"train_loss", num(e.trainLoss)},
-                          {"val_loss", num(e.valLoss)},
-                          {"val_accuracy", num(e.valAccuracy)},
-                          {"test_loss", num(e.testLoss)},
-                          {"test_accuracy", num(e.testAccuracy)},
-                          {"train_seconds", e.trainSeconds},
-                          {"eval_seconds", e.evalSeconds},
-                          {"layers", layers}});
-    }
+    for (const auto &e : r.epochs)
+        epochs.push_back(epochJson(e));
     doc["epochs"] = epochs;
 
     json steps = json::array();
-    for (const auto &s : r.steps)
-        steps.push_back({{"step", s.step},
-                         {"epoch", s.epoch},
-                         {"loss", num(s.loss)},
-                         {"data_loss", num(s.dataLoss)},
-                         {"l1_term", num(s.l1Term)},
-                         {"l2_term", num(s.l2Term)},
-                         {"l1", s.l1},
-                         {"l2", s.l2},
-                         {"learning_rate", s.learningRate},
-                         {"samples_per_second", num(s.samplesPerSecond)}});
+    for (const auto &st : r.steps)
+        steps.push_back(stepJson(st));
     doc["steps"] = steps;
 
     json changes = json::array();
     for (const auto &c : r.lambdaChanges)
-        changes.push_back({{"step", c.step}, {"l1", c.l1}, {"l2", c.l2}, {"learning_rate", c.learningRate}});
+        changes.push_back(lambdaJson(c));
     doc["lambda_changes"] = changes;
 
     if (r.lastPredictions) {
@@ -143,50 +119,12 @@ RunRecord runRecordFromJson(const std::string &text)
             for (const auto &[k, v] : doc["versions"].items())
                 if (v.is_string())
                     r.versions[k] = v.get<std::string>();
-        for (const auto &e : getArray(doc, "epochs")) {
-            if (!e.is_object())
-                throw RecordError("an entry of \"epochs\" is not an object");
-            EpochRecord rec;
-            rec.epoch = static_cast<int>(getInt(e, "epoch"));
-            rec.fold = static_cast<int>(getInt(e, "fold"));
-            rec.step = getInt(e, "step");
-            rec.trainLoss = getNum(e, "train_loss");
-            rec.valLoss = getNum(e, "val_loss");
-            rec.valAccuracy = getNum(e, "val_accuracy");
-            rec.testLoss = getNum(e, "test_loss");
-            rec.testAccuracy = getNum(e, "test_accuracy");
-            rec.trainSeconds = getNum(e, "train_seconds");
-            rec.evalSeconds = getNum(e, "eval_seconds");
-            for (const auto &l : getArray(e, "layers")) {
-                if (!l.is_object())
-                    throw RecordError("an entry of \"layers\" is not an object");
-                rec.layers.push_back(
-                    {getStr(l, "name"), getNum(l, "small_fraction"), getNum(l, "l1_norm"), getNum(l, "l2_norm")});
-            }
-            r.epochs.push_back(std::move(rec));
-        }
-        for (const auto &s : getArray(doc, "steps")) {
-            if (!s.is_object())
-                throw RecordError("an entry of \"steps\" is not an object");
-            StepRecord rec;
-            rec.step = getInt(s, "step");
-            rec.epoch = static_cast<int>(getInt(s, "epoch"));
-            rec.loss = getNum(s, "loss");
-            rec.dataLoss = getNum(s, "data_loss");
-            rec.l1Term = getNum(s, "l1_term");
-            rec.l2Term = getNum(s, "l2_term");
-            rec.l1 = getNum(s, "l1");
-            rec.l2 = getNum(s, "l2");
-            rec.learningRate = getNum(s, "learning_rate");
-            rec.samplesPerSecond = getNum(s, "samples_per_second");
-            r.steps.push_back(rec);
-        }
-        for (const auto &c : getArray(doc, "lambda_changes")) {
-            if (!c.is_object())
-                throw RecordError("an entry of \"lambda_changes\" is not an object");
-            r.lambdaChanges.push_back(
-                {getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate")});
-        }
+        for (const auto &e : getArray(doc, "epochs"))
+            r.epochs.push_back(epochFromJson(e));
+        for (const auto &st : getArray(doc, "steps"))
+            r.steps.push_back(stepFromJson(st));
+        for (const auto &c : getArray(doc, "lambda_changes"))
+            r.lambdaChanges.push_back(lambdaFromJson(c));
         if (doc.contains("last_predictions") && doc["last_predictions"].is_object()) {
             const json &p = doc["last_predictions"];
             Predictions preds;
@@ -200,8 +138,7 @@ RunRecord runRecordFromJson(const std::string &text)
                 dp.label = static_cast<int>(getInt(d, "label"));
                 dp.predicted = static_cast<int>(getInt(d, "predicted"));
                 const json &probs = getArray(d, "probabilities");
-                for (std::size_t i = 0; i < dp.probabilities.size() && i < probs.size(); ++i)
-                {
+                for (std::size_t i = 0; i < dp.probabilities.size() && i < probs.size(); ++i) {
                     const double v = probs[i].is_number() ? probs[i].get<double>() : std::nan("");
                     dp.probabilities[i] = v >= 0 && v <= 1 ? static_cast<float>(v) : std::nanf("");
                 }
@@ -260,7 +197,8 @@ std::string writeFileAtomically(const std::string &path, const std::string &cont
         return "cannot write " + path + " (" + std::strerror(errno) + "); choose another path";
     const bool wrote = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size();
     const int writeErrno = errno;
-    const bool flushed = std::fflush(file) == 0;
+    // On the disk before the rename, so a crash or power cut leaves the old file or the new one, never an empty one.
+    const bool flushed = std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
     const bool closed = std::fclose(file) == 0;
     if (!wrote || !flushed || !closed) {
         std::remove(tmp.c_str());

@@ -1,9 +1,11 @@
 // reglab-train as a user meets it: argument errors (exit 2, naming the flag), data errors (3), divergence (4),
 // Ctrl-C (130, output still written), and a normal run writing JSON and CSV.
 #include "app/cliargs.h"
+#include "model/journal.h"
 #include "model/runrecord.h"
 #include "testing.h"
 
+#include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +17,13 @@
 using namespace reglab;
 
 namespace {
+
+// Journals of the runs these tests start go to a folder of their own, not the user's.
+const bool kIsolated = [] {
+    char pattern[] = "/tmp/reglab-cli-xdg-XXXXXX";
+    ::setenv("XDG_DATA_HOME", ::mkdtemp(pattern), 1);
+    return true;
+}();
 
 struct Result {
     int status = -1;
@@ -181,6 +190,56 @@ TEST_CASE(sigint_stops_writes_and_exits_130)
     const RunRecord record = runRecordFromJson(readTextFile(json));
     CHECK(record.status == RunStatus::Stopped);
     CHECK(!record.steps.empty());
+}
+
+// Crash safety: a real training process killed with SIGKILL leaves a journal from which the run is recovered up
+// to its last logging point; a run that ends normally leaves none.
+TEST_CASE(killed_run_is_recovered_from_its_journal)
+{
+    const std::string dir = defaultJournalDir();
+    CHECK(interruptedJournals(dir).empty());
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::freopen("/dev/null", "w", stdout);
+        ::freopen("/dev/null", "w", stderr);
+        ::execl(REGLAB_TRAIN_EXE, "reglab-train", "--epochs", "1000", "--device", "cpu", "--log-every", "10", nullptr);
+        _exit(99);
+    }
+    // Wait for two epochs in the journal, then pull the plug.
+    std::string journal;
+    for (int i = 0; i < 600 && journal.empty(); ++i) {
+        ::usleep(50 * 1000);
+        if (DIR *d = ::opendir(dir.c_str())) {
+            while (const dirent *e = ::readdir(d)) {
+                const std::string path = dir + "/" + e->d_name;
+                std::string text = slurp(path);
+                std::size_t epochs = 0;
+                for (std::size_t at = text.find("\"type\":\"epoch\""); at != std::string::npos;
+                     at = text.find("\"type\":\"epoch\"", at + 1))
+                    ++epochs;
+                if (epochs >= 2)
+                    journal = path;
+            }
+            ::closedir(d);
+        }
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    REQUIRE(!journal.empty());
+    const auto interrupted = interruptedJournals(dir);
+    REQUIRE(interrupted.size() == 1u);
+    const RunRecord r = recoverJournal(interrupted.front());
+    CHECK(r.status == RunStatus::Stopped);
+    CHECK_GE(r.epochs.size(), 2u);
+    CHECK_GE(r.steps.size(), 2u * 16u); // every 10 steps, 160 steps an epoch
+    CHECK_EQ(r.config.epochs, 1000);
+    CHECK(r.message.find("recovered") != std::string::npos);
+    CHECK(discardJournal(interrupted.front()));
+    CHECK(interruptedJournals(dir).empty());
+    // A run that ends normally removes its journal.
+    CHECK_EQ(run("--epochs 1 --device cpu --quiet").status, 0);
+    CHECK(interruptedJournals(dir).empty());
 }
 
 TEST_MAIN()
