@@ -120,6 +120,8 @@ std::string checkWritable(const std::string &path)
 int main(int argc, char **argv)
 {
     using namespace reglab;
+    // A file-size limit (ulimit -f) or a full quota must be a write error with a message, not a killed process.
+    std::signal(SIGXFSZ, SIG_IGN);
     CliOptions options;
     const std::string error = parseTrainArgs(std::vector<std::string>(argv + 1, argv + argc), options);
     if (options.help) {

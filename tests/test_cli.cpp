@@ -242,4 +242,24 @@ TEST_CASE(killed_run_is_recovered_from_its_journal)
     CHECK(interruptedJournals(dir).empty());
 }
 
+// A full disk (a file-size limit stands in for it): the run still ends, the message says the file could not be
+// written and why, the exit status says so, and the file that was there before is intact.
+TEST_CASE(full_disk_keeps_the_old_file)
+{
+    const std::string json = "/tmp/reglab-cli-full.json";
+    {
+        std::ofstream(json) << "old";
+    }
+    const std::string err = "/tmp/reglab-cli-full.err";
+    const int raw = std::system(("bash -c 'ulimit -f 4; exec " + std::string(REGLAB_TRAIN_EXE) +
+                                 " --epochs 1 --device cpu --quiet --out " + json + "' >/dev/null 2>" + err)
+                                    .c_str());
+    CHECK(WIFEXITED(raw));
+    CHECK_EQ(WEXITSTATUS(raw), 1);
+    CHECK(contains(slurp(err), "--out: cannot write " + json));
+    CHECK(contains(slurp(err), "disk full"));
+    CHECK_EQ(slurp(json), std::string("old"));
+    CHECK(std::system(("test -e " + json + ".tmp").c_str()) != 0); // no half-written file left behind
+}
+
 TEST_MAIN()
