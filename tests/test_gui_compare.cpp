@@ -3,6 +3,7 @@
 // preset queues its runs and they end in the thread's order; charts export to PNG/SVG/PDF and the clipboard.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "guitest.h"
 
 #include "ui/accuracychart.h"
 #include "ui/controlpanel.h"
@@ -30,24 +31,9 @@ using reglab::app::TrainingController;
 using reglab::ui::ControlPanel;
 using reglab::ui::MainWindow;
 
-namespace {
+using guitest::Dashboard;
 
-struct Dashboard {
-    std::unique_ptr<MainWindow> window;
-    std::unique_ptr<TrainingController> controller;
-    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
-    {
-        reglab::app::connectWindow(*window, *controller);
-        window->controls()->setConfig(ControlPanel::defaultConfig());
-        window->resize(1280, 720);
-        window->show();
-    }
-    ~Dashboard()
-    {
-        controller->shutdown(2000);
-        window.reset();
-    }
-};
+namespace {
 
 } // namespace
 

@@ -3,6 +3,7 @@
 // errors shown in the window, settings that persist.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "guitest.h"
 
 #include "ui/accuracychart.h"
 #include "ui/controlpanel.h"
@@ -36,27 +37,9 @@ using reglab::ui::LogSlider;
 using reglab::ui::LossChart;
 using reglab::ui::MainWindow;
 
+using guitest::Dashboard;
+
 namespace {
-
-struct Dashboard {
-    std::unique_ptr<MainWindow> window;
-    std::unique_ptr<TrainingController> controller;
-
-    explicit Dashboard(bool persist = false)
-        : window(std::make_unique<MainWindow>(persist)), controller(std::make_unique<TrainingController>())
-    {
-        reglab::app::connectWindow(*window, *controller);
-        window->controls()->setConfig(ControlPanel::defaultConfig());
-        window->resize(1280, 720);
-        window->show();
-    }
-    ~Dashboard()
-    {
-        controller->shutdown(2000);
-        window.reset();
-    }
-    ControlPanel *controls() const { return window->controls(); }
-};
 
 QString statusText(reglab::RunStatus status)
 {

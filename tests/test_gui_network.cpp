@@ -3,6 +3,7 @@
 // run on the bundled sample fills them all through the controller's queued signals.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "guitest.h"
 
 #include "ui/confusionview.h"
 #include "ui/controlpanel.h"
@@ -35,6 +36,8 @@
 
 using reglab::app::TrainingController;
 using namespace reglab::ui;
+
+using guitest::Dashboard;
 
 namespace {
 
@@ -74,23 +77,6 @@ reglab::WeightSnapshot snapshot(int epoch, const std::vector<float> &fc2)
     s.histograms = {histogram("fc1", 0), histogram("fc2", 1)};
     return s;
 }
-
-struct Dashboard {
-    std::unique_ptr<MainWindow> window;
-    std::unique_ptr<TrainingController> controller;
-    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
-    {
-        reglab::app::connectWindow(*window, *controller);
-        window->controls()->setConfig(ControlPanel::defaultConfig());
-        window->resize(1280, 720);
-        window->show();
-    }
-    ~Dashboard()
-    {
-        controller->shutdown(2000);
-        window.reset();
-    }
-};
 
 } // namespace
 

@@ -4,6 +4,7 @@
 // that timed out is clean.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "guitest.h"
 
 #include "ui/accuracychart.h"
 #include "ui/controlpanel.h"
@@ -32,26 +33,9 @@ using reglab::ui::ControlPanel;
 using reglab::ui::LossChart;
 using reglab::ui::MainWindow;
 
+using guitest::Dashboard;
+
 namespace {
-
-struct Dashboard {
-    std::unique_ptr<MainWindow> window;
-    std::unique_ptr<TrainingController> controller;
-
-    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
-    {
-        reglab::app::connectWindow(*window, *controller);
-        window->controls()->setConfig(ControlPanel::defaultConfig());
-        window->resize(1280, 720);
-        window->show();
-    }
-    ~Dashboard()
-    {
-        controller.reset(); // waits for any thread
-        window.reset();
-    }
-    ControlPanel *controls() const { return window->controls(); }
-};
 
 reglab::TrainConfig configWith(int epochs)
 {
