@@ -11,12 +11,46 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSpinBox>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
 #include <vector>
+
+namespace {
+
+// The process's resident set size now (VmRSS) and at its peak (VmHWM), in MiB; -1 where /proc has none.
+struct Memory {
+    double rssMiB = -1, peakMiB = -1;
+};
+
+Memory readMemory()
+{
+    Memory m;
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly | QIODevice::Text))
+        return m;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        const auto kib = [&line] { return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0; };
+        if (line.startsWith("VmRSS:"))
+            m.rssMiB = kib();
+        else if (line.startsWith("VmHWM:"))
+            m.peakMiB = kib();
+    }
+    return m;
+}
+
+void printMemory(const char *when, double seconds, long steps, long epochs)
+{
+    const Memory m = readMemory();
+    std::printf("memory %-8s t=%6.1f s  steps %7ld  epochs %5ld  RSS %8.1f MiB  peak %8.1f MiB\n", when, seconds, steps,
+                epochs, m.rssMiB, m.peakMiB);
+    std::fflush(stdout);
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -32,7 +66,14 @@ int main(int argc, char **argv)
                                   QStringLiteral("spec"), QStringLiteral("sample"));
     const QCommandLineOption l1(QStringLiteral("l1"), QStringLiteral("L1 strength (default 0.001)."),
                                 QStringLiteral("value"), QStringLiteral("0.001"));
-    parser.addOptions({seconds, data, l1});
+    const QCommandLineOption reportMemory(
+        QStringLiteral("report-memory"),
+        QStringLiteral("Print the resident set size (VmRSS, peak VmHWM) when training starts, every "
+                       "--memory-every seconds and at the end: it should stay flat once the charts are full."));
+    const QCommandLineOption memoryEvery(QStringLiteral("memory-every"),
+                                         QStringLiteral("Seconds between memory reports (default 10)."),
+                                         QStringLiteral("s"), QStringLiteral("10"));
+    parser.addOptions({seconds, data, l1, reportMemory, memoryEvery});
     parser.process(app);
     const double runSeconds = std::max(1.0, parser.value(seconds).toDouble());
 
@@ -64,14 +105,29 @@ int main(int argc, char **argv)
         last = now;
     });
     long steps = 0, epochs = 0;
+    const bool memory = parser.isSet(reportMemory);
+    QElapsedTimer trainClock; // from the first event of the run
+    QTimer memoryTimer;
+    memoryTimer.setInterval(std::max(100, int(parser.value(memoryEvery).toDouble() * 1000)));
+    QObject::connect(&memoryTimer, &QTimer::timeout,
+                     [&] { printMemory("running", trainClock.nsecsElapsed() / 1e9, steps, epochs); });
     QObject::connect(&controller, &reglab::app::TrainingController::step, [&] { ++steps; });
     QObject::connect(&controller, &reglab::app::TrainingController::epoch, [&] { ++epochs; });
     // Measure from the first step, so loading the data set is not counted as a stall of training.
     QObject::connect(&controller, &reglab::app::TrainingController::started, [&] {
         measuring = true;
         last = clock.nsecsElapsed();
+        if (memory) {
+            trainClock.start();
+            printMemory("start", 0, steps, epochs);
+            memoryTimer.start();
+        }
         QTimer::singleShot(int(runSeconds * 1000), [&] {
             measuring = false;
+            if (memory) {
+                memoryTimer.stop();
+                printMemory("end", trainClock.nsecsElapsed() / 1e9, steps, epochs);
+            }
             controller.shutdown(2000);
             std::sort(gaps.begin(), gaps.end());
             const double p99 = gaps.empty() ? 0 : gaps[gaps.size() * 99 / 100] / 1e6;

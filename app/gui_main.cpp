@@ -15,6 +15,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QSettings>
 #include <QSpinBox>
@@ -209,6 +210,24 @@ int main(int argc, char **argv)
         window.openRunFiles(parser.positionalArguments());
     if (!shooting) {
         window.show();
+        // Runs the program was training when it last ended (a crash, a kill) left their journals behind. Asked
+        // once the window is up, so the question has the dashboard behind it.
+        QTimer::singleShot(0, &window, [&window] {
+            const QStringList interrupted = window.interruptedRuns();
+            if (interrupted.isEmpty())
+                return;
+            const auto answer = QMessageBox::question(
+                &window, QApplication::translate("main", "Interrupted runs"),
+                QApplication::translate("main",
+                                        "%n run(s) were interrupted (the program ended while training). Recover "
+                                        "them into the runs list?",
+                                        nullptr, int(interrupted.size())),
+                QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+            if (answer == QMessageBox::Yes)
+                window.recoverInterruptedRuns(interrupted);
+            else
+                window.discardInterruptedRuns(interrupted);
+        });
         return app.exec();
     }
 

@@ -2,6 +2,7 @@
 
 #include "model/dataset.h"
 #include "model/idx.h"
+#include "model/journal.h"
 #include "model/runtime.h"
 #include "model/trainer.h"
 #include "ui/metatypes.h"
@@ -65,7 +66,14 @@ void TrainWorker::run()
         }
     }
     SignalObserver observer(*this);
-    const reglab::RunRecord record = reglab::train(m_config, m_control, &observer, m_data);
+    // Every logging point, epoch and lambda change is journalled and flushed, so a crash or kill -9 of the
+    // program loses nothing before the last one; the journal goes when the run ends. A journal problem (a full
+    // disk, a read-only folder) drops the journal and never stops training.
+    reglab::JournalObserver journal(reglab::defaultJournalDir(), &observer);
+    journal.setConfig(m_config);
+    const reglab::RunRecord record = reglab::train(m_config, m_control, &journal, m_data);
+    if (!journal.journalError().empty())
+        qWarning("reglab: the run was not journalled: %s", journal.journalError().c_str());
     Q_EMIT finished(record);
 }
 

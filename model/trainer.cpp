@@ -18,6 +18,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Step records kept in a run record before it thins them (every other one): 20,000 is 1,250 sample epochs
+// at the dashboard's logging rate.
+constexpr std::size_t kMaxStepRecords = 20000;
+
 double secondsSince(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -308,6 +312,16 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
                 return false;
             }
             m_rec.steps.push_back(s);
+            if (m_rec.steps.size() > kMaxStepRecords) {
+                // A very long run keeps every other step record (and the newest): the record stays bounded.
+                std::vector<StepRecord> half;
+                half.reserve(m_rec.steps.size() / 2 + 1);
+                for (std::size_t i = 0; i < m_rec.steps.size(); i += 2)
+                    half.push_back(m_rec.steps[i]);
+                if ((m_rec.steps.size() - 1) % 2 != 0)
+                    half.push_back(m_rec.steps.back());
+                m_rec.steps = std::move(half);
+            }
             m_obs.onStep(s);
         }
         sendProgress(false, false);

@@ -4,7 +4,8 @@ function(reglab_gui_test name)
   target_link_libraries(${name} PRIVATE reglab_gui_app reglab_ui Qt6::Test)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen"
+    # Runs the tests train are journalled: in the build folder, never in the user's data folder.
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;XDG_DATA_HOME=${CMAKE_BINARY_DIR}/tests/xdg-data"
     TIMEOUT 120
     LABELS gui)
 endfunction()
@@ -24,3 +25,6 @@ reglab_gui_test(test_gui_overlays)
 reglab_gui_test(test_gui_network)
 reglab_gui_test(test_gui_download)
 target_compile_definitions(test_gui_download PRIVATE REGLAB_SOURCE_DIR_FOR_TESTS="${PROJECT_SOURCE_DIR}")
+reglab_gui_test(test_gui_reliability)
+target_compile_definitions(test_gui_reliability PRIVATE REGLAB_TRAIN_EXE="$<TARGET_FILE:reglab-train>")
+add_dependencies(test_gui_reliability reglab-train)

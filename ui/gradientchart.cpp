@@ -9,6 +9,8 @@
 #include <QLegend>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QShowEvent>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -67,6 +69,13 @@ GradientChart::GradientChart(QWidget *parent) : QWidget(parent)
                           "data gradient = |dL/dw|, L1 push = |\u03bb1 sign(w)|, L2 push = |\u03bb2 w|"));
     layout->addWidget(m_view, 1);
     connect(m_layer, &QComboBox::currentTextChanged, this, [this] { rebuild(); });
+    m_timer = new QTimer(this);
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(250);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            rebuild(); // hidden: stays dirty until shown
+    });
     rebuild();
 }
 
@@ -80,14 +89,39 @@ void GradientChart::addBalance(const reglab::GradientBalance &balance)
         auto &points = m_points[name];
         const double values[3] = {l.dataGradient, l.l1Push, l.l2Push};
         for (int t = 0; t < 3; ++t) {
-            const QPointF p(double(balance.step), values[t]);
-            points[std::size_t(t)] << p;
-            if (name == shown && values[t] > 0 && std::isfinite(values[t])) {
-                m_series[t]->append(p);
-                extendAxes(p.x(), p.y());
+            QList<QPointF> &series = points[std::size_t(t)];
+            series << QPointF(double(balance.step), values[t]);
+            if (series.size() > 8000) { // a very long run keeps every other point: memory stays flat
+                QList<QPointF> half;
+                for (qsizetype i = 0; i < series.size(); i += 2)
+                    half << series[i];
+                if ((series.size() - 1) % 2 != 0)
+                    half << series.last();
+                series = std::move(half);
             }
         }
     }
+    (void)shown;
+    scheduleRebuild();
+}
+
+void GradientChart::scheduleRebuild()
+{
+    m_dirty = true;
+    if (!m_timer->isActive())
+        m_timer->start();
+}
+
+void GradientChart::flushIfDirty()
+{
+    if (m_dirty)
+        rebuild();
+}
+
+void GradientChart::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    flushIfDirty();
 }
 
 void GradientChart::clear()
@@ -114,6 +148,7 @@ QList<QPointF> GradientChart::points(const QString &name, Term term) const
 
 QList<QPointF> GradientChart::shownPoints(Term term) const
 {
+    const_cast<GradientChart *>(this)->flushIfDirty();
     return m_series[term]->points();
 }
 
@@ -129,6 +164,7 @@ void GradientChart::extendAxes(double step, double value)
 
 void GradientChart::rebuild()
 {
+    m_dirty = false;
     m_low = m_high = m_lastStep = 0;
     m_x->setRange(0, 1);
     m_y->setRange(1e-5, 1e-1);
@@ -137,12 +173,18 @@ void GradientChart::rebuild()
     const auto it = m_points.find(name);
     for (int t = 0; t < 3; ++t) {
         QList<QPointF> shown;
-        if (it != m_points.end())
-            for (const QPointF &p : it->second[std::size_t(t)])
-                if (p.y() > 0 && std::isfinite(p.y())) {
+        if (it != m_points.end()) {
+            const QList<QPointF> &all = it->second[std::size_t(t)];
+            // More points than the chart has pixels only cost drawing time: keep at most ~1,500, and the last.
+            const qsizetype stride = std::max<qsizetype>(1, (all.size() + 1499) / 1500);
+            for (qsizetype i = 0; i < all.size(); ++i) {
+                const QPointF &p = all[i];
+                if ((i % stride == 0 || i + 1 == all.size()) && p.y() > 0 && std::isfinite(p.y())) {
                     shown << p;
                     extendAxes(p.x(), p.y());
                 }
+            }
+        }
         m_series[t]->replace(shown);
     }
 }

@@ -15,6 +15,8 @@
 
 class QChartView;
 class QComboBox;
+class QShowEvent;
+class QTimer;
 class QLineSeries;
 class QLogValueAxis;
 class QValueAxis;
@@ -39,7 +41,14 @@ public:
     QList<QPointF> points(const QString &layer, Term term) const;
     QList<QPointF> shownPoints(Term term) const;
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    // Points arrive every few steps; the series are rebuilt, thinned, a few times a second and only while
+    // the chart is on screen: appending to a log-axis series recomputes its whole geometry each time.
+    void scheduleRebuild();
+    void flushIfDirty();
     void rebuild();
     void extendAxes(double step, double value);
 
@@ -49,6 +58,8 @@ private:
     QValueAxis *m_x;
     QLogValueAxis *m_y;
     double m_low = 0, m_high = 0, m_lastStep = 0;
+    QTimer *m_timer = nullptr;
+    bool m_dirty = false;
     std::map<QString, std::array<QList<QPointF>, 3>> m_points;
 };
 

@@ -133,6 +133,20 @@ void LiveChart::flush()
         const qsizetype first = t.all.size();
         t.all.append(t.pending);
         t.pending.clear();
+        if (t.all.size() > kMaxHistory) {
+            // A very long run: the history keeps every other point (the shown ones among them), so memory
+            // stays flat however long it trains.
+            QList<QPointF> half;
+            half.reserve(t.all.size() / 2 + 1);
+            for (qsizetype i = 0; i < t.all.size(); i += 2)
+                half.append(t.all[i]);
+            if ((t.all.size() - 1) % 2 != 0)
+                half.append(t.all.last()); // the newest point stays
+            t.all = std::move(half);
+            t.stride = std::max(1, t.stride / 2);
+            rebuild(t);
+            continue;
+        }
         if (shownFor(t.all.size(), t.stride) > kMaxShownPoints) {
             while (shownFor(t.all.size(), t.stride) > kMaxShownPoints / 2)
                 t.stride *= 2;

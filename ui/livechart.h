@@ -30,7 +30,9 @@ class LiveChart : public QChartView {
 public:
     // Past this many shown points a series is thinned (every 2nd, 4th, ... point of the full history, and
     // always the newest).
-    static constexpr int kMaxShownPoints = 5000;
+    static constexpr int kMaxShownPoints = 2000; // a chart is ~1,000 px wide; more points only cost stroking
+    // Past this many points a series' history is halved (every other point kept): memory stays flat.
+    static constexpr int kMaxHistory = 4 * kMaxShownPoints;
 
     explicit LiveChart(const QString &title, QWidget *parent = nullptr);
 

@@ -1,4 +1,6 @@
 #include "ui/mainwindow.h"
+
+#include "model/journal.h"
 #include "ui/accuracychart.h"
 #include "ui/controlpanel.h"
 #include "ui/digitpanel.h"
@@ -674,6 +676,61 @@ int MainWindow::openRunFiles(const QStringList &paths)
         statusBar()->showMessage(tr("Opened %n run(s)", nullptr, opened), 5000);
     }
     return opened;
+}
+
+QStringList MainWindow::interruptedRuns() const
+{
+    QStringList paths;
+    for (const std::string &path : reglab::interruptedJournals(reglab::defaultJournalDir()))
+        paths << QString::fromStdString(path);
+    return paths;
+}
+
+int MainWindow::recoverInterruptedRuns(const QStringList &paths)
+{
+    QStringList problems, kept;
+    int recovered = 0;
+    for (const QString &path : paths) {
+        reglab::RunRecord record;
+        try {
+            record = reglab::recoverJournal(path.toStdString());
+        } catch (const std::exception &e) {
+            problems << tr("%1: %2").arg(path, QString::fromUtf8(e.what())).toHtmlEscaped();
+            continue; // kept: the user may want to look at it
+        }
+        m_runs->addRun(record, tr("Recovered: %1").arg(QString::fromStdString(reglab::shortLabel(record.config))),
+                       true);
+        ++recovered;
+        if (!reglab::discardJournal(path.toStdString()))
+            kept << path.toHtmlEscaped();
+    }
+    QStringList banner;
+    if (!problems.isEmpty())
+        banner << tr("<b>Could not recover %n interrupted run(s)</b> (their journals are kept):<br>%1", nullptr,
+                     int(problems.size()))
+                      .arg(problems.join(QStringLiteral("<br>")));
+    if (!kept.isEmpty())
+        banner << tr("Recovered, but could not remove the journal(s) (remove them by hand):<br>%1")
+                      .arg(kept.join(QStringLiteral("<br>")));
+    if (!banner.isEmpty())
+        showBanner(banner.join(QStringLiteral("<br>")));
+    if (recovered > 0) {
+        m_runsDock->raise();
+        statusBar()->showMessage(
+            tr("Recovered %n interrupted run(s) into the runs list (stopped where the program ended)", nullptr,
+               recovered),
+            10000);
+    }
+    return recovered;
+}
+
+int MainWindow::discardInterruptedRuns(const QStringList &paths)
+{
+    int discarded = 0;
+    for (const QString &path : paths)
+        discarded += reglab::discardJournal(path.toStdString()) ? 1 : 0;
+    statusBar()->showMessage(tr("Discarded %n interrupted run(s)", nullptr, discarded), 10000);
+    return discarded;
 }
 
 void MainWindow::openRunsDialog()

@@ -68,6 +68,16 @@ public:
     // Opens run records (from reglab-train or an earlier session) into the runs list, ticked; a file that
     // cannot be read is named in the banner and changes nothing. Returns how many were opened.
     int openRunFiles(const QStringList &paths);
+    // Runs whose program ended while they trained (a crash, a kill): the journals a process that is gone left
+    // in the journal folder ($XDG_DATA_HOME/RegLab/journal).
+    QStringList interruptedRuns() const;
+    // Adds each interrupted run, as far as its journal goes, to the runs list ("Recovered: ...", stopped) and
+    // removes its journal; a journal that cannot be read is named in the banner and kept. Returns how many
+    // were recovered.
+    int recoverInterruptedRuns(const QStringList &paths);
+    // Removes the journals of interrupted runs the user chose not to recover, and says so in the status bar;
+    // returns how many were removed.
+    int discardInterruptedRuns(const QStringList &paths);
     // Preset files found in the bundled folder and in the user's data folder (<AppData>/presets).
     QStringList presetFiles() const;
     // Queues a preset's runs: the current settings, overridden by the preset's values. False, with a banner,

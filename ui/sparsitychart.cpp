@@ -188,7 +188,13 @@ void SparsityChart::addSnapshot(const reglab::WeightSnapshot &snapshot)
         const QString name = QString::fromStdString(layer.name);
         if (!m_layers.contains(name))
             m_layers << name;
-        m_summaries[name][snapshot.epoch] = SparsitySummary(layer.weights);
+        auto &epochs = m_summaries[name];
+        epochs[snapshot.epoch] = SparsitySummary(layer.weights);
+        if (epochs.size() > 256) { // a very long run keeps every other epoch's summary: memory stays flat
+            bool drop = false;
+            for (auto it = epochs.begin(); it != std::prev(epochs.end());)
+                it = (drop = !drop) ? std::next(it) : epochs.erase(it);
+        }
     }
     redrawShares();
 }

@@ -1,0 +1,329 @@
+// Reliability of the dashboard: a run killed mid-training (kill -9) is recovered from its journal into the runs
+// list; the GUI's own runs are journalled while they train and leave no journal when they end; thousands of
+// Start/Stop/Pause/Resume/slider actions during training neither deadlock nor crash, and a normal run still
+// finishes after them; a run record whose write fails leaves the old file as it was and says why.
+#include "app/guiwiring.h"
+#include "app/trainingcontroller.h"
+
+#include "model/journal.h"
+
+#include "ui/controlpanel.h"
+#include "ui/logslider.h"
+#include "ui/mainwindow.h"
+#include "ui/metatypes.h"
+#include "ui/runlist.h"
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <memory>
+
+#include <signal.h>
+#include <unistd.h>
+
+using reglab::app::TrainingController;
+using reglab::ui::ControlPanel;
+using reglab::ui::MainWindow;
+
+namespace {
+
+struct Dashboard {
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<TrainingController> controller;
+    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
+    {
+        reglab::app::connectWindow(*window, *controller);
+        reglab::TrainConfig config = ControlPanel::defaultConfig();
+        config.device = "cpu";
+        window->controls()->setConfig(config);
+        window->resize(1280, 720);
+        window->show();
+    }
+    ~Dashboard()
+    {
+        controller->shutdown(2000);
+        window.reset();
+    }
+};
+
+QString journalDir()
+{
+    return QString::fromStdString(reglab::defaultJournalDir());
+}
+
+// The journals in the journal folder, with their contents.
+QStringList journals()
+{
+    QStringList paths;
+    const QDir dir(journalDir());
+    for (const QString &name : dir.entryList({QStringLiteral("*.jsonl")}, QDir::Files))
+        paths << dir.filePath(name);
+    return paths;
+}
+
+QByteArray contents(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Waits until a journal holds an epoch line; its path, or "" after `timeoutMs`.
+QString waitForEpochInJournal(int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        for (const QString &path : journals())
+            if (contents(path).contains("\"type\":\"epoch\""))
+                return path;
+        QTest::qWait(50);
+    }
+    return {};
+}
+
+} // namespace
+
+class TestReliability : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
+        // Before anything computes the journal folder: journals of this test only, never the user's.
+        qputenv("XDG_DATA_HOME", QDir(m_dir.path()).filePath(QStringLiteral("data")).toLocal8Bit());
+        QVERIFY(journalDir().startsWith(m_dir.path()));
+        reglab::ui::registerMetaTypes();
+    }
+
+    void cleanup()
+    {
+        for (const QString &path : journals())
+            QFile::remove(path);
+    }
+
+    // reglab-train is killed with SIGKILL after its first epoch; the dashboard recovers the run.
+    void killedRunIsRecovered()
+    {
+        QProcess train;
+        train.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        train.start(QStringLiteral(REGLAB_TRAIN_EXE),
+                    {QStringLiteral("--epochs"), QStringLiteral("1000"), QStringLiteral("--device"),
+                     QStringLiteral("cpu"), QStringLiteral("--threads"), QStringLiteral("1"),
+                     QStringLiteral("--quiet")});
+        QVERIFY(train.waitForStarted(10000));
+        const QString journal = waitForEpochInJournal(90000);
+        if (journal.isEmpty()) {
+            train.kill();
+            train.waitForFinished(5000);
+            QFAIL("reglab-train wrote no journal with an epoch in 90 s");
+        }
+        ::kill(pid_t(train.processId()), SIGKILL);
+        QVERIFY(train.waitForFinished(10000));
+        QCOMPARE(train.exitStatus(), QProcess::CrashExit);
+        QVERIFY(QFile::exists(journal)); // a killed process cannot clean up
+
+        MainWindow window(false);
+        const QStringList interrupted = window.interruptedRuns();
+        QCOMPARE(interrupted.size(), 1);
+        QCOMPARE(QFileInfo(interrupted.first()).fileName(), QFileInfo(journal).fileName());
+        QCOMPARE(window.recoverInterruptedRuns(interrupted), 1);
+        QCOMPARE(window.runList()->count(), 1);
+        const int id = window.runList()->ids().first();
+        const reglab::RunRecord *record = window.runList()->record(id);
+        QVERIFY(record);
+        QVERIFY(record->status == reglab::RunStatus::Stopped);
+        QVERIFY(record->epochs.size() >= 1);
+        QVERIFY(!record->steps.empty());
+        QCOMPARE(record->config.epochs, 1000);
+        QVERIFY(window.runList()->name(id).startsWith(QStringLiteral("Recovered: ")));
+        QVERIFY(!QFile::exists(journal));
+        QVERIFY(window.interruptedRuns().isEmpty());
+        QVERIFY(!window.bannerVisible());
+    }
+
+    // A journal that cannot be read is named in the banner and kept; the readable ones are recovered.
+    void unreadableJournalIsKept()
+    {
+        QVERIFY(QDir().mkpath(journalDir()));
+        const QString bad = QDir(journalDir()).filePath(QStringLiteral("damaged.jsonl"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a journal\n");
+        f.close();
+        MainWindow window(false);
+        QCOMPARE(window.recoverInterruptedRuns({bad}), 0);
+        QCOMPARE(window.runList()->count(), 0);
+        QVERIFY(window.bannerVisible());
+        QVERIFY(window.bannerText().contains(QStringLiteral("damaged.jsonl")));
+        QVERIFY(QFile::exists(bad));
+        // Declined: the journals are removed.
+        QCOMPARE(window.discardInterruptedRuns({bad}), 1);
+        QVERIFY(!QFile::exists(bad));
+    }
+
+    // A dashboard run is journalled while it trains (a copy taken mid-run stands for a killed program) and its
+    // journal is gone once it ends.
+    void guiRunIsJournalled()
+    {
+        Dashboard d;
+        d.window->controls()->epochsBox()->setValue(1000);
+        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        d.window->controls()->startAction()->trigger();
+        const QString journal = waitForEpochInJournal(90000);
+        QVERIFY2(!journal.isEmpty(), "the dashboard's run wrote no journal with an epoch");
+        const QString copy = QDir(m_dir.path()).filePath(QStringLiteral("copy.jsonl"));
+        QFile::remove(copy);
+        QVERIFY(QFile::copy(journal, copy));
+        d.window->controls()->stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+        QVERIFY(!QFile::exists(journal)); // a run that ends removes its journal
+        QVERIFY(journals().isEmpty());
+
+        const int before = d.window->runList()->count();
+        QCOMPARE(d.window->recoverInterruptedRuns({copy}), 1);
+        QCOMPARE(d.window->runList()->count(), before + 1);
+        const reglab::RunRecord *record = d.window->runList()->record(d.window->runList()->ids().last());
+        QVERIFY(record->status == reglab::RunStatus::Stopped);
+        QVERIFY(record->epochs.size() >= 1);
+        QVERIFY(!record->steps.empty());
+        QVERIFY(!QFile::exists(copy));
+    }
+
+    // Random Start/Stop/Pause/Resume/slider changes from the UI thread while training, for ~25 s: no deadlock,
+    // no crash, and a normal run still finishes afterwards.
+    void hammer()
+    {
+        Dashboard d;
+        ControlPanel *p = d.window->controls();
+        p->epochsBox()->setValue(2);
+        QRandomGenerator rng(12345);
+        QElapsedTimer clock;
+        clock.start();
+        int actions = 0;
+        while (actions < 2000 && clock.elapsed() < 25000) {
+            switch (rng.bounded(9)) {
+            case 0:
+            case 1:
+                p->startAction()->trigger();
+                break;
+            case 2:
+                p->stopAction()->trigger();
+                break;
+            case 3:
+                p->pauseAction()->trigger(); // pause, or resume when paused
+                break;
+            case 4:
+                p->l1Slider()->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
+                break;
+            case 5:
+                p->l2Slider()->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
+                break;
+            case 6:
+                p->learningRateBox()->setValue(0.001 * (1 + rng.bounded(50)));
+                break;
+            case 7:
+                d.controller->pause();
+                d.controller->resume();
+                break;
+            case 8:
+                d.controller->requestSnapshot();
+                break;
+            }
+            ++actions;
+            QCoreApplication::processEvents();
+            if (rng.bounded(20) == 0)
+                QTest::qWait(5);
+        }
+        qInfo("hammer: %d actions in %lld ms", actions, qint64(clock.elapsed()));
+        // Whatever state the hammering left: stop it, then a normal run finishes.
+        QVERIFY(d.controller->shutdown(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!d.window->isRunning(), 10000);
+        if (d.controller->isPaused())
+            d.controller->resume();
+        p->epochsBox()->setValue(1);
+        p->l1Slider()->setValue(0);
+        p->l2Slider()->setValue(0);
+        p->learningRateBox()->setValue(0.01);
+        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        p->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
+        const auto record = finished.last().at(0).value<reglab::RunRecord>();
+        QVERIFY(record.status == reglab::RunStatus::Finished);
+        QCOMPARE(int(record.epochs.size()), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+        QVERIFY(journals().isEmpty()); // every run of the hammering cleaned up its journal
+    }
+
+    // A save whose write fails leaves the old record intact and says why: a read-only folder (not for root, who
+    // writes there anyway), and a temporary file that cannot be created (a folder in its place: root too).
+    void failedSaveKeepsTheOldFile_data()
+    {
+        QTest::addColumn<bool>("readOnlyFolder");
+        QTest::newRow("read-only folder") << true;
+        QTest::newRow("temporary file blocked") << false;
+    }
+
+    void failedSaveKeepsTheOldFile()
+    {
+        QFETCH(bool, readOnlyFolder);
+        if (readOnlyFolder && ::geteuid() == 0)
+            QSKIP("root writes into read-only folders");
+        Dashboard d;
+        d.window->controls()->epochsBox()->setValue(1);
+        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        d.window->controls()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+
+        QTemporaryDir folder(QDir(m_dir.path()).filePath(QStringLiteral("save-XXXXXX")));
+        QVERIFY(folder.isValid());
+        const QString path = folder.filePath(QStringLiteral("run.json"));
+        const QByteArray old = "{\"old\": \"record\"}\n";
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(old);
+        }
+        if (readOnlyFolder)
+            QVERIFY(QFile::setPermissions(folder.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        else
+            QVERIFY(QDir().mkdir(path + QStringLiteral(".tmp")));
+        d.window->showBanner({});
+        const bool saved = d.window->saveRecordTo(path);
+        const QString listError =
+            reglab::ui::RunList::saveFile(path, *d.window->runList()->record(d.window->runList()->ids().last()));
+        QVERIFY(QFile::setPermissions(folder.path(),
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        QVERIFY(!saved);
+        QVERIFY(d.window->bannerVisible());
+        QVERIFY2(d.window->bannerText().contains(QStringLiteral("Could not save")) &&
+                     d.window->bannerText().contains(QStringLiteral("run.json")),
+                 qPrintable(d.window->bannerText()));
+        QVERIFY2(listError.contains(QStringLiteral("cannot write")), qPrintable(listError));
+        QCOMPARE(contents(path), old);
+        QCOMPARE(QDir(folder.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("run.json")});
+    }
+};
+
+QTEST_MAIN(TestReliability)
+#include "test_gui_reliability.moc"
