@@ -21,6 +21,7 @@
 #include <QSpinBox>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 
 namespace {
@@ -69,6 +70,8 @@ bool prepareDisplay(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    // A file-size limit or a full quota must be a write error shown in the window, not a killed process.
+    std::signal(SIGXFSZ, SIG_IGN);
     if (!prepareDisplay(argc, argv))
         return 2;
     QApplication app(argc, argv);

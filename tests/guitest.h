@@ -6,10 +6,24 @@
 #include "app/trainingcontroller.h"
 #include "ui/controlpanel.h"
 #include "ui/mainwindow.h"
+#include "ui/metatypes.h"
+
+#include <QSettings>
+#include <QStandardPaths>
 
 #include <memory>
 
 namespace guitest {
+
+// A test's settings (and Qt's standard paths) go to `dir`, never the user's; the run events' types are
+// registered for queued signals and QSignalSpy.
+inline void isolateSettings(const QString &dir)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
+    reglab::ui::registerMetaTypes();
+}
 
 struct Dashboard {
     std::unique_ptr<reglab::ui::MainWindow> window;

@@ -18,6 +18,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "guitest.h"
 #include <QWheelEvent>
 
 #include <cmath>
@@ -34,11 +36,8 @@ class TestControls : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
-        reglab::ui::registerMetaTypes();
+        guitest::isolateSettings(m_dir.path());
     }
 
     void init() { QSettings(QStringLiteral("RegLab"), QStringLiteral("RegLab")).clear(); }

@@ -61,11 +61,8 @@ class TestRuns : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
-        reglab::ui::registerMetaTypes();
+        guitest::isolateSettings(m_dir.path());
     }
 
     // The window shows a run as going when the controller has one, whoever started it.

@@ -1,4 +1,6 @@
 #include "ui/gradientchart.h"
+
+#include "ui/livechart.h"
 #include "ui/palette.h"
 
 #include <QChart>
@@ -91,14 +93,8 @@ void GradientChart::addBalance(const reglab::GradientBalance &balance)
         for (int t = 0; t < 3; ++t) {
             QList<QPointF> &series = points[std::size_t(t)];
             series << QPointF(double(balance.step), values[t]);
-            if (series.size() > 8000) { // a very long run keeps every other point: memory stays flat
-                QList<QPointF> half;
-                for (qsizetype i = 0; i < series.size(); i += 2)
-                    half << series[i];
-                if ((series.size() - 1) % 2 != 0)
-                    half << series.last();
-                series = std::move(half);
-            }
+            if (series.size() > LiveChart::kMaxHistory) // a very long run: memory stays flat
+                halveHistory(series);
         }
     }
     (void)shown;

@@ -123,6 +123,17 @@ qsizetype shownFor(qsizetype n, int stride)
 }
 } // namespace
 
+void halveHistory(QList<QPointF> &points)
+{
+    QList<QPointF> half;
+    half.reserve(points.size() / 2 + 1);
+    for (qsizetype i = 0; i < points.size(); i += 2)
+        half.append(points[i]);
+    if ((points.size() - 1) % 2 != 0)
+        half.append(points.last()); // the newest point stays
+    points = std::move(half);
+}
+
 void LiveChart::flush()
 {
     if (!hasPending())
@@ -136,13 +147,7 @@ void LiveChart::flush()
         if (t.all.size() > kMaxHistory) {
             // A very long run: the history keeps every other point (the shown ones among them), so memory
             // stays flat however long it trains.
-            QList<QPointF> half;
-            half.reserve(t.all.size() / 2 + 1);
-            for (qsizetype i = 0; i < t.all.size(); i += 2)
-                half.append(t.all[i]);
-            if ((t.all.size() - 1) % 2 != 0)
-                half.append(t.all.last()); // the newest point stays
-            t.all = std::move(half);
+            halveHistory(t.all);
             t.stride = std::max(1, t.stride / 2);
             rebuild(t);
             continue;

@@ -25,6 +25,9 @@ struct Overlay {
                            // AccuracyChart
 };
 
+// Keeps every other point of a long history, and the newest: what very long runs do to stay in bounded memory.
+void halveHistory(QList<QPointF> &points);
+
 class LiveChart : public QChartView {
     Q_OBJECT
 public:
