@@ -197,7 +197,7 @@ int main(int argc, char **argv)
             return fail(QStringLiteral("--change-l1 needs e:value, e.g. 2:0.001"));
     }
     if (parser.isSet(logScale))
-        window.findChild<QCheckBox *>()->setChecked(true);
+        window.logScaleBox()->setChecked(true);
     if (parser.isSet(showNetwork)) {
         window.networkDock()->show();
         window.networkDock()->raise();

@@ -53,6 +53,7 @@ public:
     AccuracyChart *accuracyChart() const { return m_accuracy; }
     DigitPanel *digitPanel() const { return m_digits; }
     RunList *runList() const { return m_runs; }
+    QCheckBox *logScaleBox() const { return m_logScale; }
     NetworkPanel *networkPanel() const { return m_network; }
     QDockWidget *networkDock() const { return m_networkDock; }
     // The record of the last run that ended (status Running: none yet).
