@@ -73,12 +73,18 @@ void DigitTile::paintEvent(QPaintEvent *)
 
     // Line 1: the guess, large and coloured; line 2: its confidence and the truth.
     QRectF text(inner.left(), imageRect.bottom() + 2, inner.width(), lineBig);
+    // Long class names ("Ankle boot") get a smaller font before they are cut.
+    auto fitted = [](QFont font, const QString &line, double width) {
+        while (font.pointSize() > 7 && QFontMetrics(font).horizontalAdvance(line) > width)
+            font.setPointSize(font.pointSize() - 1);
+        return font;
+    };
+    const QString guess = m_hasPrediction ? m_predicted : QStringLiteral("?");
+    big = fitted(big, guess, text.width());
     p.setFont(big);
     p.setPen(!m_hasPrediction ? QColor(0x88, 0x88, 0x88) : m_right ? colors::right : colors::wrong);
-    const QString guess = m_hasPrediction ? m_predicted : QStringLiteral("?");
     p.drawText(text, Qt::AlignHCenter | Qt::AlignVCenter,
                QFontMetrics(big).elidedText(guess, Qt::ElideRight, int(text.width())));
-    p.setFont(small);
     p.setPen(QColor(0x44, 0x44, 0x44));
     const QRectF detail(inner.left(), text.bottom(), inner.width(), lineSmall);
     // A right guess names the true class already; a wrong one adds it.
@@ -86,6 +92,8 @@ void DigitTile::paintEvent(QPaintEvent *)
     const QString line = !m_hasPrediction ? tr("true %1").arg(m_true)
                          : m_right        ? percent
                                           : tr("%1, true %2").arg(percent, m_true);
+    small = fitted(small, line, detail.width());
+    p.setFont(small);
     p.drawText(detail, Qt::AlignHCenter | Qt::AlignVCenter,
                QFontMetrics(small).elidedText(line, Qt::ElideRight, int(detail.width())));
 }
