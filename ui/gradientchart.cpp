@@ -33,11 +33,7 @@ GradientChart::GradientChart(QWidget *parent) : QWidget(parent)
     row->addStretch(1);
     layout->addLayout(row);
 
-    auto *chart = new QChart();
-    chart->setTitleFont(chartFont(kTitlePointSize, true));
-    chart->legend()->setFont(chartFont(kLabelPointSize));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    QChart *chart = newChart({});
     // Short legend names, so the three fit below a dock-wide chart; the definitions are in the tooltip.
     const QString names[3] = {tr("data gradient"), tr("L1 push"), tr("L2 push")};
     const QColor colours[3] = {colors::dataLoss, colors::l1Term, colors::l2Term};

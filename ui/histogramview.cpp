@@ -47,11 +47,7 @@ HistogramView::HistogramView(QWidget *parent) : QWidget(parent)
     row->addWidget(m_summary, 1);
     layout->addLayout(row);
 
-    auto *chart = new QChart();
-    chart->setTitleFont(chartFont(kTitlePointSize, true));
-    chart->legend()->setFont(chartFont(kLabelPointSize));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    QChart *chart = newChart({});
     m_view = new QChartView(chart, this);
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setMinimumHeight(220);

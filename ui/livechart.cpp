@@ -15,15 +15,8 @@ namespace reglab::ui {
 
 LiveChart::LiveChart(const QString &title, QWidget *parent) : QChartView(parent)
 {
-    auto *c = new QChart();
-    c->setTitle(title);
-    c->setTitleFont(chartFont(kTitlePointSize, true));
-    c->setBackgroundBrush(Qt::white);
-    c->setBackgroundRoundness(0);
+    QChart *c = newChart(title);
     c->setMargins(QMargins(6, 6, 12, 6));
-    c->legend()->setAlignment(Qt::AlignBottom);
-    c->legend()->setFont(chartFont(kLabelPointSize));
-    c->setAnimationOptions(QChart::NoAnimation); // animations would replay on every batched update
     setChart(c);
     setRenderHint(QPainter::Antialiasing);
     setBackgroundBrush(Qt::white);

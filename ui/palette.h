@@ -3,6 +3,9 @@
 
 #include <QColor>
 #include <QFont>
+#include <QString>
+
+class QChart;
 
 namespace reglab::ui {
 
@@ -28,5 +31,9 @@ constexpr int kAxisTitlePointSize = 12;
 constexpr int kLabelPointSize = 11;
 
 QFont chartFont(int pointSize, bool bold = false);
+
+// A chart styled like every other one: bold title at projector size, white background, legend below in a
+// readable font, no animations (they would replay on every batched update). The caller owns it.
+QChart *newChart(const QString &title);
 
 } // namespace reglab::ui

@@ -118,14 +118,7 @@ QColor runColor(int index)
 QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &title)
 {
     const MetricInfo &m = info(metric);
-    auto *chart = new QChart;
-    chart->setTitle(title.isEmpty() ? QString::fromLatin1(m.title) : title);
-    chart->setTitleFont(chartFont(kTitlePointSize, true));
-    chart->setBackgroundBrush(Qt::white);
-    chart->setBackgroundRoundness(0);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->legend()->setFont(chartFont(kLabelPointSize));
-    chart->setAnimationOptions(QChart::NoAnimation);
+    QChart *chart = newChart(title.isEmpty() ? QString::fromLatin1(m.title) : title);
 
     double maxX = 1, minY = INFINITY, maxY = -INFINITY;
     for (const PlotRun &run : runs) {

@@ -31,13 +31,7 @@ const QColor &layerColor(int index)
 
 QChartView *makeView(const QString &title, QWidget *parent)
 {
-    auto *chart = new QChart();
-    chart->setTitle(title);
-    chart->setTitleFont(chartFont(kTitlePointSize, true));
-    chart->legend()->setFont(chartFont(kLabelPointSize));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    auto *view = new QChartView(chart, parent);
+    auto *view = new QChartView(newChart(title), parent);
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumHeight(180);
     return view;
