@@ -141,32 +141,22 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(m_controls->sizeHint().width() + 20);
-    m_controlDock = new QDockWidget(tr("Controls"), this);
-    m_controlDock->setObjectName(QStringLiteral("controlsDock"));
-    m_controlDock->setWidget(scroll);
-    addDockWidget(Qt::LeftDockWidgetArea, m_controlDock);
+    m_controlDock = addDock(tr("Controls"), QStringLiteral("controlsDock"), scroll, Qt::LeftDockWidgetArea);
 
     m_digits = new DigitPanel();
-    m_digitDock = new QDockWidget(tr("Predictions on test images"), this);
-    m_digitDock->setObjectName(QStringLiteral("digitsDock"));
-    m_digitDock->setWidget(m_digits);
+    m_digitDock =
+        addDock(tr("Predictions on test images"), QStringLiteral("digitsDock"), m_digits, Qt::RightDockWidgetArea);
     m_digitDock->setMinimumWidth(300);
-    addDockWidget(Qt::RightDockWidgetArea, m_digitDock);
     resizeDocks({m_controlDock, m_digitDock}, {320, 430}, Qt::Horizontal);
 
     m_runs = new RunList();
-    m_runsDock = new QDockWidget(tr("Runs"), this);
-    m_runsDock->setObjectName(QStringLiteral("runsDock"));
-    m_runsDock->setWidget(m_runs);
-    addDockWidget(Qt::RightDockWidgetArea, m_runsDock);
+    m_runsDock = addDock(tr("Runs"), QStringLiteral("runsDock"), m_runs, Qt::RightDockWidgetArea);
     tabifyDockWidget(m_digitDock, m_runsDock);
 
     // Behind the predictions at first, so the default window stays readable at 1280x720.
     m_network = new NetworkPanel();
-    m_networkDock = new QDockWidget(tr("Inside the network"), this);
-    m_networkDock->setObjectName(QStringLiteral("networkDock"));
-    m_networkDock->setWidget(m_network);
-    addDockWidget(Qt::RightDockWidgetArea, m_networkDock);
+    m_networkDock =
+        addDock(tr("Inside the network"), QStringLiteral("networkDock"), m_network, Qt::RightDockWidgetArea);
     tabifyDockWidget(m_runsDock, m_networkDock);
     m_digitDock->raise();
     connect(m_network, &NetworkPanel::refreshRequested, this, &MainWindow::snapshotRequested);
@@ -220,6 +210,15 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+}
+
+QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name); // the name saveState() keys the layout by
+    dock->setWidget(content);
+    addDockWidget(area, dock);
+    return dock;
 }
 
 void MainWindow::buildMenus()

@@ -147,6 +147,7 @@ private:
     void clearRunView();
     double epochsAt(std::int64_t stepsDone) const;
     void buildMenus();
+    QDockWidget *addDock(const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area);
 
     bool m_persist;
     ControlPanel *m_controls;
