@@ -22,5 +22,7 @@ struct CliOptions {
 // Returns "" on success, or a message naming the flag and what is allowed (exit status 2).
 std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out);
 std::string trainUsage();
+// Every flag reglab-train takes, settings first (for tests and completion scripts).
+std::vector<std::string> trainFlagNames();
 
 } // namespace reglab

@@ -43,7 +43,19 @@ class ConsoleObserver : public reglab::TrainObserver {
 public:
     explicit ConsoleObserver(bool quiet) : m_quiet(quiet), m_tty(::isatty(STDERR_FILENO) == 1) {}
 
-    void onStarted(const reglab::RunInfo &info) override
+    void onEvent(const reglab::TrainEvent &event) override
+    {
+        std::visit(reglab::Overloaded{[this](const reglab::RunInfo &info) { started(info); },
+                                      [this](const reglab::Progress &p) { progress(p); },
+                                      [this](const reglab::LambdaChange &c) { lambdaChanged(c); },
+                                      [this](const reglab::EpochRecord &e) { epochEnded(e); },
+                                      [this](const reglab::RunRecord &) { clearLine(); },
+                                      [](const auto &) {}},
+                   event);
+    }
+
+private:
+    void started(const reglab::RunInfo &info)
     {
         m_epochs = 0;
         if (!m_quiet)
@@ -52,7 +64,7 @@ public:
                          static_cast<long long>(info.testCount), static_cast<long long>(info.parameterCount));
     }
 
-    void onProgress(const reglab::Progress &p) override
+    void progress(const reglab::Progress &p)
     {
         m_epochs = p.epochs;
         if (m_quiet)
@@ -69,13 +81,13 @@ public:
         }
     }
 
-    void onLambdaChange(const reglab::LambdaChange &c) override
+    void lambdaChanged(const reglab::LambdaChange &c)
     {
         clearLine();
         std::printf("step %lld: l1 %g, l2 %g, lr %g\n", static_cast<long long>(c.step), c.l1, c.l2, c.learningRate);
     }
 
-    void onEpoch(const reglab::EpochRecord &e) override
+    void epochEnded(const reglab::EpochRecord &e)
     {
         clearLine();
         std::printf("epoch %3d/%d  fold %d  train_loss %.4f  val_loss %.4f  val_acc %6.2f%%  test_loss %.4f  "
@@ -86,9 +98,6 @@ public:
         std::fflush(stdout);
     }
 
-    void onFinished(const reglab::RunRecord &) override { clearLine(); }
-
-private:
     void clearLine()
     {
         if (m_dirty) {

@@ -1,6 +1,10 @@
 #include "model/config.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <sstream>
 
 namespace reglab {
@@ -37,67 +41,317 @@ bool parseL2Mode(const std::string &text, L2Mode &out)
     return true;
 }
 
-namespace {
-bool finiteIn(double v, double lo, double hi)
+std::string formatNumber(double value)
 {
-    return std::isfinite(v) && v >= lo && v <= hi;
+    if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 1e15)
+        return std::to_string(static_cast<long long>(value)); // 1000000, not 1e+06
+    char buffer[32];
+    for (int digits = 1; digits <= 17; ++digits) {
+        std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+        if (std::strtod(buffer, nullptr) == value)
+            break;
+    }
+    return buffer;
 }
+
+namespace {
+
+using Kind = ConfigField::Kind;
+
+// Whole text, finite, no trailing characters: "1e-3" yes, "0.01x", "nan" and "inf" no.
+bool parseReal(const std::string &text, double &out)
+{
+    if (text.empty())
+        return false;
+    char *end = nullptr;
+    errno = 0;
+    out = std::strtod(text.c_str(), &end);
+    return end && *end == '\0' && errno == 0 && std::isfinite(out);
+}
+
+bool parseWhole(const std::string &text, long long &out)
+{
+    if (text.empty())
+        return false;
+    char *end = nullptr;
+    errno = 0;
+    out = std::strtoll(text.c_str(), &end, 10);
+    return end && *end == '\0' && errno == 0;
+}
+
+bool inRange(const ConfigField &f, double v)
+{
+    return std::isfinite(v) && (f.openLow ? v > f.lo : v >= f.lo) && v <= f.hi;
+}
+
+std::string refused(const ConfigField &f, const std::string &text)
+{
+    return "'" + text + "' is not allowed; " + (f.kind == Kind::Choice ? "use " : "give ") + f.allowed();
+}
+
+std::vector<std::string> splitList(const std::string &text)
+{
+    std::vector<std::string> items;
+    std::stringstream s(text);
+    std::string item;
+    while (std::getline(s, item, ','))
+        items.push_back(item);
+    if (!text.empty() && text.back() == ',')
+        items.emplace_back();
+    return items;
+}
+
+ConfigField base(const char *key, const char *flag, const char *placeholder, const char *help, Kind kind, double lo,
+                 double hi)
+{
+    ConfigField f;
+    f.key = key;
+    f.flag = flag;
+    f.placeholder = placeholder;
+    f.help = help;
+    f.kind = kind;
+    f.lo = lo;
+    f.hi = hi;
+    return f;
+}
+
+ConfigField integer(const char *key, const char *flag, const char *help, int TrainConfig::*member, int lo, int hi)
+{
+    ConfigField f = base(key, flag, "N", help, Kind::Integer, lo, hi);
+    f.get = [member](const TrainConfig &c) { return std::to_string(c.*member); };
+    f.set = [member, f](TrainConfig &c, const std::string &text) -> std::string {
+        long long n = 0;
+        if (!parseWhole(text, n) || !inRange(f, double(n)))
+            return refused(f, text);
+        c.*member = static_cast<int>(n);
+        return {};
+    };
+    return f;
+}
+
+ConfigField real(const char *key, const char *flag, const char *help, double TrainConfig::*member, double lo,
+                 double hi, bool openLow = false)
+{
+    ConfigField f = base(key, flag, "X", help, Kind::Real, lo, hi);
+    f.openLow = openLow;
+    f.get = [member](const TrainConfig &c) { return formatNumber(c.*member); };
+    f.set = [member, f](TrainConfig &c, const std::string &text) -> std::string {
+        double x = 0;
+        if (!parseReal(text, x) || !inRange(f, x))
+            return refused(f, text);
+        c.*member = x;
+        return {};
+    };
+    return f;
+}
+
+template <typename Enum>
+ConfigField choice(const char *key, const char *flag, const char *help, Enum TrainConfig::*member,
+                   std::vector<std::string> choices, bool (*parse)(const std::string &, Enum &))
+{
+    std::string placeholder;
+    for (const auto &c : choices)
+        placeholder += (placeholder.empty() ? "" : "|") + c;
+    ConfigField f = base(key, flag, "", help, Kind::Choice, 0, 0);
+    f.placeholder = placeholder;
+    f.choices = std::move(choices);
+    f.get = [member](const TrainConfig &c) { return toString(c.*member); };
+    f.set = [member, parse, f](TrainConfig &c, const std::string &text) -> std::string {
+        return parse(text, c.*member) ? std::string() : refused(f, text);
+    };
+    return f;
+}
+
+std::vector<ConfigField> makeFields()
+{
+    std::vector<ConfigField> fields;
+
+    ConfigField data = base("data", "--data", "SRC",
+                            "sample (the bundled 10,000 MNIST digits), mnist (full MNIST), fashion (Fashion-MNIST "
+                            "from dataset-fashion-mnist) or a folder holding the four MNIST IDX files",
+                            Kind::Text, 0, 0);
+    data.get = [](const TrainConfig &c) { return c.data; };
+    data.set = [](TrainConfig &c, const std::string &text) -> std::string {
+        if (text.empty())
+            return "give sample, mnist, fashion or a folder";
+        c.data = text;
+        return {};
+    };
+    fields.push_back(data);
+
+    fields.push_back(integer("epochs", "--epochs", "epochs to train", &TrainConfig::epochs, 1, 100000));
+    fields.push_back(integer("batch_size", "--batch", "batch size", &TrainConfig::batchSize, 1, 65536));
+    fields.push_back(real("learning_rate", "--lr", "SGD learning rate", &TrainConfig::learningRate, 0, 1e6, true));
+    fields.push_back(real("momentum", "--momentum", "SGD momentum", &TrainConfig::momentum, 0, 0.999999));
+    fields.push_back(
+        real("l1", "--l1", "L1 strength lambda1: loss += lambda1 * sum|p|", &TrainConfig::l1, 0, 1e6));
+    fields.push_back(choice("l1_scope", "--l1-scope",
+                            "parameters the L1 term covers: all (the forum code) or weights only",
+                            &TrainConfig::l1Scope, {"all", "weights"}, parseL1Scope));
+    fields.push_back(real("l2", "--l2", "L2 strength lambda2", &TrainConfig::l2, 0, 1e6));
+    fields.push_back(choice("l2_mode", "--l2-mode",
+                            "decay: SGD weight_decay (the forum code); penalty: loss += lambda2/2 * sum p^2",
+                            &TrainConfig::l2Mode, {"decay", "penalty"}, parseL2Mode));
+    fields.push_back(integer("folds", "--folds", "K-fold rotation: epoch e trains on fold e % K",
+                             &TrainConfig::folds, 2, 100));
+
+    ConfigField seed = base("seed", "--seed", "N", "seed for weights, dropout, folds and batch order", Kind::Seed, 0,
+                            double(std::numeric_limits<std::uint64_t>::max()));
+    seed.get = [](const TrainConfig &c) { return std::to_string(c.seed); };
+    seed.set = [seed](TrainConfig &c, const std::string &text) -> std::string {
+        // Every 64-bit seed round-trips: parsed as an unsigned whole number, never through a double.
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+            return refused(seed, text);
+        char *end = nullptr;
+        errno = 0;
+        const unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+        if (errno != 0 || !end || *end != '\0')
+            return refused(seed, text);
+        c.seed = n;
+        return {};
+    };
+    fields.push_back(seed);
+
+    ConfigField device = base("device", "--device", "", "where to train; auto takes CUDA when LibTorch sees a GPU",
+                              Kind::Choice, 0, 0);
+    device.choices = {"cpu", "cuda", "auto"};
+    device.placeholder = "cpu|cuda|auto";
+    device.get = [](const TrainConfig &c) { return c.device; };
+    device.set = [device](TrainConfig &c, const std::string &text) -> std::string {
+        if (text != "cpu" && text != "cuda" && text != "auto")
+            return refused(device, text);
+        c.device = text;
+        return {};
+    };
+    fields.push_back(device);
+
+    fields.push_back(integer("threads", "--threads", "BLAS threads on the CPU; 0 = one per core",
+                             &TrainConfig::threads, 0, 1024));
+
+    ConfigField hidden =
+        base("hidden", "--hidden", "LIST", "hidden layer sizes, one to eight layers", Kind::IntegerList, 1, 8192);
+    hidden.maxItems = 8;
+    hidden.get = [](const TrainConfig &c) {
+        std::string text;
+        for (int h : c.hidden)
+            text += (text.empty() ? "" : ",") + std::to_string(h);
+        return text;
+    };
+    hidden.set = [hidden](TrainConfig &c, const std::string &text) -> std::string {
+        std::vector<int> sizes;
+        for (const std::string &item : splitList(text)) {
+            long long n = 0;
+            if (!parseWhole(item, n) || !inRange(hidden, double(n)))
+                return refused(hidden, text);
+            sizes.push_back(static_cast<int>(n));
+        }
+        if (sizes.empty() || sizes.size() > hidden.maxItems)
+            return refused(hidden, text);
+        c.hidden = sizes;
+        return {};
+    };
+    fields.push_back(hidden);
+
+    ConfigField dropout = base("dropout", "--dropout", "LIST", "dropout rate per hidden layer (0 turns it off)",
+                               Kind::RealList, 0, 0.99);
+    dropout.maxItems = 8;
+    dropout.get = [](const TrainConfig &c) {
+        std::string text;
+        for (double p : c.dropout)
+            text += (text.empty() ? "" : ",") + formatNumber(p);
+        return text;
+    };
+    dropout.set = [dropout](TrainConfig &c, const std::string &text) -> std::string {
+        std::vector<double> rates;
+        for (const std::string &item : splitList(text)) {
+            double p = 0;
+            if (!parseReal(item, p) || !inRange(dropout, p))
+                return refused(dropout, text);
+            rates.push_back(p);
+        }
+        if (rates.empty() || rates.size() > dropout.maxItems)
+            return refused(dropout, text);
+        c.dropout = rates;
+        return {};
+    };
+    fields.push_back(dropout);
+
+    fields.push_back(real("leaky_slope", "--leaky-slope", "LeakyReLU's slope for negative inputs",
+                          &TrainConfig::leakySlope, 0, 1));
+    fields.push_back(integer("log_every", "--log-every", "steps between loss records", &TrainConfig::logEvery, 1,
+                             1000000));
+    fields.push_back(integer("panel_digits", "", "test digits whose predictions are reported after each epoch",
+                             &TrainConfig::panelDigits, 0, 100));
+    fields.push_back(real("sparsity_threshold", "", "|w| below this counts as (nearly) zero",
+                          &TrainConfig::sparsityThreshold, 0, 1e6));
+    return fields;
+}
+
 } // namespace
+
+std::string ConfigField::allowed() const
+{
+    switch (kind) {
+    case Kind::Integer:
+        return "a whole number from " + formatNumber(lo) + " to " + formatNumber(hi);
+    case Kind::Seed:
+        return "a whole number from 0 to " + std::to_string(std::numeric_limits<std::uint64_t>::max());
+    case Kind::Real:
+        return "a number " + (openLow ? "above " + formatNumber(lo) + " up to " : "from " + formatNumber(lo) + " to ") +
+               formatNumber(hi);
+    case Kind::Choice: {
+        std::string text;
+        for (std::size_t i = 0; i < choices.size(); ++i)
+            text += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+        return text;
+    }
+    case Kind::IntegerList:
+        return "1 to " + std::to_string(maxItems) + " comma-separated whole numbers from " + formatNumber(lo) +
+               " to " + formatNumber(hi) + ", such as " + defaultText();
+    case Kind::RealList:
+        return "1 to " + std::to_string(maxItems) + " comma-separated numbers from " + formatNumber(lo) + " to " +
+               formatNumber(hi) + ", such as " + defaultText();
+    case Kind::Text:
+        break;
+    }
+    return "a value";
+}
+
+const std::vector<ConfigField> &configFields()
+{
+    static const std::vector<ConfigField> fields = makeFields();
+    return fields;
+}
+
+const ConfigField *findField(const std::string &keyOrFlag)
+{
+    for (const auto &f : configFields())
+        if (f.key == keyOrFlag || (!f.flag.empty() && f.flag == keyOrFlag))
+            return &f;
+    return nullptr;
+}
 
 std::string validate(const TrainConfig &c)
 {
-    if (c.hidden.empty() || c.hidden.size() > 8)
-        return "hidden layers: give 1 to 8 sizes";
-    for (int h : c.hidden)
-        if (h < 1 || h > 8192)
-            return "hidden layer size " + std::to_string(h) + " is outside 1..8192";
+    // Each setting against its range: its own text read back through its parser, so the checks are the
+    // flags' checks (a NaN or an out-of-range value is refused with what is allowed).
+    for (const auto &f : configFields()) {
+        TrainConfig probe = c;
+        const std::string text = f.get(c);
+        if (const std::string problem = f.set(probe, text); !problem.empty())
+            return f.key + ": " + problem;
+    }
     if (c.dropout.size() != c.hidden.size())
         return "dropout: give one rate per hidden layer (" + std::to_string(c.hidden.size()) + ")";
-    for (double p : c.dropout)
-        if (!(p >= 0.0 && p < 1.0))
-            return "dropout rate must be in [0, 1)";
-    if (!finiteIn(c.leakySlope, 0.0, 1.0))
-        return "LeakyReLU slope must be in [0, 1]";
-    if (!(std::isfinite(c.learningRate) && c.learningRate > 0.0 && c.learningRate <= 1e6))
-        return "learning rate must be a number above 0 (and at most 1e6)";
-    if (!finiteIn(c.momentum, 0.0, 0.999999))
-        return "momentum must be in [0, 1)";
-    if (c.batchSize < 1 || c.batchSize > 65536)
-        return "batch size must be in 1..65536";
-    if (c.epochs < 1 || c.epochs > 100000)
-        return "epochs must be in 1..100000";
-    if (c.folds < 2 || c.folds > 100)
-        return "folds must be in 2..100";
-    if (!finiteIn(c.l1, 0.0, 1e6))
-        return "L1 strength must be a number >= 0";
-    if (!finiteIn(c.l2, 0.0, 1e6))
-        return "L2 strength must be a number >= 0";
-    if (c.logEvery < 1)
-        return "log interval must be at least 1 step";
-    if (c.device != "cpu" && c.device != "cuda" && c.device != "auto")
-        return "device must be cpu, cuda or auto";
-    if (c.threads < 0 || c.threads > 1024)
-        return "threads must be in 0..1024 (0 = one per core)";
-    if (c.panelDigits < 0 || c.panelDigits > 100)
-        return "panel digits must be in 0..100";
-    if (!finiteIn(c.sparsityThreshold, 0.0, 1e6))
-        return "sparsity threshold must be a number >= 0";
     return {};
 }
 
-namespace {
-std::string number(double v)
-{
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-} // namespace
-
 std::string shortLabel(const TrainConfig &c)
 {
-    std::string label = c.l1 > 0 ? "L1 " + number(c.l1) + " (" + toString(c.l1Scope) + ")" : "L1 off";
-    label += c.l2 > 0 ? " - L2 " + number(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "") : " - L2 off";
+    std::string label =
+        c.l1 > 0 ? "L1 " + formatNumber(c.l1) + " (" + toString(c.l1Scope) + ")" : std::string("L1 off");
+    label += c.l2 > 0 ? " - L2 " + formatNumber(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "")
+                      : " - L2 off";
     label += " - bs " + std::to_string(c.batchSize);
     return label;
 }

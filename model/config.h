@@ -1,7 +1,10 @@
-// The configuration of one training run: plain values, no Qt, no torch.
+// The configuration of one training run (plain values, no Qt, no torch), and the one home of every setting's
+// name, flag, meaning, allowed range and default: the CLI's flags and help, the window's controls and flags,
+// validation and presets read them from configFields().
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,7 +16,7 @@ enum class L1Scope { All, Weights };
 enum class L2Mode { Decay, Penalty };
 
 struct TrainConfig {
-    std::string data = "sample"; // sample | fashion | a folder with the four IDX files
+    std::string data = "sample"; // sample | mnist | fashion | a folder with the four IDX files
     std::vector<int> hidden = {200, 200};
     std::vector<double> dropout = {0.3, 0.4}; // one rate per hidden layer
     double leakySlope = 0.01;
@@ -34,15 +37,48 @@ struct TrainConfig {
     double sparsityThreshold = 1e-3;
 };
 
+// One setting. `lo`..`hi` bound a number (each entry of a list); `openLow` excludes lo itself.
+struct ConfigField {
+    enum class Kind { Integer, Real, Seed, Text, Choice, IntegerList, RealList };
+    std::string key;         // the run record's "config" key, e.g. "learning_rate"
+    std::string flag;        // reglab-train's flag, e.g. "--lr"; "" when there is none
+    std::string placeholder; // what the flag takes, e.g. "X"
+    std::string help;        // one line on what it means
+    Kind kind = Kind::Real;
+    double lo = 0, hi = 0;
+    bool openLow = false;
+    std::vector<std::string> choices; // Kind::Choice
+    std::size_t maxItems = 0;         // lists: at most this many entries
+
+    // The value in `config` as text, as the flag takes it ("0.01", "200,200", "all").
+    std::function<std::string(const TrainConfig &)> get;
+    // Parses `text` into `config`: "" on success, else what is allowed ("give a number from 0 to 1000000").
+    std::function<std::string(TrainConfig &, const std::string &)> set;
+
+    // What is allowed, in words: "a whole number from 1 to 100000", "all or weights".
+    std::string allowed() const;
+    // The default as text (a default-constructed TrainConfig's value).
+    std::string defaultText() const { return get(TrainConfig{}); }
+};
+
+const std::vector<ConfigField> &configFields();
+// By key ("learning_rate") or flag ("--lr"); null when there is none.
+const ConfigField *findField(const std::string &keyOrFlag);
+// The field's range, for a control's limits.
+inline const ConfigField &field(const std::string &key) { return *findField(key); }
+
 std::string toString(L1Scope scope);
 std::string toString(L2Mode mode);
 bool parseL1Scope(const std::string &text, L1Scope &out);
 bool parseL2Mode(const std::string &text, L2Mode &out);
 
-// Empty when the configuration can run; otherwise what is wrong and what is allowed.
+// Empty when the configuration can run; otherwise which setting is wrong and what is allowed.
 std::string validate(const TrainConfig &config);
 
 // A short label such as "L1 0.01 (all) - L2 off - bs 50".
 std::string shortLabel(const TrainConfig &config);
+
+// Numbers as flags and labels write them: the shortest text that reads back the same value ("0.01", "1e-05").
+std::string formatNumber(double value);
 
 } // namespace reglab

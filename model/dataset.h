@@ -11,7 +11,7 @@
 
 namespace reglab {
 
-struct DatasetTensors; // torch tensors, see model/tensors.h
+struct DatasetTensors; // torch tensors, see model/datasettensors.h
 
 class Dataset {
 public:

@@ -2,17 +2,19 @@
 // when complete and verified, so an interrupted or corrupt download never leaves a file that looks valid.
 #pragma once
 
+#include "model/error.h"
+
 #include <cstdint>
 #include <functional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace reglab {
 
-class DownloadError : public std::runtime_error {
+// A download that failed or was cancelled: the data is not there (a data fault).
+class DownloadError : public DataError {
 public:
-    using std::runtime_error::runtime_error;
+    using DataError::DataError;
 };
 
 struct RemoteFile {

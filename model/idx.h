@@ -1,18 +1,13 @@
 // Reader for MNIST's IDX files (images: magic 2051, labels: 2049), raw or gzip.
 #pragma once
 
+#include "model/error.h"
+
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace reglab {
-
-// A data fault, with a message that names the file and what is wrong with it.
-class DataError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct IdxImages {
     std::int64_t count = 0;

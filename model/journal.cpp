@@ -29,6 +29,12 @@ std::string defaultJournalDir()
 
 namespace {
 
+Json typed(Json line, const char *type)
+{
+    line["type"] = type;
+    return line;
+}
+
 bool makeDirs(const std::string &dir)
 {
     std::string path;
@@ -74,7 +80,7 @@ void JournalObserver::write(const std::string &line, bool sync)
     }
 }
 
-void JournalObserver::onStarted(const RunInfo &info)
+void JournalObserver::start(const RunInfo &info)
 {
     static std::atomic<int> counter{0};
     if (makeDirs(m_dir)) {
@@ -98,75 +104,25 @@ void JournalObserver::onStarted(const RunInfo &info)
                {"data_name", info.dataName}}
               .dump(),
           true);
-    if (m_next)
-        m_next->onStarted(info);
 }
 
-void JournalObserver::onStep(const StepRecord &s)
+void JournalObserver::onEvent(const TrainEvent &event)
 {
-    Json line = stepJson(s);
-    line["type"] = "step";
-    write(line.dump(), false);
+    std::visit(Overloaded{[this](const RunInfo &info) { start(info); },
+                          [this](const StepRecord &s) { write(typed(stepJson(s), "step").dump(), false); },
+                          [this](const LambdaChange &c) { write(typed(lambdaJson(c), "lambda").dump(), false); },
+                          // An epoch is worth a trip to the disk.
+                          [this](const EpochRecord &e) { write(typed(epochJson(e), "epoch").dump(), true); },
+                          [this](const RunRecord &) {
+                              // The run ended (in any way): its record lives on with the caller.
+                              m_file.reset();
+                              if (!m_path.empty())
+                                  std::remove(m_path.c_str());
+                          },
+                          [](const auto &) {}},
+               event);
     if (m_next)
-        m_next->onStep(s);
-}
-
-void JournalObserver::onLambdaChange(const LambdaChange &c)
-{
-    Json line = lambdaJson(c);
-    line["type"] = "lambda";
-    write(line.dump(), false);
-    if (m_next)
-        m_next->onLambdaChange(c);
-}
-
-void JournalObserver::onEpoch(const EpochRecord &e)
-{
-    Json line = epochJson(e);
-    line["type"] = "epoch";
-    write(line.dump(), true); // an epoch is worth a trip to the disk
-    if (m_next)
-        m_next->onEpoch(e);
-}
-
-void JournalObserver::onProgress(const Progress &p)
-{
-    if (m_next)
-        m_next->onProgress(p);
-}
-
-void JournalObserver::onPredictions(const Predictions &p)
-{
-    if (m_next)
-        m_next->onPredictions(p);
-}
-
-void JournalObserver::onWeights(const WeightSnapshot &w)
-{
-    if (m_next)
-        m_next->onWeights(w);
-}
-
-void JournalObserver::onGradientBalance(const GradientBalance &b)
-{
-    if (m_next)
-        m_next->onGradientBalance(b);
-}
-
-void JournalObserver::onValidationDetail(const ValidationDetail &d)
-{
-    if (m_next)
-        m_next->onValidationDetail(d);
-}
-
-void JournalObserver::onFinished(const RunRecord &r)
-{
-    // The run ended (finished, stopped, diverged or failed): its record lives on with the caller.
-    m_file.reset();
-    if (!m_path.empty())
-        std::remove(m_path.c_str());
-    if (m_next)
-        m_next->onFinished(r);
+        m_next->onEvent(event);
 }
 
 std::vector<std::string> interruptedJournals(const std::string &dir)

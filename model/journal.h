@@ -26,21 +26,15 @@ public:
     const std::string &path() const { return m_path; }
     const std::string &journalError() const { return m_error; }
 
-    void onStarted(const RunInfo &info) override;
-    void onStep(const StepRecord &s) override;
-    void onLambdaChange(const LambdaChange &c) override;
-    void onProgress(const Progress &p) override;
-    void onEpoch(const EpochRecord &e) override;
-    void onPredictions(const Predictions &p) override;
-    void onWeights(const WeightSnapshot &w) override;
-    void onGradientBalance(const GradientBalance &b) override;
-    void onValidationDetail(const ValidationDetail &d) override;
-    void onFinished(const RunRecord &r) override;
+    // Journals what recovery needs (the start, logging points, lambda changes, epochs), removes the journal
+    // when the run ends, and passes every event on.
+    void onEvent(const TrainEvent &event) override;
 
     // The config is not in any event: the caller gives it before the run starts.
     void setConfig(const TrainConfig &config) { m_config = config; }
 
 private:
+    void start(const RunInfo &info);
     void write(const std::string &line, bool sync);
     std::string m_dir, m_path, m_error;
     TrainObserver *m_next;

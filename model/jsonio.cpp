@@ -112,7 +112,12 @@ TrainConfig configFromJson(const json &j, TrainConfig c)
     c.batchSize = static_cast<int>(getInt(j, "batch_size", c.batchSize));
     c.epochs = static_cast<int>(getInt(j, "epochs", c.epochs));
     c.folds = static_cast<int>(getInt(j, "folds", c.folds));
-    c.seed = static_cast<std::uint64_t>(getInt(j, "seed", static_cast<std::int64_t>(c.seed)));
+    if (const auto seed = j.find("seed"); seed != j.end()) {
+        // Any 64-bit seed round-trips: read as the unsigned integer it was written as, never through a double.
+        if (!seed->is_number_unsigned())
+            throw RecordError("\"seed\" is not a whole number from 0 to 18446744073709551615");
+        c.seed = seed->get<std::uint64_t>();
+    }
     c.l1 = getNum(j, "l1", c.l1);
     if (!parseL1Scope(getStr(j, "l1_scope", toString(c.l1Scope)), c.l1Scope))
         throw RecordError("\"l1_scope\" must be all or weights");

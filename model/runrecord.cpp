@@ -50,6 +50,7 @@ std::string toJson(const RunRecord &r)
     doc["label"] = shortLabel(r.config);
     doc["status"] = toString(r.status);
     doc["message"] = r.message;
+    doc["error_kind"] = toString(r.errorKind);
     doc["device"] = r.device;
     doc["data_name"] = r.dataName;
     doc["started_at"] = r.startedAt;
@@ -112,6 +113,11 @@ RunRecord runRecordFromJson(const std::string &text)
         if (!parseRunStatus(getStr(doc, "status"), r.status))
             throw RecordError("\"status\" is not one of running, finished, stopped, diverged, failed");
         r.message = getStr(doc, "message");
+        if (!parseErrorKind(getStr(doc, "error_kind", "none"), r.errorKind))
+            throw RecordError("\"error_kind\" is not one of none, arguments, data, diverged, device, memory, io, "
+                              "internal");
+        if (r.status == RunStatus::Diverged && !doc.contains("error_kind"))
+            r.errorKind = ErrorKind::Diverged; // a record written before error kinds
         r.device = getStr(doc, "device");
         r.dataName = getStr(doc, "data_name");
         r.startedAt = getStr(doc, "started_at");

@@ -2,25 +2,27 @@
 #pragma once
 
 #include "model/config.h"
+#include "model/error.h"
 #include "model/records.h"
 
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace reglab {
 
-class RecordError : public std::runtime_error {
+// A run record, journal or preset that cannot be read: a data fault.
+class RecordError : public DataError {
 public:
-    using std::runtime_error::runtime_error;
+    using DataError::DataError;
 };
 
 struct RunRecord {
     TrainConfig config;
     RunStatus status = RunStatus::Running;
     std::string message; // why it stopped, diverged or failed; empty when it finished
+    ErrorKind errorKind = ErrorKind::None; // what kind of fault ended it (Diverged, Data, ...), None otherwise
     std::string device;
     std::string dataName;
     std::string startedAt;                       // ISO 8601, UTC

@@ -1,17 +1,17 @@
 #include "model/trainer.h"
 
 #include "model/dataset.h"
+#include "model/datasettensors.h"
+#include "model/flatoptimizer.h"
 #include "model/folds.h"
-#include "model/idx.h"
+#include "model/measurements.h"
+#include "model/mlp.h"
 #include "model/runtime.h"
-#include "model/tensors.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <numeric>
+#include <new>
 #include <optional>
-#include <random>
 
 namespace reglab {
 namespace {
@@ -27,93 +27,17 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-struct EvalResult {
-    double loss = 0, accuracy = 0;
-    torch::Tensor predicted; // argmax per row, when asked for
-};
-
-// Loss and accuracy in large batches, in eval mode; `indices` selects rows (all rows when undefined).
-EvalResult evaluate(Mlp &net, const torch::Tensor &images, const torch::Tensor &labels, const torch::Tensor &indices,
-                    bool keepPredictions = false)
+// Keeps every other record (and the newest): a very long run's record stays bounded.
+template <typename T>
+void halve(std::vector<T> &records)
 {
-    torch::NoGradGuard noGrad;
-    net->eval();
-    const std::int64_t count = indices.defined() ? indices.size(0) : images.size(0);
-    if (count == 0)
-        return {};
-    // On the CPU, chunks of 2,048 keep the activations in cache (0.059 -> 0.048 s per Fashion-MNIST epoch);
-    // a GPU wants them large.
-    const std::int64_t kChunk = images.is_cpu() ? 2048 : 16384;
-    torch::Tensor lossSum = torch::zeros({}, images.options());
-    torch::Tensor correct = torch::zeros({}, labels.options());
-    std::vector<torch::Tensor> predicted;
-    for (std::int64_t start = 0; start < count; start += kChunk) {
-        const std::int64_t n = std::min(kChunk, count - start);
-        torch::Tensor x, y;
-        if (indices.defined()) {
-            torch::Tensor idx = indices.narrow(0, start, n);
-            x = images.index_select(0, idx);
-            y = labels.index_select(0, idx);
-        } else {
-            x = images.narrow(0, start, n);
-            y = labels.narrow(0, start, n);
-        }
-        torch::Tensor logits = net->forward(x);
-        lossSum += torch::nn::functional::cross_entropy(
-            logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-        const torch::Tensor guess = logits.argmax(1);
-        correct += guess.eq(y).sum();
-        if (keepPredictions)
-            predicted.push_back(guess);
-    }
-    return {lossSum.item<double>() / double(count), double(correct.item<std::int64_t>()) / double(count),
-            keepPredictions ? torch::cat(predicted) : torch::Tensor()};
-}
-
-WeightHistogram histogramOf(const std::string &name, const std::vector<float> &weights)
-{
-    WeightHistogram h;
-    h.name = name;
-    h.counts.assign(kHistogramBins, 0);
-    const double width = (h.high - h.low) / kHistogramBins;
-    for (float w : weights) {
-        if (w == 0.0f)
-            ++h.zeros;
-        if (w < h.low)
-            ++h.below;
-        else if (w >= h.high)
-            ++h.above;
-        else
-            ++h.counts[static_cast<std::size_t>(std::min<double>(kHistogramBins - 1, (w - h.low) / width))];
-    }
-    return h;
-}
-
-// Panel digits: a seeded shuffle of the test set taken class by class (0, 1, ..., 9, 0, ...), so the grid
-// shows every class. The test set, because the validation fold rotates: no other image stays unseen all run.
-std::vector<int> choosePanel(const Dataset &data, int count, std::uint64_t seed)
-{
-    std::vector<int> order(static_cast<std::size_t>(data.testCount()));
-    std::iota(order.begin(), order.end(), 0);
-    std::mt19937_64 rng(seed ^ 0xd161751ULL);
-    std::shuffle(order.begin(), order.end(), rng);
-    std::vector<std::vector<int>> byClass(10);
-    for (int i : order)
-        byClass[static_cast<std::size_t>(data.testLabel(i))].push_back(i);
-    std::vector<int> panel;
-    std::vector<std::size_t> next(10, 0);
-    while (static_cast<int>(panel.size()) < count) {
-        bool any = false;
-        for (std::size_t c = 0; c < 10 && static_cast<int>(panel.size()) < count; ++c) {
-            if (next[c] < byClass[c].size()) {
-                panel.push_back(byClass[c][next[c]++]);
-                any = true;
-            }
-        }
-        if (!any)
-            break;
-    }
-    return panel;
+    std::vector<T> half;
+    half.reserve(records.size() / 2 + 1);
+    for (std::size_t i = 0; i < records.size(); i += 2)
+        half.push_back(records[i]);
+    if ((records.size() - 1) % 2 != 0)
+        half.push_back(records.back());
+    records = std::move(half);
 }
 
 class Run {
@@ -132,10 +56,11 @@ private:
     void evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, double trainSeconds, double trainLoss);
     void sendProgress(bool evaluating, bool force);
     void sendSnapshot();
-    void sendGradientBalance(int epoch);
-    void sendValidationDetail(int epoch, const torch::Tensor &valIdx, const torch::Tensor &predicted);
-    // Waits out a pause, answering snapshot requests; false when stopped meanwhile.
+    // Waits out a pause, answering snapshot requests.
     void waitOutPause();
+    // Ends the run as diverged: `what` says how ("became NaN at step 12"); returns false for the caller to return.
+    bool diverged(const std::string &what, int epoch);
+    void emit(TrainEvent event) { m_obs.onEvent(event); }
 
     const TrainConfig &m_config;
     TrainControl &m_control;
@@ -144,7 +69,7 @@ private:
 
     torch::Device m_device{torch::kCPU};
     Mlp m_net{nullptr};
-    std::unique_ptr<FlatSgd> m_opt;
+    std::unique_ptr<FlatOptimizer> m_opt;
     std::vector<torch::Tensor> m_params;
     torch::Tensor m_trainX, m_trainY, m_testX, m_testY, m_panelIdx;
     std::vector<int> m_panel, m_panelLabels;
@@ -158,7 +83,6 @@ private:
     double m_pausedInEpoch = 0;
     double m_lastRate = 0;
     double m_lastEpochLoss = 0;
-    std::optional<Predictions> m_panelPredictions;
 };
 
 void Run::applyChanges(std::int64_t nextStep)
@@ -166,19 +90,19 @@ void Run::applyChanges(std::int64_t nextStep)
     TrainControl::Changes changes;
     if (!m_control.takeChanges(changes))
         return;
-    const double l1 = changes.l1 ? *changes.l1 : m_l1;
-    const double l2 = changes.l2 ? *changes.l2 : m_l2;
-    const double lr = changes.learningRate ? *changes.learningRate : m_lr;
-    // Refuse values that would only poison the run; the UI validates too.
-    auto ok = [](double v, bool positive) { return std::isfinite(v) && (positive ? v > 0 : v >= 0) && v <= 1e6; };
-    if (!ok(l1, false) || !ok(l2, false) || !ok(lr, true) || (l1 == m_l1 && l2 == m_l2 && lr == m_lr))
+    TrainConfig next = m_config;
+    next.l1 = changes.l1 ? *changes.l1 : m_l1;
+    next.l2 = changes.l2 ? *changes.l2 : m_l2;
+    next.learningRate = changes.learningRate ? *changes.learningRate : m_lr;
+    // Values that would only poison the run are refused by the same checks as the flags; the UI validates too.
+    if (!validate(next).empty() || (next.l1 == m_l1 && next.l2 == m_l2 && next.learningRate == m_lr))
         return;
-    m_l1 = l1;
-    m_l2 = l2;
-    m_lr = lr;
+    m_l1 = next.l1;
+    m_l2 = next.l2;
+    m_lr = next.learningRate;
     const LambdaChange change{nextStep, m_l1, m_l2, m_lr};
     m_rec.lambdaChanges.push_back(change);
-    m_obs.onLambdaChange(change);
+    emit(change);
 }
 
 void Run::sendProgress(bool evaluating, bool force)
@@ -203,7 +127,16 @@ void Run::sendProgress(bool evaluating, bool force)
         p.samplesPerSecond = m_lastRate > 0 ? m_lastRate : double(m_config.batchSize) / perStep;
         p.etaSeconds = perStep * double(m_totalSteps - m_step) + evalPerEpoch * (m_config.epochs - epochsDone);
     }
-    m_obs.onProgress(p);
+    emit(p);
+}
+
+bool Run::diverged(const std::string &what, int epoch)
+{
+    m_rec.status = RunStatus::Diverged;
+    m_rec.errorKind = ErrorKind::Diverged;
+    m_rec.message = "the loss " + what + " (epoch " + std::to_string(epoch) +
+                    "); lower the learning rate or the regularization strength";
+    return false;
 }
 
 bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
@@ -250,7 +183,10 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         torch::Tensor dataLoss, loss;
         if (autograd) {
             dataLoss = torch::nn::functional::cross_entropy(m_net->forward(x), y);
-            loss = dataLoss + (m_l2 / 2) * squareSum(m_params);
+            torch::Tensor squares = m_params.front().square().sum();
+            for (std::size_t i = 1; i < m_params.size(); ++i)
+                squares = squares + m_params[i].square().sum();
+            loss = dataLoss + (m_l2 / 2) * squares;
         }
 
         const bool logNow = m_step == 0 || (m_step + 1) % m_config.logEvery == 0;
@@ -269,8 +205,8 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             dataLoss = m_net->lossAndGradients(x, y);
             loss = dataLoss;
         }
-        if (logNow)
-            sendGradientBalance(epoch); // the gradients are the data loss's until the step adds the penalties
+        if (logNow) // the gradients are the data loss's until the step adds the penalties
+            emit(gradientBalance(m_net, m_l1, m_l2, autograd, m_step + 1, epoch));
         m_opt->step(m_lr, m_config.momentum, m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0, m_l1);
         ++m_step;
         ++m_stepInEpoch;
@@ -281,13 +217,10 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         // points, to keep the host from waiting on the GPU every step.
         if (onCpu) {
             const double v = loss.item<double>();
-            if (!std::isfinite(v)) {
-                m_rec.status = RunStatus::Diverged;
-                m_rec.message = "the loss became " + std::string(std::isnan(v) ? "NaN" : "infinite") + " at step " +
-                                std::to_string(m_step) + " (epoch " + std::to_string(epoch) +
-                                "); lower the learning rate or the regularization strength";
-                return false;
-            }
+            if (!std::isfinite(v))
+                return diverged(std::string("became ") + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
+                                    std::to_string(m_step),
+                                epoch);
         }
         if (logNow) {
             StepRecord s;
@@ -305,34 +238,18 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             m_lastRate = s.samplesPerSecond;
             lastLog = Clock::now();
             samplesSinceLog = 0;
-            if (!std::isfinite(s.dataLoss) || !std::isfinite(lossSum.item<double>())) {
-                m_rec.status = RunStatus::Diverged;
-                m_rec.message = "the loss became non-finite by step " + std::to_string(m_step) + " (epoch " +
-                                std::to_string(epoch) + "); lower the learning rate or the regularization strength";
-                return false;
-            }
+            if (!std::isfinite(s.dataLoss) || !std::isfinite(lossSum.item<double>()))
+                return diverged("became non-finite by step " + std::to_string(m_step), epoch);
             m_rec.steps.push_back(s);
-            if (m_rec.steps.size() > kMaxStepRecords) {
-                // A very long run keeps every other step record (and the newest): the record stays bounded.
-                std::vector<StepRecord> half;
-                half.reserve(m_rec.steps.size() / 2 + 1);
-                for (std::size_t i = 0; i < m_rec.steps.size(); i += 2)
-                    half.push_back(m_rec.steps[i]);
-                if ((m_rec.steps.size() - 1) % 2 != 0)
-                    half.push_back(m_rec.steps.back());
-                m_rec.steps = std::move(half);
-            }
-            m_obs.onStep(s);
+            if (m_rec.steps.size() > kMaxStepRecords)
+                halve(m_rec.steps);
+            emit(s);
         }
         sendProgress(false, false);
     }
     const double meanLoss = lossSum.item<double>() / double(m_stepInEpoch);
-    if (!std::isfinite(meanLoss)) {
-        m_rec.status = RunStatus::Diverged;
-        m_rec.message = "the loss became non-finite in epoch " + std::to_string(epoch) +
-                        "; lower the learning rate or the regularization strength";
-        return false;
-    }
+    if (!std::isfinite(meanLoss))
+        return diverged("became non-finite in this epoch", epoch);
     m_lastEpochLoss = meanLoss;
     return true;
 }
@@ -350,104 +267,9 @@ void Run::waitOutPause()
 
 void Run::sendSnapshot()
 {
-    torch::NoGradGuard noGrad;
-    WeightSnapshot snapshot;
-    snapshot.epoch = static_cast<int>(m_rec.epochs.size());
-    snapshot.step = m_step;
-    for (std::size_t i = 0; i < m_net->layers.size(); ++i) {
-        const torch::Tensor w = m_net->layers[i]->weight.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-        WeightSnapshot::Layer layer;
-        layer.name = "fc" + std::to_string(i + 1);
-        layer.rows = static_cast<int>(w.size(0));
-        layer.cols = static_cast<int>(w.size(1));
-        layer.weights.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
-        snapshot.histograms.push_back(histogramOf(layer.name, layer.weights));
-        snapshot.layers.push_back(std::move(layer));
-    }
+    WeightSnapshot snapshot = weightSnapshot(m_net, static_cast<int>(m_rec.epochs.size()), m_step);
     m_rec.weightHistograms = snapshot.histograms;
-    m_obs.onWeights(snapshot);
-}
-
-void Run::sendGradientBalance(int epoch)
-{
-    torch::NoGradGuard noGrad;
-    GradientBalance balance;
-    balance.step = m_step + 1; // the step these gradients are for
-    balance.epoch = epoch;
-    const bool penaltyInGradient = m_config.l2Mode == L2Mode::Penalty && m_l2 > 0;
-    for (std::size_t i = 0; i < m_net->layers.size(); ++i) {
-        const torch::Tensor w = m_net->layers[i]->weight.detach();
-        torch::Tensor g = m_net->layers[i]->weight.grad();
-        if (!g.defined())
-            continue;
-        if (penaltyInGradient) // autograd added lambda2 * w; take it out to show the data's share
-            g = g - m_l2 * w;
-        GradientBalance::Layer layer;
-        layer.name = "fc" + std::to_string(i + 1);
-        if (w.is_cpu() && w.scalar_type() == torch::kFloat32 && w.is_contiguous() && g.is_contiguous()) {
-            // One pass on the host instead of nine reductions: this runs every logging point (every 10 steps in
-            // the dashboard), and the reductions' overhead cost training 7 %.
-            const float *wp = w.data_ptr<float>(), *gp = g.data_ptr<float>();
-            double gradientSum = 0, weightSum = 0;
-            std::int64_t nonZero = 0;
-            const std::int64_t n = w.numel();
-            for (std::int64_t k = 0; k < n; ++k) {
-                gradientSum += std::fabs(gp[k]);
-                weightSum += std::fabs(wp[k]);
-                nonZero += wp[k] != 0.0f;
-            }
-            layer.dataGradient = gradientSum / double(n);
-            layer.l1Push = m_l1 * double(nonZero) / double(n); // |sign(w)| is 1 unless w == 0
-            layer.l2Push = m_l2 * weightSum / double(n);
-        } else {
-            layer.dataGradient = g.abs().mean().item<double>();
-            layer.l1Push = m_l1 * w.ne(0).to(torch::kFloat32).mean().item<double>();
-            layer.l2Push = m_l2 * w.abs().mean().item<double>();
-        }
-        balance.layers.push_back(layer);
-    }
-    m_obs.onGradientBalance(balance);
-}
-
-void Run::sendValidationDetail(int epoch, const torch::Tensor &valIdx, const torch::Tensor &predicted)
-{
-    if (!predicted.defined() || predicted.numel() == 0)
-        return;
-    torch::NoGradGuard noGrad;
-    ValidationDetail detail;
-    detail.epoch = epoch;
-    detail.step = m_step;
-    const torch::Tensor labels = m_trainY.index_select(0, valIdx);
-    const torch::Tensor cells = torch::bincount(labels * 10 + predicted, {}, 100).to(torch::kCPU).contiguous();
-    const std::int64_t *c = cells.data_ptr<std::int64_t>();
-    for (int t = 0; t < 10; ++t)
-        for (int p = 0; p < 10; ++p)
-            detail.confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)] = c[t * 10 + p];
-
-    const torch::Tensor all = predicted.ne(labels).nonzero().flatten();
-    const torch::Tensor first = all.narrow(0, 0, std::min<std::int64_t>(kMaxMisses, all.size(0)));
-    if (first.numel() > 0) {
-        m_net->eval();
-        const torch::Tensor rows = valIdx.index_select(0, first);
-        const torch::Tensor x = m_trainX.index_select(0, rows);
-        const torch::Tensor probs = torch::softmax(m_net->forward(x), 1).to(torch::kCPU, torch::kFloat32).contiguous();
-        // The normalized pixels back to bytes: (x * std + mean) * 255.
-        const torch::Tensor pixels =
-            x.mul(kStd).add(kMean).mul(255).round().clamp(0, 255).to(torch::kCPU, torch::kUInt8).contiguous();
-        const torch::Tensor rowsCpu = rows.to(torch::kCPU), labelsCpu = labels.index_select(0, first).to(torch::kCPU),
-                            guessCpu = predicted.index_select(0, first).to(torch::kCPU);
-        for (std::int64_t i = 0; i < first.size(0); ++i) {
-            ValidationDetail::Miss miss;
-            miss.index = static_cast<int>(rowsCpu[i].item<std::int64_t>());
-            miss.label = static_cast<int>(labelsCpu[i].item<std::int64_t>());
-            miss.predicted = static_cast<int>(guessCpu[i].item<std::int64_t>());
-            std::copy_n(probs.data_ptr<float>() + i * probs.size(1), std::min<std::int64_t>(10, probs.size(1)),
-                        miss.probabilities.begin());
-            std::copy_n(pixels.data_ptr<std::uint8_t>() + i * 784, 784, miss.pixels.begin());
-            detail.misclassified.push_back(miss);
-        }
-    }
-    m_obs.onValidationDetail(detail);
+    emit(std::move(snapshot));
 }
 
 void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, double trainSeconds, double trainLoss)
@@ -459,57 +281,27 @@ void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, d
     e.fold = foldIndex;
     e.step = m_step;
     e.trainLoss = trainLoss;
-    const EvalResult val = evaluate(m_net, m_trainX, m_trainY, valIdx, true);
-    const EvalResult test = evaluate(m_net, m_testX, m_testY, torch::Tensor());
+    const Evaluation val = evaluate(m_net, m_trainX, m_trainY, valIdx, true);
+    const Evaluation test = evaluate(m_net, m_testX, m_testY, torch::Tensor());
     e.valLoss = val.loss;
     e.valAccuracy = val.accuracy;
     e.testLoss = test.loss;
     e.testAccuracy = test.accuracy;
-    {
-        torch::NoGradGuard noGrad;
-        for (std::size_t i = 0; i < m_net->layers.size(); ++i) {
-            const torch::Tensor w = m_net->layers[i]->weight.detach();
-            const torch::Tensor a = w.abs();
-            LayerStats l;
-            l.name = "fc" + std::to_string(i + 1);
-            l.smallFraction = a.lt(m_config.sparsityThreshold).to(torch::kFloat64).mean().item<double>();
-            l.l1Norm = a.sum().item<double>();
-            l.l2Norm = w.norm().item<double>();
-            e.layers.push_back(l);
-        }
-    }
-    if (!m_panel.empty()) {
-        torch::NoGradGuard noGrad;
-        const torch::Tensor probs = torch::softmax(m_net->forward(m_testX.index_select(0, m_panelIdx)), 1)
-                                        .to(torch::kCPU, torch::kFloat32)
-                                        .contiguous();
-        Predictions preds;
-        preds.epoch = epoch;
-        preds.step = m_step;
-        const float *p = probs.data_ptr<float>();
-        const int classes = static_cast<int>(probs.size(1));
-        for (std::size_t i = 0; i < m_panel.size(); ++i) {
-            DigitPrediction d;
-            d.index = m_panel[i];
-            d.label = m_panelLabels[i];
-            const float *row = p + i * static_cast<std::size_t>(classes);
-            for (int c = 0; c < classes && c < 10; ++c)
-                d.probabilities[static_cast<std::size_t>(c)] = row[c];
-            d.predicted = static_cast<int>(std::max_element(row, row + classes) - row);
-            preds.digits.push_back(d);
-        }
-        m_panelPredictions = std::move(preds);
-    }
+    e.layers = layerStats(m_net, m_config.sparsityThreshold);
+    std::optional<Predictions> panel;
+    if (!m_panel.empty())
+        panel = panelPredictions(m_net, m_testX, m_panelIdx, m_panel, m_panelLabels, epoch, m_step);
     e.trainSeconds = trainSeconds;
     e.evalSeconds = secondsSince(start);
     m_evalSecondsDone += e.evalSeconds;
     m_rec.epochs.push_back(e);
-    m_obs.onEpoch(e);
-    if (m_panelPredictions) {
-        m_rec.lastPredictions = m_panelPredictions;
-        m_obs.onPredictions(*m_panelPredictions);
+    emit(e);
+    if (panel) {
+        m_rec.lastPredictions = panel;
+        emit(std::move(*panel));
     }
-    sendValidationDetail(epoch, valIdx, val.predicted);
+    if (val.predicted.defined() && val.predicted.numel() > 0)
+        emit(validationDetail(m_net, m_trainX, m_trainY, valIdx, val.predicted, epoch, m_step));
     sendSnapshot();
 }
 
@@ -525,10 +317,7 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     m_net = Mlp(784, m_config.hidden, 10, m_config.dropout, m_config.leakySlope);
     m_net->to(m_device);
     m_params = m_net->parameters();
-    std::vector<bool> inL1Scope;
-    for (const auto &item : m_net->named_parameters())
-        inL1Scope.push_back(m_config.l1Scope == L1Scope::All || item.key().find("weight") != std::string::npos);
-    m_opt = std::make_unique<FlatSgd>(m_params, inL1Scope);
+    m_opt = std::make_unique<FlatOptimizer>(m_net, m_config.l1Scope);
     m_l1 = m_config.l1;
     m_l2 = m_config.l2;
     m_lr = m_config.learningRate;
@@ -571,7 +360,7 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     }
     m_rec.device = info.device;
     m_rec.dataName = info.dataName;
-    m_obs.onStarted(info);
+    emit(std::move(info));
 
     auto orderGen = at::make_generator<at::CPUGeneratorImpl>(m_config.seed + 1);
     for (int epoch = 1; epoch <= m_config.epochs; ++epoch) {
@@ -596,50 +385,59 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     m_rec.status = RunStatus::Finished;
 }
 
-class NullObserver : public TrainObserver {};
-
 } // namespace
 
 RunRecord train(const TrainConfig &config, TrainControl &control, TrainObserver *observer,
                 std::shared_ptr<const Dataset> data)
 {
-    NullObserver none;
+    struct NullObserver : TrainObserver {
+        void onEvent(const TrainEvent &) override {}
+    } none;
     TrainObserver &obs = observer ? *observer : none;
     RunRecord rec;
     rec.config = config;
     rec.startedAt = nowIso8601();
     rec.versions = libraryVersions();
     const auto start = Clock::now();
-    auto fail = [&](const std::string &message) {
+    auto fail = [&](ErrorKind kind, const std::string &message) {
         rec.status = RunStatus::Failed;
+        rec.errorKind = kind;
         rec.message = message;
     };
 
     if (const std::string problem = validate(config); !problem.empty()) {
-        fail("invalid configuration: " + problem);
+        fail(ErrorKind::Arguments, "invalid configuration: " + problem);
     } else {
         try {
             std::string deviceError;
             const std::string device = resolveDevice(config.device, deviceError);
             if (device.empty()) {
-                fail(deviceError);
+                fail(ErrorKind::Device, deviceError);
             } else {
                 if (!data)
                     data = Dataset::load(resolveDataSource(config.data));
                 Run run(config, control, obs, rec);
                 run.execute(*data, device);
             }
-        } catch (const DataError &e) {
-            fail(e.what());
+        } catch (const Error &e) {
+            fail(e.kind(), e.what());
+        } catch (const std::bad_alloc &) {
+            fail(ErrorKind::Memory, "out of memory; use a smaller batch, fewer hidden units or a smaller data set, "
+                                    "or free memory (the curves so far are kept)");
         } catch (const c10::Error &e) {
-            fail(std::string("LibTorch error: ") + e.what_without_backtrace() +
-                 " (for a GPU: out of memory or a lost device; try a smaller batch or the CPU)");
+            const std::string what = e.what_without_backtrace();
+            const bool memory = what.find("out of memory") != std::string::npos ||
+                                what.find("alloc") != std::string::npos;
+            fail(memory ? ErrorKind::Memory : config.device == "cpu" ? ErrorKind::Internal : ErrorKind::Device,
+                 "LibTorch error: " + what +
+                     (memory ? " (out of memory: use a smaller batch or free memory)"
+                             : " (for a GPU: a lost device or a driver problem; try the CPU)"));
         } catch (const std::exception &e) {
-            fail(std::string("unexpected error: ") + e.what());
+            fail(ErrorKind::Internal, std::string("unexpected error: ") + e.what());
         }
     }
     rec.totalSeconds = secondsSince(start);
-    obs.onFinished(rec);
+    obs.onEvent(rec);
     return rec;
 }
 

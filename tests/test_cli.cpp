@@ -56,7 +56,7 @@ bool contains(const std::string &text, const std::string &needle)
 
 } // namespace
 
-TEST_CASE(parser_accepts_the_documented_flags)
+TEST_CASE("parser accepts the documented flags")
 {
     CliOptions o;
     CHECK(parseTrainArgs({"--data",    "fashion", "--epochs=3", "--batch", "500",   "--lr",     "0.1",
@@ -77,7 +77,7 @@ TEST_CASE(parser_accepts_the_documented_flags)
     CHECK_EQ(o.outCsv, std::string("a.csv"));
 }
 
-TEST_CASE(bad_arguments_exit_2_naming_the_flag)
+TEST_CASE("bad arguments exit 2 naming the flag")
 {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"--epochs -3", "--epochs: '-3' is not allowed; give a whole number from 1 to 100000"},
@@ -103,7 +103,7 @@ TEST_CASE(bad_arguments_exit_2_naming_the_flag)
     }
 }
 
-TEST_CASE(help_documents_every_flag_with_its_default)
+TEST_CASE("help documents every flag with its default")
 {
     const Result r = run("--help");
     CHECK_EQ(r.status, 0);
@@ -114,7 +114,7 @@ TEST_CASE(help_documents_every_flag_with_its_default)
     CHECK(contains(r.out, "exit status"));
 }
 
-TEST_CASE(data_errors_exit_3)
+TEST_CASE("data errors exit 3")
 {
     Result r = run("--data /no/such/dir");
     CHECK_EQ(r.status, 3);
@@ -129,7 +129,7 @@ TEST_CASE(data_errors_exit_3)
     CHECK(contains(r.err, "train-images-idx3-ubyte: not an IDX image file"));
 }
 
-TEST_CASE(a_run_prints_epochs_and_writes_json_and_csv)
+TEST_CASE("a run prints epochs and writes json and csv")
 {
     const std::string json = "/tmp/reglab-cli-run.json", csv = "/tmp/reglab-cli-run.csv";
     const Result r = run("--epochs 2 --device cpu --out " + json + " --csv " + csv);
@@ -143,7 +143,7 @@ TEST_CASE(a_run_prints_epochs_and_writes_json_and_csv)
 }
 
 // Full-size data end to end: one Fashion-MNIST epoch (48,000 training, 12,000 validation, 10,000 test images).
-TEST_CASE(fashion_mnist_one_epoch)
+TEST_CASE("fashion mnist one epoch")
 {
     if (std::system("test -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") != 0) {
         std::printf("skipped: Fashion-MNIST is not installed (scripts/setup.sh installs dataset-fashion-mnist)\n");
@@ -159,7 +159,7 @@ TEST_CASE(fashion_mnist_one_epoch)
     CHECK_GT(record.epochs.front().testAccuracy, 0.5);
 }
 
-TEST_CASE(divergence_exits_4_and_keeps_the_record)
+TEST_CASE("divergence exits 4 and keeps the record")
 {
     const std::string json = "/tmp/reglab-cli-diverged.json";
     const Result r = run("--lr 1000 --device cpu --quiet --out " + json);
@@ -168,7 +168,7 @@ TEST_CASE(divergence_exits_4_and_keeps_the_record)
     CHECK(runRecordFromJson(readTextFile(json)).status == RunStatus::Diverged);
 }
 
-TEST_CASE(sigint_stops_writes_and_exits_130)
+TEST_CASE("sigint stops writes and exits 130")
 {
     const std::string json = "/tmp/reglab-cli-interrupted.json";
     std::remove(json.c_str());
@@ -194,7 +194,7 @@ TEST_CASE(sigint_stops_writes_and_exits_130)
 
 // Crash safety: a real training process killed with SIGKILL leaves a journal from which the run is recovered up
 // to its last logging point; a run that ends normally leaves none.
-TEST_CASE(killed_run_is_recovered_from_its_journal)
+TEST_CASE("killed run is recovered from its journal")
 {
     const std::string dir = defaultJournalDir();
     CHECK(interruptedJournals(dir).empty());
@@ -244,7 +244,7 @@ TEST_CASE(killed_run_is_recovered_from_its_journal)
 
 // A full disk (a file-size limit stands in for it): the run still ends, the message says the file could not be
 // written and why, the exit status says so, and the file that was there before is intact.
-TEST_CASE(full_disk_keeps_the_old_file)
+TEST_CASE("full disk keeps the old file")
 {
     const std::string json = "/tmp/reglab-cli-full.json";
     {
@@ -262,4 +262,3 @@ TEST_CASE(full_disk_keeps_the_old_file)
     CHECK(std::system(("test -e " + json + ".tmp").c_str()) != 0); // no half-written file left behind
 }
 
-TEST_MAIN()

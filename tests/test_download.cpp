@@ -104,7 +104,7 @@ const std::string kOneMd5 = "9fb629c4189551a2d022fa330f9573f3"; // its MD5
 
 } // namespace
 
-TEST_CASE(md5_known_values)
+TEST_CASE("md5 known values")
 {
     Md5 empty;
     CHECK_EQ(empty.hexDigest(), std::string("d41d8cd98f00b204e9800998ecf8427e"));
@@ -116,7 +116,7 @@ TEST_CASE(md5_known_values)
     CHECK_EQ(md5OfFile(kSample + "/t10k-labels-idx1-ubyte.gz"), mnistFiles()[3].md5);
 }
 
-TEST_CASE(downloads_verifies_and_loads)
+TEST_CASE("downloads verifies and loads")
 {
     if (!downloadSupported())
         return;
@@ -136,7 +136,7 @@ TEST_CASE(downloads_verifies_and_loads)
     CHECK_EQ(resolveDataSource(dir).folder, dir);
 }
 
-TEST_CASE(mirrors_are_tried_in_turn)
+TEST_CASE("mirrors are tried in turn")
 {
     if (!downloadSupported())
         return;
@@ -145,7 +145,7 @@ TEST_CASE(mirrors_are_tried_in_turn)
     CHECK_EQ(md5OfFile(dir + "/" + oneFile()[0].name), kOneMd5);
 }
 
-TEST_CASE(each_failure_has_a_message_and_leaves_no_damaged_file)
+TEST_CASE("each failure has a message and leaves no damaged file")
 {
     if (!downloadSupported())
         return;
@@ -157,8 +157,8 @@ TEST_CASE(each_failure_has_a_message_and_leaves_no_damaged_file)
         const std::string dir = tempDir();
         const std::string target = dir + "/" + oneFile()[0].name;
         const auto start = std::chrono::steady_clock::now();
-        CHECK_THROWS_WITH(downloadFiles(dir, oneFile(), {server().url(c.mode)}, {}, 2), DownloadError, c.needle);
-        CHECK_THROWS_WITH(downloadFiles(dir, oneFile(), {server().url(c.mode)}, {}, 2), DownloadError,
+        CHECK_THROWS_CONTAINING(downloadFiles(dir, oneFile(), {server().url(c.mode)}, {}, 2), DownloadError, c.needle);
+        CHECK_THROWS_CONTAINING(downloadFiles(dir, oneFile(), {server().url(c.mode)}, {}, 2), DownloadError,
                           "Check the network connection");
         CHECK(!exists(target)); // never a file that looks valid
         if (c.mode == "corrupt")
@@ -168,45 +168,45 @@ TEST_CASE(each_failure_has_a_message_and_leaves_no_damaged_file)
     }
 }
 
-TEST_CASE(offline_says_what_to_do)
+TEST_CASE("offline says what to do")
 {
     if (!downloadSupported())
         return;
     const std::string dir = tempDir();
-    CHECK_THROWS_WITH(downloadFiles(dir, oneFile(), {"http://127.0.0.1:1/"}, {}, 2), DownloadError,
+    CHECK_THROWS_CONTAINING(downloadFiles(dir, oneFile(), {"http://127.0.0.1:1/"}, {}, 2), DownloadError,
                       "Check the network connection and try again");
 }
 
-TEST_CASE(a_cut_download_resumes)
+TEST_CASE("a cut download resumes")
 {
     if (!downloadSupported())
         return;
     const std::string dir = tempDir();
     const std::string target = dir + "/" + oneFile()[0].name;
-    CHECK_THROWS_WITH(downloadFiles(dir, oneFile(), {server().url("cut")}, {}, 2), DownloadError, "could not");
+    CHECK_THROWS_CONTAINING(downloadFiles(dir, oneFile(), {server().url("cut")}, {}, 2), DownloadError, "could not");
     REQUIRE(exists(target + ".part"));
     downloadFiles(dir, oneFile(), {server().url("ok")});
     CHECK_EQ(md5OfFile(target), kOneMd5);
     CHECK(slurp(server().log).find("/ok/" + oneFile()[0].name + " range=bytes=") != std::string::npos);
     // A server that ignores the range sends the whole file again: the download starts over and still verifies.
     const std::string again = tempDir();
-    CHECK_THROWS_WITH(downloadFiles(again, oneFile(), {server().url("cut")}, {}, 2), DownloadError, "could not");
+    CHECK_THROWS_CONTAINING(downloadFiles(again, oneFile(), {server().url("cut")}, {}, 2), DownloadError, "could not");
     downloadFiles(again, oneFile(), {server().url("norange")});
     CHECK_EQ(md5OfFile(again + "/" + oneFile()[0].name), kOneMd5);
 }
 
-TEST_CASE(cancel_keeps_the_part_for_later)
+TEST_CASE("cancel keeps the part for later")
 {
     if (!downloadSupported())
         return;
     const std::string dir = tempDir();
-    CHECK_THROWS_WITH(
+    CHECK_THROWS_CONTAINING(
         downloadFiles(dir, oneFile(), {server().url("ok")}, [](const DownloadProgress &p) { return p.received == 0; }),
         DownloadError, "cancelled");
     CHECK(!exists(dir + "/" + oneFile()[0].name));
 }
 
-TEST_CASE(the_trainer_cli_downloads_only_when_asked)
+TEST_CASE("the trainer cli downloads only when asked")
 {
     if (!downloadSupported())
         return;
@@ -229,4 +229,3 @@ TEST_CASE(the_trainer_cli_downloads_only_when_asked)
     CHECK(!exists(dir + "/train-images-idx3-ubyte.gz"));
 }
 
-TEST_MAIN()

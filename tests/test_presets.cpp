@@ -9,7 +9,7 @@
 
 using namespace reglab;
 
-TEST_CASE(bundled_presets_parse)
+TEST_CASE("bundled presets parse")
 {
     const std::string dir = bundledPresetDir();
     REQUIRE(!dir.empty());
@@ -30,7 +30,7 @@ TEST_CASE(bundled_presets_parse)
     }
 }
 
-TEST_CASE(forum_preset_holds_the_thread)
+TEST_CASE("forum preset holds the thread")
 {
     const Preset p = parsePreset(readTextFile(bundledPresetDir() + "/1-forum-thread.json"));
     CHECK_EQ(p.name, std::string("The forum thread"));
@@ -44,22 +44,22 @@ TEST_CASE(forum_preset_holds_the_thread)
     CHECK(!p.runs[0].optional);
 }
 
-TEST_CASE(broken_presets_are_refused_with_a_reason)
+TEST_CASE("broken presets are refused with a reason")
 {
-    CHECK_THROWS_WITH(parsePreset("{"), RecordError, "not valid JSON");
-    CHECK_THROWS_WITH(parsePreset("{\"name\": \"x\", \"runs\": []}"), RecordError, "not a RegLab preset");
-    CHECK_THROWS_WITH(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": []}"), RecordError,
+    CHECK_THROWS_CONTAINING(parsePreset("{"), RecordError, "not valid JSON");
+    CHECK_THROWS_CONTAINING(parsePreset("{\"name\": \"x\", \"runs\": []}"), RecordError, "not a RegLab preset");
+    CHECK_THROWS_CONTAINING(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": []}"), RecordError,
                       "\"runs\" is empty");
-    CHECK_THROWS_WITH(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{\"l1\": \"lots\"}]}"),
+    CHECK_THROWS_CONTAINING(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{\"l1\": \"lots\"}]}"),
                       RecordError, "x, run 1: \"l1\" is not a number");
-    CHECK_THROWS_WITH(
+    CHECK_THROWS_CONTAINING(
         parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{}, {\"batch_size\": 0}]}"),
         RecordError, "x, run 2");
 }
 
 // The acceptance check of the forum preset: on the sample, the runs end in the thread's order, L1 0.01 on all
 // parameters lowest (at chance), the unregularized, L2 and L1 0.001 runs well above it.
-TEST_CASE(forum_preset_runs_end_in_the_expected_order)
+TEST_CASE("forum preset runs end in the expected order")
 {
     const auto data = Dataset::load(resolveDataSource("sample"));
     TrainConfig base;
@@ -86,4 +86,3 @@ TEST_CASE(forum_preset_runs_end_in_the_expected_order)
     CHECK_LE(weights, mild);
 }
 
-TEST_MAIN()

@@ -1,6 +1,8 @@
 // The network and the penalties at tensor level: shapes, penalty values, and the two equivalences the forum
 // answer relies on (L1 gradient added directly == autograd through abs; weight_decay == explicit L2 penalty).
-#include "model/tensors.h"
+#include "model/error.h"
+#include "model/flatoptimizer.h"
+#include "model/mlp.h"
 #include "testing.h"
 
 #include <cstdlib>
@@ -8,6 +10,44 @@
 using namespace reglab;
 
 namespace {
+
+// Reference versions, written the way the forum's script does it (through autograd, parameter by parameter):
+// what the trainer's fast paths are checked against.
+std::vector<torch::Tensor> l1Parameters(const Mlp &net, L1Scope scope)
+{
+    std::vector<torch::Tensor> out;
+    for (const auto &item : net->named_parameters())
+        if (scope == L1Scope::All || item.key().find("weight") != std::string::npos)
+            out.push_back(item.value());
+    return out;
+}
+
+torch::Tensor absSum(const std::vector<torch::Tensor> &params)
+{
+    torch::Tensor sum = params.front().abs().sum();
+    for (std::size_t i = 1; i < params.size(); ++i)
+        sum = sum + params[i].abs().sum();
+    return sum;
+}
+
+torch::Tensor squareSum(const std::vector<torch::Tensor> &params)
+{
+    torch::Tensor sum = params.front().square().sum();
+    for (std::size_t i = 1; i < params.size(); ++i)
+        sum = sum + params[i].square().sum();
+    return sum;
+}
+
+// lambda * sign(p) added to each gradient: what autograd through lambda * |p| gives.
+void addL1Gradient(const std::vector<torch::Tensor> &params, double lambda)
+{
+    torch::NoGradGuard noGrad;
+    for (const auto &p : params) {
+        torch::Tensor grad = p.mutable_grad();
+        if (grad.defined())
+            grad.add_(p.sign(), lambda);
+    }
+}
 
 torch::Device testDevice()
 {
@@ -36,7 +76,7 @@ double maxRelativeDifference(const std::vector<torch::Tensor> &a, const std::vec
 
 } // namespace
 
-TEST_CASE(mlp_has_the_forum_shape)
+TEST_CASE("mlp has the forum shape")
 {
     Mlp net = forumNet(0.3);
     const torch::Tensor out = net->forward(torch::randn({7, 784}, testDevice()));
@@ -58,7 +98,7 @@ TEST_CASE(mlp_has_the_forum_shape)
     CHECK_EQ(small->layers.size(), 2u);
 }
 
-TEST_CASE(penalties_on_known_parameters)
+TEST_CASE("penalties on known parameters")
 {
     const auto opts = torch::TensorOptions().device(testDevice());
     std::vector<torch::Tensor> params = {torch::tensor({1.0f, -2.0f, 0.0f}, opts),
@@ -67,7 +107,7 @@ TEST_CASE(penalties_on_known_parameters)
     CHECK_NEAR(squareSum(params).item<double>(), 5.5, 1e-6);
 }
 
-TEST_CASE(dropout_only_in_training_mode)
+TEST_CASE("dropout only in training mode")
 {
     Mlp net = forumNet(0.5);
     const torch::Tensor x = torch::randn({4, 784}, testDevice());
@@ -77,7 +117,7 @@ TEST_CASE(dropout_only_in_training_mode)
     CHECK(!torch::equal(net->forward(x), net->forward(x)));
 }
 
-TEST_CASE(direct_l1_gradient_equals_autograd_through_abs)
+TEST_CASE("direct l1 gradient equals autograd through abs")
 {
     const torch::Tensor x = torch::randn({50, 784}, testDevice());
     const torch::Tensor y =
@@ -101,7 +141,7 @@ TEST_CASE(direct_l1_gradient_equals_autograd_through_abs)
     }
 }
 
-TEST_CASE(weight_decay_equals_explicit_l2_penalty_for_plain_sgd)
+TEST_CASE("weight decay equals explicit l2 penalty for plain sgd")
 {
     const double lambda2 = 0.01, lr = 0.01;
     torch::manual_seed(11);
@@ -130,7 +170,7 @@ TEST_CASE(weight_decay_equals_explicit_l2_penalty_for_plain_sgd)
     CHECK_GT(maxRelativeDifference(trained(2), decay), 1e-5);
 }
 
-TEST_CASE(flat_sgd_matches_torch_sgd_with_autograd_l1)
+TEST_CASE("flat sgd matches torch sgd with autograd l1")
 {
     // The trainer's optimizer against the forum's way of doing it: torch.optim.SGD with momentum and weight
     // decay, and lambda1 * sum|p| in the loss through autograd.
@@ -147,10 +187,7 @@ TEST_CASE(flat_sgd_matches_torch_sgd_with_autograd_l1)
             Mlp flat = forumNet();
             torch::optim::SGD opt(reference->parameters(),
                                   torch::optim::SGDOptions(lr).momentum(momentum).weight_decay(decay));
-            std::vector<bool> inScope;
-            for (const auto &item : flat->named_parameters())
-                inScope.push_back(scope == L1Scope::All || item.key().find("weight") != std::string::npos);
-            FlatSgd flatOpt(flat->parameters(), inScope);
+            FlatOptimizer flatOpt(flat, scope);
             for (const auto &[x, y] : batches) {
                 opt.zero_grad();
                 (torch::nn::functional::cross_entropy(reference->forward(x), y) +
@@ -167,7 +204,7 @@ TEST_CASE(flat_sgd_matches_torch_sgd_with_autograd_l1)
     }
 }
 
-TEST_CASE(hand_written_backward_equals_autograd)
+TEST_CASE("hand written backward equals autograd")
 {
     const torch::Tensor x = torch::randn({50, 784}, testDevice());
     const torch::Tensor y =
@@ -198,7 +235,7 @@ TEST_CASE(hand_written_backward_equals_autograd)
     }
 }
 
-TEST_CASE(dropout_drops_the_configured_share_and_rescales)
+TEST_CASE("dropout drops the configured share and rescales")
 {
     // One hidden layer of 100,000 units that all output 1 before dropout (weights 0, bias 1, LeakyReLU slope 1
     // is the identity); the output layer sums them, so its value counts the kept units times 1 / (1 - p).
@@ -220,4 +257,27 @@ TEST_CASE(dropout_drops_the_configured_share_and_rescales)
     CHECK_NEAR(net->forward(x)[0][0].item<double>(), 100000.0, 1e-2);
 }
 
-TEST_MAIN()
+TEST_CASE("the flat optimizer refuses parameters moved after it was made")
+{
+    Mlp net = forumNet();
+    FlatOptimizer opt(net, L1Scope::All);
+    opt.zeroGrad();
+    opt.step(0.01, 0.0, 0.0, 0.0); // seated: fine
+    net->to(torch::kFloat64);       // re-seats every parameter in new storage
+    CHECK_THROWS_CONTAINING(opt.step(0.01, 0.0, 0.0, 0.0), Error, "moved (to another device or type)");
+}
+
+TEST_CASE("the hand-written passes say what they need")
+{
+    CHECK_NOTHROW(requireCpuFloat32(torch::zeros({3}), "x"));
+    CHECK_THROWS_CONTAINING(requireCpuFloat32(torch::zeros({3}, torch::kFloat64), "the mask"), Error,
+                            "needs the mask as contiguous float32 on the CPU, got Double");
+    CHECK_THROWS_CONTAINING(requireCpuFloat32(torch::zeros({3, 3}).t(), "x"), Error, "not contiguous");
+    // A double-precision network still trains: it takes the general path, not the float32 one.
+    torch::manual_seed(3);
+    Mlp net(784, std::vector<int>{20}, 10, std::vector<double>{0.3}, 0.01);
+    net->to(torch::kFloat64);
+    const torch::Tensor loss = net->lossAndGradients(torch::randn({5, 784}, torch::kFloat64),
+                                                     torch::randint(0, 10, {5}, torch::kInt64));
+    CHECK(std::isfinite(loss.item<double>()));
+}

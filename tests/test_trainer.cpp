@@ -42,35 +42,38 @@ struct Hooks : TrainObserver {
     std::vector<ValidationDetail> details;
     bool started = false, finished = false;
     RunInfo info;
-    void onStarted(const RunInfo &i) override
+    void onEvent(const TrainEvent &event) override
     {
-        started = true;
-        info = i;
+        std::visit(Overloaded{[this](const RunInfo &i) {
+                                  started = true;
+                                  info = i;
+                              },
+                              [this](const StepRecord &s) {
+                                  steps.push_back(s);
+                                  if (step)
+                                      step(s);
+                              },
+                              [this](const LambdaChange &c) { changes.push_back(c); },
+                              [this](const EpochRecord &e) { epochs.push_back(e); },
+                              [this](const Predictions &p) { predictions += p.digits.empty() ? 0 : 1; },
+                              [this](const RunRecord &) { finished = true; },
+                              [this](const WeightSnapshot &w) { snapshots.push_back(w); },
+                              [this](const GradientBalance &b) { balances.push_back(b); },
+                              [this](const ValidationDetail &d) { details.push_back(d); },
+                              [](const Progress &) {}},
+                   event);
     }
-    void onStep(const StepRecord &s) override
-    {
-        steps.push_back(s);
-        if (step)
-            step(s);
-    }
-    void onLambdaChange(const LambdaChange &c) override { changes.push_back(c); }
-    void onEpoch(const EpochRecord &e) override { epochs.push_back(e); }
-    void onPredictions(const Predictions &p) override { predictions += p.digits.empty() ? 0 : 1; }
-    void onFinished(const RunRecord &) override { finished = true; }
-    void onWeights(const WeightSnapshot &w) override { snapshots.push_back(w); }
-    void onGradientBalance(const GradientBalance &b) override { balances.push_back(b); }
-    void onValidationDetail(const ValidationDetail &d) override { details.push_back(d); }
 };
 
 } // namespace
 
-TEST_CASE(one_epoch_reports_everything)
+TEST_CASE("one epoch reports everything")
 {
     TrainControl control;
     Hooks hooks;
     const RunRecord r = train(quickConfig(), control, &hooks, sample());
     CHECK(r.status == RunStatus::Finished);
-    CHECK(hooks.started && hooks.finished);
+    CHECK((hooks.started && hooks.finished));
     CHECK_EQ(hooks.info.stepsPerEpoch, 160); // 8,000 training images of fold 1, batch 50
     CHECK_EQ(hooks.info.panelPixels.size(), 16u);
     REQUIRE(r.epochs.size() == 1u);
@@ -92,7 +95,7 @@ TEST_CASE(one_epoch_reports_everything)
 
 // What the network views are built from: copies of the weights with histograms, the gradient balance at each
 // logging point, and the validation fold's confusion matrix with misclassified digits.
-TEST_CASE(network_views_get_copies_of_weights_gradients_and_errors)
+TEST_CASE("network views get copies of weights gradients and errors")
 {
     TrainControl control;
     TrainConfig c = quickConfig(2);
@@ -153,7 +156,7 @@ TEST_CASE(network_views_get_copies_of_weights_gradients_and_errors)
     }
 }
 
-TEST_CASE(snapshot_on_demand_while_paused)
+TEST_CASE("snapshot on demand while paused")
 {
     TrainControl control;
     TrainConfig c = quickConfig(1);
@@ -162,14 +165,11 @@ TEST_CASE(snapshot_on_demand_while_paused)
     struct Watch : TrainObserver {
         TrainControl *control;
         std::atomic<int> *snapshots;
-        void onStep(const StepRecord &s) override
+        void onEvent(const TrainEvent &event) override
         {
-            if (s.step == 20)
+            if (const auto *s = std::get_if<StepRecord>(&event); s && s->step == 20)
                 control->pause();
-        }
-        void onWeights(const WeightSnapshot &w) override
-        {
-            if (w.step == 20)
+            if (const auto *w = std::get_if<WeightSnapshot>(&event); w && w->step == 20)
                 ++*snapshots;
         }
     } watch;
@@ -189,7 +189,7 @@ TEST_CASE(snapshot_on_demand_while_paused)
     CHECK(r.status == RunStatus::Finished);
 }
 
-TEST_CASE(lambda_change_takes_effect_at_the_next_step)
+TEST_CASE("lambda change takes effect at the next step")
 {
     TrainControl control;
     TrainConfig c = quickConfig();
@@ -213,7 +213,7 @@ TEST_CASE(lambda_change_takes_effect_at_the_next_step)
     CHECK_EQ(hooks.changes.size(), 1u);
 }
 
-TEST_CASE(stop_lands_within_one_step_and_keeps_history)
+TEST_CASE("stop lands within one step and keeps history")
 {
     TrainControl control;
     TrainConfig c = quickConfig(3);
@@ -230,7 +230,7 @@ TEST_CASE(stop_lands_within_one_step_and_keeps_history)
     CHECK(r.message.find("step 200") != std::string::npos);
 }
 
-TEST_CASE(pause_holds_training_until_resumed)
+TEST_CASE("pause holds training until resumed")
 {
     TrainControl control;
     TrainConfig c = quickConfig(1);
@@ -254,7 +254,7 @@ TEST_CASE(pause_holds_training_until_resumed)
     CHECK_EQ(lastStep.load(), 160);
 }
 
-TEST_CASE(stop_while_paused_ends_the_run)
+TEST_CASE("stop while paused ends the run")
 {
     TrainControl control;
     TrainConfig c = quickConfig(2);
@@ -272,7 +272,7 @@ TEST_CASE(stop_while_paused_ends_the_run)
     CHECK(r.status == RunStatus::Stopped);
 }
 
-TEST_CASE(divergence_ends_as_diverged_naming_the_step)
+TEST_CASE("divergence ends as diverged naming the step")
 {
     TrainControl control;
     TrainConfig c = quickConfig(2);
@@ -284,7 +284,7 @@ TEST_CASE(divergence_ends_as_diverged_naming_the_step)
     CHECK(!r.steps.empty()); // what came before is kept
 }
 
-TEST_CASE(same_seed_same_run_different_seed_different_run)
+TEST_CASE("same seed same run different seed different run")
 {
     TrainControl control;
     TrainConfig c = quickConfig(1);
@@ -299,7 +299,7 @@ TEST_CASE(same_seed_same_run_different_seed_different_run)
 
 // Runs compared side by side differ only in what the user changed: with the same seed, a different lambda still
 // starts from the same initial weights, the same dropout masks and the same batches.
-TEST_CASE(same_seed_same_start_whatever_the_lambda)
+TEST_CASE("same seed same start whatever the lambda")
 {
     TrainControl control;
     TrainConfig c = quickConfig(1);
@@ -308,12 +308,12 @@ TEST_CASE(same_seed_same_start_whatever_the_lambda)
     c.l1 = 0.01;
     c.l2 = 0.01;
     const RunRecord regularized = train(c, control, nullptr, sample());
-    REQUIRE(plain.steps.size() > 2 && regularized.steps.size() > 2);
+    REQUIRE((plain.steps.size() > 2 && regularized.steps.size() > 2));
     CHECK_EQ(plain.steps[0].dataLoss, regularized.steps[0].dataLoss); // same weights, masks and batch
     CHECK(plain.steps[1].dataLoss != regularized.steps[1].dataLoss);  // the update differs from then on
 }
 
-TEST_CASE(weight_decay_and_explicit_penalty_give_the_same_run)
+TEST_CASE("weight decay and explicit penalty give the same run")
 {
     TrainControl control;
     TrainConfig c = quickConfig(1);
@@ -326,24 +326,26 @@ TEST_CASE(weight_decay_and_explicit_penalty_give_the_same_run)
     CHECK_LT(std::fabs(decay.epochs[0].testLoss - penalty.epochs[0].testLoss) / decay.epochs[0].testLoss, 1e-5);
 }
 
-TEST_CASE(bad_config_and_missing_data_fail_with_a_message)
+TEST_CASE("bad config and missing data fail with a message")
 {
     TrainControl control;
     TrainConfig c = quickConfig();
     c.batchSize = 0;
     RunRecord r = train(c, control);
     CHECK(r.status == RunStatus::Failed);
-    CHECK(r.message.find("batch size") != std::string::npos);
+    CHECK(r.errorKind == ErrorKind::Arguments);
+    CHECK(r.message.find("batch_size: '0' is not allowed; give a whole number from 1 to 65536") != std::string::npos);
     c = quickConfig();
     c.data = "/no/such/folder";
     r = train(c, control);
     CHECK(r.status == RunStatus::Failed);
+    CHECK(r.errorKind == ErrorKind::Data);
     CHECK(r.message.find("no such folder") != std::string::npos);
 }
 
 // The forum thread, on the sample: no regularization learns, L1 0.01 on all parameters collapses to chance,
 // 0.001 does not.
-TEST_CASE(forum_finding_l1_strength)
+TEST_CASE("forum finding l1 strength")
 {
     TrainControl control;
     TrainConfig c = quickConfig(8);
@@ -362,4 +364,3 @@ TEST_CASE(forum_finding_l1_strength)
     CHECK_GT(strong.steps.front().l1Term, 10 * strong.steps.front().dataLoss);
 }
 
-TEST_MAIN()
