@@ -111,10 +111,8 @@ int main(int argc, char **argv)
     memoryTimer.setInterval(std::max(100, int(parser.value(memoryEvery).toDouble() * 1000)));
     QObject::connect(&memoryTimer, &QTimer::timeout,
                      [&] { printMemory("running", trainClock.nsecsElapsed() / 1e9, steps, epochs); });
-    QObject::connect(&controller, &reglab::app::TrainingController::step, [&] { ++steps; });
-    QObject::connect(&controller, &reglab::app::TrainingController::epoch, [&] { ++epochs; });
-    // Measure from the first step, so loading the data set is not counted as a stall of training.
-    QObject::connect(&controller, &reglab::app::TrainingController::started, [&] {
+    // Measure from the run's start, so loading the data set is not counted as a stall of training.
+    auto started = [&] {
         measuring = true;
         last = clock.nsecsElapsed();
         if (memory) {
@@ -137,12 +135,19 @@ int main(int argc, char **argv)
                         static_cast<long long>(ticks), p99, maxGap / 1e6, maxGap < 50'000'000 ? "OK" : "SLOW");
             QApplication::exit(maxGap < 50'000'000 ? 0 : 1);
         });
-    });
-    QObject::connect(&controller, &reglab::app::TrainingController::finished, [&](const reglab::RunRecord &r) {
-        if (r.status == reglab::RunStatus::Failed) {
-            std::fprintf(stderr, "reglab-bench-ui: %s\n", r.message.c_str());
-            QApplication::exit(2);
-        }
+    };
+    QObject::connect(&controller, &reglab::app::TrainingController::event, [&](const reglab::TrainEvent &event) {
+        std::visit(reglab::Overloaded{[&](const reglab::StepRecord &) { ++steps; },
+                                      [&](const reglab::EpochRecord &) { ++epochs; },
+                                      [&](const reglab::RunInfo &) { started(); },
+                                      [&](const reglab::RunRecord &r) {
+                                          if (r.status == reglab::RunStatus::Failed) {
+                                              std::fprintf(stderr, "reglab-bench-ui: %s\n", r.message.c_str());
+                                              QApplication::exit(2);
+                                          }
+                                      },
+                                      [](const auto &) {}},
+                   event);
     });
     clock.start();
     tick.start();

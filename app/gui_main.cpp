@@ -2,10 +2,14 @@
 #include "app/guiwiring.h"
 #include "app/plotcommand.h"
 #include "app/trainingcontroller.h"
+#include "model/journal.h"
 
 #include "ui/controlpanel.h"
 #include "ui/logslider.h"
+#include "ui/liveview.h"
 #include "ui/mainwindow.h"
+#include "ui/presetmenu.h"
+#include "ui/runlist.h"
 #include "ui/networkpanel.h"
 
 #include <QAction>
@@ -80,6 +84,8 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("RegLab"));
     QApplication::setApplicationName(QStringLiteral("RegLab"));
     QApplication::setApplicationDisplayName(QStringLiteral("RegLab"));
+    QApplication::setApplicationVersion(QStringLiteral(REGLAB_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.reglab.RegLab"));
     Q_INIT_RESOURCE(reglab);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/reglab/reglab.svg")));
 
@@ -89,13 +95,18 @@ int main(int argc, char **argv)
         "Without options it opens the dashboard with the saved settings (first start: the forum's set-up on the "
         "bundled MNIST sample)."));
     parser.addHelpOption();
+    parser.addVersionOption();
+    // A setting's flag says what the setting means and allows, in the core's words.
+    auto describe = [](const char *key, const char *extra = "") {
+        const reglab::ConfigField &f = reglab::field(key);
+        return QString::fromStdString(f.help + extra + " (" + f.allowed() + ")");
+    };
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Train on its own, save the window as a PNG to <file>, exit."),
                                         QStringLiteral("file"));
-    const QCommandLineOption epochs(
-        QStringLiteral("epochs"),
-        QStringLiteral("Epochs to train (with --screenshot: the shot is taken when they are done)."),
-        QStringLiteral("n"));
+    const QCommandLineOption epochs(QStringLiteral("epochs"),
+                                    describe("epochs", "; with --screenshot the shot is taken when they are done"),
+                                    QStringLiteral("n"));
     const QCommandLineOption after(
         QStringLiteral("screenshot-after"),
         QStringLiteral("Take the screenshot after <n> epochs of the configured run, then stop it."),
@@ -103,13 +114,11 @@ int main(int argc, char **argv)
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("Window size for --screenshot (default 1600x900)."),
                                   QStringLiteral("WxH"), QStringLiteral("1600x900"));
-    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Data source: sample, fashion or a folder."),
+    const QCommandLineOption data(QStringLiteral("data"), QString::fromStdString(reglab::field("data").help),
                                   QStringLiteral("spec"));
-    const QCommandLineOption l1(QStringLiteral("l1"), QStringLiteral("L1 strength (0 = off)."),
-                                QStringLiteral("value"));
-    const QCommandLineOption l2(QStringLiteral("l2"), QStringLiteral("L2 strength (0 = off)."),
-                                QStringLiteral("value"));
-    const QCommandLineOption lr(QStringLiteral("lr"), QStringLiteral("Learning rate."), QStringLiteral("value"));
+    const QCommandLineOption l1(QStringLiteral("l1"), describe("l1", "; 0 is off"), QStringLiteral("value"));
+    const QCommandLineOption l2(QStringLiteral("l2"), describe("l2", "; 0 is off"), QStringLiteral("value"));
+    const QCommandLineOption lr(QStringLiteral("lr"), describe("learning_rate"), QStringLiteral("value"));
     const QCommandLineOption changeL1(
         QStringLiteral("change-l1"),
         QStringLiteral("With --screenshot: set L1 to <value> after epoch <e> (e:value), as a "
@@ -141,63 +150,65 @@ int main(int argc, char **argv)
         settings.clear();
         settings.sync();
     }
-    auto positiveInt = [&](const QCommandLineOption &o, int &out) {
-        bool ok = false;
-        out = parser.value(o).toInt(&ok);
-        return ok && out > 0;
-    };
-    auto number = [&](const QCommandLineOption &o, double &out) {
-        bool ok = false;
-        out = parser.value(o).toDouble(&ok);
-        return ok && out >= 0;
-    };
-
     const bool shooting = parser.isSet(screenshot);
     reglab::ui::MainWindow window(!shooting); // an unattended run leaves the user's settings alone
     reglab::app::TrainingController controller;
     reglab::app::connectWindow(window, controller);
     reglab::ui::ControlPanel *controls = window.controls();
 
-    int waitEpochs = 0;
-    if (parser.isSet(epochs)) {
-        if (!positiveInt(epochs, waitEpochs))
-            return fail(QStringLiteral("--epochs needs a positive whole number"));
-        controls->epochsBox()->setValue(waitEpochs);
-    }
-    if (parser.isSet(after) && !positiveInt(after, waitEpochs))
-        return fail(QStringLiteral("--screenshot-after needs a positive whole number"));
-    if (parser.isSet(data))
-        controls->setDataSource(parser.value(data));
-    double value = 0;
-    if (parser.isSet(l1)) {
-        if (!number(l1, value) || value > 1)
-            return fail(QStringLiteral("--l1 needs a value in 0..1"));
-        controls->l1Slider()->setValue(value);
-    }
-    if (parser.isSet(l2)) {
-        if (!number(l2, value) || value > 1)
-            return fail(QStringLiteral("--l2 needs a value in 0..1"));
-        controls->l2Slider()->setValue(value);
-    }
-    if (parser.isSet(lr)) {
-        if (!number(lr, value) || value <= 0)
-            return fail(QStringLiteral("--lr needs a value above 0"));
-        controls->learningRateBox()->setValue(value);
+    // The settings' flags are checked exactly as reglab-train checks them (the core's fields), then against
+    // what the window's controls can show.
+    reglab::TrainConfig config = controls->config();
+    auto setting = [&](const QCommandLineOption &option, const char *key, const QString &text) -> QString {
+        const reglab::ConfigField &f = reglab::field(key);
+        if (const std::string problem = f.set(config, text.toStdString()); !problem.empty())
+            return QStringLiteral("--%1: %2").arg(option.names().constFirst(), QString::fromStdString(problem));
+        return {};
+    };
+    const std::pair<const QCommandLineOption *, const char *> settings[] = {
+        {&epochs, "epochs"}, {&data, "data"}, {&l1, "l1"}, {&l2, "l2"}, {&lr, "learning_rate"}};
+    for (const auto &[option, key] : settings)
+        if (parser.isSet(*option))
+            if (const QString problem = setting(*option, key, parser.value(*option)); !problem.isEmpty())
+                return fail(problem);
+    for (const auto &[option, value] : {std::pair{&l1, config.l1}, std::pair{&l2, config.l2}})
+        if (value > reglab::ui::LogSlider::kMax)
+            return fail(QStringLiteral("--%1: '%2' is beyond the slider; give a number from 0 to %3")
+                            .arg(option->names().constFirst(), parser.value(*option))
+                            .arg(reglab::ui::LogSlider::kMax));
+    controls->setConfig(config);
+    int waitEpochs = config.epochs;
+    if (parser.isSet(after)) {
+        bool ok = false;
+        waitEpochs = parser.value(after).toInt(&ok);
+        if (!ok || waitEpochs < 1 || waitEpochs > config.epochs)
+            return fail(QStringLiteral("--screenshot-after: '%1' is not allowed; give a whole number from 1 to %2")
+                            .arg(parser.value(after))
+                            .arg(config.epochs));
+    } else if (!parser.isSet(epochs)) {
+        waitEpochs = std::min(5, config.epochs);
     }
     int changeEpoch = 0;
     double changeValue = 0;
     if (parser.isSet(changeL1)) {
         const QStringList parts = parser.value(changeL1).split(QLatin1Char(':'));
-        bool okE = false, okV = false;
+        bool okEpoch = false;
+        reglab::TrainConfig changed = config;
+        std::string problem = "no value";
         if (parts.size() == 2) {
-            changeEpoch = parts[0].toInt(&okE);
-            changeValue = parts[1].toDouble(&okV);
+            changeEpoch = parts[0].toInt(&okEpoch);
+            problem = reglab::field("l1").set(changed, parts[1].toStdString());
         }
-        if (!okE || !okV || changeEpoch < 1 || changeValue < 0 || changeValue > 1)
-            return fail(QStringLiteral("--change-l1 needs e:value, e.g. 2:0.001"));
+        if (!okEpoch || changeEpoch < 1 || changeEpoch > config.epochs || !problem.empty() ||
+            changed.l1 > reglab::ui::LogSlider::kMax)
+            return fail(QStringLiteral("--change-l1: '%1' is not allowed; give EPOCH:VALUE with EPOCH from 1 to %2 and "
+                                       "VALUE from 0 to 1, such as 2:0.001")
+                            .arg(parser.value(changeL1))
+                            .arg(config.epochs));
+        changeValue = changed.l1;
     }
     if (parser.isSet(logScale))
-        window.logScaleBox()->setChecked(true);
+        window.liveView()->logScaleBox()->setChecked(true);
     if (parser.isSet(showNetwork)) {
         window.networkDock()->show();
         window.networkDock()->raise();
@@ -210,13 +221,15 @@ int main(int argc, char **argv)
     }
 
     if (!parser.positionalArguments().isEmpty())
-        window.openRunFiles(parser.positionalArguments());
+        window.runList()->openFiles(parser.positionalArguments());
     if (!shooting) {
         window.show();
         // Runs the program was training when it last ended (a crash, a kill) left their journals behind. Asked
         // once the window is up, so the question has the dashboard behind it.
         QTimer::singleShot(0, &window, [&window] {
-            const QStringList interrupted = window.interruptedRuns();
+            QStringList interrupted;
+            for (const std::string &path : reglab::interruptedJournals(reglab::defaultJournalDir()))
+                interrupted << QString::fromStdString(path);
             if (interrupted.isEmpty())
                 return;
             const auto answer = QMessageBox::question(
@@ -227,9 +240,9 @@ int main(int argc, char **argv)
                                         nullptr, int(interrupted.size())),
                 QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
             if (answer == QMessageBox::Yes)
-                window.recoverInterruptedRuns(interrupted);
+                window.runList()->recover(interrupted);
             else
-                window.discardInterruptedRuns(interrupted);
+                window.runList()->discard(interrupted);
         });
         return app.exec();
     }
@@ -237,9 +250,6 @@ int main(int argc, char **argv)
     QSize shotSize;
     if (!parseSize(parser.value(size), shotSize))
         return fail(QStringLiteral("--size needs WxH between 640x400 and 7680x4320"));
-    if (waitEpochs == 0)
-        waitEpochs = std::min(5, controls->epochsBox()->value());
-    waitEpochs = std::min(waitEpochs, controls->epochsBox()->value());
     const QString file = parser.value(screenshot);
     window.setFixedSize(shotSize); // the same layout on every machine
     window.show();
@@ -268,7 +278,7 @@ int main(int argc, char **argv)
     };
     QString presetFile;
     if (parser.isSet(preset)) {
-        for (const QString &f : window.presetFiles()) {
+        for (const QString &f : window.presetMenu()->files()) {
             const QString base = QFileInfo(f).completeBaseName();
             if (base == parser.value(preset) || base.section(QLatin1Char('-'), 1) == parser.value(preset))
                 presetFile = f;
@@ -277,10 +287,13 @@ int main(int argc, char **argv)
             return fail(QStringLiteral("--preset: no preset '%1' (the files are in resources/presets)")
                             .arg(parser.value(preset)));
         // The shot waits for the queue: each finished run lands in the runs list.
-        QObject::connect(&controller, &reglab::app::TrainingController::finished, &window,
-                         [&](const reglab::RunRecord &record) {
-                             if (record.status == reglab::RunStatus::Failed) {
-                                 std::fprintf(stderr, "reglab: a preset run failed: %s\n", record.message.c_str());
+        QObject::connect(&controller, &reglab::app::TrainingController::event, &window,
+                         [&](const reglab::TrainEvent &event) {
+                             const auto *record = std::get_if<reglab::RunRecord>(&event);
+                             if (!record)
+                                 return;
+                             if (record->status == reglab::RunStatus::Failed) {
+                                 std::fprintf(stderr, "reglab: a preset run failed: %s\n", record->message.c_str());
                                  takeShot(3);
                              }
                              QTimer::singleShot(200, &window, [&] {
@@ -291,20 +304,22 @@ int main(int argc, char **argv)
         QTimer::singleShot(0, &window, [&] { window.startPreset(presetFile, false); });
         return app.exec();
     }
-    QObject::connect(&controller, &reglab::app::TrainingController::epoch, &window, [&](const reglab::EpochRecord &e) {
-        epochsSeen = e.epoch;
-        if (changeEpoch > 0 && e.epoch == changeEpoch)
-            controls->l1Slider()->spinBox()->setValue(changeValue); // goes the same way as a typed value
-        if (epochsSeen >= waitEpochs)
-            takeShot(0);
-    });
-    QObject::connect(
-        &controller, &reglab::app::TrainingController::finished, &window, [&](const reglab::RunRecord &record) {
-            const bool ok = record.status == reglab::RunStatus::Finished || record.status == reglab::RunStatus::Stopped;
-            if (!ok)
-                std::fprintf(stderr, "reglab: the run ended: %s\n", record.message.c_str());
-            takeShot(ok ? 0 : 3);
-        });
+    QObject::connect(&controller, &reglab::app::TrainingController::event, &window,
+                     [&](const reglab::TrainEvent &event) {
+                         if (const auto *e = std::get_if<reglab::EpochRecord>(&event)) {
+                             epochsSeen = e->epoch;
+                             if (changeEpoch > 0 && e->epoch == changeEpoch) // the way a typed value goes
+                                 controls->l1Slider()->spinBox()->setValue(changeValue);
+                             if (epochsSeen >= waitEpochs)
+                                 takeShot(0);
+                         } else if (const auto *record = std::get_if<reglab::RunRecord>(&event)) {
+                             const bool ok = record->status == reglab::RunStatus::Finished ||
+                                             record->status == reglab::RunStatus::Stopped;
+                             if (!ok)
+                                 std::fprintf(stderr, "reglab: the run ended: %s\n", record->message.c_str());
+                             takeShot(ok ? 0 : 3);
+                         }
+                     });
     QTimer::singleShot(0, controls->startAction(), &QAction::trigger);
     QTimer::singleShot(600000, &app, [] {
         std::fprintf(stderr, "reglab: no screenshot after 10 minutes; giving up\n");

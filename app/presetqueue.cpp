@@ -6,7 +6,10 @@ namespace reglab::app {
 
 PresetQueue::PresetQueue(TrainingController &controller, QObject *parent) : QObject(parent), m_controller(controller)
 {
-    connect(&m_controller, &TrainingController::finished, this, &PresetQueue::onFinished);
+    connect(&m_controller, &TrainingController::event, this, [this](const reglab::TrainEvent &e) {
+        if (const auto *record = std::get_if<reglab::RunRecord>(&e))
+            onFinished(*record);
+    });
 }
 
 void PresetQueue::start(const QString &presetName, const std::vector<reglab::PresetRun> &runs)

@@ -5,7 +5,6 @@
 #include "model/journal.h"
 #include "model/runtime.h"
 #include "model/trainer.h"
-#include "ui/metatypes.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -16,30 +15,35 @@ namespace reglab::app {
 
 namespace {
 
-// Runs on the training thread: copies each event into a queued signal and returns at once.
+// Runs on the training thread: copies each event into the queued signal and returns at once.
 class SignalObserver : public reglab::TrainObserver {
 public:
-    explicit SignalObserver(TrainWorker &worker) : m_worker(worker) {}
-    void onStarted(const reglab::RunInfo &info) override { Q_EMIT m_worker.started(info); }
-    void onStep(const reglab::StepRecord &r) override { Q_EMIT m_worker.step(r); }
-    void onLambdaChange(const reglab::LambdaChange &c) override { Q_EMIT m_worker.lambdaChanged(c); }
-    void onProgress(const reglab::Progress &p) override { Q_EMIT m_worker.progress(p); }
-    void onEpoch(const reglab::EpochRecord &e) override { Q_EMIT m_worker.epoch(e); }
-    void onPredictions(const reglab::Predictions &p) override { Q_EMIT m_worker.predictions(p); }
-    void onWeights(const reglab::WeightSnapshot &s) override { Q_EMIT m_worker.weights(s); }
-    void onGradientBalance(const reglab::GradientBalance &b) override { Q_EMIT m_worker.gradientBalance(b); }
-    void onValidationDetail(const reglab::ValidationDetail &d) override { Q_EMIT m_worker.validationDetail(d); }
-    // finished is sent by the worker once train() has returned.
+    explicit SignalObserver(TrainWorker &worker, quint64 runId) : m_worker(worker), m_runId(runId) {}
+    void onEvent(const reglab::TrainEvent &e) override
+    {
+        // The finished record is sent by the worker once train() has returned and the journal is closed.
+        if (!std::holds_alternative<reglab::RunRecord>(e))
+            Q_EMIT m_worker.event(m_runId, e);
+    }
 
 private:
     TrainWorker &m_worker;
+    quint64 m_runId;
 };
 
 } // namespace
 
-TrainWorker::TrainWorker(reglab::TrainConfig config, reglab::TrainControl &control,
+void registerEventTypes()
+{
+    qRegisterMetaType<reglab::TrainEvent>();
+    qRegisterMetaType<reglab::TrainConfig>();
+    qRegisterMetaType<reglab::RunRecord>();
+    qRegisterMetaType<std::shared_ptr<const reglab::Dataset>>();
+}
+
+TrainWorker::TrainWorker(quint64 runId, reglab::TrainConfig config, reglab::TrainControl &control,
                          std::shared_ptr<const reglab::Dataset> data)
-    : m_config(std::move(config)), m_control(control), m_data(std::move(data))
+    : m_runId(runId), m_config(std::move(config)), m_control(control), m_data(std::move(data))
 {
 }
 
@@ -59,13 +63,15 @@ void TrainWorker::run()
             record.startedAt = reglab::nowIso8601();
             record.versions = reglab::libraryVersions();
             record.status = reglab::RunStatus::Failed;
+            const auto *error = dynamic_cast<const reglab::Error *>(&e);
+            record.errorKind = error ? error->kind() : reglab::ErrorKind::Internal;
             record.message = e.what();
             record.totalSeconds = double(clock.nsecsElapsed()) / 1e9;
-            Q_EMIT finished(record);
+            Q_EMIT event(m_runId, record);
             return;
         }
     }
-    SignalObserver observer(*this);
+    SignalObserver observer(*this, m_runId);
     // Every logging point, epoch and lambda change is journalled and flushed, so a crash or kill -9 of the
     // program loses nothing before the last one; the journal goes when the run ends. A journal problem (a full
     // disk, a read-only folder) drops the journal and never stops training.
@@ -74,13 +80,12 @@ void TrainWorker::run()
     const reglab::RunRecord record = reglab::train(m_config, m_control, &journal, m_data);
     if (!journal.journalError().empty())
         qWarning("reglab: the run was not journalled: %s", journal.journalError().c_str());
-    Q_EMIT finished(record);
+    Q_EMIT event(m_runId, record);
 }
 
 TrainingController::TrainingController(QObject *parent) : QObject(parent)
 {
-    reglab::ui::registerMetaTypes();
-    qRegisterMetaType<std::shared_ptr<const reglab::Dataset>>();
+    registerEventTypes();
 }
 
 TrainingController::~TrainingController()
@@ -94,16 +99,6 @@ TrainingController::~TrainingController()
     m_thread->wait();
     delete m_thread;
     m_thread = nullptr;
-}
-
-template <typename Record>
-void TrainingController::forward(TrainWorker *worker, quint64 id, void (TrainWorker::*from)(const Record &),
-                                 void (TrainingController::*to)(const Record &))
-{
-    connect(worker, from, this, [this, id, to](const Record &record) {
-        if (id == m_runId)
-            Q_EMIT(this->*to)(record);
-    });
 }
 
 void TrainingController::start(const reglab::TrainConfig &config)
@@ -125,30 +120,28 @@ void TrainingController::launch(const reglab::TrainConfig &requested)
 
     const QString spec = QString::fromStdString(config.data);
     auto data = spec == m_dataSpec ? m_data : nullptr;
-    auto *worker = new TrainWorker(config, m_control, data);
+    const quint64 id = ++m_runId;
+    auto *worker = new TrainWorker(id, config, m_control, data);
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("reglab-train"));
     worker->moveToThread(m_thread);
 
     // The receiver (this) lives on the UI thread, so each event is queued. Events still queued when a newer
     // run has started (after shutdown() let go of this one's thread) carry an old id and are dropped.
-    const quint64 id = ++m_runId;
-    forward(worker, id, &TrainWorker::started, &TrainingController::started);
-    forward(worker, id, &TrainWorker::step, &TrainingController::step);
-    forward(worker, id, &TrainWorker::lambdaChanged, &TrainingController::lambdaChanged);
-    forward(worker, id, &TrainWorker::progress, &TrainingController::progress);
-    forward(worker, id, &TrainWorker::epoch, &TrainingController::epoch);
-    forward(worker, id, &TrainWorker::predictions, &TrainingController::predictions);
-    forward(worker, id, &TrainWorker::weights, &TrainingController::weights);
-    forward(worker, id, &TrainWorker::gradientBalance, &TrainingController::gradientBalance);
-    forward(worker, id, &TrainWorker::validationDetail, &TrainingController::validationDetail);
-    forward(worker, id, &TrainWorker::finished, &TrainingController::finished);
+    connect(worker, &TrainWorker::event, this, [this](quint64 runId, const reglab::TrainEvent &e) {
+        if (runId == m_runId)
+            Q_EMIT event(e);
+    });
     connect(worker, &TrainWorker::dataLoaded, this,
             [this](const QString &loadedSpec, std::shared_ptr<const reglab::Dataset> loaded) {
                 m_dataSpec = loadedSpec;
                 m_data = std::move(loaded);
             });
-    connect(worker, &TrainWorker::finished, m_thread, &QThread::quit);
+    // The run's last event is its record: the thread may end.
+    connect(worker, &TrainWorker::event, m_thread, [thread = m_thread](quint64, const reglab::TrainEvent &e) {
+        if (std::holds_alternative<reglab::RunRecord>(e))
+            thread->quit();
+    });
     connect(m_thread, &QThread::started, worker, &TrainWorker::run);
     connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
     connect(m_thread, &QThread::finished, this, &TrainingController::onThreadFinished);

@@ -1,11 +1,10 @@
-// The bridge between the UI thread and the trainer: owns the training thread, turns the trainer's observer
-// calls into queued Qt signals carrying plain values, and passes commands on through a TrainControl.
+// The bridge between the UI thread and the trainer: owns the training thread, turns the trainer's events into
+// one queued Qt signal carrying plain values, and passes commands on through a TrainControl.
 #pragma once
 
 #include "model/config.h"
 #include "model/control.h"
-#include "model/records.h"
-#include "model/runrecord.h"
+#include "model/events.h"
 
 #include <QObject>
 #include <QPointer>
@@ -26,25 +25,19 @@ namespace reglab::app {
 class TrainWorker : public QObject {
     Q_OBJECT
 public:
-    TrainWorker(reglab::TrainConfig config, reglab::TrainControl &control, std::shared_ptr<const reglab::Dataset> data);
+    TrainWorker(quint64 runId, reglab::TrainConfig config, reglab::TrainControl &control,
+                std::shared_ptr<const reglab::Dataset> data);
 
 public Q_SLOTS:
     void run();
 
 Q_SIGNALS:
     void dataLoaded(const QString &spec, std::shared_ptr<const reglab::Dataset> data);
-    void started(const reglab::RunInfo &info);
-    void step(const reglab::StepRecord &record);
-    void lambdaChanged(const reglab::LambdaChange &change);
-    void progress(const reglab::Progress &progress);
-    void epoch(const reglab::EpochRecord &record);
-    void predictions(const reglab::Predictions &predictions);
-    void weights(const reglab::WeightSnapshot &snapshot);
-    void gradientBalance(const reglab::GradientBalance &balance);
-    void validationDetail(const reglab::ValidationDetail &detail);
-    void finished(const reglab::RunRecord &record);
+    // Every event of the run, the finished RunRecord last; `runId` is the id the controller gave the run.
+    void event(quint64 runId, const reglab::TrainEvent &event);
 
 private:
+    quint64 m_runId;
     reglab::TrainConfig m_config;
     reglab::TrainControl &m_control;
     std::shared_ptr<const reglab::Dataset> m_data;
@@ -85,25 +78,15 @@ public Q_SLOTS:
     bool shutdown(int timeoutMs = 1000);
 
 Q_SIGNALS:
-    void started(const reglab::RunInfo &info);
-    void step(const reglab::StepRecord &record);
-    void lambdaChanged(const reglab::LambdaChange &change);
-    void progress(const reglab::Progress &progress);
-    void epoch(const reglab::EpochRecord &record);
-    void predictions(const reglab::Predictions &predictions);
-    void weights(const reglab::WeightSnapshot &snapshot);
-    void gradientBalance(const reglab::GradientBalance &balance);
-    void validationDetail(const reglab::ValidationDetail &detail);
-    void finished(const reglab::RunRecord &record);
-    // True when a run's thread starts, false once it is gone (after finished); a queued start follows at once.
+    // The current run's events, in order (RunInfo first, the finished RunRecord last); a stopped or replaced
+    // run's late events are dropped.
+    void event(const reglab::TrainEvent &event);
+    // True when a run's thread starts, false once it is gone (after its RunRecord); a queued start follows at
+    // once.
     void runningChanged(bool running);
 
 private:
     void launch(const reglab::TrainConfig &config);
-    // Connects a worker signal to this object's signal of the same record type, for run `id` only.
-    template <typename Record>
-    void forward(TrainWorker *worker, quint64 id, void (TrainWorker::*from)(const Record &),
-                 void (TrainingController::*to)(const Record &));
     void onThreadFinished();
 
     reglab::TrainControl m_control;
@@ -118,4 +101,9 @@ private:
 
 } // namespace reglab::app
 
-Q_DECLARE_METATYPE(std::shared_ptr<const reglab::Dataset>)
+namespace reglab::app {
+// Registers the types that travel in queued signals (the event, the config, the data set); idempotent. The
+// controller calls it; tests that spy on signals call it first.
+void registerEventTypes();
+} // namespace reglab::app
+

@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  # build
-  cmake ninja-build ccache g++ pkg-config
+  # build; JSON (nlohmann) and the core tests' framework (doctest), copies of both are in third_party/
+  cmake ninja-build ccache g++ pkg-config nlohmann-json3-dev doctest-dev
   # core
   libtorch-dev libopenblas0-pthread zlib1g-dev
   # downloads of full MNIST (the core's HTTP client); the tests' local HTTP server
@@ -16,6 +16,8 @@ packages=(
   xvfb xauth
   # fuzzing the file readers (libFuzzer with AddressSanitizer and UBSan)
   clang libclang-rt-14-dev
+  # the install test: desktop entry and AppStream checks, the Debian package (cpack, dpkg-shlibdeps)
+  desktop-file-utils appstream dpkg-dev file
   # data: Fashion-MNIST (60,000 + 10,000) at /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
 )

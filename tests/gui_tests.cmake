@@ -1,7 +1,7 @@
 # GUI tests (Qt Test, offscreen). Included from tests/CMakeLists.txt when REGLAB_GUI is on.
 function(reglab_gui_test name)
   add_executable(${name} ${CMAKE_CURRENT_LIST_DIR}/${name}.cpp)
-  target_link_libraries(${name} PRIVATE reglab_gui_app reglab_ui Qt6::Test)
+  target_link_libraries(${name} PRIVATE reglab_gui_app reglab_ui Qt6::Test reglab_warnings)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
     # Runs the tests train are journalled: in the build folder, never in the user's data folder.
@@ -11,6 +11,7 @@ function(reglab_gui_test name)
 endfunction()
 
 reglab_gui_test(test_gui_logslider)
+reglab_gui_test(test_gui_runmodel)
 reglab_gui_test(test_gui_dashboard)
 reglab_gui_test(test_gui_runs)
 reglab_gui_test(test_gui_controls)

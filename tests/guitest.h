@@ -4,14 +4,24 @@
 
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "model/journal.h"
+#include "ui/banner.h"
 #include "ui/controlpanel.h"
+#include "ui/exportmenu.h"
+#include "ui/liveview.h"
 #include "ui/mainwindow.h"
-#include "ui/metatypes.h"
+#include "ui/presetmenu.h"
+#include "ui/runlist.h"
+#include "ui/runmodel.h"
 
+#include <QDeadlineTimer>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTest>
 
 #include <memory>
+#include <variant>
+#include <vector>
 
 namespace guitest {
 
@@ -22,7 +32,48 @@ inline void isolateSettings(const QString &dir)
     QStandardPaths::setTestModeEnabled(true);
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
-    reglab::ui::registerMetaTypes();
+    reglab::app::registerEventTypes();
+}
+
+// The events of one type that a controller sent, in order: QSignalSpy for one alternative of the event stream.
+template <typename T>
+class Spy : public QObject {
+public:
+    explicit Spy(reglab::app::TrainingController *controller)
+    {
+        QObject::connect(controller, &reglab::app::TrainingController::event, this,
+                         [this](const reglab::TrainEvent &event) {
+                             if (const auto *value = std::get_if<T>(&event))
+                                 m_values.push_back(*value);
+                         });
+    }
+    int count() const { return int(m_values.size()); }
+    bool isEmpty() const { return m_values.empty(); }
+    const T &at(int i) const { return m_values.at(std::size_t(i)); }
+    // The newest; a default value when there is none.
+    T last() const { return m_values.empty() ? T{} : m_values.back(); }
+    const std::vector<T> &values() const { return m_values; }
+    // Waits (processing events) until one more arrives; false after `timeoutMs`.
+    bool wait(int timeoutMs = 5000)
+    {
+        const std::size_t before = m_values.size();
+        QDeadlineTimer deadline(timeoutMs);
+        while (m_values.size() == before && !deadline.hasExpired())
+            QTest::qWait(5);
+        return m_values.size() > before;
+    }
+
+private:
+    std::vector<T> m_values;
+};
+
+// The journals of interrupted runs in the (test's) journal folder.
+inline QStringList interruptedRuns()
+{
+    QStringList paths;
+    for (const std::string &path : reglab::interruptedJournals(reglab::defaultJournalDir()))
+        paths << QString::fromStdString(path);
+    return paths;
 }
 
 struct Dashboard {

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -103,13 +104,40 @@ TEST_CASE("bad arguments exit 2 naming the flag")
     }
 }
 
+// Every flag reglab-train takes is in --help; every setting's flag shows its default and what it allows comes
+// from the same field the parser checks with.
 TEST_CASE("help documents every flag with its default")
 {
     const Result r = run("--help");
     CHECK_EQ(r.status, 0);
-    for (const char *flag : {"--data", "--epochs", "--batch", "--lr", "--l1", "--l1-scope", "--l2", "--l2-mode",
-                             "--folds", "--seed", "--device", "--threads", "--out", "--csv", "--quiet"})
-        CHECK(contains(r.out, std::string("  ") + flag + " "));
+    const std::vector<std::string> names = trainFlagNames();
+    CHECK_GE(names.size(), 20u);
+    for (const std::string &flag : names)
+        CHECK(contains(r.out, "  " + flag + (flag == "--help" || flag == "--version" || flag == "--quiet" ||
+                                                     flag == "--download"
+                                                 ? "  "
+                                                 : " ")));
+    int settings = 0;
+    for (const ConfigField &f : configFields()) {
+        if (f.flag.empty())
+            continue;
+        ++settings;
+        CHECK(std::find(names.begin(), names.end(), f.flag) != names.end());
+        // The flag's line holds its default in brackets (the help may wrap before it).
+        const std::size_t at = r.out.find("  " + f.flag + " ");
+        REQUIRE(at != std::string::npos);
+        const std::size_t next = r.out.find("\n  --", at + 3);
+        const std::string entry = r.out.substr(at, next == std::string::npos ? std::string::npos : next - at);
+        CAPTURE(entry);
+        CHECK(entry.find("[" + f.defaultText() + "]") != std::string::npos);
+        // A value out of range is refused with the range the field states.
+        if (f.kind == ConfigField::Kind::Integer || f.kind == ConfigField::Kind::Real) {
+            CliOptions o;
+            const std::string message = parseTrainArgs({f.flag, "1e99"}, o);
+            CHECK_EQ(message, f.flag + ": '1e99' is not allowed; give " + f.allowed());
+        }
+    }
+    CHECK_GE(settings, 15);
     CHECK(contains(r.out, "[0.01]"));
     CHECK(contains(r.out, "exit status"));
 }

@@ -45,9 +45,8 @@ class TestCompare : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        guitest::isolateSettings(m_dir.path());
         // A real run record, written by reglab-train --out.
         QProcess train;
         train.start(QStringLiteral(REGLAB_TRAIN_EXE),
@@ -66,59 +65,59 @@ private Q_SLOTS:
     void openSaveAndReopen()
     {
         Dashboard d;
-        reglab::ui::RunList *runs = d.window->runList();
-        QCOMPARE(d.window->openRunFiles({path(QStringLiteral("cli.json"))}), 1);
+        reglab::ui::RunModel *runs = d.window->runs();
+        QCOMPARE(d.window->runList()->openFiles({path(QStringLiteral("cli.json"))}), 1);
         QCOMPARE(runs->count(), 1);
         const int id = runs->ids().first();
         QCOMPARE(runs->name(id), QStringLiteral("cli"));
-        QCOMPARE(runs->checkedIds(), QList<int>{id});
-        QCOMPARE(d.window->lossChart()->overlayCount(), 1);
-        QCOMPARE(d.window->accuracyChart()->overlayCount(), 1);
-        QCOMPARE(d.window->accuracyChart()->overlayPointCount(0), 2); // two epochs
-        QCOMPARE(d.window->accuracyChart()->overlayLabels(), QStringList{QStringLiteral("cli")});
+        QCOMPARE(runs->shownIds(), QList<int>{id});
+        QCOMPARE(d.window->liveView()->lossChart()->overlayCount(), 1);
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayPointCount(0), 2); // two epochs
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayLabels(), QStringList{QStringLiteral("cli")});
 
         // Saving and opening again gives back the same record.
         const QString saved = path(QStringLiteral("saved.json"));
-        QVERIFY(reglab::ui::RunList::saveFile(saved, *runs->record(id)).isEmpty());
-        QCOMPARE(d.window->openRunFiles({saved}), 1);
+        QVERIFY(reglab::writeFileAtomically(saved.toStdString(), reglab::toJson(*runs->record(id))).empty());
+        QCOMPARE(d.window->runList()->openFiles({saved}), 1);
         QCOMPARE(reglab::toJson(*runs->record(runs->ids().last())), reglab::toJson(*runs->record(id)));
 
         // Unticking removes the overlay; renaming renames the legend entry.
-        runs->setChecked(id, false);
-        QCOMPARE(d.window->accuracyChart()->overlayCount(), 1);
+        runs->setShown(id, false);
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
         runs->setName(runs->ids().last(), QStringLiteral("renamed"));
-        QCOMPARE(d.window->accuracyChart()->overlayLabels(), QStringList{QStringLiteral("renamed")});
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayLabels(), QStringList{QStringLiteral("renamed")});
     }
 
     void damagedOrForeignFilesChangeNothing()
     {
         Dashboard d;
-        QCOMPARE(d.window->openRunFiles({path(QStringLiteral("broken.json")), path(QStringLiteral("foreign.json")),
+        QCOMPARE(d.window->runList()->openFiles({path(QStringLiteral("broken.json")), path(QStringLiteral("foreign.json")),
                                          path(QStringLiteral("missing.json"))}),
                  0);
-        QCOMPARE(d.window->runList()->count(), 0);
-        QCOMPARE(d.window->lossChart()->overlayCount(), 0);
-        QVERIFY(d.window->bannerVisible());
-        QVERIFY(d.window->bannerText().contains(QStringLiteral("broken.json")));
-        QVERIFY(d.window->bannerText().contains(QStringLiteral("not a RegLab run record")));
-        QVERIFY(d.window->bannerText().contains(QStringLiteral("missing.json")));
+        QCOMPARE(d.window->runs()->count(), 0);
+        QCOMPARE(d.window->liveView()->lossChart()->overlayCount(), 0);
+        QVERIFY(d.window->liveView()->banner()->isShown());
+        QVERIFY(d.window->liveView()->banner()->text().contains(QStringLiteral("broken.json")));
+        QVERIFY(d.window->liveView()->banner()->text().contains(QStringLiteral("not a RegLab run record")));
+        QVERIFY(d.window->liveView()->banner()->text().contains(QStringLiteral("missing.json")));
     }
 
     void everyRunIsKeptAndThePreviousOneOverlaid()
     {
         Dashboard d;
         d.window->controls()->epochsBox()->setValue(1);
-        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         for (int i = 0; i < 2; ++i) {
             d.window->controls()->startAction()->trigger();
             QVERIFY(finished.wait(30000));
             QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
         }
-        QCOMPARE(d.window->runList()->count(), 2);
+        QCOMPARE(d.window->runs()->count(), 2);
         // The first run is drawn as an overlay; the second is the live one, not overlaid on itself.
-        QCOMPARE(d.window->accuracyChart()->overlayCount(), 1);
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
         d.window->controls()->startAction()->trigger(); // a third run: both earlier ones are overlays
-        QTRY_COMPARE_WITH_TIMEOUT(d.window->accuracyChart()->overlayCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.window->liveView()->accuracyChart()->overlayCount(), 2, 5000);
         QVERIFY(finished.wait(30000));
     }
 
@@ -128,12 +127,12 @@ private Q_SLOTS:
     {
         Dashboard d;
         QString forum;
-        for (const QString &file : d.window->presetFiles())
+        for (const QString &file : d.window->presetMenu()->files())
             if (QFileInfo(file).fileName() == QLatin1String("1-forum-thread.json"))
                 forum = file;
         QVERIFY(!forum.isEmpty());
         QVERIFY(d.window->startPreset(forum, false));
-        reglab::ui::RunList *runs = d.window->runList();
+        reglab::ui::RunModel *runs = d.window->runs();
         QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 5, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
         QStringList names;
@@ -150,33 +149,33 @@ private Q_SLOTS:
             QVERIFY(strong <= a);
         QVERIFY(strong < 0.2);
         QVERIFY(accuracy.at(0) > 0.85 && accuracy.at(1) > 0.85 && accuracy.at(3) > 0.8);
-        QCOMPARE(d.window->accuracyChart()->overlayCount(), 4); // the last run is the live one
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 4); // the last run is the live one
     }
 
     void chartsExport()
     {
         Dashboard d;
-        QCOMPARE(d.window->openRunFiles({path(QStringLiteral("cli.json"))}), 1);
+        QCOMPARE(d.window->runList()->openFiles({path(QStringLiteral("cli.json"))}), 1);
         const QString png = path(QStringLiteral("accuracy.png")), svg = path(QStringLiteral("loss.svg")),
                       pdf = path(QStringLiteral("dashboard.pdf")), csv = path(QStringLiteral("accuracy.csv"));
-        QVERIFY(d.window->exportChart(d.window->accuracyChart(), png, 2).isEmpty());
+        QVERIFY(d.window->exports()->exportChart(d.window->liveView()->accuracyChart(), png, 2).isEmpty());
         const QImage image(png);
-        QCOMPARE(image.size(), d.window->accuracyChart()->size() * 2);
+        QCOMPARE(image.size(), d.window->liveView()->accuracyChart()->size() * 2);
         QVERIFY(image.pixelColor(3, 3) == QColor(Qt::white));
-        QVERIFY(d.window->exportChart(d.window->lossChart(), svg).isEmpty());
+        QVERIFY(d.window->exports()->exportChart(d.window->liveView()->lossChart(), svg).isEmpty());
         QVERIFY(QSvgRenderer(svg).isValid());
-        QVERIFY(d.window->exportDashboard(pdf).isEmpty());
+        QVERIFY(d.window->exports()->exportDashboard(pdf).isEmpty());
         QFile file(pdf);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.read(5) == "%PDF-");
-        QVERIFY(d.window->exportChartCsv(d.window->accuracyChart(), csv).isEmpty());
+        QVERIFY(d.window->exports()->exportChartCsv(d.window->liveView()->accuracyChart(), csv).isEmpty());
         QFile table(csv);
         QVERIFY(table.open(QIODevice::ReadOnly));
         QVERIFY(table.readAll().contains("cli,1,"));
-        d.window->copyChart(d.window->lossChart());
+        d.window->exports()->copyChart(d.window->liveView()->lossChart());
         QVERIFY(!QApplication::clipboard()->image().isNull());
-        QVERIFY(!d.window->exportChart(d.window->lossChart(), path(QStringLiteral("no/dir/x.png"))).isEmpty());
-        QVERIFY(d.window->bannerVisible());
+        QVERIFY(!d.window->exports()->exportChart(d.window->liveView()->lossChart(), path(QStringLiteral("no/dir/x.png"))).isEmpty());
+        QVERIFY(d.window->liveView()->banner()->isShown());
     }
 };
 

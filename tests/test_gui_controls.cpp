@@ -6,7 +6,6 @@
 #include "ui/logslider.h"
 #include "ui/losschart.h"
 #include "ui/mainwindow.h"
-#include "ui/metatypes.h"
 
 #include <QAction>
 #include <QApplication>
@@ -147,7 +146,7 @@ private Q_SLOTS:
             QCOMPARE(lr->valueFromText(text), 0.05);
             text = QStringLiteral("1e-");
             QCOMPARE(lr->validate(text, pos), QValidator::Intermediate);
-            text = QStringLiteral("50");
+            text = QStringLiteral("2e6"); // beyond the core's range (reglab::field("learning_rate"))
             QCOMPARE(lr->validate(text, pos), QValidator::Invalid);
             text = QStringLiteral("abc");
             QCOMPARE(lr->validate(text, pos), QValidator::Invalid);
@@ -253,23 +252,23 @@ private Q_SLOTS:
         reglab::RunInfo info;
         info.stepsPerEpoch = 100;
         info.totalSteps = 303;
-        window.onRunStarted(info);
+        window.onEvent(info);
         reglab::EpochRecord e;
         e.epoch = 1;
         e.step = 101;
-        window.onEpoch(e);
+        window.onEvent(e);
         e.epoch = 2;
         e.step = 201;
-        window.onEpoch(e);
+        window.onEvent(e);
         e.epoch = 3;
         e.step = 303;
-        window.onEpoch(e);
+        window.onEvent(e);
         reglab::LambdaChange change;
         change.step = 253; // 252 steps done: halfway through epoch 3 (201..303)
         change.l1 = 0.01;
-        window.onLambdaChange(change);
-        QCOMPARE(window.accuracyChart()->markerPositions().size(), 1);
-        QCOMPARE(window.accuracyChart()->markerPositions().front(), 2.5);
+        window.onEvent(change);
+        QCOMPARE(window.liveView()->accuracyChart()->markerPositions().size(), 1);
+        QCOMPARE(window.liveView()->accuracyChart()->markerPositions().front(), 2.5);
     }
 
 private:

@@ -2,13 +2,13 @@
 // a failure in plain words, never a damaged file), and full-size Fashion-MNIST end to end through the controls.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "guitest.h"
 
 #include "model/download.h"
 #include "model/md5.h"
 #include "ui/controlpanel.h"
 #include "ui/downloaddialog.h"
 #include "ui/mainwindow.h"
-#include "ui/metatypes.h"
 
 #include <QAction>
 #include <QFile>
@@ -54,8 +54,7 @@ class TestDownload : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+        guitest::isolateSettings(m_dir.path());
         if (!reglab::downloadSupported())
             QSKIP("this build has no download support (libcurl)");
         m_server.start(QStringLiteral("python3"),
@@ -128,17 +127,17 @@ private Q_SLOTS:
         window.controls()->setDataSource(QStringLiteral("fashion"));
         window.controls()->epochsBox()->setValue(1);
         window.show();
-        QSignalSpy started(&controller, &reglab::app::TrainingController::started);
-        QSignalSpy finished(&controller, &reglab::app::TrainingController::finished);
+        guitest::Spy<reglab::RunInfo> started(&controller);
+        guitest::Spy<reglab::RunRecord> finished(&controller);
         window.controls()->startAction()->trigger();
         QVERIFY(finished.wait(120000));
-        const auto record = finished.last().at(0).value<reglab::RunRecord>();
+        const auto record = finished.last();
         QCOMPARE(int(record.status), int(reglab::RunStatus::Finished));
         QCOMPARE(record.dataName, std::string("Fashion-MNIST"));
         QCOMPARE(int(record.epochs.size()), 1);
         QVERIFY(record.epochs[0].testAccuracy > 0.5);
-        QCOMPARE(started.size(), 1);
-        const auto info = started.first().at(0).value<reglab::RunInfo>();
+        QCOMPARE(started.count(), 1);
+        const auto info = started.at(0);
         QCOMPARE(info.trainCount, 60000);
         QCOMPARE(info.classNames.at(9), std::string("Ankle boot"));
         QTRY_VERIFY_WITH_TIMEOUT(!controller.isRunning(), 5000);

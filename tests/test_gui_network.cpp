@@ -4,13 +4,13 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 #include "guitest.h"
+#include "ui/chartbase.h"
 
 #include "ui/confusionview.h"
 #include "ui/controlpanel.h"
 #include "ui/gradientchart.h"
 #include "ui/histogramview.h"
 #include "ui/mainwindow.h"
-#include "ui/metatypes.h"
 #include "ui/networkpanel.h"
 #include "ui/runlist.h"
 #include "ui/sparsitychart.h"
@@ -85,10 +85,8 @@ class TestNetwork : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
-        registerMetaTypes();
+        guitest::isolateSettings(m_dir.path());
     }
 
     void tileColours()
@@ -202,6 +200,7 @@ private Q_SLOTS:
         chart.thresholdBox()->setValue(1e-4);
         fc2 = chart.sharePoints(QStringLiteral("fc2"));
         QCOMPARE(fc2[1], QPointF(2, 100 * 3.0 / 8));
+        chart.shareView()->redrawNow(); // drawn lazily: at the redraw tick, or now for a reader
         QCOMPARE(chart.shareView()->chart()->series().size(), 2); // fc1 and fc2
         chart.thresholdBox()->stepBy(4);
         QVERIFY(std::abs(chart.threshold() - 1e-3) < 1e-12);
@@ -212,6 +211,7 @@ private Q_SLOTS:
         chart.addEpoch(e);
         QCOMPARE(chart.normPoints(QStringLiteral("fc1"), false), QList<QPointF>{QPointF(1, 120.0)});
         QCOMPARE(chart.normPoints(QStringLiteral("fc2"), true), QList<QPointF>{QPointF(1, 2.0)});
+        chart.normView()->redrawNow();
         QCOMPARE(chart.normView()->chart()->series().size(), 4);
         chart.clear();
         QVERIFY(chart.sharePoints(QStringLiteral("fc2")).isEmpty());
@@ -307,10 +307,10 @@ private Q_SLOTS:
     {
         Dashboard d;
         TrainingController &c = *d.controller;
-        QSignalSpy weights(&c, &TrainingController::weights);
-        QSignalSpy balances(&c, &TrainingController::gradientBalance);
-        QSignalSpy details(&c, &TrainingController::validationDetail);
-        QSignalSpy finished(&c, &TrainingController::finished);
+        guitest::Spy<reglab::WeightSnapshot> weights(&c);
+        guitest::Spy<reglab::GradientBalance> balances(&c);
+        guitest::Spy<reglab::ValidationDetail> details(&c);
+        guitest::Spy<reglab::RunRecord> finished(&c);
         QDockWidget *dock = d.window->networkDock();
         QVERIFY(dock);
         QCOMPARE(dock->windowTitle(), QStringLiteral("Inside the network"));
@@ -347,9 +347,9 @@ private Q_SLOTS:
         QVERIFY(p->mistakes()->count() > 0);
 
         // The finished run keeps its last histograms; the next run draws them as a compared run.
-        const auto record = finished.last().at(0).value<reglab::RunRecord>();
+        const auto record = finished.last();
         QVERIFY(!record.weightHistograms.empty());
-        QSignalSpy started(&c, &TrainingController::started);
+        guitest::Spy<reglab::RunInfo> started(&c);
         d.window->controls()->epochsBox()->setValue(1000);
         d.window->controls()->startAction()->trigger();
         QVERIFY(p->tiles()->isEmpty());                   // a new run clears the views

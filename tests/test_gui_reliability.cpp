@@ -4,13 +4,13 @@
 // finishes after them; a run record whose write fails leaves the old file as it was and says why.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "guitest.h"
 
 #include "model/journal.h"
 
 #include "ui/controlpanel.h"
 #include "ui/logslider.h"
 #include "ui/mainwindow.h"
-#include "ui/metatypes.h"
 #include "ui/runlist.h"
 
 #include <QAction>
@@ -104,14 +104,11 @@ class TestReliability : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
+        guitest::isolateSettings(m_dir.path());
         // Before anything computes the journal folder: journals of this test only, never the user's.
         qputenv("XDG_DATA_HOME", QDir(m_dir.path()).filePath(QStringLiteral("data")).toLocal8Bit());
         QVERIFY(journalDir().startsWith(m_dir.path()));
-        reglab::ui::registerMetaTypes();
     }
 
     void cleanup()
@@ -142,22 +139,22 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(journal)); // a killed process cannot clean up
 
         MainWindow window(false);
-        const QStringList interrupted = window.interruptedRuns();
+        const QStringList interrupted = guitest::interruptedRuns();
         QCOMPARE(interrupted.size(), 1);
         QCOMPARE(QFileInfo(interrupted.first()).fileName(), QFileInfo(journal).fileName());
-        QCOMPARE(window.recoverInterruptedRuns(interrupted), 1);
-        QCOMPARE(window.runList()->count(), 1);
-        const int id = window.runList()->ids().first();
-        const reglab::RunRecord *record = window.runList()->record(id);
+        QCOMPARE(window.runList()->recover(interrupted), 1);
+        QCOMPARE(window.runs()->count(), 1);
+        const int id = window.runs()->ids().first();
+        const reglab::RunRecord *record = window.runs()->record(id);
         QVERIFY(record);
         QVERIFY(record->status == reglab::RunStatus::Stopped);
         QVERIFY(record->epochs.size() >= 1);
         QVERIFY(!record->steps.empty());
         QCOMPARE(record->config.epochs, 1000);
-        QVERIFY(window.runList()->name(id).startsWith(QStringLiteral("Recovered: ")));
+        QVERIFY(window.runs()->name(id).startsWith(QStringLiteral("Recovered: ")));
         QVERIFY(!QFile::exists(journal));
-        QVERIFY(window.interruptedRuns().isEmpty());
-        QVERIFY(!window.bannerVisible());
+        QVERIFY(guitest::interruptedRuns().isEmpty());
+        QVERIFY(!window.liveView()->banner()->isShown());
     }
 
     // A journal that cannot be read is named in the banner and kept; the readable ones are recovered.
@@ -170,13 +167,13 @@ private Q_SLOTS:
         f.write("this is not a journal\n");
         f.close();
         MainWindow window(false);
-        QCOMPARE(window.recoverInterruptedRuns({bad}), 0);
-        QCOMPARE(window.runList()->count(), 0);
-        QVERIFY(window.bannerVisible());
-        QVERIFY(window.bannerText().contains(QStringLiteral("damaged.jsonl")));
+        QCOMPARE(window.runList()->recover({bad}), 0);
+        QCOMPARE(window.runs()->count(), 0);
+        QVERIFY(window.liveView()->banner()->isShown());
+        QVERIFY(window.liveView()->banner()->text().contains(QStringLiteral("damaged.jsonl")));
         QVERIFY(QFile::exists(bad));
         // Declined: the journals are removed.
-        QCOMPARE(window.discardInterruptedRuns({bad}), 1);
+        QCOMPARE(window.runList()->discard({bad}), 1);
         QVERIFY(!QFile::exists(bad));
     }
 
@@ -186,7 +183,7 @@ private Q_SLOTS:
     {
         Dashboard d;
         d.window->controls()->epochsBox()->setValue(1000);
-        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         d.window->controls()->startAction()->trigger();
         const QString journal = waitForEpochInJournal(90000);
         QVERIFY2(!journal.isEmpty(), "the dashboard's run wrote no journal with an epoch");
@@ -199,10 +196,10 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(journal)); // a run that ends removes its journal
         QVERIFY(journals().isEmpty());
 
-        const int before = d.window->runList()->count();
-        QCOMPARE(d.window->recoverInterruptedRuns({copy}), 1);
-        QCOMPARE(d.window->runList()->count(), before + 1);
-        const reglab::RunRecord *record = d.window->runList()->record(d.window->runList()->ids().last());
+        const int before = d.window->runs()->count();
+        QCOMPARE(d.window->runList()->recover({copy}), 1);
+        QCOMPARE(d.window->runs()->count(), before + 1);
+        const reglab::RunRecord *record = d.window->runs()->record(d.window->runs()->ids().last());
         QVERIFY(record->status == reglab::RunStatus::Stopped);
         QVERIFY(record->epochs.size() >= 1);
         QVERIFY(!record->steps.empty());
@@ -264,10 +261,10 @@ private Q_SLOTS:
         p->l1Slider()->setValue(0);
         p->l2Slider()->setValue(0);
         p->learningRateBox()->setValue(0.01);
-        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         p->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
-        const auto record = finished.last().at(0).value<reglab::RunRecord>();
+        const auto record = finished.last();
         QVERIFY(record.status == reglab::RunStatus::Finished);
         QCOMPARE(int(record.epochs.size()), 1);
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
@@ -290,7 +287,7 @@ private Q_SLOTS:
             QSKIP("root writes into read-only folders");
         Dashboard d;
         d.window->controls()->epochsBox()->setValue(1);
-        QSignalSpy finished(d.controller.get(), &TrainingController::finished);
+        guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         d.window->controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
@@ -310,15 +307,15 @@ private Q_SLOTS:
             QVERIFY(QDir().mkdir(path + QStringLiteral(".tmp")));
         d.window->showBanner({});
         const bool saved = d.window->saveRecordTo(path);
-        const QString listError =
-            reglab::ui::RunList::saveFile(path, *d.window->runList()->record(d.window->runList()->ids().last()));
+        const QString listError = QString::fromStdString(reglab::writeFileAtomically(
+            path.toStdString(), reglab::toJson(*d.window->runs()->record(d.window->runs()->ids().last()))));
         QVERIFY(QFile::setPermissions(folder.path(),
                                       QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
         QVERIFY(!saved);
-        QVERIFY(d.window->bannerVisible());
-        QVERIFY2(d.window->bannerText().contains(QStringLiteral("Could not save")) &&
-                     d.window->bannerText().contains(QStringLiteral("run.json")),
-                 qPrintable(d.window->bannerText()));
+        QVERIFY(d.window->liveView()->banner()->isShown());
+        QVERIFY2(d.window->liveView()->banner()->text().contains(QStringLiteral("Could not save")) &&
+                     d.window->liveView()->banner()->text().contains(QStringLiteral("run.json")),
+                 qPrintable(d.window->liveView()->banner()->text()));
         QVERIFY2(listError.contains(QStringLiteral("cannot write")), qPrintable(listError));
         QCOMPARE(contents(path), old);
         QCOMPARE(QDir(folder.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("run.json")});

@@ -11,7 +11,6 @@
 #include "ui/digitpanel.h"
 #include "ui/losschart.h"
 #include "ui/mainwindow.h"
-#include "ui/metatypes.h"
 
 #include <QAction>
 #include <QFile>
@@ -44,9 +43,9 @@ reglab::TrainConfig configWith(int epochs)
     return c;
 }
 
-reglab::RunStatus statusAt(const QSignalSpy &spy, int i)
+reglab::RunStatus statusAt(const guitest::Spy<reglab::RunRecord> &spy, int i)
 {
-    return spy.at(i).at(0).value<reglab::RunRecord>().status;
+    return spy.at(i).status;
 }
 
 QString name(reglab::RunStatus status)
@@ -70,8 +69,8 @@ private Q_SLOTS:
     {
         Dashboard d;
         TrainingController &c = *d.controller;
-        QSignalSpy steps(&c, &TrainingController::step);
-        QSignalSpy finished(&c, &TrainingController::finished);
+        guitest::Spy<reglab::StepRecord> steps(&c);
+        guitest::Spy<reglab::RunRecord> finished(&c);
         c.start(configWith(1000)); // not through the window
         QVERIFY(d.window->isRunning());
         QVERIFY(!d.controls()->startButton()->isEnabled());
@@ -89,9 +88,9 @@ private Q_SLOTS:
     {
         Dashboard d;
         TrainingController &c = *d.controller;
-        QSignalSpy steps(&c, &TrainingController::step);
-        QSignalSpy started(&c, &TrainingController::started);
-        QSignalSpy finished(&c, &TrainingController::finished);
+        guitest::Spy<reglab::StepRecord> steps(&c);
+        guitest::Spy<reglab::RunInfo> started(&c);
+        guitest::Spy<reglab::RunRecord> finished(&c);
         c.start(configWith(1000));
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
         c.stop();
@@ -101,7 +100,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
         QCOMPARE(name(statusAt(finished, 0)), name(reglab::RunStatus::Stopped));
         QCOMPARE(name(statusAt(finished, 1)), name(reglab::RunStatus::Finished));
-        QCOMPARE(finished.at(1).at(0).value<reglab::RunRecord>().config.epochs, 1);
+        QCOMPARE(finished.at(1).config.epochs, 1);
         QCOMPARE(started.count(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
         QVERIFY(!c.hasQueuedStart());
@@ -113,13 +112,13 @@ private Q_SLOTS:
     {
         Dashboard d;
         TrainingController &c = *d.controller;
-        QSignalSpy firstSteps(&c, &TrainingController::step);
+        guitest::Spy<reglab::StepRecord> firstSteps(&c);
         c.start(configWith(1000));
         QTRY_VERIFY_WITH_TIMEOUT(firstSteps.count() >= 3, 20000);
         QVERIFY(c.shutdown(5000)); // the old run's finished (Stopped) and last steps are still queued
-        QSignalSpy started(&c, &TrainingController::started);
-        QSignalSpy steps(&c, &TrainingController::step);
-        QSignalSpy finished(&c, &TrainingController::finished);
+        guitest::Spy<reglab::RunInfo> started(&c);
+        guitest::Spy<reglab::StepRecord> steps(&c);
+        guitest::Spy<reglab::RunRecord> finished(&c);
         c.start(configWith(1));
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 20000);
         QCOMPARE(finished.count(), 1);
@@ -127,8 +126,7 @@ private Q_SLOTS:
         QCOMPARE(started.count(), 1);
         QVERIFY(!steps.isEmpty());
         std::int64_t last = 0;
-        for (const auto &args : steps) { // one run's steps, in order
-            const auto r = args.at(0).value<reglab::StepRecord>();
+        for (const auto &r : steps.values()) { // one run's steps, in order
             QVERIFY2(r.step > last, qPrintable(QStringLiteral("%1 after %2").arg(r.step).arg(last)));
             QCOMPARE(r.epoch, 1);
             last = r.step;
@@ -140,9 +138,9 @@ private Q_SLOTS:
     {
         Dashboard d;
         TrainingController &c = *d.controller;
-        QSignalSpy steps(&c, &TrainingController::step);
-        QSignalSpy epochs(&c, &TrainingController::epoch);
-        QSignalSpy finished(&c, &TrainingController::finished);
+        guitest::Spy<reglab::StepRecord> steps(&c);
+        guitest::Spy<reglab::EpochRecord> epochs(&c);
+        guitest::Spy<reglab::RunRecord> finished(&c);
         d.controls()->epochsBox()->setValue(1000);
         d.controls()->startButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty() && steps.count() > 5, 20000);
@@ -151,21 +149,21 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
         QTest::qWait(2 * MainWindow::kRedrawIntervalMs);
         d.window->flushCharts();
-        QCOMPARE(d.window->lossChart()->pointCount(LossChart::Data), 0);
-        QCOMPARE(d.window->accuracyChart()->pointCount(AccuracyChart::Test), 0);
+        QCOMPARE(d.window->liveView()->lossChart()->pointCount(LossChart::Data), 0);
+        QCOMPARE(d.window->liveView()->accuracyChart()->pointCount(AccuracyChart::Test), 0);
         QCOMPARE(d.window->digitPanel()->predictionCount(), 0);
-        QVERIFY(!d.window->bannerVisible());
-        QVERIFY2(d.window->runLabelText().startsWith(QStringLiteral("Reset")), qPrintable(d.window->runLabelText()));
+        QVERIFY(!d.window->liveView()->banner()->isShown());
+        QVERIFY2(d.window->liveView()->headline().startsWith(QStringLiteral("Reset")), qPrintable(d.window->liveView()->headline()));
         QVERIFY(d.controls()->startButton()->isEnabled());
 
         // The next run draws normally.
-        QSignalSpy finished2(&c, &TrainingController::finished);
+        guitest::Spy<reglab::RunRecord> finished2(&c);
         d.controls()->epochsBox()->setValue(1);
         d.controls()->startButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished2.count(), 1, 20000);
         d.window->flushCharts();
-        QCOMPARE(d.window->accuracyChart()->pointCount(AccuracyChart::Test), 1);
-        QVERIFY(d.window->lossChart()->pointCount(LossChart::Data) > 0);
+        QCOMPARE(d.window->liveView()->accuracyChart()->pointCount(AccuracyChart::Test), 1);
+        QVERIFY(d.window->liveView()->lossChart()->pointCount(LossChart::Data) > 0);
     }
 
     // A data set that cannot load: the header says so (not "Loading..."), and the record can be saved.
@@ -173,16 +171,16 @@ private Q_SLOTS:
     {
         Dashboard d;
         TrainingController &c = *d.controller;
-        QSignalSpy finished(&c, &TrainingController::finished);
+        guitest::Spy<reglab::RunRecord> finished(&c);
         QVERIFY(!d.window->saveRecordTo(m_dir.filePath(QStringLiteral("none.json"))));
-        QVERIFY2(d.window->bannerText().contains(QStringLiteral("no run record")), qPrintable(d.window->bannerText()));
+        QVERIFY2(d.window->liveView()->banner()->text().contains(QStringLiteral("no run record")), qPrintable(d.window->liveView()->banner()->text()));
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
 
         d.controls()->setDataSource(m_dir.filePath(QStringLiteral("no-such-folder")));
         d.controls()->startButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
-        const QString header = d.window->runLabelText();
+        const QString header = d.window->liveView()->headline();
         QVERIFY2(!header.contains(QStringLiteral("Loading")), qPrintable(header));
         QVERIFY2(header.contains(QStringLiteral("could not run")), qPrintable(header));
         QVERIFY2(header.contains(QStringLiteral("no-such-folder")), qPrintable(header));
@@ -202,7 +200,7 @@ private Q_SLOTS:
     void destroyAfterAShutdownThatTimedOut()
     {
         auto controller = std::make_unique<TrainingController>();
-        QSignalSpy steps(controller.get(), &TrainingController::step);
+        guitest::Spy<reglab::StepRecord> steps(controller.get());
         controller->start(configWith(1000));
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
         QPointer<QThread> thread = controller->thread();

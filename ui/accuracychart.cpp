@@ -15,13 +15,12 @@ AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after eac
     x->setTickType(QValueAxis::TicksDynamic);
     x->setTickAnchor(0);
     styleAxis(x, tr("Epoch"));
-    setXAxis(x);
     auto *y = new QValueAxis(this);
     y->setRange(0, 100);
     y->setTickCount(6);
     y->setLabelFormat(QStringLiteral("%d"));
     styleAxis(y, tr("Accuracy (%)"));
-    setYAxis(y);
+    setAxes(x, y);
 
     addTrack(tr("Validation"), colors::validation, 3)->setPointsVisible(true);
     addTrack(tr("Test"), colors::test, 3)->setPointsVisible(true);

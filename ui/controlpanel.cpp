@@ -111,8 +111,9 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     m_l2Mode->addItem(tr("Weight decay (SGD)"), int(reglab::L2Mode::Decay));
     m_l2Mode->addItem(tr("Penalty \u03bb\u2082/2\u00b7\u03a3p\u00b2 in the loss"), int(reglab::L2Mode::Penalty));
     m_lr = new CompactSpinBox(reg);
-    m_lr->setDecimals(5);
-    m_lr->setRange(0.00001, 10.0);
+    m_lr->setDecimals(6);
+    // The learning rate's range is the core's (above 0): the box stops at its smallest step.
+    m_lr->setRange(1e-6, reglab::field("learning_rate").hi);
     m_lr->setSingleStep(0.001);
     m_lr->setKeyboardTracking(false);
     m_lr->setToolTip(tr("SGD learning rate; can be changed while training"));
@@ -126,12 +127,17 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     // The rest is fixed when a run starts.
     auto *run = new QGroupBox(tr("Run"), this);
     auto *runForm = new QFormLayout(run);
-    m_batch = new QSpinBox(run);
-    m_batch->setRange(1, 65536);
-    m_epochs = new QSpinBox(run);
-    m_epochs->setRange(1, 100000);
-    m_folds = new QSpinBox(run);
-    m_folds->setRange(2, 100);
+    // Ranges from the core's fields, so the window allows exactly what reglab-train allows.
+    auto spinFor = [run](const char *key) {
+        auto *box = new QSpinBox(run);
+        const reglab::ConfigField &f = reglab::field(key);
+        box->setRange(int(f.lo), int(f.hi));
+        box->setToolTip(QString::fromStdString(f.help));
+        return box;
+    };
+    m_batch = spinFor("batch_size");
+    m_epochs = spinFor("epochs");
+    m_folds = spinFor("folds");
     m_folds->setToolTip(tr("k-fold split of the training set: epoch e trains on fold (e mod k)'s training part\n"
                            "and reports accuracy on its held-out part (validation)"));
     m_seed = new QSpinBox(run);
@@ -289,9 +295,9 @@ void ControlPanel::loadSettings(QSettings &s)
     const QString device = s.value(QStringLiteral("device")).toString();
     if (m_device->findData(device) >= 0)
         c.device = device.toStdString();
-    const QString data = s.value(QStringLiteral("data")).toString();
-    if (!data.isEmpty())
-        c.data = data.toStdString();
+    const QString source = s.value(QStringLiteral("data")).toString();
+    if (!source.isEmpty())
+        c.data = source.toStdString();
     s.endGroup();
     setConfig(c);
 }

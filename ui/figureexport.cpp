@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QChart>
 #include <QClipboard>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QGraphicsScene>
 #include <QLineSeries>
@@ -136,6 +137,33 @@ QString saveWidget(QWidget *widget, const QString &path, qreal scale)
 void copyImageToClipboard(const QImage &image)
 {
     QApplication::clipboard()->setImage(image);
+}
+
+void copyWidget(QWidget *widget)
+{
+    QImage image(widget->size() * 2, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(2);
+    image.fill(Qt::white);
+    widget->render(&image);
+    copyImageToClipboard(image);
+}
+
+QString exportWithDialog(QWidget *parent, QWidget *widget, const QString &baseName, qreal scale, QString &error)
+{
+    const QString path = QFileDialog::getSaveFileName(
+        parent, QObject::tr("Export figure"), baseName + QStringLiteral(".png"),
+        QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    error = path.isEmpty() ? QString() : saveWidget(widget, path, scale);
+    return path;
+}
+
+QString saveText(const QString &path, const QString &text)
+{
+    QSaveFile file(path);
+    const QByteArray bytes = text.toUtf8();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return writeError(path);
+    return {};
 }
 
 QString chartCsv(QChart *chart)

@@ -18,6 +18,13 @@ QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal s
 // The same for a whole widget (the dashboard): PNG at `scale`, SVG, or PDF.
 QString saveWidget(QWidget *widget, const QString &path, qreal scale = 1.0);
 void copyImageToClipboard(const QImage &image);
+// Renders a widget at twice its size (sharp on a slide) onto the clipboard.
+void copyWidget(QWidget *widget);
+// Asks where to save `widget` as a figure (PNG at `scale`, SVG or PDF, by the chosen name; `baseName` is the
+// suggestion) and saves it. Returns the path ("" when the user cancelled); `error` gets what went wrong.
+QString exportWithDialog(QWidget *parent, QWidget *widget, const QString &baseName, qreal scale, QString &error);
+// Writes text through a QSaveFile (the old file stays when it fails); "" or what went wrong.
+QString saveText(const QString &path, const QString &text);
 // Every line series of the chart: "series,x,y" rows.
 QString chartCsv(QChart *chart);
 

@@ -1,4 +1,5 @@
 #include "ui/histogramview.h"
+#include "ui/chartbase.h"
 #include "ui/palette.h"
 
 #include <QChart>
@@ -47,14 +48,13 @@ HistogramView::HistogramView(QWidget *parent) : QWidget(parent)
     row->addWidget(m_summary, 1);
     layout->addLayout(row);
 
-    QChart *chart = newChart({});
-    m_view = new QChartView(chart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setMinimumHeight(220);
+    m_view = new ChartBase({}, this);
+    m_view->setMinimumSize(240, 220);
     layout->addWidget(m_view, 1);
 
     connect(m_layer, &QComboBox::currentTextChanged, this, [this] { rebuild(); });
     connect(m_log, &QCheckBox::toggled, this, [this] { rebuild(); });
+    connect(m_view, &ChartBase::redrawDue, this, &HistogramView::rebuild);
     rebuild();
 }
 
@@ -63,7 +63,7 @@ void HistogramView::setHistograms(const std::vector<reglab::WeightHistogram> &hi
     m_live = histograms;
     m_epoch = epoch;
     updateLayers();
-    rebuild();
+    m_view->scheduleRedraw();
 }
 
 void HistogramView::setOverlays(const QList<HistogramOverlay> &overlays)
@@ -100,13 +100,20 @@ void HistogramView::setLogCounts(bool on)
     m_log->setChecked(on);
 }
 
+void HistogramView::flush()
+{
+    m_view->flush();
+}
+
 int HistogramView::shownSeriesCount() const
 {
+    m_view->redrawNow();
     return int(m_series.size());
 }
 
 std::vector<double> HistogramView::shownCounts(int index) const
 {
+    m_view->redrawNow();
     std::vector<double> out;
     if (index < 0 || index >= m_series.size())
         return out;
@@ -118,6 +125,7 @@ std::vector<double> HistogramView::shownCounts(int index) const
 
 QString HistogramView::summaryText() const
 {
+    m_view->redrawNow();
     return m_summary->text();
 }
 
@@ -146,23 +154,15 @@ void HistogramView::updateLayers()
 
 void HistogramView::rebuild()
 {
-    QChart *chart = m_view->chart();
-    chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes()) {
-        chart->removeAxis(axis);
-        delete axis;
-    }
+    m_view->removeAllSeries();
     m_series.clear();
 
     const QString name = layer();
     const bool log = logCounts();
     double low = -0.25, high = 0.25, top = 1;
+    QList<QLineSeries *> lines;
     auto addSeries = [&](const reglab::WeightHistogram &h, const QString &label, const QColor &color, qreal width) {
-        auto *s = new QLineSeries();
-        s->setName(label);
-        QPen pen(color);
-        pen.setWidthF(width);
-        s->setPen(pen);
+        QLineSeries *s = m_view->makeLine(label, color, width);
         const int bins = int(h.counts.size());
         const double w = bins > 0 ? (h.high - h.low) / bins : 0;
         QList<QPointF> points;
@@ -175,8 +175,7 @@ void HistogramView::rebuild()
         s->replace(points);
         low = h.low;
         high = h.high;
-        chart->addSeries(s);
-        m_series << s;
+        lines << s;
     };
     const reglab::WeightHistogram *live = findLayer(m_live, name);
     if (live) {
@@ -192,12 +191,12 @@ void HistogramView::rebuild()
         if (const auto *h = findLayer(o.histograms, name))
             addSeries(*h, o.label, o.color, 1.5);
 
-    chart->setTitle(name.isEmpty() ? tr("Weight histogram") : tr("Weights of %1").arg(name));
+    m_view->chart()->setTitle(name.isEmpty() ? tr("Weight histogram") : tr("Weights of %1").arg(name));
     auto *x = new QValueAxis();
     x->setRange(low, high);
     x->setTickCount(5);
     x->setLabelFormat(QStringLiteral("%.3g"));
-    x->setTitleText(tr("weight"));
+    m_view->styleAxis(x, tr("weight"));
     QAbstractAxis *y;
     if (log) {
         auto *ly = new QLogValueAxis();
@@ -211,18 +210,13 @@ void HistogramView::rebuild()
         vy->setLabelFormat(QStringLiteral("%d"));
         y = vy;
     }
-    y->setTitleText(tr("weights per bin"));
-    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(x), y}) {
-        axis->setLabelsFont(chartFont(kLabelPointSize));
-        axis->setTitleFont(chartFont(kAxisTitlePointSize));
+    m_view->styleAxis(y, tr("weights per bin"));
+    m_view->setAxes(x, y);
+    for (QLineSeries *s : lines) {
+        m_view->addSeries(s);
+        m_series << s;
     }
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    for (QLineSeries *s : m_series) {
-        s->attachAxis(x);
-        s->attachAxis(y);
-    }
-    chart->legend()->setVisible(!m_series.isEmpty());
+    m_view->chart()->legend()->setVisible(!m_series.isEmpty());
 }
 
 } // namespace reglab::ui

@@ -11,13 +11,14 @@
 
 #include <vector>
 
-class QChartView;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineSeries;
 
 namespace reglab::ui {
+
+class ChartBase;
 
 // A compared run's histograms (RunRecord::weightHistograms) under its list name and colour.
 struct HistogramOverlay {
@@ -34,6 +35,8 @@ public:
     void setHistograms(const std::vector<reglab::WeightHistogram> &histograms, int epoch);
     void setOverlays(const QList<HistogramOverlay> &overlays);
     void clear();
+    // The window's redraw tick: the chart is rebuilt only while on screen.
+    void flush();
 
     // The layer shown ("fc1", ...); the combo box lists the layers seen so far.
     QString layer() const;
@@ -41,7 +44,7 @@ public:
     bool logCounts() const;
     void setLogCounts(bool on);
 
-    QChartView *chartView() const { return m_view; }
+    ChartBase *chartView() const { return m_view; }
     QComboBox *layerBox() const { return m_layer; }
     // The counts drawn for the live run (index 0) and the overlays (1...), read back from the series: one per bin.
     int shownSeriesCount() const;
@@ -56,7 +59,7 @@ private:
     QComboBox *m_layer;
     QCheckBox *m_log;
     QLabel *m_summary;
-    QChartView *m_view;
+    ChartBase *m_view;
     std::vector<reglab::WeightHistogram> m_live;
     int m_epoch = 0;
     QList<HistogramOverlay> m_overlays;

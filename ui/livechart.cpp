@@ -13,94 +13,26 @@
 
 namespace reglab::ui {
 
-LiveChart::LiveChart(const QString &title, QWidget *parent) : QChartView(parent)
+LiveChart::LiveChart(const QString &title, QWidget *parent) : ChartBase(title, parent)
 {
-    QChart *c = newChart(title);
-    c->setMargins(QMargins(6, 6, 12, 6));
-    setChart(c);
-    setRenderHint(QPainter::Antialiasing);
-    setBackgroundBrush(Qt::white);
-    setMinimumSize(320, 200);
-    connect(c, &QChart::plotAreaChanged, this, [this] { updateMarkers(); });
-}
-
-void LiveChart::styleAxis(QAbstractAxis *axis, const QString &title)
-{
-    axis->setTitleText(title);
-    axis->setTitleFont(chartFont(kAxisTitlePointSize));
-    axis->setLabelsFont(chartFont(kLabelPointSize));
-    axis->setGridLineColor(QColor(0xE0, 0xE0, 0xE0));
-    axis->setMinorGridLineColor(QColor(0xF0, 0xF0, 0xF0));
+    chart()->setMargins(QMargins(6, 6, 12, 6));
+    connect(chart(), &QChart::plotAreaChanged, this, [this] { updateMarkers(); });
 }
 
 QLineSeries *LiveChart::addTrack(const QString &name, const QColor &color, qreal width, Qt::PenStyle style)
 {
-    auto *series = new QLineSeries(this);
-    series->setName(name);
-    QPen pen(color, width, style);
-    pen.setCapStyle(Qt::RoundCap);
-    series->setPen(pen);
-    // OpenGL would be faster but breaks grabbing and the offscreen platform; 5,000 points draw fast enough.
-    series->setUseOpenGL(false);
-    chart()->addSeries(series);
-    if (m_xAxis)
-        series->attachAxis(m_xAxis);
-    if (m_yAxis)
-        series->attachAxis(m_yAxis);
+    QLineSeries *series = makeLine(name, color, width, style);
+    addSeries(series);
     Track t;
     t.series = series;
     m_tracks.push_back(t);
     return series;
 }
 
-void LiveChart::setXAxis(QAbstractAxis *axis)
-{
-    m_xAxis = axis;
-    chart()->addAxis(axis, Qt::AlignBottom);
-    for (auto &t : m_tracks)
-        t.series->attachAxis(axis);
-    for (auto &t : m_overlays)
-        t.series->attachAxis(axis);
-    for (QLineSeries *s : m_overlayLegend)
-        s->attachAxis(axis);
-}
-
-void LiveChart::attach(QAbstractSeries *series)
-{
-    if (m_xAxis)
-        series->attachAxis(m_xAxis);
-    if (m_yAxis)
-        series->attachAxis(m_yAxis);
-}
-
 void LiveChart::hideFromLegend(QAbstractSeries *series)
 {
     for (QLegendMarker *lm : chart()->legend()->markers(series))
         lm->setVisible(false);
-}
-
-void LiveChart::setYAxis(QAbstractAxis *axis)
-{
-    QAbstractAxis *old = m_yAxis;
-    m_yAxis = axis;
-    chart()->addAxis(axis, Qt::AlignLeft);
-    auto reattach = [&](QAbstractSeries *s) {
-        if (old)
-            s->detachAxis(old);
-        s->attachAxis(axis);
-    };
-    for (auto &t : m_overlays)
-        reattach(t.series);
-    for (auto &t : m_tracks)
-        reattach(t.series);
-    for (auto &m : m_markers)
-        reattach(m.line);
-    for (QLineSeries *s : m_overlayLegend)
-        reattach(s);
-    if (old) {
-        chart()->removeAxis(old);
-        old->deleteLater();
-    }
 }
 
 bool LiveChart::hasPending() const
@@ -115,17 +47,6 @@ qsizetype shownFor(qsizetype n, int stride)
     return n == 0 ? 0 : (n + stride - 1) / stride + ((n - 1) % stride != 0 ? 1 : 0);
 }
 } // namespace
-
-void halveHistory(QList<QPointF> &points)
-{
-    QList<QPointF> half;
-    half.reserve(points.size() / 2 + 1);
-    for (qsizetype i = 0; i < points.size(); i += 2)
-        half.append(points[i]);
-    if ((points.size() - 1) % 2 != 0)
-        half.append(points.last()); // the newest point stays
-    points = std::move(half);
-}
 
 void LiveChart::flush()
 {
@@ -205,7 +126,7 @@ void LiveChart::swapYAxis(QAbstractAxis *axis)
         t.series->clear();
     for (auto &m : m_markers)
         m.line->clear();
-    setYAxis(axis);
+    setAxes(nullptr, axis);
     rebuildSeries();
     updateRanges();
     updateMarkers();
@@ -241,9 +162,7 @@ void LiveChart::addMarker(double x, const QString &label)
     m.line = new QLineSeries(this);
     m.line->setName(label);
     m.line->setPen(QPen(colors::marker, 2, Qt::DashLine));
-    chart()->addSeries(m.line);
-    m.line->attachAxis(m_xAxis);
-    m.line->attachAxis(m_yAxis);
+    addSeries(m.line);
     hideFromLegend(m.line);
     m.label = new QGraphicsSimpleTextItem(label, chart());
     m.label->setFont(chartFont(kLabelPointSize, true));
@@ -283,12 +202,7 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     m_overlayLegend.clear();
 
     auto makeSeries = [this](const Overlay &o) {
-        auto *series = new QLineSeries(this);
-        series->setName(o.label);
-        QPen pen(o.color, 2, Qt::SolidLine);
-        pen.setCapStyle(Qt::RoundCap);
-        series->setPen(pen);
-        series->setUseOpenGL(false);
+        QLineSeries *series = makeLine(o.label, o.color, 2);
         series->setPointsVisible(m_overlayPoints);
         return series;
     };
@@ -305,20 +219,17 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     // overlays go first, then the live series and markers are added again on top of them.
     for (auto &t : m_overlays) {
         rebuild(t); // before attaching: a log axis must not see non-positive values
-        chart()->addSeries(t.series);
-        attach(t.series);
+        addSeries(t.series);
         hideFromLegend(t.series);
     }
     if (!m_overlays.empty()) {
         for (auto &t : m_tracks) {
             chart()->removeSeries(t.series);
-            chart()->addSeries(t.series);
-            attach(t.series);
+            addSeries(t.series);
         }
         for (auto &m : m_markers) {
             chart()->removeSeries(m.line);
-            chart()->addSeries(m.line);
-            attach(m.line);
+            addSeries(m.line);
             hideFromLegend(m.line);
         }
     }
@@ -326,8 +237,7 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     // overlays' entries.
     for (const Overlay &o : overlays) {
         QLineSeries *entry = makeSeries(o);
-        chart()->addSeries(entry);
-        attach(entry);
+        addSeries(entry);
         m_overlayLegend.push_back(entry);
     }
     updateRanges();
@@ -363,15 +273,6 @@ QPointF LiveChart::lastShown(int track) const
 {
     const QLineSeries *s = m_tracks[std::size_t(track)].series;
     return s->count() > 0 ? s->at(s->count() - 1) : QPointF();
-}
-
-std::pair<double, double> LiveChart::yRange() const
-{
-    if (auto *v = qobject_cast<QValueAxis *>(m_yAxis))
-        return {v->min(), v->max()};
-    if (auto *l = qobject_cast<QLogValueAxis *>(m_yAxis))
-        return {l->min(), l->max()};
-    return {0, 1};
 }
 
 void LiveChart::updateMarkers()

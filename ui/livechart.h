@@ -1,19 +1,12 @@
-// What the loss and accuracy charts share: styled axes and series, buffered points flushed in batches with
-// decimation for long runs, and vertical markers where a hyperparameter changed.
+// What the loss and accuracy charts share: live tracks whose points are buffered and flushed in batches with
+// decimation for long runs, compared runs drawn under them, and vertical markers where a setting changed.
 #pragma once
 
-#include <QChartView>
-#include <QColor>
-#include <QList>
-#include <QPointF>
-#include <QString>
+#include "ui/chartbase.h"
 
 #include <vector>
 
-class QAbstractAxis;
-class QAbstractSeries;
 class QGraphicsSimpleTextItem;
-class QLineSeries;
 
 namespace reglab::ui {
 
@@ -25,22 +18,14 @@ struct Overlay {
                            // AccuracyChart
 };
 
-// Keeps every other point of a long history, and the newest: what very long runs do to stay in bounded memory.
-void halveHistory(QList<QPointF> &points);
-
-class LiveChart : public QChartView {
+class LiveChart : public ChartBase {
     Q_OBJECT
 public:
-    // Past this many shown points a series is thinned (every 2nd, 4th, ... point of the full history, and
-    // always the newest).
-    static constexpr int kMaxShownPoints = 2000; // a chart is ~1,000 px wide; more points only cost stroking
-    // Past this many points a series' history is halved (every other point kept): memory stays flat.
-    static constexpr int kMaxHistory = 4 * kMaxShownPoints;
-
     explicit LiveChart(const QString &title, QWidget *parent = nullptr);
 
-    // Pushes buffered points to the series; the window calls it from its redraw timer.
-    void flush();
+    // Pushes buffered points to the series (thinned: every 2nd, 4th, ... point of the full history past
+    // kMaxShownPoints, and always the newest); the window calls it from its redraw tick.
+    void flush() override;
     bool hasPending() const;
     // Removes every point and marker.
     virtual void clear();
@@ -91,13 +76,6 @@ protected:
     // may depend on them).
     virtual void overlaysChanged() {}
 
-    // Installs a new y axis (e.g. linear <-> log) and re-attaches every series to it.
-    void setYAxis(QAbstractAxis *axis);
-    QAbstractAxis *xAxis() const { return m_xAxis; }
-    QAbstractAxis *yAxis() const { return m_yAxis; }
-    void setXAxis(QAbstractAxis *axis);
-    void styleAxis(QAbstractAxis *axis, const QString &title);
-
     // Maps a stored point to what the series shows (the log loss chart clamps non-positive values).
     virtual QPointF shown(const QPointF &p) const { return p; }
     // Called after points were flushed: adjust the axis ranges.
@@ -109,16 +87,12 @@ protected:
     // The same without fitting ranges (for use inside updateRanges).
     void rebuildSeries();
     void updateMarkers();
-    std::pair<double, double> yRange() const;
 
     void resizeEvent(QResizeEvent *event) override;
 
 private:
     void rebuild(Track &t);
-    void attach(QAbstractSeries *series);
     void hideFromLegend(QAbstractSeries *series);
-    QAbstractAxis *m_xAxis = nullptr;
-    QAbstractAxis *m_yAxis = nullptr;
     std::vector<Track> m_tracks;
     std::vector<Marker> m_markers;
     std::vector<Track> m_overlays;              // drawn under the live series, not in the legend

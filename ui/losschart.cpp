@@ -15,11 +15,10 @@ LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its part
     x->setLabelFormat(QStringLiteral("%d"));
     x->setRange(0, 100);
     styleAxis(x, tr("Optimizer step (batches)"));
-    setXAxis(x);
     auto *y = new QValueAxis(this);
     styleAxis(y, tr("Loss (nats)"));
     y->setRange(0, 3);
-    setYAxis(y);
+    setAxes(x, y);
 
     addTrack(tr("Data loss (cross-entropy)"), colors::dataLoss);
     addTrack(tr("L1 term  \u03bb\u2081\u00b7\u03a3|p|"), colors::l1Term);

@@ -1,12 +1,13 @@
 #include "ui/networkpanel.h"
 #include "ui/confusionview.h"
 #include "ui/figureexport.h"
+#include "ui/chartbase.h"
 #include "ui/gradientchart.h"
+#include "ui/runmodel.h"
 #include "ui/sparsitychart.h"
 #include "ui/weighttiles.h"
 
 #include <QChartView>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QSplitter>
@@ -92,35 +93,54 @@ QString NetworkPanel::fileName(View view)
 
 QString NetworkPanel::exportView(View view, const QString &path, qreal scale)
 {
+    redrawNow(view);
     QWidget *widget = figure(view);
-    // A view in a tab never shown has no size yet: lay it out at the size the panel would give it.
-    if (!widget->isVisible() && widget->size().width() < 100)
-        widget->resize(size().expandedTo(QSize(480, 400)));
+    prepareForExport(widget);
     return saveWidget(widget, path, scale);
 }
 
 void NetworkPanel::copyView(View view)
 {
-    QWidget *widget = figure(view);
-    QImage image(widget->size() * 2, QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(2);
-    image.fill(Qt::white);
-    widget->render(&image);
-    copyImageToClipboard(image);
+    redrawNow(view);
+    copyWidget(figure(view));
 }
 
 void NetworkPanel::exportDialog(View view)
 {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export figure"), fileName(view) + QStringLiteral(".png"),
-                                     tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
-    if (path.isEmpty())
-        return;
-    const QString error = exportView(view, path);
-    if (error.isEmpty())
-        Q_EMIT exported(path);
-    else
+    redrawNow(view);
+    prepareForExport(figure(view));
+    QString error;
+    const QString path = exportWithDialog(this, figure(view), fileName(view), 2.0, error);
+    if (!error.isEmpty())
         Q_EMIT exportFailed(error);
+    else if (!path.isEmpty())
+        Q_EMIT exported(path);
+}
+
+void NetworkPanel::redrawNow(View view)
+{
+    if (view == Histograms)
+        m_histograms->chartView()->redrawNow();
+    else if (view == Gradients)
+        m_gradients->chartView()->redrawNow();
+    else if (view == Sparsity) {
+        m_sparsity->shareView()->redrawNow();
+        m_sparsity->normView()->redrawNow();
+    }
+}
+
+void NetworkPanel::prepareForExport(QWidget *widget) const
+{
+    // A view in a tab never shown has no size yet: lay it out at the size the panel would give it.
+    if (!widget->isVisible() && widget->size().width() < 100)
+        widget->resize(size().expandedTo(QSize(480, 400)));
+}
+
+void NetworkPanel::flush()
+{
+    m_histograms->flush();
+    m_sparsity->flush();
+    m_gradients->flush();
 }
 
 void NetworkPanel::setRunning(bool running)
@@ -134,9 +154,16 @@ void NetworkPanel::setClassNames(const std::vector<std::string> &names)
     m_mistakes->setClassNames(names);
 }
 
-void NetworkPanel::setHistogramOverlays(const QList<HistogramOverlay> &overlays)
+void NetworkPanel::setRunModel(RunModel *runs)
 {
-    m_histograms->setOverlays(overlays);
+    m_runs = runs;
+    connect(runs, &RunModel::comparisonChanged, this, [this] {
+        QList<HistogramOverlay> overlays;
+        for (int id : m_runs->shownIds())
+            if (const reglab::RunRecord *r = m_runs->record(id); id != m_runs->liveId() && !r->weightHistograms.empty())
+                overlays << HistogramOverlay{m_runs->name(id), m_runs->color(id), r->weightHistograms};
+        m_histograms->setOverlays(overlays);
+    });
 }
 
 void NetworkPanel::clear()

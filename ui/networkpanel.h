@@ -14,6 +14,7 @@ namespace reglab::ui {
 class ConfusionView;
 class GradientChart;
 class MissGallery;
+class RunModel;
 class SparsityChart;
 class WeightTiles;
 
@@ -23,6 +24,8 @@ public:
     enum View { Tiles = 0, Histograms, Sparsity, Gradients, Confusion, Mistakes, ViewCount };
 
     explicit NetworkPanel(QWidget *parent = nullptr);
+    // The runs shown for comparison in the model have their histograms overlaid.
+    void setRunModel(RunModel *runs);
 
     WeightTiles *tiles() const { return m_tiles; }
     HistogramView *histograms() const { return m_histograms; }
@@ -42,8 +45,9 @@ public:
     // Refresh asks a paused run for a snapshot; it is offered only while a run is going.
     void setRunning(bool running);
     void setClassNames(const std::vector<std::string> &names);
-    void setHistogramOverlays(const QList<HistogramOverlay> &overlays);
     void clear();
+    // The window's redraw tick: the views on screen catch up with what arrived.
+    void flush();
 
 public Q_SLOTS:
     void onWeights(const reglab::WeightSnapshot &snapshot);
@@ -60,6 +64,8 @@ Q_SIGNALS:
 private:
     QWidget *page(View view, QWidget *content, QWidget *extra = nullptr);
     void exportDialog(View view);
+    void redrawNow(View view);
+    void prepareForExport(QWidget *widget) const;
 
     WeightTiles *m_tiles;
     HistogramView *m_histograms;
@@ -68,6 +74,7 @@ private:
     ConfusionView *m_confusion;
     MissGallery *m_mistakes;
     QPushButton *m_refresh;
+    RunModel *m_runs = nullptr;
 };
 
 } // namespace reglab::ui

@@ -1,55 +1,32 @@
 #include "ui/runlist.h"
 
-#include "ui/runplot.h"
+#include "model/runfiles.h"
+#include "ui/runmodel.h"
+
+#include <QFileDialog>
 
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QPainter>
-#include <QPixmap>
+#include <QItemSelectionModel>
 #include <QPushButton>
-#include <QTreeWidget>
+#include <QTreeView>
 #include <QVBoxLayout>
 
-#include <cmath>
-
 namespace reglab::ui {
-namespace {
 
-enum Column { NameColumn, ConfigColumn, StatusColumn, ValColumn, TestColumn, ColumnCount };
-
-QIcon swatch(const QColor &color)
+RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(model)
 {
-    QPixmap pixmap(14, 14);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setBrush(color);
-    painter.setPen(color.darker(130));
-    painter.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
-    return QIcon(pixmap);
-}
-
-QString percent(double fraction)
-{
-    return std::isfinite(fraction) ? QStringLiteral("%1 %").arg(100 * fraction, 0, 'f', 2) : QStringLiteral("-");
-}
-
-} // namespace
-
-RunList::RunList(QWidget *parent) : QWidget(parent)
-{
-    m_tree = new QTreeWidget(this);
-    m_tree->setColumnCount(ColumnCount);
-    m_tree->setHeaderLabels({tr("Run"), tr("Configuration"), tr("Status"), tr("Val"), tr("Test")});
-    m_tree->setRootIsDecorated(false);
-    m_tree->setUniformRowHeights(true);
-    m_tree->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
-    m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
-    m_tree->setColumnWidth(NameColumn, 170);
-    for (int column : {ConfigColumn, StatusColumn, ValColumn, TestColumn})
-        m_tree->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
-    m_tree->setToolTip(tr("Tick runs to overlay them on the charts; double-click a name to rename it."));
+    m_view = new QTreeView(this);
+    m_view->setModel(model);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(RunModel::NameColumn, QHeaderView::Interactive);
+    m_view->setColumnWidth(RunModel::NameColumn, 170);
+    for (int column : {RunModel::ConfigColumn, RunModel::StatusColumn, RunModel::ValColumn, RunModel::TestColumn})
+        m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_view->setToolTip(tr("Tick runs to overlay them on the charts; double-click a name to rename it."));
     m_open = new QPushButton(tr("Open\u2026"), this);
     m_save = new QPushButton(tr("Save\u2026"), this);
     m_remove = new QPushButton(tr("Remove"), this);
@@ -64,167 +41,132 @@ RunList::RunList(QWidget *parent) : QWidget(parent)
     buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_tree);
+    layout->addWidget(m_view);
     layout->addLayout(buttons);
 
-    connect(m_open, &QPushButton::clicked, this, &RunList::openRequested);
+    connect(m_open, &QPushButton::clicked, this, &RunList::openDialog);
     connect(m_save, &QPushButton::clicked, this, [this] {
         if (currentId() >= 0)
-            Q_EMIT saveRequested(currentId());
+            saveDialog(currentId());
     });
     connect(m_remove, &QPushButton::clicked, this, [this] {
-        if (currentId() >= 0)
-            removeRun(currentId());
+        if (currentId() >= 0 && currentId() != m_model->liveId()) // the live run goes when it ends
+            m_model->removeRun(currentId());
     });
-    connect(m_tree, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *, int) {
-        if (!m_updating)
-            Q_EMIT overlaysChanged(); // ticked, unticked or renamed
-    });
-    auto updateButtons = [this] {
-        m_save->setEnabled(currentId() >= 0);
-        m_remove->setEnabled(currentId() >= 0);
-    };
-    connect(m_tree, &QTreeWidget::currentItemChanged, this, updateButtons);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &RunList::updateButtons);
+    // A new run is selected, so Save and Remove act on what was just added.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int, int last) { setCurrentId(m_model->idAt(last)); });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RunList::updateButtons);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &RunList::updateButtons);
     updateButtons();
-}
-
-int RunList::addRun(const reglab::RunRecord &record, const QString &name, bool checked)
-{
-    const int id = m_nextId++;
-    Entry entry;
-    entry.record = record;
-    entry.color = runColor(m_colorIndex++);
-    m_updating = true;
-    entry.item = new QTreeWidgetItem(m_tree);
-    entry.item->setData(NameColumn, Qt::UserRole, id);
-    entry.item->setFlags(entry.item->flags() | Qt::ItemIsEditable | Qt::ItemIsUserCheckable);
-    entry.item->setCheckState(NameColumn, checked ? Qt::Checked : Qt::Unchecked);
-    entry.item->setIcon(NameColumn, swatch(entry.color));
-    entry.item->setText(NameColumn, name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name);
-    m_runs[id] = entry;
-    m_updating = false;
-    refresh(id);
-    m_tree->setCurrentItem(entry.item);
-    Q_EMIT overlaysChanged();
-    return id;
-}
-
-void RunList::updateRun(int id, const reglab::RunRecord &record)
-{
-    const auto it = m_runs.find(id);
-    if (it == m_runs.end())
-        return;
-    it->second.record = record;
-    refresh(id);
-    Q_EMIT overlaysChanged();
-}
-
-void RunList::removeRun(int id)
-{
-    const auto it = m_runs.find(id);
-    if (it == m_runs.end())
-        return;
-    delete it->second.item;
-    m_runs.erase(it);
-    Q_EMIT overlaysChanged();
-}
-
-void RunList::setName(int id, const QString &name)
-{
-    if (QTreeWidgetItem *item = itemFor(id))
-        item->setText(NameColumn, name); // emits itemChanged -> overlaysChanged
-}
-
-int RunList::count() const
-{
-    return int(m_runs.size());
-}
-
-QList<int> RunList::ids() const
-{
-    QList<int> out;
-    for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
-        out << m_tree->topLevelItem(i)->data(NameColumn, Qt::UserRole).toInt();
-    return out;
-}
-
-QList<int> RunList::checkedIds() const
-{
-    QList<int> out;
-    for (int id : ids())
-        if (itemFor(id)->checkState(NameColumn) == Qt::Checked)
-            out << id;
-    return out;
-}
-
-void RunList::setChecked(int id, bool checked)
-{
-    if (QTreeWidgetItem *item = itemFor(id))
-        item->setCheckState(NameColumn, checked ? Qt::Checked : Qt::Unchecked);
-}
-
-const reglab::RunRecord *RunList::record(int id) const
-{
-    const auto it = m_runs.find(id);
-    return it == m_runs.end() ? nullptr : &it->second.record;
-}
-
-QString RunList::name(int id) const
-{
-    const QTreeWidgetItem *item = itemFor(id);
-    return item ? item->text(NameColumn) : QString();
-}
-
-QColor RunList::color(int id) const
-{
-    const auto it = m_runs.find(id);
-    return it == m_runs.end() ? QColor() : it->second.color;
 }
 
 int RunList::currentId() const
 {
-    const QTreeWidgetItem *item = m_tree->currentItem();
-    return item ? item->data(NameColumn, Qt::UserRole).toInt() : -1;
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? m_model->idAt(current.row()) : -1;
 }
 
-void RunList::refresh(int id)
+void RunList::setCurrentId(int id)
 {
-    const Entry &entry = m_runs.at(id);
-    const reglab::RunRecord &r = entry.record;
-    m_updating = true;
-    entry.item->setText(ConfigColumn, QString::fromStdString(reglab::shortLabel(r.config)));
-    entry.item->setText(StatusColumn, QString::fromStdString(reglab::toString(r.status)));
-    entry.item->setToolTip(StatusColumn, QString::fromStdString(r.message));
-    entry.item->setText(ValColumn, r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().valAccuracy));
-    entry.item->setText(TestColumn, r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().testAccuracy));
-    entry.item->setToolTip(
-        NameColumn, tr("%1 on %2, %3 epoch(s), seed %4")
-                        .arg(QString::fromStdString(reglab::shortLabel(r.config)), QString::fromStdString(r.dataName))
-                        .arg(r.epochs.size())
-                        .arg(qulonglong(r.config.seed)));
-    m_updating = false;
+    const int row = m_model->rowOf(id);
+    if (row >= 0)
+        m_view->setCurrentIndex(m_model->index(row, RunModel::NameColumn));
+    updateButtons();
 }
 
-QTreeWidgetItem *RunList::itemFor(int id) const
+void RunList::updateButtons()
 {
-    const auto it = m_runs.find(id);
-    return it == m_runs.end() ? nullptr : it->second.item;
+    const int id = currentId();
+    m_save->setEnabled(id >= 0);
+    m_remove->setEnabled(id >= 0 && id != m_model->liveId());
 }
 
-QString RunList::loadFile(const QString &path, reglab::RunRecord &out)
+namespace {
+
+std::vector<std::string> toStd(const QStringList &list)
 {
-    try {
-        out = reglab::runRecordFromJson(reglab::readTextFile(path.toStdString()));
-        return {};
-    } catch (const std::exception &e) {
-        const QString what = QString::fromStdString(e.what());
-        return what.startsWith(path) ? what : path + QStringLiteral(": ") + what;
+    std::vector<std::string> out;
+    for (const QString &s : list)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+QString htmlLines(const std::vector<std::string> &lines)
+{
+    QStringList out;
+    for (const std::string &line : lines)
+        out << QString::fromStdString(line).toHtmlEscaped();
+    return out.join(QStringLiteral("<br>"));
+}
+
+} // namespace
+
+int RunList::add(const reglab::LoadedRuns &loaded, bool recovered)
+{
+    for (const reglab::LoadedRun &run : loaded.runs)
+        m_model->addRun(run.record, QString::fromStdString(run.name), true);
+    QStringList problems;
+    if (!loaded.problems.empty())
+        problems << (recovered ? tr("<b>Could not recover %n interrupted run(s)</b> (their journals are kept):<br>%1",
+                                    nullptr, int(loaded.problems.size()))
+                               : tr("<b>Could not open %n run file(s)</b> (nothing else changed):<br>%1", nullptr,
+                                    int(loaded.problems.size())))
+                        .arg(htmlLines(loaded.problems));
+    if (!loaded.notRemoved.empty())
+        problems << tr("Recovered, but could not remove the journal(s) (remove them by hand):<br>%1")
+                        .arg(htmlLines(loaded.notRemoved));
+    if (!problems.isEmpty())
+        Q_EMIT problem(problems.join(QStringLiteral("<br>")));
+    const int count = int(loaded.runs.size());
+    if (count > 0) {
+        Q_EMIT runsAdded();
+        Q_EMIT message(recovered ? tr("Recovered %n interrupted run(s) into the runs list (stopped where the "
+                                      "program ended)",
+                                      nullptr, count)
+                                 : tr("Opened %n run(s)", nullptr, count));
     }
+    return count;
 }
 
-QString RunList::saveFile(const QString &path, const reglab::RunRecord &record)
+int RunList::openFiles(const QStringList &paths)
 {
-    return QString::fromStdString(reglab::writeFileAtomically(path.toStdString(), reglab::toJson(record)));
+    return add(reglab::openRunFiles(toStd(paths)), false);
+}
+
+int RunList::recover(const QStringList &paths)
+{
+    return add(reglab::recoverJournals(toStd(paths)), true);
+}
+
+int RunList::discard(const QStringList &paths)
+{
+    const int discarded = reglab::discardJournals(toStd(paths));
+    Q_EMIT message(tr("Discarded %n interrupted run(s)", nullptr, discarded));
+    return discarded;
+}
+
+void RunList::openDialog()
+{
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Open runs"), QString(), tr("Run records (*.json);;All files (*)"));
+    if (!paths.isEmpty())
+        openFiles(paths);
+}
+
+void RunList::saveDialog(int id)
+{
+    const reglab::RunRecord *record = m_model->record(id);
+    if (!record)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save run"), m_model->name(id) + QStringLiteral(".json"),
+                                                      tr("Run records (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (const std::string error = reglab::writeFileAtomically(path.toStdString(), reglab::toJson(*record));
+        !error.empty())
+        Q_EMIT problem(tr("Could not save the run: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
 }
 
 } // namespace reglab::ui

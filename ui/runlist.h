@@ -1,67 +1,59 @@
-// Every run of the session: its colour, name, configuration in short, status and final accuracies. Ticked runs
-// are overlaid on the charts; runs can be renamed (double-click), removed, saved and opened.
+// The runs list: a view on the RunModel (tick to compare, double-click to rename) with Open, Save and Remove,
+// and what brings runs in from files (records, interrupted runs' journals).
 #pragma once
 
-#include "model/runrecord.h"
-
-#include <QColor>
-#include <QList>
+#include <QStringList>
 #include <QWidget>
 
-#include <map>
-
 class QPushButton;
-class QTreeWidget;
-class QTreeWidgetItem;
+class QTreeView;
+
+namespace reglab {
+struct LoadedRuns;
+}
 
 namespace reglab::ui {
+
+class RunModel;
 
 class RunList : public QWidget {
     Q_OBJECT
 public:
-    explicit RunList(QWidget *parent = nullptr);
+    explicit RunList(RunModel *model, QWidget *parent = nullptr);
 
-    // Adds a run and returns its id; it gets the next run colour and is ticked when `checked`.
-    int addRun(const reglab::RunRecord &record, const QString &name = {}, bool checked = true);
-    void updateRun(int id, const reglab::RunRecord &record);
-    void removeRun(int id);
-    void setName(int id, const QString &name);
+    RunModel *model() const { return m_model; }
+    QTreeView *view() const { return m_view; }
+    // The selected run, -1 when none.
+    int currentId() const;
+    void setCurrentId(int id);
 
-    int count() const;
-    QList<int> ids() const;
-    QList<int> checkedIds() const;
-    void setChecked(int id, bool checked);
-    const reglab::RunRecord *record(int id) const;
-    QString name(int id) const;
-    QColor color(int id) const;
-    int currentId() const; // the selected run, -1 when none
-
-    // Reads a run record file; "" or a message naming the file and what is wrong.
-    static QString loadFile(const QString &path, reglab::RunRecord &out);
-    // Writes one atomically; "" or what went wrong.
-    static QString saveFile(const QString &path, const reglab::RunRecord &record);
+    // Opens run records (from reglab-train or an earlier session), shown; a file that cannot be read is named
+    // in problem() and changes nothing. Returns how many were opened.
+    int openFiles(const QStringList &paths);
+    // Adds each interrupted run, as far as its journal goes, and removes its journal; one that cannot be read
+    // is named in problem() and kept. Returns how many were recovered.
+    int recover(const QStringList &paths);
+    // Removes the journals of interrupted runs the user chose not to recover; returns how many.
+    int discard(const QStringList &paths);
+    // The file dialogs behind Open and Save.
+    void openDialog();
+    void saveDialog(int id);
 
 Q_SIGNALS:
-    // A run was ticked, unticked, renamed, added, updated or removed: the overlays must be redrawn.
-    void overlaysChanged();
-    void openRequested();
-    void saveRequested(int id);
+    // What went wrong, as rich text for the banner.
+    void problem(const QString &text);
+    // A passing note for the status bar.
+    void message(const QString &text);
+    // Runs were added from files: the list should come to the front.
+    void runsAdded();
 
 private:
-    struct Entry {
-        reglab::RunRecord record;
-        QColor color;
-        QTreeWidgetItem *item = nullptr;
-    };
-    void refresh(int id);
-    QTreeWidgetItem *itemFor(int id) const;
+    void updateButtons();
+    int add(const reglab::LoadedRuns &loaded, bool recovered);
 
-    QTreeWidget *m_tree;
+    RunModel *m_model;
+    QTreeView *m_view;
     QPushButton *m_open, *m_save, *m_remove;
-    std::map<int, Entry> m_runs;
-    int m_nextId = 1;
-    int m_colorIndex = 0;
-    bool m_updating = false;
 };
 
 } // namespace reglab::ui

@@ -1,4 +1,5 @@
 #include "ui/sparsitychart.h"
+#include "ui/chartbase.h"
 #include "ui/logslider.h"
 #include "ui/palette.h"
 
@@ -29,55 +30,31 @@ const QColor &layerColor(int index)
     return c[index % 5];
 }
 
-QChartView *makeView(const QString &title, QWidget *parent)
+ChartBase *makeView(const QString &title, QWidget *parent)
 {
-    auto *view = new QChartView(newChart(title), parent);
-    view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(180);
+    auto *view = new ChartBase(title, parent);
+    view->setMinimumSize(240, 180);
     return view;
 }
 
-void resetAxes(QChart *chart)
-{
-    chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes()) {
-        chart->removeAxis(axis);
-        delete axis;
-    }
-}
-
-void styleAxis(QAbstractAxis *axis, const QString &title)
-{
-    axis->setTitleText(title);
-    axis->setLabelsFont(chartFont(kLabelPointSize));
-    axis->setTitleFont(chartFont(kAxisTitlePointSize));
-}
-
-QValueAxis *epochAxis(int lastEpoch)
+QValueAxis *epochAxis(ChartBase *view, int lastEpoch)
 {
     auto *x = new QValueAxis();
     x->setRange(0, std::max(1, lastEpoch));
     x->setTickCount(std::min(11, std::max(2, lastEpoch + 1)));
     x->setLabelFormat(QStringLiteral("%d"));
-    styleAxis(x, QObject::tr("epoch"));
+    view->styleAxis(x, QObject::tr("epoch"));
     return x;
 }
 
 // A line, with dots so that a single epoch shows.
-void addLine(QChart *chart, const QString &name, const QColor &color, const QList<QPointF> &points, Qt::PenStyle style,
-             QAbstractAxis *x, QAbstractAxis *y)
+void addLine(ChartBase *view, const QString &name, const QColor &color, const QList<QPointF> &points,
+             Qt::PenStyle style)
 {
-    auto *line = new QLineSeries();
-    line->setName(name);
-    QPen pen(color);
-    pen.setWidthF(2.5);
-    pen.setStyle(style);
-    line->setPen(pen);
+    QLineSeries *line = view->makeLine(name, color, 2.5, style);
     line->setPointsVisible(true);
     line->replace(points);
-    chart->addSeries(line);
-    line->attachAxis(x);
-    line->attachAxis(y);
+    view->addSeries(line);
 }
 
 } // namespace
@@ -172,6 +149,8 @@ SparsityChart::SparsityChart(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_shareView, 1);
     layout->addWidget(m_normView, 1);
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, [this] { redrawShares(); });
+    connect(m_shareView, &ChartBase::redrawDue, this, &SparsityChart::redrawShares);
+    connect(m_normView, &ChartBase::redrawDue, this, &SparsityChart::redrawNorms);
     redrawShares();
     redrawNorms();
 }
@@ -190,7 +169,7 @@ void SparsityChart::addSnapshot(const reglab::WeightSnapshot &snapshot)
                 it = (drop = !drop) ? std::next(it) : epochs.erase(it);
         }
     }
-    redrawShares();
+    m_shareView->scheduleRedraw();
 }
 
 void SparsityChart::addEpoch(const reglab::EpochRecord &record)
@@ -201,7 +180,13 @@ void SparsityChart::addEpoch(const reglab::EpochRecord &record)
             m_layers << name;
         m_norms[name][record.epoch] = {layer.l1Norm, layer.l2Norm};
     }
-    redrawNorms();
+    m_normView->scheduleRedraw();
+}
+
+void SparsityChart::flush()
+{
+    m_shareView->flush();
+    m_normView->flush();
 }
 
 void SparsityChart::clear()
@@ -254,30 +239,28 @@ QList<QPointF> SparsityChart::normPoints(const QString &name, bool l2) const
 void SparsityChart::redrawShares()
 {
     QChart *chart = m_shareView->chart();
-    resetAxes(chart);
+    m_shareView->removeAllSeries();
     int last = 1;
     for (const auto &[name, epochs] : m_summaries)
         if (!epochs.empty())
             last = std::max(last, epochs.rbegin()->first);
     // The chart title is rich text: "<" must be escaped.
     chart->setTitle(tr("Weights with |w| &lt; %1").arg(QString::number(threshold(), 'g', 3)));
-    auto *x = epochAxis(last);
     auto *y = new QValueAxis();
     y->setRange(0, 100);
     y->setLabelFormat(QStringLiteral("%d"));
-    styleAxis(y, tr("% of weights"));
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
+    m_shareView->styleAxis(y, tr("% of weights"));
+    m_shareView->setAxes(epochAxis(m_shareView, last), y);
     for (int i = 0; i < m_layers.size(); ++i)
         if (m_summaries.count(m_layers[i]))
-            addLine(chart, m_layers[i], layerColor(i), sharePoints(m_layers[i]), Qt::SolidLine, x, y);
+            addLine(m_shareView, m_layers[i], layerColor(i), sharePoints(m_layers[i]), Qt::SolidLine);
     chart->legend()->setVisible(!chart->series().isEmpty());
 }
 
 void SparsityChart::redrawNorms()
 {
     QChart *chart = m_normView->chart();
-    resetAxes(chart);
+    m_normView->removeAllSeries();
     int last = 1;
     double low = 1, high = 10;
     bool any = false;
@@ -291,20 +274,18 @@ void SparsityChart::redrawNorms()
                     any = true;
                 }
         }
-    auto *x = epochAxis(last);
     auto *y = new QLogValueAxis();
     y->setBase(10);
     y->setLabelFormat(QStringLiteral("%g"));
     y->setRange(std::pow(10, std::floor(std::log10(low))), std::pow(10, std::ceil(std::log10(high) + 1e-9)));
-    styleAxis(y, tr("L1 solid, L2 dashed"));
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
+    m_normView->styleAxis(y, tr("L1 solid, L2 dashed"));
+    m_normView->setAxes(epochAxis(m_normView, last), y);
     for (int i = 0; i < m_layers.size(); ++i)
         if (m_norms.count(m_layers[i])) {
-            addLine(chart, tr("%1 L1").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], false), Qt::SolidLine,
-                    x, y);
-            addLine(chart, tr("%1 L2").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], true), Qt::DashLine, x,
-                    y);
+            addLine(m_normView, tr("%1 L1").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], false),
+                    Qt::SolidLine);
+            addLine(m_normView, tr("%1 L2").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], true),
+                    Qt::DashLine);
         }
     chart->legend()->setVisible(!chart->series().isEmpty());
 }

@@ -14,9 +14,10 @@
 #include <map>
 #include <vector>
 
-class QChartView;
 
 namespace reglab::ui {
+
+class ChartBase;
 
 class SparsitySummary {
 public:
@@ -60,6 +61,8 @@ public:
     // The norms come with each epoch's record.
     void addEpoch(const reglab::EpochRecord &record);
     void clear();
+    // The window's redraw tick: the charts are rebuilt only while on screen.
+    void flush();
 
     double threshold() const;
     void setThreshold(double value);
@@ -69,15 +72,15 @@ public:
     QList<QPointF> sharePoints(const QString &name) const;
     QList<QPointF> normPoints(const QString &name, bool l2) const;
     const SparsitySummary *summary(const QString &name, int epoch) const;
-    QChartView *shareView() const { return m_shareView; }
-    QChartView *normView() const { return m_normView; }
+    ChartBase *shareView() const { return m_shareView; }
+    ChartBase *normView() const { return m_normView; }
 
 private:
     void redrawShares();
     void redrawNorms();
 
     ThresholdSpinBox *m_threshold;
-    QChartView *m_shareView, *m_normView;
+    ChartBase *m_shareView, *m_normView;
     QStringList m_layers; // in the order first seen, for stable colours
     std::map<QString, std::map<int, SparsitySummary>> m_summaries;
     std::map<QString, std::map<int, std::pair<double, double>>> m_norms; // epoch -> (L1, L2)

@@ -1,0 +1,91 @@
+#include "ui/exportmenu.h"
+
+#include "ui/accuracychart.h"
+#include "ui/figureexport.h"
+#include "ui/liveview.h"
+#include "ui/losschart.h"
+
+#include <QActionGroup>
+#include <QFileDialog>
+
+namespace reglab::ui {
+
+ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
+    : QMenu(tr("Export figure"), parent), m_window(window), m_live(live)
+{
+    addAction(tr("Loss chart (PNG, SVG, PDF)\u2026"), this,
+              [this] { exportDialog(m_live->lossChart(), QStringLiteral("loss")); });
+    addAction(tr("Accuracy chart (PNG, SVG, PDF)\u2026"), this,
+              [this] { exportDialog(m_live->accuracyChart(), QStringLiteral("accuracy")); });
+    addAction(tr("Whole dashboard (PNG, SVG, PDF)\u2026"), this,
+              [this] { exportDialog(m_window, QStringLiteral("dashboard")); });
+    addSeparator();
+    addAction(tr("Copy loss chart"), this, [this] { copyChart(m_live->lossChart()); });
+    addAction(tr("Copy accuracy chart"), this, [this] { copyChart(m_live->accuracyChart()); });
+    addSeparator();
+    auto csvOf = [this](LiveChart *chart, const QString &name) {
+        const QString path =
+            QFileDialog::getSaveFileName(m_window, tr("Export plotted data"), name, tr("CSV (*.csv)"));
+        if (!path.isEmpty())
+            exportChartCsv(chart, path);
+    };
+    addAction(tr("Loss data (CSV)\u2026"), this, [=] { csvOf(m_live->lossChart(), QStringLiteral("loss.csv")); });
+    addAction(tr("Accuracy data (CSV)\u2026"), this,
+              [=] { csvOf(m_live->accuracyChart(), QStringLiteral("accuracy.csv")); });
+    addSeparator();
+    auto *scales = new QActionGroup(this);
+    for (int scale : {1, 2, 3}) {
+        QAction *a = addAction(tr("PNG at %1x").arg(scale));
+        a->setCheckable(true);
+        a->setChecked(scale == int(m_scale));
+        scales->addAction(a);
+        connect(a, &QAction::triggered, this, [this, scale] { m_scale = scale; });
+    }
+}
+
+void ExportMenu::exportDialog(QWidget *figure, const QString &name)
+{
+    m_live->flush();
+    QString error;
+    const QString path = exportWithDialog(m_window, figure, name, m_scale, error);
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    else if (!path.isEmpty())
+        Q_EMIT message(tr("Saved %1").arg(path));
+}
+
+QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal scale)
+{
+    m_live->flush();
+    const QString error = saveWidget(chart, path, scale);
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+QString ExportMenu::exportDashboard(const QString &path, qreal scale)
+{
+    m_live->flush();
+    const QString error = saveWidget(m_window, path, scale);
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the dashboard: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+void ExportMenu::copyChart(LiveChart *chart)
+{
+    m_live->flush();
+    copyWidget(chart);
+    Q_EMIT message(tr("Copied the chart to the clipboard"));
+}
+
+QString ExportMenu::exportChartCsv(LiveChart *chart, const QString &path)
+{
+    m_live->flush();
+    const QString error = saveText(path, chartCsv(chart->chart()));
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the data: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+} // namespace reglab::ui

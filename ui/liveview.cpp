@@ -1,0 +1,231 @@
+#include "ui/liveview.h"
+
+#include "ui/accuracychart.h"
+#include "ui/banner.h"
+#include "ui/logslider.h"
+#include "ui/losschart.h"
+#include "ui/palette.h"
+#include "ui/runmodel.h"
+
+#include <QCheckBox>
+#include <QChart>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegend>
+#include <QLocale>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace reglab::ui {
+namespace {
+
+// What to do about a failed run, chosen by what kind of fault it was.
+QString adviceFor(reglab::ErrorKind kind)
+{
+    switch (kind) {
+    case reglab::ErrorKind::Device:
+        return QObject::tr("Choose CPU as the device and start again.");
+    case reglab::ErrorKind::Data:
+        return QObject::tr(
+            "Choose another dataset (the bundled MNIST sample always works) or fix the folder, then start again.");
+    case reglab::ErrorKind::Memory:
+        return QObject::tr("Use a smaller batch or dataset, or close other programs, then start again.");
+    case reglab::ErrorKind::Io:
+        return QObject::tr("Free some disk space or choose another folder, then start again.");
+    default:
+        return QObject::tr("Check the settings and start again.");
+    }
+}
+
+} // namespace
+
+LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(runs)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_banner = new Banner(this);
+    layout->addWidget(m_banner);
+
+    auto *header = new QHBoxLayout();
+    m_headline = new QLabel(tr("Press Start (Ctrl+Return) to train the forum's 784-200-200-10 MLP."), this);
+    m_headline->setFont(chartFont(kLabelPointSize));
+    // A narrow window clips the line instead of pushing it under the check box.
+    m_headline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_logScale = new QCheckBox(tr("Log scale (loss)"), this);
+    m_logScale->setToolTip(tr("Show the loss on a logarithmic axis, so a small data loss stays visible\n"
+                              "beside a large L1 term (Ctrl+L)"));
+    m_logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    header->addWidget(m_headline, 1);
+    header->addWidget(m_logScale);
+    layout->addLayout(header);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_loss = new LossChart(m_splitter);
+    m_accuracy = new AccuracyChart(m_splitter);
+    m_splitter->addWidget(m_loss);
+    m_splitter->addWidget(m_accuracy);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+    layout->addWidget(m_splitter, 1);
+    connect(m_logScale, &QCheckBox::toggled, m_loss, &LossChart::setLogScale);
+    connect(m_runs, &RunModel::comparisonChanged, this, &LiveView::updateOverlays);
+}
+
+QString LiveView::headline() const
+{
+    return m_headline->text();
+}
+
+void LiveView::beginRun(const reglab::TrainConfig &config, const QString &dataName)
+{
+    m_banner->showMessage({});
+    m_accuracy->setEpochs(config.epochs);
+    m_config = config;
+    m_l1 = config.l1;
+    m_l2 = config.l2;
+    m_lr = config.learningRate;
+    m_dataName = dataName;
+    m_startLine.clear();
+    m_started = false;
+    clear(tr("Loading %1\u2026").arg(dataName));
+}
+
+void LiveView::clear(const QString &headline)
+{
+    m_loss->clear();
+    m_accuracy->clear();
+    m_stepsPerEpoch = 0;
+    m_epochEnds.clear();
+    if (!headline.isEmpty())
+        m_headline->setText(headline);
+    m_headline->setToolTip({});
+}
+
+void LiveView::onStarted(const reglab::RunInfo &info)
+{
+    m_started = true;
+    m_stepsPerEpoch = info.stepsPerEpoch;
+    m_loss->setTotalSteps(info.totalSteps);
+    m_dataName = QString::fromStdString(info.dataName);
+    m_startLine =
+        tr("%1 \u00b7 started with %2").arg(m_dataName, QString::fromStdString(reglab::shortLabel(m_config)));
+    m_headline->setText(m_startLine);
+    m_headline->setToolTip(tr("%1 training and %2 test images, %3 steps per epoch, %4 parameters")
+                               .arg(info.trainCount)
+                               .arg(info.testCount)
+                               .arg(info.stepsPerEpoch)
+                               .arg(QLocale().toString(qlonglong(info.parameterCount))));
+}
+
+void LiveView::onStep(const reglab::StepRecord &step)
+{
+    m_loss->addStep(step);
+}
+
+QString LiveView::onChange(const reglab::LambdaChange &change)
+{
+    QStringList parts;
+    if (change.l1 != m_l1)
+        parts << QStringLiteral("L1=%1").arg(LogSlider::format(change.l1));
+    if (change.l2 != m_l2)
+        parts << QStringLiteral("L2=%1").arg(LogSlider::format(change.l2));
+    if (change.learningRate != m_lr)
+        parts << QStringLiteral("lr=%1").arg(QString::number(change.learningRate, 'g', 6));
+    if (parts.isEmpty())
+        return {};
+    m_l1 = change.l1;
+    m_l2 = change.l2;
+    m_lr = change.learningRate;
+    const QString label = parts.join(QStringLiteral(", "));
+    flush(); // the curve reaches the marker before it is drawn
+    m_loss->addMarker(double(change.step), label);
+    m_accuracy->addMarker(epochsAt(change.step - 1), label);
+    return label;
+}
+
+void LiveView::onEpoch(const reglab::EpochRecord &epoch)
+{
+    if (epoch.epoch == int(m_epochEnds.size()) + 1)
+        m_epochEnds.push_back(epoch.step);
+    m_accuracy->addEpoch(epoch);
+}
+
+double LiveView::epochsAt(std::int64_t stepsDone) const
+{
+    // Folds differ by a step per epoch when the training count does not divide by k: interpolate between the
+    // epochs' own end steps, and estimate only within the epoch still running.
+    std::int64_t previousEnd = 0;
+    for (std::size_t i = 0; i < m_epochEnds.size(); ++i) {
+        const std::int64_t end = m_epochEnds[i];
+        if (stepsDone <= end)
+            return double(i) + double(stepsDone - previousEnd) / double(std::max<std::int64_t>(1, end - previousEnd));
+        previousEnd = end;
+    }
+    const double inEpoch = m_stepsPerEpoch > 0 ? double(stepsDone - previousEnd) / double(m_stepsPerEpoch) : 0.0;
+    return double(m_epochEnds.size()) + std::min(inEpoch, 1.0);
+}
+
+void LiveView::onFinished(const reglab::RunRecord &record)
+{
+    flush();
+    // A run that never started (its data did not load) names its data set.
+    const QString headline = m_started ? m_startLine : m_dataName;
+    const QString message = QString::fromStdString(record.message).toHtmlEscaped();
+    switch (record.status) {
+    case reglab::RunStatus::Finished:
+        m_headline->setText(tr("%1 \u00b7 finished").arg(headline));
+        break;
+    case reglab::RunStatus::Stopped:
+        m_headline->setText(m_started ? tr("%1 \u00b7 stopped").arg(headline)
+                                      : tr("%1 \u00b7 stopped before training began").arg(headline));
+        break;
+    case reglab::RunStatus::Diverged:
+        m_headline->setText(tr("%1 \u00b7 diverged").arg(headline));
+        m_banner->showMessage(tr("<b>Training diverged.</b> %1<br>The loss grew without bound. Lower the learning "
+                                 "rate or the regularization strength, then press Start again. The curves so far "
+                                 "stay below.")
+                                  .arg(message));
+        break;
+    case reglab::RunStatus::Failed:
+    case reglab::RunStatus::Running:
+        m_headline->setText(tr("%1 \u00b7 could not run").arg(headline));
+        m_banner->showMessage(
+            tr("<b>Training could not run.</b> %1<br>%2").arg(message, adviceFor(record.errorKind)));
+        break;
+    }
+}
+
+void LiveView::flush()
+{
+    m_loss->flush();
+    m_accuracy->flush();
+}
+
+void LiveView::updateOverlays()
+{
+    QList<Overlay> loss, accuracy;
+    for (int id : m_runs->shownIds()) {
+        if (id == m_runs->liveId())
+            continue; // its live series are on screen already
+        const reglab::RunRecord *r = m_runs->record(id);
+        Overlay l{m_runs->name(id), m_runs->color(id), {}}, a{m_runs->name(id), m_runs->color(id), {}};
+        for (const auto &step : r->steps)
+            if (std::isfinite(step.loss))
+                l.points.append(QPointF(double(step.step), step.loss));
+        for (const auto &epoch : r->epochs)
+            if (std::isfinite(epoch.testAccuracy))
+                a.points.append(QPointF(epoch.epoch, 100 * epoch.testAccuracy));
+        loss << l;
+        accuracy << a;
+    }
+    m_loss->setOverlays(loss);
+    m_accuracy->setOverlays(accuracy);
+    // With runs compared, a legend beside the plot keeps every name whole.
+    for (LiveChart *chart : {static_cast<LiveChart *>(m_loss), static_cast<LiveChart *>(m_accuracy)})
+        chart->chart()->legend()->setAlignment(loss.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
+}
+
+} // namespace reglab::ui

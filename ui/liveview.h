@@ -1,0 +1,76 @@
+// The centre of the window: a banner for problems, a headline saying what runs (or ran, and how it ended),
+// the log-scale switch, and the live loss and accuracy charts, with the compared runs of the RunModel drawn
+// under the live one and a marker where a setting changed mid-run.
+#pragma once
+
+#include "model/config.h"
+#include "model/records.h"
+#include "model/runrecord.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QLabel;
+class QSplitter;
+
+namespace reglab::ui {
+
+class AccuracyChart;
+class Banner;
+class LiveChart;
+class LossChart;
+class RunModel;
+
+class LiveView : public QWidget {
+    Q_OBJECT
+public:
+    explicit LiveView(RunModel *runs, QWidget *parent = nullptr);
+
+    Banner *banner() const { return m_banner; }
+    LossChart *lossChart() const { return m_loss; }
+    AccuracyChart *accuracyChart() const { return m_accuracy; }
+    QCheckBox *logScaleBox() const { return m_logScale; }
+    QSplitter *splitter() const { return m_splitter; }
+    // The line above the charts.
+    QString headline() const;
+    // Whether the run in progress (or the last one) got as far as its RunInfo.
+    bool runStarted() const { return m_started; }
+
+    // A run is about to start: the charts clear and the headline says what loads.
+    void beginRun(const reglab::TrainConfig &config, const QString &dataName);
+    void onStarted(const reglab::RunInfo &info);
+    void onStep(const reglab::StepRecord &step);
+    // Marks the step where a setting changed; returns what changed ("L1=0.001"), "" when nothing did.
+    QString onChange(const reglab::LambdaChange &change);
+    void onEpoch(const reglab::EpochRecord &epoch);
+    // The headline says how the run ended; a divergence or a failure explains itself in the banner.
+    void onFinished(const reglab::RunRecord &record);
+    // Clears the charts (the compared runs stay) and sets the headline.
+    void clear(const QString &headline = {});
+    // The window's redraw tick.
+    void flush();
+
+private:
+    void updateOverlays();
+    double epochsAt(std::int64_t stepsDone) const;
+
+    RunModel *m_runs;
+    Banner *m_banner;
+    QLabel *m_headline;
+    QCheckBox *m_logScale;
+    QSplitter *m_splitter;
+    LossChart *m_loss;
+    AccuracyChart *m_accuracy;
+
+    reglab::TrainConfig m_config;
+    bool m_started = false;
+    QString m_dataName;  // the data set as the controls named it, until RunInfo names it
+    QString m_startLine; // what the headline said when the run started
+    std::int64_t m_stepsPerEpoch = 0;
+    std::vector<std::int64_t> m_epochEnds; // steps done at the end of each epoch so far
+    double m_l1 = 0, m_l2 = 0, m_lr = 0;   // the values in force, to label what a change changed
+};
+
+} // namespace reglab::ui

@@ -1,0 +1,81 @@
+// Every run the window holds, as a table model: its record, name, colour, whether it is shown on the charts,
+// and its status and final accuracies. The runs list is a view on it; the chart overlays, the network views
+// and exports read from it. The live run is a row like any other (named and coloured when it starts) whose
+// record grows with its events.
+#pragma once
+
+#include "model/runrecord.h"
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QList>
+
+#include <vector>
+
+namespace reglab::ui {
+
+class RunModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { NameColumn, ConfigColumn, StatusColumn, ValColumn, TestColumn, ColumnCount };
+    enum Role { IdRole = Qt::UserRole + 1, ColorRole, LiveRole };
+
+    explicit RunModel(QObject *parent = nullptr);
+
+    // Adds a run and returns its id (ids are never reused); it gets the next run colour. `live`: the run that
+    // is training now (at most one; a new live run ends the previous one's live state).
+    int addRun(const reglab::RunRecord &record, const QString &name, bool shown = true, bool live = false);
+    void removeRun(int id);
+    // The whole record (a run that ended, or one replaced).
+    void setRecord(int id, const reglab::RunRecord &record);
+    // The live run's record grows: steps and changes quietly, epochs with a row update.
+    void appendStep(int id, const reglab::StepRecord &step);
+    void appendChange(int id, const reglab::LambdaChange &change);
+    void appendEpoch(int id, const reglab::EpochRecord &epoch);
+    void setName(int id, const QString &name);
+    void setShown(int id, bool shown);
+    // The live run: the one whose series are the live charts' (training now, or the last to end); -1 when
+    // none. setLive(-1) makes the current one a compared run like the others.
+    int liveId() const { return m_liveId; }
+    void setLive(int id);
+
+    int count() const { return int(m_runs.size()); }
+    QList<int> ids() const;
+    QList<int> shownIds() const;
+    bool contains(int id) const { return rowOf(id) >= 0; }
+    const reglab::RunRecord *record(int id) const;
+    QString name(int id) const;
+    QColor color(int id) const;
+    bool isShown(int id) const;
+    int rowOf(int id) const;
+    int idAt(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+Q_SIGNALS:
+    // What the charts compare changed: a run other than the live one was added, removed, renamed, shown or
+    // hidden, or its record replaced. The live run's own growth does not count (its series are live).
+    void comparisonChanged();
+
+private:
+    struct Entry {
+        int id = 0;
+        reglab::RunRecord record;
+        QString name;
+        QColor color;
+        bool shown = true;
+    };
+    void rowChanged(int row, int firstColumn = NameColumn, int lastColumn = ColumnCount - 1);
+
+    std::vector<Entry> m_runs;
+    int m_nextId = 1;
+    int m_colorIndex = 0;
+    int m_liveId = -1;
+};
+
+} // namespace reglab::ui
