@@ -40,8 +40,9 @@ const std::vector<Flag> &flags()
             out.push_back({f.flag, f.placeholder, f.help, f.defaultText(),
                            [&f](const std::string &v, CliOptions &o) { return f.set(o.config, v); }});
         }
-        out.push_back(switchFlag("--download", "with --data mnist: download full MNIST (11 MB) when it is not on "
-                                               "this machine",
+        out.push_back(switchFlag("--download",
+                                 "with --data mnist: download full MNIST (11 MB) when it is not on "
+                                 "this machine",
                                  &CliOptions::download));
         out.push_back({"--download-dir", "DIR", "where --download puts MNIST", "~/.local/share/RegLab/mnist",
                        [](const std::string &v, CliOptions &o) -> std::string {

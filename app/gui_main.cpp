@@ -5,12 +5,12 @@
 #include "model/journal.h"
 
 #include "ui/controlpanel.h"
-#include "ui/logslider.h"
 #include "ui/liveview.h"
+#include "ui/logslider.h"
 #include "ui/mainwindow.h"
+#include "ui/networkpanel.h"
 #include "ui/presetmenu.h"
 #include "ui/runlist.h"
-#include "ui/networkpanel.h"
 
 #include <QAction>
 #include <QApplication>

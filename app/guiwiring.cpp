@@ -11,8 +11,8 @@ namespace reglab::app {
 
 void connectWindow(reglab::ui::MainWindow &window, TrainingController &controller)
 {
-    using reglab::ui::MainWindow;
     using reglab::ui::ControlPanel;
+    using reglab::ui::MainWindow;
     QObject::connect(&window, &MainWindow::startRequested, &controller, &TrainingController::start);
     QObject::connect(&window, &MainWindow::pauseRequested, &controller, &TrainingController::pause);
     QObject::connect(&window, &MainWindow::resumeRequested, &controller, &TrainingController::resume);

@@ -49,8 +49,7 @@ public:
                                       [this](const reglab::Progress &p) { progress(p); },
                                       [this](const reglab::LambdaChange &c) { lambdaChanged(c); },
                                       [this](const reglab::EpochRecord &e) { epochEnded(e); },
-                                      [this](const reglab::RunRecord &) { clearLine(); },
-                                      [](const auto &) {}},
+                                      [this](const reglab::RunRecord &) { clearLine(); }, [](const auto &) {}},
                    event);
     }
 

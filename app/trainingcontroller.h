@@ -106,4 +106,3 @@ namespace reglab::app {
 // controller calls it; tests that spy on signals call it first.
 void registerEventTypes();
 } // namespace reglab::app
-

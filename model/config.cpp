@@ -129,8 +129,8 @@ ConfigField integer(const char *key, const char *flag, const char *help, int Tra
     return f;
 }
 
-ConfigField real(const char *key, const char *flag, const char *help, double TrainConfig::*member, double lo,
-                 double hi, bool openLow = false)
+ConfigField real(const char *key, const char *flag, const char *help, double TrainConfig::*member, double lo, double hi,
+                 bool openLow = false)
 {
     ConfigField f = base(key, flag, "X", help, Kind::Real, lo, hi);
     f.openLow = openLow;
@@ -183,8 +183,7 @@ std::vector<ConfigField> makeFields()
     fields.push_back(integer("batch_size", "--batch", "batch size", &TrainConfig::batchSize, 1, 65536));
     fields.push_back(real("learning_rate", "--lr", "SGD learning rate", &TrainConfig::learningRate, 0, 1e6, true));
     fields.push_back(real("momentum", "--momentum", "SGD momentum", &TrainConfig::momentum, 0, 0.999999));
-    fields.push_back(
-        real("l1", "--l1", "L1 strength lambda1: loss += lambda1 * sum|p|", &TrainConfig::l1, 0, 1e6));
+    fields.push_back(real("l1", "--l1", "L1 strength lambda1: loss += lambda1 * sum|p|", &TrainConfig::l1, 0, 1e6));
     fields.push_back(choice("l1_scope", "--l1-scope",
                             "parameters the L1 term covers: all (the forum code) or weights only",
                             &TrainConfig::l1Scope, {"all", "weights"}, parseL1Scope));
@@ -192,8 +191,8 @@ std::vector<ConfigField> makeFields()
     fields.push_back(choice("l2_mode", "--l2-mode",
                             "decay: SGD weight_decay (the forum code); penalty: loss += lambda2/2 * sum p^2",
                             &TrainConfig::l2Mode, {"decay", "penalty"}, parseL2Mode));
-    fields.push_back(integer("folds", "--folds", "K-fold rotation: epoch e trains on fold e % K",
-                             &TrainConfig::folds, 2, 100));
+    fields.push_back(
+        integer("folds", "--folds", "K-fold rotation: epoch e trains on fold e % K", &TrainConfig::folds, 2, 100));
 
     ConfigField seed = base("seed", "--seed", "N", "seed for weights, dropout, folds and batch order", Kind::Seed, 0,
                             double(std::numeric_limits<std::uint64_t>::max()));
@@ -212,8 +211,8 @@ std::vector<ConfigField> makeFields()
     };
     fields.push_back(seed);
 
-    ConfigField device = base("device", "--device", "", "where to train; auto takes CUDA when LibTorch sees a GPU",
-                              Kind::Choice, 0, 0);
+    ConfigField device =
+        base("device", "--device", "", "where to train; auto takes CUDA when LibTorch sees a GPU", Kind::Choice, 0, 0);
     device.choices = {"cpu", "cuda", "auto"};
     device.placeholder = "cpu|cuda|auto";
     device.get = [](const TrainConfig &c) { return c.device; };
@@ -225,8 +224,8 @@ std::vector<ConfigField> makeFields()
     };
     fields.push_back(device);
 
-    fields.push_back(integer("threads", "--threads", "BLAS threads on the CPU; 0 = one per core",
-                             &TrainConfig::threads, 0, 1024));
+    fields.push_back(
+        integer("threads", "--threads", "BLAS threads on the CPU; 0 = one per core", &TrainConfig::threads, 0, 1024));
 
     ConfigField hidden =
         base("hidden", "--hidden", "LIST", "hidden layer sizes, one to eight layers", Kind::IntegerList, 1, 8192);
@@ -252,8 +251,8 @@ std::vector<ConfigField> makeFields()
     };
     fields.push_back(hidden);
 
-    ConfigField dropout = base("dropout", "--dropout", "LIST", "dropout rate per hidden layer (0 turns it off)",
-                               Kind::RealList, 0, 0.99);
+    ConfigField dropout =
+        base("dropout", "--dropout", "LIST", "dropout rate per hidden layer (0 turns it off)", Kind::RealList, 0, 0.99);
     dropout.maxItems = 8;
     dropout.get = [](const TrainConfig &c) {
         std::string text;
@@ -276,10 +275,10 @@ std::vector<ConfigField> makeFields()
     };
     fields.push_back(dropout);
 
-    fields.push_back(real("leaky_slope", "--leaky-slope", "LeakyReLU's slope for negative inputs",
-                          &TrainConfig::leakySlope, 0, 1));
-    fields.push_back(integer("log_every", "--log-every", "steps between loss records", &TrainConfig::logEvery, 1,
-                             1000000));
+    fields.push_back(
+        real("leaky_slope", "--leaky-slope", "LeakyReLU's slope for negative inputs", &TrainConfig::leakySlope, 0, 1));
+    fields.push_back(
+        integer("log_every", "--log-every", "steps between loss records", &TrainConfig::logEvery, 1, 1000000));
     fields.push_back(integer("panel_digits", "", "test digits whose predictions are reported after each epoch",
                              &TrainConfig::panelDigits, 0, 100));
     fields.push_back(real("sparsity_threshold", "", "|w| below this counts as (nearly) zero",
@@ -306,8 +305,8 @@ std::string ConfigField::allowed() const
         return text;
     }
     case Kind::IntegerList:
-        return "1 to " + std::to_string(maxItems) + " comma-separated whole numbers from " + formatNumber(lo) +
-               " to " + formatNumber(hi) + ", such as " + defaultText();
+        return "1 to " + std::to_string(maxItems) + " comma-separated whole numbers from " + formatNumber(lo) + " to " +
+               formatNumber(hi) + ", such as " + defaultText();
     case Kind::RealList:
         return "1 to " + std::to_string(maxItems) + " comma-separated numbers from " + formatNumber(lo) + " to " +
                formatNumber(hi) + ", such as " + defaultText();
@@ -350,8 +349,7 @@ std::string shortLabel(const TrainConfig &c)
 {
     std::string label =
         c.l1 > 0 ? "L1 " + formatNumber(c.l1) + " (" + toString(c.l1Scope) + ")" : std::string("L1 off");
-    label += c.l2 > 0 ? " - L2 " + formatNumber(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "")
-                      : " - L2 off";
+    label += c.l2 > 0 ? " - L2 " + formatNumber(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "") : " - L2 off";
     label += " - bs " + std::to_string(c.batchSize);
     return label;
 }

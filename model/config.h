@@ -65,7 +65,10 @@ const std::vector<ConfigField> &configFields();
 // By key ("learning_rate") or flag ("--lr"); null when there is none.
 const ConfigField *findField(const std::string &keyOrFlag);
 // The field's range, for a control's limits.
-inline const ConfigField &field(const std::string &key) { return *findField(key); }
+inline const ConfigField &field(const std::string &key)
+{
+    return *findField(key);
+}
 
 std::string toString(L1Scope scope);
 std::string toString(L2Mode mode);

@@ -29,11 +29,9 @@ public:
 };
 
 // Visits with a set of lambdas: std::visit(Overloaded{[](const StepRecord &) {...}, [](const auto &) {}}, e).
-template <typename... Fs>
-struct Overloaded : Fs... {
+template <typename... Fs> struct Overloaded : Fs... {
     using Fs::operator()...;
 };
-template <typename... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
+template <typename... Fs> Overloaded(Fs...) -> Overloaded<Fs...>;
 
 } // namespace reglab

@@ -21,7 +21,7 @@ public:
 struct RunRecord {
     TrainConfig config;
     RunStatus status = RunStatus::Running;
-    std::string message; // why it stopped, diverged or failed; empty when it finished
+    std::string message;                   // why it stopped, diverged or failed; empty when it finished
     ErrorKind errorKind = ErrorKind::None; // what kind of fault ended it (Diverged, Data, ...), None otherwise
     std::string device;
     std::string dataName;

@@ -28,8 +28,7 @@ double secondsSince(Clock::time_point start)
 }
 
 // Keeps every other record (and the newest): a very long run's record stays bounded.
-template <typename T>
-void halve(std::vector<T> &records)
+template <typename T> void halve(std::vector<T> &records)
 {
     std::vector<T> half;
     half.reserve(records.size() / 2 + 1);
@@ -426,9 +425,11 @@ RunRecord train(const TrainConfig &config, TrainControl &control, TrainObserver 
                                     "or free memory (the curves so far are kept)");
         } catch (const c10::Error &e) {
             const std::string what = e.what_without_backtrace();
-            const bool memory = what.find("out of memory") != std::string::npos ||
-                                what.find("alloc") != std::string::npos;
-            fail(memory ? ErrorKind::Memory : config.device == "cpu" ? ErrorKind::Internal : ErrorKind::Device,
+            const bool memory =
+                what.find("out of memory") != std::string::npos || what.find("alloc") != std::string::npos;
+            fail(memory                   ? ErrorKind::Memory
+                 : config.device == "cpu" ? ErrorKind::Internal
+                                          : ErrorKind::Device,
                  "LibTorch error: " + what +
                      (memory ? " (out of memory: use a smaller batch or free memory)"
                              : " (for a GPU: a lost device or a driver problem; try the CPU)"));

@@ -36,8 +36,7 @@ inline void isolateSettings(const QString &dir)
 }
 
 // The events of one type that a controller sent, in order: QSignalSpy for one alternative of the event stream.
-template <typename T>
-class Spy : public QObject {
+template <typename T> class Spy : public QObject {
 public:
     explicit Spy(reglab::app::TrainingController *controller)
     {

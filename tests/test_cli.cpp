@@ -113,10 +113,10 @@ TEST_CASE("help documents every flag with its default")
     const std::vector<std::string> names = trainFlagNames();
     CHECK_GE(names.size(), 20u);
     for (const std::string &flag : names)
-        CHECK(contains(r.out, "  " + flag + (flag == "--help" || flag == "--version" || flag == "--quiet" ||
-                                                     flag == "--download"
-                                                 ? "  "
-                                                 : " ")));
+        CHECK(contains(
+            r.out,
+            "  " + flag +
+                (flag == "--help" || flag == "--version" || flag == "--quiet" || flag == "--download" ? "  " : " ")));
     int settings = 0;
     for (const ConfigField &f : configFields()) {
         if (f.flag.empty())
@@ -289,4 +289,3 @@ TEST_CASE("full disk keeps the old file")
     CHECK_EQ(slurp(json), std::string("old"));
     CHECK(std::system(("test -e " + json + ".tmp").c_str()) != 0); // no half-written file left behind
 }
-

@@ -159,7 +159,7 @@ TEST_CASE("each failure has a message and leaves no damaged file")
         const auto start = std::chrono::steady_clock::now();
         CHECK_THROWS_CONTAINING(downloadFiles(dir, oneFile(), {server().url(c.mode)}, {}, 2), DownloadError, c.needle);
         CHECK_THROWS_CONTAINING(downloadFiles(dir, oneFile(), {server().url(c.mode)}, {}, 2), DownloadError,
-                          "Check the network connection");
+                                "Check the network connection");
         CHECK(!exists(target)); // never a file that looks valid
         if (c.mode == "corrupt")
             CHECK(!exists(target + ".part")); // a file that failed its check is not kept
@@ -174,7 +174,7 @@ TEST_CASE("offline says what to do")
         return;
     const std::string dir = tempDir();
     CHECK_THROWS_CONTAINING(downloadFiles(dir, oneFile(), {"http://127.0.0.1:1/"}, {}, 2), DownloadError,
-                      "Check the network connection and try again");
+                            "Check the network connection and try again");
 }
 
 TEST_CASE("a cut download resumes")
@@ -228,4 +228,3 @@ TEST_CASE("the trainer cli downloads only when asked")
     CHECK(slurp(dir + ".err").find("checksum mismatch") != std::string::npos);
     CHECK(!exists(dir + "/train-images-idx3-ubyte.gz"));
 }
-

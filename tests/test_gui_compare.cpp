@@ -92,9 +92,10 @@ private Q_SLOTS:
     void damagedOrForeignFilesChangeNothing()
     {
         Dashboard d;
-        QCOMPARE(d.window->runList()->openFiles({path(QStringLiteral("broken.json")), path(QStringLiteral("foreign.json")),
-                                         path(QStringLiteral("missing.json"))}),
-                 0);
+        QCOMPARE(
+            d.window->runList()->openFiles({path(QStringLiteral("broken.json")), path(QStringLiteral("foreign.json")),
+                                            path(QStringLiteral("missing.json"))}),
+            0);
         QCOMPARE(d.window->runs()->count(), 0);
         QCOMPARE(d.window->liveView()->lossChart()->overlayCount(), 0);
         QVERIFY(d.window->liveView()->banner()->isShown());
@@ -174,7 +175,9 @@ private Q_SLOTS:
         QVERIFY(table.readAll().contains("cli,1,"));
         d.window->exports()->copyChart(d.window->liveView()->lossChart());
         QVERIFY(!QApplication::clipboard()->image().isNull());
-        QVERIFY(!d.window->exports()->exportChart(d.window->liveView()->lossChart(), path(QStringLiteral("no/dir/x.png"))).isEmpty());
+        QVERIFY(!d.window->exports()
+                     ->exportChart(d.window->liveView()->lossChart(), path(QStringLiteral("no/dir/x.png")))
+                     .isEmpty());
         QVERIFY(d.window->liveView()->banner()->isShown());
     }
 };

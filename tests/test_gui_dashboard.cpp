@@ -243,7 +243,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
         QCOMPARE(statusText(recordOf(finished).status), statusText(reglab::RunStatus::Failed));
         QVERIFY(d.window->liveView()->banner()->isShown());
-        QVERIFY2(d.window->liveView()->banner()->text().contains(QStringLiteral("could not run")), qPrintable(d.window->liveView()->banner()->text()));
+        QVERIFY2(d.window->liveView()->banner()->text().contains(QStringLiteral("could not run")),
+                 qPrintable(d.window->liveView()->banner()->text()));
         QVERIFY(d.window->liveView()->banner()->text().contains(QStringLiteral("bundled MNIST sample")));
         QTRY_VERIFY(!c.isRunning());
         QVERIFY(d.controls()->startButton()->isEnabled());

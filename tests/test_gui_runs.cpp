@@ -153,7 +153,8 @@ private Q_SLOTS:
         QCOMPARE(d.window->liveView()->accuracyChart()->pointCount(AccuracyChart::Test), 0);
         QCOMPARE(d.window->digitPanel()->predictionCount(), 0);
         QVERIFY(!d.window->liveView()->banner()->isShown());
-        QVERIFY2(d.window->liveView()->headline().startsWith(QStringLiteral("Reset")), qPrintable(d.window->liveView()->headline()));
+        QVERIFY2(d.window->liveView()->headline().startsWith(QStringLiteral("Reset")),
+                 qPrintable(d.window->liveView()->headline()));
         QVERIFY(d.controls()->startButton()->isEnabled());
 
         // The next run draws normally.
@@ -173,7 +174,8 @@ private Q_SLOTS:
         TrainingController &c = *d.controller;
         guitest::Spy<reglab::RunRecord> finished(&c);
         QVERIFY(!d.window->saveRecordTo(m_dir.filePath(QStringLiteral("none.json"))));
-        QVERIFY2(d.window->liveView()->banner()->text().contains(QStringLiteral("no run record")), qPrintable(d.window->liveView()->banner()->text()));
+        QVERIFY2(d.window->liveView()->banner()->text().contains(QStringLiteral("no run record")),
+                 qPrintable(d.window->liveView()->banner()->text()));
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("none.json"))));
 
         d.controls()->setDataSource(m_dir.filePath(QStringLiteral("no-such-folder")));

@@ -119,7 +119,8 @@ TEST_CASE("each fault has a message naming file and fault")
     writeFile(dir + "/labels-bad", labels(3, {1, 10, 2}));
     CHECK_THROWS_CONTAINING(readIdxLabels(dir + "/labels-bad"), DataError, "label 10 at index 1 is outside 0..9");
     writeFile(dir + "/labels-short", labels(4, {1, 2}));
-    CHECK_THROWS_CONTAINING(readIdxLabels(dir + "/labels-short"), DataError, "truncated: header says 4 labels, file holds 2");
+    CHECK_THROWS_CONTAINING(readIdxLabels(dir + "/labels-short"), DataError,
+                            "truncated: header says 4 labels, file holds 2");
     writeFile(dir + "/labels-magic", images(1, 1));
     CHECK_THROWS_CONTAINING(readIdxLabels(dir + "/labels-magic"), DataError, "expected 2049");
 
@@ -163,4 +164,3 @@ TEST_CASE("data sources resolve and explain what is missing")
     const std::string empty = tempDir();
     CHECK_THROWS_CONTAINING(resolveDataSource(empty), DataError, "no MNIST files found");
 }
-

@@ -49,9 +49,10 @@ TEST_CASE("broken presets are refused with a reason")
     CHECK_THROWS_CONTAINING(parsePreset("{"), RecordError, "not valid JSON");
     CHECK_THROWS_CONTAINING(parsePreset("{\"name\": \"x\", \"runs\": []}"), RecordError, "not a RegLab preset");
     CHECK_THROWS_CONTAINING(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": []}"), RecordError,
-                      "\"runs\" is empty");
-    CHECK_THROWS_CONTAINING(parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{\"l1\": \"lots\"}]}"),
-                      RecordError, "x, run 1: \"l1\" is not a number");
+                            "\"runs\" is empty");
+    CHECK_THROWS_CONTAINING(
+        parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{\"l1\": \"lots\"}]}"), RecordError,
+        "x, run 1: \"l1\" is not a number");
     CHECK_THROWS_CONTAINING(
         parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{}, {\"batch_size\": 0}]}"),
         RecordError, "x, run 2");
@@ -85,4 +86,3 @@ TEST_CASE("forum preset runs end in the expected order")
     CHECK_GT(mild, strong + 0.5);
     CHECK_LE(weights, mild);
 }
-

@@ -169,17 +169,19 @@ TEST_CASE("damaged or foreign json is refused with a reason")
     CHECK_THROWS_CONTAINING(runRecordFromJson("[1, 2]"), RecordError, "not a RegLab run record");
     CHECK_THROWS_CONTAINING(runRecordFromJson("{\"name\": \"x\"}"), RecordError, "not a RegLab run record");
     CHECK_THROWS_CONTAINING(runRecordFromJson("{\"config\": {}, \"status\": \"exploded\"}"), RecordError, "status");
-    CHECK_THROWS_CONTAINING(runRecordFromJson("{\"config\": {\"epochs\": \"ten\"}, \"status\": \"finished\"}"), RecordError,
-                      "epochs");
-    CHECK_THROWS_CONTAINING(runRecordFromJson("{\"config\": {}, \"status\": \"finished\", \"epochs\": [3]}"), RecordError,
-                      "epochs");
+    CHECK_THROWS_CONTAINING(runRecordFromJson("{\"config\": {\"epochs\": \"ten\"}, \"status\": \"finished\"}"),
+                            RecordError, "epochs");
+    CHECK_THROWS_CONTAINING(runRecordFromJson("{\"config\": {}, \"status\": \"finished\", \"epochs\": [3]}"),
+                            RecordError, "epochs");
     // Found by fuzzing (tests/fuzz/regressions): numbers too large for their field were cast, undefined behaviour.
-    CHECK_THROWS_CONTAINING(runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
-                                                     "/tests/fuzz/regressions/fuzz_runrecord-hidden-out-of-range")),
-                      RecordError, "\"hidden\" holds a value out of range");
-    CHECK_THROWS_CONTAINING(runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
-                                                     "/tests/fuzz/regressions/fuzz_runrecord-count-out-of-range")),
-                      RecordError, "\"counts\" holds a value out of range");
+    CHECK_THROWS_CONTAINING(
+        runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
+                                       "/tests/fuzz/regressions/fuzz_runrecord-hidden-out-of-range")),
+        RecordError, "\"hidden\" holds a value out of range");
+    CHECK_THROWS_CONTAINING(
+        runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
+                                       "/tests/fuzz/regressions/fuzz_runrecord-count-out-of-range")),
+        RecordError, "\"counts\" holds a value out of range");
 }
 
 TEST_CASE("epoch csv has a header and a row per epoch")

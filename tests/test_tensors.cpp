@@ -263,7 +263,7 @@ TEST_CASE("the flat optimizer refuses parameters moved after it was made")
     FlatOptimizer opt(net, L1Scope::All);
     opt.zeroGrad();
     opt.step(0.01, 0.0, 0.0, 0.0); // seated: fine
-    net->to(torch::kFloat64);       // re-seats every parameter in new storage
+    net->to(torch::kFloat64);      // re-seats every parameter in new storage
     CHECK_THROWS_CONTAINING(opt.step(0.01, 0.0, 0.0, 0.0), Error, "moved (to another device or type)");
 }
 
@@ -277,7 +277,7 @@ TEST_CASE("the hand-written passes say what they need")
     torch::manual_seed(3);
     Mlp net(784, std::vector<int>{20}, 10, std::vector<double>{0.3}, 0.01);
     net->to(torch::kFloat64);
-    const torch::Tensor loss = net->lossAndGradients(torch::randn({5, 784}, torch::kFloat64),
-                                                     torch::randint(0, 10, {5}, torch::kInt64));
+    const torch::Tensor loss =
+        net->lossAndGradients(torch::randn({5, 784}, torch::kFloat64), torch::randint(0, 10, {5}, torch::kInt64));
     CHECK(std::isfinite(loss.item<double>()));
 }

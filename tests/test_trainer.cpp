@@ -59,8 +59,7 @@ struct Hooks : TrainObserver {
                               [this](const RunRecord &) { finished = true; },
                               [this](const WeightSnapshot &w) { snapshots.push_back(w); },
                               [this](const GradientBalance &b) { balances.push_back(b); },
-                              [this](const ValidationDetail &d) { details.push_back(d); },
-                              [](const Progress &) {}},
+                              [this](const ValidationDetail &d) { details.push_back(d); }, [](const Progress &) {}},
                    event);
     }
 };
@@ -363,4 +362,3 @@ TEST_CASE("forum finding l1 strength")
     // The L1 term dwarfs the data loss at the start of the strong run.
     CHECK_GT(strong.steps.front().l1Term, 10 * strong.steps.front().dataLoss);
 }
-

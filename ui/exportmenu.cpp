@@ -24,8 +24,7 @@ ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
     addAction(tr("Copy accuracy chart"), this, [this] { copyChart(m_live->accuracyChart()); });
     addSeparator();
     auto csvOf = [this](LiveChart *chart, const QString &name) {
-        const QString path =
-            QFileDialog::getSaveFileName(m_window, tr("Export plotted data"), name, tr("CSV (*.csv)"));
+        const QString path = QFileDialog::getSaveFileName(m_window, tr("Export plotted data"), name, tr("CSV (*.csv)"));
         if (!path.isEmpty())
             exportChartCsv(chart, path);
     };

@@ -150,9 +150,9 @@ void copyWidget(QWidget *widget)
 
 QString exportWithDialog(QWidget *parent, QWidget *widget, const QString &baseName, qreal scale, QString &error)
 {
-    const QString path = QFileDialog::getSaveFileName(
-        parent, QObject::tr("Export figure"), baseName + QStringLiteral(".png"),
-        QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    const QString path =
+        QFileDialog::getSaveFileName(parent, QObject::tr("Export figure"), baseName + QStringLiteral(".png"),
+                                     QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
     error = path.isEmpty() ? QString() : saveWidget(widget, path, scale);
     return path;
 }

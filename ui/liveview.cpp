@@ -7,8 +7,8 @@
 #include "ui/palette.h"
 #include "ui/runmodel.h"
 
-#include <QCheckBox>
 #include <QChart>
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegend>
@@ -110,8 +110,7 @@ void LiveView::onStarted(const reglab::RunInfo &info)
     m_stepsPerEpoch = info.stepsPerEpoch;
     m_loss->setTotalSteps(info.totalSteps);
     m_dataName = QString::fromStdString(info.dataName);
-    m_startLine =
-        tr("%1 \u00b7 started with %2").arg(m_dataName, QString::fromStdString(reglab::shortLabel(m_config)));
+    m_startLine = tr("%1 \u00b7 started with %2").arg(m_dataName, QString::fromStdString(reglab::shortLabel(m_config)));
     m_headline->setText(m_startLine);
     m_headline->setToolTip(tr("%1 training and %2 test images, %3 steps per epoch, %4 parameters")
                                .arg(info.trainCount)
@@ -192,8 +191,7 @@ void LiveView::onFinished(const reglab::RunRecord &record)
     case reglab::RunStatus::Failed:
     case reglab::RunStatus::Running:
         m_headline->setText(tr("%1 \u00b7 could not run").arg(headline));
-        m_banner->showMessage(
-            tr("<b>Training could not run.</b> %1<br>%2").arg(message, adviceFor(record.errorKind)));
+        m_banner->showMessage(tr("<b>Training could not run.</b> %1<br>%2").arg(message, adviceFor(record.errorKind)));
         break;
     }
 }

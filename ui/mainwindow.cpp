@@ -116,8 +116,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)
-        ->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
     file->addSeparator();
     m_exports = new ExportMenu(this, m_live, file);
     file->addMenu(m_exports);
@@ -207,34 +206,34 @@ void MainWindow::onEvent(const reglab::TrainEvent &event)
     const int live = m_runs->liveId();
     if (m_discarding && !std::holds_alternative<reglab::RunRecord>(event))
         return; // Reset during the run: it ends on cleared charts
-    std::visit(reglab::Overloaded{
-                   [&](const reglab::RunInfo &info) {
-                       m_live->onStarted(info);
-                       m_status->onStarted(info);
-                       m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
-                       m_network->setClassNames(info.classNames);
-                   },
-                   [&](const reglab::StepRecord &step) {
-                       m_live->onStep(step);
-                       m_runs->appendStep(live, step);
-                   },
-                   [&](const reglab::LambdaChange &change) {
-                       m_runs->appendChange(live, change);
-                       if (const QString label = m_live->onChange(change); !label.isEmpty())
-                           m_status->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);
-                   },
-                   [&](const reglab::Progress &progress) { m_status->onProgress(progress); },
-                   [&](const reglab::EpochRecord &epoch) {
-                       m_live->onEpoch(epoch);
-                       m_network->onEpoch(epoch);
-                       m_runs->appendEpoch(live, epoch);
-                   },
-                   [&](const reglab::Predictions &predictions) { m_digits->setPredictions(predictions); },
-                   [&](const reglab::WeightSnapshot &snapshot) { m_network->onWeights(snapshot); },
-                   [&](const reglab::GradientBalance &balance) { m_network->onGradientBalance(balance); },
-                   [&](const reglab::ValidationDetail &detail) { m_network->onValidationDetail(detail); },
-                   [&](const reglab::RunRecord &record) { finishRun(record); }},
-               event);
+    std::visit(
+        reglab::Overloaded{[&](const reglab::RunInfo &info) {
+                               m_live->onStarted(info);
+                               m_status->onStarted(info);
+                               m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
+                               m_network->setClassNames(info.classNames);
+                           },
+                           [&](const reglab::StepRecord &step) {
+                               m_live->onStep(step);
+                               m_runs->appendStep(live, step);
+                           },
+                           [&](const reglab::LambdaChange &change) {
+                               m_runs->appendChange(live, change);
+                               if (const QString label = m_live->onChange(change); !label.isEmpty())
+                                   m_status->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);
+                           },
+                           [&](const reglab::Progress &progress) { m_status->onProgress(progress); },
+                           [&](const reglab::EpochRecord &epoch) {
+                               m_live->onEpoch(epoch);
+                               m_network->onEpoch(epoch);
+                               m_runs->appendEpoch(live, epoch);
+                           },
+                           [&](const reglab::Predictions &predictions) { m_digits->setPredictions(predictions); },
+                           [&](const reglab::WeightSnapshot &snapshot) { m_network->onWeights(snapshot); },
+                           [&](const reglab::GradientBalance &balance) { m_network->onGradientBalance(balance); },
+                           [&](const reglab::ValidationDetail &detail) { m_network->onValidationDetail(detail); },
+                           [&](const reglab::RunRecord &record) { finishRun(record); }},
+        event);
 }
 
 void MainWindow::finishRun(const reglab::RunRecord &record)

@@ -1,7 +1,7 @@
 #include "ui/networkpanel.h"
+#include "ui/chartbase.h"
 #include "ui/confusionview.h"
 #include "ui/figureexport.h"
-#include "ui/chartbase.h"
 #include "ui/gradientchart.h"
 #include "ui/runmodel.h"
 #include "ui/sparsitychart.h"

@@ -208,8 +208,8 @@ QVariant RunModel::data(const QModelIndex &index, int role) const
             return QString::fromStdString(r.message);
         if (index.column() == NameColumn)
             return tr("%1 on %2, %3 epoch(s), seed %4; double-click to rename")
-                .arg(label, r.dataName.empty() ? QString::fromStdString(r.config.data)
-                                               : QString::fromStdString(r.dataName))
+                .arg(label,
+                     r.dataName.empty() ? QString::fromStdString(r.config.data) : QString::fromStdString(r.dataName))
                 .arg(r.epochs.size())
                 .arg(qulonglong(r.config.seed));
         return {};

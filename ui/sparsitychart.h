@@ -14,7 +14,6 @@
 #include <map>
 #include <vector>
 
-
 namespace reglab::ui {
 
 class ChartBase;
