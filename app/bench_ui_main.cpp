@@ -6,6 +6,7 @@
 #include "ui/controlpanel.h"
 #include "ui/logslider.h"
 #include "ui/mainwindow.h"
+#include "ui/runmodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -16,6 +17,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -50,6 +52,32 @@ void printMemory(const char *when, double seconds, long steps, long epochs)
     std::fflush(stdout);
 }
 
+// A finished run as the window would hold it: 20 epochs of the sample logged every 10 steps.
+reglab::RunRecord syntheticRun(int index)
+{
+    reglab::RunRecord r;
+    r.status = reglab::RunStatus::Finished;
+    r.config.epochs = 20;
+    r.config.l1 = 1e-4 * (index + 1);
+    for (int step = 1; step <= 3200 * 10; step += 10) {
+        reglab::StepRecord s;
+        s.step = step;
+        s.epoch = 1 + step / 1600;
+        s.dataLoss = 2.3 * std::exp(-step / 4000.0) + 0.1 + 0.05 * std::sin(step * 0.37 + index);
+        s.l1Term = r.config.l1 * 900;
+        s.loss = s.dataLoss + s.l1Term;
+        r.steps.push_back(s);
+    }
+    for (int e = 1; e <= 20; ++e) {
+        reglab::EpochRecord rec;
+        rec.epoch = e;
+        rec.step = e * 1600;
+        rec.valAccuracy = rec.testAccuracy = 0.9 - 0.5 * std::exp(-e / 3.0) - 0.01 * index;
+        r.epochs.push_back(rec);
+    }
+    return r;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -73,7 +101,11 @@ int main(int argc, char **argv)
     const QCommandLineOption memoryEvery(QStringLiteral("memory-every"),
                                          QStringLiteral("Seconds between memory reports (default 10)."),
                                          QStringLiteral("s"), QStringLiteral("10"));
-    parser.addOptions({seconds, data, l1, reportMemory, memoryEvery});
+    const QCommandLineOption overlays(
+        QStringLiteral("overlays"),
+        QStringLiteral("Compared runs shown under the live one (default 4): each a 20-epoch run of 3,200 loss points."),
+        QStringLiteral("n"), QStringLiteral("4"));
+    parser.addOptions({seconds, data, l1, reportMemory, memoryEvery, overlays});
     parser.process(app);
     const double runSeconds = std::max(1.0, parser.value(seconds).toDouble());
 
@@ -84,6 +116,9 @@ int main(int argc, char **argv)
     window.controls()->setDataSource(parser.value(data));
     window.controls()->epochsBox()->setValue(100000); // longer than the measurement
     window.controls()->l1Slider()->setValue(parser.value(l1).toDouble());
+    // Runs compared under the live one: the redraw must cost the same whatever their number and length.
+    for (int r = 0; r < std::clamp(parser.value(overlays).toInt(), 0, 64); ++r)
+        window.runs()->addRun(syntheticRun(r), QStringLiteral("compared %1").arg(r + 1), true);
     window.resize(1600, 900);
     window.show();
 

@@ -7,6 +7,8 @@
 #include "ui/networkpanel.h"
 #include "ui/presetmenu.h"
 
+#include <QSpinBox>
+
 namespace reglab::app {
 
 void connectWindow(reglab::ui::MainWindow &window, TrainingController &controller)
@@ -14,16 +16,18 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     using reglab::ui::ControlPanel;
     using reglab::ui::MainWindow;
     QObject::connect(&window, &MainWindow::startRequested, &controller, &TrainingController::start);
-    QObject::connect(&window, &MainWindow::pauseRequested, &controller, &TrainingController::pause);
-    QObject::connect(&window, &MainWindow::resumeRequested, &controller, &TrainingController::resume);
     QObject::connect(&window, &MainWindow::stopRequested, &controller, &TrainingController::stop);
     QObject::connect(&window, &MainWindow::closing, &controller, [&controller] { controller.shutdown(1000); });
     // The live settings go straight from the controls to the trainer.
     ControlPanel *controls = window.controls();
+    QObject::connect(controls, &ControlPanel::pauseRequested, &controller, &TrainingController::pause);
+    QObject::connect(controls, &ControlPanel::resumeRequested, &controller, &TrainingController::resume);
     QObject::connect(controls, &ControlPanel::stopRequested, &controller, &TrainingController::stop);
     QObject::connect(controls, &ControlPanel::l1Changed, &controller, &TrainingController::setL1);
     QObject::connect(controls, &ControlPanel::l2Changed, &controller, &TrainingController::setL2);
     QObject::connect(controls, &ControlPanel::learningRateChanged, &controller, &TrainingController::setLearningRate);
+    QObject::connect(controls, &ControlPanel::paceChanged, &controller, &TrainingController::setPace);
+    controller.setPace(controls->paceBox()->value());
     QObject::connect(window.networkPanel(), &reglab::ui::NetworkPanel::refreshRequested, &controller,
                      &TrainingController::requestSnapshot);
 
@@ -34,7 +38,7 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
 
     // Presets: the queue starts each run; the window clears and names it first.
     auto *queue = new PresetQueue(controller, &window);
-    QObject::connect(&window, &MainWindow::presetRequested, queue, &PresetQueue::start);
+    QObject::connect(window.presetMenu(), &reglab::ui::PresetMenu::presetRequested, queue, &PresetQueue::start);
     QObject::connect(window.presetMenu(), &reglab::ui::PresetMenu::cancelRequested, queue, &PresetQueue::cancel);
     QObject::connect(queue, &PresetQueue::runStarting, &window, &MainWindow::onQueuedRunStarting);
     QObject::connect(queue, &PresetQueue::queueEnded, &window, &MainWindow::onQueueEnded);

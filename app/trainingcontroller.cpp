@@ -202,6 +202,11 @@ void TrainingController::setLearningRate(double value)
         m_control.setLearningRate(value);
 }
 
+void TrainingController::setPace(double stepsPerSecond)
+{
+    m_control.setPace(stepsPerSecond); // kept by the control between runs (reset() leaves it)
+}
+
 void TrainingController::requestSnapshot()
 {
     if (m_thread)

@@ -72,6 +72,8 @@ public Q_SLOTS:
     void setL1(double value);
     void setL2(double value);
     void setLearningRate(double value);
+    // At most this many steps a second (0: full speed), for this run and the next ones.
+    void setPace(double stepsPerSecond);
     // A paused run sends a WeightSnapshot (weights) and stays paused; a running one sends its next as usual.
     void requestSnapshot();
     // Stops the run and waits for its thread up to `timeoutMs`; true when no thread is left running.

@@ -1,5 +1,7 @@
 #include "model/control.h"
 
+#include <cmath>
+
 namespace reglab {
 
 void TrainControl::pause()
@@ -65,6 +67,24 @@ void TrainControl::requestSnapshot()
         m_snapshot.store(true);
     }
     m_wake.notify_all();
+}
+
+void TrainControl::setPace(double stepsPerSecond)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_pace.store(std::isfinite(stepsPerSecond) && stepsPerSecond > 0 ? stepsPerSecond : 0.0);
+    }
+    m_wake.notify_all();
+}
+
+void TrainControl::waitUntil(std::chrono::steady_clock::time_point deadline)
+{
+    std::unique_lock<std::mutex> lock(m_mutex);
+    const double pace = m_pace.load();
+    m_wake.wait_until(lock, deadline, [this, pace] {
+        return m_stop.load() || m_paused.load() || m_snapshot.load() || m_pace.load() != pace;
+    });
 }
 
 bool TrainControl::waitWhilePaused()

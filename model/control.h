@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,10 @@ public:
     void setLearningRate(double value);
     // Asks for a WeightSnapshot now; a paused trainer sends it and stays paused.
     void requestSnapshot();
+    // At most this many optimizer steps per second (0: as fast as it goes), so a teacher can talk over a run;
+    // takes effect at once, even mid-run. It changes the speed, never the numbers.
+    void setPace(double stepsPerSecond);
+    double pace() const { return m_pace.load(); }
     bool isPaused() const { return m_paused.load(); }
     bool stopRequested() const { return m_stop.load(); }
 
@@ -35,7 +40,10 @@ public:
     bool waitWhilePaused();
     // Takes a pending snapshot request.
     bool takeSnapshotRequest() { return m_snapshot.exchange(false); }
-    // Clears stop, pause and pending changes so the object can drive another run.
+    // Waits until `deadline` (the paced time of the next step); returns early on a stop, a pause, a snapshot
+    // request or a change of pace.
+    void waitUntil(std::chrono::steady_clock::time_point deadline);
+    // Clears stop, pause and pending changes so the object can drive another run (the pace stays: a setting).
     void reset();
 
 private:
@@ -43,6 +51,7 @@ private:
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_dirty{false};
     std::atomic<bool> m_snapshot{false};
+    std::atomic<double> m_pace{0.0};
     std::mutex m_mutex;
     std::condition_variable m_wake;
     Changes m_pending;

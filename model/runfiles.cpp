@@ -2,6 +2,15 @@
 
 #include "model/journal.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
 namespace reglab {
 namespace {
 
@@ -23,12 +32,70 @@ std::string problem(const std::string &path, const std::exception &e)
 
 } // namespace
 
+std::string runLibraryDir()
+{
+    if (const char *xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return std::string(xdg) + "/RegLab/runs";
+    const char *home = std::getenv("HOME");
+    return std::string(home && *home ? home : ".") + "/.local/share/RegLab/runs";
+}
+
+std::string keepRun(const RunRecord &record, const std::string &dir, std::string &error)
+{
+    std::string path;
+    for (std::size_t i = 1; i <= dir.size(); ++i) // make the folder and its parents
+        if (i == dir.size() || dir[i] == '/') {
+            path = dir.substr(0, i);
+            if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+                error = "cannot make the folder " + path + " (" + std::strerror(errno) + ")";
+                return {};
+            }
+        }
+    // 20261128T104512-L1_0.01_all_-_L2_off_-_bs_50[-2].json: sortable by time, readable, unique.
+    std::string stamp;
+    for (char c : record.startedAt.empty() ? nowIso8601() : record.startedAt)
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            stamp += c;
+    std::string label;
+    for (char c : shortLabel(record.config))
+        label += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+    std::string file;
+    for (int n = 1;; ++n) {
+        file = dir + "/" + stamp + "-" + label + (n > 1 ? "-" + std::to_string(n) : "") + ".json";
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0)
+            break;
+    }
+    error = writeFileAtomically(file, toJson(record));
+    return error.empty() ? file : std::string();
+}
+
+LoadedRuns keptRuns(const std::string &dir)
+{
+    std::vector<std::string> files;
+    if (DIR *d = ::opendir(dir.c_str())) {
+        while (const dirent *entry = ::readdir(d)) {
+            const std::string name = entry->d_name;
+            if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0)
+                files.push_back(dir + "/" + name);
+        }
+        ::closedir(d);
+    }
+    std::sort(files.begin(), files.end());
+    LoadedRuns out = openRunFiles(files);
+    for (LoadedRun &run : out.runs)
+        run.name = run.record.name.empty() ? shortLabel(run.record.config) : run.record.name;
+    return out;
+}
+
 LoadedRuns openRunFiles(const std::vector<std::string> &paths)
 {
     LoadedRuns out;
     for (const std::string &path : paths) {
         try {
-            out.runs.push_back({runRecordFromJson(readTextFile(path)), baseName(path), path});
+            RunRecord record = runRecordFromJson(readTextFile(path));
+            const std::string name = record.name.empty() ? baseName(path) : record.name;
+            out.runs.push_back({std::move(record), name, path});
         } catch (const std::exception &e) {
             out.problems.push_back(problem(path, e));
         }

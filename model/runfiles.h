@@ -30,6 +30,15 @@ LoadedRuns recoverJournals(const std::vector<std::string> &paths);
 // Removes journals the user chose not to recover; returns how many were removed.
 int discardJournals(const std::vector<std::string> &paths);
 
+// Where the window keeps every run it trained, so none is lost: $XDG_DATA_HOME/RegLab/runs, else
+// ~/.local/share/RegLab/runs.
+std::string runLibraryDir();
+// Writes a run into `dir` (made if missing) under a new name from its start time and label; returns its path,
+// or "" with `error` saying why.
+std::string keepRun(const RunRecord &record, const std::string &dir, std::string &error);
+// Every run kept in `dir`, oldest first (names from the records, else their labels).
+LoadedRuns keptRuns(const std::string &dir);
+
 struct PresetEntry {
     std::string file;
     Preset preset;

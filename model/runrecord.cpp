@@ -48,6 +48,8 @@ std::string toJson(const RunRecord &r)
     doc["format_version"] = 1;
     doc["config"] = configJson(r.config);
     doc["label"] = shortLabel(r.config);
+    if (!r.name.empty())
+        doc["name"] = r.name;
     doc["status"] = toString(r.status);
     doc["message"] = r.message;
     doc["error_kind"] = toString(r.errorKind);
@@ -113,6 +115,7 @@ RunRecord runRecordFromJson(const std::string &text)
         if (!parseRunStatus(getStr(doc, "status"), r.status))
             throw RecordError("\"status\" is not one of running, finished, stopped, diverged, failed");
         r.message = getStr(doc, "message");
+        r.name = getStr(doc, "name");
         if (!parseErrorKind(getStr(doc, "error_kind", "none"), r.errorKind))
             throw RecordError("\"error_kind\" is not one of none, arguments, data, diverged, device, memory, io, "
                               "internal");

@@ -20,6 +20,7 @@ public:
 
 struct RunRecord {
     TrainConfig config;
+    std::string name; // the name a user gave the run ("" : its label)
     RunStatus status = RunStatus::Running;
     std::string message;                   // why it stopped, diverged or failed; empty when it finished
     ErrorKind errorKind = ErrorKind::None; // what kind of fault ended it (Diverged, Data, ...), None otherwise

@@ -57,6 +57,8 @@ private:
     void sendSnapshot();
     // Waits out a pause, answering snapshot requests.
     void waitOutPause();
+    // Holds the loop to the teacher's pace (TrainControl::setPace), if one is set.
+    void pace();
     // Ends the run as diverged: `what` says how ("became NaN at step 12"); returns false for the caller to return.
     bool diverged(const std::string &what, int epoch);
     void emit(TrainEvent event) { m_obs.onEvent(event); }
@@ -78,7 +80,7 @@ private:
     int m_epoch = 0;
     double m_trainSecondsDone = 0; // finished epochs' training time
     double m_evalSecondsDone = 0;
-    Clock::time_point m_epochStart, m_lastProgress;
+    Clock::time_point m_epochStart, m_lastProgress, m_nextPacedStep;
     double m_pausedInEpoch = 0;
     double m_lastRate = 0;
     double m_lastEpochLoss = 0;
@@ -245,12 +247,29 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             emit(s);
         }
         sendProgress(false, false);
+        pace();
     }
     const double meanLoss = lossSum.item<double>() / double(m_stepInEpoch);
     if (!std::isfinite(meanLoss))
         return diverged("became non-finite in this epoch", epoch);
     m_lastEpochLoss = meanLoss;
     return true;
+}
+
+void Run::pace()
+{
+    const double stepsPerSecond = m_control.pace();
+    if (stepsPerSecond <= 0) {
+        m_nextPacedStep = {};
+        return;
+    }
+    const auto now = Clock::now();
+    const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / stepsPerSecond));
+    // A slow step, a pause or a new pace restarts the schedule from now rather than rushing to catch up.
+    if (m_nextPacedStep == Clock::time_point{} || m_nextPacedStep < now - interval || m_nextPacedStep > now + interval)
+        m_nextPacedStep = now;
+    m_nextPacedStep += interval;
+    m_control.waitUntil(m_nextPacedStep);
 }
 
 void Run::waitOutPause()

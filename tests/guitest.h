@@ -79,14 +79,17 @@ struct Dashboard {
     std::unique_ptr<reglab::ui::MainWindow> window;
     std::unique_ptr<reglab::app::TrainingController> controller;
 
-    explicit Dashboard(bool persist = false)
+    // `fixedSize`: 1280x720 and shown at once (most tests); otherwise the size a first start picks, not shown.
+    explicit Dashboard(bool persist = false, bool fixedSize = true)
         : window(std::make_unique<reglab::ui::MainWindow>(persist)),
           controller(std::make_unique<reglab::app::TrainingController>())
     {
         reglab::app::connectWindow(*window, *controller);
         window->controls()->setConfig(reglab::ui::ControlPanel::defaultConfig());
-        window->resize(1280, 720);
-        window->show();
+        if (fixedSize) {
+            window->resize(1280, 720);
+            window->show();
+        }
     }
     ~Dashboard()
     {

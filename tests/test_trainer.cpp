@@ -362,3 +362,42 @@ TEST_CASE("forum finding l1 strength")
     // The L1 term dwarfs the data loss at the start of the strong run.
     CHECK_GT(strong.steps.front().l1Term, 10 * strong.steps.front().dataLoss);
 }
+
+// A teacher's pace: at most N steps a second, changed or lifted mid-run, and a stop still lands at once.
+TEST_CASE("pace holds the steps per second and lets a stop through")
+{
+    TrainControl control;
+    TrainConfig c = quickConfig(1); // 160 steps
+    control.setPace(400);
+    auto start = std::chrono::steady_clock::now();
+    RunRecord r = train(c, control, nullptr, sample());
+    const double paced = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(r.status == RunStatus::Finished);
+    CHECK_GE(paced, 160 / 400.0 * 0.95); // 0.4 s at least
+    CHECK_EQ(control.pace(), 400.0);    // a setting: it stays for the next run
+
+    // Lifted mid-run: the rest goes at full speed.
+    Hooks hooks;
+    control.setPace(50);
+    hooks.step = [&](const StepRecord &s) {
+        if (s.step == 1)
+            control.setPace(0);
+    };
+    c.logEvery = 1;
+    start = std::chrono::steady_clock::now();
+    r = train(c, control, &hooks, sample());
+    CHECK(r.status == RunStatus::Finished);
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 160 / 50.0 / 2);
+
+    // A stop while waiting for the next paced step ends the run at once.
+    control.setPace(1); // one step a second
+    hooks.step = [&](const StepRecord &s) {
+        if (s.step == 2)
+            control.requestStop();
+    };
+    start = std::chrono::steady_clock::now();
+    r = train(c, control, &hooks, sample());
+    CHECK(r.status == RunStatus::Stopped);
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.5);
+    control.setPace(0);
+}

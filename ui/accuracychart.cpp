@@ -12,14 +12,11 @@ AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after eac
 {
     auto *x = new QValueAxis(this);
     x->setLabelFormat(QStringLiteral("%d"));
-    x->setTickType(QValueAxis::TicksDynamic);
-    x->setTickAnchor(0);
-    styleAxis(x, tr("Epoch"));
+    styleAxis(x, tr("Epoch"), tr("Epoch"), true);
     auto *y = new QValueAxis(this);
     y->setRange(0, 100);
-    y->setTickCount(6);
     y->setLabelFormat(QStringLiteral("%d"));
-    styleAxis(y, tr("Accuracy (%)"));
+    styleAxis(y, tr("Accuracy (%)"), tr("%"));
     setAxes(x, y);
 
     addTrack(tr("Validation"), colors::validation, 3)->setPointsVisible(true);
@@ -53,18 +50,11 @@ void AccuracyChart::updateRanges()
     QLineSeries *chance = track(Chance).series;
     if (chance->count() != 2 || chance->at(1).x() != double(last))
         chance->replace(QList<QPointF>{{0, 10}, {double(last), 10}});
-    // About ten labelled ticks at a round interval (1, 2, 5, 10, ...); set before the range, or a long run
-    // would first create one tick item per epoch.
-    double interval = 1;
-    while (last / interval > 10)
-        interval *= (QString::number(interval).startsWith(QLatin1Char('2')) ? 2.5 : 2);
-    if (interval > x->tickInterval()) {
-        x->setTickInterval(interval);
-        x->setRange(0, last);
-    } else {
-        x->setRange(0, last);
-        x->setTickInterval(interval);
-    }
+    // A long run must not first create one tick item per epoch: a coarse interval before the new range, then
+    // fitAxes() picks the one that fits.
+    x->setTickInterval(std::max(x->tickInterval(), std::pow(10.0, std::floor(std::log10(std::max(1, last))))));
+    x->setRange(0, last);
+    fitAxes();
 }
 
 void AccuracyChart::clear()

@@ -17,6 +17,10 @@ public:
     QString text() const;
     bool isShown() const { return !isHidden(); }
 
+Q_SIGNALS:
+    // A link in the text was clicked (<a href="restart">...): its href.
+    void linkActivated(const QString &link);
+
 private:
     QLabel *m_text;
 };

@@ -3,9 +3,14 @@
 #include "ui/palette.h"
 
 #include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
 
 namespace reglab::ui {
 
@@ -20,12 +25,214 @@ void halveHistory(QList<QPointF> &points)
     points = std::move(half);
 }
 
+namespace {
+
+double g_presentationScale = 1.0; // fonts
+double g_lineScale = 1.0;
+
+// The smallest 1, 2 or 5 x 10^k at least `step` (whole numbers only when `integer`).
+double niceStep(double step, bool integer)
+{
+    if (!(step > 0) || !std::isfinite(step))
+        return 1;
+    const double decade = std::pow(10.0, std::floor(std::log10(step)));
+    double nice = 10 * decade;
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * decade >= step * (1 - 1e-9)) {
+            nice = m * decade;
+            break;
+        }
+    return integer ? std::max(1.0, std::round(nice)) : nice;
+}
+
+// What QValueAxis draws for `value` with its printf-style format.
+QString axisLabel(const QValueAxis *axis, double value)
+{
+    const QByteArray format = axis->labelFormat().toLatin1();
+    if (format.isEmpty())
+        return QString::number(value);
+    if (format.contains('d') || format.contains('i') || format.contains('c'))
+        return QString::asprintf(format.constData(), qint64(value));
+    return QString::asprintf(format.constData(), value);
+}
+
+} // namespace
+
 ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
 {
     setChart(newChart(title));
+    m_title = title;
     setRenderHint(QPainter::Antialiasing);
-    setBackgroundBrush(Qt::white);
-    setMinimumSize(320, 200);
+    setMinimumSize(240, 150);
+    connect(chart(), &QChart::plotAreaChanged, this, [this] { fitAxes(); });
+    restyle();
+}
+
+void ChartBase::setPresentationScale(double fontScale, double lineScale)
+{
+    g_presentationScale = std::clamp(fontScale, 0.5, 3.0);
+    g_lineScale = std::clamp(lineScale, 0.5, 3.0);
+}
+
+void ChartBase::setLegendNames(QAbstractSeries *series, const QString &name, const QString &shortName)
+{
+    series->setProperty("reglabLongName", name);
+    series->setProperty("reglabShortName", shortName);
+    series->setName(name);
+}
+
+void ChartBase::fitLegend()
+{
+    QLegend *legend = chart()->legend();
+    if (!legend->isVisible())
+        return;
+    const QFontMetricsF metrics(legend->font());
+    const bool row = legend->alignment() & (Qt::AlignBottom | Qt::AlignTop);
+    // A row of entries shares the chart's width; a column's widest entry gets about a third of it.
+    const double room = row ? chart()->size().width() - 30 : chart()->size().width() / 3;
+    auto needed = [&](bool shortNames) {
+        double total = 0, widest = 0;
+        for (QAbstractSeries *series : chart()->series()) {
+            const QList<QLegendMarker *> markers = legend->markers(series);
+            if (markers.isEmpty() || !markers.first()->isVisible())
+                continue;
+            const QVariant shortName = series->property("reglabShortName");
+            const QString text = shortNames && shortName.isValid() ? shortName.toString()
+                                 : series->property("reglabLongName").isValid()
+                                     ? series->property("reglabLongName").toString()
+                                     : series->name();
+            const double w = metrics.horizontalAdvance(text) + 2 * metrics.height() + 14;
+            total += w;
+            widest = std::max(widest, w);
+        }
+        return row ? total : widest;
+    };
+    const bool useShort = needed(false) > room;
+    for (QAbstractSeries *series : chart()->series()) {
+        const QVariant name = series->property(useShort ? "reglabShortName" : "reglabLongName");
+        if (name.isValid() && series->name() != name.toString())
+            series->setName(name.toString());
+    }
+}
+
+double ChartBase::presentationScale()
+{
+    return g_presentationScale;
+}
+
+void ChartBase::restyle()
+{
+    const ChartColors c = chartColors();
+    const double k = g_presentationScale;
+    const double lines = g_lineScale;
+    setBackgroundBrush(c.background);
+    chart()->setBackgroundBrush(c.background);
+    chart()->setTitleBrush(c.text);
+    chart()->setTitleFont(chartFont(int(std::lround(kTitlePointSize * k)), true));
+    chart()->legend()->setFont(chartFont(int(std::lround(kLabelPointSize * k))));
+    chart()->legend()->setLabelColor(c.text);
+    for (QAbstractAxis *axis : chart()->axes()) {
+        axis->setTitleFont(chartFont(int(std::lround(kAxisTitlePointSize * k))));
+        axis->setLabelsFont(chartFont(int(std::lround(kLabelPointSize * k))));
+        axis->setTitleBrush(c.text);
+        axis->setLabelsColor(c.text);
+        axis->setLinePenColor(c.grid.darker(150));
+        axis->setGridLineColor(c.grid);
+        axis->setMinorGridLineColor(c.minorGrid);
+    }
+    // Lines keep their width relative to the style they were made with (the base width is kept on the series).
+    for (QAbstractSeries *abstract : chart()->series())
+        if (auto *line = qobject_cast<QLineSeries *>(abstract)) {
+            QPen pen = line->pen();
+            const QVariant base = line->property("reglabBaseWidth");
+            const double width = base.isValid() ? base.toDouble() : pen.widthF();
+            line->setProperty("reglabBaseWidth", width);
+            pen.setWidthF(width * lines);
+            if (line->property("reglabTextColored").toBool()) // near black on white, near white on black
+                pen.setColor(c.text);
+            line->setPen(pen);
+        }
+    fitAxes();
+}
+
+void ChartBase::fitAxes()
+{
+    if (m_fitting)
+        return;
+    m_fitting = true;
+    // A low chart gives its room to the plot: first the chart's title goes (the window says what it shows),
+    // then the axes' titles, then the legend. Each comes back when there is room again.
+    const double height = chart()->size().height();
+    const double line = QFontMetricsF(chartFont(int(std::lround(kLabelPointSize * g_presentationScale)))).height();
+    const int level = height < line * 9 ? 3 : height < line * 11 ? 2 : height < line * 13 ? 1 : 0;
+    if (chart()->title() != (level >= 1 ? QString() : m_title))
+        chart()->setTitle(level >= 1 ? QString() : m_title);
+    if (chart()->legend()->isVisible() != (level < 3 && m_legendShown))
+        chart()->legend()->setVisible(level < 3 && m_legendShown);
+    fitLegend();
+    const QRectF plot = chart()->plotArea();
+    if (plot.width() < 20 || plot.height() < 20) {
+        m_fitting = false;
+        return;
+    }
+    for (QAbstractAxis *axis : chart()->axes()) {
+        const bool horizontal = axis->orientation() == Qt::Horizontal;
+        const double length = horizontal ? plot.width() : plot.height();
+        const auto titles = m_titles.constFind(axis);
+        if (titles != m_titles.constEnd()) {
+            const QFontMetricsF metrics(axis->titleFont());
+            QString axisTitle = titles->title;
+            // Qt keeps a margin at both ends of an axis: a title needs a little more than its own width.
+            auto fits = [&](const QString &t) { return metrics.horizontalAdvance(t) * 1.15 + 20 <= length; };
+            if (!fits(axisTitle))
+                axisTitle = titles->shortTitle;
+            if (!fits(axisTitle) || level >= 2)
+                axisTitle.clear(); // no title rather than a cut one
+            if (axis->titleText() != axisTitle)
+                axis->setTitleText(axisTitle);
+        }
+        auto *value = qobject_cast<QValueAxis *>(axis);
+        if (!value)
+            continue;
+        const double span = value->max() - value->min();
+        if (!(span > 0) || !std::isfinite(span))
+            continue;
+        const QFontMetricsF metrics(value->labelsFont());
+        double room;
+        if (horizontal) {
+            double widest = 0;
+            for (double v : {value->min(), value->max(), value->min() + span / 3, value->max() - span / 7})
+                widest = std::max(widest, metrics.horizontalAdvance(axisLabel(value, v)));
+            room = widest * 1.3 + 12;
+        } else {
+            room = metrics.height() * 1.8;
+        }
+        const int ticks = std::clamp(int(length / room) + 1, 2, 11);
+        const bool integer = titles != m_titles.constEnd() && titles->integerTicks;
+        const double interval = niceStep(span / (ticks - 1), integer);
+        const double anchor = std::ceil(value->min() / interval - 1e-9) * interval;
+        if (value->tickType() != QValueAxis::TicksDynamic)
+            value->setTickType(QValueAxis::TicksDynamic);
+        if (value->tickAnchor() != anchor)
+            value->setTickAnchor(anchor);
+        if (value->tickInterval() != interval)
+            value->setTickInterval(interval);
+    }
+    m_fitting = false;
+}
+
+void ChartBase::setChartTitle(const QString &title)
+{
+    m_title = title;
+    chart()->setTitle(title);
+    fitAxes();
+}
+
+void ChartBase::setLegendShown(bool shown)
+{
+    m_legendShown = shown;
+    chart()->legend()->setVisible(shown);
+    fitAxes();
 }
 
 void ChartBase::scheduleRedraw()
@@ -71,7 +278,8 @@ QLineSeries *ChartBase::makeLine(const QString &name, const QColor &color, qreal
 {
     auto *series = new QLineSeries(this);
     series->setName(name);
-    QPen pen(color, width, style);
+    series->setProperty("reglabBaseWidth", width);
+    QPen pen(color, width * g_lineScale, style);
     pen.setCapStyle(Qt::RoundCap);
     series->setPen(pen);
     // OpenGL would be faster but breaks grabbing and the offscreen platform; thinned series draw fast enough.
@@ -93,13 +301,22 @@ void ChartBase::removeAllSeries()
     chart()->removeAllSeries();
 }
 
-void ChartBase::styleAxis(QAbstractAxis *axis, const QString &title)
+void ChartBase::styleAxis(QAbstractAxis *axis, const QString &title, const QString &shortTitle, bool integerTicks)
 {
     axis->setTitleText(title);
-    axis->setTitleFont(chartFont(kAxisTitlePointSize));
-    axis->setLabelsFont(chartFont(kLabelPointSize));
-    axis->setGridLineColor(QColor(0xE0, 0xE0, 0xE0));
-    axis->setMinorGridLineColor(QColor(0xF0, 0xF0, 0xF0));
+    const ChartColors c = chartColors();
+    const double k = g_presentationScale;
+    axis->setTitleFont(chartFont(int(std::lround(kAxisTitlePointSize * k))));
+    axis->setLabelsFont(chartFont(int(std::lround(kLabelPointSize * k))));
+    axis->setTitleBrush(c.text);
+    axis->setLabelsColor(c.text);
+    axis->setLinePenColor(c.grid.darker(150));
+    axis->setGridLineColor(c.grid);
+    axis->setMinorGridLineColor(c.minorGrid);
+    m_titles.insert(axis, {title, shortTitle.isEmpty() ? title : shortTitle, integerTicks});
+    // An axis the chart replaced takes its entry with it. The guard, a member, goes before the chart's axes do
+    // when this view is destroyed, so the entry is never removed from a map already gone.
+    connect(axis, &QObject::destroyed, &m_axisGuard, [this, axis] { m_titles.remove(axis); });
 }
 
 void ChartBase::setAxes(QAbstractAxis *x, QAbstractAxis *y)
@@ -122,6 +339,7 @@ void ChartBase::setAxes(QAbstractAxis *x, QAbstractAxis *y)
     };
     swap(m_xAxis, x, Qt::AlignBottom);
     swap(m_yAxis, y, Qt::AlignLeft);
+    fitAxes();
 }
 
 std::pair<double, double> ChartBase::yRange() const

@@ -5,6 +5,7 @@
 
 #include <QChartView>
 #include <QColor>
+#include <QHash>
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -28,6 +29,11 @@ public:
 
     explicit ChartBase(const QString &title, QWidget *parent = nullptr);
 
+    // The chart's title and whether it has a legend; a low chart hides either to keep room for its plot.
+    void setChartTitle(const QString &title);
+    void setLegendShown(bool shown);
+    QString chartTitle() const { return m_title; }
+
     // Marks the chart as out of date; it is redrawn (redrawDue) at the next flush() or when it is shown.
     void scheduleRedraw();
     bool redrawPending() const { return m_dirty; }
@@ -46,7 +52,23 @@ public:
     void addSeries(QAbstractSeries *series);
     // Removes and deletes every series.
     void removeAllSeries();
-    void styleAxis(QAbstractAxis *axis, const QString &title);
+    // Styles an axis; `shortTitle` is used where `title` would not fit (and no title where neither does).
+    // `integerTicks`: labels only at whole numbers (epochs, steps).
+    void styleAxis(QAbstractAxis *axis, const QString &title, const QString &shortTitle = {},
+                   bool integerTicks = false);
+    // Chooses each value axis' tick interval (1, 2 or 5 x 10^k) and each axis' title so that no label and no
+    // title has to be cut short at this size and font: fewer ticks, a shorter title. Runs on every resize
+    // and after each update of the ranges.
+    void fitAxes();
+    // A series' legend entry, and a shorter one for where the long one would be cut short.
+    static void setLegendNames(QAbstractSeries *series, const QString &name, const QString &shortName);
+    // Shortens the legend's entries where the long ones would not fit.
+    void fitLegend();
+    // The presentation mode's look: fonts and lines larger by these factors (1 = normal).
+    static void setPresentationScale(double fontScale, double lineScale);
+    static double presentationScale();
+    // Applies the current theme (light or dark) and presentation scale to this chart.
+    void restyle();
     // Installs new axes (either may be null to keep the current one): every series is re-attached and the old
     // axis deleted.
     void setAxes(QAbstractAxis *x, QAbstractAxis *y);
@@ -63,9 +85,18 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    struct AxisTitles {
+        QString title, shortTitle;
+        bool integerTicks = false;
+    };
     QAbstractAxis *m_xAxis = nullptr;
     QAbstractAxis *m_yAxis = nullptr;
     bool m_dirty = false;
+    bool m_fitting = false;
+    QString m_title;
+    bool m_legendShown = true;
+    QHash<QAbstractAxis *, AxisTitles> m_titles;
+    QObject m_axisGuard;
 };
 
 } // namespace reglab::ui

@@ -14,6 +14,7 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardItemModel>
@@ -173,6 +174,15 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     runForm->addRow(tr("Seed"), m_seed);
     runForm->addRow(tr("Device"), m_device);
     runForm->addRow(tr("Dataset"), m_data);
+    m_pace = new QSpinBox(run);
+    m_pace->setRange(0, 1000);
+    m_pace->setSingleStep(5);
+    m_pace->setSpecialValueText(tr("full speed"));
+    m_pace->setSuffix(tr(" steps/s"));
+    m_pace->setKeyboardTracking(false);
+    m_pace->setToolTip(tr("At most this many steps a second, so you can talk over a run and move a slider in "
+                          "time (the sample's epoch is 160 steps); can be changed while training"));
+    runForm->addRow(tr("Pace"), m_pace);
     layout->addWidget(run);
     m_fixedWhileRunning = {m_l1Scope, m_l2Mode, m_batch, m_epochs, m_folds, m_seed, m_device, m_data};
 
@@ -191,7 +201,16 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     for (QAction *a : {m_start, m_pause, m_stop, m_reset})
         a->setShortcutContext(Qt::WindowShortcut);
     connect(m_start, &QAction::triggered, this, &ControlPanel::startRequested);
-    connect(m_pause, &QAction::triggered, this, &ControlPanel::pauseToggled);
+    connect(m_pause, &QAction::triggered, this, [this] {
+        if (m_state == RunState::Idle)
+            return;
+        const bool pausing = m_state == RunState::Running;
+        setRunState(pausing ? RunState::Paused : RunState::Running);
+        if (pausing)
+            Q_EMIT pauseRequested();
+        else
+            Q_EMIT resumeRequested();
+    });
     connect(m_stop, &QAction::triggered, this, &ControlPanel::stopRequested);
     connect(m_reset, &QAction::triggered, this, &ControlPanel::resetRequested);
 
@@ -213,6 +232,7 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     connect(m_l1, &LogSlider::valueChanged, this, &ControlPanel::l1Changed);
     connect(m_l2, &LogSlider::valueChanged, this, &ControlPanel::l2Changed);
     connect(m_lr, &QDoubleSpinBox::valueChanged, this, &ControlPanel::learningRateChanged);
+    connect(m_pace, &QSpinBox::valueChanged, this, [this](int value) { Q_EMIT paceChanged(value); });
     connect(m_data, &QComboBox::activated, this, [this](int index) {
         const QString spec = m_data->itemData(index).toString();
         if (spec == kChooseFolder)
@@ -225,6 +245,17 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
 
     setConfig(defaultConfig());
     setRunState(RunState::Idle);
+}
+
+QScrollArea *ControlPanel::inScrollArea()
+{
+    auto *scroll = new QScrollArea();
+    scroll->setWidget(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(sizeHint().width() + 20);
+    return scroll;
 }
 
 QToolButton *ControlPanel::makeButton(QAction *action)
@@ -298,6 +329,7 @@ void ControlPanel::loadSettings(QSettings &s)
     const QString source = s.value(QStringLiteral("data")).toString();
     if (!source.isEmpty())
         c.data = source.toStdString();
+    m_pace->setValue(readInt(s, QStringLiteral("pace"), 0, m_pace->minimum(), m_pace->maximum()));
     s.endGroup();
     setConfig(c);
 }
@@ -317,6 +349,7 @@ void ControlPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("seed"), qulonglong(c.seed));
     s.setValue(QStringLiteral("device"), QString::fromStdString(c.device));
     s.setValue(QStringLiteral("data"), QString::fromStdString(c.data));
+    s.setValue(QStringLiteral("pace"), m_pace->value());
     s.endGroup();
 }
 

@@ -9,6 +9,7 @@
 class QAction;
 class QComboBox;
 class QDoubleSpinBox;
+class QScrollArea;
 class QSettings;
 class QSpinBox;
 class QToolButton;
@@ -29,6 +30,9 @@ public:
     void setConfig(const reglab::TrainConfig &config);
     // The forum's set-up: lr 0.01, batch 50, 10 epochs, 5 folds, seed 0, L1 and L2 off, the bundled sample.
     static reglab::TrainConfig defaultConfig();
+
+    // The panel in a scroll area that keeps it whole on a low screen (the dock holds that).
+    QScrollArea *inScrollArea();
 
     void loadSettings(QSettings &settings);
     void saveSettings(QSettings &settings) const;
@@ -53,6 +57,7 @@ public:
     QSpinBox *batchBox() const { return m_batch; }
     QComboBox *deviceBox() const { return m_device; }
     QComboBox *dataBox() const { return m_data; }
+    QSpinBox *paceBox() const { return m_pace; }
     QToolButton *startButton() const { return m_startButton; }
     QToolButton *pauseButton() const { return m_pauseButton; }
     QToolButton *stopButton() const { return m_stopButton; }
@@ -62,8 +67,12 @@ Q_SIGNALS:
     void l1Changed(double value);
     void l2Changed(double value);
     void learningRateChanged(double value);
+    // The teacher's pace: at most this many steps a second (0: full speed); live, and kept between runs.
+    void paceChanged(double stepsPerSecond);
     void startRequested();
-    void pauseToggled();
+    // Pause or Resume (Space): the panel shows the new state at once; whoever trains follows.
+    void pauseRequested();
+    void resumeRequested();
     void stopRequested();
     void resetRequested();
 
@@ -76,7 +85,7 @@ private:
     LogSlider *m_l1, *m_l2;
     QComboBox *m_l1Scope, *m_l2Mode, *m_device, *m_data;
     QDoubleSpinBox *m_lr;
-    QSpinBox *m_batch, *m_epochs, *m_folds, *m_seed;
+    QSpinBox *m_batch, *m_epochs, *m_folds, *m_seed, *m_pace;
     QAction *m_start, *m_pause, *m_stop, *m_reset;
     QToolButton *m_startButton, *m_pauseButton, *m_stopButton, *m_resetButton;
     QList<QWidget *> m_fixedWhileRunning;

@@ -4,6 +4,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPainter>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -177,6 +178,16 @@ void DigitPanel::setPredictions(const reglab::Predictions &predictions)
                            .arg(predictions.epoch)
                            .arg(right)
                            .arg(predictions.digits.size()));
+}
+
+QScrollArea *DigitPanel::inScrollArea()
+{
+    auto *scroll = new QScrollArea();
+    scroll->setWidget(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return scroll;
 }
 
 void DigitPanel::clear()

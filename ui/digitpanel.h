@@ -11,6 +11,7 @@
 #include <vector>
 
 class QGridLayout;
+class QScrollArea;
 class QLabel;
 
 namespace reglab::ui {
@@ -50,6 +51,8 @@ public:
                    const std::vector<std::string> &classNames);
     void setPredictions(const reglab::Predictions &predictions);
     void clear();
+    // The panel in a scroll area: on a low screen the tiles scroll rather than push the window off it.
+    QScrollArea *inScrollArea();
 
     // For tests.
     int tileCount() const { return int(m_tiles.size()); }

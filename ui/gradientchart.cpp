@@ -30,14 +30,14 @@ GradientChart::GradientChart(QWidget *parent) : QWidget(parent)
     layout->addLayout(row);
 
     m_view = new ChartBase({}, this);
-    m_view->setMinimumSize(240, 220);
+    m_view->setMinimumSize(240, 150);
     m_x = new QValueAxis();
     m_x->setLabelFormat(QStringLiteral("%d"));
-    m_view->styleAxis(m_x, tr("step"));
+    m_view->styleAxis(m_x, tr("step"), tr("step"), true);
     m_y = new QLogValueAxis();
     m_y->setBase(10);
     m_y->setLabelFormat(QStringLiteral("%g"));
-    m_view->styleAxis(m_y, tr("mean size per weight (log)"));
+    m_view->styleAxis(m_y, tr("mean size per weight (log)"), tr("size (log)"));
     m_view->setAxes(m_x, m_y);
     // Short legend names, so the three fit below a dock-wide chart; the definitions are in the tooltip.
     const QString names[3] = {tr("data gradient"), tr("L1 push"), tr("L2 push")};
@@ -108,7 +108,7 @@ QList<QPointF> GradientChart::shownPoints(Term term) const
 void GradientChart::rebuild()
 {
     const QString name = layer();
-    m_view->chart()->setTitle(tr("What moves %1's weights").arg(name));
+    m_view->setChartTitle(tr("What moves %1's weights").arg(name));
     double low = 0, high = 0, lastStep = 0;
     const auto it = m_points.find(name);
     for (int t = 0; t < 3; ++t) {
@@ -128,6 +128,7 @@ void GradientChart::rebuild()
         m_y->setRange(std::pow(10, std::floor(std::log10(low))), std::pow(10, std::ceil(std::log10(high) + 1e-9)));
     else
         m_y->setRange(1e-5, 1e-1);
+    m_view->fitAxes();
 }
 
 } // namespace reglab::ui

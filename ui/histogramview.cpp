@@ -49,7 +49,7 @@ HistogramView::HistogramView(QWidget *parent) : QWidget(parent)
     layout->addLayout(row);
 
     m_view = new ChartBase({}, this);
-    m_view->setMinimumSize(240, 220);
+    m_view->setMinimumSize(240, 150);
     layout->addWidget(m_view, 1);
 
     connect(m_layer, &QComboBox::currentTextChanged, this, [this] { rebuild(); });
@@ -191,10 +191,9 @@ void HistogramView::rebuild()
         if (const auto *h = findLayer(o.histograms, name))
             addSeries(*h, o.label, o.color, 1.5);
 
-    m_view->chart()->setTitle(name.isEmpty() ? tr("Weight histogram") : tr("Weights of %1").arg(name));
+    m_view->setChartTitle(name.isEmpty() ? tr("Weight histogram") : tr("Weights of %1").arg(name));
     auto *x = new QValueAxis();
     x->setRange(low, high);
-    x->setTickCount(5);
     x->setLabelFormat(QStringLiteral("%.3g"));
     m_view->styleAxis(x, tr("weight"));
     QAbstractAxis *y;
@@ -210,13 +209,13 @@ void HistogramView::rebuild()
         vy->setLabelFormat(QStringLiteral("%d"));
         y = vy;
     }
-    m_view->styleAxis(y, tr("weights per bin"));
+    m_view->styleAxis(y, tr("weights per bin"), tr("count"));
     m_view->setAxes(x, y);
     for (QLineSeries *s : lines) {
         m_view->addSeries(s);
         m_series << s;
     }
-    m_view->chart()->legend()->setVisible(!m_series.isEmpty());
+    m_view->setLegendShown(!m_series.isEmpty());
 }
 
 } // namespace reglab::ui

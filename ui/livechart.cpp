@@ -86,6 +86,7 @@ void LiveChart::flush()
         t.series->replace(points);
     }
     updateRanges();
+    fitAxes();
     updateMarkers();
 }
 
@@ -105,6 +106,7 @@ void LiveChart::rebuildAll()
 {
     rebuildSeries();
     updateRanges();
+    fitAxes();
     updateMarkers();
 }
 

@@ -51,8 +51,9 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     auto *header = new QHBoxLayout();
     m_headline = new QLabel(tr("Press Start (Ctrl+Return) to train the forum's 784-200-200-10 MLP."), this);
     m_headline->setFont(chartFont(kLabelPointSize));
-    // A narrow window clips the line instead of pushing it under the check box.
-    m_headline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // A narrow window wraps the line: never cut, never under the check box.
+    m_headline->setWordWrap(true);
+    m_headline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
     m_logScale = new QCheckBox(tr("Log scale (loss)"), this);
     m_logScale->setToolTip(tr("Show the loss on a logarithmic axis, so a small data loss stays visible\n"
                               "beside a large L1 term (Ctrl+L)"));
@@ -71,6 +72,10 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_splitter->setChildrenCollapsible(false);
     layout->addWidget(m_splitter, 1);
     connect(m_logScale, &QCheckBox::toggled, m_loss, &LossChart::setLogScale);
+    connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String("restart"))
+            Q_EMIT restartRequested();
+    });
     connect(m_runs, &RunModel::comparisonChanged, this, &LiveView::updateOverlays);
 }
 
@@ -90,6 +95,7 @@ void LiveView::beginRun(const reglab::TrainConfig &config, const QString &dataNa
     m_dataName = dataName;
     m_startLine.clear();
     m_started = false;
+    m_collapsed = false;
     clear(tr("Loading %1\u2026").arg(dataName));
 }
 
@@ -138,6 +144,8 @@ QString LiveView::onChange(const reglab::LambdaChange &change)
     m_l1 = change.l1;
     m_l2 = change.l2;
     m_lr = change.learningRate;
+    if (m_collapsed) // say it again with the new value: a smaller L1 now does not bring the network back
+        explainCollapse(m_collapseEpoch);
     const QString label = parts.join(QStringLiteral(", "));
     flush(); // the curve reaches the marker before it is drawn
     m_loss->addMarker(double(change.step), label);
@@ -150,6 +158,33 @@ void LiveView::onEpoch(const reglab::EpochRecord &epoch)
     if (epoch.epoch == int(m_epochEnds.size()) + 1)
         m_epochEnds.push_back(epoch.step);
     m_accuracy->addEpoch(epoch);
+    // Collapsed: accuracy at chance and nearly all of the first layer's weights ~0. Lowering L1 then brings
+    // nothing back (the data's gradient through near-zero layers vanishes too), which a teacher should hear.
+    const bool collapsed =
+        epoch.valAccuracy < 0.2 && !epoch.layers.empty() && epoch.layers.front().smallFraction > 0.95;
+    if (collapsed && !m_collapsed) {
+        m_collapsed = true;
+        m_collapseEpoch = epoch;
+        explainCollapse(epoch);
+    }
+}
+
+void LiveView::explainCollapse(const reglab::EpochRecord &epoch)
+{
+    const QString l1 = LogSlider::format(m_l1);
+    const bool lowered = m_l1 < m_config.l1;
+    m_banner->showMessage(
+        tr("<b>The network has collapsed</b> (epoch %1): accuracy is at chance (%2 %) and %3 % of the first "
+           "layer's weights are below %4. L1 pushed every weight towards zero faster than the data could hold it "
+           "up.<br>%5 Lowering L1 cannot bring it back: with three layers of near-zero weights the data's "
+           "gradient vanishes too, so nothing grows again. <a href=\"restart\">Start afresh with the current "
+           "settings</a> (L1 = %6).")
+            .arg(epoch.epoch)
+            .arg(100 * epoch.valAccuracy, 0, 'f', 1)
+            .arg(100 * epoch.layers.front().smallFraction, 0, 'f', 1)
+            .arg(m_config.sparsityThreshold)
+            .arg(lowered ? tr("L1 is now %1, but the damage is done.").arg(l1) : QString())
+            .arg(l1));
 }
 
 double LiveView::epochsAt(std::int64_t stepsDone) const
@@ -181,19 +216,27 @@ void LiveView::onFinished(const reglab::RunRecord &record)
         m_headline->setText(m_started ? tr("%1 \u00b7 stopped").arg(headline)
                                       : tr("%1 \u00b7 stopped before training began").arg(headline));
         break;
-    case reglab::RunStatus::Diverged:
+    case reglab::RunStatus::Diverged: {
         m_headline->setText(tr("%1 \u00b7 diverged").arg(headline));
-        m_banner->showMessage(tr("<b>Training diverged.</b> %1<br>The loss grew without bound. Lower the learning "
-                                 "rate or the regularization strength, then press Start again. The curves so far "
-                                 "stay below.")
-                                  .arg(message));
+        // The core's message says what happened and what to do; the advice is given once, here.
+        QString what = QString::fromStdString(record.message);
+        what = what.left(what.indexOf(QStringLiteral("; lower"))).toHtmlEscaped();
+        m_banner->showMessage(tr("<b>Training diverged:</b> %1. Lower the learning rate or the regularization "
+                                 "strength, then press Start again; the curves so far stay below.")
+                                  .arg(what));
         break;
+    }
     case reglab::RunStatus::Failed:
     case reglab::RunStatus::Running:
         m_headline->setText(tr("%1 \u00b7 could not run").arg(headline));
         m_banner->showMessage(tr("<b>Training could not run.</b> %1<br>%2").arg(message, adviceFor(record.errorKind)));
         break;
     }
+}
+
+void LiveView::restyle()
+{
+    m_headline->setFont(chartFont(int(std::lround(kLabelPointSize * ChartBase::presentationScale()))));
 }
 
 void LiveView::flush()

@@ -51,10 +51,19 @@ public:
     void clear(const QString &headline = {});
     // The window's redraw tick.
     void flush();
+    // Fonts for the presentation mode's scale.
+    void restyle();
+    // Whether the live run has collapsed (accuracy at chance, nearly every weight ~0).
+    bool collapsed() const { return m_collapsed; }
+
+Q_SIGNALS:
+    // The user asked, from the collapse advice, for a fresh run with the current settings.
+    void restartRequested();
 
 private:
     void updateOverlays();
     double epochsAt(std::int64_t stepsDone) const;
+    void explainCollapse(const reglab::EpochRecord &epoch);
 
     RunModel *m_runs;
     Banner *m_banner;
@@ -71,6 +80,8 @@ private:
     std::int64_t m_stepsPerEpoch = 0;
     std::vector<std::int64_t> m_epochEnds; // steps done at the end of each epoch so far
     double m_l1 = 0, m_l2 = 0, m_lr = 0;   // the values in force, to label what a change changed
+    bool m_collapsed = false;
+    reglab::EpochRecord m_collapseEpoch;
 };
 
 } // namespace reglab::ui

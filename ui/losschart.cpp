@@ -14,16 +14,19 @@ LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its part
     auto *x = new QValueAxis(this);
     x->setLabelFormat(QStringLiteral("%d"));
     x->setRange(0, 100);
-    styleAxis(x, tr("Optimizer step (batches)"));
+    styleAxis(x, tr("Optimizer step (batches)"), tr("Step"), true);
     auto *y = new QValueAxis(this);
-    styleAxis(y, tr("Loss (nats)"));
+    styleAxis(y, tr("Loss (nats)"), tr("Loss"));
     y->setRange(0, 3);
     setAxes(x, y);
 
-    addTrack(tr("Data loss (cross-entropy)"), colors::dataLoss);
-    addTrack(tr("L1 term  \u03bb\u2081\u00b7\u03a3|p|"), colors::l1Term);
-    addTrack(tr("L2 term  \u03bb\u2082/2\u00b7\u03a3p\u00b2"), colors::l2Term);
-    addTrack(tr("Total"), colors::totalLoss, 1.5, Qt::DashLine);
+    setLegendNames(addTrack({}, colors::dataLoss), tr("Data loss (cross-entropy)"), tr("Data loss"));
+    setLegendNames(addTrack({}, colors::l1Term), tr("L1 term  \u03bb\u2081\u00b7\u03a3|p|"), tr("L1 term"));
+    setLegendNames(addTrack({}, colors::l2Term), tr("L2 term  \u03bb\u2082/2\u00b7\u03a3p\u00b2"), tr("L2 term"));
+    QLineSeries *total = addTrack({}, colors::totalLoss, 1.5, Qt::DashLine);
+    setLegendNames(total, tr("Total"), tr("Total"));
+    total->setProperty("reglabTextColored", true);
+    restyle();
 }
 
 void LossChart::setTotalSteps(std::int64_t steps)
@@ -92,12 +95,12 @@ void LossChart::setLogScale(bool on)
         y->setBase(10);
         y->setLabelFormat(QStringLiteral("%g"));
         y->setMinorTickCount(-1);
-        styleAxis(y, tr("Loss (nats, log)"));
+        styleAxis(y, tr("Loss (nats, log)"), tr("Loss (log)"));
         swapYAxis(y);
     } else {
         auto *y = new QValueAxis(this);
         y->setLabelFormat(QStringLiteral("%g"));
-        styleAxis(y, tr("Loss (nats)"));
+        styleAxis(y, tr("Loss (nats)"), tr("Loss"));
         swapYAxis(y);
     }
 }
@@ -132,11 +135,16 @@ void LossChart::updateRanges()
         // A compared run that diverged is capped the same way, by its own early scale or the live run's.
         const double reference = std::max(m_reference, m_overlayReference);
         const double capped = reference > 0 ? std::min(top, kCapFactor * reference) : top;
-        y->setRange(0, capped * 1.05);
-        // applyNiceNumbers also sets the tick count, and starts from it: from the default every time, or each
-        // update would round the same range differently (0-30, then 0-40).
-        y->setTickCount(5);
-        y->applyNiceNumbers();
+        // A round top (1, 2 or 5 x 10^k steps): the ticks fitAxes() chooses then land on round numbers.
+        const double upper = capped * 1.05;
+        const double step = std::pow(10.0, std::floor(std::log10(upper / 4)));
+        double nice = step;
+        for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+            if (m * step * 4 >= upper) {
+                nice = m * step;
+                break;
+            }
+        y->setRange(0, nice * std::ceil(upper / nice - 1e-9));
     } else if (auto *l = qobject_cast<QLogValueAxis *>(yAxis())) {
         const double lo = floorValue();
         if (lo != m_shownFloor) { // zeros shown at the old floor must move down with it

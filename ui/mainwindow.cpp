@@ -5,14 +5,20 @@
 #include "ui/banner.h"
 #include "ui/controlpanel.h"
 #include "ui/digitpanel.h"
+#include "ui/eventrouter.h"
 #include "ui/exportmenu.h"
+#include "ui/helpmenu.h"
 #include "ui/liveview.h"
 #include "ui/losschart.h"
 #include "ui/networkpanel.h"
+#include "ui/presentation.h"
 #include "ui/presetmenu.h"
 #include "ui/runlist.h"
 #include "ui/runmodel.h"
+#include "ui/screenfit.h"
+#include "ui/spacekey.h"
 #include "ui/statusline.h"
+#include "ui/viewmenu.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -22,23 +28,17 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMimeData>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTimer>
 #include <QUrl>
 
 namespace reglab::ui {
 
-namespace {
-
-QSettings appSettings()
+static QSettings appSettings()
 {
     return QSettings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
 }
-
-} // namespace
 
 MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(parent), m_persist(persistSettings)
 {
@@ -50,16 +50,11 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
 
     // Docks, so a teacher can enlarge, float or hide what they show.
     m_controls = new ControlPanel();
-    auto *scroll = new QScrollArea();
-    scroll->setWidget(m_controls);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(m_controls->sizeHint().width() + 20);
-    m_controlDock = addDock(tr("Controls"), QStringLiteral("controlsDock"), scroll, Qt::LeftDockWidgetArea);
+    m_controlDock =
+        addDock(tr("Controls"), QStringLiteral("controlsDock"), m_controls->inScrollArea(), Qt::LeftDockWidgetArea);
     m_digits = new DigitPanel();
-    m_digitDock =
-        addDock(tr("Predictions on test images"), QStringLiteral("digitsDock"), m_digits, Qt::RightDockWidgetArea);
+    m_digitDock = addDock(tr("Predictions on test images"), QStringLiteral("digitsDock"), m_digits->inScrollArea(),
+                          Qt::RightDockWidgetArea);
     m_digitDock->setMinimumWidth(300);
     resizeDocks({m_controlDock, m_digitDock}, {320, 430}, Qt::Horizontal);
     m_runList = new RunList(m_runs);
@@ -75,17 +70,20 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     m_status = new StatusLine(this);
     setStatusBar(m_status);
     setAcceptDrops(true);
+    m_presentation = new PresentationMode(this);
+    connect(m_presentation, &PresentationMode::activeChanged, m_live, &LiveView::restyle);
+    new SpaceKeyFilter(this, m_controls->pauseAction());
+    connect(m_live, &LiveView::restartRequested, this, &MainWindow::restart);
+    m_router = new EventRouter(m_live, m_status, m_digits, m_network, m_runs, this);
+    connect(m_router, &EventRouter::finished, this, &MainWindow::finishRun);
 
-    connect(m_network, &NetworkPanel::exported, this,
-            [this](const QString &path) { m_status->showMessage(tr("Saved %1").arg(path), 5000); });
-    connect(m_network, &NetworkPanel::exportFailed, this, [this](const QString &error) {
-        showBanner(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
-    });
-    connect(m_runList, &RunList::problem, this, &MainWindow::showBanner);
-    connect(m_runList, &RunList::message, this, [this](const QString &text) { m_status->showMessage(text, 10000); });
+    report(m_network);
+    report(m_runList);
     connect(m_runList, &RunList::runsAdded, m_runsDock, &QDockWidget::raise);
     connect(m_controls, &ControlPanel::startRequested, this, &MainWindow::start);
-    connect(m_controls, &ControlPanel::pauseToggled, this, &MainWindow::togglePause);
+    connect(m_controls, &ControlPanel::pauseRequested, this,
+            [this] { m_status->showMessage(tr("Paused \u2014 press Space to resume")); });
+    connect(m_controls, &ControlPanel::resumeRequested, m_status, &QStatusBar::clearMessage);
     connect(m_controls, &ControlPanel::resetRequested, this, &MainWindow::reset);
 
     m_redraw = new QTimer(this);
@@ -97,10 +95,47 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     QSettings settings = appSettings();
     m_controls->loadSettings(settings);
     m_live->logScaleBox()->setChecked(settings.value(QStringLiteral("view/logScale"), false).toBool());
-    resize(1440, 860);
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    Theme theme = Theme::System;
+    parseTheme(settings.value(QStringLiteral("view/theme")).toString(), theme);
+    m_view->setTheme(theme);
+    connect(m_view, &ViewMenu::themeChanged, this, [this] {
+        restyleCharts(this);
+        saveSettings();
+    });
+    // A first start fits the screen; a saved layout from a larger screen gives way to the compact one.
+    const QRect available = screenfit::availableArea(this);
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(screenfit::firstStartSize(available));
+    const bool restored = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (screenfit::isSmall(available) && (!restored || minimumSizeHint().width() > available.width()))
+        useCompactLayout();
     m_live->splitter()->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    if (m_persist) { // every run is kept, and the kept runs are listed again
+        m_runList->setLibrary(QString::fromStdString(reglab::runLibraryDir()));
+        m_runList->openLibrary();
+    }
+}
+
+void MainWindow::useCompactLayout()
+{
+    m_compact = true;
+    for (QDockWidget *dock : {m_digitDock, m_runsDock, m_networkDock}) {
+        addDockWidget(Qt::LeftDockWidgetArea, dock);
+        tabifyDockWidget(m_controlDock, dock);
+    }
+    m_controlDock->raise();
+    resizeDocks({m_controlDock}, {300}, Qt::Horizontal);
+    // One word each, so the four tabs fit the column.
+    m_digitDock->setWindowTitle(tr("Predictions"));
+    m_networkDock->setWindowTitle(tr("Network"));
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_shown && !isFullScreen()) // the frame is known once shown: all of it on the screen
+        QTimer::singleShot(0, this, [this] { screenfit::keepOnScreen(this); });
+    m_shown = true;
 }
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area)
@@ -120,8 +155,7 @@ void MainWindow::buildMenus()
     file->addSeparator();
     m_exports = new ExportMenu(this, m_live, file);
     file->addMenu(m_exports);
-    connect(m_exports, &ExportMenu::problem, this, &MainWindow::showBanner);
-    connect(m_exports, &ExportMenu::message, this, [this](const QString &text) { m_status->showMessage(text, 5000); });
+    report(m_exports);
     file->addSeparator();
     file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -134,18 +168,16 @@ void MainWindow::buildMenus()
     run->addSeparator();
     run->addAction(tr("Restore default settings"), this, &MainWindow::restoreDefaults);
 
-    QStringList presetDirs;
-    if (const std::string bundled = reglab::bundledPresetDir(); !bundled.empty())
-        presetDirs << QString::fromStdString(bundled);
-    presetDirs << QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/presets");
-    m_presets = new PresetMenu(presetDirs, this);
+    m_presets = new PresetMenu(PresetMenu::presetDirs(), this);
     menuBar()->addMenu(m_presets);
     connect(m_presets, &PresetMenu::presetChosen, this, &MainWindow::startPreset);
-    connect(m_presets, &PresetMenu::problem, this, &MainWindow::showBanner);
+    report(m_presets);
 
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget *dock : {m_controlDock, m_digitDock, m_runsDock, m_networkDock})
-        view->addAction(dock->toggleViewAction());
+    m_view = new ViewMenu({m_controlDock, m_digitDock, m_runsDock, m_networkDock}, m_controlDock, m_presentation, this);
+    menuBar()->addMenu(m_view);
+    addActions({m_view->presentationAction(), m_view->controlsAction()}); // they work with the menu bar hidden
+    m_help = new HelpMenu(this);
+    menuBar()->addMenu(m_help);
 }
 
 void MainWindow::saveSettings() const
@@ -155,6 +187,7 @@ void MainWindow::saveSettings() const
     QSettings settings = appSettings();
     m_controls->saveSettings(settings);
     settings.setValue(QStringLiteral("view/logScale"), m_live->logScaleBox()->isChecked());
+    settings.setValue(QStringLiteral("view/theme"), themeName(currentTheme()));
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_live->splitter()->saveState());
@@ -162,15 +195,20 @@ void MainWindow::saveSettings() const
 
 void MainWindow::restoreDefaults()
 {
-    if (m_running)
-        return; // the structural controls are locked during a run
-    m_controls->setConfig(ControlPanel::defaultConfig());
-    saveSettings();
+    if (!m_running) { // the structural controls are locked during a run
+        m_controls->setConfig(ControlPanel::defaultConfig());
+        saveSettings();
+    }
 }
 
 void MainWindow::showBanner(const QString &text)
 {
     m_live->banner()->showMessage(text);
+}
+
+void MainWindow::showStatus(const QString &text)
+{
+    m_status->showMessage(text, 8000);
 }
 
 void MainWindow::start()
@@ -194,46 +232,26 @@ void MainWindow::beginRun(const reglab::TrainConfig &config, const QString &name
     m_digits->clear();
     m_network->clear();
     m_status->begin();
-    m_discarding = false;
+    m_router->setDiscarding(false);
     // The run is listed from its start, named and coloured, and grows with its events.
     reglab::RunRecord record;
     record.config = config;
     m_runs->addRun(record, name, true, true);
 }
 
+void MainWindow::restart()
+{
+    if (!m_running) {
+        start();
+        return;
+    }
+    m_restartPending = true; // started once this run's thread is gone (setRunning(false))
+    Q_EMIT stopRequested();
+}
+
 void MainWindow::onEvent(const reglab::TrainEvent &event)
 {
-    const int live = m_runs->liveId();
-    if (m_discarding && !std::holds_alternative<reglab::RunRecord>(event))
-        return; // Reset during the run: it ends on cleared charts
-    std::visit(
-        reglab::Overloaded{[&](const reglab::RunInfo &info) {
-                               m_live->onStarted(info);
-                               m_status->onStarted(info);
-                               m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
-                               m_network->setClassNames(info.classNames);
-                           },
-                           [&](const reglab::StepRecord &step) {
-                               m_live->onStep(step);
-                               m_runs->appendStep(live, step);
-                           },
-                           [&](const reglab::LambdaChange &change) {
-                               m_runs->appendChange(live, change);
-                               if (const QString label = m_live->onChange(change); !label.isEmpty())
-                                   m_status->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);
-                           },
-                           [&](const reglab::Progress &progress) { m_status->onProgress(progress); },
-                           [&](const reglab::EpochRecord &epoch) {
-                               m_live->onEpoch(epoch);
-                               m_network->onEpoch(epoch);
-                               m_runs->appendEpoch(live, epoch);
-                           },
-                           [&](const reglab::Predictions &predictions) { m_digits->setPredictions(predictions); },
-                           [&](const reglab::WeightSnapshot &snapshot) { m_network->onWeights(snapshot); },
-                           [&](const reglab::GradientBalance &balance) { m_network->onGradientBalance(balance); },
-                           [&](const reglab::ValidationDetail &detail) { m_network->onValidationDetail(detail); },
-                           [&](const reglab::RunRecord &record) { finishRun(record); }},
-        event);
+    m_router->post(event, !m_redraw->isActive());
 }
 
 void MainWindow::finishRun(const reglab::RunRecord &record)
@@ -242,8 +260,8 @@ void MainWindow::finishRun(const reglab::RunRecord &record)
     const int id = m_runs->liveId();
     // It stays the live run (its series are the live charts') until the next run starts.
     m_runs->setRecord(id, record);
-    if (m_discarding) { // reset during the run: listed, not shown, on cleared charts
-        m_discarding = false;
+    if (m_router->discarding()) { // reset during the run: listed, not shown, on cleared charts
+        m_router->setDiscarding(false);
         m_runs->setLive(-1);
         m_runs->setShown(id, false);
         m_live->clear(tr("Reset. Press Start (Ctrl+Return) to train a new network."));
@@ -253,31 +271,24 @@ void MainWindow::finishRun(const reglab::RunRecord &record)
     }
     m_live->onFinished(record);
     m_status->onFinished(record);
-}
-
-void MainWindow::togglePause()
-{
-    if (!m_running)
-        return;
-    const bool paused = m_controls->runState() == ControlPanel::RunState::Paused;
-    m_controls->setRunState(paused ? ControlPanel::RunState::Running : ControlPanel::RunState::Paused);
-    if (paused) {
-        m_status->clearMessage();
-        Q_EMIT resumeRequested();
-    } else {
-        m_status->showMessage(tr("Paused \u2014 press Space to resume"));
-        Q_EMIT pauseRequested();
-    }
+    if (m_persist)
+        m_runList->keep(id); // kept in the library: never lost, listed again at the next start
 }
 
 void MainWindow::reset()
 {
     if (m_running) {
         // The run's events already queued must not draw on the cleared charts: drop them until it ends.
-        m_discarding = true;
+        m_router->setDiscarding(true);
         Q_EMIT stopRequested();
     }
-    m_live->clear();
+    // Clean charts: no compared runs either (they stay in Runs, unticked).
+    for (int id : m_runs->shownIds())
+        if (id != m_runs->liveId() || !m_running)
+            m_runs->setShown(id, false);
+    if (!m_running)
+        m_runs->setLive(-1);
+    m_live->clear(tr("Press Start (Ctrl+Return) to train a new network."));
     m_digits->clear();
     m_network->clear();
     m_status->clearFigures();
@@ -290,28 +301,32 @@ void MainWindow::setRunning(bool running)
     m_running = running;
     m_network->setRunning(running);
     m_controls->setRunState(running ? ControlPanel::RunState::Running : ControlPanel::RunState::Idle);
-    if (running)
+    if (running) {
         m_redraw->start();
-    else
+    } else {
         m_redraw->stop();
+        flushCharts();
+        if (m_restartPending) {
+            m_restartPending = false;
+            QTimer::singleShot(0, this, &MainWindow::start);
+        }
+    }
 }
 
 void MainWindow::flushCharts()
 {
+    m_router->drain();
     m_live->flush();
     m_network->flush();
 }
 
 void MainWindow::saveRecord()
 {
-    if (m_lastRecord.status == reglab::RunStatus::Running) {
+    if (m_lastRecord.status == reglab::RunStatus::Running || !m_runs->contains(m_runs->liveId())) {
         saveRecordTo({}); // says why there is nothing to save
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save run record"), QStringLiteral("run.json"),
-                                                      tr("Run records (*.json)"));
-    if (!path.isEmpty())
-        saveRecordTo(path);
+    m_runList->saveDialog(m_runs->liveId()); // the same dialog, name and file name as the runs list's Save
 }
 
 bool MainWindow::saveRecordTo(const QString &path)
@@ -355,21 +370,8 @@ bool MainWindow::startPreset(const QString &file, bool withOptional)
         showBanner(tr("A run is going: stop it first, then choose the preset again."));
         return false;
     }
-    reglab::Preset preset;
-    try {
-        preset = reglab::loadPreset(file.toStdString(), m_controls->config());
-    } catch (const std::exception &e) {
-        showBanner(tr("Could not read the preset %1: %2")
-                       .arg(file.toHtmlEscaped(), QString::fromStdString(e.what()).toHtmlEscaped()));
-        return false;
-    }
-    std::vector<reglab::PresetRun> runs;
-    for (const auto &run : preset.runs)
-        if (withOptional || !run.optional)
-            runs.push_back(run);
     saveSettings();
-    Q_EMIT presetRequested(QString::fromStdString(preset.name), runs);
-    return true;
+    return m_presets->start(file, withOptional, m_controls->config()); // the queue answers runStarting
 }
 
 void MainWindow::onQueuedRunStarting(int index, int count, const QString &label, const reglab::TrainConfig &config)

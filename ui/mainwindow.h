@@ -18,7 +18,11 @@ namespace reglab::ui {
 
 class ControlPanel;
 class DigitPanel;
+class EventRouter;
 class ExportMenu;
+class HelpMenu;
+class PresentationMode;
+class ViewMenu;
 class LiveView;
 class NetworkPanel;
 class PresetMenu;
@@ -39,6 +43,8 @@ public:
     void restoreDefaults();
     // A problem in plain words above the charts (the curves stay); empty text hides it.
     void showBanner(const QString &text);
+    // A passing note in the status bar.
+    void showStatus(const QString &text);
 
     ControlPanel *controls() const { return m_controls; }
     LiveView *liveView() const { return m_live; }
@@ -61,14 +67,20 @@ public:
     // when the file cannot be read or a run is going.
     bool startPreset(const QString &file, bool withOptional);
     ExportMenu *exports() const { return m_exports; }
+    ViewMenu *viewMenu() const { return m_view; }
+    HelpMenu *helpMenu() const { return m_help; }
+    PresentationMode *presentation() const { return m_presentation; }
+    // Whether the docks share one tabbed column (a small screen) rather than three columns.
+    bool compactLayout() const { return m_compact; }
 
 public Q_SLOTS:
     // Whether a run is going, as whoever trains sees it (TrainingController::runningChanged): locks the
     // structural controls and drives the redraw timer.
     void setRunning(bool running);
     // The run's events, in order: each goes to the widgets that show it.
+    // The run's events, in order: queued during a run and handed out at the redraw tick (EventRouter).
     void onEvent(const reglab::TrainEvent &event);
-    // Pushes what arrived to the charts (the redraw timer calls it).
+    // Hands out the queued events and pushes what arrived to the charts (the redraw timer calls it).
     void flushCharts();
     // A preset's run is about to start (PresetQueue::runStarting): the charts clear and the header names it.
     void onQueuedRunStarting(int index, int count, const QString &label, const reglab::TrainConfig &config);
@@ -76,26 +88,32 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void startRequested(const reglab::TrainConfig &config);
-    void pauseRequested();
-    void resumeRequested();
     // Reset during a run: whoever trains stops it (the window drops its remaining events).
     void stopRequested();
     // Emitted from closeEvent: whoever trains must stop now (the window closes right after).
     void closing();
-    // The user chose a preset: whoever trains runs these one after another.
-    void presetRequested(const QString &name, const std::vector<reglab::PresetRun> &runs);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
     void start();
+    // Stops the run (if one goes) and starts a fresh one with the controls' settings.
+    void restart();
+    // The docks in one tabbed column beside the charts.
+    void useCompactLayout();
     // What every run's start does to the window, whoever asked for it; `name` is the run's name in the list.
     void beginRun(const reglab::TrainConfig &config, const QString &name);
     void finishRun(const reglab::RunRecord &record);
-    void togglePause();
+    // Its problems go to the banner, its messages to the status bar.
+    template <typename Source> void report(Source *source)
+    {
+        connect(source, &Source::problem, this, &MainWindow::showBanner);
+        connect(source, &Source::message, this, &MainWindow::showStatus);
+    }
     void reset();
     void saveRecord();
     void buildMenus();
@@ -111,12 +129,18 @@ private:
     StatusLine *m_status;
     PresetMenu *m_presets = nullptr;
     ExportMenu *m_exports = nullptr;
+    ViewMenu *m_view = nullptr;
+    HelpMenu *m_help = nullptr;
+    PresentationMode *m_presentation;
+    EventRouter *m_router;
+    bool m_restartPending = false;
+    bool m_compact = false;
+    bool m_shown = false;
     QDockWidget *m_controlDock, *m_digitDock, *m_runsDock, *m_networkDock;
     QTimer *m_redraw;
 
     reglab::RunRecord m_lastRecord;
     bool m_running = false;
-    bool m_discarding = false; // after Reset during a run: its remaining events are dropped until it ends
 };
 
 } // namespace reglab::ui

@@ -112,9 +112,9 @@ void NetworkPanel::exportDialog(View view)
     QString error;
     const QString path = exportWithDialog(this, figure(view), fileName(view), 2.0, error);
     if (!error.isEmpty())
-        Q_EMIT exportFailed(error);
+        Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
     else if (!path.isEmpty())
-        Q_EMIT exported(path);
+        Q_EMIT message(tr("Saved %1").arg(path));
 }
 
 void NetworkPanel::redrawNow(View view)

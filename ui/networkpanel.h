@@ -57,9 +57,10 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void refreshRequested();
-    // After an export from the panel's own buttons: the path, or what went wrong.
-    void exported(const QString &path);
-    void exportFailed(const QString &error);
+    // After an export from the panel's own buttons: "Saved PATH" for the status bar, or what went wrong as
+    // rich text for the banner.
+    void message(const QString &text);
+    void problem(const QString &text);
 
 private:
     QWidget *page(View view, QWidget *content, QWidget *extra = nullptr);

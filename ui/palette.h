@@ -32,8 +32,23 @@ constexpr int kLabelPointSize = 11;
 
 QFont chartFont(int pointSize, bool bold = false);
 
-// A chart styled like every other one: bold title at projector size, white background, legend below in a
-// readable font, no animations (they would replay on every batched update). The caller owns it.
+// A chart styled like every other one: bold title at projector size, the theme's background, legend below in
+// a readable font, no animations (they would replay on every batched update). The caller owns it.
 QChart *newChart(const QString &title);
+
+// Light or dark: System follows the desktop's palette (a dark window colour means dark).
+enum class Theme { System, Light, Dark };
+QString themeName(Theme theme); // "system", "light", "dark"
+bool parseTheme(const QString &name, Theme &out);
+// Applies the theme to the application (a dark Fusion palette, or the desktop's own) and to the colours below.
+void applyTheme(Theme theme);
+Theme currentTheme();
+bool darkThemeActive();
+
+// What charts and painted views draw with, for the active theme. The series' hues stay the same in both.
+struct ChartColors {
+    QColor background, text, grid, minorGrid, panel;
+};
+ChartColors chartColors();
 
 } // namespace reglab::ui

@@ -4,8 +4,18 @@
 
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStandardPaths>
 
 namespace reglab::ui {
+
+QStringList PresetMenu::presetDirs()
+{
+    QStringList dirs;
+    if (const std::string bundled = reglab::bundledPresetDir(); !bundled.empty())
+        dirs << QString::fromStdString(bundled);
+    dirs << QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/presets");
+    return dirs;
+}
 
 PresetMenu::PresetMenu(const QStringList &dirs, QWidget *parent) : QMenu(tr("&Presets"), parent)
 {
@@ -59,6 +69,24 @@ void PresetMenu::confirm(const QString &file)
     box.exec();
     if (box.clickedButton() == run || (all && box.clickedButton() == all))
         Q_EMIT presetChosen(file, box.clickedButton() == all);
+}
+
+bool PresetMenu::start(const QString &file, bool withOptional, const reglab::TrainConfig &base)
+{
+    reglab::Preset preset;
+    try {
+        preset = reglab::loadPreset(file.toStdString(), base);
+    } catch (const std::exception &e) {
+        Q_EMIT problem(tr("Could not read the preset %1: %2")
+                           .arg(file.toHtmlEscaped(), QString::fromStdString(e.what()).toHtmlEscaped()));
+        return false;
+    }
+    std::vector<reglab::PresetRun> runs;
+    for (const auto &run : preset.runs)
+        if (withOptional || !run.optional)
+            runs.push_back(run);
+    Q_EMIT presetRequested(QString::fromStdString(preset.name), runs);
+    return true;
 }
 
 } // namespace reglab::ui

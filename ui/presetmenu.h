@@ -2,6 +2,8 @@
 // runs, and an entry that stops a preset after its current run.
 #pragma once
 
+#include "model/preset.h"
+
 #include <QMenu>
 #include <QStringList>
 
@@ -13,14 +15,22 @@ public:
     // Lists the presets of `dirs`; a file that does not parse is left out with a warning.
     PresetMenu(const QStringList &dirs, QWidget *parent = nullptr);
     const QStringList &files() const { return m_files; }
+    // Where presets are looked for: the bundled folder, then the user's (<AppData>/presets).
+    static QStringList presetDirs();
     // Shows what `file` runs and asks; emits presetChosen when the user agrees.
     void confirm(const QString &file);
+    // Reads the preset with `base` (the controls' settings) under its values and asks for its runs
+    // (presetRequested); false, with problem(), when it cannot be read.
+    bool start(const QString &file, bool withOptional, const reglab::TrainConfig &base);
 
 Q_SIGNALS:
     void presetChosen(const QString &file, bool withOptional);
+    // Whoever trains runs these one after another.
+    void presetRequested(const QString &name, const std::vector<reglab::PresetRun> &runs);
     void cancelRequested();
-    // A preset could not be read when chosen: what is wrong, in words.
+    // A preset could not be read: what is wrong, as rich text for the banner.
     void problem(const QString &text);
+    void message(const QString &text);
 
 private:
     QStringList m_files;

@@ -3,6 +3,7 @@
 #include "model/runfiles.h"
 #include "ui/runmodel.h"
 
+#include <QFile>
 #include <QFileDialog>
 
 #include <QHBoxLayout>
@@ -14,6 +15,26 @@
 
 namespace reglab::ui {
 
+namespace {
+
+std::vector<std::string> toStd(const QStringList &list)
+{
+    std::vector<std::string> out;
+    for (const QString &s : list)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+QString htmlLines(const std::vector<std::string> &lines)
+{
+    QStringList out;
+    for (const std::string &line : lines)
+        out << QString::fromStdString(line).toHtmlEscaped();
+    return out.join(QStringLiteral("<br>"));
+}
+
+} // namespace
+
 RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(model)
 {
     m_view = new QTreeView(this);
@@ -21,10 +42,11 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
-    m_view->header()->setStretchLastSection(false);
+    // The name and the accuracies first and always in view; the long configuration takes what is left.
+    m_view->header()->setStretchLastSection(true);
     m_view->header()->setSectionResizeMode(RunModel::NameColumn, QHeaderView::Interactive);
-    m_view->setColumnWidth(RunModel::NameColumn, 170);
-    for (int column : {RunModel::ConfigColumn, RunModel::StatusColumn, RunModel::ValColumn, RunModel::TestColumn})
+    m_view->setColumnWidth(RunModel::NameColumn, 150);
+    for (int column : {RunModel::ValColumn, RunModel::TestColumn, RunModel::StatusColumn})
         m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_view->setToolTip(tr("Tick runs to overlay them on the charts; double-click a name to rename it."));
     m_open = new QPushButton(tr("Open\u2026"), this);
@@ -49,10 +71,22 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
         if (currentId() >= 0)
             saveDialog(currentId());
     });
-    connect(m_remove, &QPushButton::clicked, this, [this] {
-        if (currentId() >= 0 && currentId() != m_model->liveId()) // the live run goes when it ends
-            m_model->removeRun(currentId());
-    });
+    connect(m_remove, &QPushButton::clicked, this, [this] { remove(currentId()); });
+    // A renamed run in the library is saved under its new name.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &, const QList<int> &roles) {
+                const int id = m_model->idAt(from.row());
+                if (roles.contains(Qt::EditRole) && !m_library.isEmpty() &&
+                    m_model->path(id).startsWith(m_library + QLatin1Char('/'))) {
+                    reglab::RunRecord record = *m_model->record(id);
+                    record.name = m_model->name(id).toStdString();
+                    if (const std::string error =
+                            reglab::writeFileAtomically(m_model->path(id).toStdString(), reglab::toJson(record));
+                        !error.empty())
+                        Q_EMIT problem(
+                            tr("Could not save the new name: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
+                }
+            });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &RunList::updateButtons);
     // A new run is selected, so Save and Remove act on what was just added.
     connect(m_model, &QAbstractItemModel::rowsInserted, this,
@@ -80,33 +114,20 @@ void RunList::updateButtons()
 {
     const int id = currentId();
     m_save->setEnabled(id >= 0);
-    m_remove->setEnabled(id >= 0 && id != m_model->liveId());
+    m_remove->setEnabled(id >= 0 &&
+                         !(id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running));
+    m_remove->setToolTip(m_library.isEmpty() ? tr("Remove the selected run from the list")
+                                             : tr("Remove the selected run from the list and from the kept runs"));
 }
-
-namespace {
-
-std::vector<std::string> toStd(const QStringList &list)
-{
-    std::vector<std::string> out;
-    for (const QString &s : list)
-        out.push_back(s.toStdString());
-    return out;
-}
-
-QString htmlLines(const std::vector<std::string> &lines)
-{
-    QStringList out;
-    for (const std::string &line : lines)
-        out << QString::fromStdString(line).toHtmlEscaped();
-    return out.join(QStringLiteral("<br>"));
-}
-
-} // namespace
 
 int RunList::add(const reglab::LoadedRuns &loaded, bool recovered)
 {
-    for (const reglab::LoadedRun &run : loaded.runs)
-        m_model->addRun(run.record, QString::fromStdString(run.name), true);
+    for (const reglab::LoadedRun &run : loaded.runs) {
+        const int id = m_model->addRun(run.record, QString::fromStdString(run.name), true);
+        m_model->setPath(id, QString::fromStdString(run.path));
+        if (recovered) // a recovered run lives on in the library, not in the journal it came from
+            keep(id);
+    }
     QStringList problems;
     if (!loaded.problems.empty())
         problems << (recovered ? tr("<b>Could not recover %n interrupted run(s)</b> (their journals are kept):<br>%1",
@@ -155,16 +176,78 @@ void RunList::openDialog()
         openFiles(paths);
 }
 
+QString RunList::suggestedFileName(const QString &runName)
+{
+    QString name;
+    for (const QChar c : runName)
+        name += c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('-') ? c : QLatin1Char('_');
+    return (name.isEmpty() ? QStringLiteral("run") : name) + QStringLiteral(".json");
+}
+
+void RunList::setLibrary(const QString &dir)
+{
+    m_library = dir;
+}
+
+bool RunList::keep(int id)
+{
+    const reglab::RunRecord *record = m_model->record(id);
+    if (m_library.isEmpty() || !record)
+        return false;
+    reglab::RunRecord named = *record;
+    named.name = m_model->name(id).toStdString();
+    std::string error;
+    const std::string path = reglab::keepRun(named, m_library.toStdString(), error);
+    if (path.empty()) {
+        Q_EMIT problem(tr("Could not keep the run in %1: %2 (it stays in the list; save it with Save)")
+                           .arg(m_library.toHtmlEscaped(), QString::fromStdString(error).toHtmlEscaped()));
+        return false;
+    }
+    m_model->setPath(id, QString::fromStdString(path));
+    return true;
+}
+
+int RunList::openLibrary()
+{
+    if (m_library.isEmpty())
+        return 0;
+    const reglab::LoadedRuns kept = reglab::keptRuns(m_library.toStdString());
+    for (const reglab::LoadedRun &run : kept.runs) {
+        const int id = m_model->addRun(run.record, QString::fromStdString(run.name), false);
+        m_model->setPath(id, QString::fromStdString(run.path));
+    }
+    if (!kept.problems.empty())
+        Q_EMIT problem(
+            tr("<b>Could not read %n kept run(s)</b> (left where they are):<br>%1", nullptr, int(kept.problems.size()))
+                .arg(htmlLines(kept.problems)));
+    return int(kept.runs.size());
+}
+
+void RunList::remove(int id)
+{
+    if (id < 0 || (id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running))
+        return; // the run that trains goes when it has ended
+    const QString path = m_model->path(id);
+    if (!m_library.isEmpty() && path.startsWith(m_library + QLatin1Char('/')) && !QFile::remove(path) &&
+        QFile::exists(path)) {
+        Q_EMIT problem(tr("Could not delete %1; the run stays in the list").arg(path.toHtmlEscaped()));
+        return;
+    }
+    m_model->removeRun(id);
+}
+
 void RunList::saveDialog(int id)
 {
     const reglab::RunRecord *record = m_model->record(id);
     if (!record)
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save run"), m_model->name(id) + QStringLiteral(".json"),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save run"), suggestedFileName(m_model->name(id)),
                                                       tr("Run records (*.json)"));
     if (path.isEmpty())
         return;
-    if (const std::string error = reglab::writeFileAtomically(path.toStdString(), reglab::toJson(*record));
+    reglab::RunRecord named = *record;
+    named.name = m_model->name(id).toStdString();
+    if (const std::string error = reglab::writeFileAtomically(path.toStdString(), reglab::toJson(named));
         !error.empty())
         Q_EMIT problem(tr("Could not save the run: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
 }

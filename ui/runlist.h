@@ -35,9 +35,21 @@ public:
     int recover(const QStringList &paths);
     // Removes the journals of interrupted runs the user chose not to recover; returns how many.
     int discard(const QStringList &paths);
-    // The file dialogs behind Open and Save.
+    // The file dialogs behind Open and Save; Save suggests the run's name as the file name.
     void openDialog();
     void saveDialog(int id);
+    static QString suggestedFileName(const QString &runName);
+
+    // The run library (reglab::runLibraryDir(), or `dir`): every run that ends is kept there, renames are
+    // saved, and Remove deletes its file; at the next start the kept runs are listed again (not shown).
+    void setLibrary(const QString &dir);
+    QString library() const { return m_library; }
+    // Keeps a run that just ended (or was recovered) in the library; false, with problem(), when it cannot.
+    bool keep(int id);
+    // Lists the library's runs; returns how many.
+    int openLibrary();
+    // Removes a run from the list, and its file when it is in the library.
+    void remove(int id);
 
 Q_SIGNALS:
     // What went wrong, as rich text for the banner.
@@ -54,6 +66,7 @@ private:
     RunModel *m_model;
     QTreeView *m_view;
     QPushButton *m_open, *m_save, *m_remove;
+    QString m_library; // "" : runs are not kept
 };
 
 } // namespace reglab::ui

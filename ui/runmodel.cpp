@@ -108,6 +108,18 @@ void RunModel::setShown(int id, bool shown)
         setData(index(row, NameColumn), shown ? Qt::Checked : Qt::Unchecked, Qt::CheckStateRole);
 }
 
+void RunModel::setPath(int id, const QString &path)
+{
+    if (const int row = rowOf(id); row >= 0)
+        m_runs[std::size_t(row)].path = path;
+}
+
+QString RunModel::path(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? QString() : m_runs[std::size_t(row)].path;
+}
+
 void RunModel::setLive(int id)
 {
     const int old = rowOf(m_liveId);

@@ -17,7 +17,8 @@ namespace reglab::ui {
 class RunModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { NameColumn, ConfigColumn, StatusColumn, ValColumn, TestColumn, ColumnCount };
+    // The accuracies come right after the name: in a narrow dock they stay in view; the long configuration last.
+    enum Column { NameColumn, ValColumn, TestColumn, StatusColumn, ConfigColumn, ColumnCount };
     enum Role { IdRole = Qt::UserRole + 1, ColorRole, LiveRole };
 
     explicit RunModel(QObject *parent = nullptr);
@@ -34,6 +35,9 @@ public:
     void appendEpoch(int id, const reglab::EpochRecord &epoch);
     void setName(int id, const QString &name);
     void setShown(int id, bool shown);
+    // The file the run is kept in (the run library, or where it was opened from); "" when only in memory.
+    void setPath(int id, const QString &path);
+    QString path(int id) const;
     // The live run: the one whose series are the live charts' (training now, or the last to end); -1 when
     // none. setLive(-1) makes the current one a compared run like the others.
     int liveId() const { return m_liveId; }
@@ -69,6 +73,7 @@ private:
         QString name;
         QColor color;
         bool shown = true;
+        QString path;
     };
     void rowChanged(int row, int firstColumn = NameColumn, int lastColumn = ColumnCount - 1);
 

@@ -33,7 +33,7 @@ const QColor &layerColor(int index)
 ChartBase *makeView(const QString &title, QWidget *parent)
 {
     auto *view = new ChartBase(title, parent);
-    view->setMinimumSize(240, 180);
+    view->setMinimumSize(240, 110);
     return view;
 }
 
@@ -41,9 +41,8 @@ QValueAxis *epochAxis(ChartBase *view, int lastEpoch)
 {
     auto *x = new QValueAxis();
     x->setRange(0, std::max(1, lastEpoch));
-    x->setTickCount(std::min(11, std::max(2, lastEpoch + 1)));
     x->setLabelFormat(QStringLiteral("%d"));
-    view->styleAxis(x, QObject::tr("epoch"));
+    view->styleAxis(x, QObject::tr("epoch"), QObject::tr("epoch"), true);
     return x;
 }
 
@@ -245,16 +244,16 @@ void SparsityChart::redrawShares()
         if (!epochs.empty())
             last = std::max(last, epochs.rbegin()->first);
     // The chart title is rich text: "<" must be escaped.
-    chart->setTitle(tr("Weights with |w| &lt; %1").arg(QString::number(threshold(), 'g', 3)));
+    m_shareView->setChartTitle(tr("Weights with |w| &lt; %1").arg(QString::number(threshold(), 'g', 3)));
     auto *y = new QValueAxis();
     y->setRange(0, 100);
     y->setLabelFormat(QStringLiteral("%d"));
-    m_shareView->styleAxis(y, tr("% of weights"));
+    m_shareView->styleAxis(y, tr("% of weights"), tr("%"));
     m_shareView->setAxes(epochAxis(m_shareView, last), y);
     for (int i = 0; i < m_layers.size(); ++i)
         if (m_summaries.count(m_layers[i]))
             addLine(m_shareView, m_layers[i], layerColor(i), sharePoints(m_layers[i]), Qt::SolidLine);
-    chart->legend()->setVisible(!chart->series().isEmpty());
+    m_shareView->setLegendShown(!chart->series().isEmpty());
 }
 
 void SparsityChart::redrawNorms()
@@ -278,7 +277,7 @@ void SparsityChart::redrawNorms()
     y->setBase(10);
     y->setLabelFormat(QStringLiteral("%g"));
     y->setRange(std::pow(10, std::floor(std::log10(low))), std::pow(10, std::ceil(std::log10(high) + 1e-9)));
-    m_normView->styleAxis(y, tr("L1 solid, L2 dashed"));
+    m_normView->styleAxis(y, tr("L1 solid, L2 dashed"), tr("norm"));
     m_normView->setAxes(epochAxis(m_normView, last), y);
     for (int i = 0; i < m_layers.size(); ++i)
         if (m_norms.count(m_layers[i])) {
@@ -287,7 +286,7 @@ void SparsityChart::redrawNorms()
             addLine(m_normView, tr("%1 L2").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], true),
                     Qt::DashLine);
         }
-    chart->legend()->setVisible(!chart->series().isEmpty());
+    m_normView->setLegendShown(!chart->series().isEmpty());
 }
 
 } // namespace reglab::ui

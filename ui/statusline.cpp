@@ -77,6 +77,7 @@ void StatusLine::onProgress(const reglab::Progress &p)
 void StatusLine::onFinished(const reglab::RunRecord &record)
 {
     m_progress->setFormat(tr("epoch %p%"));
+    m_eta->clear(); // nothing is left to wait for, however the run ended
     const int epochs = int(record.epochs.size());
     const QString accuracy = record.epochs.empty()
                                  ? QString()
