@@ -9,8 +9,12 @@
 #include "ui/logslider.h"
 #include "ui/mainwindow.h"
 #include "ui/networkpanel.h"
+#include "ui/palette.h"
+#include "ui/presentation.h"
 #include "ui/presetmenu.h"
 #include "ui/runlist.h"
+#include "ui/screenfit.h"
+#include "ui/viewmenu.h"
 
 #include <QAction>
 #include <QApplication>
@@ -112,8 +116,15 @@ int main(int argc, char **argv)
         QStringLiteral("Take the screenshot after <n> epochs of the configured run, then stop it."),
         QStringLiteral("n"));
     const QCommandLineOption size(QStringLiteral("size"),
-                                  QStringLiteral("Window size for --screenshot (default 1600x900)."),
-                                  QStringLiteral("WxH"), QStringLiteral("1600x900"));
+                                  QStringLiteral("Window size for --screenshot, laid out as on a screen of that size "
+                                                 "(default: the size a first start picks on this screen)."),
+                                  QStringLiteral("WxH"));
+    const QCommandLineOption present(QStringLiteral("present"),
+                                     QStringLiteral("Start in presentation mode: full screen, the charts alone, "
+                                                    "large type (F11 leaves it, F9 shows the controls)."));
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QStringLiteral("Colours: system (follow the desktop), light or dark."),
+                                   QStringLiteral("name"));
     const QCommandLineOption data(QStringLiteral("data"), QString::fromStdString(reglab::field("data").help),
                                   QStringLiteral("spec"));
     const QCommandLineOption l1(QStringLiteral("l1"), describe("l1", "; 0 is off"), QStringLiteral("value"));
@@ -137,8 +148,8 @@ int main(int argc, char **argv)
         QStringLiteral("Raise the \"Inside the network\" dock at its <tab>: weights, histograms, sparsity, "
                        "gradients, confusion or mistakes."),
         QStringLiteral("tab"));
-    parser.addOptions(
-        {screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings, preset, showNetwork});
+    parser.addOptions({screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings, preset,
+                       showNetwork, present, theme});
     parser.addPositionalArgument(QStringLiteral("runs"),
                                  QStringLiteral("Run records (JSON, from reglab-train --out or Save) to open for "
                                                 "comparison. `reglab plot --help`: charts of runs with no window."),
@@ -209,6 +220,13 @@ int main(int argc, char **argv)
     }
     if (parser.isSet(logScale))
         window.liveView()->logScaleBox()->setChecked(true);
+    if (parser.isSet(theme)) {
+        reglab::ui::Theme chosen = reglab::ui::Theme::System;
+        if (!reglab::ui::parseTheme(parser.value(theme), chosen))
+            return fail(
+                QStringLiteral("--theme: '%1' is not allowed; use system, light or dark").arg(parser.value(theme)));
+        window.viewMenu()->setTheme(chosen);
+    }
     if (parser.isSet(showNetwork)) {
         window.networkDock()->show();
         window.networkDock()->raise();
@@ -226,6 +244,8 @@ int main(int argc, char **argv)
         window.show();
         // Runs the program was training when it last ended (a crash, a kill) left their journals behind. Asked
         // once the window is up, so the question has the dashboard behind it.
+        if (parser.isSet(present))
+            QTimer::singleShot(0, &window, [&window] { window.presentation()->setActive(true); });
         QTimer::singleShot(0, &window, [&window] {
             QStringList interrupted;
             for (const std::string &path : reglab::interruptedJournals(reglab::defaultJournalDir()))
@@ -247,12 +267,19 @@ int main(int argc, char **argv)
         return app.exec();
     }
 
-    QSize shotSize;
-    if (!parseSize(parser.value(size), shotSize))
-        return fail(QStringLiteral("--size needs WxH between 640x400 and 7680x4320"));
+    // Without --size the picture is what a first start shows on this screen; with it, what a screen that size shows.
+    QSize shotSize = window.size();
+    if (parser.isSet(size)) {
+        if (!parseSize(parser.value(size), shotSize))
+            return fail(QStringLiteral("--size: '%1' is not allowed; give WxH from 640x400 to 7680x4320")
+                            .arg(parser.value(size)));
+        window.setCompactLayout(reglab::ui::screenfit::isSmall(QRect(QPoint(0, 0), shotSize)));
+    }
     const QString file = parser.value(screenshot);
     window.setFixedSize(shotSize); // the same layout on every machine
     window.show();
+    if (parser.isSet(present))
+        window.presentation()->setActive(true);
 
     int status = 0;
     int epochsSeen = 0;

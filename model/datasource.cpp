@@ -154,8 +154,9 @@ DataFiles resolveDataSource(const std::string &spec)
             }
         }
         throw DataError("full MNIST is not on this machine (looked in " + joined(mnistSearchDirs()) +
-                        "); download it with: reglab-train --data mnist --download (11 MB, into " + defaultMnistDir() +
-                        "), or point --data at a folder holding the four MNIST files");
+                        "); download it (11 MB, into " + defaultMnistDir() +
+                        ") by choosing Full MNIST as the dataset in the window, or with reglab-train --data mnist "
+                        "--download; or use a folder holding the four MNIST files, or the bundled sample");
     }
     if (spec == "fashion") {
         if (!isDir(kFashionDir))

@@ -264,7 +264,8 @@ void Run::pace()
         return;
     }
     const auto now = Clock::now();
-    const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / stepsPerSecond));
+    const auto interval =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / stepsPerSecond));
     // A slow step, a pause or a new pace restarts the schedule from now rather than rushing to catch up.
     if (m_nextPacedStep == Clock::time_point{} || m_nextPacedStep < now - interval || m_nextPacedStep > now + interval)
         m_nextPacedStep = now;

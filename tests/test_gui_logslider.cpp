@@ -1,9 +1,11 @@
 // The log slider: position <-> value mapping, "off" at the left end, and the spin box and slider in step.
 #include "ui/logslider.h"
 
+#include <QApplication>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTest>
+#include <QWheelEvent>
 
 #include <cmath>
 
@@ -90,6 +92,57 @@ private Q_SLOTS:
         QCOMPARE(w.value(), 0.1);
         QCOMPARE(w.slider()->value(), LogSlider::valueToPosition(0.1));
         QCOMPARE(spy.count(), 0);
+    }
+
+    // Dragged, stepped or wheeled without Shift, a strength lands on 1, 2 or 5 x 10^k; with Shift it moves a
+    // notch (a twentieth of a decade) at a time; a typed value is kept exactly.
+    void snapsToOneTwoFive()
+    {
+        QCOMPARE(LogSlider::snapped(3.1e-3), 2e-3);
+        QCOMPARE(LogSlider::snapped(3.3e-3), 5e-3);
+        QCOMPARE(LogSlider::snapped(0.75), 1.0);
+        QCOMPARE(LogSlider::snapped(0.0), 0.0);
+        QCOMPARE(LogSlider::steppedNice(1e-3, 1), 2e-3);
+        QCOMPARE(LogSlider::steppedNice(2e-3, 1), 5e-3);
+        QCOMPARE(LogSlider::steppedNice(5e-3, 1), 1e-2);
+        QCOMPARE(LogSlider::steppedNice(1e-2, -1), 5e-3);
+        QCOMPARE(LogSlider::steppedNice(1e-5, -1), 0.0); // off
+        QCOMPARE(LogSlider::steppedNice(0.0, 1), 1e-5);
+        QCOMPARE(LogSlider::steppedNice(3e-3, 1), 5e-3); // off the grid: to the grid on its side
+        QCOMPARE(LogSlider::steppedNice(3e-3, -1), 2e-3);
+
+        LogSlider w;
+        w.show();
+        QSignalSpy spy(&w, &LogSlider::valueChanged);
+        // Dragged to a notch between 2e-3 and 5e-3 (10^-2.55 = 2.8e-3): lands on 2e-3.
+        w.slider()->setValue(LogSlider::valueToPosition(2.8e-3));
+        QCOMPARE(w.value(), 2e-3);
+        QCOMPARE(w.spinBox()->text(), QStringLiteral("0.002"));
+        // Arrow keys: 2e-3 -> 5e-3 -> 0.01, and back.
+        w.slider()->setFocus();
+        QTest::keyClick(w.slider(), Qt::Key_Right);
+        QCOMPARE(w.value(), 5e-3);
+        QTest::keyClick(w.slider(), Qt::Key_Right);
+        QCOMPARE(w.value(), 0.01);
+        QTest::keyClick(w.slider(), Qt::Key_Left);
+        QCOMPARE(w.value(), 5e-3);
+        // Shift: a notch.
+        QTest::keyClick(w.slider(), Qt::Key_Right, Qt::ShiftModifier);
+        QCOMPARE(w.value(), LogSlider::positionToValue(LogSlider::valueToPosition(5e-3) + 1));
+        QVERIFY(w.fineSteps());
+        // The spin box's arrow keys step 1-2-5 too.
+        w.setValue(0.01);
+        QTest::keyClick(w.spinBox(), Qt::Key_Up);
+        QCOMPARE(w.value(), 0.02);
+        // The wheel as well.
+        QWheelEvent up(QPointF(5, 5), w.slider()->mapToGlobal(QPointF(5, 5)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                       Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(w.slider(), &up);
+        QCOMPARE(w.value(), 0.05);
+        // Typed: exact.
+        w.spinBox()->setValue(0.0023);
+        QCOMPARE(w.value(), 0.0023);
+        QVERIFY(spy.count() >= 8);
     }
 
     void textParsing()

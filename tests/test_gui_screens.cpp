@@ -11,6 +11,7 @@
 #include "ui/histogramview.h"
 #include "ui/losschart.h"
 #include "ui/networkpanel.h"
+#include "ui/screenfit.h"
 #include "ui/sparsitychart.h"
 #include "ui/statusline.h"
 #include "ui/viewmenu.h"
@@ -215,6 +216,23 @@ private Q_SLOTS:
         QVERIFY(!d.window->isFullScreen());
         QVERIFY(d.window->menuBar()->isVisible());
         QCOMPARE(reglab::ui::ChartBase::presentationScale(), 1.0);
+    }
+
+    // reglab --screenshot without --size pictures the window a first start gives on this screen.
+    void screenshotTakesTheFirstStartSize()
+    {
+        const QString png = m_dir.filePath(QStringLiteral("shot.png"));
+        QProcess shot;
+        shot.setProcessChannelMode(QProcess::MergedChannels);
+        shot.start(QStringLiteral(REGLAB_GUI_EXE), {QStringLiteral("--screenshot"), png, QStringLiteral("--epochs"),
+                                                    QStringLiteral("1"), QStringLiteral("--reset-settings")});
+        QVERIFY(shot.waitForFinished(120000));
+        QVERIFY2(shot.exitCode() == 0, shot.readAll().constData());
+        const QImage image(png);
+        const qreal dpr = QGuiApplication::primaryScreen()->devicePixelRatio();
+        const QSize expected =
+            reglab::ui::screenfit::firstStartSize(QGuiApplication::primaryScreen()->availableGeometry());
+        QCOMPARE(image.size(), expected * dpr);
     }
 
 private:

@@ -3,10 +3,13 @@
 #include "ui/palette.h"
 
 #include <QChart>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QTimer>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -64,7 +67,14 @@ ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
     m_title = title;
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(240, 150);
-    connect(chart(), &QChart::plotAreaChanged, this, [this] { fitAxes(); });
+    // Fitting changes the plot area, which asks for a fit again: a budget per resize or update keeps a title or a
+    // tick count that sits on a threshold from flipping back and forth for ever.
+    connect(chart(), &QChart::plotAreaChanged, this, [this] {
+        if (m_fitBudget > 0) {
+            --m_fitBudget;
+            fitNow();
+        }
+    });
     restyle();
 }
 
@@ -72,6 +82,11 @@ void ChartBase::setPresentationScale(double fontScale, double lineScale)
 {
     g_presentationScale = std::clamp(fontScale, 0.5, 3.0);
     g_lineScale = std::clamp(lineScale, 0.5, 3.0);
+}
+
+double ChartBase::presentationScale()
+{
+    return g_presentationScale;
 }
 
 void ChartBase::setLegendNames(QAbstractSeries *series, const QString &name, const QString &shortName)
@@ -84,13 +99,9 @@ void ChartBase::setLegendNames(QAbstractSeries *series, const QString &name, con
 void ChartBase::fitLegend()
 {
     QLegend *legend = chart()->legend();
-    if (!legend->isVisible())
-        return;
     const QFontMetricsF metrics(legend->font());
-    const bool row = legend->alignment() & (Qt::AlignBottom | Qt::AlignTop);
-    // A row of entries shares the chart's width; a column's widest entry gets about a third of it.
-    const double room = row ? chart()->size().width() - 30 : chart()->size().width() / 3;
-    auto needed = [&](bool shortNames) {
+    // What Qt gives an entry: the text, a square marker of the font's height, and margins about as wide.
+    auto needed = [&](bool shortNames, bool row) {
         double total = 0, widest = 0;
         for (QAbstractSeries *series : chart()->series()) {
             const QList<QLegendMarker *> markers = legend->markers(series);
@@ -101,23 +112,33 @@ void ChartBase::fitLegend()
                                  : series->property("reglabLongName").isValid()
                                      ? series->property("reglabLongName").toString()
                                      : series->name();
-            const double w = metrics.horizontalAdvance(text) + 2 * metrics.height() + 14;
+            const double w = metrics.horizontalAdvance(text) + 3 * metrics.height() + 20;
             total += w;
             widest = std::max(widest, w);
         }
         return row ? total : widest;
     };
-    const bool useShort = needed(false) > room;
+    // A row shares the chart's width; a column's widest entry gets about a third of it.
+    auto room = [&](bool row) { return row ? chart()->size().width() - 30 : chart()->size().width() / 3; };
+    const bool preferRow = m_legendPlace & (Qt::AlignBottom | Qt::AlignTop);
+    // The estimate picks a stage; an entry Qt still had to cut (seen on the legend as laid out) moves it on:
+    // 0 long names, 1 short names, 2 short names in the other place, 3 no legend.
+    int stage = 0;
+    if (needed(false, preferRow) > room(preferRow))
+        stage = needed(true, preferRow) <= room(preferRow) ? 1 : needed(true, !preferRow) <= room(!preferRow) ? 2 : 3;
+    if (legend->isVisible() && legendCut())
+        m_legendStage = std::min(3, std::max(m_legendStage, stage) + 1);
+    stage = std::max(stage, m_legendStage);
+    const bool useShort = stage >= 1, row = stage >= 2 ? !preferRow : preferRow;
+    m_legendFits = stage < 3;
+    const Qt::Alignment place = row ? Qt::AlignBottom : Qt::AlignRight;
+    if (legend->alignment() != place)
+        legend->setAlignment(place);
     for (QAbstractSeries *series : chart()->series()) {
         const QVariant name = series->property(useShort ? "reglabShortName" : "reglabLongName");
         if (name.isValid() && series->name() != name.toString())
             series->setName(name.toString());
     }
-}
-
-double ChartBase::presentationScale()
-{
-    return g_presentationScale;
 }
 
 void ChartBase::restyle()
@@ -155,7 +176,22 @@ void ChartBase::restyle()
     fitAxes();
 }
 
+void ChartBase::resizeEvent(QResizeEvent *event)
+{
+    m_fitBudget = kFitBudget;
+    m_legendStage = 0;
+    QChartView::resizeEvent(event);
+    // Once the chart has its new size laid out: a fit with all of it known.
+    QTimer::singleShot(0, this, [this] { fitAxes(); });
+}
+
 void ChartBase::fitAxes()
+{
+    m_fitBudget = kFitBudget; // an update or a resize: the fits that follow from it may run again
+    fitNow();
+}
+
+void ChartBase::fitNow()
 {
     if (m_fitting)
         return;
@@ -167,9 +203,10 @@ void ChartBase::fitAxes()
     const int level = height < line * 9 ? 3 : height < line * 11 ? 2 : height < line * 13 ? 1 : 0;
     if (chart()->title() != (level >= 1 ? QString() : m_title))
         chart()->setTitle(level >= 1 ? QString() : m_title);
-    if (chart()->legend()->isVisible() != (level < 3 && m_legendShown))
-        chart()->legend()->setVisible(level < 3 && m_legendShown);
     fitLegend();
+    const bool legendShown = level < 3 && m_legendShown && m_legendFits; // hidden rather than cut
+    if (chart()->legend()->isVisible() != legendShown)
+        chart()->legend()->setVisible(legendShown);
     const QRectF plot = chart()->plotArea();
     if (plot.width() < 20 || plot.height() < 20) {
         m_fitting = false;
@@ -182,8 +219,10 @@ void ChartBase::fitAxes()
         if (titles != m_titles.constEnd()) {
             const QFontMetricsF metrics(axis->titleFont());
             QString axisTitle = titles->title;
-            // Qt keeps a margin at both ends of an axis: a title needs a little more than its own width.
-            auto fits = [&](const QString &t) { return metrics.horizontalAdvance(t) * 1.15 + 20 <= length; };
+            // Qt keeps a margin at both ends of an axis: a title needs a little more than its own width, and more
+            // still to come back once it went (so it does not come and go as the plot shifts a few pixels).
+            const double slack = axis->titleText() == titles->title ? 20 : 40;
+            auto fits = [&](const QString &t) { return metrics.horizontalAdvance(t) * 1.15 + slack <= length; };
             if (!fits(axisTitle))
                 axisTitle = titles->shortTitle;
             if (!fits(axisTitle) || level >= 2)
@@ -232,6 +271,31 @@ void ChartBase::setLegendShown(bool shown)
 {
     m_legendShown = shown;
     chart()->legend()->setVisible(shown);
+    fitAxes();
+}
+
+bool ChartBase::legendCut() const
+{
+    const QList<QGraphicsItem *> items = chart()->legend()->childItems();
+    QList<QGraphicsItem *> todo = items;
+    while (!todo.isEmpty()) {
+        QGraphicsItem *item = todo.takeLast();
+        todo << item->childItems();
+        QString text;
+        if (auto *t = dynamic_cast<QGraphicsTextItem *>(item))
+            text = t->toPlainText();
+        else if (auto *simple = dynamic_cast<QGraphicsSimpleTextItem *>(item))
+            text = simple->text();
+        if (item->isVisible() && (text.endsWith(QStringLiteral("...")) || text.endsWith(QChar(0x2026))))
+            return true;
+    }
+    return false;
+}
+
+void ChartBase::setLegendPlace(Qt::Alignment place)
+{
+    m_legendPlace = place;
+    chart()->legend()->setAlignment(place);
     fitAxes();
 }
 

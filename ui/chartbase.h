@@ -32,6 +32,9 @@ public:
     // The chart's title and whether it has a legend; a low chart hides either to keep room for its plot.
     void setChartTitle(const QString &title);
     void setLegendShown(bool shown);
+    // Where the legend goes when it fits there: below (a row) or at the right (a column). Where it does not,
+    // fitLegend() shortens its names, then tries the other place, then hides it rather than cut it.
+    void setLegendPlace(Qt::Alignment place);
     QString chartTitle() const { return m_title; }
 
     // Marks the chart as out of date; it is redrawn (redrawDue) at the next flush() or when it is shown.
@@ -83,8 +86,12 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void fitNow();
+    // Whether Qt cut a legend entry short as it laid the legend out.
+    bool legendCut() const;
     struct AxisTitles {
         QString title, shortTitle;
         bool integerTicks = false;
@@ -95,6 +102,11 @@ private:
     bool m_fitting = false;
     QString m_title;
     bool m_legendShown = true;
+    Qt::Alignment m_legendPlace = Qt::AlignBottom;
+    bool m_legendFits = true;
+    int m_legendStage = 0; // raised when Qt still cut an entry; reset on resize
+    static constexpr int kFitBudget = 6;
+    int m_fitBudget = kFitBudget;
     QHash<QAbstractAxis *, AxisTitles> m_titles;
     QObject m_axisGuard;
 };

@@ -197,7 +197,8 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     m_start->setToolTip(withShortcut(tr("Train a new network with these settings"), m_start));
     m_pause->setToolTip(withShortcut(tr("Pause or resume training"), m_pause));
     m_stop->setToolTip(withShortcut(tr("Stop training; the curves stay"), m_stop));
-    m_reset->setToolTip(withShortcut(tr("Stop and clear the charts and predictions"), m_reset));
+    m_reset->setToolTip(withShortcut(
+        tr("Stop and clear the charts, the predictions and the compared runs (they stay in Runs, unticked)"), m_reset));
     for (QAction *a : {m_start, m_pause, m_stop, m_reset})
         a->setShortcutContext(Qt::WindowShortcut);
     connect(m_start, &QAction::triggered, this, &ControlPanel::startRequested);

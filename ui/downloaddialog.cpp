@@ -104,7 +104,9 @@ void DownloadDialog::onDone(bool ok, const QString &error)
         accept();
         return;
     }
-    m_label->setText(error.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+    m_label->setText(error.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")) +
+                     tr("<br><br>Meanwhile the bundled MNIST sample (10,000 training and 10,000 test digits) needs "
+                        "no network: choose <i>MNIST sample</i> as the dataset."));
     m_buttons->setStandardButtons(QDialogButtonBox::Close);
 }
 

@@ -69,7 +69,10 @@ void EventRouter::dispatch(const reglab::TrainEvent &event)
                                m_runs->appendEpoch(live, epoch);
                            },
                            [&](const reglab::Predictions &predictions) { m_digits->setPredictions(predictions); },
-                           [&](const reglab::WeightSnapshot &snapshot) { m_network->onWeights(snapshot); },
+                           [&](const reglab::WeightSnapshot &snapshot) {
+                               m_runs->setSnapshot(live, std::make_shared<const reglab::WeightSnapshot>(snapshot));
+                               m_network->onWeights(snapshot);
+                           },
                            [&](const reglab::GradientBalance &balance) { m_network->onGradientBalance(balance); },
                            [&](const reglab::ValidationDetail &detail) { m_network->onValidationDetail(detail); },
                            [&](const reglab::RunRecord &record) { Q_EMIT finished(record); }},

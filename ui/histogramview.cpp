@@ -163,6 +163,10 @@ void HistogramView::rebuild()
     QList<QLineSeries *> lines;
     auto addSeries = [&](const reglab::WeightHistogram &h, const QString &label, const QColor &color, qreal width) {
         QLineSeries *s = m_view->makeLine(label, color, width);
+        // In a narrow view the legend names the runs by their first words ("L1 0.01" for "L1 0.01 (all) - ...").
+        QString brief = label.section(QStringLiteral(" - "), 0, 0).section(QStringLiteral(" ("), 0, 0);
+        brief = brief.section(QLatin1Char(','), 0, 0);
+        ChartBase::setLegendNames(s, label, brief.size() > 16 ? brief.left(14).trimmed() : brief);
         const int bins = int(h.counts.size());
         const double w = bins > 0 ? (h.high - h.low) / bins : 0;
         QList<QPointF> points;

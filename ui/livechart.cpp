@@ -302,7 +302,7 @@ void LiveChart::updateMarkers()
 
 void LiveChart::resizeEvent(QResizeEvent *event)
 {
-    QChartView::resizeEvent(event);
+    ChartBase::resizeEvent(event);
     updateMarkers();
 }
 

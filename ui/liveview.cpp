@@ -266,7 +266,7 @@ void LiveView::updateOverlays()
     m_accuracy->setOverlays(accuracy);
     // With runs compared, a legend beside the plot keeps every name whole.
     for (LiveChart *chart : {static_cast<LiveChart *>(m_loss), static_cast<LiveChart *>(m_accuracy)})
-        chart->chart()->legend()->setAlignment(loss.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
+        chart->setLegendPlace(loss.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
 }
 
 } // namespace reglab::ui

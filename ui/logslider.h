@@ -38,6 +38,11 @@ public:
     static double positionToValue(int position);
     static int valueToPosition(double value); // nearest position; values below 1e-5 but > 0 map to 1
     static QString format(double value);      // "off", "0.01", "1e-05"
+    // The 1, 2 or 5 x 10^k nearest `value` on the log scale (0 stays 0), within 1e-5..1: where the slider
+    // lands when dragged or stepped without Shift.
+    static double snapped(double value);
+    // The next such value up (`direction` +1) or down (-1); below 1e-5 is off (0).
+    static double steppedNice(double value, int direction);
 
     explicit LogSlider(QWidget *parent = nullptr);
 
@@ -46,11 +51,16 @@ public:
     void setValue(double value);
 
     QSlider *slider() const { return m_slider; }
+    // Whether the slider moves in fine steps (Shift held while dragging or pressing keys) rather than 1-2-5.
+    bool fineSteps() const { return m_fine; }
     LogSpinBox *spinBox() const { return m_spin; }
 
 Q_SIGNALS:
     // The user committed a new value: slider released or moved by keys, or a value typed.
     void valueChanged(double value);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void commit(double value);
@@ -58,6 +68,7 @@ private:
     LogSpinBox *m_spin;
     double m_value = 0;
     bool m_updating = false;
+    bool m_fine = false;
 };
 
 } // namespace reglab::ui

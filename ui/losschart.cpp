@@ -33,6 +33,7 @@ void LossChart::setTotalSteps(std::int64_t steps)
 {
     m_totalSteps = steps;
     updateXRange();
+    fitAxes();
     updateMarkers();
 }
 

@@ -1,7 +1,6 @@
 #include "ui/mainwindow.h"
 
 #include "model/runfiles.h"
-#include "ui/accuracychart.h"
 #include "ui/banner.h"
 #include "ui/controlpanel.h"
 #include "ui/digitpanel.h"
@@ -9,7 +8,6 @@
 #include "ui/exportmenu.h"
 #include "ui/helpmenu.h"
 #include "ui/liveview.h"
-#include "ui/losschart.h"
 #include "ui/networkpanel.h"
 #include "ui/presentation.h"
 #include "ui/presetmenu.h"
@@ -25,20 +23,16 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
-#include <QFileDialog>
+#include <QLayout>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QTimer>
 #include <QUrl>
 
 namespace reglab::ui {
-
-static QSettings appSettings()
-{
-    return QSettings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
-}
 
 MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(parent), m_persist(persistSettings)
 {
@@ -92,7 +86,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
 
     buildMenus();
 
-    QSettings settings = appSettings();
+    QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
     m_controls->loadSettings(settings);
     m_live->logScaleBox()->setChecked(settings.value(QStringLiteral("view/logScale"), false).toBool());
     Theme theme = Theme::System;
@@ -103,12 +97,14 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
         saveSettings();
     });
     // A first start fits the screen; a saved layout from a larger screen gives way to the compact one.
+    // The layout first: a size below the three-column layout's minimum would not be taken.
     const QRect available = screenfit::availableArea(this);
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(screenfit::firstStartSize(available));
     const bool restored = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     if (screenfit::isSmall(available) && (!restored || minimumSizeHint().width() > available.width()))
-        useCompactLayout();
+        setCompactLayout(true);
+    layout()->activate(); // the window's minimum follows the layout now, not at the next event
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(screenfit::firstStartSize(available));
     m_live->splitter()->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     if (m_persist) { // every run is kept, and the kept runs are listed again
         m_runList->setLibrary(QString::fromStdString(reglab::runLibraryDir()));
@@ -116,18 +112,20 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     }
 }
 
-void MainWindow::useCompactLayout()
+void MainWindow::setCompactLayout(bool compact)
 {
-    m_compact = true;
-    for (QDockWidget *dock : {m_digitDock, m_runsDock, m_networkDock}) {
-        addDockWidget(Qt::LeftDockWidgetArea, dock);
-        tabifyDockWidget(m_controlDock, dock);
-    }
-    m_controlDock->raise();
+    m_compact = compact;
+    const QList<QDockWidget *> others{m_digitDock, m_runsDock, m_networkDock};
+    for (QDockWidget *dock : others)
+        addDockWidget(compact ? Qt::LeftDockWidgetArea : Qt::RightDockWidgetArea, dock);
+    tabifyDockWidget(compact ? m_controlDock : m_digitDock, compact ? m_digitDock : m_runsDock);
+    tabifyDockWidget(m_digitDock, m_runsDock);
+    tabifyDockWidget(m_runsDock, m_networkDock);
+    (compact ? m_controlDock : m_digitDock)->raise();
     resizeDocks({m_controlDock}, {300}, Qt::Horizontal);
-    // One word each, so the four tabs fit the column.
-    m_digitDock->setWindowTitle(tr("Predictions"));
-    m_networkDock->setWindowTitle(tr("Network"));
+    // One word each in one column, so the four tabs fit.
+    m_digitDock->setWindowTitle(compact ? tr("Predictions") : tr("Predictions on test images"));
+    m_networkDock->setWindowTitle(compact ? tr("Network") : tr("Inside the network"));
 }
 
 void MainWindow::showEvent(QShowEvent *event)
@@ -184,7 +182,7 @@ void MainWindow::saveSettings() const
 {
     if (!m_persist)
         return;
-    QSettings settings = appSettings();
+    QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
     m_controls->saveSettings(settings);
     settings.setValue(QStringLiteral("view/logScale"), m_live->logScaleBox()->isChecked());
     settings.setValue(QStringLiteral("view/theme"), themeName(currentTheme()));

@@ -72,6 +72,7 @@ public:
     PresentationMode *presentation() const { return m_presentation; }
     // Whether the docks share one tabbed column (a small screen) rather than three columns.
     bool compactLayout() const { return m_compact; }
+    void setCompactLayout(bool compact);
 
 public Q_SLOTS:
     // Whether a run is going, as whoever trains sees it (TrainingController::runningChanged): locks the
@@ -103,8 +104,6 @@ private:
     void start();
     // Stops the run (if one goes) and starts a fresh one with the controls' settings.
     void restart();
-    // The docks in one tabbed column beside the charts.
-    void useCompactLayout();
     // What every run's start does to the window, whoever asked for it; `name` is the run's name in the list.
     void beginRun(const reglab::TrainConfig &config, const QString &name);
     void finishRun(const reglab::RunRecord &record);

@@ -5,6 +5,7 @@
 #include "ui/gradientchart.h"
 #include "ui/runmodel.h"
 #include "ui/sparsitychart.h"
+#include "ui/weightsview.h"
 #include "ui/weighttiles.h"
 
 #include <QChartView>
@@ -18,7 +19,7 @@ namespace reglab::ui {
 NetworkPanel::NetworkPanel(QWidget *parent) : QTabWidget(parent)
 {
     setDocumentMode(true);
-    m_tiles = new WeightTiles();
+    m_weights = new WeightsView();
     m_histograms = new HistogramView();
     m_sparsity = new SparsityChart();
     m_gradients = new GradientChart();
@@ -29,7 +30,7 @@ NetworkPanel::NetworkPanel(QWidget *parent) : QTabWidget(parent)
     m_refresh->setEnabled(false);
     connect(m_refresh, &QPushButton::clicked, this, &NetworkPanel::refreshRequested);
 
-    addTab(page(Tiles, m_tiles, m_refresh), tr("Weights"));
+    addTab(page(Tiles, m_weights, m_refresh), tr("Weights"));
     addTab(page(Histograms, m_histograms), tr("Histograms"));
     addTab(page(Sparsity, m_sparsity), tr("Sparsity"));
     addTab(page(Gradients, m_gradients), tr("Gradients"));
@@ -69,7 +70,7 @@ QWidget *NetworkPanel::figure(View view) const
 {
     switch (view) {
     case Tiles:
-        return m_tiles;
+        return m_weights->figure();
     case Histograms:
         return m_histograms->chartView();
     case Sparsity:
@@ -154,9 +155,15 @@ void NetworkPanel::setClassNames(const std::vector<std::string> &names)
     m_mistakes->setClassNames(names);
 }
 
+WeightTiles *NetworkPanel::tiles() const
+{
+    return m_weights->tiles();
+}
+
 void NetworkPanel::setRunModel(RunModel *runs)
 {
     m_runs = runs;
+    m_weights->setRunModel(runs);
     connect(runs, &RunModel::comparisonChanged, this, [this] {
         QList<HistogramOverlay> overlays;
         for (int id : m_runs->shownIds())
@@ -168,7 +175,7 @@ void NetworkPanel::setRunModel(RunModel *runs)
 
 void NetworkPanel::clear()
 {
-    m_tiles->clear();
+    m_weights->clear();
     m_histograms->clear();
     m_sparsity->clear();
     m_gradients->clear();
@@ -178,7 +185,7 @@ void NetworkPanel::clear()
 
 void NetworkPanel::onWeights(const reglab::WeightSnapshot &snapshot)
 {
-    m_tiles->setSnapshot(snapshot);
+    m_weights->onLiveSnapshot(snapshot);
     m_histograms->setHistograms(snapshot.histograms, snapshot.epoch);
     m_sparsity->addSnapshot(snapshot);
 }

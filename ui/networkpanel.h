@@ -17,6 +17,7 @@ class MissGallery;
 class RunModel;
 class SparsityChart;
 class WeightTiles;
+class WeightsView;
 
 class NetworkPanel : public QTabWidget {
     Q_OBJECT
@@ -27,7 +28,8 @@ public:
     // The runs shown for comparison in the model have their histograms overlaid.
     void setRunModel(RunModel *runs);
 
-    WeightTiles *tiles() const { return m_tiles; }
+    WeightTiles *tiles() const;
+    WeightsView *weights() const { return m_weights; }
     HistogramView *histograms() const { return m_histograms; }
     SparsityChart *sparsity() const { return m_sparsity; }
     GradientChart *gradients() const { return m_gradients; }
@@ -68,7 +70,7 @@ private:
     void redrawNow(View view);
     void prepareForExport(QWidget *widget) const;
 
-    WeightTiles *m_tiles;
+    WeightsView *m_weights;
     HistogramView *m_histograms;
     SparsityChart *m_sparsity;
     GradientChart *m_gradients;

@@ -108,6 +108,23 @@ void RunModel::setShown(int id, bool shown)
         setData(index(row, NameColumn), shown ? Qt::Checked : Qt::Unchecked, Qt::CheckStateRole);
 }
 
+void RunModel::setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot> snapshot)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    const bool first = !m_runs[std::size_t(row)].snapshot;
+    m_runs[std::size_t(row)].snapshot = std::move(snapshot);
+    if (first)
+        Q_EMIT snapshotsChanged(); // a run the network views can now show
+}
+
+std::shared_ptr<const reglab::WeightSnapshot> RunModel::snapshot(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? nullptr : m_runs[std::size_t(row)].snapshot;
+}
+
 void RunModel::setPath(int id, const QString &path)
 {
     if (const int row = rowOf(id); row >= 0)

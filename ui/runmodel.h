@@ -10,6 +10,7 @@
 #include <QColor>
 #include <QList>
 
+#include <memory>
 #include <vector>
 
 namespace reglab::ui {
@@ -35,6 +36,9 @@ public:
     void appendEpoch(int id, const reglab::EpochRecord &epoch);
     void setName(int id, const QString &name);
     void setShown(int id, bool shown);
+    // The run's last weight snapshot (kept in memory only, for the network views' pictures of it).
+    void setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot> snapshot);
+    std::shared_ptr<const reglab::WeightSnapshot> snapshot(int id) const;
     // The file the run is kept in (the run library, or where it was opened from); "" when only in memory.
     void setPath(int id, const QString &path);
     QString path(int id) const;
@@ -65,6 +69,8 @@ Q_SIGNALS:
     // What the charts compare changed: a run other than the live one was added, removed, renamed, shown or
     // hidden, or its record replaced. The live run's own growth does not count (its series are live).
     void comparisonChanged();
+    // A run got its first weight snapshot.
+    void snapshotsChanged();
 
 private:
     struct Entry {
@@ -74,6 +80,7 @@ private:
         QColor color;
         bool shown = true;
         QString path;
+        std::shared_ptr<const reglab::WeightSnapshot> snapshot;
     };
     void rowChanged(int row, int firstColumn = NameColumn, int lastColumn = ColumnCount - 1);
 

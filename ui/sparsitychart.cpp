@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
@@ -143,7 +144,7 @@ SparsityChart::SparsityChart(QWidget *parent) : QWidget(parent)
     layout->addLayout(row);
     m_shareView = makeView(tr("Share of weights near zero"), this);
     m_normView = makeView(tr("Weight norms"), this);
-    m_normView->chart()->legend()->setAlignment(Qt::AlignRight); // six entries: a column keeps every name whole
+    m_normView->setLegendPlace(Qt::AlignRight); // a column keeps every name whole
     m_normView->setToolTip(tr("Solid: L1 norm Σ|w|; dashed: L2 norm √Σw²"));
     layout->addWidget(m_shareView, 1);
     layout->addWidget(m_normView, 1);
@@ -281,10 +282,11 @@ void SparsityChart::redrawNorms()
     m_normView->setAxes(epochAxis(m_normView, last), y);
     for (int i = 0; i < m_layers.size(); ++i)
         if (m_norms.count(m_layers[i])) {
-            addLine(m_normView, tr("%1 L1").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], false),
-                    Qt::SolidLine);
-            addLine(m_normView, tr("%1 L2").arg(m_layers[i]), layerColor(i), normPoints(m_layers[i], true),
-                    Qt::DashLine);
+            // One legend entry per layer (its colour); the axis says which line style is which norm.
+            addLine(m_normView, m_layers[i], layerColor(i), normPoints(m_layers[i], false), Qt::SolidLine);
+            addLine(m_normView, m_layers[i] + tr(" L2"), layerColor(i), normPoints(m_layers[i], true), Qt::DashLine);
+            for (QLegendMarker *marker : chart->legend()->markers(chart->series().constLast()))
+                marker->setVisible(false);
         }
     m_normView->setLegendShown(!chart->series().isEmpty());
 }

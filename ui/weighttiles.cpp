@@ -1,6 +1,7 @@
 #include "ui/weighttiles.h"
 #include "ui/palette.h"
 
+#include <QMouseEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -103,23 +104,30 @@ WeightTiles::WeightTiles(QWidget *parent) : QWidget(parent)
     setBackgroundRole(QPalette::Base);
 }
 
-void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot)
+void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot, const QString &caption)
 {
     for (const auto &layer : snapshot.layers) {
         if (layer.cols != kPixels)
             continue;
-        m_scale = robustMax(layer.weights);
         m_weights = layer.weights;
         m_rows = layer.rows;
+        m_autoScale = -1; // computed when needed: a fixed scale never needs it
         m_image = {};
-        rerender();
         m_epoch = snapshot.epoch;
         m_step = snapshot.step;
         m_layer = QString::fromStdString(layer.name);
-        setToolTip(tr("%1: each tile is one hidden unit's 784 incoming weights").arg(m_layer));
+        m_caption = caption;
+        setToolTip(tr("%1: each tile is one hidden unit's 784 incoming weights; click one to enlarge it").arg(m_layer));
         update();
         return;
     }
+}
+
+void WeightTiles::setFixedScale(double scale)
+{
+    m_fixedScale = scale > 0 ? scale : 0;
+    m_image = {};
+    update();
 }
 
 void WeightTiles::clear()
@@ -127,7 +135,7 @@ void WeightTiles::clear()
     m_image = {};
     m_weights.clear();
     m_rows = 0;
-    m_scale = 0;
+    m_autoScale = -1;
     m_epoch = -1;
     m_layer.clear();
     update();
@@ -139,29 +147,76 @@ QRect WeightTiles::tileArea() const
     return {4, line + 6, width() - 8, height() - 3 * line - 16};
 }
 
-void WeightTiles::rerender()
+const QImage &WeightTiles::image() const
+{
+    rerender();
+    return m_image;
+}
+
+void WeightTiles::rerender() const
 {
     if (m_weights.empty())
         return;
     const int columns = bestColumns(m_rows, tileArea().size());
     if (columns != m_columns || m_image.isNull()) {
+        if (m_fixedScale <= 0 && m_autoScale < 0)
+            const_cast<WeightTiles *>(this)->m_autoScale = robustMax(m_weights);
         m_columns = columns;
-        m_image = render(m_weights, m_rows, kPixels, m_scale, m_columns);
+        m_image = render(m_weights, m_rows, kPixels, scale(), m_columns);
     }
 }
 
 void WeightTiles::resizeEvent(QResizeEvent *)
 {
+    update(); // re-laid out when next painted
+}
+
+QRect WeightTiles::imageTarget() const
+{
+    const QRect area = tileArea();
+    const QSize size = m_image.size().scaled(area.size(), Qt::KeepAspectRatio);
+    return {area.x() + (area.width() - size.width()) / 2, area.y(), size.width(), size.height()};
+}
+
+int WeightTiles::unitAt(const QPoint &pos) const
+{
     rerender();
+    if (m_image.isNull())
+        return -1;
+    const QRect target = imageTarget();
+    if (!target.contains(pos))
+        return -1;
+    const int step = kTileSide + kGap;
+    const int x = int((pos.x() - target.x()) * double(m_image.width()) / target.width()) - kGap;
+    const int y = int((pos.y() - target.y()) * double(m_image.height()) / target.height()) - kGap;
+    if (x < 0 || y < 0 || x % step >= kTileSide || y % step >= kTileSide)
+        return -1; // a gap
+    const int unit = (y / step) * m_columns + x / step;
+    return unit < m_rows ? unit : -1;
+}
+
+std::vector<float> WeightTiles::unitWeights(int unit) const
+{
+    if (unit < 0 || unit >= m_rows)
+        return {};
+    const auto first = m_weights.begin() + std::ptrdiff_t(unit) * kPixels;
+    return {first, first + kPixels};
+}
+
+void WeightTiles::mousePressEvent(QMouseEvent *event)
+{
+    if (const int unit = unitAt(event->position().toPoint()); unit >= 0)
+        Q_EMIT unitClicked(unit);
 }
 
 void WeightTiles::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    p.fillRect(rect(), Qt::white);
+    p.fillRect(rect(), chartColors().panel);
     p.setFont(chartFont(kLabelPointSize));
     const QFontMetrics fm(p.font());
     const int line = fm.height();
+    rerender();
     if (m_image.isNull()) {
         p.setPen(colors::chance);
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
@@ -169,13 +224,13 @@ void WeightTiles::paintEvent(QPaintEvent *)
         return;
     }
     // Title line, the tiles scaled with whole pixels kept square, and a colour bar with its scale.
-    p.setPen(colors::totalLoss);
-    const QString title = m_epoch > 0 ? tr("%1 weights after epoch %2 (step %3)").arg(m_layer).arg(m_epoch).arg(m_step)
-                                      : tr("%1 weights at step %2").arg(m_layer).arg(m_step);
-    p.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, title);
-    const QRect area = tileArea();
-    QSize size = m_image.size().scaled(area.size(), Qt::KeepAspectRatio);
-    const QRect target(area.x() + (area.width() - size.width()) / 2, area.y(), size.width(), size.height());
+    p.setPen(chartColors().text);
+    QString title = m_epoch > 0 ? tr("%1 weights after epoch %2 (step %3)").arg(m_layer).arg(m_epoch).arg(m_step)
+                                : tr("%1 weights at step %2").arg(m_layer).arg(m_step);
+    if (!m_caption.isEmpty())
+        title = m_caption + QStringLiteral(": ") + title;
+    p.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, fm.elidedText(title, Qt::ElideMiddle, width() - 4));
+    const QRect target = imageTarget();
     p.drawImage(target, m_image);
     // Scaled down, the 1-pixel gaps can vanish: redraw them as lines at the tiles' edges.
     const double sx = double(target.width()) / m_image.width(), sy = double(target.height()) / m_image.height();
@@ -194,13 +249,13 @@ void WeightTiles::paintEvent(QPaintEvent *)
     const int barW = std::min(260, width() - 40);
     const QRect bar((width() - barW) / 2, barY, barW, line / 2 + 2);
     for (int x = 0; x < bar.width(); ++x) {
-        const double w = m_scale * (2.0 * x / std::max(1, bar.width() - 1) - 1.0);
-        p.setPen(colorFor(w == 0 ? 1e-30f : float(w), m_scale));
+        const double w = scale() * (2.0 * x / std::max(1, bar.width() - 1) - 1.0);
+        p.setPen(colorFor(w == 0 ? 1e-30f : float(w), scale()));
         p.drawLine(bar.x() + x, bar.top(), bar.x() + x, bar.bottom());
     }
-    p.setPen(colors::totalLoss);
+    p.setPen(chartColors().text);
     p.drawRect(bar.adjusted(0, 0, -1, -1));
-    const QString s = QString::number(m_scale, 'g', 2);
+    const QString s = QString::number(scale(), 'g', 2) + (m_fixedScale > 0 ? tr(" (fixed)") : QString());
     const int textY = bar.bottom() + 2;
     p.drawText(QRect(bar.left() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("\u2212") + s);
     p.drawText(QRect(bar.center().x() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("0"));

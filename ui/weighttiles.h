@@ -36,33 +36,51 @@ public:
     // The tiles per row that make them largest in a `size` area (at least one, at most `units`).
     static int bestColumns(int units, const QSize &size);
 
-    // Shows the snapshot's first layer with 784 inputs; other layers are ignored.
-    void setSnapshot(const reglab::WeightSnapshot &snapshot);
+    // Shows the snapshot's first layer with 784 inputs; other layers are ignored. `caption` names the run
+    // ("" for the live one). Drawn when next painted (or read), not now: snapshots come every epoch.
+    void setSnapshot(const reglab::WeightSnapshot &snapshot, const QString &caption = {});
     void clear();
 
-    bool isEmpty() const { return m_image.isNull(); }
-    // The tiles as last rendered, columns() per row (chosen to fit the widget).
-    const QImage &image() const { return m_image; }
+    // The colour scale: 0 stretches each picture to its own largest weights (99th percentile); a value fixes
+    // it at +-value for every run and epoch, so a network whose weights all went to ~0 looks white.
+    void setFixedScale(double scale);
+    double fixedScale() const { return m_fixedScale; }
+
+    bool isEmpty() const { return m_weights.empty(); }
+    // The tiles as rendered for the widget's size, columns() per row.
+    const QImage &image() const;
     int columns() const { return m_columns; }
-    double scale() const { return m_scale; }
+    double scale() const { return m_fixedScale > 0 ? m_fixedScale : m_autoScale; }
+    // The hidden unit whose tile is at `pos` (widget coordinates), -1 for none.
+    int unitAt(const QPoint &pos) const;
+    // Unit `unit`'s 28x28 weights.
+    std::vector<float> unitWeights(int unit) const;
     int epoch() const { return m_epoch; }
     QString layerName() const { return m_layer; }
 
     QSize sizeHint() const override { return {600, 360}; }
     QSize minimumSizeHint() const override { return {200, 140}; }
 
+Q_SIGNALS:
+    // A tile was clicked: its unit, for a closer look.
+    void unitClicked(int unit);
+
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
 
 private:
     QRect tileArea() const;
-    void rerender();
+    QRect imageTarget() const;
+    void rerender() const;
 
     std::vector<float> m_weights; // a copy, so a resize can lay the tiles out anew
-    int m_rows = 0, m_columns = kColumns;
-    QImage m_image;
-    double m_scale = 0;
+    int m_rows = 0;
+    mutable int m_columns = kColumns;
+    mutable QImage m_image; // rendered lazily; null when out of date
+    double m_autoScale = -1, m_fixedScale = 0;
+    QString m_caption;
     int m_epoch = -1;
     std::int64_t m_step = 0;
     QString m_layer;

@@ -1,0 +1,285 @@
+// What a teacher does in front of a class: Space over a number box, a slow pace to talk over, the collapse
+// explained and a fresh start offered, Reset to clean charts, the shortcuts at hand, a dark room, two runs'
+// weights side by side on one scale, a tile enlarged, and no run ever lost.
+#include "guitest.h"
+
+#include "model/runfiles.h"
+#include "ui/accuracychart.h"
+#include "ui/banner.h"
+#include "ui/chartbase.h"
+#include "ui/helpmenu.h"
+#include "ui/logslider.h"
+#include "ui/losschart.h"
+#include "ui/networkpanel.h"
+#include "ui/palette.h"
+#include "ui/statusline.h"
+#include "ui/tilezoom.h"
+#include "ui/viewmenu.h"
+#include "ui/weightsview.h"
+#include "ui/weighttiles.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QChart>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLabel>
+#include <QLineSeries>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using guitest::Dashboard;
+using guitest::Spy;
+
+class TestClassroom : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        guitest::isolateSettings(m_dir.path());
+        // Runs kept by windows that persist go to this test's folder, never the user's.
+        qputenv("XDG_DATA_HOME", QDir(m_dir.path()).filePath(QStringLiteral("data")).toLocal8Bit());
+    }
+
+    // Space pauses and resumes with the learning-rate box focused, and the box keeps its value.
+    void spacePausesOverANumberBox()
+    {
+        Dashboard d;
+        Spy<reglab::StepRecord> steps(d.controller.get());
+        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QDoubleSpinBox *lr = d.controls()->learningRateBox();
+        d.window->activateWindow();
+        lr->setFocus();
+        QTRY_VERIFY(lr->hasFocus());
+        const QString before = lr->text();
+        QTest::keyClick(lr, Qt::Key_Space);
+        QTRY_VERIFY(d.controller->isPaused());
+        QCOMPARE(lr->text(), before);
+        QCOMPARE(d.controls()->runState(), reglab::ui::ControlPanel::RunState::Paused);
+        // The same in the L1 box (it shows "off": a space must not wipe it).
+        d.controls()->l1Slider()->spinBox()->setFocus();
+        QTest::keyClick(d.controls()->l1Slider()->spinBox(), Qt::Key_Space);
+        QTRY_VERIFY(!d.controller->isPaused());
+        QCOMPARE(d.controls()->l1Slider()->spinBox()->text(), QStringLiteral("off"));
+        QCOMPARE(d.controls()->l1Slider()->value(), 0.0);
+        d.controller->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        // After Stop: no time left to wait for.
+        QVERIFY(d.window->statusLine()->etaLabel()->text().isEmpty());
+    }
+
+    // A pace of 20 steps a second holds a run to it, and lifting it lets the run go at full speed.
+    void paceHoldsTheRun()
+    {
+        Dashboard d;
+        Spy<reglab::StepRecord> steps(d.controller.get());
+        d.controls()->paceBox()->setValue(20);
+        d.controls()->epochsBox()->setValue(1000);
+        QElapsedTimer clock;
+        clock.start();
+        d.controls()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        const qint64 firstAt = clock.elapsed();
+        const std::int64_t firstStep = steps.last().step;
+        QTest::qWait(1000);
+        const double rate = double(steps.last().step - firstStep) * 1000.0 / double(clock.elapsed() - firstAt);
+        QVERIFY2(rate <= 26, qPrintable(QString::number(rate)));
+        d.controls()->paceBox()->setValue(0); // full speed, mid-run
+        const std::int64_t at = steps.last().step;
+        QTRY_VERIFY_WITH_TIMEOUT(steps.last().step > at + 200, 5000);
+        d.controller->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+    }
+
+    // L1 0.01 collapses the network; the window says so, says again that a smaller L1 will not bring it back,
+    // and its link starts afresh with the slider's new value, which learns.
+    void collapseIsExplainedAndAFreshStartOffered()
+    {
+        Dashboard d;
+        Spy<reglab::RunRecord> finished(d.controller.get());
+        Spy<reglab::RunInfo> started(d.controller.get());
+        d.controls()->l1Slider()->setValue(0.01);
+        d.controls()->epochsBox()->setValue(8);
+        d.controls()->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(d.window->liveView()->collapsed(), 60000);
+        reglab::ui::Banner *banner = d.window->liveView()->banner();
+        QVERIFY2(banner->text().contains(QStringLiteral("collapsed")), qPrintable(banner->text()));
+        QVERIFY(banner->text().contains(QStringLiteral("Lowering L1 cannot bring it back")));
+        d.controls()->l1Slider()->spinBox()->setValue(0.001); // what a teacher tries next
+        QTRY_VERIFY_WITH_TIMEOUT(
+            banner->text().contains(QStringLiteral("L1 is now 0.001")) || !d.controller->isRunning(), 10000);
+        Q_EMIT banner->linkActivated(QStringLiteral("restart"));
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 2, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        const reglab::RunRecord fresh = finished.last();
+        QCOMPARE(fresh.config.l1, 0.001);
+        QVERIFY(fresh.epochs.back().testAccuracy > 0.5);
+        QVERIFY(!d.window->liveView()->collapsed());
+    }
+
+    // Reset gives clean charts: the compared runs are unticked (still listed) and the header starts over.
+    void resetClearsOverlaysAndHeader()
+    {
+        Dashboard d;
+        Spy<reglab::RunRecord> finished(d.controller.get());
+        d.controls()->epochsBox()->setValue(1);
+        for (int i = 0; i < 2; ++i) {
+            d.controls()->startAction()->trigger();
+            QVERIFY(finished.wait(30000));
+            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        }
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
+        d.controls()->resetAction()->trigger();
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 0);
+        QCOMPARE(d.window->liveView()->accuracyChart()->pointCount(reglab::ui::AccuracyChart::Test), 0);
+        QCOMPARE(d.window->runs()->count(), 2);
+        QVERIFY(d.window->runs()->shownIds().isEmpty());
+        QVERIFY(d.window->liveView()->headline().startsWith(QStringLiteral("Press Start")));
+        QVERIFY(d.controls()->resetAction()->toolTip().contains(QStringLiteral("compared runs")));
+    }
+
+    // The divergence banner gives its advice once.
+    void divergenceAdvisesOnce()
+    {
+        Dashboard d;
+        Spy<reglab::RunRecord> finished(d.controller.get());
+        d.controls()->learningRateBox()->setValue(1e5);
+        d.controls()->startAction()->trigger();
+        QVERIFY(finished.wait(30000));
+        const QString text = d.window->liveView()->banner()->text();
+        QCOMPARE(text.count(QStringLiteral("ower the learning rate")), 1);
+    }
+
+    void helpListsTheShortcuts()
+    {
+        Dashboard d;
+        const QStringList lines = d.window->helpMenu()->shortcutLines();
+        const QString all = lines.join(QLatin1Char('\n'));
+        for (const char *key : {"Ctrl+Return", "Space", "Esc", "Ctrl+R", "Ctrl+S", "Ctrl+O", "F11", "F9", "F1"})
+            QVERIFY2(all.contains(QLatin1String(key)), key);
+        QVERIFY(all.contains(QStringLiteral("Presentation mode")));
+    }
+
+    // A dark room: the charts turn dark with light text; the light theme brings them back.
+    void darkTheme()
+    {
+        Dashboard d;
+        d.window->viewMenu()->setTheme(reglab::ui::Theme::Dark);
+        QVERIFY(reglab::ui::darkThemeActive());
+        QChart *chart = d.window->liveView()->lossChart()->chart();
+        QVERIFY(chart->backgroundBrush().color().lightness() < 60);
+        QVERIFY(chart->titleBrush().color().lightness() > 180);
+        const QList<QAbstractSeries *> series = chart->series();
+        auto *total = qobject_cast<QLineSeries *>(series.at(reglab::ui::LossChart::Total));
+        QVERIFY(total->pen().color().lightness() > 180); // the near-black total line turns light
+        QVERIFY2(QApplication::palette().color(QPalette::Window).lightness() < 80,
+                 qPrintable(QApplication::palette().color(QPalette::Window).name()));
+        QTRY_VERIFY(d.window->palette().color(QPalette::Window).lightness() < 80);
+        d.window->viewMenu()->setTheme(reglab::ui::Theme::Light);
+        QVERIFY(!reglab::ui::darkThemeActive());
+        QVERIFY(chart->backgroundBrush().color().lightness() > 240);
+    }
+
+    // Two runs' first-layer weights side by side on one fixed scale: the collapsed L1 network's tiles are
+    // white (dead), the L2 network's are not; a tile clicked opens enlarged, with that unit's weights.
+    void weightsSideBySide()
+    {
+        Dashboard d;
+        Spy<reglab::RunRecord> finished(d.controller.get());
+        d.controls()->epochsBox()->setValue(4);
+        d.controls()->l1Slider()->setValue(0.01);
+        d.controls()->startAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        const int l1Run = d.window->runs()->liveId();
+        d.controls()->l1Slider()->setValue(0);
+        d.controls()->l2Slider()->setValue(0.01);
+        d.controls()->startAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+
+        d.window->networkDock()->show();
+        d.window->networkDock()->raise();
+        d.window->networkPanel()->setCurrentIndex(reglab::ui::NetworkPanel::Tiles);
+        reglab::ui::WeightsView *view = d.window->networkPanel()->weights();
+        QVERIFY(view->compareBox()->findData(l1Run) >= 0);
+        view->showRuns(reglab::ui::WeightsView::kLiveRun, l1Run);
+        QTest::qWait(50);
+        QVERIFY(view->secondTiles()->isVisible());
+        QCOMPARE(view->tiles()->scale(), 0.1); // fixed by default
+        auto whiteShare = [](const QImage &image) {
+            int white = 0, total = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    if (c == reglab::ui::WeightTiles::gapColor())
+                        continue;
+                    ++total;
+                    white += c.lightness() > 235 ? 1 : 0;
+                }
+            return total ? double(white) / total : 0.0;
+        };
+        const double dead = whiteShare(view->secondTiles()->image()), alive = whiteShare(view->tiles()->image());
+        QVERIFY2(dead > 0.9 && alive < 0.6, qPrintable(QStringLiteral("%1 %2").arg(dead).arg(alive)));
+        // Each picture on its own scale stretches the dead network's ~1e-4 weights to full colour.
+        view->scaleBox()->setCurrentIndex(view->scaleBox()->findData(0.0));
+        QVERIFY(whiteShare(view->secondTiles()->image()) < 0.6);
+
+        // Unit 3's tile clicked: enlarged, its own 784 weights.
+        reglab::ui::WeightTiles *tiles = view->tiles();
+        QPoint at;
+        for (int y = 0; y < tiles->height() && at.isNull(); y += 2)
+            for (int x = 0; x < tiles->width() && at.isNull(); x += 2)
+                if (tiles->unitAt(QPoint(x, y)) == 3)
+                    at = QPoint(x, y);
+        QVERIFY(!at.isNull());
+        QTest::mouseClick(tiles, Qt::LeftButton, {}, at);
+        QTRY_VERIFY(view->zoom()->isVisible());
+        QCOMPARE(view->zoom()->weights(), tiles->unitWeights(3));
+        QVERIFY(view->zoom()->title().contains(QStringLiteral("unit 3")));
+    }
+
+    // Every run that ends is kept; the next start lists it again (not shown); a rename is saved; Remove
+    // deletes it. The user removes runs, never loses them.
+    void runsAreKept()
+    {
+        const QString library = QString::fromStdString(reglab::runLibraryDir());
+        QVERIFY(library.startsWith(m_dir.path()));
+        QDir(library).removeRecursively();
+        {
+            Dashboard d(true);
+            Spy<reglab::RunRecord> finished(d.controller.get());
+            d.controls()->epochsBox()->setValue(1);
+            d.controls()->startAction()->trigger();
+            QVERIFY(finished.wait(30000));
+            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+            QCOMPARE(QDir(library).entryList({QStringLiteral("*.json")}).size(), 1);
+            d.window->runs()->setName(d.window->runs()->ids().first(), QStringLiteral("my first run"));
+        }
+        Dashboard again(true);
+        reglab::ui::RunModel *runs = again.window->runs();
+        QCOMPARE(runs->count(), 1);
+        const int id = runs->ids().first();
+        QCOMPARE(runs->name(id), QStringLiteral("my first run"));
+        QVERIFY(!runs->isShown(id));
+        QCOMPARE(int(runs->record(id)->epochs.size()), 1);
+        again.window->runList()->remove(id);
+        QCOMPARE(runs->count(), 0);
+        QVERIFY(QDir(library).entryList({QStringLiteral("*.json")}).isEmpty());
+        QCOMPARE(reglab::ui::RunList::suggestedFileName(QStringLiteral("L1 0.01 (all)")),
+                 QStringLiteral("L1_0.01__all_.json"));
+    }
+};
+
+QTEST_MAIN(TestClassroom)
+#include "test_gui_classroom.moc"
