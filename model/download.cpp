@@ -249,6 +249,14 @@ std::string fetch(const std::string &url, const std::string &part, Transfer &t, 
     curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl.get(), CURLOPT_MAXREDIRS, 10L);
+    // HTTP(S) only, redirects included: a file:// mirror or redirect could read a FIFO or a device with no end.
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl.get(), CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS, long(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(curl.get(), CURLOPT_REDIR_PROTOCOLS, long(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     curl_easy_setopt(curl.get(), CURLOPT_FAILONERROR, 1L);
     curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, onData);
@@ -314,7 +322,7 @@ std::string fetch(const std::string &url, const std::string &part, Transfer &t, 
 // What a failure says about what to do: the network (try again) or the mirror (another one).
 bool mirrorsFault(const std::string &why)
 {
-    for (const char *needle : {"checksum mismatch", "too large", "returned error: 4"})
+    for (const char *needle : {"checksum mismatch", "too large", "returned error: 4", "not supported"})
         if (why.find(needle) != std::string::npos)
             return true;
     return false;

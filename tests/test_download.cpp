@@ -192,6 +192,20 @@ TEST_CASE("each failure has a message and leaves no damaged file")
     }
 }
 
+// Mirrors are HTTP(S): a file:// mirror (set by mistake, or a redirect) could read a FIFO or a device for ever.
+TEST_CASE("only http mirrors are fetched")
+{
+    if (!downloadSupported())
+        return;
+    const std::string dir = tempDir();
+    REQUIRE(::mkfifo((dir + "/" + oneFile()[0].name).c_str(), 0644) == 0);
+    const auto start = std::chrono::steady_clock::now();
+    const std::string message = failureOf([&] { downloadFiles(tempDir(), oneFile(), {"file://" + dir + "/"}, {}, 2); });
+    CHECK(contains(message, "could not download"));
+    CHECK(contains(message, "not supported"));
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+}
+
 TEST_CASE("offline says what to do")
 {
     if (!downloadSupported())
