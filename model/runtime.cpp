@@ -112,6 +112,20 @@ double addressSpaceInUse()
     return double(pages) * double(::sysconf(_SC_PAGESIZE));
 }
 
+// The memory limits in force, in words (" this process may use 922 MB of address space (ulimit -v), 744 MB of it in
+// use"), or "" when there are none.
+std::string limitsText()
+{
+    std::string text;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        text += megabytes(double(limit.rlim_cur)) + " of address space (ulimit -v), " + megabytes(addressSpaceInUse()) +
+                " of it in use";
+    if (::getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        text += (text.empty() ? "" : ", and ") + megabytes(double(limit.rlim_cur)) + " of data (ulimit -d)";
+    return text.empty() ? text : " (this process may use " + text + ")";
+}
+
 } // namespace
 
 void prepareCpu(int blasThreads)
@@ -135,20 +149,15 @@ void prepareCpu(int blasThreads)
                                   ? double(stack.rlim_cur)
                                   : 8.0 * (1 << 20);
     const std::size_t needed = static_cast<std::size_t>((1 + starting) * 135e6 + starting * stackBytes);
-    void *probe = ::mmap(nullptr, needed, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (probe == MAP_FAILED) {
-        rlimit as{};
-        const bool limited = ::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY;
-        throw Error(
-            ErrorKind::Memory,
-            "not enough memory to start training: OpenBLAS needs about " + megabytes(double(needed)) +
-                " more address space for its buffers (" + std::to_string(wanted) + " thread(s))" +
-                (limited ? " and this process may use " + megabytes(double(as.rlim_cur)) + " (ulimit -v), " +
-                               megabytes(addressSpaceInUse()) + " of it in use already"
-                         : std::string()) +
-                "; raise the limit, or use fewer BLAS threads, each about 140 MB (OPENBLAS_NUM_THREADS=1 in the "
-                "environment and --threads 1)");
-    }
+    // Writable and private, as OpenBLAS's buffers are, so that ulimit -d (RLIMIT_DATA) counts it as well as
+    // ulimit -v; never touched, so it costs no memory.
+    void *probe = ::mmap(nullptr, needed, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (probe == MAP_FAILED)
+        throw Error(ErrorKind::Memory,
+                    "not enough memory to start training: OpenBLAS needs about " + megabytes(double(needed)) +
+                        " more for its buffers (" + std::to_string(wanted) + " thread(s))" + limitsText() +
+                        "; raise the limit, or use fewer BLAS threads, each about 140 MB (OPENBLAS_NUM_THREADS=1 in "
+                        "the environment and --threads 1)");
     ::munmap(probe, needed);
     configureCpuThreads(blasThreads);
     // One product large enough to wake every BLAS thread: their buffers are taken now, while there is room.
@@ -176,11 +185,7 @@ bool describeAllocationFailure(const std::exception &error, const std::string &d
     } else {
         return false;
     }
-    rlimit as{};
-    const bool limited = ::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY;
-    message = what + " while " + doing +
-              (limited ? " (this process may use " + megabytes(double(as.rlim_cur)) + " of address space, ulimit -v)"
-                       : std::string()) +
+    message = what + " while " + doing + limitsText() +
               "; free memory or raise the limit, or use a smaller data set, batch or network";
     return true;
 }
