@@ -533,6 +533,18 @@ std::string checkWritableTarget(const std::string &path)
         return refuse(dir + " is not a folder");
     if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
         return refuse("the folder " + dir + " is not writable: " + std::strerror(errno));
+    // access() trusts the mode bits (and root passes them); creating a file is the real test. An unnamed one
+    // (O_TMPFILE) leaves nothing behind; where the file system has none, a uniquely named one, removed at once.
+    int probe = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (probe < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        const std::string name = tempName(dir, base);
+        probe = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (probe >= 0)
+            ::unlink(name.c_str()); // created above, with O_EXCL: ours
+    }
+    if (probe < 0)
+        return refuse("cannot create a file in " + dir + ": " + std::strerror(errno));
+    ::close(probe);
     return {};
 }
 

@@ -56,8 +56,9 @@ void checkRecordValues(const RunRecord &record);
 // is not a link; that path need not exist. Returns "" or why not (a loop of links).
 std::string resolveSaveTarget(const std::string &path, std::string &target);
 // Whether `path` can be saved to, checked before a long computation: "" when it can, else the reason in words
-// (it is a folder, a device, a FIFO; its folder is missing or not writable; its name is too long). Creates,
-// opens for writing and removes nothing.
+// (it is a folder, a device, a FIFO; its folder is missing or not writable; its name is too long). Leaves nothing
+// behind and touches no existing file: the folder is tested with an unnamed file (O_TMPFILE), or where the file
+// system has none, a uniquely named one it removes at once.
 std::string checkWritableTarget(const std::string &path);
 // Whether two paths would save to the same file (through links, "..", and hard links of an existing file).
 bool sameSaveTarget(const std::string &a, const std::string &b);
