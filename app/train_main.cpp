@@ -7,6 +7,7 @@
 #include "model/runtime.h"
 #include "model/trainer.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -51,8 +52,8 @@ extern "C" void onStopSignal(int signal, siginfo_t *info, void *)
     // OpenBLAS raises SIGINT on itself when it cannot start its threads while it loads (a memory limit): not a
     // user's Ctrl-C, and not a reason to report status 130.
     if (!g_inMain && signal == SIGINT && info && info->si_code == SI_TKILL && info->si_pid == ::getpid()) {
-        say("reglab-train: not enough memory to start: OpenBLAS could not start its threads (is the address space "
-            "limited, ulimit -v?); raise the limit\n");
+        say("reglab-train: not enough memory to start: OpenBLAS could not start its threads (is memory limited, "
+            "ulimit -v or -d?); raise the limit\n");
         ::_exit(1);
     }
     if (g_signal == 0) {
@@ -97,9 +98,9 @@ void installStopHandlers()
     } catch (...) {
     }
     if (memory)
-        say(g_inMain ? "reglab-train: out of memory; free memory or raise the limit (ulimit -v)\n"
-                     : "reglab-train: not enough memory to load LibTorch (is the address space limited, ulimit -v?); "
-                       "raise the limit\n");
+        say(g_inMain ? "reglab-train: out of memory; free memory or raise the limit (ulimit -v or -d)\n"
+                     : "reglab-train: not enough memory to load LibTorch (is memory limited, ulimit -v or -d?); raise "
+                       "the limit\n");
     else {
         say("reglab-train: internal error: ");
         say(what);
@@ -112,6 +113,11 @@ void installStopHandlers()
 // allocate, load for a second or more, and fail in their own ways under a memory limit.
 extern "C" void earlySetup(int, char **, char **)
 {
+    // A closed stdin, stdout or stderr (reglab-train >&-) would hand its number to the next file opened: the
+    // journal or the record would receive the epoch lines. /dev/null holds the place instead.
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::fcntl(fd, F_GETFD) == -1 && ::open("/dev/null", O_RDWR) != fd)
+            break;
     std::set_terminate(onTerminate);
     installStopHandlers();
 }
@@ -334,7 +340,7 @@ int recoverCommand(const reglab::CliOptions &options)
     }
     if (!claim.claimed()) {
         std::cerr << "reglab-train: --recover: " << path
-                  << " belongs to a run going on (its program holds the journal's lock); recover it once that ends\n";
+                  << " is held by another program (a run going on, or another recovery); try again once it ends\n";
         return 1;
     }
     if (!writeOutputs(options, record)) {
@@ -488,7 +494,7 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     journal.setConfig(options.config);
     RunRecord record = train(options.config, control, &journal, data);
     const int stopSignal = g_signal;
-    if (!journal.journalError().empty() && !options.quiet)
+    if (!journal.journalError().empty()) // crash safety is off: worth a line even with --quiet
         std::cerr << "reglab-train: " << journal.journalError() << '\n';
     const std::string byUser = "stopped by the user";
     if (record.status == RunStatus::Stopped && stopSignal != 0 && record.message.rfind(byUser, 0) == 0)

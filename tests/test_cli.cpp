@@ -453,6 +453,19 @@ TEST_CASE("saves go through links and leave other files alone")
     CHECK(contains(slurp(longName), "epoch,fold,step"));
 }
 
+// Closed standard streams (reglab-train >&- 2>&-): their numbers must not go to the journal or the record.
+TEST_CASE("closed standard streams do not leak into the files")
+{
+    const std::string json = tempDir() + "/closed.json";
+    const int raw = std::system(
+        (std::string(REGLAB_TRAIN_EXE) + " --epochs 2 " + kQuick + " --out " + json + " >&- 2>&-").c_str());
+    CHECK((WIFEXITED(raw) && WEXITSTATUS(raw) == 0));
+    const RunRecord r = runRecordFromJson(readTextFile(json));
+    CHECK(r.status == RunStatus::Finished);
+    CHECK_EQ(r.epochs.size(), 2u);
+    CHECK(interruptedJournals(defaultJournalDir()).empty());
+}
+
 // A seed above 2^53 (the largest there is) goes end to end and comes back exactly.
 TEST_CASE("the largest seed round trips through the cli")
 {
@@ -467,14 +480,22 @@ TEST_CASE("the largest seed round trips through the cli")
 TEST_CASE("memory limits give a message never an abort or a hang")
 {
     const std::string dir = tempDir();
-    for (const int megabytes : {600, 700, 800, 900, 1000}) {
+    // ulimit -v limits the address space, ulimit -d the data (what OpenBLAS's buffers and the tensors take).
+    for (const auto &[limit, megabytes] : {std::pair<const char *, int>{"-v", 600},
+                                           {"-v", 700},
+                                           {"-v", 800},
+                                           {"-v", 900},
+                                           {"-v", 1000},
+                                           {"-d", 300},
+                                           {"-d", 400}}) {
+        CAPTURE(limit);
         CAPTURE(megabytes);
-        const std::string json = dir + "/m" + std::to_string(megabytes) + ".json", err = json + ".err";
+        const std::string json = dir + "/m" + std::to_string(megabytes) + limit + ".json", err = json + ".err";
         const auto start = std::chrono::steady_clock::now();
-        const int raw =
-            std::system(("timeout -k 5 90 bash -c 'ulimit -v " + std::to_string(megabytes * 1000) + "; exec " +
-                         REGLAB_TRAIN_EXE + " --epochs 1 --device cpu --quiet --out " + json + "' >/dev/null 2>" + err)
-                            .c_str());
+        const int raw = std::system(("timeout -k 5 90 bash -c 'ulimit " + std::string(limit) + " " +
+                                     std::to_string(megabytes * 1000) + "; exec " + REGLAB_TRAIN_EXE +
+                                     " --epochs 1 --device cpu --quiet --out " + json + "' >/dev/null 2>" + err)
+                                        .c_str());
         const int status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
         const std::string message = slurp(err);
         CHECK_MESSAGE((status == 0 || status == 1), "status " << status << ": " << message);
