@@ -198,7 +198,10 @@ void JournalObserver::start(const RunInfo &info)
     const std::string name = std::string("run-") + stamp + "-" + std::to_string(::getpid()) + "-" + randomTag();
     const std::string temp = m_dir + "/." + name + ".new";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    // A file system without locks (some network ones) still gets a journal: without the lock mark, it goes by its
+    // pid, as journals did before locks.
+    const bool locked = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (fd < 0 || (!locked && errno != ENOLCK && errno != EOPNOTSUPP && errno != EINVAL)) {
         m_error =
             "cannot create a journal in " + m_dir + " (" + std::strerror(errno) + "); the run goes on unjournaled";
         if (fd >= 0) {
@@ -215,11 +218,11 @@ void JournalObserver::start(const RunInfo &info)
         return;
     }
     m_path = temp;
-    Json line{{"type", "start"},
-              {"format", "reglab-journal"},
-              {kLockKey, kLockValue},
-              {"started_at", nowIso8601()},
-              {"config", configJson(m_config)}};
+    Json line{{"type", "start"}, {"format", "reglab-journal"}};
+    if (locked)
+        line[kLockKey] = kLockValue;
+    line["started_at"] = nowIso8601();
+    line["config"] = configJson(m_config);
     putText(line, "device", info.device);
     putText(line, "data_name", info.dataName);
     write(dumpJson(line), true);
