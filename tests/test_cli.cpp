@@ -46,7 +46,12 @@ std::string slurp(const std::string &path)
 
 Result run(const std::string &args)
 {
-    const std::string out = "/tmp/reglab-cli-test.out", err = "/tmp/reglab-cli-test.err";
+    // Files of this process's own: another checkout's tests may run at the same time.
+    static const std::string dir = [] {
+        char pattern[] = "/tmp/reglab-cli-run-XXXXXX";
+        return std::string(::mkdtemp(pattern));
+    }();
+    const std::string out = dir + "/out", err = dir + "/err";
     const std::string cmd = std::string(REGLAB_TRAIN_EXE) + " " + args + " >" + out + " 2>" + err;
     const int raw = std::system(cmd.c_str());
     return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
@@ -209,7 +214,7 @@ TEST_CASE("data errors exit 3")
     Result r = run("--data /no/such/dir");
     CHECK_EQ(r.status, 3);
     CHECK(contains(r.err, "data error: /no/such/dir: no such folder"));
-    const std::string dir = "/tmp/reglab-cli-broken";
+    const std::string dir = tempDir() + "/broken";
     std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
     for (const char *f :
          {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
@@ -221,7 +226,7 @@ TEST_CASE("data errors exit 3")
 
 TEST_CASE("a run prints epochs and writes json and csv")
 {
-    const std::string json = "/tmp/reglab-cli-run.json", csv = "/tmp/reglab-cli-run.csv";
+    const std::string json = tempDir() + "/run.json", csv = tempDir() + "/run.csv";
     const Result r = run("--epochs 2 --device cpu --out " + json + " --csv " + csv);
     CHECK_EQ(r.status, 0);
     CHECK(contains(r.out, "epoch   1/2"));
@@ -239,7 +244,7 @@ TEST_CASE("fashion mnist one epoch")
         std::printf("skipped: Fashion-MNIST is not installed (scripts/setup.sh installs dataset-fashion-mnist)\n");
         return;
     }
-    const std::string json = "/tmp/reglab-cli-fashion.json";
+    const std::string json = tempDir() + "/fashion.json";
     const Result r = run("--data fashion --epochs 1 --device cpu --out " + json);
     CHECK_EQ(r.status, 0);
     CHECK(contains(r.out, "epoch   1/1"));
@@ -251,7 +256,7 @@ TEST_CASE("fashion mnist one epoch")
 
 TEST_CASE("divergence exits 4 and keeps the record")
 {
-    const std::string json = "/tmp/reglab-cli-diverged.json";
+    const std::string json = tempDir() + "/diverged.json";
     const Result r = run("--lr 1000 --device cpu --quiet --out " + json);
     CHECK_EQ(r.status, 4);
     CHECK(contains(r.err, "lower the learning rate"));
@@ -381,11 +386,11 @@ TEST_CASE("killed run is recovered from its journal")
 // written and why, the exit status says so, and the file that was there before is intact.
 TEST_CASE("full disk keeps the old file")
 {
-    const std::string json = "/tmp/reglab-cli-full.json";
+    const std::string folder = tempDir(), json = folder + "/full.json";
     {
         std::ofstream(json) << "old";
     }
-    const std::string err = "/tmp/reglab-cli-full.err";
+    const std::string err = folder + "/full.err";
     const int raw = std::system(("bash -c 'ulimit -f 4; exec " + std::string(REGLAB_TRAIN_EXE) +
                                  " --epochs 1 --device cpu --quiet --out " + json + "' >/dev/null 2>" + err)
                                     .c_str());
@@ -402,7 +407,7 @@ TEST_CASE("full disk keeps the old file")
     CHECK(runRecordFromJson(readTextFile(json)).status == RunStatus::Finished);
     CHECK(interruptedJournals(defaultJournalDir()).empty());
     CHECK(std::system(("test -e " + json + ".tmp").c_str()) != 0); // no half-written file left behind
-    CHECK(std::system("ls -a /tmp | grep -q '^\\.reglab-cli-full\\.json\\..*\\.tmp$'") != 0);
+    CHECK(std::system(("ls -a " + folder + " | grep -q '\\.tmp$'").c_str()) != 0);
 }
 
 // --out and --csv are checked before training: a folder, a device, a FIFO or one file named twice would only be
@@ -457,8 +462,8 @@ TEST_CASE("saves go through links and leave other files alone")
 TEST_CASE("closed standard streams do not leak into the files")
 {
     const std::string json = tempDir() + "/closed.json";
-    const int raw = std::system(
-        (std::string(REGLAB_TRAIN_EXE) + " --epochs 2 " + kQuick + " --out " + json + " >&- 2>&-").c_str());
+    const int raw =
+        std::system((std::string(REGLAB_TRAIN_EXE) + " --epochs 2 " + kQuick + " --out " + json + " >&- 2>&-").c_str());
     CHECK((WIFEXITED(raw) && WEXITSTATUS(raw) == 0));
     const RunRecord r = runRecordFromJson(readTextFile(json));
     CHECK(r.status == RunStatus::Finished);
