@@ -428,13 +428,13 @@ int writeTemporary(const std::string &dir, const std::string &base, const std::s
             tmp.clear();
             return e;
         };
+        if (old) { // the new file takes the old one's owner (where allowed) and permissions, synced with it
+            (void)!::fchown(fd, old->st_uid, old->st_gid);
+            (void)::fchmod(fd, old->st_mode & 0777);
+        }
         if (!writeAll(fd, contents) || ::fsync(fd) != 0) {
             writeFailed = true;
             return fail(errno ? errno : EIO);
-        }
-        if (old) { // the new file takes the old one's permissions (and owner, where allowed)
-            (void)::fchmod(fd, old->st_mode & 07777);
-            (void)!::fchown(fd, old->st_uid, old->st_gid);
         }
         if (unnamed) {
             const std::string self = "/proc/self/fd/" + std::to_string(fd);
