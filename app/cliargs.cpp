@@ -9,6 +9,7 @@ namespace {
 struct Flag {
     std::string name, value, help, defaultText; // value: placeholder, empty for switches
     std::function<std::string(const std::string &, CliOptions &)> apply;
+    bool optionalValue = false; // takes the next argument only when it does not start with '-'
 };
 
 Flag fileFlag(const char *name, const char *value, const char *help, std::string CliOptions::*member)
@@ -54,6 +55,19 @@ const std::vector<Flag> &flags()
         out.push_back(fileFlag("--out", "FILE.json", "write the run record (JSON) there", &CliOptions::outJson));
         out.push_back(fileFlag("--csv", "FILE.csv", "write the epoch table (CSV) there", &CliOptions::outCsv));
         out.push_back(switchFlag("--quiet", "no progress on stderr", &CliOptions::quiet));
+        Flag recover{"--recover",
+                     "[JOURNAL]",
+                     "save a run interrupted by a crash, a kill or a failed save from its journal with --out and "
+                     "--csv (the journal goes once they are written); without JOURNAL the only interrupted one",
+                     {},
+                     [](const std::string &v, CliOptions &o) -> std::string {
+                         o.recover = true;
+                         o.recoverJournal = v;
+                         return {};
+                     }};
+        recover.optionalValue = true;
+        out.push_back(recover);
+        out.push_back(switchFlag("--list", "with --recover: list the interrupted runs", &CliOptions::list));
         out.push_back(switchFlag("--help", "show this help", &CliOptions::help));
         out.push_back(switchFlag("--version", "print versions", &CliOptions::version));
         return out;
@@ -65,6 +79,7 @@ const std::vector<Flag> &flags()
 
 std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out)
 {
+    std::vector<std::string> seen;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string arg = args[i];
         if (arg == "-h")
@@ -84,9 +99,13 @@ std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out
             return arg.rfind("-", 0) == 0
                        ? "unknown option " + arg + "; see reglab-train --help"
                        : "unexpected argument '" + arg + "'; options start with --, see reglab-train --help";
+        seen.push_back(flag->name);
         if (flag->value.empty()) {
             if (hasValue)
                 return flag->name + " takes no value";
+        } else if (flag->optionalValue) {
+            if (!hasValue && i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0)
+                value = args[++i];
         } else if (!hasValue) {
             if (i + 1 >= args.size())
                 return flag->name + " needs a value (" + flag->value + ")";
@@ -94,6 +113,18 @@ std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out
         }
         if (std::string e = flag->apply(value, out); !e.empty())
             return flag->name + ": " + e;
+    }
+    if (out.list && !out.recover)
+        return "--list: use it with --recover (reglab-train --recover --list)";
+    if (out.recover) {
+        for (const std::string &name : seen)
+            if (name != "--recover" && name != "--list" && name != "--out" && name != "--csv" && name != "--quiet" &&
+                name != "--help" && name != "--version")
+                return "--recover takes only --list, --out, --csv and --quiet (the run's settings come from its "
+                       "journal), not " +
+                       name;
+        if (out.list && (!out.outJson.empty() || !out.outCsv.empty() || !out.recoverJournal.empty()))
+            return "--list only lists the interrupted runs; recover one with --recover JOURNAL --out FILE.json";
     }
     if ((out.download || !out.downloadDir.empty()) && out.config.data != "mnist")
         return "--download: only full MNIST can be downloaded; use it with --data mnist";
@@ -143,10 +174,38 @@ std::string trainUsage()
         }
         s << '\n';
     }
-    s << "\nexit status: 0 finished, 1 other failure, 2 bad arguments, 3 data error, 4 diverged, 130 interrupted\n"
-         "(Ctrl-C stops at the next step and still writes --out and --csv).\n"
+    s << "\nexit status: 0 finished, 1 other failure (memory, a file that cannot be written), 2 bad arguments,\n"
+         "3 data error, 4 diverged, 128+N stopped by signal N: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (they stop at the\n"
+         "next step and still write --out and --csv). A run is journaled while it trains and until --out and --csv\n"
+         "are written; after a crash, a kill or a failed save, reglab-train --recover --list shows it.\n"
          "example, the forum's collapse: reglab-train --l1 0.01 --epochs 10\n";
     return s.str();
+}
+
+int exitStatusFor(const RunRecord &record, int stopSignal)
+{
+    if (stopSignal > 0 && record.status == RunStatus::Stopped)
+        return 128 + stopSignal;
+    switch (record.status) {
+    case RunStatus::Finished:
+        return 0;
+    case RunStatus::Diverged:
+        return 4;
+    case RunStatus::Stopped:
+        return 130; // stopped with no signal seen: by the user all the same
+    default:
+        break;
+    }
+    switch (record.errorKind) {
+    case ErrorKind::Arguments:
+        return 2;
+    case ErrorKind::Data:
+        return 3;
+    case ErrorKind::Diverged:
+        return 4;
+    default:
+        return 1;
+    }
 }
 
 } // namespace reglab

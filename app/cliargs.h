@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/config.h"
+#include "model/runrecord.h"
 
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ struct CliOptions {
     std::string downloadDir; // where to put it; "" = the XDG data folder
     bool help = false;
     bool version = false;
+    bool recover = false;       // --recover [JOURNAL]: save an interrupted run instead of training
+    std::string recoverJournal; // the journal to recover; "" for the only interrupted one
+    bool list = false;          // --recover --list: list the interrupted runs
 };
 
 // Returns "" on success, or a message naming the flag and what is allowed (exit status 2).
@@ -24,5 +28,10 @@ std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out
 std::string trainUsage();
 // Every flag reglab-train takes, settings first (for tests and completion scripts).
 std::vector<std::string> trainFlagNames();
+
+// reglab-train's exit status for a run that ended as `record` did: 0 finished, 2 bad arguments, 3 a data error,
+// 4 diverged, 128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), 1 anything else (memory,
+// a file that cannot be written, a bug).
+int exitStatusFor(const RunRecord &record, int stopSignal = 0);
 
 } // namespace reglab

@@ -5,12 +5,13 @@
 #include "ui/runplot.h"
 
 #include <QChart>
+#include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QSet>
 
 #include <cstdio>
 #include <memory>
+#include <string>
 
 namespace reglab::app {
 namespace {
@@ -80,7 +81,7 @@ int runPlotCommand(const QStringList &args)
         } else if (arg == QLatin1String("--scale")) {
             bool ok = false;
             scale = value.toDouble(&ok);
-            if (!ok || scale < 1 || scale > 4)
+            if (!ok || !(scale >= 1 && scale <= 4)) // NaN fails every comparison: refused too
                 return fail(2, QStringLiteral("--scale: '%1' is not allowed; give a number from 1 to 4").arg(value));
         } else {
             return fail(2, QStringLiteral("unknown option %1; see reglab plot --help").arg(arg));
@@ -99,6 +100,19 @@ int runPlotCommand(const QStringList &args)
         return fail(2, QStringLiteral("--out: %1: use a .png, .svg or .pdf file name").arg(out));
     if (!labels.isEmpty() && labels.size() != files.size())
         return fail(2, QStringLiteral("--labels: %1 labels for %2 runs").arg(labels.size()).arg(files.size()));
+    // The outputs, checked before anything is drawn: a folder, a device, a FIFO or an unwritable folder cannot be
+    // written (status 1, as for a failed write); --out and --csv naming one file, where one would silently replace
+    // the other, are bad arguments (2).
+    const std::string outPath = QFile::encodeName(out).toStdString(), csvPath = QFile::encodeName(csv).toStdString();
+    if (const std::string e = checkWritableTarget(outPath); !e.empty())
+        return fail(1, QStringLiteral("--out: %1").arg(QString::fromStdString(e)));
+    if (!csv.isEmpty()) {
+        if (const std::string e = checkWritableTarget(csvPath); !e.empty())
+            return fail(1, QStringLiteral("--csv: %1").arg(QString::fromStdString(e)));
+        if (sameSaveTarget(outPath, csvPath))
+            return fail(2,
+                        QStringLiteral("--out and --csv name the same file (%1); give two different files").arg(csv));
+    }
 
     QList<ui::PlotRun> runs;
     QSet<QString> used;
@@ -122,10 +136,10 @@ int runPlotCommand(const QStringList &args)
     if (const QString error = ui::saveChart(chart.get(), size, out, scale); !error.isEmpty())
         return fail(1, error);
     if (!csv.isEmpty()) {
-        QSaveFile file(csv);
+        // The core's safe save: through links, never over anything but a regular file, a unique temporary file.
         const QByteArray bytes = ui::chartCsv(chart.get()).toUtf8();
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            return fail(1, QStringLiteral("cannot write %1").arg(csv));
+        if (const std::string e = writeFileAtomically(csvPath, bytes.toStdString()); !e.empty())
+            return fail(1, QString::fromStdString(e));
     }
     std::printf("reglab plot: wrote %s (%s of %lld run(s))\n", qPrintable(out), qPrintable(ui::metricTitle(metric)),
                 static_cast<long long>(runs.size()));

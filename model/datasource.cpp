@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #ifndef REGLAB_SOURCE_DIR
 #define REGLAB_SOURCE_DIR ""
@@ -37,14 +39,41 @@ std::string parentDir(const std::string &path)
 const std::array<const char *, 4> kStems = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                                             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
-// The path of `stem` in `dir`, raw or .gz, or "".
+// The path of `stem` in `dir`, raw or .gz, or "" when neither is there. A name that is there but is not a regular
+// file (a FIFO, a folder, a device, a broken or looping link) is a fault to name, not a missing file; it counts
+// only when no regular file of the stem is there.
 std::string findStem(const std::string &dir, const std::string &stem)
 {
+    std::string odd;
     for (const char *suffix : {"", ".gz"}) {
         const std::string path = dir + "/" + stem + suffix;
-        if (isFile(path))
-            return path;
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0) {
+            if (S_ISREG(st.st_mode))
+                return path;
+            if (odd.empty())
+                odd = path + ": " + describeNonFile(st.st_mode);
+            continue;
+        }
+        const int error = errno;
+        struct stat link {};
+        if (odd.empty() && ::lstat(path.c_str(), &link) == 0) {
+            if (S_ISLNK(link.st_mode)) {
+                char target[4096];
+                const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+                target[n > 0 ? n : 0] = '\0';
+                odd = path + (error == ELOOP ? ": a loop of symbolic links"
+                                             : ": a broken symbolic link (to " + std::string(target) + ", " +
+                                                   std::strerror(error) + ")");
+            } else {
+                odd = path + ": cannot be read (" + std::strerror(error) + ")";
+            }
+        } else if (odd.empty() && error != ENOENT) {
+            odd = path + ": cannot be read (" + std::strerror(error) + ")";
+        }
     }
+    if (!odd.empty())
+        throw DataError(odd + "; a data folder needs the four MNIST files as regular files");
     return {};
 }
 
@@ -168,6 +197,11 @@ DataFiles resolveDataSource(const std::string &spec)
     }
     if (spec.empty())
         throw DataError("no data source given; use sample, fashion or a folder holding the four MNIST files");
+    if (struct stat st{}; ::stat(spec.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+        throw DataError(
+            spec + ": " +
+            (S_ISREG(st.st_mode) ? std::string("it is a file, not a folder") : describeNonFile(st.st_mode)) +
+            "; use sample, fashion or a folder holding the four MNIST files");
     if (!isDir(spec))
         throw DataError(spec + ": no such folder; use sample, fashion or a folder holding the four MNIST files");
     return filesIn(spec, spec,

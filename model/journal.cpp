@@ -3,7 +3,9 @@
 #include "model/jsonio.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +15,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
 
 namespace reglab {
 
@@ -28,6 +32,14 @@ std::string defaultJournalDir()
 }
 
 namespace {
+
+// Marks a journal whose writer holds its flock(); journals without it come from RegLab before locks.
+constexpr const char *kLockKey = "lock";
+constexpr const char *kLockValue = "flock";
+// A journal larger than this is not one (a long dashboard session writes a few MB an hour).
+constexpr off_t kMaxJournalBytes = off_t(1) << 30;
+// Step records kept when recovering, as the trainer keeps them: past this, every other one.
+constexpr std::size_t kMaxStepRecords = 20000;
 
 Json typed(Json line, const char *type)
 {
@@ -47,7 +59,28 @@ bool makeDirs(const std::string &dir)
     return true;
 }
 
-// run-<time>-<pid>-<n>.jsonl: the pid tells whether the run's process is still there.
+// The journals this process writes. flock() already keeps another open file of the same journal from taking
+// its lock; this list also covers file systems that emulate flock() with per-process POSIX locks (NFS), where
+// this process could take its own lock, and closing that probe would release the writer's.
+std::mutex g_liveMutex;
+std::set<std::string> g_live;
+
+void setLive(const std::string &path, bool live)
+{
+    std::lock_guard<std::mutex> lock(g_liveMutex);
+    if (live)
+        g_live.insert(path);
+    else
+        g_live.erase(path);
+}
+
+bool liveHere(const std::string &path)
+{
+    std::lock_guard<std::mutex> lock(g_liveMutex);
+    return g_live.count(path) != 0;
+}
+
+// run-<time>-<pid>-<n>.jsonl: an old journal's pid, which told whether its process was still there.
 long pidOf(const std::string &name)
 {
     const auto end = name.rfind('-');
@@ -57,14 +90,81 @@ long pidOf(const std::string &name)
     return std::strtol(name.substr(start + 1, end - start - 1).c_str(), nullptr, 10);
 }
 
+std::string baseName(const std::string &path)
+{
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The first line of an open journal, parsed (discarded when it is not JSON).
+Json firstLine(int fd)
+{
+    std::string line;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::pread(fd, buffer, sizeof buffer, static_cast<off_t>(line.size()));
+        if (n <= 0)
+            break;
+        line.append(buffer, static_cast<std::size_t>(n));
+        if (const auto nl = line.find('\n'); nl != std::string::npos) {
+            line.resize(nl);
+            break;
+        }
+        if (line.size() > (1u << 20))
+            break;
+    }
+    return Json::parse(line, nullptr, false);
+}
+
+// Whether a run going on writes the journal at `path`, open as `fd` (a shared lock taken and dropped, or, for an
+// old journal without a lock, its process still there).
+bool writtenByLiveRun(const std::string &path, int fd)
+{
+    if (liveHere(path))
+        return true;
+    if (::flock(fd, LOCK_SH | LOCK_NB) != 0)
+        return errno == EWOULDBLOCK || errno == EINTR;
+    const Json start = firstLine(fd);
+    ::flock(fd, LOCK_UN);
+    if (start.is_object() && getStr(start, kLockKey, "") == kLockValue)
+        return false; // the lock is the whole story: its writer is gone
+    const std::string name = baseName(path);
+    const long pid = pidOf(name.substr(0, name.size() > 6 ? name.size() - 6 : 0));
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+std::string randomTag()
+{
+    static const char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::random_device device;
+    std::string tag;
+    for (int i = 0; i < 8; ++i)
+        tag += kChars[device() % 36];
+    return tag;
+}
+
 } // namespace
 
-JournalObserver::JournalObserver(std::string dir, TrainObserver *next) : m_dir(std::move(dir)), m_next(next) {}
+JournalObserver::JournalObserver(std::string dir, TrainObserver *next, End end)
+    : m_dir(std::move(dir)), m_next(next), m_end(end)
+{
+}
 
 JournalObserver::~JournalObserver()
 {
-    // A run that ended normally removed its journal in onFinished; one abandoned by an exception stays.
+    // A journal still here (abandoned by an exception, or kept for a save that did not happen) stays for
+    // recovery; closing releases its lock.
+    close(false);
+}
+
+void JournalObserver::close(bool remove)
+{
+    if (!m_file)
+        return;
+    if (remove) // while the lock is held, so no other program is recovering it
+        ::unlink(m_path.c_str());
     m_file.reset();
+    setLive(m_path, false);
 }
 
 void JournalObserver::write(const std::string &line, bool sync)
@@ -75,51 +175,99 @@ void JournalObserver::write(const std::string &line, bool sync)
                     std::fflush(m_file.get()) == 0 && (!sync || ::fdatasync(::fileno(m_file.get())) == 0);
     if (!ok) { // a full disk must not stop training: drop the journal and say so
         m_error = "cannot write the journal " + m_path + " (" + std::strerror(errno) + "); the run goes on unjournaled";
-        m_file.reset();
-        std::remove(m_path.c_str());
+        close(true);
     }
 }
 
 void JournalObserver::start(const RunInfo &info)
 {
-    static std::atomic<int> counter{0};
-    if (makeDirs(m_dir)) {
-        char stamp[32];
-        const std::time_t now = std::time(nullptr);
-        std::tm utc{};
-        gmtime_r(&now, &utc);
-        std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &utc);
-        m_path =
-            m_dir + "/run-" + stamp + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl";
-        m_file.reset(std::fopen(m_path.c_str(), "w"));
-    }
-    if (!m_file)
+    close(false); // a second run through the same observer: the first one's journal was removed or is kept
+    m_error.clear();
+    if (!makeDirs(m_dir)) {
         m_error =
             "cannot create a journal in " + m_dir + " (" + std::strerror(errno) + "); the run goes on unjournaled";
-    write(Json{{"type", "start"},
-               {"format", "reglab-journal"},
-               {"started_at", nowIso8601()},
-               {"config", configJson(m_config)},
-               {"device", info.device},
-               {"data_name", info.dataName}}
-              .dump(),
-          true);
+        return;
+    }
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &utc);
+    // Written and locked under a name no scan looks at, then renamed: a journal is never seen without its lock
+    // and its start line. The random tag keeps processes of other PID namespaces apart.
+    const std::string name = std::string("run-") + stamp + "-" + std::to_string(::getpid()) + "-" + randomTag();
+    const std::string temp = m_dir + "/." + name + ".new";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    // A file system without locks (some network ones) still gets a journal: without the lock mark, it goes by its
+    // pid, as journals did before locks.
+    const bool locked = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (fd < 0 || (!locked && errno != ENOLCK && errno != EOPNOTSUPP && errno != EINVAL)) {
+        m_error =
+            "cannot create a journal in " + m_dir + " (" + std::strerror(errno) + "); the run goes on unjournaled";
+        if (fd >= 0) {
+            ::unlink(temp.c_str());
+            ::close(fd);
+        }
+        return;
+    }
+    m_file.reset(::fdopen(fd, "w"));
+    if (!m_file) {
+        ::unlink(temp.c_str());
+        ::close(fd);
+        m_error = "cannot create a journal in " + m_dir + "; the run goes on unjournaled";
+        return;
+    }
+    m_path = temp;
+    Json line{{"type", "start"}, {"format", "reglab-journal"}};
+    if (locked)
+        line[kLockKey] = kLockValue;
+    line["started_at"] = nowIso8601();
+    line["config"] = configJson(m_config);
+    putText(line, "device", info.device);
+    putText(line, "data_name", info.dataName);
+    write(dumpJson(line), true);
+    if (!m_file)
+        return;
+    const std::string path = m_dir + "/" + name + ".jsonl";
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0 &&
+        (errno != EINVAL || ::rename(temp.c_str(), path.c_str()) != 0)) {
+        m_error = "cannot create the journal " + path + " (" + std::strerror(errno) + "); the run goes on unjournaled";
+        close(true);
+        return;
+    }
+    m_path = path;
+    setLive(m_path, true);
+}
+
+void JournalObserver::finish(const RunRecord &record)
+{
+    if (m_end == End::Remove) {
+        close(true); // the run ended (in any way): its record lives on with the caller
+        return;
+    }
+    // Kept until the caller has saved the record: the outcome goes in, so a recovery gives the run as it ended.
+    Json line{{"type", "end"},
+              {"status", toString(record.status)},
+              {"error_kind", toString(record.errorKind)},
+              {"total_seconds", record.totalSeconds}};
+    putText(line, "message", record.message);
+    write(dumpJson(line), true);
+}
+
+bool JournalObserver::discard()
+{
+    close(true);
+    return !m_file;
 }
 
 void JournalObserver::onEvent(const TrainEvent &event)
 {
     std::visit(Overloaded{[this](const RunInfo &info) { start(info); },
-                          [this](const StepRecord &s) { write(typed(stepJson(s), "step").dump(), false); },
-                          [this](const LambdaChange &c) { write(typed(lambdaJson(c), "lambda").dump(), false); },
+                          [this](const StepRecord &s) { write(dumpJson(typed(stepJson(s), "step")), false); },
+                          [this](const LambdaChange &c) { write(dumpJson(typed(lambdaJson(c), "lambda")), false); },
                           // An epoch is worth a trip to the disk.
-                          [this](const EpochRecord &e) { write(typed(epochJson(e), "epoch").dump(), true); },
-                          [this](const RunRecord &) {
-                              // The run ended (in any way): its record lives on with the caller.
-                              m_file.reset();
-                              if (!m_path.empty())
-                                  std::remove(m_path.c_str());
-                          },
-                          [](const auto &) {}},
+                          [this](const EpochRecord &e) { write(dumpJson(typed(epochJson(e), "epoch")), true); },
+                          [this](const RunRecord &r) { finish(r); }, [](const auto &) {}},
                event);
     if (m_next)
         m_next->onEvent(event);
@@ -135,11 +283,21 @@ std::vector<std::string> interruptedJournals(const std::string &dir)
         const std::string name = entry->d_name;
         if (name.rfind("run-", 0) != 0 || name.size() < 7 || name.compare(name.size() - 6, 6, ".jsonl") != 0)
             continue;
-        const long pid = pidOf(name.substr(0, name.size() - 6));
-        // Alive: a run going on in another process (or this one). Gone: interrupted.
-        const bool alive = pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
-        if (!alive)
-            out.push_back(dir + "/" + name);
+        const std::string path = dir + "/" + name;
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0)
+            continue;
+        if (!S_ISREG(st.st_mode)) { // no writer's: listed, so the user is told what it is
+            out.push_back(path);
+            continue;
+        }
+        // Opened without blocking and without following links: a scan never waits or wanders.
+        const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (!writtenByLiveRun(path, fd))
+            out.push_back(path);
+        ::close(fd);
     }
     ::closedir(d);
     std::sort(out.begin(), out.end());
@@ -148,32 +306,63 @@ std::vector<std::string> interruptedJournals(const std::string &dir)
 
 RunRecord recoverJournal(const std::string &path)
 {
-    std::ifstream in(path);
-    if (!in)
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
         throw RecordError(path + ": cannot open (" + std::strerror(errno) + ")");
+    if (!S_ISREG(st.st_mode))
+        throw RecordError(path + ": it is " + fileTypeName(st.st_mode) + ", not a journal");
+    if (st.st_size > kMaxJournalBytes)
+        throw RecordError(path + ": larger than 1 GiB; not a RegLab journal");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw RecordError(path + ": cannot open (" + std::strerror(errno) + ")");
+    std::unique_ptr<FILE, int (*)(FILE *)> in(::fdopen(fd, "r"), std::fclose);
+    if (!in) {
+        ::close(fd);
+        throw RecordError(path + ": cannot open (" + std::strerror(errno) + ")");
+    }
     RunRecord r;
-    std::string line;
-    bool started = false;
-    while (std::getline(in, line)) {
-        const Json j = Json::parse(line, nullptr, false);
+    bool started = false, ended = false;
+    struct Line {
+        char *text = nullptr;
+        std::size_t capacity = 0;
+        ~Line() { std::free(text); }
+    } line;
+    for (ssize_t n; (n = ::getline(&line.text, &line.capacity, in.get())) >= 0;) {
+        const Json j = Json::parse(line.text, line.text + n, nullptr, false);
         if (j.is_discarded() || !j.is_object())
             continue; // the line the crash cut short
-        const std::string type = getStr(j, "type");
         try {
+            const std::string type = getStr(j, "type");
             if (type == "start") {
                 if (getStr(j, "format") != "reglab-journal")
                     throw RecordError("not a RegLab journal");
                 r.config = configFromJson(j.contains("config") ? j["config"] : Json::object());
-                r.startedAt = getStr(j, "started_at");
-                r.device = getStr(j, "device");
-                r.dataName = getStr(j, "data_name");
+                r.startedAt = getText(j, "started_at");
+                r.device = getText(j, "device");
+                r.dataName = getText(j, "data_name");
                 started = true;
             } else if (type == "step") {
                 r.steps.push_back(stepFromJson(j));
+                if (r.steps.size() > kMaxStepRecords) { // every other one, as the trainer keeps them
+                    std::vector<StepRecord> half;
+                    for (std::size_t i = 0; i < r.steps.size(); i += 2)
+                        half.push_back(r.steps[i]);
+                    if (half.back().step != r.steps.back().step)
+                        half.push_back(r.steps.back());
+                    r.steps = std::move(half);
+                }
             } else if (type == "epoch") {
                 r.epochs.push_back(epochFromJson(j));
             } else if (type == "lambda") {
                 r.lambdaChanges.push_back(lambdaFromJson(j));
+            } else if (type == "end") {
+                if (!parseRunStatus(getStr(j, "status"), r.status) ||
+                    !parseErrorKind(getStr(j, "error_kind", "none"), r.errorKind))
+                    throw RecordError("the end line is damaged");
+                r.message = getText(j, "message");
+                r.totalSeconds = getNum(j, "total_seconds");
+                ended = true;
             }
         } catch (const RecordError &e) {
             if (!started)
@@ -182,17 +371,56 @@ RunRecord recoverJournal(const std::string &path)
     }
     if (!started)
         throw RecordError(path + ": not a RegLab journal (no start line)");
-    r.status = RunStatus::Stopped;
     const std::int64_t lastStep = r.steps.empty() ? 0 : r.steps.back().step;
-    r.message = "recovered after the program ended during training, up to step " + std::to_string(lastStep) + " (" +
-                std::to_string(r.epochs.size()) + " epoch(s) complete)";
+    if (!ended || r.status == RunStatus::Running) {
+        r.status = RunStatus::Stopped;
+        r.errorKind = ErrorKind::None;
+        r.message = "recovered after the program ended during training, up to step " + std::to_string(lastStep) + " (" +
+                    std::to_string(r.epochs.size()) + " epoch(s) complete)";
+    }
     r.versions = {{"recovered_from", path}};
+    try {
+        checkRecordValues(r);
+    } catch (const RecordError &e) {
+        throw RecordError(path + ": " + e.what());
+    }
     return r;
 }
 
 bool discardJournal(const std::string &path)
 {
-    return std::remove(path.c_str()) == 0;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0)
+        return false;
+    if (!S_ISREG(st.st_mode)) // not a journal any run writes
+        return ::unlink(path.c_str()) == 0;
+    JournalClaim claim(path);
+    return claim.claimed() && claim.remove();
+}
+
+JournalClaim::JournalClaim(const std::string &path) : m_path(path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (writtenByLiveRun(path, fd) || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return;
+    }
+    m_fd = fd;
+}
+
+JournalClaim::~JournalClaim()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool JournalClaim::remove()
+{
+    if (m_fd < 0)
+        return false;
+    return ::unlink(m_path.c_str()) == 0;
 }
 
 } // namespace reglab

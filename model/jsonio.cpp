@@ -1,6 +1,7 @@
 #include "model/jsonio.h"
 
 #include <cmath>
+#include <limits>
 
 namespace reglab::jsonio {
 
@@ -47,6 +48,120 @@ std::string getStr(const json &j, const char *key, const std::string &fallback)
     return it->get<std::string>();
 }
 
+int getInt32(const json &j, const char *key, int fallback)
+{
+    const auto it = j.find(key);
+    if (it == j.end())
+        return fallback;
+    if (!it->is_number())
+        throw RecordError(std::string("\"") + key + "\" is not a number");
+    const double v = it->get<double>();
+    if (!(v >= double(std::numeric_limits<int>::min()) && v <= double(std::numeric_limits<int>::max())) ||
+        v != std::trunc(v))
+        throw RecordError(std::string("\"") + key + "\" is " + it->dump() + ", not a whole number that fits");
+    return static_cast<int>(v);
+}
+
+namespace {
+
+// Walks `text` as UTF-8: the length of the valid sequence at i, or 0 for a bad byte.
+std::size_t utf8Length(const std::string &text, std::size_t i)
+{
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char c = byte(i);
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF; // the allowed range of the second byte
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+        hi = c == 0xED ? 0x9F : 0xBF; // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if (i + n > text.size() || byte(i + 1) < lo || byte(i + 1) > hi)
+        return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
+            return 0;
+    return n;
+}
+
+std::string lossyUtf8(const std::string &text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = utf8Length(text, i);
+        out += n ? text.substr(i, n) : std::string("\xEF\xBF\xBD"); // U+FFFD
+        i += n ? n : 1;
+    }
+    return out;
+}
+
+} // namespace
+
+bool isValidUtf8(const std::string &text)
+{
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = utf8Length(text, i);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+void putText(json &j, const char *key, const std::string &text)
+{
+    if (isValidUtf8(text)) {
+        j[key] = text;
+        return;
+    }
+    static const char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned char c : text) {
+        hex += kHex[c >> 4];
+        hex += kHex[c & 15];
+    }
+    j[key] = lossyUtf8(text);
+    j[std::string(key) + "_hex"] = hex;
+}
+
+std::string getText(const json &j, const char *key, const std::string &fallback)
+{
+    const auto hex = j.find(std::string(key) + "_hex");
+    if (hex == j.end())
+        return getStr(j, key, fallback);
+    const auto digit = [](char c) {
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+    };
+    const std::string text = hex->is_string() ? hex->get<std::string>() : std::string("?");
+    if (text.size() % 2 != 0)
+        throw RecordError(std::string("\"") + key + "_hex\" is not hexadecimal text");
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); i += 2) {
+        const int a = digit(text[i]), b = digit(text[i + 1]);
+        if (a < 0 || b < 0)
+            throw RecordError(std::string("\"") + key + "_hex\" is not hexadecimal text");
+        out += static_cast<char>(a * 16 + b);
+    }
+    return out;
+}
+
+std::string dumpJson(const json &j, int indent)
+{
+    return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 const json &getArray(const json &j, const char *key)
 {
     static const json empty = json::array();
@@ -70,32 +185,34 @@ std::int64_t intValue(const Json &v, const char *what, std::int64_t lo, std::int
 
 json configJson(const TrainConfig &c)
 {
-    return json{{"data", c.data},
-                {"hidden", c.hidden},
-                {"dropout", c.dropout},
-                {"leaky_slope", c.leakySlope},
-                {"learning_rate", c.learningRate},
-                {"momentum", c.momentum},
-                {"batch_size", c.batchSize},
-                {"epochs", c.epochs},
-                {"folds", c.folds},
-                {"seed", c.seed},
-                {"l1", c.l1},
-                {"l1_scope", toString(c.l1Scope)},
-                {"l2", c.l2},
-                {"l2_mode", toString(c.l2Mode)},
-                {"log_every", c.logEvery},
-                {"device", c.device},
-                {"threads", c.threads},
-                {"panel_digits", c.panelDigits},
-                {"sparsity_threshold", c.sparsityThreshold}};
+    json j{{"data", c.data},
+           {"hidden", c.hidden},
+           {"dropout", c.dropout},
+           {"leaky_slope", c.leakySlope},
+           {"learning_rate", c.learningRate},
+           {"momentum", c.momentum},
+           {"batch_size", c.batchSize},
+           {"epochs", c.epochs},
+           {"folds", c.folds},
+           {"seed", c.seed},
+           {"l1", c.l1},
+           {"l1_scope", toString(c.l1Scope)},
+           {"l2", c.l2},
+           {"l2_mode", toString(c.l2Mode)},
+           {"log_every", c.logEvery},
+           {"device", c.device},
+           {"threads", c.threads},
+           {"panel_digits", c.panelDigits},
+           {"sparsity_threshold", c.sparsityThreshold}};
+    putText(j, "data", c.data); // a folder's name: any bytes
+    return j;
 }
 
 TrainConfig configFromJson(const json &j, TrainConfig c)
 {
     if (!j.is_object())
         throw RecordError("\"config\" is not an object");
-    c.data = getStr(j, "data", c.data);
+    c.data = getText(j, "data", c.data);
     if (j.contains("hidden")) {
         c.hidden.clear();
         for (const auto &h : getArray(j, "hidden"))
@@ -109,9 +226,9 @@ TrainConfig configFromJson(const json &j, TrainConfig c)
     c.leakySlope = getNum(j, "leaky_slope", c.leakySlope);
     c.learningRate = getNum(j, "learning_rate", c.learningRate);
     c.momentum = getNum(j, "momentum", c.momentum);
-    c.batchSize = static_cast<int>(getInt(j, "batch_size", c.batchSize));
-    c.epochs = static_cast<int>(getInt(j, "epochs", c.epochs));
-    c.folds = static_cast<int>(getInt(j, "folds", c.folds));
+    c.batchSize = getInt32(j, "batch_size", c.batchSize);
+    c.epochs = getInt32(j, "epochs", c.epochs);
+    c.folds = getInt32(j, "folds", c.folds);
     if (const auto seed = j.find("seed"); seed != j.end()) {
         // Any 64-bit seed round-trips: read as the unsigned integer it was written as, never through a double.
         if (!seed->is_number_unsigned())
@@ -124,10 +241,10 @@ TrainConfig configFromJson(const json &j, TrainConfig c)
     c.l2 = getNum(j, "l2", c.l2);
     if (!parseL2Mode(getStr(j, "l2_mode", toString(c.l2Mode)), c.l2Mode))
         throw RecordError("\"l2_mode\" must be decay or penalty");
-    c.logEvery = static_cast<int>(getInt(j, "log_every", c.logEvery));
+    c.logEvery = getInt32(j, "log_every", c.logEvery);
     c.device = getStr(j, "device", c.device);
-    c.threads = static_cast<int>(getInt(j, "threads", c.threads));
-    c.panelDigits = static_cast<int>(getInt(j, "panel_digits", c.panelDigits));
+    c.threads = getInt32(j, "threads", c.threads);
+    c.panelDigits = getInt32(j, "panel_digits", c.panelDigits);
     c.sparsityThreshold = getNum(j, "sparsity_threshold", c.sparsityThreshold);
     return c;
 }
@@ -178,7 +295,7 @@ StepRecord stepFromJson(const json &s)
         throw RecordError("an entry of \"steps\" is not an object");
     StepRecord rec;
     rec.step = getInt(s, "step");
-    rec.epoch = static_cast<int>(getInt(s, "epoch"));
+    rec.epoch = getInt32(s, "epoch", 0);
     rec.loss = getNum(s, "loss");
     rec.dataLoss = getNum(s, "data_loss");
     rec.l1Term = getNum(s, "l1_term");
@@ -195,8 +312,8 @@ EpochRecord epochFromJson(const json &e)
     if (!e.is_object())
         throw RecordError("an entry of \"epochs\" is not an object");
     EpochRecord rec;
-    rec.epoch = static_cast<int>(getInt(e, "epoch"));
-    rec.fold = static_cast<int>(getInt(e, "fold"));
+    rec.epoch = getInt32(e, "epoch", 0);
+    rec.fold = getInt32(e, "fold", 0);
     rec.step = getInt(e, "step");
     rec.trainLoss = getNum(e, "train_loss");
     rec.valLoss = getNum(e, "val_loss");

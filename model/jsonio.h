@@ -21,6 +21,18 @@ Json num(double v);
 double getNum(const Json &j, const char *key, double fallback = 0);
 std::int64_t getInt(const Json &j, const char *key, std::int64_t fallback = 0);
 std::string getStr(const Json &j, const char *key, const std::string &fallback = {});
+// A whole number that must fit an int field (a count of epochs, a batch size): throws RecordError naming the key
+// for anything else, never casting a value that does not fit.
+int getInt32(const Json &j, const char *key, int fallback);
+
+// Text that may hold any bytes (a folder's name is not always UTF-8, and JSON holds only UTF-8): valid UTF-8 is
+// written as it is; anything else as readable text with U+FFFD in place of the bad bytes under `key`, plus its
+// exact bytes in hexadecimal under `key`_hex, which getText prefers. So every path round-trips.
+bool isValidUtf8(const std::string &text);
+void putText(Json &j, const char *key, const std::string &text);
+std::string getText(const Json &j, const char *key, const std::string &fallback = {});
+// JSON text of `j`; never throws on text that is not UTF-8 (replaced), whatever slipped past putText.
+std::string dumpJson(const Json &j, int indent = -1);
 const Json &getArray(const Json &j, const char *key);
 // An element of a list as a whole number in [lo, hi]; `what` names the list in the message. Never casts a value
 // that does not fit (a float 1e30 is refused, not turned into garbage).

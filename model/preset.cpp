@@ -50,6 +50,16 @@ Preset parsePreset(const std::string &text, const TrainConfig &base)
     return preset;
 }
 
+Preset loadPreset(const std::string &path, const TrainConfig &base)
+{
+    const std::string text = readTextFile(path, kMaxPresetBytes); // its messages name the file
+    try {
+        return parsePreset(text, base);
+    } catch (const RecordError &e) {
+        throw RecordError(path + ": " + e.what());
+    }
+}
+
 std::string bundledPresetDir()
 {
     return findBundledDir("REGLAB_PRESET_DIR", "presets", "resources/presets");

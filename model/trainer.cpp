@@ -433,8 +433,20 @@ RunRecord train(const TrainConfig &config, TrainControl &control, TrainObserver 
             if (device.empty()) {
                 fail(ErrorKind::Device, deviceError);
             } else {
+                // OpenBLAS's buffers before the data: near a memory limit a message, not a hang (see prepareCpu).
+                if (device == "cpu")
+                    prepareCpu(config.threads);
                 if (!data)
                     data = Dataset::load(resolveDataSource(config.data));
+                if (data->trainCount() < config.folds)
+                    throw DataError(data->name() + ": " + std::to_string(data->trainCount()) +
+                                    " training image(s) cannot make " + std::to_string(config.folds) +
+                                    " folds (each fold validates on at least one); " +
+                                    (data->trainCount() >= 2
+                                         ? "use at most " + std::to_string(data->trainCount()) + " folds (--folds " +
+                                               std::to_string(data->trainCount()) + "), or "
+                                         : std::string("use ")) +
+                                    "a data set with more training images");
                 Run run(config, control, obs, rec);
                 run.execute(*data, device);
             }

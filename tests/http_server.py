@@ -7,6 +7,10 @@
   /corrupt/NAME  the file with one byte changed (a wrong checksum)
   /cut/NAME      announces the whole length, sends half, closes the connection
   /slow/NAME     announces the file, then sends nothing for 30 s
+  /drip/NAME     announces the file, then sends a byte every 0.3 s (slow, but never quiet for long)
+  /endless/NAME  no length, then bytes for ever (until the client hangs up)
+  /huge/NAME     announces 10^12 bytes, then sends bytes for ever
+A Range starting at or past the end of the file gets 416 on /ok/, as a real server answers a complete .part.
 Prints "PORT <n>" once listening, then one line per request: "<path> range=<Range header or ->".
 usage: http_server.py ROOT"""
 import http.server
@@ -31,6 +35,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = os.path.join(ROOT, os.path.basename(name))
         if mode == "missing" or not os.path.isfile(path):
             return self.send_error(404)
+        if mode in ("endless", "huge"):
+            self.send_response(200)
+            if mode == "huge":
+                self.send_header("Content-Length", str(10**12))
+            self.end_headers()
+            chunk = b"\0" * 65536
+            try:
+                while True:
+                    self.wfile.write(chunk)
+            except OSError:
+                return  # the client hung up: the point
         data = open(path, "rb").read()
         if mode == "corrupt":
             data = data[:100] + bytes([data[100] ^ 0xFF]) + data[101:]
@@ -58,6 +73,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(30)
             return
+        if mode == "drip":
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                pass
+            return
         self.wfile.write(body)
 
 
@@ -65,7 +89,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
     def handle_error(self, request, client_address):
-        pass  # a client hanging up on /cut/ or /slow/ is the point of those paths
+        pass  # a client hanging up on /cut/, /slow/, /drip/, /endless/ or /huge/ is the point of those paths
 
 
 with Server(("127.0.0.1", 0), Handler) as server:

@@ -3,16 +3,34 @@
 #include "model/idx.h"
 #include "testing.h"
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace reglab;
+
+// Built with AddressSanitizer (scripts/test's build-asan): its shadow memory does not fit under ulimit -v, and its
+// quarantine keeps what was freed, so memory limits and peak-memory bounds are not checked there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
 
 namespace {
 
@@ -163,4 +181,120 @@ TEST_CASE("data sources resolve and explain what is missing")
     CHECK_THROWS_CONTAINING(resolveDataSource(dir + "/nope"), DataError, "no such folder");
     const std::string empty = tempDir();
     CHECK_THROWS_CONTAINING(resolveDataSource(empty), DataError, "no MNIST files found");
+}
+
+namespace {
+
+std::vector<std::uint8_t> gzipped(const std::vector<std::uint8_t> &bytes)
+{
+    const std::string dir = tempDir();
+    writeGzip(dir + "/x.gz", bytes);
+    std::ifstream in(dir + "/x.gz", std::ios::binary);
+    return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), {});
+}
+
+std::vector<std::uint8_t> operator+(std::vector<std::uint8_t> a, const std::vector<std::uint8_t> &b)
+{
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+// The most this process has held in memory so far, in MB.
+double peakMegabytes()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024;
+}
+
+} // namespace
+
+// gzip as gzip -t and zcat read it: every member; trailing zeros ignored; data after what the header announces
+// refused the same way whether it is raw bytes or another member.
+TEST_CASE("multi member gzip reads every member and trailing data is refused alike")
+{
+    const std::string dir = tempDir();
+    const auto whole = labels(6, {1, 2, 3, 4, 5, 6});
+    const std::vector<std::uint8_t> head(whole.begin(), whole.begin() + 10), tail(whole.begin() + 10, whole.end());
+    writeFile(dir + "/split.gz", gzipped(head) + gzipped(tail));
+    REQUIRE(std::system(("gzip -t " + dir + "/split.gz").c_str()) == 0);
+    CHECK((readIdxLabels(dir + "/split.gz").labels == std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6}));
+    writeFile(dir + "/padded.gz", gzipped(whole) + std::vector<std::uint8_t>(100, 0));
+    CHECK_EQ(readIdxLabels(dir + "/padded.gz").labels.size(), 6u);
+    // One more label as another member, and as raw bytes: the same fault, the same words.
+    writeFile(dir + "/member.gz", gzipped(whole) + gzipped({7}));
+    CHECK_THROWS_CONTAINING(readIdxLabels(dir + "/member.gz"), DataError, "1 bytes after the 6 labels");
+    writeFile(dir + "/raw", whole + std::vector<std::uint8_t>{7});
+    CHECK_THROWS_CONTAINING(readIdxLabels(dir + "/raw"), DataError, "1 bytes after the 6 labels");
+    writeFile(dir + "/garbage.gz", gzipped(whole) + std::vector<std::uint8_t>{'j', 'u', 'n', 'k'});
+    CHECK_THROWS_CONTAINING(readIdxLabels(dir + "/garbage.gz"), DataError, "garbage.gz: damaged");
+    // The in-memory path the fuzzers take agrees.
+    CHECK_EQ(unpackIfGzip(gzipped(head) + gzipped(tail), "m").size(), whole.size());
+}
+
+// A huge file is refused from its header and length, before anything is read or allocated; a gzip bomb after
+// what its header announces and a little more.
+TEST_CASE("huge files and gzip bombs are refused without the memory they claim")
+{
+    const std::string dir = tempDir();
+    const double before = peakMegabytes();
+    // 1.2 GB on the disk (sparse), with a header that announces more images than any MNIST-style set...
+    auto header = images(1530000, 0);
+    writeFile(dir + "/huge-count", header);
+    REQUIRE(::truncate((dir + "/huge-count").c_str(), 1200000016) == 0);
+    CHECK_THROWS_CONTAINING(readIdxImages(dir + "/huge-count"), DataError, "announces 1530000 images");
+    // ... or one that announces 60,000 and is followed by a gigabyte more.
+    writeFile(dir + "/huge-tail", images(60000, 0));
+    REQUIRE(::truncate((dir + "/huge-tail").c_str(), 1200000016) == 0);
+    CHECK_THROWS_CONTAINING(readIdxImages(dir + "/huge-tail"), DataError, "bytes after the 60000 images");
+    // A bomb: 60,000 images announced, 200 MB of zeros unpacked from about 200 KB.
+    {
+        gzFile f = gzopen((dir + "/bomb.gz").c_str(), "wb9");
+        REQUIRE(f != nullptr);
+        const auto head = images(60000, 0);
+        gzwrite(f, head.data(), static_cast<unsigned>(head.size()));
+        const std::vector<std::uint8_t> zeros(1 << 20, 0);
+        for (int i = 0; i < 200; ++i)
+            gzwrite(f, zeros.data(), static_cast<unsigned>(zeros.size()));
+        gzclose(f);
+    }
+    CHECK_THROWS_CONTAINING(readIdxImages(dir + "/bomb.gz"), DataError, "more than 1048576 bytes after the 60000");
+    if (!kSanitized)                               // a sanitizer's quarantine keeps what was freed
+        CHECK_LT(peakMegabytes() - before, 150.0); // the 47 MB the header announced, not gigabytes
+}
+
+// A name that is there but is not a file is said to be what it is, not "missing"; reading one never blocks.
+TEST_CASE("fifos folders devices and broken links are named for what they are")
+{
+    const std::string dir = tempDir();
+    writeFile(dir + "/train-images-idx3-ubyte", images(2, 2));
+    writeFile(dir + "/t10k-images-idx3-ubyte", images(2, 2));
+    writeFile(dir + "/t10k-labels-idx1-ubyte", labels(2, {3, 4}));
+    const std::string stem = dir + "/train-labels-idx1-ubyte";
+    struct Case {
+        std::function<void()> make;
+        std::string needle;
+    };
+    const std::vector<Case> cases = {
+        {[&] { REQUIRE(::mkfifo(stem.c_str(), 0644) == 0); }, "train-labels-idx1-ubyte: it is a named pipe (FIFO)"},
+        {[&] { REQUIRE(::mkdir(stem.c_str(), 0755) == 0); }, "it is a folder"},
+        {[&] { REQUIRE(::symlink("/dev/zero", stem.c_str()) == 0); }, "it is a character device"},
+        {[&] { REQUIRE(::symlink("nowhere", stem.c_str()) == 0); }, "a broken symbolic link (to nowhere"},
+        {[&] { REQUIRE(::symlink("train-labels-idx1-ubyte", stem.c_str()) == 0); }, "a loop of symbolic links"},
+    };
+    for (const Case &c : cases) {
+        std::system(("rm -rf " + stem).c_str());
+        c.make();
+        CHECK_THROWS_CONTAINING(resolveDataSource(dir), DataError, c.needle);
+    }
+    std::system(("rm -rf " + stem).c_str());
+    REQUIRE(::mkfifo(stem.c_str(), 0644) == 0);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_CONTAINING(readIdxLabels(stem), DataError, "named pipe (FIFO)");
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+    // A regular .gz beside an odd raw name is used.
+    writeGzip(stem + ".gz", labels(2, {1, 2}));
+    CHECK_EQ(resolveDataSource(dir).trainLabels, stem + ".gz");
+    CHECK_THROWS_CONTAINING(resolveDataSource(dir + "/train-images-idx3-ubyte"), DataError,
+                            "it is a file, not a folder");
 }

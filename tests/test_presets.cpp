@@ -5,7 +5,12 @@
 #include "model/trainer.h"
 #include "testing.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 
 using namespace reglab;
 
@@ -56,6 +61,30 @@ TEST_CASE("broken presets are refused with a reason")
     CHECK_THROWS_CONTAINING(
         parsePreset("{\"format\": \"reglab-preset\", \"name\": \"x\", \"runs\": [{}, {\"batch_size\": 0}]}"),
         RecordError, "x, run 2");
+}
+
+// A preset file is read only when it is a regular file of a sane size: a FIFO once hung the dashboard at start-up
+// for ever, and a preset linked to /dev/zero read without end.
+TEST_CASE("preset files that are not regular files or are too large are refused at once")
+{
+    char pattern[] = "/tmp/reglab-presets-XXXXXX";
+    const std::string dir = ::mkdtemp(pattern);
+    REQUIRE(::mkfifo((dir + "/fifo.json").c_str(), 0644) == 0);
+    REQUIRE(::symlink("/dev/zero", (dir + "/zero.json").c_str()) == 0);
+    {
+        std::ofstream(dir + "/huge.json") << std::string(kMaxPresetBytes + 1, ' ');
+    }
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_CONTAINING(loadPreset(dir + "/fifo.json"), RecordError, dir + "/fifo.json: it is a named pipe");
+    CHECK_THROWS_CONTAINING(loadPreset(dir + "/zero.json"), RecordError, "character device");
+    CHECK_THROWS_CONTAINING(loadPreset(dir + "/huge.json"), RecordError, "larger than the 1.0 MB");
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+    {
+        std::ofstream(dir + "/broken.json") << "{";
+    }
+    CHECK_THROWS_CONTAINING(loadPreset(dir + "/broken.json"), RecordError, dir + "/broken.json: not valid JSON");
+    CHECK_EQ(presetFiles(dir).size(), 4u); // listed, so the dashboard can say why each is skipped
+    CHECK_EQ(loadPreset(bundledPresetDir() + "/1-forum-thread.json").name, std::string("The forum thread"));
 }
 
 // The acceptance check of the forum preset: on the sample, the runs end in the thread's order, L1 0.01 on all

@@ -5,7 +5,14 @@
 #include "model/runrecord.h"
 #include "testing.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -269,4 +276,238 @@ TEST_CASE("error kinds round trip and old records get one")
     std::string oldDiverged = toJson(r);
     oldDiverged.replace(oldDiverged.find("\"error_kind\""), 12, "\"unknown_key\"");
     CHECK(runRecordFromJson(oldDiverged).errorKind == ErrorKind::Diverged);
+}
+
+// Saving: the target is checked, links are written through, nothing but a regular file is ever replaced, and two
+// writers never share a temporary file.
+namespace {
+
+std::string tempDir()
+{
+    char pattern[] = "/tmp/reglab-save-XXXXXX";
+    const char *dir = ::mkdtemp(pattern);
+    REQUIRE(dir != nullptr);
+    return dir;
+}
+
+// The names in `dir`, hidden ones included.
+std::set<std::string> namesIn(const std::string &dir)
+{
+    std::set<std::string> names;
+    if (DIR *d = ::opendir(dir.c_str())) {
+        while (const dirent *e = ::readdir(d))
+            if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
+                names.insert(e->d_name);
+        ::closedir(d);
+    }
+    return names;
+}
+
+} // namespace
+
+TEST_CASE("saving refuses what is not a regular file before touching it")
+{
+    const std::string dir = tempDir();
+    REQUIRE(::mkfifo((dir + "/fifo").c_str(), 0644) == 0);
+    REQUIRE(::mkdir((dir + "/folder").c_str(), 0755) == 0);
+    REQUIRE(::symlink("/dev/null", (dir + "/null-link").c_str()) == 0);
+    REQUIRE(::symlink("loop-b", (dir + "/loop-a").c_str()) == 0);
+    REQUIRE(::symlink("loop-a", (dir + "/loop-b").c_str()) == 0);
+    CHECK_EQ(checkWritableTarget(dir + "/new.json"), std::string());
+    CHECK(checkWritableTarget("/dev/null").find("it is a character device, not a file") != std::string::npos);
+    CHECK(checkWritableTarget(dir + "/null-link").find("character device") != std::string::npos);
+    CHECK(checkWritableTarget(dir + "/fifo").find("named pipe (FIFO)") != std::string::npos);
+    CHECK(checkWritableTarget(dir + "/folder").find("it is a folder") != std::string::npos);
+    CHECK(checkWritableTarget(dir + "/folder/").find("folder") != std::string::npos);
+    CHECK(checkWritableTarget(dir + "/loop-a").find("symbolic links") != std::string::npos);
+    CHECK(checkWritableTarget(dir + "/missing/x.json").find("the folder " + dir + "/missing does not exist") !=
+          std::string::npos);
+    CHECK(checkWritableTarget(dir + "/" + std::string(256, 'n')).find("the file name is 256 bytes long") !=
+          std::string::npos);
+    // The FIFO and the folder are refused by the writer too, and stay what they were.
+    CHECK(writeFileAtomically(dir + "/fifo", "x").find("named pipe") != std::string::npos);
+    CHECK(writeFileAtomically(dir + "/folder", "x").find("folder") != std::string::npos);
+    struct stat st {};
+    REQUIRE(::stat((dir + "/fifo").c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));
+    REQUIRE(::stat((dir + "/folder").c_str(), &st) == 0);
+    CHECK(S_ISDIR(st.st_mode));
+    // A folder whose mode bits let root "write" where nothing can be created: the check creates a file to know.
+    if (::access("/proc/self", F_OK) == 0)
+        CHECK(!checkWritableTarget("/proc/reglab-test.json").empty());
+    if (::geteuid() != 0) { // root writes into read-only folders
+        REQUIRE(::mkdir((dir + "/locked").c_str(), 0555) == 0);
+        CHECK(checkWritableTarget(dir + "/locked/x.json").find("not writable") != std::string::npos);
+    }
+}
+
+TEST_CASE("saving writes through links and keeps permissions")
+{
+    const std::string dir = tempDir();
+    REQUIRE(writeFileAtomically(dir + "/real.json", "old").empty());
+    REQUIRE(::chmod((dir + "/real.json").c_str(), 0640) == 0);
+    REQUIRE(::symlink("real.json", (dir + "/link.json").c_str()) == 0);
+    CHECK(writeFileAtomically(dir + "/link.json", "new").empty());
+    struct stat st {};
+    REQUIRE(::lstat((dir + "/link.json").c_str(), &st) == 0);
+    CHECK(S_ISLNK(st.st_mode)); // still the link
+    CHECK_EQ(readTextFile(dir + "/real.json"), std::string("new"));
+    REQUIRE(::stat((dir + "/real.json").c_str(), &st) == 0);
+    CHECK_EQ(st.st_mode & 0777, 0640u);
+    // A dangling link: the file it names is created.
+    REQUIRE(::symlink("later.json", (dir + "/dangling.json").c_str()) == 0);
+    CHECK(writeFileAtomically(dir + "/dangling.json", "made").empty());
+    CHECK_EQ(readTextFile(dir + "/later.json"), std::string("made"));
+    CHECK((namesIn(dir) == std::set<std::string>{"real.json", "link.json", "dangling.json", "later.json"}));
+}
+
+TEST_CASE("saving uses its own temporary file and removes nothing else")
+{
+    const std::string dir = tempDir();
+    const std::string target = dir + "/run.json";
+    // A user's file named like the old temporary file, and a folder in its place: neither is touched or in the way.
+    {
+        std::ofstream(target + ".tmp") << "mine";
+    }
+    REQUIRE(::mkdir((dir + "/other.json.tmp").c_str(), 0755) == 0);
+    CHECK(writeFileAtomically(target, "one").empty());
+    CHECK(writeFileAtomically(dir + "/other.json", "two").empty());
+    CHECK_EQ(readTextFile(target + ".tmp"), std::string("mine"));
+    CHECK_EQ(readTextFile(dir + "/other.json"), std::string("two"));
+    CHECK((namesIn(dir) == std::set<std::string>{"run.json", "run.json.tmp", "other.json", "other.json.tmp"}));
+    // A name of 255 bytes, the most a file system allows: the temporary name is short whatever the target's.
+    const std::string longName = dir + "/" + std::string(250, 'x') + ".json";
+    CHECK(writeFileAtomically(longName, "long").empty());
+    CHECK_EQ(readTextFile(longName), std::string("long"));
+}
+
+TEST_CASE("concurrent saves to one file never tear it")
+{
+    const std::string dir = tempDir();
+    const std::string target = dir + "/shared.json";
+    std::vector<pid_t> children;
+    for (int w = 0; w < 4; ++w) {
+        const pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            const std::string contents(200000 + w, static_cast<char>('a' + w));
+            for (int i = 0; i < 40; ++i)
+                if (!writeFileAtomically(target, contents).empty())
+                    ::_exit(1);
+            ::_exit(0);
+        }
+        children.push_back(pid);
+    }
+    for (int i = 0; i < 100; ++i) { // every read sees one writer's whole file
+        std::string text;
+        try {
+            text = readTextFile(target);
+        } catch (const RecordError &) {
+            continue; // not written yet
+        }
+        REQUIRE(!text.empty());
+        CHECK_EQ(text.size(), std::size_t(200000 + (text[0] - 'a')));
+        CHECK_EQ(text.find_first_not_of(text[0]), std::string::npos);
+    }
+    for (pid_t pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    }
+    CHECK((namesIn(dir) == std::set<std::string>{"shared.json"})); // no temporary file left
+}
+
+TEST_CASE("same save target through links and spellings")
+{
+    const std::string dir = tempDir();
+    {
+        std::ofstream(dir + "/a.json") << "a";
+    }
+    REQUIRE(::symlink("a.json", (dir + "/link.json").c_str()) == 0);
+    REQUIRE(::link((dir + "/a.json").c_str(), (dir + "/hard.json").c_str()) == 0);
+    REQUIRE(::mkdir((dir + "/sub").c_str(), 0755) == 0);
+    CHECK(sameSaveTarget(dir + "/a.json", dir + "/link.json"));
+    CHECK(sameSaveTarget(dir + "/a.json", dir + "/hard.json"));
+    CHECK(sameSaveTarget(dir + "/a.json", dir + "/sub/../a.json"));
+    CHECK(sameSaveTarget(dir + "/new.json", dir + "/./new.json")); // neither is there yet
+    CHECK(sameSaveTarget(dir + "/new.json", dir + "/sub/../new.json"));
+    CHECK(!sameSaveTarget(dir + "/a.json", dir + "/new.json"));
+    CHECK(!sameSaveTarget(dir + "/new.json", dir + "/sub/new.json"));
+}
+
+TEST_CASE("reading refuses fifos devices folders and oversized files at once")
+{
+    const std::string dir = tempDir();
+    REQUIRE(::mkfifo((dir + "/fifo.json").c_str(), 0644) == 0);
+    REQUIRE(::symlink("/dev/zero", (dir + "/zero.json").c_str()) == 0);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_CONTAINING(readTextFile(dir + "/fifo.json"), RecordError, "fifo.json: it is a named pipe (FIFO)");
+    CHECK_THROWS_CONTAINING(readTextFile(dir + "/zero.json"), RecordError, "character device");
+    CHECK_THROWS_CONTAINING(readTextFile(dir), RecordError, "it is a folder");
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+    {
+        std::ofstream(dir + "/big.json") << std::string(2000, ' ');
+    }
+    CHECK_THROWS_CONTAINING(readTextFile(dir + "/big.json", 1000), RecordError, "larger than");
+    CHECK_EQ(readTextFile(dir + "/big.json", 2000).size(), 2000u);
+}
+
+// A record's values as the charts would draw them: anything out of range is refused with the field named.
+TEST_CASE("out of range values in a record are refused with the field named")
+{
+    const std::string good = toJson(sampleRecord());
+    const auto with = [&](const std::string &from, const std::string &to) {
+        std::string text = good;
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        return text.replace(at, from.size(), to);
+    };
+    CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"test_accuracy\": 0.69", "\"test_accuracy\": 1e308")), RecordError,
+                            "epochs[0].test_accuracy is 1e+308; an accuracy is a fraction from 0 to 1");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"val_accuracy\": 0.7", "\"val_accuracy\": -5")), RecordError,
+                            "epochs[0].val_accuracy is -5");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"epoch\": 1,", "\"epoch\": -1,")), RecordError,
+                            "epochs[0].epoch is -1");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"epoch\": 1,", "\"epoch\": 2147483648,")), RecordError,
+                            "\"epoch\" is 2147483648");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"epochs\": 10,", "\"epochs\": 2147483648,")), RecordError,
+                            "\"epochs\" is 2147483648");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"train_loss\": 1.5", "\"train_loss\": -1")), RecordError,
+                            "epochs[0].train_loss is -1");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"predicted\": 5", "\"predicted\": 12")), RecordError,
+                            "last_predictions.digits[0].predicted is 12");
+    // Epochs that go back.
+    RunRecord reversed = sampleRecord();
+    reversed.epochs.push_back(reversed.epochs.front());
+    reversed.epochs.front().epoch = 2;
+    CHECK_THROWS_CONTAINING(runRecordFromJson(toJson(reversed)), RecordError,
+                            "epochs[1].epoch is 1; it follows epoch 2");
+    RunRecord steps = sampleRecord();
+    steps.steps[1].step = 1;
+    CHECK_THROWS_CONTAINING(runRecordFromJson(toJson(steps)), RecordError, "steps[1].step is 1");
+    // A diverged run's null values are not out of range.
+    CHECK(std::isnan(runRecordFromJson(good).steps[1].loss));
+}
+
+// Any bytes in a path round-trip: JSON holds only UTF-8, so other names also travel in hexadecimal.
+TEST_CASE("paths that are not utf-8 round trip through a record")
+{
+    RunRecord r = sampleRecord();
+    r.config.data = std::string("/tmp/data-\xff\xfe-\xc3\xa9");
+    r.dataName = r.config.data;
+    r.message = "cannot read " + r.config.data;
+    r.versions["recovered_from"] = "/tmp/\x80journal.jsonl";
+    std::string json;
+    REQUIRE_NOTHROW(json = toJson(r));
+    CHECK(json.find("\"data_hex\"") != std::string::npos);
+    const RunRecord back = runRecordFromJson(json);
+    CHECK_EQ(back.config.data, r.config.data);
+    CHECK_EQ(back.dataName, r.dataName);
+    CHECK_EQ(back.message, r.message);
+    CHECK_EQ(back.versions.at("recovered_from"), r.versions.at("recovered_from"));
+    CHECK_EQ(back.versions.count("recovered_from_hex"), 0u);
+    CHECK_EQ(toJson(back), json);
+    // Valid UTF-8 (an accent) is written as it is, with no hexadecimal twin.
+    r.config.data = "/tmp/caf\xc3\xa9";
+    CHECK(toJson(r).find("data_hex") == std::string::npos);
 }

@@ -2,13 +2,17 @@
 // and the forum's finding (L1 0.01 on all parameters collapses to chance; 0.001 does not).
 #include "model/dataset.h"
 #include "model/idx.h"
+#include "model/runtime.h"
 #include "model/trainer.h"
 #include "testing.h"
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <new>
+#include <stdexcept>
 #include <thread>
 
 using namespace reglab;
@@ -400,4 +404,68 @@ TEST_CASE("pace holds the steps per second and lets a stop through")
     CHECK(r.status == RunStatus::Stopped);
     CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.5);
     control.setPace(0);
+
+namespace {
+
+// A data folder of `trainCount` training and 2 test images.
+std::string tinyDataFolder(std::uint32_t trainCount)
+{
+    char pattern[] = "/tmp/reglab-tiny-XXXXXX";
+    const std::string dir = ::mkdtemp(pattern);
+    const auto put32 = [](std::ofstream &out, std::uint32_t x) {
+        for (int shift : {24, 16, 8, 0})
+            out.put(static_cast<char>(x >> shift));
+    };
+    const auto write = [&](const std::string &name, std::uint32_t magic, std::uint32_t count) {
+        std::ofstream out(dir + "/" + name, std::ios::binary);
+        put32(out, magic);
+        put32(out, count);
+        if (magic == 2051) {
+            put32(out, 28);
+            put32(out, 28);
+        }
+        out << std::string(count * (magic == 2051 ? 784 : 1), '\1');
+    };
+    write("train-images-idx3-ubyte", 2051, trainCount);
+    write("train-labels-idx1-ubyte", 2049, trainCount);
+    write("t10k-images-idx3-ubyte", 2051, 2);
+    write("t10k-labels-idx1-ubyte", 2049, 2);
+    return dir;
+}
+
+} // namespace
+
+// Fewer training images than folds is the data's fault (status 3 in the CLI), with what to change.
+TEST_CASE("too few training images for the folds is a data error with advice")
+{
+    TrainConfig c = quickConfig();
+    TrainControl control;
+    for (std::uint32_t count : {1u, 2u, 4u}) {
+        CAPTURE(count);
+        c.data = tinyDataFolder(count);
+        const RunRecord r = train(c, control);
+        CHECK(r.status == RunStatus::Failed);
+        CHECK(r.errorKind == ErrorKind::Data);
+        CHECK(r.message.find(std::to_string(count) + " training image(s) cannot make 5 folds") != std::string::npos);
+        CHECK(r.message.find(
+                  count >= 2 ? "use at most " + std::to_string(count) + " folds (--folds " + std::to_string(count) + ")"
+                             : std::string("use a data set with more training images")) != std::string::npos);
+    }
+    c.data = tinyDataFolder(2);
+    c.folds = 2;
+    CHECK(train(c, control).status == RunStatus::Finished); // and the advice works
+}
+
+// Allocation failures are messages with a kind; the CPU set-up is cheap once done.
+TEST_CASE("allocation failures are described and the cpu is prepared once")
+{
+    std::string message;
+    CHECK(describeAllocationFailure(std::bad_alloc(), "loading the data", message));
+    CHECK(message.find("out of memory while loading the data") != std::string::npos);
+    CHECK(!describeAllocationFailure(std::runtime_error("disk on fire"), "x", message));
+    prepareCpu(1);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 1000; ++i)
+        prepareCpu(1);
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.5);
 }
