@@ -143,9 +143,4 @@ PresetList listPresets(const std::vector<std::string> &dirs)
     return out;
 }
 
-Preset loadPreset(const std::string &file, const TrainConfig &base)
-{
-    return parsePreset(readTextFile(file), base);
-}
-
 } // namespace reglab

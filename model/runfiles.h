@@ -49,7 +49,5 @@ struct PresetList {
 };
 // The presets of these folders (each folder's *.json files, by name), as parsed against the defaults.
 PresetList listPresets(const std::vector<std::string> &dirs);
-// One preset file, its runs starting from `base` (the caller's settings); throws RecordError.
-Preset loadPreset(const std::string &file, const TrainConfig &base);
 
 } // namespace reglab

@@ -89,9 +89,10 @@ private Q_SLOTS:
         clock.start();
         d.controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QTest::qWait(300); // steps queued while the window was still busy starting are delivered first
         const qint64 firstAt = clock.elapsed();
         const std::int64_t firstStep = steps.last().step;
-        QTest::qWait(1000);
+        QTest::qWait(2000);
         const double rate = double(steps.last().step - firstStep) * 1000.0 / double(clock.elapsed() - firstAt);
         QVERIFY2(rate <= 26, qPrintable(QString::number(rate)));
         d.controls()->paceBox()->setValue(0); // full speed, mid-run

@@ -47,18 +47,20 @@ void addSteps(LossChart &chart, int from, int to, double value)
     chart.flush();
 }
 
-// The labels of the legend's visible entries, in order.
+// The labels of the legend's visible entries, in order, on a chart wide enough for all of them (a narrow chart
+// shortens, moves or hides its legend rather than cut it: test_gui_screens covers that).
 QStringList legendLabels(LiveChart &chart)
 {
     QStringList labels;
+    chart.resize(1400, 500);
     // Legend markers report themselves visible once the chart is on screen.
     if (!chart.isVisible()) {
-        chart.resize(640, 400);
         chart.show();
         if (!QTest::qWaitForWindowExposed(&chart))
             return {QStringLiteral("<not exposed>")};
     }
-    QCoreApplication::processEvents(); // new legend entries are laid out (and shown) on a posted event
+    for (int i = 0; i < 3; ++i) // entries are laid out (and shown) on posted events, then fitted after the resize
+        QTest::qWait(20);
     for (QLegendMarker *m : chart.chart()->legend()->markers())
         if (m->isVisible())
             labels << m->label();
@@ -66,11 +68,17 @@ QStringList legendLabels(LiveChart &chart)
 }
 
 // The position in chart()->series() (the drawing order: later is on top) of the first series named `name`.
+// A series goes by its full name even while a narrow chart shows its short one.
+bool named(const QAbstractSeries *series, const QString &name)
+{
+    return series->name() == name || series->property("reglabLongName").toString() == name;
+}
+
 int seriesIndex(LiveChart &chart, const QString &name)
 {
     const QList<QAbstractSeries *> all = chart.chart()->series();
     for (int i = 0; i < all.size(); ++i)
-        if (all[i]->name() == name)
+        if (named(all[i], name))
             return i;
     return -1;
 }
@@ -78,7 +86,7 @@ int seriesIndex(LiveChart &chart, const QString &name)
 QLineSeries *seriesNamed(LiveChart &chart, const QString &name)
 {
     for (QAbstractSeries *s : chart.chart()->series())
-        if (s->name() == name)
+        if (named(s, name))
             return qobject_cast<QLineSeries *>(s);
     return nullptr;
 }

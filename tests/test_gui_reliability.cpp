@@ -33,6 +33,7 @@
 #include <memory>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using reglab::app::TrainingController;
@@ -272,12 +273,12 @@ private Q_SLOTS:
     }
 
     // A save whose write fails leaves the old record intact and says why: a read-only folder (not for root, who
-    // writes there anyway), and a temporary file that cannot be created (a folder in its place: root too).
+    // writes there anyway), and a write cut short (a file size limit, as a full disk would: root too).
     void failedSaveKeepsTheOldFile_data()
     {
         QTest::addColumn<bool>("readOnlyFolder");
         QTest::newRow("read-only folder") << true;
-        QTest::newRow("temporary file blocked") << false;
+        QTest::newRow("write cut short") << false;
     }
 
     void failedSaveKeepsTheOldFile()
@@ -303,12 +304,19 @@ private Q_SLOTS:
         }
         if (readOnlyFolder)
             QVERIFY(QFile::setPermissions(folder.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
-        else
-            QVERIFY(QDir().mkdir(path + QStringLiteral(".tmp")));
+        rlimit sizeLimit{};
+        QVERIFY(::getrlimit(RLIMIT_FSIZE, &sizeLimit) == 0);
+        const rlimit unlimited = sizeLimit;
+        if (!readOnlyFolder) { // files of this process stop at 16 bytes: a write past them fails (EFBIG)
+            ::signal(SIGXFSZ, SIG_IGN);
+            sizeLimit.rlim_cur = 16;
+            QVERIFY(::setrlimit(RLIMIT_FSIZE, &sizeLimit) == 0);
+        }
         d.window->showBanner({});
         const bool saved = d.window->saveRecordTo(path);
         const QString listError = QString::fromStdString(reglab::writeFileAtomically(
             path.toStdString(), reglab::toJson(*d.window->runs()->record(d.window->runs()->ids().last()))));
+        QVERIFY(::setrlimit(RLIMIT_FSIZE, &unlimited) == 0);
         QVERIFY(QFile::setPermissions(folder.path(),
                                       QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
         QVERIFY(!saved);

@@ -404,6 +404,7 @@ TEST_CASE("pace holds the steps per second and lets a stop through")
     CHECK(r.status == RunStatus::Stopped);
     CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.5);
     control.setPace(0);
+}
 
 namespace {
 

@@ -153,14 +153,26 @@ const QImage &WeightTiles::image() const
     return m_image;
 }
 
+int WeightTiles::columns() const
+{
+    return m_weights.empty() ? m_columns : bestColumns(m_rows, tileArea().size());
+}
+
+double WeightTiles::scale() const
+{
+    if (m_fixedScale > 0)
+        return m_fixedScale;
+    if (m_autoScale < 0 && !m_weights.empty())
+        m_autoScale = robustMax(m_weights);
+    return m_autoScale;
+}
+
 void WeightTiles::rerender() const
 {
     if (m_weights.empty())
         return;
     const int columns = bestColumns(m_rows, tileArea().size());
     if (columns != m_columns || m_image.isNull()) {
-        if (m_fixedScale <= 0 && m_autoScale < 0)
-            const_cast<WeightTiles *>(this)->m_autoScale = robustMax(m_weights);
         m_columns = columns;
         m_image = render(m_weights, m_rows, kPixels, scale(), m_columns);
     }

@@ -49,8 +49,8 @@ public:
     bool isEmpty() const { return m_weights.empty(); }
     // The tiles as rendered for the widget's size, columns() per row.
     const QImage &image() const;
-    int columns() const { return m_columns; }
-    double scale() const { return m_fixedScale > 0 ? m_fixedScale : m_autoScale; }
+    int columns() const;
+    double scale() const;
     // The hidden unit whose tile is at `pos` (widget coordinates), -1 for none.
     int unitAt(const QPoint &pos) const;
     // Unit `unit`'s 28x28 weights.
@@ -79,7 +79,8 @@ private:
     int m_rows = 0;
     mutable int m_columns = kColumns;
     mutable QImage m_image; // rendered lazily; null when out of date
-    double m_autoScale = -1, m_fixedScale = 0;
+    mutable double m_autoScale = -1; // -1 until needed
+    double m_fixedScale = 0;
     QString m_caption;
     int m_epoch = -1;
     std::int64_t m_step = 0;
