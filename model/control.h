@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace reglab {
 
@@ -19,6 +20,8 @@ public:
     void setL1(double value);
     void setL2(double value);
     void setLearningRate(double value);
+    // One rate per hidden layer (0 turns a layer's dropout off).
+    void setDropout(const std::vector<double> &rates);
     // Asks for a WeightSnapshot now; a paused trainer sends it and stays paused.
     void requestSnapshot();
     bool isPaused() const { return m_paused.load(); }
@@ -27,6 +30,7 @@ public:
     // Trainer side.
     struct Changes {
         std::optional<double> l1, l2, learningRate;
+        std::optional<std::vector<double>> dropout;
     };
     // Takes the values set since the last call; cheap when nothing changed.
     bool takeChanges(Changes &out);

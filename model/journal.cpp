@@ -110,7 +110,7 @@ void JournalObserver::onEvent(const TrainEvent &event)
 {
     std::visit(Overloaded{[this](const RunInfo &info) { start(info); },
                           [this](const StepRecord &s) { write(typed(stepJson(s), "step").dump(), false); },
-                          [this](const LambdaChange &c) { write(typed(lambdaJson(c), "lambda").dump(), false); },
+                          [this](const SettingChange &c) { write(typed(changeJson(c), "lambda").dump(), false); },
                           // An epoch is worth a trip to the disk.
                           [this](const EpochRecord &e) { write(typed(epochJson(e), "epoch").dump(), true); },
                           [this](const RunRecord &) {
@@ -173,7 +173,7 @@ RunRecord recoverJournal(const std::string &path)
             } else if (type == "epoch") {
                 r.epochs.push_back(epochFromJson(j));
             } else if (type == "lambda") {
-                r.lambdaChanges.push_back(lambdaFromJson(j));
+                r.settingChanges.push_back(changeFromJson(j));
             }
         } catch (const RecordError &e) {
             if (!started)

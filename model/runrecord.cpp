@@ -68,8 +68,8 @@ std::string toJson(const RunRecord &r)
     doc["steps"] = steps;
 
     json changes = json::array();
-    for (const auto &c : r.lambdaChanges)
-        changes.push_back(lambdaJson(c));
+    for (const auto &c : r.settingChanges)
+        changes.push_back(changeJson(c));
     doc["lambda_changes"] = changes;
 
     if (r.lastPredictions) {
@@ -130,7 +130,7 @@ RunRecord runRecordFromJson(const std::string &text)
         for (const auto &st : getArray(doc, "steps"))
             r.steps.push_back(stepFromJson(st));
         for (const auto &c : getArray(doc, "lambda_changes"))
-            r.lambdaChanges.push_back(lambdaFromJson(c));
+            r.settingChanges.push_back(changeFromJson(c));
         if (doc.contains("last_predictions") && doc["last_predictions"].is_object()) {
             const json &p = doc["last_predictions"];
             Predictions preds;
@@ -181,7 +181,7 @@ std::string epochsCsv(const RunRecord &r)
     const std::size_t layerCount = r.epochs.empty() ? 0 : r.epochs.front().layers.size();
     for (std::size_t i = 0; i < layerCount; ++i) {
         const std::string n = r.epochs.front().layers[i].name;
-        out << ',' << n << "_small_fraction," << n << "_l1_norm," << n << "_l2_norm";
+        out << ',' << n << "_small_fraction," << n << "_zero_fraction," << n << "_l1_norm," << n << "_l2_norm";
     }
     out << '\n';
     for (const auto &e : r.epochs) {
@@ -189,7 +189,8 @@ std::string epochsCsv(const RunRecord &r)
             << e.valAccuracy << ',' << e.testLoss << ',' << e.testAccuracy << ',' << e.trainSeconds << ','
             << e.evalSeconds;
         for (std::size_t i = 0; i < layerCount && i < e.layers.size(); ++i)
-            out << ',' << e.layers[i].smallFraction << ',' << e.layers[i].l1Norm << ',' << e.layers[i].l2Norm;
+            out << ',' << e.layers[i].smallFraction << ',' << e.layers[i].zeroFraction << ',' << e.layers[i].l1Norm
+                << ',' << e.layers[i].l2Norm;
         out << '\n';
     }
     return out.str();

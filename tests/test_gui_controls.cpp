@@ -263,7 +263,7 @@ private Q_SLOTS:
         e.epoch = 3;
         e.step = 303;
         window.onEvent(e);
-        reglab::LambdaChange change;
+        reglab::SettingChange change;
         change.step = 253; // 252 steps done: halfway through epoch 3 (201..303)
         change.l1 = 0.01;
         window.onEvent(change);

@@ -103,7 +103,7 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunInfo> started(&c);
         guitest::Spy<reglab::StepRecord> steps(&c);
         guitest::Spy<reglab::EpochRecord> epochs(&c);
-        guitest::Spy<reglab::LambdaChange> changes(&c);
+        guitest::Spy<reglab::SettingChange> changes(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
 
         // 10 epochs of the sample take about a second: time enough to move the slider mid-run.
@@ -125,9 +125,9 @@ private Q_SLOTS:
         QCOMPARE(statusText(record.status), statusText(reglab::RunStatus::Finished));
         QCOMPARE(started.count(), 1);
         QCOMPARE(epochs.count(), 10);
-        QVERIFY(!record.lambdaChanges.empty());
-        QCOMPARE(record.lambdaChanges.front().l1, 0.001);
-        QCOMPARE(changes.count(), int(record.lambdaChanges.size()));
+        QVERIFY(!record.settingChanges.empty());
+        QCOMPARE(record.settingChanges.front().l1, 0.001);
+        QCOMPARE(changes.count(), int(record.settingChanges.size()));
         QVERIFY(record.steps.back().l1Term > 0); // the trainer used it
 
         d.window->flushCharts();
