@@ -24,6 +24,7 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(controls, &ControlPanel::l1Changed, &controller, &TrainingController::setL1);
     QObject::connect(controls, &ControlPanel::l2Changed, &controller, &TrainingController::setL2);
     QObject::connect(controls, &ControlPanel::learningRateChanged, &controller, &TrainingController::setLearningRate);
+    QObject::connect(controls, &ControlPanel::dropoutChanged, &controller, &TrainingController::setDropout);
     QObject::connect(window.networkPanel(), &reglab::ui::NetworkPanel::refreshRequested, &controller,
                      &TrainingController::requestSnapshot);
 

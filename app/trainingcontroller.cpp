@@ -202,6 +202,12 @@ void TrainingController::setLearningRate(double value)
         m_control.setLearningRate(value);
 }
 
+void TrainingController::setDropout(const std::vector<double> &rates)
+{
+    if (m_thread)
+        m_control.setDropout(rates);
+}
+
 void TrainingController::requestSnapshot()
 {
     if (m_thread)

@@ -72,6 +72,8 @@ public Q_SLOTS:
     void setL1(double value);
     void setL2(double value);
     void setLearningRate(double value);
+    // One rate per hidden layer; a list of another length is refused by the trainer.
+    void setDropout(const std::vector<double> &rates);
     // A paused run sends a WeightSnapshot (weights) and stays paused; a running one sends its next as usual.
     void requestSnapshot();
     // Stops the run and waits for its thread up to `timeoutMs`; true when no thread is left running.
