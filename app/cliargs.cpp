@@ -38,8 +38,15 @@ const std::vector<Flag> &flags()
         for (const ConfigField &f : configFields()) {
             if (f.flag.empty())
                 continue;
-            out.push_back({f.flag, f.placeholder, f.help, f.defaultText(),
-                           [&f](const std::string &v, CliOptions &o) { return f.set(o.config, v); }});
+            if (f.kind == ConfigField::Kind::Switch) // --nesterov: on when given, no value
+                out.push_back({f.flag,
+                               {},
+                               f.help,
+                               f.defaultText() == "true" ? "on" : "off",
+                               [&f](const std::string &, CliOptions &o) { return f.set(o.config, "true"); }});
+            else
+                out.push_back({f.flag, f.placeholder, f.help, f.defaultText(),
+                               [&f](const std::string &v, CliOptions &o) { return f.set(o.config, v); }});
         }
         out.push_back(switchFlag("--download",
                                  "with --data mnist: download full MNIST (11 MB) when it is not on "
@@ -148,8 +155,9 @@ std::string trainUsage()
 {
     std::ostringstream s;
     s << "usage: reglab-train [options]\n\n"
-         "Trains the forum's MLP (784-200-200-10, dropout 0.3/0.4, LeakyReLU, SGD) with L1/L2 regularization,\n"
-         "printing one line per epoch on stdout and progress on stderr.\n\noptions ([default]):\n";
+         "Trains an MLP with L1/L2 regularization, by default the forum's (784-200-200-10, dropout 0.3/0.4,\n"
+         "LeakyReLU, SGD); widths, dropout, optimizer (SGD, Adam, AdamW) and L1 method are flags. One line per\n"
+         "epoch on stdout, progress on stderr.\n\noptions ([default]):\n";
     const std::string pad(28, ' ');
     for (const auto &f : flags()) {
         const std::string head = "  " + f.name + (f.value.empty() ? "" : " " + f.value);

@@ -28,6 +28,7 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(controls, &ControlPanel::learningRateChanged, &controller, &TrainingController::setLearningRate);
     QObject::connect(controls, &ControlPanel::paceChanged, &controller, &TrainingController::setPace);
     controller.setPace(controls->paceBox()->value());
+    QObject::connect(controls, &ControlPanel::dropoutChanged, &controller, &TrainingController::setDropout);
     QObject::connect(window.networkPanel(), &reglab::ui::NetworkPanel::refreshRequested, &controller,
                      &TrainingController::requestSnapshot);
 

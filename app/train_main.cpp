@@ -177,7 +177,7 @@ public:
     {
         std::visit(reglab::Overloaded{[this](const reglab::RunInfo &info) { started(info); },
                                       [this](const reglab::Progress &p) { progress(p); },
-                                      [this](const reglab::LambdaChange &c) { lambdaChanged(c); },
+                                      [this](const reglab::SettingChange &c) { settingChanged(c); },
                                       [this](const reglab::EpochRecord &e) { epochEnded(e); },
                                       [this](const reglab::RunRecord &) { clearLine(); }, [](const auto &) {}},
                    event);
@@ -210,10 +210,14 @@ private:
         }
     }
 
-    void lambdaChanged(const reglab::LambdaChange &c)
+    void settingChanged(const reglab::SettingChange &c)
     {
         clearLine();
-        m_out.print("step %lld: l1 %g, l2 %g, lr %g\n", static_cast<long long>(c.step), c.l1, c.l2, c.learningRate);
+        std::string dropout;
+        for (double p : c.dropout)
+            dropout += (dropout.empty() ? ", dropout " : "/") + reglab::formatNumber(p);
+        m_out.print("step %lld: l1 %g, l2 %g, lr %g%s\n", static_cast<long long>(c.step), c.l1, c.l2, c.learningRate,
+                    dropout.c_str());
         checkStdout();
     }
 
@@ -221,10 +225,10 @@ private:
     {
         clearLine();
         m_out.print("epoch %3d/%d  fold %d  train_loss %.4f  val_loss %.4f  val_acc %6.2f%%  test_loss %.4f  "
-                    "test_acc %6.2f%%  fc1_small %5.1f%%  train %.2fs  eval %.2fs\n",
+                    "test_acc %6.2f%%  fc1_small %5.1f%%  fc1_zero %5.1f%%  train %.2fs  eval %.2fs\n",
                     e.epoch, m_epochs, e.fold + 1, e.trainLoss, e.valLoss, 100 * e.valAccuracy, e.testLoss,
-                    100 * e.testAccuracy, e.layers.empty() ? 0.0 : 100 * e.layers.front().smallFraction, e.trainSeconds,
-                    e.evalSeconds);
+                    100 * e.testAccuracy, e.layers.empty() ? 0.0 : 100 * e.layers.front().smallFraction,
+                    e.layers.empty() ? 0.0 : 100 * e.layers.front().zeroFraction, e.trainSeconds, e.evalSeconds);
         checkStdout();
     }
 

@@ -207,6 +207,12 @@ void TrainingController::setPace(double stepsPerSecond)
     m_control.setPace(stepsPerSecond); // kept by the control between runs (reset() leaves it)
 }
 
+void TrainingController::setDropout(const std::vector<double> &rates)
+{
+    if (m_thread)
+        m_control.setDropout(rates);
+}
+
 void TrainingController::requestSnapshot()
 {
     if (m_thread)

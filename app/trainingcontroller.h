@@ -74,6 +74,8 @@ public Q_SLOTS:
     void setLearningRate(double value);
     // At most this many steps a second (0: full speed), for this run and the next ones.
     void setPace(double stepsPerSecond);
+    // One rate per hidden layer; a list of another length is refused by the trainer.
+    void setDropout(const std::vector<double> &rates);
     // A paused run sends a WeightSnapshot (weights) and stays paused; a running one sends its next as usual.
     void requestSnapshot();
     // Stops the run and waits for its thread up to `timeoutMs`; true when no thread is left running.

@@ -1,11 +1,21 @@
 // reglab-bench-speed: the forum workload at full size (Fashion-MNIST: 48,000 training, 12,000 validation and
-// 10,000 test images per epoch, batch 50, lambda1 = 0.01) and the seconds per epoch it takes.
+// 10,000 test images per epoch, batch 50, lambda1 = 0.01) and the seconds per epoch it takes; with
+// --compare-optimizers, SGD, Adam and AdamW on it in turn, and what an Adam or AdamW epoch costs against SGD's.
 #include "app/cliargs.h"
 #include "model/dataset.h"
+#include "model/datasettensors.h"
+#include "model/flatoptimizer.h"
+#include "model/mlp.h"
+#include "model/runtime.h"
 #include "model/trainer.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <vector>
 
@@ -17,6 +27,115 @@ double median(std::vector<double> v)
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
+
+// The CPU seconds this process has used, all its threads together.
+double cpuSeconds()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// SGD, Adam and AdamW in rounds (one run of each per round, so that a machine's load drifting over the minutes
+// touches all three alike); per optimizer the fastest and the median epoch, and their ratios to SGD's. On a busy
+// machine the fastest epoch is the one least disturbed by others, and the CPU seconds an epoch takes (what the
+// process used, not counting the time others had the cores) are steadier than its wall-clock seconds.
+int compareOptimizers(const reglab::TrainConfig &config, const std::shared_ptr<const reglab::Dataset> &data, int rounds)
+{
+    using namespace reglab;
+    const Optimizer kinds[] = {Optimizer::Sgd, Optimizer::Adam, Optimizer::AdamW};
+    std::vector<double> trainS[3], epochS[3], cpuS[3];
+    TrainControl control;
+    for (int round = 1; round <= rounds; ++round)
+        for (int k = 0; k < 3; ++k) {
+            TrainConfig c = config;
+            c.optimizer = kinds[k];
+            if (kinds[k] != Optimizer::Sgd)
+                c.learningRate = 0.001; // Adam's usual rate; the cost of a step does not depend on it
+            const double cpuBefore = cpuSeconds();
+            const RunRecord r = train(c, control, nullptr, data);
+            if (r.epochs.empty()) {
+                std::cerr << "reglab-bench-speed: " << toString(r.status) << ": " << r.message << '\n';
+                return 1;
+            }
+            cpuS[k].push_back((cpuSeconds() - cpuBefore) / double(r.epochs.size()));
+            std::vector<double> train, epoch;
+            for (const auto &e : r.epochs) {
+                train.push_back(e.trainSeconds);
+                epoch.push_back(e.trainSeconds + e.evalSeconds);
+            }
+            trainS[k].insert(trainS[k].end(), train.begin(), train.end());
+            epochS[k].insert(epochS[k].end(), epoch.begin(), epoch.end());
+            std::printf("round %d %-5s: train %.3f s, epoch %.3f s (median of %zu epochs), %.3f CPU s per epoch; test "
+                        "acc %.4f\n",
+                        round, toString(kinds[k]).c_str(), median(train), median(epoch), epoch.size(), cpuS[k].back(),
+                        r.epochs.back().testAccuracy);
+            std::fflush(stdout);
+        }
+    auto fastest = [](const std::vector<double> &v) { return *std::min_element(v.begin(), v.end()); };
+    std::printf("per epoch over %d rounds (%s, batch %d, lambda1 %g), fastest and median:\n", rounds,
+                data->name().c_str(), config.batchSize, config.l1);
+    for (int k = 0; k < 3; ++k)
+        std::printf("  %-5s epoch %.3f s (%+.1f %% against SGD), median %.3f s (%+.1f %%); training alone %.3f s "
+                    "(%+.1f %%)\n",
+                    toString(kinds[k]).c_str(), fastest(epochS[k]), 100 * (fastest(epochS[k]) / fastest(epochS[0]) - 1),
+                    median(epochS[k]), 100 * (median(epochS[k]) / median(epochS[0]) - 1), fastest(trainS[k]),
+                    100 * (fastest(trainS[k]) / fastest(trainS[0]) - 1));
+    for (int k = 0; k < 3; ++k)
+        std::printf("  %-5s %.3f CPU s per epoch, median (%+.1f %% against SGD)\n", toString(kinds[k]).c_str(),
+                    median(cpuS[k]), 100 * (median(cpuS[k]) / median(cpuS[0]) - 1));
+    std::printf("REGLAB_OPTIMIZER_RATIOS adam %.4f adamw %.4f\n", fastest(epochS[1]) / fastest(epochS[0]),
+                fastest(epochS[2]) / fastest(epochS[0]));
+    return 0;
+}
+
+// The training step alone (the batch gathered, the hand-written forward and backward, the optimizer's pass), for
+// SGD, Adam and AdamW in turn step by step on three copies of the network: whatever else the machine does falls
+// on the three alike, so the ratios hold on a busy machine where whole epochs vary by a factor of two.
+int interleavedSteps(const reglab::TrainConfig &config, const std::shared_ptr<const reglab::Dataset> &data, int steps)
+{
+    using namespace reglab;
+    using Clock = std::chrono::steady_clock;
+    configureCpuThreads(config.threads);
+    const Optimizer kinds[] = {Optimizer::Sgd, Optimizer::Adam, Optimizer::AdamW};
+    std::vector<Mlp> nets;
+    std::vector<std::unique_ptr<FlatOptimizer>> optimizers;
+    for (Optimizer kind : kinds) {
+        torch::manual_seed(config.seed);
+        nets.emplace_back(784, config.hidden, 10, config.dropout, config.leakySlope);
+        nets.back()->train();
+        TrainConfig c = config;
+        c.optimizer = kind;
+        optimizers.push_back(std::make_unique<FlatOptimizer>(nets.back(), OptimizerSettings::from(c)));
+    }
+    const DatasetTensors &t = data->tensors();
+    const std::int64_t batch = config.batchSize, n = t.trainImages.size(0);
+    const torch::Tensor order = torch::randperm(n, torch::kInt64);
+    torch::Tensor x = torch::empty({batch, 784}), y = torch::empty({batch}, torch::kInt64);
+    std::vector<double> seconds[3];
+    for (int step = 0; step < steps; ++step)
+        for (int k = 0; k < 3; ++k) {
+            const auto start = Clock::now();
+            const torch::Tensor idx = order.narrow(0, (step * batch) % (n - batch), batch);
+            torch::index_select_out(x, t.trainImages, 0, idx);
+            torch::index_select_out(y, t.trainLabels, 0, idx);
+            nets[std::size_t(k)]->lossAndGradients(x, y);
+            optimizers[std::size_t(k)]->step(
+                {kinds[k] == Optimizer::Sgd ? config.learningRate : 0.001, config.l1, 0.0});
+            seconds[k].push_back(std::chrono::duration<double>(Clock::now() - start).count());
+        }
+    std::printf("one training step, the three interleaved step by step (%d steps each, batch %d, lambda1 %g):\n", steps,
+                config.batchSize, config.l1);
+    for (int k = 0; k < 3; ++k)
+        std::printf("  %-5s median %.1f us, fastest %.1f us (%+.1f %% against SGD's median)\n",
+                    toString(kinds[k]).c_str(), 1e6 * median(seconds[k]),
+                    1e6 * *std::min_element(seconds[k].begin(), seconds[k].end()),
+                    100 * (median(seconds[k]) / median(seconds[0]) - 1));
+    std::printf("REGLAB_STEP_RATIOS adam %.4f adamw %.4f\n", median(seconds[1]) / median(seconds[0]),
+                median(seconds[2]) / median(seconds[0]));
+    return 0;
+}
 } // namespace
 
 int main(int argc, char **argv)
@@ -25,11 +144,28 @@ int main(int argc, char **argv)
     CliOptions options;
     // The forum workload unless told otherwise; reglab-train's flags apply.
     std::vector<std::string> args = {"--data", "fashion", "--epochs", "3", "--l1", "0.01", "--device", "cpu"};
-    args.insert(args.end(), argv + 1, argv + argc);
+    int rounds = 0; // --compare-optimizers [ROUNDS]: SGD, Adam and AdamW in turn
+    int interleaved = 0; // --interleaved-steps N: their training steps, interleaved
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--compare-optimizers") {
+            rounds = 3;
+            if (i + 1 < argc && std::isdigit(static_cast<unsigned char>(argv[i + 1][0])))
+                rounds = std::max(1, std::atoi(argv[++i]));
+        } else if (std::string(argv[i]) == "--interleaved-steps" && i + 1 < argc) {
+            interleaved = std::max(1, std::atoi(argv[++i]));
+        } else {
+            args.push_back(argv[i]);
+        }
+    }
     const std::string error = parseTrainArgs(args, options);
     if (options.help) {
-        std::cout << "usage: reglab-bench-speed [reglab-train options]\n"
-                     "Defaults: --data fashion --epochs 3 --l1 0.01 --device cpu; prints seconds per epoch.\n";
+        std::cout << "usage: reglab-bench-speed [--compare-optimizers [ROUNDS] | --interleaved-steps N] "
+                     "[reglab-train options]\n"
+                     "Defaults: --data fashion --epochs 3 --l1 0.01 --device cpu; prints seconds per epoch.\n"
+                     "--compare-optimizers: SGD, Adam (lr 0.001) and AdamW (lr 0.001) in turn, ROUNDS times (3),\n"
+                     "and each one's seconds per epoch against SGD's.\n"
+                     "--interleaved-steps N: N training steps of each, interleaved step by step (steadier on a busy\n"
+                     "machine), and each one's step against SGD's.\n";
         return 0;
     }
     if (!error.empty()) {
@@ -43,6 +179,10 @@ int main(int argc, char **argv)
         std::cerr << "reglab-bench-speed: data error: " << e.what() << '\n';
         return 3;
     }
+    if (interleaved > 0)
+        return interleavedSteps(options.config, data, interleaved);
+    if (rounds > 0)
+        return compareOptimizers(options.config, data, rounds);
     TrainControl control;
     const RunRecord r = train(options.config, control, nullptr, data);
     if (r.epochs.empty()) {

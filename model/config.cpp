@@ -41,6 +41,45 @@ bool parseL2Mode(const std::string &text, L2Mode &out)
     return true;
 }
 
+std::string toString(L1Method method)
+{
+    return method == L1Method::Subgradient ? "subgradient" : "proximal";
+}
+
+std::string toString(Optimizer optimizer)
+{
+    switch (optimizer) {
+    case Optimizer::Sgd:
+        return "sgd";
+    case Optimizer::Adam:
+        return "adam";
+    case Optimizer::AdamW:
+        return "adamw";
+    }
+    return "sgd";
+}
+
+bool parseL1Method(const std::string &text, L1Method &out)
+{
+    if (text == "subgradient")
+        out = L1Method::Subgradient;
+    else if (text == "proximal")
+        out = L1Method::Proximal;
+    else
+        return false;
+    return true;
+}
+
+bool parseOptimizer(const std::string &text, Optimizer &out)
+{
+    for (Optimizer o : {Optimizer::Sgd, Optimizer::Adam, Optimizer::AdamW})
+        if (toString(o) == text) {
+            out = o;
+            return true;
+        }
+    return false;
+}
+
 std::string formatNumber(double value)
 {
     if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 1e15)
@@ -86,7 +125,8 @@ bool inRange(const ConfigField &f, double v)
 
 std::string refused(const ConfigField &f, const std::string &text)
 {
-    return "'" + text + "' is not allowed; " + (f.kind == Kind::Choice ? "use " : "give ") + f.allowed();
+    return "'" + text + "' is not allowed; " + (f.kind == Kind::Choice || f.kind == Kind::Switch ? "use " : "give ") +
+           f.allowed();
 }
 
 std::vector<std::string> splitList(const std::string &text)
@@ -162,6 +202,21 @@ ConfigField choice(const char *key, const char *flag, const char *help, Enum Tra
     return f;
 }
 
+// On or off; the flag takes no value, the text forms are "true" and "false" (as JSON writes them).
+ConfigField toggle(const char *key, const char *flag, const char *help, bool TrainConfig::*member)
+{
+    ConfigField f = base(key, flag, "", help, Kind::Switch, 0, 1);
+    f.choices = {"true", "false"};
+    f.get = [member](const TrainConfig &c) { return std::string(c.*member ? "true" : "false"); };
+    f.set = [member, f](TrainConfig &c, const std::string &text) -> std::string {
+        if (text != "true" && text != "false")
+            return refused(f, text);
+        c.*member = text == "true";
+        return {};
+    };
+    return f;
+}
+
 std::vector<ConfigField> makeFields()
 {
     std::vector<ConfigField> fields;
@@ -181,15 +236,34 @@ std::vector<ConfigField> makeFields()
 
     fields.push_back(integer("epochs", "--epochs", "epochs to train", &TrainConfig::epochs, 1, 100000));
     fields.push_back(integer("batch_size", "--batch", "batch size", &TrainConfig::batchSize, 1, 65536));
-    fields.push_back(real("learning_rate", "--lr", "SGD learning rate", &TrainConfig::learningRate, 0, 1e6, true));
+    fields.push_back(real("learning_rate", "--lr", "learning rate", &TrainConfig::learningRate, 0, 1e6, true));
+    fields.push_back(choice("optimizer", "--optimizer",
+                            "sgd (the forum code), adam or adamw (Adam with decoupled weight decay), with PyTorch's "
+                            "semantics",
+                            &TrainConfig::optimizer, {"sgd", "adam", "adamw"}, parseOptimizer));
     fields.push_back(real("momentum", "--momentum", "SGD momentum", &TrainConfig::momentum, 0, 0.999999));
+    fields.push_back(toggle("nesterov", "--nesterov", "SGD with Nesterov momentum (needs --momentum above 0)",
+                            &TrainConfig::nesterov));
+    fields.push_back(real("adam_beta1", "--adam-beta1", "Adam's and AdamW's beta1 (first moment's decay)",
+                          &TrainConfig::adamBeta1, 0, 0.999999));
+    fields.push_back(real("adam_beta2", "--adam-beta2", "Adam's and AdamW's beta2 (second moment's decay)",
+                          &TrainConfig::adamBeta2, 0, 0.999999));
+    fields.push_back(real("adam_eps", "--adam-eps", "Adam's and AdamW's epsilon (added to the denominator)",
+                          &TrainConfig::adamEps, 0, 1, true));
     fields.push_back(real("l1", "--l1", "L1 strength lambda1: loss += lambda1 * sum|p|", &TrainConfig::l1, 0, 1e6));
     fields.push_back(choice("l1_scope", "--l1-scope",
                             "parameters the L1 term covers: all (the forum code) or weights only",
                             &TrainConfig::l1Scope, {"all", "weights"}, parseL1Scope));
+    fields.push_back(choice("l1_method", "--l1-method",
+                            "subgradient: lambda1 * sign(p) added to the gradient (the forum code); proximal: a soft "
+                            "threshold after each step, p = sign(p) * max(|p| - lr * lambda1, 0), which makes exact "
+                            "zeros",
+                            &TrainConfig::l1Method, {"subgradient", "proximal"}, parseL1Method));
     fields.push_back(real("l2", "--l2", "L2 strength lambda2", &TrainConfig::l2, 0, 1e6));
     fields.push_back(choice("l2_mode", "--l2-mode",
-                            "decay: SGD weight_decay (the forum code); penalty: loss += lambda2/2 * sum p^2",
+                            "decay: the optimizer's weight_decay (the forum code; SGD and Adam add lambda2 * p to "
+                            "the gradient, AdamW shrinks the weights by lr * lambda2 * p); penalty: loss += "
+                            "lambda2/2 * sum p^2",
                             &TrainConfig::l2Mode, {"decay", "penalty"}, parseL2Mode));
     fields.push_back(
         integer("folds", "--folds", "K-fold rotation: epoch e trains on fold e % K", &TrainConfig::folds, 2, 100));
@@ -298,6 +372,7 @@ std::string ConfigField::allowed() const
     case Kind::Real:
         return "a number " + (openLow ? "above " + formatNumber(lo) + " up to " : "from " + formatNumber(lo) + " to ") +
                formatNumber(hi);
+    case Kind::Switch:
     case Kind::Choice: {
         std::string text;
         for (std::size_t i = 0; i < choices.size(); ++i)
@@ -342,14 +417,20 @@ std::string validate(const TrainConfig &c)
     }
     if (c.dropout.size() != c.hidden.size())
         return "dropout: give one rate per hidden layer (" + std::to_string(c.hidden.size()) + ")";
+    if (c.nesterov && !(c.momentum > 0))
+        return "nesterov: Nesterov momentum needs a momentum above 0 (as in PyTorch); give --momentum, such as 0.9";
     return {};
 }
 
 std::string shortLabel(const TrainConfig &c)
 {
     std::string label =
-        c.l1 > 0 ? "L1 " + formatNumber(c.l1) + " (" + toString(c.l1Scope) + ")" : std::string("L1 off");
-    label += c.l2 > 0 ? " - L2 " + formatNumber(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "") : " - L2 off";
+        c.optimizer == Optimizer::Sgd ? std::string() : (c.optimizer == Optimizer::Adam ? "Adam - " : "AdamW - ");
+    label += c.l1 > 0 ? "L1 " + formatNumber(c.l1) + " (" + toString(c.l1Scope) +
+                            (c.l1Method == L1Method::Proximal ? ", proximal" : "") + ")"
+                      : std::string("L1 off");
+    label += c.l2 > 0 ? " - L2 " + formatNumber(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "")
+                      : " - L2 off";
     label += " - bs " + std::to_string(c.batchSize);
     return label;
 }

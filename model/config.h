@@ -12,8 +12,14 @@ namespace reglab {
 
 // Which parameters the L1 penalty lambda1 * sum|p| covers.
 enum class L1Scope { All, Weights };
-// How lambda2 acts: SGD's weight_decay, or (lambda2 / 2) * sum p^2 added to the loss.
+// How lambda2 acts: the optimizer's weight_decay (PyTorch's meaning: SGD and Adam add lambda2 * p to the
+// gradient, AdamW shrinks the weights directly), or (lambda2 / 2) * sum p^2 added to the loss.
 enum class L2Mode { Decay, Penalty };
+// How lambda1 acts: its subgradient lambda1 * sign(p) added to the gradient (the forum's loss += lambda1 * sum|p|),
+// or a soft threshold after each step, p <- sign(p) * max(|p| - lr * lambda1, 0), which makes exact zeros.
+enum class L1Method { Subgradient, Proximal };
+// torch.optim.SGD, Adam or AdamW (Loshchilov and Hutter's decoupled weight decay).
+enum class Optimizer { Sgd, Adam, AdamW };
 
 struct TrainConfig {
     std::string data = "sample"; // sample | mnist | fashion | a folder with the four IDX files
@@ -21,13 +27,17 @@ struct TrainConfig {
     std::vector<double> dropout = {0.3, 0.4}; // one rate per hidden layer
     double leakySlope = 0.01;
     double learningRate = 0.01;
-    double momentum = 0.0;
+    Optimizer optimizer = Optimizer::Sgd;
+    double momentum = 0.0; // SGD only
+    bool nesterov = false; // SGD only; needs momentum > 0
+    double adamBeta1 = 0.9, adamBeta2 = 0.999, adamEps = 1e-8;
     int batchSize = 50;
     int epochs = 10;
     int folds = 5;
     std::uint64_t seed = 0;
     double l1 = 0.0;
     L1Scope l1Scope = L1Scope::All;
+    L1Method l1Method = L1Method::Subgradient;
     double l2 = 0.0;
     L2Mode l2Mode = L2Mode::Decay;
     int logEvery = 60;           // steps between step records (the forum plots every 60)
@@ -39,7 +49,8 @@ struct TrainConfig {
 
 // One setting. `lo`..`hi` bound a number (each entry of a list); `openLow` excludes lo itself.
 struct ConfigField {
-    enum class Kind { Integer, Real, Seed, Text, Choice, IntegerList, RealList };
+    // Switch: on or off, as "true" or "false"; its flag takes no value (--nesterov turns it on).
+    enum class Kind { Integer, Real, Seed, Text, Choice, Switch, IntegerList, RealList };
     std::string key;         // the run record's "config" key, e.g. "learning_rate"
     std::string flag;        // reglab-train's flag, e.g. "--lr"; "" when there is none
     std::string placeholder; // what the flag takes, e.g. "X"
@@ -72,8 +83,12 @@ inline const ConfigField &field(const std::string &key)
 
 std::string toString(L1Scope scope);
 std::string toString(L2Mode mode);
+std::string toString(L1Method method);
+std::string toString(Optimizer optimizer);
 bool parseL1Scope(const std::string &text, L1Scope &out);
 bool parseL2Mode(const std::string &text, L2Mode &out);
+bool parseL1Method(const std::string &text, L1Method &out);
+bool parseOptimizer(const std::string &text, Optimizer &out);
 
 // Empty when the configuration can run; otherwise which setting is wrong and what is allowed.
 std::string validate(const TrainConfig &config);

@@ -49,6 +49,13 @@ void TrainControl::setLearningRate(double value)
     m_dirty.store(true);
 }
 
+void TrainControl::setDropout(const std::vector<double> &rates)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_pending.dropout = rates;
+    m_dirty.store(true);
+}
+
 bool TrainControl::takeChanges(Changes &out)
 {
     if (!m_dirty.load(std::memory_order_acquire))
@@ -57,7 +64,7 @@ bool TrainControl::takeChanges(Changes &out)
     out = m_pending;
     m_pending = Changes{};
     m_dirty.store(false);
-    return out.l1 || out.l2 || out.learningRate;
+    return out.l1 || out.l2 || out.learningRate || out.dropout;
 }
 
 void TrainControl::requestSnapshot()

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace reglab {
 
@@ -20,6 +21,8 @@ public:
     void setL1(double value);
     void setL2(double value);
     void setLearningRate(double value);
+    // One rate per hidden layer (0 turns a layer's dropout off).
+    void setDropout(const std::vector<double> &rates);
     // Asks for a WeightSnapshot now; a paused trainer sends it and stays paused.
     void requestSnapshot();
     // At most this many optimizer steps per second (0: as fast as it goes), so a teacher can talk over a run;
@@ -32,6 +35,7 @@ public:
     // Trainer side.
     struct Changes {
         std::optional<double> l1, l2, learningRate;
+        std::optional<std::vector<double>> dropout;
     };
     // Takes the values set since the last call; cheap when nothing changed.
     bool takeChanges(Changes &out);

@@ -12,7 +12,7 @@ namespace reglab {
 
 using TrainEvent = std::variant<RunInfo,          // the run starts (before the first step)
                                 StepRecord,       // a logging point
-                                LambdaChange,     // a live setting took effect
+                                SettingChange,    // a live setting took effect
                                 Progress,         // where training stands, a few times a second
                                 EpochRecord,      // an epoch was evaluated
                                 Predictions,      // the panel digits after an evaluation

@@ -264,7 +264,7 @@ void JournalObserver::onEvent(const TrainEvent &event)
 {
     std::visit(Overloaded{[this](const RunInfo &info) { start(info); },
                           [this](const StepRecord &s) { write(dumpJson(typed(stepJson(s), "step")), false); },
-                          [this](const LambdaChange &c) { write(dumpJson(typed(lambdaJson(c), "lambda")), false); },
+                          [this](const SettingChange &c) { write(dumpJson(typed(changeJson(c), "lambda")), false); },
                           // An epoch is worth a trip to the disk.
                           [this](const EpochRecord &e) { write(dumpJson(typed(epochJson(e), "epoch")), true); },
                           [this](const RunRecord &r) { finish(r); }, [](const auto &) {}},
@@ -355,7 +355,7 @@ RunRecord recoverJournal(const std::string &path)
             } else if (type == "epoch") {
                 r.epochs.push_back(epochFromJson(j));
             } else if (type == "lambda") {
-                r.lambdaChanges.push_back(lambdaFromJson(j));
+                r.settingChanges.push_back(changeFromJson(j));
             } else if (type == "end") {
                 if (!parseRunStatus(getStr(j, "status"), r.status) ||
                     !parseErrorKind(getStr(j, "error_kind", "none"), r.errorKind))

@@ -190,13 +190,19 @@ json configJson(const TrainConfig &c)
            {"dropout", c.dropout},
            {"leaky_slope", c.leakySlope},
            {"learning_rate", c.learningRate},
+           {"optimizer", toString(c.optimizer)},
            {"momentum", c.momentum},
+           {"nesterov", c.nesterov},
+           {"adam_beta1", c.adamBeta1},
+           {"adam_beta2", c.adamBeta2},
+           {"adam_eps", c.adamEps},
            {"batch_size", c.batchSize},
            {"epochs", c.epochs},
            {"folds", c.folds},
            {"seed", c.seed},
            {"l1", c.l1},
            {"l1_scope", toString(c.l1Scope)},
+           {"l1_method", toString(c.l1Method)},
            {"l2", c.l2},
            {"l2_mode", toString(c.l2Mode)},
            {"log_every", c.logEvery},
@@ -225,7 +231,17 @@ TrainConfig configFromJson(const json &j, TrainConfig c)
     }
     c.leakySlope = getNum(j, "leaky_slope", c.leakySlope);
     c.learningRate = getNum(j, "learning_rate", c.learningRate);
+    if (!parseOptimizer(getStr(j, "optimizer", toString(c.optimizer)), c.optimizer))
+        throw RecordError("\"optimizer\" must be sgd, adam or adamw");
     c.momentum = getNum(j, "momentum", c.momentum);
+    if (const auto nesterov = j.find("nesterov"); nesterov != j.end()) {
+        if (!nesterov->is_boolean())
+            throw RecordError("\"nesterov\" is not true or false");
+        c.nesterov = nesterov->get<bool>();
+    }
+    c.adamBeta1 = getNum(j, "adam_beta1", c.adamBeta1);
+    c.adamBeta2 = getNum(j, "adam_beta2", c.adamBeta2);
+    c.adamEps = getNum(j, "adam_eps", c.adamEps);
     c.batchSize = getInt32(j, "batch_size", c.batchSize);
     c.epochs = getInt32(j, "epochs", c.epochs);
     c.folds = getInt32(j, "folds", c.folds);
@@ -238,6 +254,8 @@ TrainConfig configFromJson(const json &j, TrainConfig c)
     c.l1 = getNum(j, "l1", c.l1);
     if (!parseL1Scope(getStr(j, "l1_scope", toString(c.l1Scope)), c.l1Scope))
         throw RecordError("\"l1_scope\" must be all or weights");
+    if (!parseL1Method(getStr(j, "l1_method", toString(c.l1Method)), c.l1Method))
+        throw RecordError("\"l1_method\" must be subgradient or proximal");
     c.l2 = getNum(j, "l2", c.l2);
     if (!parseL2Mode(getStr(j, "l2_mode", toString(c.l2Mode)), c.l2Mode))
         throw RecordError("\"l2_mode\" must be decay or penalty");
@@ -269,6 +287,7 @@ json epochJson(const EpochRecord &e)
     for (const auto &l : e.layers)
         layers.push_back({{"name", l.name},
                           {"small_fraction", num(l.smallFraction)},
+                          {"zero_fraction", num(l.zeroFraction)},
                           {"l1_norm", num(l.l1Norm)},
                           {"l2_norm", num(l.l2Norm)}});
     return json{{"epoch", e.epoch},
@@ -284,9 +303,12 @@ json epochJson(const EpochRecord &e)
                 {"layers", layers}};
 }
 
-json lambdaJson(const LambdaChange &c)
+json changeJson(const SettingChange &c)
 {
-    return json{{"step", c.step}, {"l1", c.l1}, {"l2", c.l2}, {"learning_rate", c.learningRate}};
+    json j{{"step", c.step}, {"l1", c.l1}, {"l2", c.l2}, {"learning_rate", c.learningRate}};
+    if (!c.dropout.empty())
+        j["dropout"] = c.dropout;
+    return j;
 }
 
 StepRecord stepFromJson(const json &s)
@@ -325,17 +347,22 @@ EpochRecord epochFromJson(const json &e)
     for (const auto &l : getArray(e, "layers")) {
         if (!l.is_object())
             throw RecordError("an entry of \"layers\" is not an object");
-        rec.layers.push_back(
-            {getStr(l, "name"), getNum(l, "small_fraction"), getNum(l, "l1_norm"), getNum(l, "l2_norm")});
+        // zero_fraction came later: an older record reads as 0.
+        rec.layers.push_back({getStr(l, "name"), getNum(l, "small_fraction"), getNum(l, "l1_norm"),
+                              getNum(l, "l2_norm"), getNum(l, "zero_fraction")});
     }
     return rec;
 }
 
-LambdaChange lambdaFromJson(const json &c)
+SettingChange changeFromJson(const json &c)
 {
     if (!c.is_object())
         throw RecordError("an entry of \"lambda_changes\" is not an object");
-    return {getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate")};
+    SettingChange change{getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate"), {}};
+    // Records written before dropout was live have no "dropout": the rates did not change.
+    for (const auto &p : getArray(c, "dropout"))
+        change.dropout.push_back(p.is_number() ? p.get<double>() : throw RecordError("\"dropout\" holds a non-number"));
+    return change;
 }
 
 } // namespace reglab::jsonio

@@ -42,10 +42,10 @@ Json configJson(const TrainConfig &config);
 // The records as the run record and the journal write them; the readers throw RecordError.
 Json stepJson(const StepRecord &s);
 Json epochJson(const EpochRecord &e);
-Json lambdaJson(const LambdaChange &c);
+Json changeJson(const SettingChange &c);
 StepRecord stepFromJson(const Json &j);
 EpochRecord epochFromJson(const Json &j);
-LambdaChange lambdaFromJson(const Json &j);
+SettingChange changeFromJson(const Json &j);
 // The keys present in `j` override `base`.
 TrainConfig configFromJson(const Json &j, TrainConfig base = {});
 

@@ -95,6 +95,7 @@ std::vector<LayerStats> layerStats(const Mlp &net, double sparsityThreshold)
         LayerStats l;
         l.name = layerName(i);
         l.smallFraction = a.lt(sparsityThreshold).to(torch::kFloat64).mean().item<double>();
+        l.zeroFraction = w.eq(0).to(torch::kFloat64).mean().item<double>();
         l.l1Norm = a.sum().item<double>();
         l.l2Norm = w.norm().item<double>();
         stats.push_back(l);

@@ -28,7 +28,7 @@ WeightHistogram histogramOf(const std::string &name, const std::vector<float> &w
 // Copies of every layer's weights (on the host, float32) with their histograms.
 WeightSnapshot weightSnapshot(const Mlp &net, int epoch, std::int64_t step);
 
-// Per layer: the share of weights with |w| < threshold, and the L1 and L2 norms.
+// Per layer: the share of weights with |w| < threshold, the share exactly 0, and the L1 and L2 norms.
 std::vector<LayerStats> layerStats(const Mlp &net, double sparsityThreshold);
 
 // The mean size per weight of the data gradient (the weights' .grad(), from which an explicit L2 penalty's

@@ -29,6 +29,7 @@ struct LayerStats {
     double smallFraction = 0; // share of weights with |w| < the sparsity threshold
     double l1Norm = 0;
     double l2Norm = 0;
+    double zeroFraction = 0; // share of weights exactly 0 (proximal L1 makes them; the subgradient hardly ever)
 };
 
 struct EpochRecord {
@@ -42,10 +43,12 @@ struct EpochRecord {
     double trainSeconds = 0, evalSeconds = 0;
 };
 
-// lambda1, lambda2 or the learning rate changed; `step` is the first step that used the new values.
-struct LambdaChange {
+// A live setting changed (lambda1, lambda2, the learning rate or the dropout rates); `step` is the first step
+// that used the new values. Every value in force is recorded, changed or not.
+struct SettingChange {
     std::int64_t step = 0;
     double l1 = 0, l2 = 0, learningRate = 0;
+    std::vector<double> dropout = {}; // per hidden layer; empty in records written before dropout was live
 };
 
 struct DigitPrediction {

@@ -77,8 +77,8 @@ std::string toJson(const RunRecord &r)
     doc["steps"] = steps;
 
     json changes = json::array();
-    for (const auto &c : r.lambdaChanges)
-        changes.push_back(lambdaJson(c));
+    for (const auto &c : r.settingChanges)
+        changes.push_back(changeJson(c));
     doc["lambda_changes"] = changes;
 
     if (r.lastPredictions) {
@@ -145,7 +145,7 @@ RunRecord runRecordFromJson(const std::string &text)
         for (const auto &st : getArray(doc, "steps"))
             r.steps.push_back(stepFromJson(st));
         for (const auto &c : getArray(doc, "lambda_changes"))
-            r.lambdaChanges.push_back(lambdaFromJson(c));
+            r.settingChanges.push_back(changeFromJson(c));
         if (doc.contains("last_predictions") && doc["last_predictions"].is_object()) {
             const json &p = doc["last_predictions"];
             Predictions preds;
@@ -265,8 +265,8 @@ void checkRecordValues(const RunRecord &r)
             notNegative(at + key, v, "it cannot be negative");
     }
     lastStep = 0;
-    for (std::size_t i = 0; i < r.lambdaChanges.size(); ++i) {
-        const LambdaChange &c = r.lambdaChanges[i];
+    for (std::size_t i = 0; i < r.settingChanges.size(); ++i) {
+        const SettingChange &c = r.settingChanges[i];
         const std::string at = "lambda_changes[" + std::to_string(i) + "].";
         if (c.step < 0 || double(c.step) < lastStep)
             outOfRange(at + "step", double(c.step), "changes must be in the order of their steps");
@@ -274,6 +274,9 @@ void checkRecordValues(const RunRecord &r)
         notNegative(at + "l1", c.l1, "it cannot be negative");
         notNegative(at + "l2", c.l2, "it cannot be negative");
         notNegative(at + "learning_rate", c.learningRate, "it cannot be negative");
+        for (double rate : c.dropout)
+            if (!(rate >= 0 && rate < 1))
+                outOfRange(at + "dropout", rate, "a dropout rate is from 0 to below 1");
     }
     if (r.lastPredictions)
         for (std::size_t i = 0; i < r.lastPredictions->digits.size(); ++i) {
@@ -307,7 +310,7 @@ std::string epochsCsv(const RunRecord &r)
     const std::size_t layerCount = r.epochs.empty() ? 0 : r.epochs.front().layers.size();
     for (std::size_t i = 0; i < layerCount; ++i) {
         const std::string n = r.epochs.front().layers[i].name;
-        out << ',' << n << "_small_fraction," << n << "_l1_norm," << n << "_l2_norm";
+        out << ',' << n << "_small_fraction," << n << "_zero_fraction," << n << "_l1_norm," << n << "_l2_norm";
     }
     out << '\n';
     for (const auto &e : r.epochs) {
@@ -315,7 +318,8 @@ std::string epochsCsv(const RunRecord &r)
             << e.valAccuracy << ',' << e.testLoss << ',' << e.testAccuracy << ',' << e.trainSeconds << ','
             << e.evalSeconds;
         for (std::size_t i = 0; i < layerCount && i < e.layers.size(); ++i)
-            out << ',' << e.layers[i].smallFraction << ',' << e.layers[i].l1Norm << ',' << e.layers[i].l2Norm;
+            out << ',' << e.layers[i].smallFraction << ',' << e.layers[i].zeroFraction << ',' << e.layers[i].l1Norm
+                << ',' << e.layers[i].l2Norm;
         out << '\n';
     }
     return out.str();

@@ -31,7 +31,7 @@ struct RunRecord {
     std::map<std::string, std::string> versions; // reglab, libtorch, compiler
     std::vector<StepRecord> steps;
     std::vector<EpochRecord> epochs;
-    std::vector<LambdaChange> lambdaChanges;
+    std::vector<SettingChange> settingChanges; // "lambda_changes" in the JSON (its name before dropout was live)
     std::optional<Predictions> lastPredictions;
     std::vector<WeightHistogram> weightHistograms; // the last snapshot's, one per layer
     double totalSeconds = 0;

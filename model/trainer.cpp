@@ -95,14 +95,18 @@ void Run::applyChanges(std::int64_t nextStep)
     next.l1 = changes.l1 ? *changes.l1 : m_l1;
     next.l2 = changes.l2 ? *changes.l2 : m_l2;
     next.learningRate = changes.learningRate ? *changes.learningRate : m_lr;
-    // Values that would only poison the run are refused by the same checks as the flags; the UI validates too.
-    if (!validate(next).empty() || (next.l1 == m_l1 && next.l2 == m_l2 && next.learningRate == m_lr))
+    next.dropout = changes.dropout ? *changes.dropout : m_net->dropout();
+    // Values that would only poison the run are refused by the same checks as the flags (one dropout rate per
+    // hidden layer, each in range); the UI validates too.
+    if (!validate(next).empty() ||
+        (next.l1 == m_l1 && next.l2 == m_l2 && next.learningRate == m_lr && next.dropout == m_net->dropout()))
         return;
     m_l1 = next.l1;
     m_l2 = next.l2;
     m_lr = next.learningRate;
-    const LambdaChange change{nextStep, m_l1, m_l2, m_lr};
-    m_rec.lambdaChanges.push_back(change);
+    m_net->setDropout(next.dropout); // from this step's forward pass on
+    const SettingChange change{nextStep, m_l1, m_l2, m_lr, next.dropout};
+    m_rec.settingChanges.push_back(change);
     emit(change);
 }
 
@@ -208,7 +212,7 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         }
         if (logNow) // the gradients are the data loss's until the step adds the penalties
             emit(gradientBalance(m_net, m_l1, m_l2, autograd, m_step + 1, epoch));
-        m_opt->step(m_lr, m_config.momentum, m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0, m_l1);
+        m_opt->step({m_lr, m_l1, m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0});
         ++m_step;
         ++m_stepInEpoch;
         samplesSinceLog += size;
@@ -336,7 +340,7 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     m_net = Mlp(784, m_config.hidden, 10, m_config.dropout, m_config.leakySlope);
     m_net->to(m_device);
     m_params = m_net->parameters();
-    m_opt = std::make_unique<FlatOptimizer>(m_net, m_config.l1Scope);
+    m_opt = std::make_unique<FlatOptimizer>(m_net, OptimizerSettings::from(m_config));
     m_l1 = m_config.l1;
     m_l2 = m_config.l2;
     m_lr = m_config.learningRate;

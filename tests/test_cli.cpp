@@ -185,6 +185,23 @@ TEST_CASE("parser accepts the documented flags")
     CHECK_EQ(o.config.seed, 9u);
     CHECK(o.quiet);
     CHECK_EQ(o.outCsv, std::string("a.csv"));
+    CHECK(o.config.optimizer == Optimizer::Sgd);
+
+    CliOptions adam;
+    CHECK(parseTrainArgs({"--optimizer", "adamw", "--adam-beta1", "0.8", "--adam-beta2=0.99", "--adam-eps", "1e-6",
+                          "--l1-method", "proximal", "--hidden", "100,50,25", "--dropout", "0.1,0.2,0.3",
+                          "--leaky-slope", "0.1"},
+                         adam)
+              .empty());
+    CHECK(adam.config.optimizer == Optimizer::AdamW);
+    CHECK_EQ(adam.config.adamBeta1, 0.8);
+    CHECK_EQ(adam.config.adamBeta2, 0.99);
+    CHECK_EQ(adam.config.adamEps, 1e-6);
+    CHECK(adam.config.l1Method == L1Method::Proximal);
+    CHECK_EQ(adam.config.hidden.size(), 3u);
+    CliOptions nesterov;
+    CHECK(parseTrainArgs({"--momentum", "0.9", "--nesterov"}, nesterov).empty());
+    CHECK(nesterov.config.nesterov);
 }
 
 TEST_CASE("bad arguments exit 2 naming the flag")
@@ -204,6 +221,12 @@ TEST_CASE("bad arguments exit 2 naming the flag")
         {"--frobnicate", "unknown option --frobnicate"},
         {"--epochs", "--epochs needs a value"},
         {"--hidden 100 --dropout 0.1,0.2", "--dropout: give one rate per hidden layer"},
+        {"--optimizer rmsprop", "--optimizer: 'rmsprop' is not allowed; use sgd, adam or adamw"},
+        {"--l1-method ista", "--l1-method: 'ista' is not allowed; use subgradient or proximal"},
+        {"--nesterov", "nesterov: Nesterov momentum needs a momentum above 0"},
+        {"--nesterov=true --momentum 0.9", "--nesterov takes no value"},
+        {"--adam-eps 0", "--adam-eps: '0' is not allowed; give a number above 0 up to 1"},
+        {"--adam-beta2 1", "--adam-beta2: '1' is not allowed"},
         {"--out /nonexistent-dir/run.json", "--out: cannot write /nonexistent-dir/run.json"},
     };
     for (const auto &[args, message] : cases) {
@@ -222,10 +245,11 @@ TEST_CASE("help documents every flag with its default")
     const std::vector<std::string> names = trainFlagNames();
     CHECK_GE(names.size(), 20u);
     for (const std::string &flag : names)
-        CHECK(contains(
-            r.out,
-            "  " + flag +
-                (flag == "--help" || flag == "--version" || flag == "--quiet" || flag == "--download" ? "  " : " ")));
+        CHECK(contains(r.out, "  " + flag +
+                                  (flag == "--help" || flag == "--version" || flag == "--quiet" ||
+                                           flag == "--download" || flag == "--nesterov"
+                                       ? "  "
+                                       : " ")));
     int settings = 0;
     for (const ConfigField &f : configFields()) {
         if (f.flag.empty())
@@ -238,7 +262,8 @@ TEST_CASE("help documents every flag with its default")
         const std::size_t next = r.out.find("\n  --", at + 3);
         const std::string entry = r.out.substr(at, next == std::string::npos ? std::string::npos : next - at);
         CAPTURE(entry);
-        CHECK(entry.find("[" + f.defaultText() + "]") != std::string::npos);
+        const bool isSwitch = f.kind == ConfigField::Kind::Switch; // shown as [off], taking no value
+        CHECK(entry.find("[" + (isSwitch ? std::string("off") : f.defaultText()) + "]") != std::string::npos);
         // A value out of range is refused with the range the field states.
         if (f.kind == ConfigField::Kind::Integer || f.kind == ConfigField::Kind::Real) {
             CliOptions o;
@@ -277,6 +302,21 @@ TEST_CASE("a run prints epochs and writes json and csv")
     CHECK(record.status == RunStatus::Finished);
     CHECK_EQ(record.epochs.size(), 2u);
     CHECK(contains(readTextFile(csv), "epoch,fold,step"));
+}
+
+TEST_CASE("adam with proximal l1 runs from the command line and records exact zeros")
+{
+    const std::string json = "/tmp/reglab-cli-adam.json";
+    const Result r = run("--epochs 1 --device cpu --quiet --optimizer adam --lr 0.001 --l1 0.01 --l1-method proximal "
+                         "--out " +
+                         json);
+    CHECK_EQ(r.status, 0);
+    CHECK(contains(r.out, "fc1_zero"));
+    const RunRecord record = runRecordFromJson(readTextFile(json));
+    CHECK(record.config.optimizer == Optimizer::Adam);
+    CHECK(record.config.l1Method == L1Method::Proximal);
+    CHECK_GT(record.epochs.front().layers.front().zeroFraction, 0.0);
+    CHECK(contains(readTextFile(json), "\"zero_fraction\""));
 }
 
 // Full-size data end to end: one Fashion-MNIST epoch (48,000 training, 12,000 validation, 10,000 test images).

@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QSettings>
@@ -56,6 +57,15 @@ private Q_SLOTS:
             s.setValue(QStringLiteral("l1Scope"), 7);
             s.setValue(QStringLiteral("l2Mode"), QStringLiteral("?"));
             s.setValue(QStringLiteral("device"), QStringLiteral("tpu"));
+            s.setValue(QStringLiteral("optimizer"), 9);
+            s.setValue(QStringLiteral("l1Method"), -1);
+            s.setValue(QStringLiteral("momentum"), 1.5);
+            s.setValue(QStringLiteral("nesterov"), QStringLiteral("maybe"));
+            s.setValue(QStringLiteral("adamBeta1"), QStringLiteral("nan"));
+            s.setValue(QStringLiteral("adamEps"), 0);
+            s.setValue(QStringLiteral("leakySlope"), -2);
+            s.setValue(QStringLiteral("hidden"), QStringLiteral("100,x"));
+            s.setValue(QStringLiteral("dropout"), QStringLiteral("0.3,2"));
             s.endGroup();
         }
         MainWindow window(true);
@@ -71,6 +81,15 @@ private Q_SLOTS:
         QCOMPARE(int(c.l1Scope), int(def.l1Scope));
         QCOMPARE(int(c.l2Mode), int(def.l2Mode));
         QCOMPARE(c.device, def.device);
+        QCOMPARE(int(c.optimizer), int(def.optimizer));
+        QCOMPARE(int(c.l1Method), int(def.l1Method));
+        QCOMPARE(c.momentum, def.momentum);
+        QCOMPARE(c.nesterov, def.nesterov);
+        QCOMPARE(c.adamBeta1, def.adamBeta1);
+        QCOMPARE(c.adamEps, def.adamEps);
+        QCOMPARE(c.leakySlope, def.leakySlope);
+        QCOMPARE(c.hidden, def.hidden);
+        QCOMPARE(c.dropout, def.dropout);
     }
 
     void validSettingsStillLoad()
@@ -88,6 +107,124 @@ private Q_SLOTS:
         QCOMPARE(c.learningRate, 0.05);
         QCOMPARE(c.epochs, 7);
         QCOMPARE(c.l1, 1e-4);
+    }
+
+    // The optimizer's own settings show for the optimizer chosen; the config carries them.
+    void optimizerControls()
+    {
+        ControlPanel p;
+        p.show();
+        QCOMPARE(p.optimizerBox()->currentData().toInt(), int(reglab::Optimizer::Sgd));
+        QVERIFY(p.momentumBox()->isVisible());
+        QVERIFY(!p.beta1Box()->isVisible());
+        QVERIFY(!p.nesterovBox()->isEnabled()); // no momentum, no Nesterov (PyTorch refuses it)
+        p.momentumBox()->setValue(0.9);
+        QVERIFY(p.nesterovBox()->isEnabled());
+        p.nesterovBox()->setChecked(true);
+        reglab::TrainConfig c = p.config();
+        QCOMPARE(c.momentum, 0.9);
+        QVERIFY(c.nesterov);
+        p.momentumBox()->setValue(0);
+        QVERIFY(!p.config().nesterov); // never a config that cannot run
+        QVERIFY(reglab::validate(p.config()).empty());
+
+        p.optimizerBox()->setCurrentIndex(p.optimizerBox()->findData(int(reglab::Optimizer::Adam)));
+        QVERIFY(!p.momentumBox()->isVisible());
+        QVERIFY(p.beta1Box()->isVisible());
+        QVERIFY(p.epsBox()->isVisible());
+        p.beta2Box()->setValue(0.99);
+        p.epsBox()->setValue(1e-6);
+        p.l1MethodBox()->setCurrentIndex(p.l1MethodBox()->findData(int(reglab::L1Method::Proximal)));
+        c = p.config();
+        QCOMPARE(int(c.optimizer), int(reglab::Optimizer::Adam));
+        QCOMPARE(c.adamBeta1, 0.9);
+        QCOMPARE(c.adamBeta2, 0.99);
+        QCOMPARE(c.adamEps, 1e-6);
+        QCOMPARE(int(c.l1Method), int(reglab::L1Method::Proximal));
+        // The ranges are the core's.
+        QCOMPARE(p.beta1Box()->maximum(), reglab::field("adam_beta1").hi);
+        QVERIFY(p.epsBox()->minimum() > 0);
+
+        // A config from a run record or preset shows as it is.
+        c.optimizer = reglab::Optimizer::AdamW;
+        c.adamBeta1 = 0.8;
+        p.setConfig(c);
+        QCOMPARE(p.optimizerBox()->currentData().toInt(), int(reglab::Optimizer::AdamW));
+        QCOMPARE(p.config().adamBeta1, 0.8);
+    }
+
+    // One to three hidden layers: a layer exists while it and those before it have units; a dropout box per layer.
+    void networkShapeControls()
+    {
+        ControlPanel p;
+        p.show();
+        QCOMPARE(p.hiddenSizes(), (std::vector<int>{200, 200}));
+        QCOMPARE(p.dropoutRates(), (std::vector<double>{0.3, 0.4}));
+        QVERIFY(p.dropoutBoxes()[1]->isVisible());
+        QVERIFY(!p.dropoutBoxes()[2]->isVisible());
+        p.hiddenBoxes()[2]->setValue(50);
+        p.dropoutBoxes()[2]->setValue(0.2);
+        QCOMPARE(p.config().hidden, (std::vector<int>{200, 200, 50}));
+        QCOMPARE(p.config().dropout, (std::vector<double>{0.3, 0.4, 0.2}));
+        QVERIFY(p.dropoutBoxes()[2]->isVisible());
+        p.hiddenBoxes()[1]->setValue(0); // "none": the third goes with it
+        QCOMPARE(p.hiddenBoxes()[1]->text(), QStringLiteral("none"));
+        QCOMPARE(p.config().hidden, (std::vector<int>{200}));
+        QCOMPARE(p.config().dropout, (std::vector<double>{0.3}));
+        QVERIFY(!p.hiddenBoxes()[2]->isEnabled());
+        QVERIFY(!p.dropoutBoxes()[1]->isVisible());
+        QVERIFY(reglab::validate(p.config()).empty());
+        p.slopeBox()->setValue(0.2);
+        QCOMPARE(p.config().leakySlope, 0.2);
+
+        reglab::TrainConfig c = ControlPanel::defaultConfig();
+        c.hidden = {64, 32, 16, 8}; // deeper than the window shows (reglab-train allows it): the first three
+        c.dropout = {0.1, 0.2, 0.3, 0.4};
+        p.setConfig(c);
+        QCOMPARE(p.config().hidden, (std::vector<int>{64, 32, 16}));
+        QCOMPARE(p.config().dropout, (std::vector<double>{0.1, 0.2, 0.3}));
+
+        // Dropout is live: its boxes stay enabled in a run and send every layer's rate; the shape is fixed.
+        QSignalSpy dropout(&p, &ControlPanel::dropoutChanged);
+        p.setRunState(ControlPanel::RunState::Running);
+        QVERIFY(!p.hiddenBoxes()[0]->isEnabled());
+        QVERIFY(!p.slopeBox()->isEnabled());
+        QVERIFY(!p.optimizerBox()->isEnabled());
+        QVERIFY(p.dropoutBoxes()[1]->isEnabled());
+        p.dropoutBoxes()[1]->setValue(0.5);
+        QCOMPARE(dropout.count(), 1);
+        QCOMPARE(dropout.at(0).at(0).value<std::vector<double>>(), (std::vector<double>{0.1, 0.5, 0.3}));
+        p.setRunState(ControlPanel::RunState::Idle);
+        QVERIFY(p.hiddenBoxes()[2]->isEnabled());
+    }
+
+    void newSettingsPersist()
+    {
+        {
+            MainWindow window(true);
+            ControlPanel *p = window.controls();
+            p->optimizerBox()->setCurrentIndex(p->optimizerBox()->findData(int(reglab::Optimizer::AdamW)));
+            p->beta2Box()->setValue(0.98);
+            p->momentumBox()->setValue(0.5);
+            p->nesterovBox()->setChecked(true);
+            p->l1MethodBox()->setCurrentIndex(p->l1MethodBox()->findData(int(reglab::L1Method::Proximal)));
+            p->hiddenBoxes()[0]->setValue(100);
+            p->hiddenBoxes()[2]->setValue(30);
+            p->dropoutBoxes()[2]->setValue(0.25);
+            p->slopeBox()->setValue(0.1);
+            QSettings s(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+            p->saveSettings(s);
+        }
+        MainWindow again(true);
+        const reglab::TrainConfig c = again.controls()->config();
+        QCOMPARE(int(c.optimizer), int(reglab::Optimizer::AdamW));
+        QCOMPARE(c.adamBeta2, 0.98);
+        QCOMPARE(c.momentum, 0.5);
+        QVERIFY(c.nesterov);
+        QCOMPARE(int(c.l1Method), int(reglab::L1Method::Proximal));
+        QCOMPARE(c.hidden, (std::vector<int>{100, 200, 30}));
+        QCOMPARE(c.dropout, (std::vector<double>{0.3, 0.4, 0.25}));
+        QCOMPARE(c.leakySlope, 0.1);
     }
 
     void nonFiniteStrengthIsIgnored()
@@ -263,12 +400,20 @@ private Q_SLOTS:
         e.epoch = 3;
         e.step = 303;
         window.onEvent(e);
-        reglab::LambdaChange change;
+        reglab::SettingChange change;
         change.step = 253; // 252 steps done: halfway through epoch 3 (201..303)
         change.l1 = 0.01;
         window.onEvent(change);
         QCOMPARE(window.liveView()->accuracyChart()->markerPositions().size(), 1);
         QCOMPARE(window.liveView()->accuracyChart()->markerPositions().front(), 2.5);
+        // A dropout change is labelled with the new rates; a repeat of the rates in force is no change.
+        change.step = 280;
+        change.dropout = {0.5, 0.25};
+        window.onEvent(change);
+        change.step = 290;
+        window.onEvent(change);
+        QCOMPARE(window.liveView()->accuracyChart()->markerLabels(),
+                 (QStringList{QStringLiteral("L1=0.01"), QStringLiteral("dropout=0.5/0.25")}));
     }
 
 private:

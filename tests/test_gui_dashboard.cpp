@@ -103,7 +103,7 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunInfo> started(&c);
         guitest::Spy<reglab::StepRecord> steps(&c);
         guitest::Spy<reglab::EpochRecord> epochs(&c);
-        guitest::Spy<reglab::LambdaChange> changes(&c);
+        guitest::Spy<reglab::SettingChange> changes(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
 
         // 10 epochs of the sample take about a second: time enough to move the slider mid-run.
@@ -125,9 +125,9 @@ private Q_SLOTS:
         QCOMPARE(statusText(record.status), statusText(reglab::RunStatus::Finished));
         QCOMPARE(started.count(), 1);
         QCOMPARE(epochs.count(), 10);
-        QVERIFY(!record.lambdaChanges.empty());
-        QCOMPARE(record.lambdaChanges.front().l1, 0.001);
-        QCOMPARE(changes.count(), int(record.lambdaChanges.size()));
+        QVERIFY(!record.settingChanges.empty());
+        QCOMPARE(record.settingChanges.front().l1, 0.001);
+        QCOMPARE(changes.count(), int(record.settingChanges.size()));
         QVERIFY(record.steps.back().l1Term > 0); // the trainer used it
 
         d.window->flushCharts();
@@ -160,6 +160,43 @@ private Q_SLOTS:
         d.window->flushCharts();
         QCOMPARE(d.window->liveView()->accuracyChart()->pointCount(AccuracyChart::Validation), 1);
         QCOMPARE(d.window->liveView()->lossChart()->markerCount(), 0);
+    }
+
+    // AdamW with proximal L1 from the controls; both dropout rates changed while paused reach the trainer as one
+    // change at the next step, marked on the charts; exact zeros in the weight images and the sparsity view.
+    void adamProximalAndLiveDropoutFromControls()
+    {
+        Dashboard d;
+        TrainingController &c = *d.controller;
+        guitest::Spy<reglab::StepRecord> steps(&c);
+        guitest::Spy<reglab::RunRecord> finished(&c);
+        ControlPanel *p = d.controls();
+        p->optimizerBox()->setCurrentIndex(p->optimizerBox()->findData(int(reglab::Optimizer::AdamW)));
+        p->learningRateBox()->setValue(0.001);
+        p->l1Slider()->setValue(0.001);
+        p->l1MethodBox()->setCurrentIndex(p->l1MethodBox()->findData(int(reglab::L1Method::Proximal)));
+        p->epochsBox()->setValue(3);
+        p->startAction()->trigger();
+        QVERIFY(!p->optimizerBox()->isEnabled()); // fixed during a run
+        QVERIFY(!p->hiddenBoxes().front()->isEnabled());
+        QVERIFY(p->dropoutBoxes().front()->isEnabled()); // live
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        p->pauseAction()->trigger();
+        p->dropoutBoxes()[0]->setValue(0.5);
+        p->dropoutBoxes()[1]->setValue(0.5);
+        p->pauseAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 2000);
+        const reglab::RunRecord record = recordOf(finished);
+        QCOMPARE(statusText(record.status), statusText(reglab::RunStatus::Finished));
+        QCOMPARE(int(record.config.optimizer), int(reglab::Optimizer::AdamW));
+        QCOMPARE(int(record.config.l1Method), int(reglab::L1Method::Proximal));
+        QCOMPARE(record.settingChanges.size(), std::size_t(1));
+        QCOMPARE(record.settingChanges.front().dropout, (std::vector<double>{0.5, 0.5}));
+        d.window->flushCharts();
+        QCOMPARE(d.window->liveView()->lossChart()->markerLabels(), QStringList{QStringLiteral("dropout=0.5/0.5")});
+        QCOMPARE(d.window->liveView()->accuracyChart()->markerLabels(), QStringList{QStringLiteral("dropout=0.5/0.5")});
+        QVERIFY(record.epochs.back().layers.front().zeroFraction > 0);
     }
 
     void stopEndsTheThread()

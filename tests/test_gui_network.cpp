@@ -4,6 +4,7 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 #include "guitest.h"
+#include "model/trainer.h"
 #include "ui/chartbase.h"
 
 #include "ui/confusionview.h"
@@ -31,6 +32,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -201,7 +203,11 @@ private Q_SLOTS:
         fc2 = chart.sharePoints(QStringLiteral("fc2"));
         QCOMPARE(fc2[1], QPointF(2, 100 * 3.0 / 8));
         chart.shareView()->redrawNow(); // drawn lazily: at the redraw tick, or now for a reader
-        QCOMPARE(chart.shareView()->chart()->series().size(), 2); // fc1 and fc2
+        QCOMPARE(chart.shareView()->chart()->series().size(), 4); // fc1 and fc2, below the threshold and exactly 0
+        QCOMPARE(chart.shareView()->chart()->series().at(1)->name(), QStringLiteral("fc1 exactly 0"));
+        // Exact zeros do not depend on the threshold.
+        QCOMPARE(chart.zeroPoints(QStringLiteral("fc2")), (QList<QPointF>{QPointF(1, 0), QPointF(2, 100 * 2.0 / 8)}));
+        QCOMPARE(chart.zeroPoints(QStringLiteral("fc1")).size(), 2);
         chart.thresholdBox()->stepBy(4);
         QVERIFY(std::abs(chart.threshold() - 1e-3) < 1e-12);
 
@@ -215,6 +221,48 @@ private Q_SLOTS:
         QCOMPARE(chart.normView()->chart()->series().size(), 4);
         chart.clear();
         QVERIFY(chart.sharePoints(QStringLiteral("fc2")).isEmpty());
+    }
+
+    // Proximal L1 leaves exact zeros (the subgradient hardly any): the weight images show them in the colour kept
+    // for "exactly 0", one pixel per zero weight, and the sparsity view's dashed line counts them.
+    void proximalZerosInTheImages()
+    {
+        reglab::TrainConfig c = ControlPanel::defaultConfig();
+        c.epochs = 1;
+        c.l1 = 0.001;
+        c.l1Method = reglab::L1Method::Proximal;
+        struct Last : reglab::TrainObserver {
+            reglab::WeightSnapshot snapshot;
+            void onEvent(const reglab::TrainEvent &e) override
+            {
+                if (const auto *s = std::get_if<reglab::WeightSnapshot>(&e))
+                    snapshot = *s;
+            }
+        } last;
+        reglab::TrainControl control;
+        const reglab::RunRecord r = reglab::train(c, control, &last);
+        QCOMPARE(int(r.status), int(reglab::RunStatus::Finished));
+        const auto &fc1 = last.snapshot.layers.at(0);
+        const auto zeros = std::count(fc1.weights.begin(), fc1.weights.end(), 0.0f);
+        QVERIFY2(zeros > 500, qPrintable(QString::number(zeros)));
+        QCOMPARE(double(zeros) / double(fc1.weights.size()), r.epochs.back().layers.front().zeroFraction);
+
+        WeightTiles tiles;
+        tiles.resize(600, 400);
+        tiles.setSnapshot(last.snapshot);
+        const QImage &img = tiles.image();
+        std::int64_t grey = 0;
+        for (int unit = 0; unit < fc1.rows; ++unit)
+            for (int y = 0; y < WeightTiles::kTileSide; ++y)
+                for (int x = 0; x < WeightTiles::kTileSide; ++x)
+                    grey +=
+                        img.pixelColor(WeightTiles::pixelOf(unit, x, y, tiles.columns())) == WeightTiles::zeroColor();
+        QCOMPARE(grey, std::int64_t(zeros));
+
+        SparsityChart chart;
+        chart.addSnapshot(last.snapshot);
+        QCOMPARE(chart.zeroPoints(QStringLiteral("fc1")).front().y(),
+                 100.0 * double(zeros) / double(fc1.weights.size()));
     }
 
     void gradientPoints()

@@ -93,7 +93,7 @@ private Q_SLOTS:
         reglab::StepRecord s;
         s.step = 1;
         model.appendStep(live, s);
-        model.appendChange(live, reglab::LambdaChange{5, 0.001, 0, 0.01});
+        model.appendChange(live, reglab::SettingChange{5, 0.001, 0, 0.01});
         QCOMPARE(changed.count(), 0); // steps and changes do not touch the row
         reglab::EpochRecord e;
         e.epoch = 1;
@@ -102,7 +102,7 @@ private Q_SLOTS:
         QCOMPARE(changed.count(), 1); // an epoch updates its accuracies
         QCOMPARE(model.data(model.index(1, RunModel::TestColumn)).toString(), QStringLiteral("50.00 %"));
         QCOMPARE(model.record(live)->steps.size(), std::size_t(1));
-        QCOMPARE(model.record(live)->lambdaChanges.size(), std::size_t(1));
+        QCOMPARE(model.record(live)->settingChanges.size(), std::size_t(1));
         model.setName(live, QStringLiteral("live run"));
         QCOMPARE(comparison.count(), 0); // the live run is drawn live, not compared
         model.setName(old, QStringLiteral("older"));

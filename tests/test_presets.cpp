@@ -1,5 +1,5 @@
 // Presets: the bundled files parse and validate, a broken one is refused with a reason, and the forum preset
-// reproduces the thread's finding on the sample.
+// reproduces the thread's finding on the sample, as the Adam, L1-zeros and dropout presets do theirs at a small size.
 #include "model/dataset.h"
 #include "model/preset.h"
 #include "model/trainer.h"
@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <cmath>
+#include <cstdlib>
 
 using namespace reglab;
 
@@ -19,7 +21,7 @@ TEST_CASE("bundled presets parse")
     const std::string dir = bundledPresetDir();
     REQUIRE(!dir.empty());
     const auto files = presetFiles(dir);
-    CHECK_GE(files.size(), 4u);
+    CHECK_GE(files.size(), 7u);
     TrainConfig base;
     base.data = "fashion"; // the caller's data source survives the preset
     for (const auto &file : files) {
@@ -114,4 +116,121 @@ TEST_CASE("forum preset runs end in the expected order")
     CHECK_GT(mild, 0.8);
     CHECK_GT(mild, strong + 0.5);
     CHECK_LE(weights, mild);
+}
+
+// The window starts a preset from its own settings (the data source, the device); now that the controls hold the
+// optimizer and the network too, each bundled preset pins the ones it teaches with, so its lesson does not change
+// with what was last chosen in the window.
+TEST_CASE("bundled presets pin their optimizer and network")
+{
+    TrainConfig other;
+    other.optimizer = Optimizer::AdamW;
+    other.momentum = 0.9;
+    other.nesterov = true;
+    other.adamBeta1 = 0.5;
+    other.adamBeta2 = 0.9;
+    other.adamEps = 1e-3;
+    other.l1Method = L1Method::Proximal;
+    other.hidden = {10};
+    other.dropout = {0.9};
+    other.leakySlope = 0.5;
+    for (const auto &file : presetFiles(bundledPresetDir())) {
+        const Preset a = parsePreset(readTextFile(file)), b = parsePreset(readTextFile(file), other);
+        REQUIRE(a.runs.size() == b.runs.size());
+        for (std::size_t i = 0; i < a.runs.size(); ++i) {
+            CAPTURE(a.runs[i].label);
+            const TrainConfig &x = a.runs[i].config, &y = b.runs[i].config;
+            CHECK(x.optimizer == y.optimizer);
+            if (x.optimizer == Optimizer::Sgd) {
+                CHECK_EQ(x.momentum, y.momentum);
+                CHECK_EQ(x.nesterov, y.nesterov);
+            } else {
+                CHECK_EQ(x.adamBeta1, y.adamBeta1);
+                CHECK_EQ(x.adamBeta2, y.adamBeta2);
+                CHECK_EQ(x.adamEps, y.adamEps);
+            }
+            CHECK(x.l1Method == y.l1Method);
+            CHECK(x.hidden == y.hidden);
+            CHECK(x.dropout == y.dropout);
+            CHECK_EQ(x.leakySlope, y.leakySlope);
+        }
+    }
+}
+
+namespace {
+
+// The preset's runs, trained on the sample at a small size (the device from REGLAB_TEST_DEVICE).
+std::vector<RunRecord> runPreset(const std::string &file, int epochs)
+{
+    static const auto data = Dataset::load(resolveDataSource("sample"));
+    TrainConfig base;
+    const char *env = std::getenv("REGLAB_TEST_DEVICE");
+    base.device = env && *env ? env : "cpu";
+    const Preset p = parsePreset(readTextFile(bundledPresetDir() + "/" + file), base);
+    std::vector<RunRecord> records;
+    TrainControl control;
+    for (const auto &run : p.runs) {
+        TrainConfig c = run.config;
+        c.epochs = epochs;
+        records.push_back(train(c, control, nullptr, data));
+        REQUIRE(records.back().status == RunStatus::Finished);
+        const EpochRecord &e = records.back().epochs.back();
+        std::printf("%-48s test %.4f  val %.4f  train loss %.4f  val loss %.4f  fc1 zero %.4f  fc1 |w|<1e-3 %.4f  "
+                    "fc1 L2 %.3f  fc1 L1 %.1f\n",
+                    run.label.c_str(), e.testAccuracy, e.valAccuracy, e.trainLoss, e.valLoss, e.layers[0].zeroFraction,
+                    e.layers[0].smallFraction, e.layers[0].l2Norm, e.layers[0].l1Norm);
+    }
+    return records;
+}
+
+double relative(double a, double b)
+{
+    return std::fabs(a - b) / std::fabs(b);
+}
+
+} // namespace
+
+// Adam's weight decay is its explicit penalty (the same run); AdamW's decay is another run, with larger weights
+// here: the decoupled decay shrinks by lr * lambda2 * w a step, where Adam's normalized penalty moves a weight that
+// the data hardly pulls on by up to lr.
+TEST_CASE("adam preset: decay equals penalty, adamw differs")
+{
+    const auto r = runPreset("5-adam-decay-vs-penalty.json", 2);
+    REQUIRE(r.size() == 5u);
+    const EpochRecord &penalty = r[0].epochs.back(), &decay = r[1].epochs.back(), &adamw = r[2].epochs.back();
+    CHECK_LT(relative(decay.testLoss, penalty.testLoss), 1e-5);
+    for (std::size_t i = 0; i < decay.layers.size(); ++i)
+        CHECK_LT(relative(decay.layers[i].l2Norm, penalty.layers[i].l2Norm), 1e-5);
+    CHECK_GT(relative(adamw.layers[0].l2Norm, decay.layers[0].l2Norm), 0.1);
+    CHECK_GT(adamw.layers[0].l2Norm, decay.layers[0].l2Norm);
+    CHECK_GT(adamw.testAccuracy, 0.8);
+    CHECK_GT(decay.testAccuracy, 0.8);
+    // AdamW with L2 as a penalty is Adam with it: nothing decays outside the gradient.
+    CHECK_EQ(r[4].epochs.back().testLoss, penalty.testLoss);
+}
+
+// At the same lambda1 the subgradient leaves no weight exactly zero, the proximal step many.
+TEST_CASE("l1 zeros preset: proximal makes exact zeros, the subgradient none")
+{
+    const auto r = runPreset("6-l1-zeros.json", 2);
+    REQUIRE(r.size() == 2u);
+    const EpochRecord &subgradient = r[0].epochs.back(), &proximal = r[1].epochs.back();
+    CHECK_LT(subgradient.layers[0].zeroFraction, 0.001);
+    CHECK_GT(proximal.layers[0].zeroFraction, 0.02);
+    CHECK_GT(proximal.layers[0].zeroFraction, 100 * subgradient.layers[0].zeroFraction);
+    CHECK_GT(proximal.testAccuracy, 0.8); // sparse, and still a working network
+}
+
+// Dropout narrows the generalization gap: the test loss minus the training loss (which is measured with dropout
+// on), and lowers the test loss of a network that fits its training images as quickly as Adam's does.
+TEST_CASE("dropout preset: more dropout, smaller generalization gap")
+{
+    const auto r = runPreset("7-dropout.json", 2);
+    REQUIRE(r.size() == 3u);
+    auto gap = [](const RunRecord &rec) { return rec.epochs.back().testLoss - rec.epochs.back().trainLoss; };
+    std::printf("generalization gap (test - training loss): %.4f, %.4f, %.4f\n", gap(r[0]), gap(r[1]), gap(r[2]));
+    CHECK_GT(gap(r[0]), gap(r[1]));
+    CHECK_GT(gap(r[1]), gap(r[2]));
+    for (const auto &rec : r)
+        CHECK_GT(rec.epochs.back().testAccuracy, 0.85);
 }

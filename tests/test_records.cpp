@@ -55,6 +55,22 @@ TEST_CASE("config validation names the problem")
     c.l1 = 0.01;
     c.l1Scope = L1Scope::Weights;
     CHECK_EQ(shortLabel(c), std::string("L1 0.01 (weights) - L2 off - bs 50"));
+    c.optimizer = Optimizer::AdamW;
+    c.l1Method = L1Method::Proximal;
+    CHECK_EQ(shortLabel(c), std::string("AdamW - L1 0.01 (weights, proximal) - L2 off - bs 50"));
+    // Nesterov needs momentum, as in PyTorch.
+    c = TrainConfig{};
+    c.nesterov = true;
+    CHECK_EQ(validate(c), std::string("nesterov: Nesterov momentum needs a momentum above 0 (as in PyTorch); give "
+                                      "--momentum, such as 0.9"));
+    c.momentum = 0.9;
+    CHECK(validate(c).empty());
+    c = TrainConfig{};
+    c.adamEps = 0;
+    CHECK_EQ(validate(c), std::string("adam_eps: '0' is not allowed; give a number above 0 up to 1"));
+    c = TrainConfig{};
+    c.adamBeta1 = 1;
+    CHECK(validate(c).find("adam_beta1") == 0);
 }
 
 TEST_CASE("control hands over changes once")
@@ -67,8 +83,13 @@ TEST_CASE("control hands over changes once")
     REQUIRE(control.takeChanges(changes));
     CHECK((changes.l1 && *changes.l1 == 0.5));
     CHECK(!changes.l2);
+    CHECK(!changes.dropout);
     CHECK((changes.learningRate && *changes.learningRate == 0.1));
     CHECK(!control.takeChanges(changes));
+    control.setDropout({0.5, 0.25});
+    REQUIRE(control.takeChanges(changes));
+    CHECK((changes.dropout && *changes.dropout == std::vector<double>{0.5, 0.25}));
+    CHECK(!changes.l1);
 }
 
 TEST_CASE("control pause blocks until resume or stop")
@@ -101,6 +122,13 @@ RunRecord sampleRecord()
     r.config.hidden = {64};
     r.config.dropout = {0.2};
     r.config.seed = 7;
+    r.config.optimizer = Optimizer::AdamW;
+    r.config.nesterov = true;
+    r.config.momentum = 0.5;
+    r.config.adamBeta1 = 0.8;
+    r.config.adamBeta2 = 0.99;
+    r.config.adamEps = 1e-6;
+    r.config.l1Method = L1Method::Proximal;
     r.status = RunStatus::Diverged;
     r.message = "the loss became NaN at step 3";
     r.device = "cpu";
@@ -120,9 +148,10 @@ RunRecord sampleRecord()
     e.testAccuracy = 0.69;
     e.trainSeconds = 0.1;
     e.evalSeconds = 0.02;
-    e.layers = {{"fc1", 0.25, 100.5, 8.25}, {"fc2", 0.5, 20, 3}};
+    e.layers = {{"fc1", 0.25, 100.5, 8.25, 0.125}, {"fc2", 0.5, 20, 3}};
     r.epochs.push_back(e);
-    r.lambdaChanges.push_back({61, 0.1, 0.0, 0.01});
+    r.settingChanges.push_back({61, 0.1, 0.0, 0.01, {}});
+    r.settingChanges.push_back({90, 0.1, 0.0, 0.01, {0.5}});
     Predictions p;
     p.epoch = 1;
     p.step = 160;
@@ -149,10 +178,26 @@ TEST_CASE("run record round trips through json")
 {
     const RunRecord r = sampleRecord();
     const std::string json = toJson(r);
-    for (const char *key :
-         {"\"config\"", "\"status\": \"diverged\"", "\"epochs\"", "\"val_accuracy\"", "\"test_accuracy\"",
-          "\"val_loss\"", "\"test_loss\"", "\"train_seconds\"", "\"eval_seconds\"", "\"steps\"", "\"data_loss\"",
-          "\"l1_term\"", "\"l2_term\"", "\"lambda_changes\"", "\"summary\"", "\"versions\""})
+    for (const char *key : {"\"config\"",
+                            "\"status\": \"diverged\"",
+                            "\"epochs\"",
+                            "\"val_accuracy\"",
+                            "\"test_accuracy\"",
+                            "\"val_loss\"",
+                            "\"test_loss\"",
+                            "\"train_seconds\"",
+                            "\"eval_seconds\"",
+                            "\"steps\"",
+                            "\"data_loss\"",
+                            "\"l1_term\"",
+                            "\"l2_term\"",
+                            "\"lambda_changes\"",
+                            "\"summary\"",
+                            "\"versions\"",
+                            "\"zero_fraction\"",
+                            "\"optimizer\": \"adamw\"",
+                            "\"l1_method\": \"proximal\"",
+                            "\"nesterov\": true"})
         CHECK(json.find(key) != std::string::npos);
     const RunRecord back = runRecordFromJson(json);
     CHECK_EQ(toJson(back), json); // every field survives, NaN as null included
@@ -162,7 +207,16 @@ TEST_CASE("run record round trips through json")
     CHECK_EQ(back.config.hidden.size(), 1u);
     CHECK(std::isnan(back.steps[1].loss));
     CHECK_EQ(back.epochs[0].layers[1].name, std::string("fc2"));
-    CHECK_EQ(back.lambdaChanges[0].step, 61);
+    CHECK_EQ(back.settingChanges[0].step, 61);
+    CHECK(back.settingChanges[0].dropout.empty());
+    CHECK(back.settingChanges[1].dropout == std::vector<double>{0.5});
+    CHECK_EQ(back.epochs[0].layers[0].zeroFraction, 0.125);
+    CHECK(back.config.optimizer == Optimizer::AdamW);
+    CHECK(back.config.l1Method == L1Method::Proximal);
+    CHECK(back.config.nesterov);
+    CHECK_EQ(back.config.adamBeta1, 0.8);
+    CHECK_EQ(back.config.adamBeta2, 0.99);
+    CHECK_EQ(back.config.adamEps, 1e-6);
     REQUIRE(back.lastPredictions.has_value());
     CHECK_EQ(back.lastPredictions->digits[0].predicted, 5);
     REQUIRE(back.weightHistograms.size() == 1u);
@@ -196,9 +250,9 @@ TEST_CASE("epoch csv has a header and a row per epoch")
     const std::string csv = epochsCsv(sampleRecord());
     CHECK(
         csv.rfind("epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds,"
-                  "fc1_small_fraction,fc1_l1_norm,fc1_l2_norm,fc2_small_fraction",
+                  "fc1_small_fraction,fc1_zero_fraction,fc1_l1_norm,fc1_l2_norm,fc2_small_fraction",
                   0) == 0);
-    CHECK(csv.find("\n1,0,160,1.5,1.2,0.7,1.25,0.69,0.1,0.02,0.25,100.5,8.25,0.5,20,3\n") != std::string::npos);
+    CHECK(csv.find("\n1,0,160,1.5,1.2,0.7,1.25,0.69,0.1,0.02,0.25,0.125,100.5,8.25,0.5,0,20,3\n") != std::string::npos);
 }
 
 TEST_CASE("atomic write replaces or leaves old file")
@@ -243,9 +297,46 @@ TEST_CASE("config fields round trip and state their ranges")
     CHECK(!field("hidden").set(c, "100,,25").empty());
     CHECK(!field("dropout").set(c, "0.3,1").empty());
     CHECK_EQ(field("epochs").allowed(), std::string("a whole number from 1 to 100000"));
+    // A switch reads true or false (its flag takes no value).
+    CHECK_EQ(field("nesterov").set(c, "true"), std::string());
+    CHECK(c.nesterov);
+    CHECK_EQ(field("nesterov").set(c, "yes"), std::string("'yes' is not allowed; use true or false"));
+    CHECK_EQ(field("optimizer").set(c, "adamw"), std::string());
+    CHECK(c.optimizer == Optimizer::AdamW);
+    CHECK_EQ(field("optimizer").allowed(), std::string("sgd, adam or adamw"));
+    CHECK_EQ(field("l1_method").set(c, "proximal"), std::string());
+    CHECK(c.l1Method == L1Method::Proximal);
     CHECK_EQ(formatNumber(0.01), std::string("0.01"));
     CHECK_EQ(formatNumber(1e-5), std::string("1e-05"));
     CHECK_EQ(formatNumber(1e6), std::string("1000000"));
+}
+
+// Records and presets written before the optimizers, proximal L1, exact zeros and live dropout read as they
+// were run: SGD, the subgradient, no zero fraction, changes without dropout.
+TEST_CASE("older records without the new keys keep the defaults")
+{
+    const std::string old = R"({"format": "reglab-run", "status": "finished",
+        "config": {"l1": 0.01, "momentum": 0.9, "learning_rate": 0.05},
+        "epochs": [{"epoch": 1, "layers": [{"name": "fc1", "small_fraction": 0.5, "l1_norm": 3, "l2_norm": 1}]}],
+        "lambda_changes": [{"step": 7, "l1": 0.001, "l2": 0, "learning_rate": 0.05}]})";
+    const RunRecord r = runRecordFromJson(old);
+    CHECK(r.config.optimizer == Optimizer::Sgd);
+    CHECK(r.config.l1Method == L1Method::Subgradient);
+    CHECK(!r.config.nesterov);
+    CHECK_EQ(r.config.adamBeta1, 0.9);
+    CHECK_EQ(r.config.adamBeta2, 0.999);
+    CHECK_EQ(r.config.adamEps, 1e-8);
+    CHECK_EQ(r.config.momentum, 0.9);
+    CHECK_EQ(r.epochs[0].layers[0].zeroFraction, 0.0);
+    REQUIRE(r.settingChanges.size() == 1u);
+    CHECK_EQ(r.settingChanges[0].l1, 0.001);
+    CHECK(r.settingChanges[0].dropout.empty());
+    CHECK_THROWS_CONTAINING(runRecordFromJson(R"({"status": "finished", "config": {"optimizer": "lbfgs"}})"),
+                            RecordError, "\"optimizer\" must be sgd, adam or adamw");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(R"({"status": "finished", "config": {"nesterov": "yes"}})"), RecordError,
+                            "\"nesterov\" is not true or false");
+    CHECK_THROWS_CONTAINING(runRecordFromJson(R"({"status": "finished", "config": {"l1_method": "ista"}})"),
+                            RecordError, "\"l1_method\" must be subgradient or proximal");
 }
 
 TEST_CASE("seeds round trip exactly through a run record")

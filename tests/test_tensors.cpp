@@ -6,6 +6,8 @@
 #include "testing.h"
 
 #include <cstdlib>
+#include <memory>
+#include <tuple>
 
 using namespace reglab;
 
@@ -55,12 +57,25 @@ torch::Device testDevice()
     return torch::Device(env && std::string(env) == "cuda" ? torch::kCUDA : torch::kCPU);
 }
 
-Mlp forumNet(double dropout = 0.0)
+Mlp forumNet(double dropout = 0.0, torch::Dtype type = torch::kFloat32)
 {
     torch::manual_seed(3);
     Mlp net(784, std::vector<int>{200, 200}, 10, std::vector<double>{dropout, dropout}, 0.01);
-    net->to(testDevice());
+    net->to(testDevice(), type);
     return net;
+}
+
+// `count` random batches of 50 on the test device, seeded.
+std::vector<std::pair<torch::Tensor, torch::Tensor>> randomBatches(int count, std::uint64_t seed,
+                                                                   torch::Dtype type = torch::kFloat32)
+{
+    torch::manual_seed(seed);
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> batches;
+    for (int step = 0; step < count; ++step)
+        batches.emplace_back(
+            torch::randn({50, 784}, torch::TensorOptions().dtype(type).device(testDevice())),
+            torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice())));
+    return batches;
 }
 
 double maxRelativeDifference(const std::vector<torch::Tensor> &a, const std::vector<torch::Tensor> &b)
@@ -172,22 +187,26 @@ TEST_CASE("weight decay equals explicit l2 penalty for plain sgd")
 
 TEST_CASE("flat sgd matches torch sgd with autograd l1")
 {
-    // The trainer's optimizer against the forum's way of doing it: torch.optim.SGD with momentum and weight
-    // decay, and lambda1 * sum|p| in the loss through autograd.
-    for (double momentum : {0.0, 0.9}) {
+    // The trainer's optimizer against the forum's way of doing it: torch.optim.SGD with momentum (plain and
+    // Nesterov) and weight decay, and lambda1 * sum|p| in the loss through autograd.
+    for (const auto &[momentum, nesterov, wide] :
+         {std::tuple{0.0, false, true}, {0.9, false, true}, {0.9, true, true}, {0.9, true, false}}) {
+        allowWideVectors(wide); // the AVX2 passes where the CPU has them, and the SSE2 ones
         const double lr = 0.01, decay = 0.001, l1 = 0.001;
-        torch::manual_seed(5);
-        std::vector<std::pair<torch::Tensor, torch::Tensor>> batches;
-        for (int step = 0; step < 30; ++step)
-            batches.emplace_back(
-                torch::randn({50, 784}, testDevice()),
-                torch::randint(0, 10, {50}, torch::TensorOptions().dtype(torch::kInt64).device(testDevice())));
+        const auto batches = randomBatches(30, 5);
         for (L1Scope scope : {L1Scope::All, L1Scope::Weights}) {
+            CAPTURE(momentum);
+            CAPTURE(nesterov);
             Mlp reference = forumNet();
             Mlp flat = forumNet();
-            torch::optim::SGD opt(reference->parameters(),
-                                  torch::optim::SGDOptions(lr).momentum(momentum).weight_decay(decay));
-            FlatOptimizer flatOpt(flat, scope);
+            torch::optim::SGD opt(
+                reference->parameters(),
+                torch::optim::SGDOptions(lr).momentum(momentum).nesterov(nesterov).weight_decay(decay));
+            OptimizerSettings settings;
+            settings.momentum = momentum;
+            settings.nesterov = nesterov;
+            settings.l1Scope = scope;
+            FlatOptimizer flatOpt(flat, settings);
             for (const auto &[x, y] : batches) {
                 opt.zero_grad();
                 (torch::nn::functional::cross_entropy(reference->forward(x), y) +
@@ -196,10 +215,171 @@ TEST_CASE("flat sgd matches torch sgd with autograd l1")
                 opt.step();
                 flatOpt.zeroGrad();
                 torch::nn::functional::cross_entropy(flat->forward(x), y).backward();
-                flatOpt.step(lr, momentum, decay, l1);
+                flatOpt.step({lr, l1, decay});
             }
             CHECK_LT(maxRelativeDifference(flat->parameters(), reference->parameters()), 1e-5);
             CHECK_NEAR(flatOpt.l1AbsSum().item<double>(), absSum(l1Parameters(flat, scope)).item<double>(), 1e-2);
+        }
+    }
+    allowWideVectors(true);
+}
+
+// Adam and AdamW over the flat buffers against torch::optim::Adam and AdamW, compared after every step: with
+// and without weight decay, with the L1 subgradient through autograd, on all parameters or weights only, in
+// float32 (the fused CPU pass, or torch ops on CUDA) and float64 (torch ops).
+TEST_CASE("flat adam and adamw match torch step for step")
+{
+    const double lr = 0.001, l1 = 0.0005;
+    // float32 with the AVX2 passes (where the CPU has them) and with the SSE2 ones; float64 through torch ops.
+    for (const auto &[type, wide] :
+         {std::pair{torch::kFloat32, true}, {torch::kFloat32, false}, {torch::kFloat64, true}}) {
+        allowWideVectors(wide);
+        const auto batches = randomBatches(25, 7, type);
+        for (Optimizer kind : {Optimizer::Adam, Optimizer::AdamW}) {
+            for (double decay : {0.0, 0.01}) {
+                for (L1Scope scope : {L1Scope::All, L1Scope::Weights}) {
+                    CAPTURE(toString(kind));
+                    CAPTURE(decay);
+                    CAPTURE(toString(scope));
+                    CAPTURE(type);
+                    Mlp reference = forumNet(0.0, type);
+                    Mlp flat = forumNet(0.0, type);
+                    std::unique_ptr<torch::optim::Optimizer> opt;
+                    // Betas and eps other than the defaults, to check they are used.
+                    if (kind == Optimizer::Adam)
+                        opt = std::make_unique<torch::optim::Adam>(
+                            reference->parameters(),
+                            torch::optim::AdamOptions(lr).betas({0.85, 0.995}).eps(1e-7).weight_decay(decay));
+                    else
+                        opt = std::make_unique<torch::optim::AdamW>(
+                            reference->parameters(),
+                            torch::optim::AdamWOptions(lr).betas({0.85, 0.995}).eps(1e-7).weight_decay(decay));
+                    OptimizerSettings settings;
+                    settings.kind = kind;
+                    settings.beta1 = 0.85;
+                    settings.beta2 = 0.995;
+                    settings.eps = 1e-7;
+                    settings.l1Scope = scope;
+                    FlatOptimizer flatOpt(flat, settings);
+                    double worst = 0;
+                    for (const auto &[x, y] : batches) {
+                        opt->zero_grad();
+                        (torch::nn::functional::cross_entropy(reference->forward(x), y) +
+                         l1 * absSum(l1Parameters(reference, scope)))
+                            .backward();
+                        opt->step();
+                        flatOpt.zeroGrad();
+                        torch::nn::functional::cross_entropy(flat->forward(x), y).backward();
+                        flatOpt.step({lr, l1, decay});
+                        worst = std::max(worst, maxRelativeDifference(flat->parameters(), reference->parameters()));
+                    }
+                    CHECK_LT(worst, 1e-5);
+                    // The runs moved: Adam's first steps are about lr on every weight.
+                    CHECK_GT(maxRelativeDifference(flat->parameters(), forumNet(0.0, type)->parameters()), 1e-3);
+                }
+            }
+        }
+    }
+    allowWideVectors(true);
+}
+
+// PyTorch's meaning of weight_decay: Adam adds lambda2 * p to the gradient, which is what the explicit penalty
+// (lambda2 / 2) * sum p^2 does, so the two give the same run; AdamW shrinks the weights outside the adaptive
+// scaling, so its decay is not its penalty (Loshchilov and Hutter).
+TEST_CASE("adam decay equals its penalty and adamw decay does not")
+{
+    const double lr = 0.001, lambda2 = 0.05;
+    const auto batches = randomBatches(40, 11);
+    // Trained with the flat optimizer: weight decay, or the penalty in the loss through autograd.
+    auto trained = [&](Optimizer kind, bool penalty) {
+        Mlp net = forumNet();
+        OptimizerSettings settings;
+        settings.kind = kind;
+        FlatOptimizer opt(net, settings);
+        for (const auto &[x, y] : batches) {
+            opt.zeroGrad();
+            torch::Tensor loss = torch::nn::functional::cross_entropy(net->forward(x), y);
+            if (penalty)
+                loss = loss + (lambda2 / 2) * squareSum(net->parameters());
+            loss.backward();
+            opt.step({lr, 0.0, penalty ? 0.0 : lambda2});
+        }
+        return net->parameters();
+    };
+    const auto adamDecay = trained(Optimizer::Adam, false);
+    CHECK_LT(maxRelativeDifference(trained(Optimizer::Adam, true), adamDecay), 1e-5);
+    const auto adamwDecay = trained(Optimizer::AdamW, false), adamwPenalty = trained(Optimizer::AdamW, true);
+    CHECK_GT(maxRelativeDifference(adamwPenalty, adamwDecay), 1e-3);
+    // AdamW's penalty is Adam's penalty (the same gradient, the same update).
+    CHECK_LT(maxRelativeDifference(adamwPenalty, adamDecay), 1e-5);
+}
+
+// Proximal L1: after each step, p <- sign(p) * max(|p| - lr * lambda1, 0) over the L1 scope, so weights that the
+// data does not hold up become exactly zero; the subgradient only makes them oscillate around zero.
+TEST_CASE("proximal l1 is a soft threshold after the step and makes exact zeros")
+{
+    const double lr = 0.01;
+    const auto batches = randomBatches(60, 13);
+    auto zeroShare = [](const Mlp &net) {
+        torch::Tensor w = net->layers[0]->weight.detach();
+        return w.eq(0).to(torch::kFloat64).mean().item<double>();
+    };
+    for (Optimizer kind : {Optimizer::Sgd, Optimizer::Adam, Optimizer::AdamW}) {
+        for (L1Scope scope : {L1Scope::All, L1Scope::Weights}) {
+            CAPTURE(toString(kind));
+            CAPTURE(toString(scope));
+            Mlp reference = forumNet();
+            Mlp flat = forumNet();
+            Mlp subgradient = forumNet();
+            std::unique_ptr<torch::optim::Optimizer> opt;
+            if (kind == Optimizer::Sgd)
+                opt = std::make_unique<torch::optim::SGD>(reference->parameters(),
+                                                          torch::optim::SGDOptions(lr).momentum(0.9));
+            else if (kind == Optimizer::Adam)
+                opt = std::make_unique<torch::optim::Adam>(reference->parameters(), torch::optim::AdamOptions(lr / 10));
+            else
+                opt = std::make_unique<torch::optim::AdamW>(reference->parameters(),
+                                                            torch::optim::AdamWOptions(lr / 10).weight_decay(0.01));
+            // Thresholds of 5e-4 per step: over 60 steps most of fc1's initial weights (|w| < 0.036) reach zero.
+            const double rate = kind == Optimizer::Sgd ? lr : lr / 10, l1 = 5e-4 / rate;
+            const double decay = kind == Optimizer::AdamW ? 0.01 : 0.0;
+            OptimizerSettings settings;
+            settings.kind = kind;
+            settings.momentum = kind == Optimizer::Sgd ? 0.9 : 0.0;
+            settings.l1Scope = scope;
+            settings.l1Method = L1Method::Proximal;
+            FlatOptimizer flatOpt(flat, settings);
+            settings.l1Method = L1Method::Subgradient;
+            FlatOptimizer subOpt(subgradient, settings);
+            double worst = 0;
+            for (const auto &[x, y] : batches) {
+                opt->zero_grad();
+                torch::nn::functional::cross_entropy(reference->forward(x), y).backward();
+                opt->step();
+                {
+                    torch::NoGradGuard noGrad;
+                    for (torch::Tensor &p : l1Parameters(reference, scope))
+                        p.copy_(p.sign() * (p.abs() - rate * l1).clamp_min(0));
+                }
+                for (auto [net, o] : {std::pair{&flat, &flatOpt}, {&subgradient, &subOpt}}) {
+                    o->zeroGrad();
+                    torch::nn::functional::cross_entropy((*net)->forward(x), y).backward();
+                    o->step({rate, l1, decay});
+                }
+                worst = std::max(worst, maxRelativeDifference(flat->parameters(), reference->parameters()));
+                // Step for step from the same weights: once many weights sit at zero, pre-activations sit near
+                // LeakyReLU's kink, where a rounding difference flips a slope and the runs part ways.
+                torch::NoGradGuard noGrad;
+                for (std::size_t i = 0; i < flat->parameters().size(); ++i)
+                    flat->parameters()[i].copy_(reference->parameters()[i]);
+            }
+            CHECK_LT(worst, 1e-5);
+            // Exact zeros in the first layer; the subgradient at the same lambda1 leaves almost none.
+            CHECK_GT(zeroShare(flat), 0.3);
+            CHECK_LT(zeroShare(subgradient), 0.01);
+            // Biases outside the scope are never thresholded.
+            if (scope == L1Scope::Weights)
+                CHECK_EQ(flat->layers[0]->bias.eq(0).sum().item<std::int64_t>(), 0);
         }
     }
 }
@@ -260,11 +440,11 @@ TEST_CASE("dropout drops the configured share and rescales")
 TEST_CASE("the flat optimizer refuses parameters moved after it was made")
 {
     Mlp net = forumNet();
-    FlatOptimizer opt(net, L1Scope::All);
+    FlatOptimizer opt(net, OptimizerSettings{});
     opt.zeroGrad();
-    opt.step(0.01, 0.0, 0.0, 0.0); // seated: fine
-    net->to(torch::kFloat64);      // re-seats every parameter in new storage
-    CHECK_THROWS_CONTAINING(opt.step(0.01, 0.0, 0.0, 0.0), Error, "moved (to another device or type)");
+    opt.step({0.01, 0.0, 0.0}); // seated: fine
+    net->to(torch::kFloat64);   // re-seats every parameter in new storage
+    CHECK_THROWS_CONTAINING(opt.step({0.01, 0.0, 0.0}), Error, "moved (to another device or type)");
 }
 
 TEST_CASE("the hand-written passes say what they need")

@@ -6,6 +6,7 @@
 #include "model/runtime.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -13,6 +14,7 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QSettings>
@@ -73,6 +75,27 @@ int readInt(const QSettings &s, const QString &key, int fallback, int lo, int hi
     return ok && v >= lo && v <= hi ? v : fallback;
 }
 
+bool readBool(const QSettings &s, const QString &key, bool fallback)
+{
+    const QVariant v = s.value(key);
+    if (!v.isValid())
+        return fallback;
+    const QString text = v.toString();
+    return text == QLatin1String("true") ? true : text == QLatin1String("false") ? false : fallback;
+}
+
+// A list setting ("200,200") read through the config field's own parser; `fallback` when it is refused.
+template <typename T>
+std::vector<T> readList(const QSettings &s, const QString &key, const char *field,
+                        std::vector<T> reglab::TrainConfig::*member, const std::vector<T> &fallback)
+{
+    reglab::TrainConfig c;
+    const QString text = s.value(key).toString();
+    if (text.isEmpty() || !reglab::field(field).set(c, text.toStdString()).empty())
+        return fallback;
+    return c.*member;
+}
+
 QString withShortcut(const QString &text, const QAction *action)
 {
     QStringList keys;
@@ -105,11 +128,24 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     m_l1Scope = new QComboBox(reg);
     m_l1Scope->addItem(tr("All parameters"), int(reglab::L1Scope::All));
     m_l1Scope->addItem(tr("Weights only (no biases)"), int(reglab::L1Scope::Weights));
+    m_l1Method = new QComboBox(reg);
+    m_l1Method->addItem(tr("Subgradient (in the loss)"), int(reglab::L1Method::Subgradient));
+    m_l1Method->addItem(tr("Proximal (exact zeros)"), int(reglab::L1Method::Proximal));
+    m_l1Method->setToolTip(
+        tr("Subgradient: \u03bb\u2081\u00b7sign(w) added to the gradient, as loss += \u03bb\u2081\u00b7\u03a3|w| "
+           "does;\nweights oscillate around zero but hardly ever reach it.\n"
+           "Proximal: after each step w \u2190 sign(w)\u00b7max(|w| \u2212 lr\u00b7\u03bb\u2081, 0), "
+           "which leaves exact zeros."));
     m_l2 = new LogSlider(reg);
     m_l2->setToolTip(tr("L2 strength \u03bb\u2082: shrinks every weight a little at each step.\n"
                         "Changes take effect at the next step of a running network."));
     m_l2Mode = new QComboBox(reg);
-    m_l2Mode->addItem(tr("Weight decay (SGD)"), int(reglab::L2Mode::Decay));
+    m_l2Mode->addItem(tr("Weight decay"), int(reglab::L2Mode::Decay));
+    m_l2Mode->setItemData(0,
+                          tr("The optimizer's weight_decay: SGD and Adam add \u03bb\u2082\u00b7w to the gradient "
+                             "(the same as the penalty);\nAdamW shrinks the weights by lr\u00b7\u03bb\u2082\u00b7w "
+                             "outside its adaptive scaling"),
+                          Qt::ToolTipRole);
     m_l2Mode->addItem(tr("Penalty \u03bb\u2082/2\u00b7\u03a3p\u00b2 in the loss"), int(reglab::L2Mode::Penalty));
     m_lr = new CompactSpinBox(reg);
     m_lr->setDecimals(6);
@@ -117,13 +153,88 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     m_lr->setRange(1e-6, reglab::field("learning_rate").hi);
     m_lr->setSingleStep(0.001);
     m_lr->setKeyboardTracking(false);
-    m_lr->setToolTip(tr("SGD learning rate; can be changed while training"));
+    m_lr->setToolTip(tr("Learning rate; can be changed while training"));
+    // Dropout: one rate per hidden layer, live like the strengths.
+    m_dropoutRow = new QWidget(reg);
+    auto *dropoutLayout = new QHBoxLayout(m_dropoutRow);
+    dropoutLayout->setContentsMargins(0, 0, 0, 0);
+    const reglab::ConfigField &dropoutField = reglab::field("dropout");
+    for (int i = 0; i < kMaxHidden; ++i) {
+        auto *box = new CompactSpinBox(m_dropoutRow);
+        box->setDecimals(4);
+        box->setRange(dropoutField.lo, dropoutField.hi);
+        box->setSingleStep(0.05);
+        box->setKeyboardTracking(false);
+        box->setToolTip(
+            tr("Dropout rate of hidden layer %1 (0 turns it off); can be changed while training").arg(i + 1));
+        dropoutLayout->addWidget(box);
+        m_dropout << box;
+    }
     regForm->addRow(tr("L1 strength"), m_l1);
     regForm->addRow(tr("L1 applies to"), m_l1Scope);
+    regForm->addRow(tr("L1 acts as"), m_l1Method);
     regForm->addRow(tr("L2 strength"), m_l2);
     regForm->addRow(tr("L2 acts as"), m_l2Mode);
+    regForm->addRow(tr("Dropout"), m_dropoutRow);
     regForm->addRow(tr("Learning rate"), m_lr);
     layout->addWidget(reg);
+
+    // The optimizer and the network's shape are fixed when a run starts.
+    auto *opt = new QGroupBox(tr("Optimizer and network"), this);
+    m_optimizerForm = new QFormLayout(opt);
+    m_optimizerForm->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    auto realFor = [opt](const char *key, int decimals, double step) {
+        const reglab::ConfigField &f = reglab::field(key);
+        auto *box = new CompactSpinBox(opt);
+        box->setDecimals(decimals);
+        // An open lower end (epsilon > 0) stops at the box's smallest step.
+        box->setRange(f.openLow ? std::pow(10.0, -decimals) : f.lo, f.hi);
+        box->setSingleStep(step);
+        box->setToolTip(QString::fromStdString(f.help));
+        return box;
+    };
+    m_optimizer = new QComboBox(opt);
+    m_optimizer->addItem(tr("SGD"), int(reglab::Optimizer::Sgd));
+    m_optimizer->addItem(tr("Adam"), int(reglab::Optimizer::Adam));
+    m_optimizer->addItem(tr("AdamW (decoupled decay)"), int(reglab::Optimizer::AdamW));
+    m_optimizer->setToolTip(QString::fromStdString(reglab::field("optimizer").help));
+    m_momentum = realFor("momentum", 6, 0.1);
+    m_nesterov = new QCheckBox(tr("Nesterov"), opt);
+    m_nesterov->setToolTip(QString::fromStdString(reglab::field("nesterov").help));
+    auto *momentumRow = new QWidget(opt);
+    auto *momentumLayout = new QHBoxLayout(momentumRow);
+    momentumLayout->setContentsMargins(0, 0, 0, 0);
+    momentumLayout->addWidget(m_momentum, 1);
+    momentumLayout->addWidget(m_nesterov);
+    m_beta1 = realFor("adam_beta1", 6, 0.01);
+    m_beta2 = realFor("adam_beta2", 6, 0.001);
+    m_eps = realFor("adam_eps", 12, 1e-8);
+    m_slope = realFor("leaky_slope", 4, 0.01);
+    auto *hiddenRow = new QWidget(opt);
+    auto *hiddenLayout = new QHBoxLayout(hiddenRow);
+    hiddenLayout->setContentsMargins(0, 0, 0, 0);
+    const reglab::ConfigField &hiddenField = reglab::field("hidden");
+    for (int i = 0; i < kMaxHidden; ++i) {
+        auto *box = new QSpinBox(hiddenRow);
+        box->setRange(i == 0 ? int(hiddenField.lo) : 0, int(hiddenField.hi));
+        if (i > 0)
+            box->setSpecialValueText(tr("none"));
+        box->setToolTip(i == 0 ? tr("Units in hidden layer 1")
+                               : tr("Units in hidden layer %1 (none: no such layer)").arg(i + 1));
+        hiddenLayout->addWidget(box);
+        m_hidden << box;
+        connect(box, &QSpinBox::valueChanged, this, &ControlPanel::updateVisibility);
+    }
+    m_optimizerForm->addRow(tr("Optimizer"), m_optimizer);
+    m_optimizerForm->addRow(tr("Momentum"), momentumRow);
+    m_optimizerForm->addRow(tr("Adam \u03b2\u2081"), m_beta1);
+    m_optimizerForm->addRow(tr("Adam \u03b2\u2082"), m_beta2);
+    m_optimizerForm->addRow(tr("Adam \u03b5"), m_eps);
+    m_optimizerForm->addRow(tr("Hidden units"), hiddenRow);
+    m_optimizerForm->addRow(tr("LeakyReLU slope"), m_slope);
+    layout->addWidget(opt);
+    connect(m_optimizer, &QComboBox::currentIndexChanged, this, &ControlPanel::updateVisibility);
+    connect(m_momentum, &QDoubleSpinBox::valueChanged, this, &ControlPanel::updateVisibility);
 
     // The rest is fixed when a run starts.
     auto *run = new QGroupBox(tr("Run"), this);
@@ -184,7 +295,10 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
                           "time (the sample's epoch is 160 steps); can be changed while training"));
     runForm->addRow(tr("Pace"), m_pace);
     layout->addWidget(run);
-    m_fixedWhileRunning = {m_l1Scope, m_l2Mode, m_batch, m_epochs, m_folds, m_seed, m_device, m_data};
+    m_fixedWhileRunning = {m_l1Scope, m_l1Method, m_l2Mode, m_optimizer, m_momentum, m_nesterov, m_beta1,  m_beta2,
+                           m_eps,     m_slope,    m_batch,  m_epochs,    m_folds,    m_seed,     m_device, m_data};
+    for (QSpinBox *box : m_hidden)
+        m_fixedWhileRunning << box;
 
     m_start = new QAction(tr("Start"), this);
     m_start->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
@@ -234,6 +348,8 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     connect(m_l2, &LogSlider::valueChanged, this, &ControlPanel::l2Changed);
     connect(m_lr, &QDoubleSpinBox::valueChanged, this, &ControlPanel::learningRateChanged);
     connect(m_pace, &QSpinBox::valueChanged, this, [this](int value) { Q_EMIT paceChanged(value); });
+    for (QDoubleSpinBox *box : m_dropout)
+        connect(box, &QDoubleSpinBox::valueChanged, this, [this] { Q_EMIT dropoutChanged(dropoutRates()); });
     connect(m_data, &QComboBox::activated, this, [this](int index) {
         const QString spec = m_data->itemData(index).toString();
         if (spec == kChooseFolder)
@@ -275,9 +391,26 @@ reglab::TrainConfig ControlPanel::config() const
     m_lr->interpretText();
     m_l1->spinBox()->interpretText();
     m_l2->spinBox()->interpretText();
+    for (QAbstractSpinBox *box :
+         std::initializer_list<QAbstractSpinBox *>{m_momentum, m_beta1, m_beta2, m_eps, m_slope})
+        box->interpretText();
+    for (QDoubleSpinBox *box : m_dropout)
+        box->interpretText();
+    for (QSpinBox *box : m_hidden)
+        box->interpretText();
     reglab::TrainConfig c = defaultConfig();
     c.l1 = m_l1->value();
     c.l1Scope = reglab::L1Scope(m_l1Scope->currentData().toInt());
+    c.l1Method = reglab::L1Method(m_l1Method->currentData().toInt());
+    c.optimizer = reglab::Optimizer(m_optimizer->currentData().toInt());
+    c.momentum = m_momentum->value();
+    c.nesterov = m_nesterov->isChecked() && c.momentum > 0; // PyTorch's Nesterov needs momentum
+    c.adamBeta1 = m_beta1->value();
+    c.adamBeta2 = m_beta2->value();
+    c.adamEps = m_eps->value();
+    c.hidden = hiddenSizes();
+    c.dropout = dropoutRates();
+    c.leakySlope = m_slope->value();
     c.l2 = m_l2->value();
     c.l2Mode = reglab::L2Mode(m_l2Mode->currentData().toInt());
     c.learningRate = m_lr->value();
@@ -294,6 +427,22 @@ void ControlPanel::setConfig(const reglab::TrainConfig &c)
 {
     m_l1->setValue(c.l1);
     m_l1Scope->setCurrentIndex(std::max(0, m_l1Scope->findData(int(c.l1Scope))));
+    m_l1Method->setCurrentIndex(std::max(0, m_l1Method->findData(int(c.l1Method))));
+    m_optimizer->setCurrentIndex(std::max(0, m_optimizer->findData(int(c.optimizer))));
+    m_momentum->setValue(c.momentum);
+    m_nesterov->setChecked(c.nesterov);
+    m_beta1->setValue(c.adamBeta1);
+    m_beta2->setValue(c.adamBeta2);
+    m_eps->setValue(c.adamEps);
+    m_slope->setValue(c.leakySlope);
+    // The window shows up to three hidden layers: a deeper network from a run record keeps its first three.
+    for (int i = 0; i < kMaxHidden; ++i)
+        m_hidden[i]->setValue(std::size_t(i) < c.hidden.size() ? c.hidden[std::size_t(i)] : 0);
+    for (int i = 0; i < kMaxHidden; ++i) {
+        const QSignalBlocker blockDropout(m_dropout[i]);
+        m_dropout[i]->setValue(std::size_t(i) < c.dropout.size() ? c.dropout[std::size_t(i)] : 0.0);
+    }
+    updateVisibility();
     m_l2->setValue(c.l2);
     m_l2Mode->setCurrentIndex(std::max(0, m_l2Mode->findData(int(c.l2Mode))));
     const QSignalBlocker block(m_lr);
@@ -319,6 +468,22 @@ void ControlPanel::loadSettings(QSettings &s)
     c.l2 = readDouble(s, QStringLiteral("l2"), c.l2, 0.0, LogSlider::kMax);
     c.l2Mode = reglab::L2Mode(
         readInt(s, QStringLiteral("l2Mode"), int(c.l2Mode), int(reglab::L2Mode::Decay), int(reglab::L2Mode::Penalty)));
+    c.l1Method = reglab::L1Method(readInt(s, QStringLiteral("l1Method"), int(c.l1Method),
+                                          int(reglab::L1Method::Subgradient), int(reglab::L1Method::Proximal)));
+    c.optimizer = reglab::Optimizer(readInt(s, QStringLiteral("optimizer"), int(c.optimizer),
+                                            int(reglab::Optimizer::Sgd), int(reglab::Optimizer::AdamW)));
+    c.momentum = readDouble(s, QStringLiteral("momentum"), c.momentum, m_momentum->minimum(), m_momentum->maximum());
+    c.nesterov = readBool(s, QStringLiteral("nesterov"), c.nesterov);
+    c.adamBeta1 = readDouble(s, QStringLiteral("adamBeta1"), c.adamBeta1, m_beta1->minimum(), m_beta1->maximum());
+    c.adamBeta2 = readDouble(s, QStringLiteral("adamBeta2"), c.adamBeta2, m_beta2->minimum(), m_beta2->maximum());
+    c.adamEps = readDouble(s, QStringLiteral("adamEps"), c.adamEps, m_eps->minimum(), m_eps->maximum());
+    c.leakySlope = readDouble(s, QStringLiteral("leakySlope"), c.leakySlope, m_slope->minimum(), m_slope->maximum());
+    // The lists through the core's parsers; the window's limit of three layers, and one rate per layer.
+    c.hidden = readList(s, QStringLiteral("hidden"), "hidden", &reglab::TrainConfig::hidden, c.hidden);
+    if (c.hidden.size() > std::size_t(kMaxHidden))
+        c.hidden = defaultConfig().hidden;
+    c.dropout = readList(s, QStringLiteral("dropout"), "dropout", &reglab::TrainConfig::dropout, c.dropout);
+    c.dropout.resize(c.hidden.size(), 0.0);
     c.learningRate = readDouble(s, QStringLiteral("learningRate"), c.learningRate, m_lr->minimum(), m_lr->maximum());
     c.batchSize = readInt(s, QStringLiteral("batchSize"), c.batchSize, m_batch->minimum(), m_batch->maximum());
     c.epochs = readInt(s, QStringLiteral("epochs"), c.epochs, m_epochs->minimum(), m_epochs->maximum());
@@ -343,6 +508,16 @@ void ControlPanel::saveSettings(QSettings &s) const
     s.setValue(QStringLiteral("l1Scope"), int(c.l1Scope));
     s.setValue(QStringLiteral("l2"), c.l2);
     s.setValue(QStringLiteral("l2Mode"), int(c.l2Mode));
+    s.setValue(QStringLiteral("l1Method"), int(c.l1Method));
+    s.setValue(QStringLiteral("optimizer"), int(c.optimizer));
+    s.setValue(QStringLiteral("momentum"), c.momentum);
+    s.setValue(QStringLiteral("nesterov"), c.nesterov);
+    s.setValue(QStringLiteral("adamBeta1"), c.adamBeta1);
+    s.setValue(QStringLiteral("adamBeta2"), c.adamBeta2);
+    s.setValue(QStringLiteral("adamEps"), c.adamEps);
+    s.setValue(QStringLiteral("leakySlope"), c.leakySlope);
+    s.setValue(QStringLiteral("hidden"), QString::fromStdString(reglab::field("hidden").get(c)));
+    s.setValue(QStringLiteral("dropout"), QString::fromStdString(reglab::field("dropout").get(c)));
     s.setValue(QStringLiteral("learningRate"), c.learningRate);
     s.setValue(QStringLiteral("batchSize"), c.batchSize);
     s.setValue(QStringLiteral("epochs"), c.epochs);
@@ -360,10 +535,43 @@ void ControlPanel::setRunState(RunState state)
     const bool idle = state == RunState::Idle;
     for (QWidget *w : m_fixedWhileRunning)
         w->setEnabled(idle);
+    updateVisibility(); // the boxes that depend on others
     m_start->setEnabled(idle);
     m_pause->setEnabled(!idle);
     m_stop->setEnabled(!idle);
     m_pause->setText(state == RunState::Paused ? tr("Resume") : tr("Pause"));
+}
+
+std::vector<int> ControlPanel::hiddenSizes() const
+{
+    std::vector<int> sizes{m_hidden[0]->value()};
+    for (int i = 1; i < kMaxHidden && m_hidden[i]->value() > 0; ++i)
+        sizes.push_back(m_hidden[i]->value());
+    return sizes;
+}
+
+std::vector<double> ControlPanel::dropoutRates() const
+{
+    std::vector<double> rates;
+    for (std::size_t i = 0; i < hiddenSizes().size(); ++i)
+        rates.push_back(m_dropout[int(i)]->value());
+    return rates;
+}
+
+void ControlPanel::updateVisibility()
+{
+    const auto kind = reglab::Optimizer(m_optimizer->currentData().toInt());
+    const bool sgd = kind == reglab::Optimizer::Sgd;
+    m_optimizerForm->setRowVisible(1, sgd);
+    for (int row = 2; row <= 4; ++row)
+        m_optimizerForm->setRowVisible(row, !sgd);
+    m_nesterov->setEnabled(m_state == RunState::Idle && m_momentum->value() > 0);
+    // A layer exists while every one before it does: a box after a "none" is off.
+    const int layers = int(hiddenSizes().size());
+    for (int i = 1; i < kMaxHidden; ++i)
+        m_hidden[i]->setEnabled(m_state == RunState::Idle && i <= layers);
+    for (int i = 0; i < kMaxHidden; ++i)
+        m_dropout[i]->setVisible(i < layers);
 }
 
 int ControlPanel::addFolderItem(const QString &folder)

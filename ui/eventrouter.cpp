@@ -57,7 +57,7 @@ void EventRouter::dispatch(const reglab::TrainEvent &event)
                                m_live->onStep(step);
                                m_runs->appendStep(live, step);
                            },
-                           [&](const reglab::LambdaChange &change) {
+                           [&](const reglab::SettingChange &change) {
                                m_runs->appendChange(live, change);
                                if (const QString label = m_live->onChange(change); !label.isEmpty())
                                    m_status->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);

@@ -92,6 +92,7 @@ void LiveView::beginRun(const reglab::TrainConfig &config, const QString &dataNa
     m_l1 = config.l1;
     m_l2 = config.l2;
     m_lr = config.learningRate;
+    m_dropout = config.dropout;
     m_dataName = dataName;
     m_startLine.clear();
     m_started = false;
@@ -130,7 +131,7 @@ void LiveView::onStep(const reglab::StepRecord &step)
     m_loss->addStep(step);
 }
 
-QString LiveView::onChange(const reglab::LambdaChange &change)
+QString LiveView::onChange(const reglab::SettingChange &change)
 {
     QStringList parts;
     if (change.l1 != m_l1)
@@ -139,6 +140,13 @@ QString LiveView::onChange(const reglab::LambdaChange &change)
         parts << QStringLiteral("L2=%1").arg(LogSlider::format(change.l2));
     if (change.learningRate != m_lr)
         parts << QStringLiteral("lr=%1").arg(QString::number(change.learningRate, 'g', 6));
+    // Records written before dropout was live carry no rates: they did not change.
+    if (!change.dropout.empty() && change.dropout != m_dropout) {
+        QStringList rates;
+        for (double p : change.dropout)
+            rates << QString::number(p, 'g', 4);
+        parts << QStringLiteral("dropout=%1").arg(rates.join(QLatin1Char('/')));
+    }
     if (parts.isEmpty())
         return {};
     m_l1 = change.l1;
@@ -146,6 +154,8 @@ QString LiveView::onChange(const reglab::LambdaChange &change)
     m_lr = change.learningRate;
     if (m_collapsed) // say it again with the new value: a smaller L1 now does not bring the network back
         explainCollapse(m_collapseEpoch);
+    if (!change.dropout.empty())
+        m_dropout = change.dropout;
     const QString label = parts.join(QStringLiteral(", "));
     flush(); // the curve reaches the marker before it is drawn
     m_loss->addMarker(double(change.step), label);

@@ -42,8 +42,9 @@ public:
     void beginRun(const reglab::TrainConfig &config, const QString &dataName);
     void onStarted(const reglab::RunInfo &info);
     void onStep(const reglab::StepRecord &step);
-    // Marks the step where a setting changed; returns what changed ("L1=0.001"), "" when nothing did.
-    QString onChange(const reglab::LambdaChange &change);
+    // Marks the step where a setting changed; returns what changed ("L1=0.001", "dropout=0.5/0.5"), "" when
+    // nothing did.
+    QString onChange(const reglab::SettingChange &change);
     void onEpoch(const reglab::EpochRecord &epoch);
     // The headline says how the run ended; a divergence or a failure explains itself in the banner.
     void onFinished(const reglab::RunRecord &record);
@@ -82,6 +83,7 @@ private:
     double m_l1 = 0, m_l2 = 0, m_lr = 0;   // the values in force, to label what a change changed
     bool m_collapsed = false;
     reglab::EpochRecord m_collapseEpoch;
+    std::vector<double> m_dropout;
 };
 
 } // namespace reglab::ui

@@ -81,10 +81,10 @@ void RunModel::appendStep(int id, const reglab::StepRecord &step)
         m_runs[std::size_t(row)].record.steps.push_back(step);
 }
 
-void RunModel::appendChange(int id, const reglab::LambdaChange &change)
+void RunModel::appendChange(int id, const reglab::SettingChange &change)
 {
     if (const int row = rowOf(id); row >= 0)
-        m_runs[std::size_t(row)].record.lambdaChanges.push_back(change);
+        m_runs[std::size_t(row)].record.settingChanges.push_back(change);
 }
 
 void RunModel::appendEpoch(int id, const reglab::EpochRecord &epoch)

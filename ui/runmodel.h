@@ -32,7 +32,7 @@ public:
     void setRecord(int id, const reglab::RunRecord &record);
     // The live run's record grows: steps and changes quietly, epochs with a row update.
     void appendStep(int id, const reglab::StepRecord &step);
-    void appendChange(int id, const reglab::LambdaChange &change);
+    void appendChange(int id, const reglab::SettingChange &change);
     void appendEpoch(int id, const reglab::EpochRecord &epoch);
     void setName(int id, const QString &name);
     void setShown(int id, bool shown);

@@ -144,7 +144,9 @@ SparsityChart::SparsityChart(QWidget *parent) : QWidget(parent)
     layout->addLayout(row);
     m_shareView = makeView(tr("Share of weights near zero"), this);
     m_normView = makeView(tr("Weight norms"), this);
-    m_normView->setLegendPlace(Qt::AlignRight); // a column keeps every name whole
+    m_shareView->setLegendPlace(Qt::AlignRight); // a column keeps every name whole
+    m_shareView->setToolTip(tr("Solid: |w| below the threshold; dashed: exactly 0"));
+    m_normView->setLegendPlace(Qt::AlignRight);
     m_normView->setToolTip(tr("Solid: L1 norm Σ|w|; dashed: L2 norm √Σw²"));
     layout->addWidget(m_shareView, 1);
     layout->addWidget(m_normView, 1);
@@ -226,6 +228,15 @@ QList<QPointF> SparsityChart::sharePoints(const QString &name) const
     return out;
 }
 
+QList<QPointF> SparsityChart::zeroPoints(const QString &name) const
+{
+    QList<QPointF> out;
+    if (const auto layer = m_summaries.find(name); layer != m_summaries.end())
+        for (const auto &[epoch, s] : layer->second)
+            out << QPointF(epoch, s.total() > 0 ? 100.0 * double(s.zeros()) / double(s.total()) : 0.0);
+    return out;
+}
+
 QList<QPointF> SparsityChart::normPoints(const QString &name, bool l2) const
 {
     QList<QPointF> out;
@@ -252,8 +263,11 @@ void SparsityChart::redrawShares()
     m_shareView->styleAxis(y, tr("% of weights"), tr("%"));
     m_shareView->setAxes(epochAxis(m_shareView, last), y);
     for (int i = 0; i < m_layers.size(); ++i)
-        if (m_summaries.count(m_layers[i]))
+        if (m_summaries.count(m_layers[i])) {
             addLine(m_shareView, m_layers[i], layerColor(i), sharePoints(m_layers[i]), Qt::SolidLine);
+            addLine(m_shareView, tr("%1 exactly 0").arg(m_layers[i]), layerColor(i), zeroPoints(m_layers[i]),
+                    Qt::DashLine);
+        }
     m_shareView->setLegendShown(!chart->series().isEmpty());
 }
 

@@ -1,5 +1,6 @@
-// Sparsity over time: per layer, the share of weights with |w| below a threshold the user sets, and the layers'
-// L1 and L2 norms, against epoch. Each snapshot is kept as a compact summary (a fine histogram of log10|w| and
+// Sparsity over time: per layer, the share of weights with |w| below a threshold the user sets (solid) and the
+// share exactly 0 (dashed: proximal L1 makes them, the subgradient hardly ever), and the layers' L1 and L2 norms,
+// against epoch. Each snapshot is kept as a compact summary (a fine histogram of log10|w| and
 // the exact-zero count), so a new threshold redraws the whole curve without keeping the weights.
 #pragma once
 
@@ -67,8 +68,9 @@ public:
     void setThreshold(double value);
     ThresholdSpinBox *thresholdBox() const { return m_threshold; }
 
-    // Share (%) of layer `name` per summarized epoch, as drawn.
+    // Share (%) of layer `name` per summarized epoch, as drawn: below the threshold, and exactly 0.
     QList<QPointF> sharePoints(const QString &name) const;
+    QList<QPointF> zeroPoints(const QString &name) const;
     QList<QPointF> normPoints(const QString &name, bool l2) const;
     const SparsitySummary *summary(const QString &name, int epoch) const;
     ChartBase *shareView() const { return m_shareView; }
