@@ -56,7 +56,7 @@ private Q_SLOTS:
         Spy<reglab::StepRecord> steps(d.controller.get());
         d.controls()->epochsBox()->setValue(1000);
         d.controls()->startAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         QDoubleSpinBox *lr = d.controls()->learningRateBox();
         d.window->activateWindow();
         lr->setFocus();
@@ -73,7 +73,7 @@ private Q_SLOTS:
         QCOMPARE(d.controls()->l1Slider()->spinBox()->text(), QStringLiteral("off"));
         QCOMPARE(d.controls()->l1Slider()->value(), 0.0);
         d.controller->stop();
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         // After Stop: no time left to wait for.
         QVERIFY(d.window->statusLine()->etaLabel()->text().isEmpty());
     }
@@ -88,7 +88,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         d.controls()->startAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         QTest::qWait(300); // steps queued while the window was still busy starting are delivered first
         const qint64 firstAt = clock.elapsed();
         const std::int64_t firstStep = steps.last().step;
@@ -97,9 +97,9 @@ private Q_SLOTS:
         QVERIFY2(rate <= 26, qPrintable(QString::number(rate)));
         d.controls()->paceBox()->setValue(0); // full speed, mid-run
         const std::int64_t at = steps.last().step;
-        QTRY_VERIFY_WITH_TIMEOUT(steps.last().step > at + 200, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(steps.last().step > at + 200, 60000);
         d.controller->stop();
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
     }
 
     // L1 0.01 collapses the network; the window says so, says again that a smaller L1 will not bring it back,
@@ -120,7 +120,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             banner->text().contains(QStringLiteral("L1 is now 0.001")) || !d.controller->isRunning(), 10000);
         Q_EMIT banner->linkActivated(QStringLiteral("restart"));
-        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 2, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 2, 60000);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
         const reglab::RunRecord fresh = finished.last();
         QCOMPARE(fresh.config.l1, 0.001);
@@ -137,7 +137,7 @@ private Q_SLOTS:
         for (int i = 0; i < 2; ++i) {
             d.controls()->startAction()->trigger();
             QVERIFY(finished.wait(30000));
-            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         }
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
         d.controls()->resetAction()->trigger();
@@ -201,13 +201,13 @@ private Q_SLOTS:
         d.controls()->l1Slider()->setValue(0.01);
         d.controls()->startAction()->trigger();
         QVERIFY(finished.wait(60000));
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         const int l1Run = d.window->runs()->liveId();
         d.controls()->l1Slider()->setValue(0);
         d.controls()->l2Slider()->setValue(0.01);
         d.controls()->startAction()->trigger();
         QVERIFY(finished.wait(60000));
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
 
         d.window->networkDock()->show();
         d.window->networkDock()->raise();
@@ -263,7 +263,7 @@ private Q_SLOTS:
             d.controls()->epochsBox()->setValue(1);
             d.controls()->startAction()->trigger();
             QVERIFY(finished.wait(30000));
-            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
             QCOMPARE(QDir(library).entryList({QStringLiteral("*.json")}).size(), 1);
             d.window->runs()->setName(d.window->runs()->ids().first(), QStringLiteral("my first run"));
         }

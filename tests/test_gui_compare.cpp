@@ -112,13 +112,13 @@ private Q_SLOTS:
         for (int i = 0; i < 2; ++i) {
             d.window->controls()->startAction()->trigger();
             QVERIFY(finished.wait(30000));
-            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         }
         QCOMPARE(d.window->runs()->count(), 2);
         // The first run is drawn as an overlay; the second is the live one, not overlaid on itself.
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
         d.window->controls()->startAction()->trigger(); // a third run: both earlier ones are overlays
-        QTRY_COMPARE_WITH_TIMEOUT(d.window->liveView()->accuracyChart()->overlayCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(d.window->liveView()->accuracyChart()->overlayCount(), 2, 60000);
         QVERIFY(finished.wait(30000));
     }
 
@@ -135,7 +135,7 @@ private Q_SLOTS:
         QVERIFY(d.window->startPreset(forum, false));
         reglab::ui::RunModel *runs = d.window->runs();
         QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 5, 120000);
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         QStringList names;
         QList<double> accuracy;
         for (int id : runs->ids()) {

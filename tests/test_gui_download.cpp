@@ -140,7 +140,7 @@ private Q_SLOTS:
         const auto info = started.at(0);
         QCOMPARE(info.trainCount, 60000);
         QCOMPARE(info.classNames.at(9), std::string("Ankle boot"));
-        QTRY_VERIFY_WITH_TIMEOUT(!controller.isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.isRunning(), 60000);
     }
 };
 

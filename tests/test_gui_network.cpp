@@ -367,7 +367,7 @@ private Q_SLOTS:
         d.window->controls()->epochsBox()->setValue(2);
         d.window->controls()->startAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
         QVERIFY(weights.count() >= 2);
         QVERIFY(!balances.isEmpty());
         QVERIFY(details.count() >= 2);
@@ -402,7 +402,7 @@ private Q_SLOTS:
         d.window->controls()->startAction()->trigger();
         QVERIFY(p->tiles()->isEmpty());                   // a new run clears the views
         QCOMPARE(p->histograms()->shownSeriesCount(), 1); // the first run, now an overlay
-        QTRY_VERIFY_WITH_TIMEOUT(!started.isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!started.isEmpty(), 60000);
 
         // Refresh while paused: the trainer sends its weights and stays paused.
         d.window->controls()->pauseAction()->trigger();
@@ -411,11 +411,11 @@ private Q_SLOTS:
         QTest::qWait(200);
         const int before = weights.count();
         p->refreshButton()->click();
-        QTRY_VERIFY_WITH_TIMEOUT(weights.count() > before, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(weights.count() > before, 60000);
         QVERIFY(c.isPaused());
         QTRY_VERIFY_WITH_TIMEOUT(!p->tiles()->isEmpty(), 2000);
         d.window->controls()->stopAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
     }
 
 private:

@@ -192,8 +192,8 @@ private Q_SLOTS:
         QFile::remove(copy);
         QVERIFY(QFile::copy(journal, copy));
         d.window->controls()->stopAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         QVERIFY(!QFile::exists(journal)); // a run that ends removes its journal
         QVERIFY(journals().isEmpty());
 
@@ -255,7 +255,7 @@ private Q_SLOTS:
         qInfo("hammer: %d actions in %lld ms", actions, qint64(clock.elapsed()));
         // Whatever state the hammering left: stop it, then a normal run finishes.
         QVERIFY(d.controller->shutdown(10000));
-        QTRY_VERIFY_WITH_TIMEOUT(!d.window->isRunning(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.window->isRunning(), 60000);
         if (d.controller->isPaused())
             d.controller->resume();
         p->epochsBox()->setValue(1);
@@ -268,7 +268,7 @@ private Q_SLOTS:
         const auto record = finished.last();
         QVERIFY(record.status == reglab::RunStatus::Finished);
         QCOMPARE(int(record.epochs.size()), 1);
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         QVERIFY(journals().isEmpty()); // every run of the hammering cleaned up its journal
     }
 
@@ -291,7 +291,7 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         d.window->controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
 
         QTemporaryDir folder(QDir(m_dir.path()).filePath(QStringLiteral("save-XXXXXX")));
         QVERIFY(folder.isValid());

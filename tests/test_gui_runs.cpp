@@ -75,10 +75,10 @@ private Q_SLOTS:
         QVERIFY(d.window->isRunning());
         QVERIFY(!d.controls()->startButton()->isEnabled());
         QVERIFY(d.controls()->stopButton()->isEnabled());
-        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         d.controls()->stopButton()->click();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
         QVERIFY(!d.window->isRunning());
         QVERIFY(d.controls()->startButton()->isEnabled());
     }
@@ -92,17 +92,17 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunInfo> started(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
         c.start(configWith(1000));
-        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         c.stop();
         c.start(configWith(1)); // the first thread has not ended yet
         QVERIFY(c.hasQueuedStart());
         QVERIFY(c.isRunning());
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
         QCOMPARE(name(statusAt(finished, 0)), name(reglab::RunStatus::Stopped));
         QCOMPARE(name(statusAt(finished, 1)), name(reglab::RunStatus::Finished));
         QCOMPARE(finished.at(1).config.epochs, 1);
         QCOMPARE(started.count(), 2);
-        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
         QVERIFY(!c.hasQueuedStart());
         QVERIFY(!d.window->isRunning());
     }
@@ -114,13 +114,13 @@ private Q_SLOTS:
         TrainingController &c = *d.controller;
         guitest::Spy<reglab::StepRecord> firstSteps(&c);
         c.start(configWith(1000));
-        QTRY_VERIFY_WITH_TIMEOUT(firstSteps.count() >= 3, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(firstSteps.count() >= 3, 60000);
         QVERIFY(c.shutdown(5000)); // the old run's finished (Stopped) and last steps are still queued
         guitest::Spy<reglab::RunInfo> started(&c);
         guitest::Spy<reglab::StepRecord> steps(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
         c.start(configWith(1));
-        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
         QCOMPARE(finished.count(), 1);
         QCOMPARE(name(statusAt(finished, 0)), name(reglab::RunStatus::Finished));
         QCOMPARE(started.count(), 1);
@@ -143,10 +143,10 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunRecord> finished(&c);
         d.controls()->epochsBox()->setValue(1000);
         d.controls()->startButton()->click();
-        QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty() && steps.count() > 5, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty() && steps.count() > 5, 60000);
         d.controls()->resetAction()->trigger();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
         QTest::qWait(2 * MainWindow::kRedrawIntervalMs);
         d.window->flushCharts();
         QCOMPARE(d.window->liveView()->lossChart()->pointCount(LossChart::Data), 0);
@@ -161,7 +161,7 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunRecord> finished2(&c);
         d.controls()->epochsBox()->setValue(1);
         d.controls()->startButton()->click();
-        QTRY_COMPARE_WITH_TIMEOUT(finished2.count(), 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished2.count(), 1, 60000);
         d.window->flushCharts();
         QCOMPARE(d.window->liveView()->accuracyChart()->pointCount(AccuracyChart::Test), 1);
         QVERIFY(d.window->liveView()->lossChart()->pointCount(LossChart::Data) > 0);
@@ -180,8 +180,8 @@ private Q_SLOTS:
 
         d.controls()->setDataSource(m_dir.filePath(QStringLiteral("no-such-folder")));
         d.controls()->startButton()->click();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
         const QString header = d.window->liveView()->headline();
         QVERIFY2(!header.contains(QStringLiteral("Loading")), qPrintable(header));
         QVERIFY2(header.contains(QStringLiteral("could not run")), qPrintable(header));
@@ -204,7 +204,7 @@ private Q_SLOTS:
         auto controller = std::make_unique<TrainingController>();
         guitest::Spy<reglab::StepRecord> steps(controller.get());
         controller->start(configWith(1000));
-        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         QPointer<QThread> thread = controller->thread();
         controller->shutdown(0); // may well time out
         controller.reset();      // must neither abort ("destroyed while thread is still running") nor hang

@@ -147,7 +147,7 @@ private Q_SLOTS:
         d.controls()->epochsBox()->setValue(2);
         d.controls()->startAction()->trigger();
         QVERIFY(finished.wait(60000));
-        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         d.window->flushCharts();
         settle();
         QStringList cut = cutTexts(d.window.get());
