@@ -183,18 +183,21 @@ void LiveView::explainCollapse(const reglab::EpochRecord &epoch)
 {
     const QString l1 = LogSlider::format(m_l1);
     const bool lowered = m_l1 < m_config.l1;
+    // Before the slider moves, a fresh start with the same L1 would only collapse again: say what to change.
+    const QString restart = lowered ? tr("<a href=\"restart\">Start afresh with L1 = %1</a>.").arg(l1)
+                                    : tr("Set a smaller L1 (0.001 learns well) and <a href=\"restart\">start "
+                                         "afresh</a>.");
     m_banner->showMessage(
         tr("<b>The network has collapsed</b> (epoch %1): accuracy is at chance (%2 %) and %3 % of the first "
            "layer's weights are below %4. L1 pushed every weight towards zero faster than the data could hold it "
            "up.<br>%5 Lowering L1 cannot bring it back: with three layers of near-zero weights the data's "
-           "gradient vanishes too, so nothing grows again. <a href=\"restart\">Start afresh with the current "
-           "settings</a> (L1 = %6).")
+           "gradient vanishes too, so nothing grows again. %6")
             .arg(epoch.epoch)
             .arg(100 * epoch.valAccuracy, 0, 'f', 1)
             .arg(100 * epoch.layers.front().smallFraction, 0, 'f', 1)
             .arg(m_config.sparsityThreshold)
             .arg(lowered ? tr("L1 is now %1, but the damage is done.").arg(l1) : QString())
-            .arg(l1));
+            .arg(restart));
 }
 
 double LiveView::epochsAt(std::int64_t stepsDone) const
