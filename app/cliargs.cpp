@@ -1,5 +1,7 @@
 #include "app/cliargs.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <sstream>
 
@@ -74,12 +76,72 @@ const std::vector<Flag> &flags()
                      }};
         recover.optionalValue = true;
         out.push_back(recover);
-        out.push_back(switchFlag("--list", "with --recover: list the interrupted runs", &CliOptions::list));
+        out.push_back(switchFlag("--list", "with --recover: list the interrupted runs; with --sweep: list its runs",
+                                 &CliOptions::list));
+        out.push_back(fileFlag("--sweep", "FILE.json",
+                               "run a sweep file's grid of runs (each run's settings come from the file)",
+                               &CliOptions::sweepFile));
+        out.push_back(fileFlag("--out-dir", "DIR", "with --sweep: where each run's record goes (made if missing)",
+                               &CliOptions::outDir));
+        out.push_back({"--jobs", "N", "with --sweep: runs at once, one process each with one BLAS thread",
+                       "one per core", [](const std::string &v, CliOptions &o) -> std::string {
+                           char *end = nullptr;
+                           const long n = std::strtol(v.c_str(), &end, 10);
+                           if (v.empty() || *end != '\0' || n < 1 || n > 1024)
+                               return "give a whole number from 1 to 1024";
+                           o.jobs = int(n);
+                           return {};
+                       }});
+        out.push_back({"--task", "I", "with --sweep: run only run I (what a cluster's array task calls)", {},
+                       [](const std::string &v, CliOptions &o) -> std::string {
+                           char *end = nullptr;
+                           const long long n = std::strtoll(v.c_str(), &end, 10);
+                           if (v.empty() || *end != '\0' || n < 0)
+                               return "give a run's index, a whole number from 0 (--list shows them)";
+                           o.task = n;
+                           return {};
+                       }});
+        out.push_back(switchFlag("--slurm", "with --sweep: write a Slurm job array for the sweep and submit it",
+                                 &CliOptions::slurm));
+        out.push_back({"--slurm-args", "\"...\"", "with --slurm: more #SBATCH options, such as --partition=short",
+                       {}, [](const std::string &v, CliOptions &o) -> std::string {
+                           o.slurmArgs = v;
+                           return {};
+                       }});
+        out.push_back(switchFlag("--dry-run", "with --slurm: print the job script instead of submitting it",
+                                 &CliOptions::dryRun));
         out.push_back(switchFlag("--help", "show this help", &CliOptions::help));
         out.push_back(switchFlag("--version", "print versions", &CliOptions::version));
         return out;
     }();
     return table;
+}
+
+// --sweep takes its settings from the file; its own flags need it.
+std::string checkSweepArgs(const std::vector<std::string> &seen, const CliOptions &out)
+{
+    static const std::vector<std::string> sweepOnly{"--out-dir", "--jobs", "--task", "--slurm", "--slurm-args",
+                                                    "--dry-run"};
+    if (out.sweepFile.empty()) {
+        for (const std::string &name : seen)
+            if (std::find(sweepOnly.begin(), sweepOnly.end(), name) != sweepOnly.end())
+                return name + ": use it with --sweep FILE.json";
+        return {};
+    }
+    for (const std::string &name : seen)
+        if (name != "--sweep" && name != "--list" && name != "--quiet" && name != "--threads" && name != "--help" &&
+            name != "--version" &&
+            std::find(sweepOnly.begin(), sweepOnly.end(), name) == sweepOnly.end())
+            return "--sweep takes its settings from the sweep file (its \"base\" and \"vary\"), not " + name +
+                   "; --sweep goes with --out-dir, --jobs, --task, --list, --slurm, --threads and --quiet";
+    if (out.outDir.empty() && !out.list && !(out.slurm && out.dryRun))
+        return "--sweep: give --out-dir DIR, where each run's record goes (running the same command again "
+               "resumes there)";
+    if ((!out.slurmArgs.empty() || out.dryRun) && !out.slurm)
+        return std::string(out.dryRun ? "--dry-run" : "--slurm-args") + ": use it with --slurm";
+    if (out.slurm && out.task >= 0)
+        return "--task runs one run here; --slurm submits them all: use one or the other";
+    return {};
 }
 
 } // namespace
@@ -121,8 +183,10 @@ std::string parseTrainArgs(const std::vector<std::string> &args, CliOptions &out
         if (std::string e = flag->apply(value, out); !e.empty())
             return flag->name + ": " + e;
     }
-    if (out.list && !out.recover)
-        return "--list: use it with --recover (reglab-train --recover --list)";
+    if (std::string e = checkSweepArgs(seen, out); !e.empty())
+        return e;
+    if (out.list && !out.recover && out.sweepFile.empty())
+        return "--list: use it with --recover (reglab-train --recover --list) or --sweep";
     if (out.recover) {
         for (const std::string &name : seen)
             if (name != "--recover" && name != "--list" && name != "--out" && name != "--csv" && name != "--quiet" &&

@@ -20,7 +20,15 @@ struct CliOptions {
     bool version = false;
     bool recover = false;       // --recover [JOURNAL]: save an interrupted run instead of training
     std::string recoverJournal; // the journal to recover; "" for the only interrupted one
-    bool list = false;          // --recover --list: list the interrupted runs
+    bool list = false;          // --recover --list: list the interrupted runs; --sweep --list: its runs
+    // --sweep FILE: a grid of runs (model/sweep.h), each run's record in outDir.
+    std::string sweepFile;
+    std::string outDir;
+    int jobs = 0;           // processes at once; 0: one per core
+    long long task = -1;    // --task I: only run I (what a scheduler's array task calls)
+    bool slurm = false;     // --slurm: write a job-array script and submit it with sbatch
+    std::string slurmArgs;  // --slurm-args "...": more #SBATCH options, such as --partition=short
+    bool dryRun = false;    // --slurm --dry-run: print the script instead of submitting it
 };
 
 // Returns "" on success, or a message naming the flag and what is allowed (exit status 2).

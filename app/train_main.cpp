@@ -1,5 +1,6 @@
 // reglab-train: the headless trainer. One line per epoch on stdout, progress on stderr, JSON/CSV on request.
 #include "app/cliargs.h"
+#include "app/sweepcommand.h"
 #include "model/dataset.h"
 #include "model/download.h"
 #include "model/idx.h"
@@ -405,6 +406,15 @@ int runMain(int argc, char **argv)
             std::cout << "cuda " << (cudaAvailable() ? "available" : "not available: " + cudaUnavailableReason())
                       << '\n';
             return 0;
+        }
+        if (!options.sweepFile.empty()) {
+            SweepHooks hooks;
+            char self[4096];
+            const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+            hooks.self = n > 0 ? std::string(self, std::size_t(n)) : std::string(argv[0]);
+            hooks.trainOne = [](const CliOptions &one) { return trainCommand(one, control); };
+            hooks.pendingSignal = [] { return int(g_signal); };
+            return sweepCommand(options, hooks);
         }
         return options.recover ? recoverCommand(options) : trainCommand(options, control);
     } catch (const std::exception &e) {

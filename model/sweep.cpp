@@ -1,0 +1,230 @@
+#include "model/sweep.h"
+
+#include "model/datasource.h"
+#include "model/jsonio.h"
+#include "model/preset.h"
+#include "model/safefile.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace reglab {
+
+using namespace jsonio;
+
+namespace {
+
+// The field a sweep names: by its config key ("batch_size"), its flag ("--batch") or the flag's name ("batch",
+// "l1_method" for --l1-method).
+const ConfigField *sweepField(const std::string &name)
+{
+    if (const ConfigField *f = findField(name))
+        return f;
+    std::string flag = "--" + name;
+    for (char &c : flag)
+        if (c == '_')
+            c = '-';
+    return findField(flag);
+}
+
+// A JSON value as the field's text: lists joined by commas, numbers as the shortest exact text.
+std::string valueText(const Json &v)
+{
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_boolean())
+        return v.get<bool>() ? "true" : "false";
+    if (v.is_number_integer())
+        return v.dump();
+    if (v.is_number())
+        return formatNumber(v.get<double>());
+    if (v.is_array()) {
+        std::string out;
+        for (const Json &item : v) {
+            if (item.is_array() || item.is_object())
+                throw RecordError("a list inside a list: give each value as a number or a list of numbers");
+            out += (out.empty() ? "" : ",") + valueText(item);
+        }
+        return out;
+    }
+    throw RecordError("a value is a number, a string, true or false, or a list of numbers");
+}
+
+// {"from": a, "to": b, "points": n, "log": true}: n values from a to b, log-spaced when asked, to three
+// significant digits (a grid of 1e-05, 3.16e-05, 0.0001, ...); whole numbers for whole-number settings.
+std::vector<std::string> rangeValues(const Json &range, const ConfigField &field)
+{
+    for (const char *key : {"from", "to", "points"})
+        if (!range.contains(key) || !range[key].is_number())
+            throw RecordError(std::string("a range needs \"from\", \"to\" and \"points\" as numbers (\"") + key +
+                              "\" is missing or not a number)");
+    const double from = range["from"].get<double>(), to = range["to"].get<double>();
+    const double pointsValue = range["points"].get<double>();
+    const bool log = range.contains("log") && range["log"].is_boolean() && range["log"].get<bool>();
+    if (!(pointsValue >= 1 && pointsValue <= 10000 && pointsValue == std::floor(pointsValue)))
+        throw RecordError("\"points\" is a whole number from 1 to 10000");
+    if (!std::isfinite(from) || !std::isfinite(to))
+        throw RecordError("\"from\" and \"to\" must be finite numbers");
+    if (log && !(from > 0 && to > 0))
+        throw RecordError("a log range needs \"from\" and \"to\" above 0 (use \"log\": false for a range through 0)");
+    const int points = int(pointsValue);
+    const bool whole = field.kind == ConfigField::Kind::Integer || field.kind == ConfigField::Kind::Seed;
+    std::vector<std::string> values;
+    for (int i = 0; i < points; ++i) {
+        const double t = points == 1 ? 0.0 : double(i) / double(points - 1);
+        double v = log ? from * std::pow(to / from, t) : from + (to - from) * t;
+        std::string text;
+        if (whole) {
+            text = std::to_string(std::llround(v));
+        } else {
+            char buffer[32];
+            std::snprintf(buffer, sizeof buffer, "%.3g", v);
+            text = formatNumber(std::strtod(buffer, nullptr));
+        }
+        if (values.empty() || values.back() != text) // whole numbers from a fine range repeat
+            values.push_back(text);
+    }
+    return values;
+}
+
+std::string safeName(const std::string &text)
+{
+    std::string out;
+    for (char c : text) {
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                          c == '-' || c == '+';
+        out += keep ? c : '-';
+    }
+    return out;
+}
+
+// One grid: {key: values, ...}, each key a setting, each value list checked against the setting's range.
+std::vector<SweepAxis> parseGrid(const Json &vary, const TrainConfig &base)
+{
+    if (!vary.is_object())
+        throw RecordError("\"vary\" is an object, {\"l1\": [0.001, 0.01], ...}, or a list of them");
+    std::vector<SweepAxis> axes;
+    for (const auto &[name, values] : vary.items()) {
+        const ConfigField *field = sweepField(name);
+        if (!field)
+            throw RecordError("vary \"" + name + "\": no such setting (the keys are a run record's config keys, "
+                                                 "such as l1, l2, l1_method, optimizer, batch_size, seed, dropout)");
+        for (const SweepAxis &axis : axes)
+            if (axis.key == field->key)
+                throw RecordError("vary \"" + name + "\": " + field->key + " is varied twice");
+        SweepAxis axis{field->key, {}};
+        try {
+            if (values.is_array()) {
+                for (const Json &v : values)
+                    axis.values.push_back(valueText(v));
+            } else if (values.is_object()) {
+                axis.values = rangeValues(values, *field);
+            } else {
+                throw RecordError("give a list of values or {\"from\", \"to\", \"points\", \"log\"}");
+            }
+            if (axis.values.empty())
+                throw RecordError("no values");
+            for (const std::string &v : axis.values) {
+                TrainConfig probe = base;
+                if (const std::string problem = field->set(probe, v); !problem.empty())
+                    throw RecordError(problem);
+            }
+        } catch (const RecordError &e) {
+            throw RecordError("vary \"" + name + "\": " + e.what());
+        }
+        axes.push_back(std::move(axis));
+    }
+    return axes;
+}
+
+} // namespace
+
+Sweep parseSweep(const std::string &text, const TrainConfig &base)
+{
+    const Json doc = Json::parse(text, nullptr, false);
+    if (doc.is_discarded())
+        throw RecordError("not valid JSON");
+    if (!doc.is_object() || getStr(doc, "format") != "reglab-sweep")
+        throw RecordError("not a RegLab sweep (\"format\" is not \"reglab-sweep\")");
+    Sweep sweep;
+    sweep.name = getStr(doc, "name");
+    sweep.description = getStr(doc, "description");
+    if (sweep.name.empty())
+        throw RecordError("the sweep has no \"name\"");
+    sweep.base = base;
+    if (doc.contains("base"))
+        sweep.base = configFromJson(doc["base"], sweep.base);
+    // "vary" is one grid or a list of grids (L1's values with L2 off, then L2's with L1 off): the runs are each
+    // grid's product in turn.
+    std::vector<Json> grids;
+    if (!doc.contains("vary"))
+        grids.push_back(Json::object());
+    else if (doc["vary"].is_array())
+        grids.assign(doc["vary"].begin(), doc["vary"].end());
+    else
+        grids.push_back(doc["vary"]);
+    if (grids.empty())
+        throw RecordError("\"vary\" is an empty list");
+    std::size_t total = 0;
+    for (const Json &vary : grids) {
+        std::vector<SweepAxis> axes = parseGrid(vary, sweep.base);
+        std::size_t count = 1;
+        for (const SweepAxis &axis : axes)
+            count *= axis.values.size();
+        total += count;
+        if (total > kMaxSweepRuns)
+            throw RecordError("the sweep has more than " + std::to_string(kMaxSweepRuns) +
+                              " runs; vary fewer settings or fewer values");
+        sweep.grids.push_back(std::move(axes));
+    }
+    const int width = std::max<int>(4, int(std::to_string(total - 1).size()));
+    for (const std::vector<SweepAxis> &axes : sweep.grids) {
+        std::size_t count = 1;
+        for (const SweepAxis &axis : axes)
+            count *= axis.values.size();
+        for (std::size_t i = 0; i < count; ++i) {
+            SweepRun run;
+            run.index = sweep.runs.size();
+            run.config = sweep.base;
+            char number[32];
+            std::snprintf(number, sizeof number, "%0*zu", width, run.index);
+            run.name = number;
+            // The last axis varies fastest: i = ((i0 * n1) + i1) * n2 + i2 ...
+            std::size_t rest = i, stride = count;
+            for (const SweepAxis &axis : axes) {
+                stride /= axis.values.size();
+                const std::string &value = axis.values[rest / stride];
+                rest %= stride;
+                field(axis.key).set(run.config, value);
+                run.settings.emplace_back(axis.key, value);
+                run.name += "-" + safeName(axis.key) + "_" + safeName(value);
+            }
+            if (const std::string problem = validate(run.config); !problem.empty())
+                throw RecordError("run " + std::to_string(run.index) + " (" + run.name + "): " + problem);
+            sweep.runs.push_back(std::move(run));
+        }
+    }
+    return sweep;
+}
+
+Sweep loadSweep(const std::string &path, const TrainConfig &base)
+{
+    const std::string text = readTextFile(path, kMaxPresetBytes);
+    try {
+        return parseSweep(text, base);
+    } catch (const RecordError &e) {
+        throw RecordError(path + ": " + e.what());
+    }
+}
+
+std::string sweepRecordPath(const std::string &outDir, const SweepRun &run)
+{
+    return (outDir.empty() ? std::string(".") : outDir) + "/" + run.name + ".json";
+}
+
+std::string bundledSweepDir()
+{
+    return findBundledDir("REGLAB_SWEEP_DIR", "sweeps", "resources/sweeps");
+}
+
+} // namespace reglab
