@@ -111,8 +111,37 @@ pid_t spawnTask(const SweepHooks &hooks, const CliOptions &options, const SweepR
     for (std::string &a : args)
         argv.push_back(a.data());
     argv.push_back(nullptr);
+    // This very program even when its file was replaced meanwhile (a rebuild, an upgrade): the kernel keeps it.
+    ::execv("/proc/self/exe", argv.data());
     ::execv(hooks.self.c_str(), argv.data());
     ::_exit(127);
+}
+
+// A run that failed without a record of its own (its data did not load, it could not start) gets one saying so,
+// so the sweep's folder accounts for every run and a resumed sweep does not retry what will fail again.
+void recordFailure(const SweepRun &run, const std::string &outDir, int code)
+{
+    const std::string path = sweepRecordPath(outDir, run);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0)
+        return;
+    std::string last, text;
+    try {
+        text = readTextFile(outDir + "/logs/" + run.name + ".log", 1 << 20);
+    } catch (const std::exception &) { // no log: the exit status says what there is to say
+    }
+    std::istringstream log(text);
+    for (std::string line; std::getline(log, line);)
+        if (!line.empty())
+            last = line;
+    RunRecord r;
+    r.config = run.config;
+    r.status = RunStatus::Failed;
+    r.errorKind = code == 3 ? ErrorKind::Data : code == 2 ? ErrorKind::Arguments : ErrorKind::Internal;
+    r.message = "exit status " + std::to_string(code) + (last.empty() ? std::string() : ": " + last) +
+                " (delete this record to run it again)";
+    r.startedAt = nowIso8601();
+    writeFileAtomically(path, toJson(r));
 }
 
 int runPool(const Sweep &sweep, const CliOptions &options, const SweepHooks &hooks)
@@ -166,7 +195,10 @@ int runPool(const Sweep &sweep, const CliOptions &options, const SweepHooks &hoo
                     ++diverged;
                 else if (code != 0 && !stopSignal) {
                     ++failed;
-                    std::fprintf(stderr, "%srun %zu (%s) failed (exit status %d); see %s/logs/%s.log\n",
+                    recordFailure(*it->second, options.outDir, code);
+                    std::fprintf(stderr,
+                                 code == 127 ? "%srun %zu (%s) could not be started (exit status %d); see %s/logs/%s.log\n"
+                                             : "%srun %zu (%s) failed (exit status %d); see %s/logs/%s.log\n",
                                  tty ? "\r\033[K" : "", it->second->index, it->second->name.c_str(), code,
                                  options.outDir.c_str(), it->second->name.c_str());
                 }

@@ -6,6 +6,7 @@
 #include "model/journal.h"
 #include "model/runrecord.h"
 #include "model/sweep.h"
+#include "model/sweeppath.h"
 #include "testing.h"
 
 #include <dirent.h>
@@ -254,6 +255,16 @@ TEST_CASE("a failed run is recorded and the sweep goes on")
     CHECK(pool.out.find("2 run(s) done") != std::string::npos);
     CHECK(pool.out.find("1 failed") != std::string::npos);
     CHECK(sweepRunDone(dir + "/out/0000-data_sample.json"));
+    // The failed run has a record saying why, so the folder accounts for every run and a rerun skips it.
+    const std::vector<std::string> records = recordsIn(dir + "/out");
+    REQUIRE(records.size() == 2u);
+    const RunRecord bad = runRecordFromJson(slurp(dir + "/out/" + records[1]));
+    CHECK(bad.status == RunStatus::Failed);
+    CHECK(bad.errorKind == ErrorKind::Data);
+    CHECK(bad.message.find("no-such-folder") != std::string::npos);
+    CHECK(bad.config.data == dir + "/no-such-folder");
+    const Result again = train("--sweep " + file + " --out-dir " + dir + "/out");
+    CHECK(again.err.find("2 run(s), 2 already done") != std::string::npos);
 }
 
 TEST_CASE("sigterm stops every run of the pool, which keep what they computed")
@@ -300,4 +311,48 @@ TEST_CASE("sigterm stops every run of the pool, which keep what they computed")
         CHECK(r.status == RunStatus::Stopped);
         CHECK(!sweepRunDone(out + "/" + name));
     }
+}
+
+TEST_CASE("the regularization path: mean, min and max over seeds per strength, L1 and L2 as two curves")
+{
+    auto record = [](double l1, double l2, std::uint64_t seed, double accuracy) {
+        RunRecord r;
+        r.config.l1 = l1;
+        r.config.l2 = l2;
+        r.config.seed = seed;
+        r.status = RunStatus::Finished;
+        EpochRecord e;
+        e.epoch = 1;
+        e.testAccuracy = accuracy;
+        e.layers.push_back({"fc1", 0.5, 1, 1, 0.25});
+        r.epochs.push_back(e);
+        return r;
+    };
+    std::vector<RunRecord> runs{record(1e-3, 0, 0, 0.90), record(1e-3, 0, 1, 0.92), record(1e-2, 0, 0, 0.11),
+                                record(0, 1e-3, 0, 0.93), record(0, 0, 0, 0.91), record(0, 1e-2, 0, 0.95)};
+    RunRecord failed = record(1e-1, 0, 0, 0.5);
+    failed.status = RunStatus::Failed;
+    runs.push_back(failed);
+    const SweepPath p = sweepPath(runs, "l1,l2", "test_accuracy");
+    REQUIRE(p.curves.size() == 2u);
+    CHECK_EQ(p.curves[0].group, "l1");
+    REQUIRE(p.curves[0].points.size() == 2u);
+    CHECK_EQ(p.curves[0].points[0].x, 1e-3);
+    CHECK_NEAR(p.curves[0].points[0].mean, 0.91, 1e-12);
+    CHECK_EQ(p.curves[0].points[0].min, 0.90);
+    CHECK_EQ(p.curves[0].points[0].max, 0.92);
+    CHECK_EQ(p.curves[0].points[0].runs, 2);
+    CHECK_EQ(p.curves[1].group, "l2");
+    CHECK_EQ(p.curves[1].points[1].mean, 0.95);
+    CHECK(p.logX);
+    CHECK_EQ(p.baseline.runs, 1); // L1 and L2 both off
+    CHECK_EQ(p.baseline.mean, 0.91);
+    CHECK_EQ(p.skipped, 1);
+    // Grouped by a setting's value; another metric.
+    const SweepPath bySeed = sweepPath(runs, "l1", "zero_fraction", "seed");
+    REQUIRE(bySeed.curves.size() == 2u);
+    CHECK_EQ(bySeed.curves[0].group, "0");
+    CHECK_EQ(bySeed.curves[0].points.front().mean, 0.25);
+    CHECK_THROWS_CONTAINING(sweepPath(runs, "l1", "accuracy"), RecordError, "use one of test_accuracy");
+    CHECK_THROWS_CONTAINING(sweepPath(runs, "lambda", "test_accuracy"), RecordError, "x 'lambda' is not a setting");
 }

@@ -1,0 +1,152 @@
+#include "model/sweeppath.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+namespace reglab {
+namespace {
+
+double finalValue(const EpochRecord &e, const std::string &metric)
+{
+    if (metric == "test_accuracy")
+        return e.testAccuracy;
+    if (metric == "val_accuracy")
+        return e.valAccuracy;
+    if (metric == "test_loss")
+        return e.testLoss;
+    if (metric == "val_loss")
+        return e.valLoss;
+    if (metric == "train_loss")
+        return e.trainLoss;
+    if (e.layers.empty())
+        return std::nan("");
+    return metric == "small_fraction" ? e.layers.front().smallFraction : e.layers.front().zeroFraction;
+}
+
+std::vector<std::string> splitKeys(const std::string &text)
+{
+    std::vector<std::string> keys;
+    std::stringstream s(text);
+    std::string key;
+    while (std::getline(s, key, ','))
+        if (!key.empty())
+            keys.push_back(key);
+    return keys;
+}
+
+const ConfigField &checkedField(const std::string &key, const char *what)
+{
+    const ConfigField *f = findField(key);
+    if (!f) {
+        std::string keys;
+        for (const ConfigField &c : configFields())
+            keys += (keys.empty() ? "" : ", ") + c.key;
+        throw RecordError(std::string(what) + " '" + key + "' is not a setting; use one of " + keys);
+    }
+    return *f;
+}
+
+PathPoint summary(double x, const std::vector<double> &values)
+{
+    PathPoint p;
+    p.x = x;
+    p.runs = int(values.size());
+    p.min = *std::min_element(values.begin(), values.end());
+    p.max = *std::max_element(values.begin(), values.end());
+    double sum = 0;
+    for (double v : values)
+        sum += v;
+    p.mean = sum / double(values.size());
+    return p;
+}
+
+} // namespace
+
+const std::vector<std::string> &pathMetrics()
+{
+    static const std::vector<std::string> names{"test_accuracy", "val_accuracy",   "test_loss",    "val_loss",
+                                                "train_loss",    "small_fraction", "zero_fraction"};
+    return names;
+}
+
+bool isPathMetric(const std::string &name)
+{
+    return std::find(pathMetrics().begin(), pathMetrics().end(), name) != pathMetrics().end();
+}
+
+SweepPath sweepPath(const std::vector<RunRecord> &records, const std::string &xKeys, const std::string &metric,
+                    const std::string &groupKey)
+{
+    if (!isPathMetric(metric)) {
+        std::string names;
+        for (const std::string &m : pathMetrics())
+            names += (names.empty() ? "" : ", ") + m;
+        throw RecordError("metric '" + metric + "' is not one a path shows; use one of " + names);
+    }
+    const std::vector<std::string> keys = splitKeys(xKeys);
+    if (keys.empty())
+        throw RecordError("give the swept setting, such as l1 or l1,l2");
+    std::vector<const ConfigField *> xFields;
+    for (const std::string &k : keys)
+        xFields.push_back(&checkedField(k, "x"));
+    const ConfigField *group = groupKey.empty() ? nullptr : &checkedField(groupKey, "group");
+
+    SweepPath path;
+    path.metric = metric;
+    path.xLabel = keys.size() == 1 ? xFields.front()->key : xKeys;
+    std::map<std::string, std::map<double, std::vector<double>>> values; // group -> x -> one value per run
+    std::vector<std::string> order;                                        // groups as first met
+    std::vector<double> baseline;
+    for (const RunRecord &r : records) {
+        if (r.epochs.empty() || r.status == RunStatus::Failed || r.status == RunStatus::Diverged) {
+            ++path.skipped;
+            continue;
+        }
+        const double v = finalValue(r.epochs.back(), metric);
+        if (!std::isfinite(v)) {
+            ++path.skipped;
+            continue;
+        }
+        double x = 0;
+        std::string name;
+        for (const ConfigField *f : xFields) {
+            const double value = std::strtod(f->get(r.config).c_str(), nullptr);
+            if (value != 0) {
+                x = value;
+                name = f->key;
+                break;
+            }
+        }
+        if (name.empty() && xFields.size() > 1) {
+            baseline.push_back(v);
+            continue;
+        }
+        if (group)
+            name = group->get(r.config);
+        else if (xFields.size() == 1)
+            name = metric;
+        if (!values.count(name))
+            order.push_back(name);
+        values[name][x].push_back(v);
+    }
+    double lo = 0, hi = 0;
+    bool any = false;
+    for (const std::string &name : order) {
+        PathCurve curve{name, {}};
+        for (const auto &[x, vs] : values[name]) {
+            curve.points.push_back(summary(x, vs));
+            lo = any ? std::min(lo, x) : x;
+            hi = any ? std::max(hi, x) : x;
+            any = true;
+        }
+        path.curves.push_back(std::move(curve));
+    }
+    path.logX = any && lo > 0 && hi / lo >= 10;
+    if (!baseline.empty())
+        path.baseline = summary(0, baseline);
+    return path;
+}
+
+} // namespace reglab
