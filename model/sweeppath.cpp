@@ -48,16 +48,19 @@ const ConfigField &checkedField(const std::string &key, const char *what)
     return *f;
 }
 
-PathPoint summary(double x, const std::vector<double> &values)
+PathPoint summary(double x, const std::vector<std::pair<double, std::size_t>> &values)
 {
     PathPoint p;
     p.x = x;
     p.runs = int(values.size());
-    p.min = *std::min_element(values.begin(), values.end());
-    p.max = *std::max_element(values.begin(), values.end());
+    p.min = p.max = values.front().first;
     double sum = 0;
-    for (double v : values)
+    for (const auto &[v, index] : values) {
+        p.min = std::min(p.min, v);
+        p.max = std::max(p.max, v);
         sum += v;
+        p.of.push_back(index);
+    }
     p.mean = sum / double(values.size());
     return p;
 }
@@ -96,10 +99,11 @@ SweepPath sweepPath(const std::vector<RunRecord> &records, const std::string &xK
     SweepPath path;
     path.metric = metric;
     path.xLabel = keys.size() == 1 ? xFields.front()->key : xKeys;
-    std::map<std::string, std::map<double, std::vector<double>>> values; // group -> x -> one value per run
+    std::map<std::string, std::map<double, std::vector<std::pair<double, std::size_t>>>> values; // group -> x -> runs
     std::vector<std::string> order;                                        // groups as first met
-    std::vector<double> baseline;
-    for (const RunRecord &r : records) {
+    std::vector<std::pair<double, std::size_t>> baseline;
+    for (std::size_t index = 0; index < records.size(); ++index) {
+        const RunRecord &r = records[index];
         if (r.epochs.empty() || r.status == RunStatus::Failed || r.status == RunStatus::Diverged) {
             ++path.skipped;
             continue;
@@ -120,7 +124,7 @@ SweepPath sweepPath(const std::vector<RunRecord> &records, const std::string &xK
             }
         }
         if (name.empty() && xFields.size() > 1) {
-            baseline.push_back(v);
+            baseline.emplace_back(v, index);
             continue;
         }
         if (group)
@@ -129,7 +133,7 @@ SweepPath sweepPath(const std::vector<RunRecord> &records, const std::string &xK
             name = metric;
         if (!values.count(name))
             order.push_back(name);
-        values[name][x].push_back(v);
+        values[name][x].emplace_back(v, index);
     }
     double lo = 0, hi = 0;
     bool any = false;

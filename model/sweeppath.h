@@ -13,7 +13,8 @@ namespace reglab {
 struct PathPoint {
     double x = 0;
     double mean = 0, min = 0, max = 0;
-    int runs = 0; // records averaged (the seeds done so far)
+    int runs = 0;                // records averaged (the seeds done so far)
+    std::vector<std::size_t> of; // which records: indices into sweepPath's `records`
 };
 
 struct PathCurve {

@@ -11,6 +11,7 @@ function(reglab_gui_test name)
 endfunction()
 
 reglab_gui_test(test_gui_logslider)
+reglab_gui_test(test_gui_sweep)
 reglab_gui_test(test_gui_runmodel)
 reglab_gui_test(test_gui_screens)
 reglab_gui_test(test_gui_classroom)

@@ -342,6 +342,7 @@ TEST_CASE("the regularization path: mean, min and max over seeds per strength, L
     CHECK_EQ(p.curves[0].points[0].min, 0.90);
     CHECK_EQ(p.curves[0].points[0].max, 0.92);
     CHECK_EQ(p.curves[0].points[0].runs, 2);
+    CHECK(p.curves[0].points[0].of == std::vector<std::size_t>{0, 1});
     CHECK_EQ(p.curves[1].group, "l2");
     CHECK_EQ(p.curves[1].points[1].mean, 0.95);
     CHECK(p.logX);

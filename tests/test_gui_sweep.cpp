@@ -1,0 +1,103 @@
+// The sweep view: a folder of records becomes a regularization path that follows the folder as records land,
+// offers the settings that differ, and opens a point's runs when it is clicked.
+#include "model/runrecord.h"
+#include "ui/sweepview.h"
+
+#include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDir>
+#include <QLineSeries>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using reglab::ui::SweepView;
+
+namespace {
+
+void writeRecord(const QString &dir, const QString &name, double l1, double l2, std::uint64_t seed, double accuracy)
+{
+    reglab::RunRecord r;
+    r.config.l1 = l1;
+    r.config.l2 = l2;
+    r.config.seed = seed;
+    r.status = reglab::RunStatus::Finished;
+    reglab::EpochRecord e;
+    e.epoch = 1;
+    e.testAccuracy = e.valAccuracy = accuracy;
+    e.layers.push_back({"fc1", 0.5, 1, 1, 0});
+    r.epochs.push_back(e);
+    const std::string error = reglab::writeFileAtomically(QDir(dir).filePath(name).toStdString(), reglab::toJson(r));
+    QVERIFY2(error.empty(), error.c_str());
+}
+
+QLineSeries *meanOf(QChart *chart, const QString &name)
+{
+    for (QAbstractSeries *s : chart->series())
+        if (s->name() == name && s->property("reglabCurve").isValid())
+            return qobject_cast<QLineSeries *>(s);
+    return nullptr;
+}
+
+} // namespace
+
+class TestSweepView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void folderBecomesAPathAndFollowsIt()
+    {
+        QTemporaryDir dir;
+        writeRecord(dir.path(), QStringLiteral("0000-l1_0.001-seed_0.json"), 0.001, 0, 0, 0.90);
+        writeRecord(dir.path(), QStringLiteral("0001-l1_0.001-seed_1.json"), 0.001, 0, 1, 0.92);
+        writeRecord(dir.path(), QStringLiteral("0002-l1_0.01-seed_0.json"), 0.01, 0, 0, 0.11);
+        writeRecord(dir.path(), QStringLiteral("0003-l2_0.01-seed_0.json"), 0, 0.01, 0, 0.95);
+        SweepView view;
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setFolder(dir.path());
+        QCOMPARE(view.recordCount(), 4);
+        QCOMPARE(view.xBox()->currentData().toString(), QStringLiteral("l1,l2")); // both vary: one axis
+        QCOMPARE(view.metricBox()->currentData().toString(), QStringLiteral("test_accuracy"));
+        QLineSeries *l1 = meanOf(view.chartView()->chart(), QStringLiteral("L1"));
+        QVERIFY(l1);
+        QCOMPARE(l1->count(), 2);
+        QCOMPARE(l1->at(0), QPointF(0.001, 91.0)); // the mean of the two seeds, in %
+        QVERIFY(meanOf(view.chartView()->chart(), QStringLiteral("L2")));
+        QVERIFY2(view.summary().contains(QStringLiteral("4 run record(s)")), qPrintable(view.summary()));
+
+        // A click on L1's first point asks for its two seeds' records.
+        QCoreApplication::processEvents();
+        QChart *chart = view.chartView()->chart();
+        const QPoint at = view.chartView()->mapFromScene(chart->mapToScene(chart->mapToPosition(l1->at(0), l1)));
+        QCOMPARE(view.runsAt(at).size(), 2);
+        QSignalSpy open(&view, &SweepView::openRuns);
+        QTest::mouseClick(view.chartView()->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(open.count(), 1);
+        QVERIFY(open.first().first().toStringList().first().endsWith(QStringLiteral("seed_0.json")));
+        QVERIFY(view.runsAt(QPoint(2, 2)).isEmpty());
+
+        // A record landing (a sweep still running) is drawn without asking; a damaged one is named.
+        writeRecord(dir.path(), QStringLiteral("0004-l2_0.1-seed_0.json"), 0, 0.1, 0, 0.80);
+        QTRY_COMPARE_WITH_TIMEOUT(view.recordCount(), 5, 10000);
+        QCOMPARE(meanOf(view.chartView()->chart(), QStringLiteral("L2"))->count(), 2);
+        QFile damaged(dir.filePath(QStringLiteral("0005-broken.json")));
+        QVERIFY(damaged.open(QIODevice::WriteOnly));
+        damaged.write("{\"config\": ");
+        damaged.close();
+        QTRY_VERIFY_WITH_TIMEOUT(view.summary().contains(QStringLiteral("could not be read")), 10000);
+        QCOMPARE(view.recordCount(), 5);
+
+        // Another metric and curves by a setting's value.
+        view.metricBox()->setCurrentIndex(view.metricBox()->findData(QStringLiteral("small_fraction")));
+        QCOMPARE(meanOf(view.chartView()->chart(), QStringLiteral("L1"))->at(0).y(), 50.0);
+        view.xBox()->setCurrentIndex(view.xBox()->findData(QStringLiteral("l1")));
+        view.groupBox()->setCurrentIndex(view.groupBox()->findData(QStringLiteral("seed")));
+        QVERIFY(view.groupBox()->findData(QStringLiteral("seed")) < 0); // seeds are averaged, not curves
+    }
+};
+
+QTEST_MAIN(TestSweepView)
+#include "test_gui_sweep.moc"
