@@ -94,9 +94,12 @@ pid_t spawnTask(const SweepHooks &hooks, const CliOptions &options, const SweepR
     const std::string log = options.outDir + "/logs/" + run.name + ".log";
     std::vector<std::string> args{hooks.self, "--sweep", options.sweepFile, "--task", std::to_string(run.index),
                                   "--out-dir", options.outDir, "--quiet"};
-    if (oneThread) { // runs side by side, each on one core: at batch 50 the products are too small to split well
+    // Runs side by side each get one core (at batch 50 the products are too small to split well), unless
+    // --threads says otherwise.
+    const int threads = options.config.threads > 0 ? options.config.threads : oneThread ? 1 : 0;
+    if (threads > 0) {
         args.emplace_back("--threads");
-        args.emplace_back("1");
+        args.emplace_back(std::to_string(threads));
     }
     const pid_t pid = ::fork();
     if (pid != 0)
@@ -237,7 +240,7 @@ int runPool(const Sweep &sweep, const CliOptions &options, const SweepHooks &hoo
 int submitSlurm(const Sweep &sweep, const CliOptions &options, const SweepHooks &hooks)
 {
     const std::string outDir = options.outDir.empty() ? "sweep-out" : options.outDir;
-    std::string jobName = "reglab";
+    std::string jobName = "reglab-";
     for (char c : sweep.name)
         jobName += std::isalnum(static_cast<unsigned char>(c)) ? char(std::tolower(c)) : '-';
     const int parallel = options.jobs > 0 ? options.jobs : 100;

@@ -18,6 +18,8 @@ packages=(
   clang libclang-rt-14-dev
   # the install test: desktop entry and AppStream checks, the Debian package (cpack, dpkg-shlibdeps)
   desktop-file-utils appstream dpkg-dev file
+  # the sweep test's single-node Slurm cluster (started and stopped by the test itself, on its own ports)
+  slurmctld slurmd slurm-client munge
   # data: Fashion-MNIST (60,000 + 10,000) at /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
 )
