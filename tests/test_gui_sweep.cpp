@@ -1,6 +1,8 @@
 // The sweep view: a folder of records becomes a regularization path that follows the folder as records land,
 // offers the settings that differ, and opens a point's runs when it is clicked.
 #include "model/runrecord.h"
+#include "ui/runlist.h"
+#include "ui/runmodel.h"
 #include "ui/sweepview.h"
 
 #include <QApplication>
@@ -96,6 +98,32 @@ private Q_SLOTS:
         view.xBox()->setCurrentIndex(view.xBox()->findData(QStringLiteral("l1")));
         view.groupBox()->setCurrentIndex(view.groupBox()->findData(QStringLiteral("seed")));
         QVERIFY(view.groupBox()->findData(QStringLiteral("seed")) < 0); // seeds are averaged, not curves
+    }
+
+    // File > Open sweep: the path in a window of its own; a clicked point's runs join the runs list.
+    void openedFromTheRunsList()
+    {
+        QTemporaryDir dir;
+        writeRecord(dir.path(), QStringLiteral("0000-l1_0.001-seed_0.json"), 0.001, 0, 0, 0.90);
+        writeRecord(dir.path(), QStringLiteral("0001-l1_0.001-seed_1.json"), 0.001, 0, 1, 0.92);
+        writeRecord(dir.path(), QStringLiteral("0002-l1_0.01-seed_0.json"), 0.01, 0, 0, 0.11);
+        reglab::ui::RunModel model;
+        reglab::ui::RunList list(&model);
+        SweepView *view = list.openSweep(dir.path());
+        QVERIFY(view->isWindow());
+        QVERIFY(QTest::qWaitForWindowExposed(view));
+        QCOMPARE(view->recordCount(), 3);
+        QCOMPARE(view->xBox()->currentData().toString(), QStringLiteral("l1"));
+        QLineSeries *curve = nullptr;
+        for (QAbstractSeries *s : view->chartView()->chart()->series())
+            if (s->property("reglabCurve").isValid())
+                curve = qobject_cast<QLineSeries *>(s);
+        QVERIFY(curve);
+        QChart *chart = view->chartView()->chart();
+        const QPoint at = view->chartView()->mapFromScene(chart->mapToScene(chart->mapToPosition(curve->at(0), curve)));
+        QTest::mouseClick(view->chartView()->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(model.count(), 2); // the two seeds at lambda1 = 0.001
+        QCOMPARE(list.openSweep(dir.path()), view); // one sweep window, reused
     }
 };
 

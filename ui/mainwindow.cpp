@@ -149,6 +149,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open sweep\u2026"), m_runList, &RunList::openSweepDialog);
     file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
     file->addSeparator();
     m_exports = new ExportMenu(this, m_live, file);
