@@ -18,6 +18,9 @@ packages=(
   clang libclang-rt-14-dev
   # the install test: desktop entry and AppStream checks, the Debian package (cpack, dpkg-shlibdeps)
   desktop-file-utils appstream dpkg-dev file
+  # figures: the tests read exports back (PDF with poppler and Ghostscript, SVG with rsvg) and compile the
+  # LaTeX export (pgfplots is in texlive-pictures)
+  poppler-utils ghostscript librsvg2-bin texlive-latex-base texlive-latex-recommended texlive-pictures
   # data: Fashion-MNIST (60,000 + 10,000) at /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
 )
