@@ -1,6 +1,7 @@
 #include "ui/pgfplotsexport.h"
 
 #include <QChart>
+#include <QGraphicsScene>
 #include <QHash>
 #include <QLegend>
 #include <QLegendMarker>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace reglab::ui {
 namespace {
@@ -138,6 +140,8 @@ QString styleOf(QXYSeries *series)
     return style;
 }
 
+QString pgfplotsOf(QChart *chart, const QString &title, int maxPointsPerSeries);
+
 bool inLegend(QChart *chart, QAbstractSeries *series)
 {
     const QList<QLegendMarker *> markers = chart->legend()->markers(series);
@@ -198,6 +202,23 @@ QList<QPointF> thinPoints(const QList<QPointF> &points, int maxPoints)
 }
 
 QString chartToPgfplots(QChart *chart, const QString &title, int maxPointsPerSeries)
+{
+    // A legend's markers say whether they are shown only once the chart is in a scene (`reglab plot`'s is not).
+    std::unique_ptr<QGraphicsScene> scene;
+    if (!chart->scene()) {
+        scene = std::make_unique<QGraphicsScene>();
+        scene->addItem(chart);
+        chart->resize(1200, 750);
+    }
+    const QString tex = pgfplotsOf(chart, title, maxPointsPerSeries);
+    if (scene)
+        scene->removeItem(chart);
+    return tex;
+}
+
+namespace {
+
+QString pgfplotsOf(QChart *chart, const QString &title, int maxPointsPerSeries)
 {
     const QString heading = title.isEmpty() ? chart->title() : title;
     QString tex = QStringLiteral(
@@ -263,5 +284,7 @@ QString chartToPgfplots(QChart *chart, const QString &title, int maxPointsPerSer
                           "\\end{document}\n");
     return tex;
 }
+
+} // namespace
 
 } // namespace reglab::ui
