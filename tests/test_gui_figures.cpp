@@ -271,7 +271,7 @@ private Q_SLOTS:
             checkPdf(pdf, entries);
 
         // The same chart for a paper: every legend entry, the run names escaped, compiled by pdflatex.
-        const QString tex = path(QStringLiteral("loss.tex"));
+        const QString tex = path(QStringLiteral("loss-latex.tex"));
         QCOMPARE(d->window->exports()->exportChart(chart, tex), QString());
         QFile file(tex);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -286,7 +286,7 @@ private Q_SLOTS:
                          m_dir.path())
                      .isNull());
         const QString text =
-            squeeze(runTool(QStringLiteral("pdftotext"), {path(QStringLiteral("loss.pdf")), QStringLiteral("-")}));
+            squeeze(runTool(QStringLiteral("pdftotext"), {path(QStringLiteral("loss-latex.pdf")), QStringLiteral("-")}));
         QVERIFY2(text.contains(QStringLiteral("L1 0.01 & 50% #1")) &&
                      text.contains(QStringLiteral("L2_0.01, \"mild\"")),
                  qPrintable(text));

@@ -156,7 +156,8 @@ void paintWidgetTree(QPainter &painter, QWidget *widget, const QPoint &offset, c
 {
     painter.save();
     painter.setClipRect(clip);
-    widget->render(&painter, offset, QRegion(), QWidget::DrawWindowBackground);
+    painter.translate(offset);
+    widget->render(&painter, QPoint(0, 0), QRegion(), QWidget::DrawWindowBackground);
     painter.restore();
     if (auto *view = qobject_cast<QGraphicsView *>(widget); view && view->scene()) {
         const QWidget *viewport = view->viewport();
