@@ -155,7 +155,8 @@ QString paintVector(const QString &path, const QSize &size, const QString &title
 void paintWidgetTree(QPainter &painter, QWidget *widget, const QPoint &offset, const QRect &clip)
 {
     painter.save();
-    painter.setClipRect(clip);
+    if (!clip.contains(QRect(offset, widget->size()))) // a clip of ours on top of the widget's own hides text
+        painter.setClipRect(clip);
     painter.translate(offset);
     widget->render(&painter, QPoint(0, 0), QRegion(), QWidget::DrawWindowBackground);
     painter.restore();
