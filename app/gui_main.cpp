@@ -3,8 +3,10 @@
 #include "app/plotcommand.h"
 #include "app/trainingcontroller.h"
 #include "model/journal.h"
+#include "model/runrecord.h"
 
 #include "ui/controlpanel.h"
+#include "ui/figureexport.h"
 #include "ui/liveview.h"
 #include "ui/logslider.h"
 #include "ui/mainwindow.h"
@@ -22,6 +24,7 @@
 #include <QCommandLineParser>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPixmap>
@@ -105,9 +108,11 @@ int main(int argc, char **argv)
         const reglab::ConfigField &f = reglab::field(key);
         return QString::fromStdString(f.help + extra + " (" + f.allowed() + ")");
     };
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Train on its own, save the window as a PNG to <file>, exit."),
-                                        QStringLiteral("file"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Train on its own, save the window to <file> (.png; .pdf or .svg as "
+                       "vectors with text as text), exit."),
+        QStringLiteral("file"));
     const QCommandLineOption epochs(QStringLiteral("epochs"),
                                     describe("epochs", "; with --screenshot the shot is taken when they are done"),
                                     QStringLiteral("n"));
@@ -276,6 +281,12 @@ int main(int argc, char **argv)
         window.setCompactLayout(reglab::ui::screenfit::isSmall(QRect(QPoint(0, 0), shotSize)));
     }
     const QString file = parser.value(screenshot);
+    const QString shotSuffix = QFileInfo(file).suffix().toLower();
+    if (shotSuffix != QLatin1String("png") && shotSuffix != QLatin1String("pdf") && shotSuffix != QLatin1String("svg"))
+        return fail(QStringLiteral("--screenshot: %1: use a .png, .pdf or .svg file name").arg(file));
+    // Checked before training: a folder or an unwritable place fails now, not minutes later.
+    if (const std::string e = reglab::checkWritableTarget(QFile::encodeName(file).toStdString()); !e.empty())
+        return fail(QStringLiteral("--screenshot: %1").arg(QString::fromStdString(e)));
     window.setFixedSize(shotSize); // the same layout on every machine
     window.show();
     if (parser.isSet(present))
@@ -292,13 +303,21 @@ int main(int argc, char **argv)
         QTimer::singleShot(150, &window, [&, exitCode] {
             window.flushCharts();
             QApplication::processEvents();
-            const QPixmap pixmap = window.grab();
-            status = pixmap.save(file, "PNG") ? exitCode : 1;
+            QString error;
+            QSize saved = window.size();
+            if (shotSuffix == QLatin1String("png")) {
+                const QPixmap pixmap = window.grab();
+                saved = pixmap.size();
+                error = pixmap.save(file, "PNG") ? QString() : QStringLiteral("cannot write %1").arg(file);
+            } else {
+                error = reglab::ui::saveWidget(&window, file); // vectors: legends, swatches, text as text
+            }
+            status = error.isEmpty() ? exitCode : 1;
             if (status == 1)
-                std::fprintf(stderr, "reglab: cannot write %s\n", qPrintable(file));
+                std::fprintf(stderr, "reglab: %s\n", qPrintable(error));
             else
-                std::fprintf(stdout, "reglab: saved %s (%dx%d) after %d epoch(s)\n", qPrintable(file), pixmap.width(),
-                             pixmap.height(), epochsSeen);
+                std::fprintf(stdout, "reglab: saved %s (%dx%d) after %d epoch(s)\n", qPrintable(file), saved.width(),
+                             saved.height(), epochsSeen);
             controller.shutdown(2000);
             QApplication::exit(status);
         });

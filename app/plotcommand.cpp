@@ -1,7 +1,9 @@
 #include "app/plotcommand.h"
 
 #include "model/runrecord.h"
+#include "model/summarytable.h"
 #include "ui/figureexport.h"
+#include "ui/pgfplotsexport.h"
 #include "ui/runplot.h"
 
 #include <QChart>
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace reglab::app {
 namespace {
@@ -19,16 +22,17 @@ namespace {
 QString usage()
 {
     return QStringLiteral(
-               "usage: reglab plot RUN.json [RUN.json ...] --out FIG.png|FIG.svg|FIG.pdf [options]\n\n"
+               "usage: reglab plot RUN.json [RUN.json ...] --out FIG.png|FIG.svg|FIG.pdf|FIG.tex [options]\n\n"
                "Draws one metric of finished runs (from reglab-train --out or the dashboard's Save) on one set\n"
                "of axes, one colour per run, with no window.\n\n"
                "  --metric M      %1 [test_accuracy]\n"
-               "  --out FILE      .png, .svg or .pdf (required)\n"
+               "  --out FILE      .png, .svg, .pdf, or .tex (a pgfplots figure for pdflatex) (required)\n"
                "  --title TEXT    chart title [the metric]\n"
                "  --labels A,B,.. legend labels, one per run [each run's configuration in short]\n"
                "  --size WxH      figure size in pixels (points for PDF) [1200x750]\n"
                "  --scale N       PNG pixel scale, 1 to 4, for sharp slides [1]\n"
-               "  --csv FILE      also write the plotted numbers (series,x,y)\n")
+               "  --csv FILE      also write the plotted numbers (series,x,y)\n"
+               "  --summary FILE  also write the runs' summary table (.csv, or .md for Markdown)\n")
         .arg(ui::metricNames().join(QLatin1Char('|')));
 }
 
@@ -43,7 +47,7 @@ int fail(int status, const QString &message)
 int runPlotCommand(const QStringList &args)
 {
     QStringList files, labels;
-    QString out, title, csv, metricName = QStringLiteral("test_accuracy");
+    QString out, title, csv, summary, metricName = QStringLiteral("test_accuracy");
     QSize size(1200, 750);
     double scale = 1;
     for (int i = 0; i < args.size(); ++i) {
@@ -67,6 +71,8 @@ int runPlotCommand(const QStringList &args)
             title = value;
         else if (arg == QLatin1String("--csv"))
             csv = value;
+        else if (arg == QLatin1String("--summary"))
+            summary = value;
         else if (arg == QLatin1String("--labels"))
             labels = value.split(QLatin1Char(','));
         else if (arg == QLatin1String("--size")) {
@@ -94,10 +100,14 @@ int runPlotCommand(const QStringList &args)
     if (files.isEmpty())
         return fail(2, QStringLiteral("give at least one run file (JSON); see reglab plot --help"));
     if (out.isEmpty())
-        return fail(2, QStringLiteral("--out FIG.png|svg|pdf is required"));
+        return fail(2, QStringLiteral("--out FIG.png|svg|pdf|tex is required"));
     const QString suffix = QFileInfo(out).suffix().toLower();
-    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
-        return fail(2, QStringLiteral("--out: %1: use a .png, .svg or .pdf file name").arg(out));
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf") &&
+        suffix != QLatin1String("tex"))
+        return fail(2, QStringLiteral("--out: %1: use a .png, .svg, .pdf or .tex file name").arg(out));
+    const QString summarySuffix = QFileInfo(summary).suffix().toLower();
+    if (!summary.isEmpty() && summarySuffix != QLatin1String("csv") && summarySuffix != QLatin1String("md"))
+        return fail(2, QStringLiteral("--summary: %1: use a .csv or .md file name").arg(summary));
     if (!labels.isEmpty() && labels.size() != files.size())
         return fail(2, QStringLiteral("--labels: %1 labels for %2 runs").arg(labels.size()).arg(files.size()));
     // The outputs, checked before anything is drawn: a folder, a device, a FIFO or an unwritable folder cannot be
@@ -112,6 +122,14 @@ int runPlotCommand(const QStringList &args)
         if (sameSaveTarget(outPath, csvPath))
             return fail(2,
                         QStringLiteral("--out and --csv name the same file (%1); give two different files").arg(csv));
+    }
+    const std::string summaryPath = QFile::encodeName(summary).toStdString();
+    if (!summary.isEmpty()) {
+        if (const std::string e = checkWritableTarget(summaryPath); !e.empty())
+            return fail(1, QStringLiteral("--summary: %1").arg(QString::fromStdString(e)));
+        if (sameSaveTarget(outPath, summaryPath) || (!csv.isEmpty() && sameSaveTarget(csvPath, summaryPath)))
+            return fail(2, QStringLiteral("--summary names the same file as --out or --csv (%1); give different files")
+                               .arg(summary));
     }
 
     QList<ui::PlotRun> runs;
@@ -133,12 +151,25 @@ int runPlotCommand(const QStringList &args)
     }
 
     std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title));
-    if (const QString error = ui::saveChart(chart.get(), size, out, scale); !error.isEmpty())
+    if (suffix == QLatin1String("tex")) {
+        const QByteArray tex = ui::chartToPgfplots(chart.get()).toUtf8();
+        if (const std::string e = writeFileAtomically(outPath, tex.toStdString()); !e.empty())
+            return fail(1, QString::fromStdString(e));
+    } else if (const QString error = ui::saveChart(chart.get(), size, out, scale); !error.isEmpty()) {
         return fail(1, error);
+    }
     if (!csv.isEmpty()) {
         // The core's safe save: through links, never over anything but a regular file, a unique temporary file.
         const QByteArray bytes = ui::chartCsv(chart.get()).toUtf8();
         if (const std::string e = writeFileAtomically(csvPath, bytes.toStdString()); !e.empty())
+            return fail(1, QString::fromStdString(e));
+    }
+    if (!summary.isEmpty()) {
+        std::vector<SummaryRow> rows;
+        for (const ui::PlotRun &run : runs)
+            rows.push_back(summarizeRun(run.label.toStdString(), run.record));
+        const std::string text = summarySuffix == QLatin1String("md") ? summaryMarkdown(rows) : summaryCsv(rows);
+        if (const std::string e = writeFileAtomically(summaryPath, text); !e.empty())
             return fail(1, QString::fromStdString(e));
     }
     std::printf("reglab plot: wrote %s (%s of %lld run(s))\n", qPrintable(out), qPrintable(ui::metricTitle(metric)),

@@ -20,6 +20,9 @@ packages=(
   desktop-file-utils appstream dpkg-dev file
   # the sweep test's single-node Slurm cluster (started and stopped by the test itself, on its own ports)
   slurmctld slurmd slurm-client munge
+  # figures: the tests read exports back (PDF with poppler and Ghostscript, SVG with rsvg) and compile the
+  # LaTeX export (pgfplots is in texlive-pictures)
+  poppler-utils ghostscript librsvg2-bin texlive-latex-base texlive-latex-recommended texlive-pictures
   # data: Fashion-MNIST (60,000 + 10,000) at /usr/share/datasets/fashion-mnist
   dataset-fashion-mnist
 )

@@ -36,3 +36,7 @@ target_compile_definitions(test_gui_download PRIVATE REGLAB_SOURCE_DIR_FOR_TESTS
 reglab_gui_test(test_gui_reliability)
 target_compile_definitions(test_gui_reliability PRIVATE REGLAB_TRAIN_EXE="$<TARGET_FILE:reglab-train>")
 add_dependencies(test_gui_reliability reglab-train)
+reglab_gui_test(test_gui_figures)
+target_compile_definitions(test_gui_figures PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE:reglab>")
+add_dependencies(test_gui_figures reglab)
+set_tests_properties(test_gui_figures PROPERTIES TIMEOUT 300)

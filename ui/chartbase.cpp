@@ -368,6 +368,7 @@ void ChartBase::removeAllSeries()
 void ChartBase::styleAxis(QAbstractAxis *axis, const QString &title, const QString &shortTitle, bool integerTicks)
 {
     axis->setTitleText(title);
+    axis->setProperty("reglabLongTitle", title); // exports (pgfplots) name the axis in full, whatever fits here
     const ChartColors c = chartColors();
     const double k = g_presentationScale;
     axis->setTitleFont(chartFont(int(std::lround(kAxisTitlePointSize * k))));

@@ -4,19 +4,22 @@
 #include "ui/figureexport.h"
 #include "ui/liveview.h"
 #include "ui/losschart.h"
+#include "ui/pgfplotsexport.h"
+#include "ui/summaryexport.h"
 
 #include <QActionGroup>
 #include <QFileDialog>
+#include <QFileInfo>
 
 namespace reglab::ui {
 
 ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
     : QMenu(tr("Export figure"), parent), m_window(window), m_live(live)
 {
-    addAction(tr("Loss chart (PNG, SVG, PDF)\u2026"), this,
-              [this] { exportDialog(m_live->lossChart(), QStringLiteral("loss")); });
-    addAction(tr("Accuracy chart (PNG, SVG, PDF)\u2026"), this,
-              [this] { exportDialog(m_live->accuracyChart(), QStringLiteral("accuracy")); });
+    addAction(tr("Loss chart (PNG, SVG, PDF, LaTeX)\u2026"), this,
+              [this] { chartDialog(m_live->lossChart(), QStringLiteral("loss")); });
+    addAction(tr("Accuracy chart (PNG, SVG, PDF, LaTeX)\u2026"), this,
+              [this] { chartDialog(m_live->accuracyChart(), QStringLiteral("accuracy")); });
     addAction(tr("Whole dashboard (PNG, SVG, PDF)\u2026"), this,
               [this] { exportDialog(m_window, QStringLiteral("dashboard")); });
     addSeparator();
@@ -31,6 +34,15 @@ ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
     addAction(tr("Loss data (CSV)\u2026"), this, [=] { csvOf(m_live->lossChart(), QStringLiteral("loss.csv")); });
     addAction(tr("Accuracy data (CSV)\u2026"), this,
               [=] { csvOf(m_live->accuracyChart(), QStringLiteral("accuracy.csv")); });
+    addSeparator();
+    addAction(tr("Copy summary table of shown runs"), this, [this] { copySummary(); });
+    addAction(tr("Summary table of shown runs (CSV, Markdown)\u2026"), this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(m_window, tr("Export summary table"), QStringLiteral("summary.csv"),
+                                         tr("CSV (*.csv);;Markdown table (*.md)"));
+        if (!path.isEmpty())
+            exportSummary(path);
+    });
     addSeparator();
     auto *scales = new QActionGroup(this);
     for (int scale : {1, 2, 3}) {
@@ -53,10 +65,21 @@ void ExportMenu::exportDialog(QWidget *figure, const QString &name)
         Q_EMIT message(tr("Saved %1").arg(path));
 }
 
+void ExportMenu::chartDialog(LiveChart *chart, const QString &name)
+{
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export figure"), name + QStringLiteral(".png"),
+        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf);;LaTeX pgfplots figure (*.tex)"));
+    if (!path.isEmpty() && exportChart(chart, path, m_scale).isEmpty())
+        Q_EMIT message(tr("Saved %1").arg(path));
+}
+
 QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal scale)
 {
     m_live->flush();
-    const QString error = saveWidget(chart, path, scale);
+    const QString error = QFileInfo(path).suffix().toLower() == QLatin1String("tex")
+                              ? saveText(path, chartToPgfplots(chart->chart(), chart->chartTitle()))
+                              : saveWidget(chart, path, scale);
     if (!error.isEmpty())
         Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
     return error;
@@ -85,6 +108,26 @@ QString ExportMenu::exportChartCsv(LiveChart *chart, const QString &path)
     if (!error.isEmpty())
         Q_EMIT problem(tr("Could not export the data: %1").arg(error.toHtmlEscaped()));
     return error;
+}
+
+QString ExportMenu::exportSummary(const QString &path)
+{
+    m_live->flush();
+    const QString error = m_runs ? saveSummary(shownSummary(*m_runs), path) : tr("no runs");
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the summary table: %1").arg(error.toHtmlEscaped()));
+    else
+        Q_EMIT message(tr("Saved %1").arg(path));
+    return error;
+}
+
+void ExportMenu::copySummary()
+{
+    m_live->flush();
+    if (!m_runs)
+        return;
+    reglab::ui::copySummary(shownSummary(*m_runs));
+    Q_EMIT message(tr("Copied the summary table of the shown runs"));
 }
 
 } // namespace reglab::ui

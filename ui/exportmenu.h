@@ -1,5 +1,6 @@
-// File > Export figure: a live chart or the whole window as PNG (1x to 3x), SVG or PDF, to the clipboard, or
-// the plotted numbers as CSV. The file formats and the dialog are figureexport's, shared with the network views.
+// File > Export figure: a live chart as PNG (1x to 3x), SVG, PDF or a LaTeX pgfplots figure, the whole window
+// as PNG, SVG or PDF, to the clipboard, the plotted numbers as CSV, and the shown runs' summary table (copied, or
+// as CSV or Markdown). The file formats are figureexport's, shared with the network views.
 #pragma once
 
 #include <QMenu>
@@ -8,6 +9,7 @@ namespace reglab::ui {
 
 class LiveChart;
 class LiveView;
+class RunModel;
 
 class ExportMenu : public QMenu {
     Q_OBJECT
@@ -15,12 +17,18 @@ public:
     // `window` is what "whole dashboard" draws; the charts are the live view's.
     ExportMenu(QWidget *window, LiveView *live, QWidget *parent = nullptr);
 
+    // The runs whose summary table the menu copies and exports.
+    void setRunModel(RunModel *runs) { m_runs = runs; }
+
     qreal pngScale() const { return m_scale; }
-    // PNG (at `scale`), SVG or PDF by suffix; "" or what went wrong (also sent as problem()).
+    // PNG (at `scale`), SVG, PDF or .tex (pgfplots) by suffix; "" or what went wrong (also sent as problem()).
     QString exportChart(LiveChart *chart, const QString &path, qreal scale = 1.0);
     QString exportDashboard(const QString &path, qreal scale = 1.0);
     void copyChart(LiveChart *chart);
     QString exportChartCsv(LiveChart *chart, const QString &path);
+    // The summary table of the shown runs: .csv or .md by suffix; "" or what went wrong.
+    QString exportSummary(const QString &path);
+    void copySummary();
 
 Q_SIGNALS:
     // What went wrong, as rich text for the banner.
@@ -30,9 +38,11 @@ Q_SIGNALS:
 
 private:
     void exportDialog(QWidget *figure, const QString &name);
+    void chartDialog(LiveChart *chart, const QString &name);
 
     QWidget *m_window;
     LiveView *m_live;
+    RunModel *m_runs = nullptr;
     qreal m_scale = 2.0;
 };
 

@@ -1,18 +1,28 @@
 #include "ui/figureexport.h"
 
+#include "model/runrecord.h"
+#include "ui/pgfplotsexport.h"
+
 #include <QApplication>
+#include <QBuffer>
 #include <QChart>
 #include <QClipboard>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGraphicsScene>
+#include <QGraphicsView>
 #include <QLineSeries>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QScatterSeries>
+#include <QScreen>
 #include <QSvgGenerator>
 #include <QWidget>
+
+#include <cmath>
 
 namespace reglab::ui {
 namespace {
@@ -38,7 +48,13 @@ template <typename Paint> void withChartInScene(QChart *chart, const QSize &size
 
 QString suffixError(const QString &path)
 {
-    return QStringLiteral("%1: unknown figure type; use .png, .svg or .pdf").arg(path);
+    return QStringLiteral("%1: unknown figure type; use .png, .svg, .pdf or (for a chart) .tex").arg(path);
+}
+
+// The core's check, before anything is drawn: a folder, a device or an unwritable folder fails in words.
+QString targetError(const QString &path)
+{
+    return QString::fromStdString(checkWritableTarget(QFile::encodeName(path).toStdString()));
 }
 
 QString writeError(const QString &path)
@@ -46,23 +62,79 @@ QString writeError(const QString &path)
     return QStringLiteral("cannot write %1; is the folder writable and is there space on the disk?").arg(path);
 }
 
+// Qt writes one <text> per run of one script ("\u03bb\u2081 " then "term"), each placed by Qt's font metrics; a
+// viewer whose fonts differ by a hair (rsvg) leaves gaps or overlaps between them. Adjacent runs on one line
+// (same element attributes but x, nothing between them) become one <text>, which every viewer lays out whole.
+QByteArray mergeTextRuns(const QByteArray &svg)
+{
+    static const QRegularExpression textElement(
+        QStringLiteral("<text ([^>]*?)x=\"([-0-9.e]+)\"([^>]*)>([^<]*)</text>"));
+    const QString in = QString::fromUtf8(svg);
+    QString out;
+    qsizetype copied = 0;
+    QString pendingHead, pendingTail, pendingText, pendingAttributes;
+    double pendingX = 0;
+    qsizetype pendingEnd = -1;
+    auto flush = [&] {
+        if (pendingEnd >= 0)
+            out += QStringLiteral("<text %1x=\"%2\"%3>%4</text>")
+                       .arg(pendingHead, QString::number(pendingX), pendingTail, pendingText);
+        pendingEnd = -1;
+    };
+    for (QRegularExpressionMatchIterator it = textElement.globalMatch(in); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString attributes = m.captured(1) + QLatin1Char('|') + m.captured(3);
+        const double x = m.captured(2).toDouble();
+        const bool adjacent = pendingEnd >= 0 && in.mid(pendingEnd, m.capturedStart() - pendingEnd).trimmed().isEmpty();
+        if (adjacent && attributes == pendingAttributes && x > pendingX) {
+            pendingText += m.captured(4);
+        } else {
+            flush();
+            out += in.mid(copied, m.capturedStart() - copied);
+            pendingHead = m.captured(1);
+            pendingTail = m.captured(3);
+            pendingText = m.captured(4);
+            pendingAttributes = attributes;
+            pendingX = x;
+        }
+        pendingEnd = m.capturedEnd();
+        copied = m.capturedEnd();
+    }
+    flush();
+    out += in.mid(copied);
+    return out.toUtf8();
+}
+
 // SVG and PDF through a painter on a device that a QSaveFile stands behind, so a failed write keeps the old file.
-template <typename Draw> QString paintVector(const QString &path, const QSize &size, const QString &title, Draw draw)
+// `dpi`: the resolution the drawing's text was laid out for (the screen's logical one), so that the SVG's font
+// sizes and its text positions agree.
+template <typename Draw>
+QString paintVector(const QString &path, const QSize &size, const QString &title, int dpi, Draw draw)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
+    if (const QString error = targetError(path); !error.isEmpty())
+        return error;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return writeError(path);
     if (suffix == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setOutputDevice(&file);
-        svg.setSize(size);
-        svg.setViewBox(QRect(QPoint(0, 0), size));
-        svg.setTitle(title);
-        svg.setDescription(QStringLiteral("RegLab figure"));
-        QPainter painter(&svg);
-        painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
-        draw(painter);
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        {
+            QSvgGenerator svg;
+            svg.setOutputDevice(&buffer);
+            svg.setResolution(dpi);
+            svg.setSize(size);
+            svg.setViewBox(QRect(QPoint(0, 0), size));
+            svg.setTitle(title);
+            svg.setDescription(QStringLiteral("RegLab figure"));
+            QPainter painter(&svg);
+            painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+            draw(painter);
+        }
+        const QByteArray merged = mergeTextRuns(buffer.data());
+        if (file.write(merged) != merged.size())
+            return writeError(path);
     } else {
         QPdfWriter pdf(&file);
         pdf.setTitle(title);
@@ -77,8 +149,48 @@ template <typename Draw> QString paintVector(const QString &path, const QSize &s
     return file.commit() ? QString() : writeError(path);
 }
 
+// QWidget::render() onto a PDF clips a chart's legend with its own clip in the wrong place: one entry shows, and
+// no swatch. So each widget is drawn alone, clipped to what its parents show, and a chart view (any graphics
+// view) as its scene, the way a single chart's export draws it, which keeps every legend entry.
+void paintWidgetTree(QPainter &painter, QWidget *widget, const QPoint &offset, const QRect &clip)
+{
+    painter.save();
+    if (!clip.contains(QRect(offset, widget->size()))) // a clip of ours on top of the widget's own hides text
+        painter.setClipRect(clip);
+    painter.translate(offset);
+    widget->render(&painter, QPoint(0, 0), QRegion(), QWidget::DrawWindowBackground);
+    painter.restore();
+    if (auto *view = qobject_cast<QGraphicsView *>(widget); view && view->scene()) {
+        const QWidget *viewport = view->viewport();
+        const QRect target(offset + viewport->pos(), viewport->size());
+        painter.save();
+        if (!clip.contains(target))
+            painter.setClipRect(clip);
+        view->scene()->render(&painter, target, view->mapToScene(viewport->rect()).boundingRect(),
+                              Qt::IgnoreAspectRatio);
+        painter.restore();
+        return;
+    }
+    for (QObject *object : widget->children()) {
+        auto *child = qobject_cast<QWidget *>(object);
+        if (!child || child->isWindow() || child->isHidden())
+            continue;
+        const QRect area(offset + child->pos(), child->size());
+        if (clip.intersects(area))
+            paintWidgetTree(painter, child, offset + child->pos(), clip.intersected(area));
+    }
+}
+
+int screenDpi()
+{
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    return screen ? int(std::lround(screen->logicalDotsPerInchY())) : 96;
+}
+
 QString savePng(const QImage &image, const QString &path)
 {
+    if (const QString error = targetError(path); !error.isEmpty())
+        return error;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
         return writeError(path);
@@ -106,11 +218,13 @@ QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal s
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == QLatin1String("png"))
         return savePng(renderChart(chart, size, scale), path);
+    if (suffix == QLatin1String("tex"))
+        return saveText(path, chartToPgfplots(chart));
     if (suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
         return suffixError(path);
     QString result;
     withChartInScene(chart, size, [&](QGraphicsScene &scene) {
-        result = paintVector(path, size, chart->title(), [&](QPainter &painter) {
+        result = paintVector(path, size, chart->title(), screenDpi(), [&](QPainter &painter) {
             painter.setRenderHint(QPainter::Antialiasing);
             scene.render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), scene.sceneRect());
         });
@@ -130,8 +244,9 @@ QString saveWidget(QWidget *widget, const QString &path, qreal scale)
     }
     if (suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
         return suffixError(path);
-    return paintVector(path, widget->size(), widget->windowTitle(),
-                       [&](QPainter &painter) { widget->render(&painter); });
+    return paintVector(path, widget->size(), widget->windowTitle(), widget->logicalDpiY(), [&](QPainter &painter) {
+        paintWidgetTree(painter, widget, QPoint(0, 0), widget->rect());
+    });
 }
 
 void copyImageToClipboard(const QImage &image)
@@ -159,11 +274,10 @@ QString exportWithDialog(QWidget *parent, QWidget *widget, const QString &baseNa
 
 QString saveText(const QString &path, const QString &text)
 {
-    QSaveFile file(path);
+    if (const QString error = targetError(path); !error.isEmpty())
+        return error;
     const QByteArray bytes = text.toUtf8();
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        return writeError(path);
-    return {};
+    return QString::fromStdString(writeFileAtomically(QFile::encodeName(path).toStdString(), bytes.toStdString()));
 }
 
 QString chartCsv(QChart *chart)

@@ -13,7 +13,7 @@ namespace reglab::ui {
 
 // Renders `chart` at `size` logical pixels; PNG gets `scale` times the pixels (sharp text, not an upscale).
 QImage renderChart(QChart *chart, const QSize &size, qreal scale = 1.0);
-// Saves by the file's suffix: .png, .svg or .pdf. Returns "" or what went wrong, in words.
+// Saves by the file's suffix: .png, .svg, .pdf or .tex (pgfplots). Returns "" or what went wrong, in words.
 QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale = 1.0);
 // The same for a whole widget (the dashboard): PNG at `scale`, SVG, or PDF.
 QString saveWidget(QWidget *widget, const QString &path, qreal scale = 1.0);
@@ -23,7 +23,8 @@ void copyWidget(QWidget *widget);
 // Asks where to save `widget` as a figure (PNG at `scale`, SVG or PDF, by the chosen name; `baseName` is the
 // suggestion) and saves it. Returns the path ("" when the user cancelled); `error` gets what went wrong.
 QString exportWithDialog(QWidget *parent, QWidget *widget, const QString &baseName, qreal scale, QString &error);
-// Writes text through a QSaveFile (the old file stays when it fails); "" or what went wrong.
+// Writes text through the core's checkWritableTarget and writeFileAtomically (the old file stays when it
+// fails); "" or what went wrong.
 QString saveText(const QString &path, const QString &text);
 // Every line series of the chart: "series,x,y" rows.
 QString chartCsv(QChart *chart);

@@ -153,6 +153,7 @@ void MainWindow::buildMenus()
     file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
     file->addSeparator();
     m_exports = new ExportMenu(this, m_live, file);
+    m_exports->setRunModel(m_runs);
     file->addMenu(m_exports);
     report(m_exports);
     file->addSeparator();
