@@ -106,12 +106,8 @@ QString metricTitle(Metric metric)
 
 QColor runColor(int index)
 {
-    // Hues apart from the live series' (blue, vermillion, green, black, orange, sky blue), so a compared run
-    // is never mistaken for a part of the live one.
-    static const QColor palette[] = {QColor(0x7F, 0x3C, 0x8D), QColor(0xE7, 0x29, 0x8A), QColor(0x8C, 0x56, 0x4B),
-                                     QColor(0x1F, 0x3A, 0x93), QColor(0xB2, 0x18, 0x2B), QColor(0x80, 0x80, 0x00),
-                                     QColor(0x00, 0x6D, 0x6F), QColor(0x9A, 0x9A, 0x9A)};
-    constexpr int count = int(sizeof palette / sizeof palette[0]);
+    const QList<QColor> palette = runPalette();
+    const int count = int(palette.size());
     return palette[((index % count) + count) % count];
 }
 
