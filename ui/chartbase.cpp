@@ -67,6 +67,7 @@ ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
     m_title = title;
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(240, 150);
+    setMouseTracking(true); // hover values without a button held
     // Fitting changes the plot area, which asks for a fit again: a budget per resize or update keeps a title or a
     // tick count that sits on a threshold from flipping back and forth for ever.
     connect(chart(), &QChart::plotAreaChanged, this, [this] {
@@ -401,6 +402,8 @@ void ChartBase::setAxes(QAbstractAxis *x, QAbstractAxis *y)
             old->deleteLater();
         }
     };
+    if ((x && x != m_xAxis) || (y && y != m_yAxis))
+        m_userView = false; // a zoom in one transform means nothing in another
     swap(m_xAxis, x, Qt::AlignBottom);
     swap(m_yAxis, y, Qt::AlignLeft);
     fitAxes();
