@@ -22,6 +22,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMenu>
 #include <QSet>
@@ -253,6 +255,29 @@ private Q_SLOTS:
         QVERIFY(!view.comparing());
         QVERIFY(loss->partShown(LossChart::L1));
         QCOMPARE(loss->partColor(LossChart::Data), reglab::ui::colors::dataLoss);
+    }
+
+    void comparedLegendsAreNeverCut()
+    {
+        RunModel runs;
+        LiveView view(&runs);
+        showAt(view, 480, 700);
+        runs.addRun(finishedRun(0.01), QStringLiteral("r1"), true);
+        runs.addRun(finishedRun(0.001), QStringLiteral("r2"), true);
+        runs.addRun({}, QStringLiteral("L1 0.0001 (all) - L2 off - bs 50"), true, true);
+        for (int i = 0; i < 5; ++i)
+            QTest::qWait(20);
+        // A narrow chart: the runs' short names (a configuration label's first part), no chance entry, nothing cut.
+        const QStringList expected{QStringLiteral("L1 0.0001 (all)"), QStringLiteral("r1"), QStringLiteral("r2")};
+        for (ChartBase *chart :
+             {static_cast<ChartBase *>(view.lossChart()), static_cast<ChartBase *>(view.accuracyChart())}) {
+            QStringList labels;
+            for (QLegendMarker *m : chart->chart()->legend()->markers())
+                if (m->isVisible())
+                    labels << m->label();
+            QVERIFY(chart->chart()->legend()->isVisible());
+            QCOMPARE(labels, expected);
+        }
     }
 
     void aPresetStartsClean()

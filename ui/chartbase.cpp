@@ -105,8 +105,12 @@ void ChartBase::fitLegend()
     auto needed = [&](bool shortNames, bool row) {
         double total = 0, widest = 0;
         for (QAbstractSeries *series : chart()->series()) {
+            // A hidden legend's markers all read hidden: then the series shown and not kept out of it count.
             const QList<QLegendMarker *> markers = legend->markers(series);
-            if (markers.isEmpty() || !markers.first()->isVisible())
+            const bool listed = legend->isVisible() ? !markers.isEmpty() && markers.first()->isVisible()
+                                                    : !markers.isEmpty() && series->isVisible() &&
+                                                          !series->property("reglabNoLegend").toBool();
+            if (!listed)
                 continue;
             const QVariant shortName = series->property("reglabShortName");
             const QString text = shortNames && shortName.isValid() ? shortName.toString()
@@ -127,9 +131,13 @@ void ChartBase::fitLegend()
     int stage = 0;
     if (needed(false, preferRow) > room(preferRow))
         stage = needed(true, preferRow) <= room(preferRow) ? 1 : needed(true, !preferRow) <= room(!preferRow) ? 2 : 3;
-    if (legend->isVisible() && legendCut())
-        m_legendStage = std::min(3, std::max(m_legendStage, stage) + 1);
+    // Only a cut seen at the stage now due counts: one seen under an earlier layout (other names, other place)
+    // says nothing about this one.
+    if (legend->isVisible() && m_appliedStage >= stage && legendCut())
+        m_legendStage = std::min(3, m_appliedStage + 1);
     stage = std::max(stage, m_legendStage);
+    m_appliedStage = stage;
+
     const bool useShort = stage >= 1, row = stage >= 2 ? !preferRow : preferRow;
     m_legendFits = stage < 3;
     const Qt::Alignment place = row ? Qt::AlignBottom : Qt::AlignRight;
@@ -296,6 +304,7 @@ bool ChartBase::legendCut() const
 void ChartBase::setLegendPlace(Qt::Alignment place)
 {
     m_legendPlace = place;
+    m_legendStage = 0; // new entries or a new place: fitted afresh
     chart()->legend()->setAlignment(place);
     fitAxes();
 }
@@ -317,6 +326,10 @@ void ChartBase::redrawNow()
         return;
     m_dirty = false;
     Q_EMIT redrawDue();
+    if (m_userView) { // the chart set its own ranges: the person's zoom stays
+        applyUserView();
+        fitAxes();
+    }
 }
 
 void ChartBase::showEvent(QShowEvent *event)

@@ -142,6 +142,7 @@ private:
     Qt::Alignment m_legendPlace = Qt::AlignBottom;
     bool m_legendFits = true;
     int m_legendStage = 0; // raised when Qt still cut an entry; reset on resize
+    int m_appliedStage = 0; // the stage the legend is laid out at now
     static constexpr int kFitBudget = 6;
     int m_fitBudget = kFitBudget;
     QHash<QAbstractAxis *, AxisTitles> m_titles;

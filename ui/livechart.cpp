@@ -46,6 +46,16 @@ void LiveChart::setTrackShown(int track, bool shown)
     fitAxes();
 }
 
+void LiveChart::setTrackInLegend(int track, bool inLegend)
+{
+    Track &t = m_tracks[std::size_t(track)];
+    t.inLegend = inLegend;
+    t.series->setProperty("reglabNoLegend", !inLegend);
+    for (QLegendMarker *lm : chart()->legend()->markers(t.series))
+        lm->setVisible(t.series->isVisible() && inLegend);
+    fitAxes();
+}
+
 bool LiveChart::trackShown(int track) const
 {
     return m_tracks[std::size_t(track)].series->isVisible();
@@ -80,6 +90,7 @@ QColor LiveChart::trackColor(int track) const
 
 void LiveChart::hideFromLegend(QAbstractSeries *series)
 {
+    series->setProperty("reglabNoLegend", true);
     for (QLegendMarker *lm : chart()->legend()->markers(series))
         lm->setVisible(false);
 }
@@ -331,6 +342,7 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     // overlays' entries.
     for (const Overlay &o : overlays) {
         QLineSeries *entry = makeSeries(o);
+        setLegendNames(entry, o.label, o.shortLabel.isEmpty() ? o.label : o.shortLabel);
         addSeries(entry);
         m_overlayLegend.push_back(entry);
     }

@@ -18,6 +18,7 @@ struct Overlay {
                            // AccuracyChart
     QList<QPointF> raw = {}; // when smoothed: the unsmoothed curve, drawn faint beneath (not in the legend)
     QList<std::pair<double, QString>> markers = {}; // where its settings changed (x in this chart's units, label)
+    QString shortLabel = {}; // the legend's text where `label` would not fit ("" : the label)
 };
 
 class LiveChart : public ChartBase {
@@ -51,6 +52,8 @@ public:
     // The live run's series as the comparison wants them: shown or not, and named and coloured as a run.
     void setTrackShown(int track, bool shown);
     bool trackShown(int track) const;
+    // Whether a shown track has a legend entry.
+    void setTrackInLegend(int track, bool inLegend);
     // `textColored`: drawn in the theme's text colour (near black on white, near white on black), not `color`.
     void setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color,
                       qreal width = 2.5, Qt::PenStyle style = Qt::SolidLine, bool textColored = false);

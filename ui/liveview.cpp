@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -57,6 +58,16 @@ double epochAt(const reglab::RunRecord &record, std::int64_t stepsDone)
     return double(record.epochs.size());
 }
 
+// A run's name for a crowded legend: a configuration label's first part ("L1 0.01 (all)" of "L1 0.01 (all) - L2
+// off - bs 50"), with the " (2)" that tells apart runs of the same name; the colour tells the rest.
+QString shortRunName(const QString &name)
+{
+    static const QRegularExpression number(QStringLiteral(" \\(\\d+\\)$"));
+    const QRegularExpressionMatch m = number.match(name);
+    const bool numbered = m.hasMatch() && name.contains(QStringLiteral(" - "));
+    return name.section(QStringLiteral(" - "), 0, 0) + (numbered ? m.captured() : QString());
+}
+
 } // namespace
 
 LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(runs)
@@ -85,18 +96,27 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
-    m_smoothing->setFixedWidth(90);
+    m_smoothing->setFixedWidth(80);
     m_smoothing->setToolTip(tr("Smoothing of the noisy loss: an exponential moving average (as TensorBoard's),\n"
                                "the raw curve kept faint beneath"));
     m_smoothingValue = new QLabel(this);
+    // The headline keeps its row (it wraps rather than squeeze); what a comparison plots and the smoothing share
+    // the next one.
     header->addWidget(m_headline, 1);
-    header->addWidget(m_lossMetric);
-    header->addWidget(m_accuracyMetric);
-    header->addWidget(new QLabel(tr("Smoothing"), this));
-    header->addWidget(m_smoothing);
-    header->addWidget(m_smoothingValue);
     header->addWidget(m_logScale);
     layout->addLayout(header);
+    // Never what holds the window wider than a small screen: on a very narrow view the row is clipped instead.
+    auto *optionsRow = new QWidget(this);
+    optionsRow->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto *options = new QHBoxLayout(optionsRow);
+    options->setContentsMargins(0, 0, 0, 0);
+    options->addWidget(m_lossMetric);
+    options->addWidget(m_accuracyMetric);
+    options->addStretch(1);
+    options->addWidget(new QLabel(tr("Smoothing"), this));
+    options->addWidget(m_smoothing);
+    options->addWidget(m_smoothingValue);
+    layout->addWidget(optionsRow);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_loss = new LossChart(m_splitter);
@@ -338,11 +358,12 @@ void LiveView::updateComparison()
         const LossChart::Series loss = totalLoss ? LossChart::Total : LossChart::Data;
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveShown && part == loss);
-        m_loss->setPartLook(loss, name, name, color);
+        m_loss->setPartLook(loss, name, shortRunName(name), color);
         const int accuracy = testAccuracy ? AccuracyChart::Test : AccuracyChart::Validation;
         for (int track : {int(AccuracyChart::Validation), int(AccuracyChart::Test)})
             m_accuracy->setTrackShown(track, liveShown && track == accuracy);
-        m_accuracy->setTrackLook(accuracy, name, name, color, 3);
+        m_accuracy->setTrackLook(accuracy, name, shortRunName(name), color, 3);
+        m_accuracy->setTrackInLegend(AccuracyChart::Chance, false); // the legend's room goes to the runs
     } else {
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveSeries);
@@ -358,7 +379,20 @@ void LiveView::updateComparison()
         m_accuracy->setTrackLook(AccuracyChart::Validation, named(tr("Validation")), tr("Validation"),
                                  colors::validation, 3);
         m_accuracy->setTrackLook(AccuracyChart::Test, named(tr("Test")), tr("Test"), colors::test, 3);
+        m_accuracy->setTrackInLegend(AccuracyChart::Chance, true);
     }
+
+    // The titles say what a comparison plots.
+    const QString lossTitle = !m_comparing ? tr("Training loss and its parts")
+                              : totalLoss  ? tr("Training loss (total)")
+                                           : tr("Training data loss (cross-entropy)");
+    const QString accuracyTitle = !m_comparing  ? tr("Accuracy after each epoch")
+                                  : testAccuracy ? tr("Test accuracy after each epoch")
+                                                 : tr("Validation accuracy after each epoch");
+    if (m_loss->chartTitle() != lossTitle)
+        m_loss->setChartTitle(lossTitle);
+    if (m_accuracy->chartTitle() != accuracyTitle)
+        m_accuracy->setChartTitle(accuracyTitle);
 
     const double weight = m_loss->smoothing();
     QList<Overlay> loss, accuracy;
@@ -366,7 +400,9 @@ void LiveView::updateComparison()
         if (id == live)
             continue; // its live series are on screen already
         const reglab::RunRecord *r = m_runs->record(id);
-        Overlay l{m_runs->name(id), m_runs->color(id), {}, {}, {}}, a{m_runs->name(id), m_runs->color(id), {}, {}, {}};
+        const QString runName = m_runs->name(id);
+        Overlay l{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
+        Overlay a{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
         for (const auto &step : r->steps)
             if (const double v = totalLoss ? step.loss : step.dataLoss; std::isfinite(v))
                 l.points.append(QPointF(double(step.step), v));
