@@ -143,10 +143,17 @@ void ChartBase::fitLegend()
     const Qt::Alignment place = row ? Qt::AlignBottom : Qt::AlignRight;
     if (legend->alignment() != place)
         legend->setAlignment(place);
+    // The series keeps its full name (CSV and hover read it); only its legend entry is shortened.
     for (QAbstractSeries *series : chart()->series()) {
-        const QVariant name = series->property(useShort ? "reglabShortName" : "reglabLongName");
-        if (name.isValid() && series->name() != name.toString())
-            series->setName(name.toString());
+        const QVariant longName = series->property("reglabLongName");
+        if (!longName.isValid())
+            continue;
+        if (series->name() != longName.toString())
+            series->setName(longName.toString());
+        const QString label = series->property(useShort ? "reglabShortName" : "reglabLongName").toString();
+        for (QLegendMarker *marker : legend->markers(series))
+            if (marker->label() != label)
+                marker->setLabel(label);
     }
 }
 

@@ -347,6 +347,7 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
         m_overlayLegend.push_back(entry);
     }
     refreshRanges();
+    fitAxes(); // the new legend entries fitted (shortened where they would be cut)
     updateMarkers();
 }
 

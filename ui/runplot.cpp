@@ -162,8 +162,10 @@ QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &t
         xAxis->setLabelFormat(QStringLiteral("%.0f"));
     }
     auto *yAxis = new QValueAxis;
-    yAxis->setTitleText(m.percent ? QStringLiteral("%1 (%)").arg(QString::fromLatin1(m.title))
-                                  : QStringLiteral("Loss (nats)"));
+    // The sparsity's title is too long for an axis (a small multiple's): the axis says what is counted.
+    yAxis->setTitleText(metric == Metric::Sparsity ? QStringLiteral("Weights below threshold (%)")
+                        : m.percent                ? QStringLiteral("%1 (%)").arg(QString::fromLatin1(m.title))
+                                                   : QStringLiteral("Loss (nats)"));
     if (m.percent) {
         yAxis->setRange(0, 100);
         yAxis->setLabelFormat(QStringLiteral("%.0f"));
