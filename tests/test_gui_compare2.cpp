@@ -379,6 +379,24 @@ private Q_SLOTS:
         QVERIFY2(text.startsWith(QStringLiteral("Data loss")) || text.startsWith(QStringLiteral("Total")),
                  qPrintable(text));
         QVERIFY(chart.hoverTextAt(QPointF(2, 2)).isEmpty()); // outside the plot
+
+        // A compared run names itself too.
+        chart.setOverlays({{QStringLiteral("compared run"), QColor(Qt::red), {{1, 0.3}, {2, 0.25}, {3, 0.2}}}});
+        chart.flush();
+        QLineSeries *overlay = seriesWithLongName(chart, QStringLiteral("compared run"));
+        QVERIFY(overlay);
+        const QString onOverlay = chart.hoverTextAt(viewPosition(chart, QPointF(2, 0.25), overlay));
+        QVERIFY2(onOverlay.startsWith(QStringLiteral("compared run: 0.25 at 2")), qPrintable(onOverlay));
+
+        // On a log axis the wheel zooms in log space and the range stays positive.
+        chart.setLogScale(true);
+        const auto before = chart.yRange();
+        const QPointF centre = chart.mapFromScene(chart.chart()->mapToScene(chart.chart()->plotArea().center()));
+        wheel(chart.viewport(), centre, 240);
+        const auto after = chart.yRange();
+        QVERIFY(after.first > before.first && after.second < before.second && after.first > 0);
+        QVERIFY(std::abs(std::log10(after.second / after.first) - 0.64 * std::log10(before.second / before.first)) <
+                1e-6);
     }
 
     void rightClickMenuOffersExportCopyLogScaleAndReset()
