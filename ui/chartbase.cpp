@@ -105,12 +105,10 @@ void ChartBase::fitLegend()
     auto needed = [&](bool shortNames, bool row) {
         double total = 0, widest = 0;
         for (QAbstractSeries *series : chart()->series()) {
-            // A hidden legend's markers all read hidden: then the series shown and not kept out of it count.
-            const QList<QLegendMarker *> markers = legend->markers(series);
-            const bool listed = legend->isVisible() ? !markers.isEmpty() && markers.first()->isVisible()
-                                                    : !markers.isEmpty() && series->isVisible() &&
-                                                          !series->property("reglabNoLegend").toBool();
-            if (!listed)
+            // Markers read hidden until the chart is on screen, and all of them while the legend is hidden: an
+            // entry counts when its series is shown and was not kept out of the legend (reglabNoLegend).
+            if (legend->markers(series).isEmpty() || !series->isVisible() ||
+                series->property("reglabNoLegend").toBool())
                 continue;
             const QVariant shortName = series->property("reglabShortName");
             const QString text = shortNames && shortName.isValid() ? shortName.toString()
