@@ -63,7 +63,7 @@ private Q_SLOTS:
         QVERIFY(!model.data(name, Qt::DecorationRole).isNull()); // the colour swatch
         QCOMPARE(model.data(name, RunModel::ColorRole).value<QColor>(), model.color(id));
         QCOMPARE(model.data(model.index(0, RunModel::ConfigColumn)).toString(),
-                 QStringLiteral("L1 0.01 (all) - L2 off - bs 50"));
+                 QStringLiteral("L1 0.01 (all) - L2 off - bs 50, 10 epochs")); // the epochs planned
         QCOMPARE(model.data(model.index(0, RunModel::StatusColumn)).toString(), QStringLiteral("finished"));
         QCOMPARE(model.data(model.index(0, RunModel::TestColumn)).toString(), QStringLiteral("11.35 %"));
         QVERIFY(model.flags(name).testFlag(Qt::ItemIsUserCheckable));
@@ -93,13 +93,17 @@ private Q_SLOTS:
         reglab::StepRecord s;
         s.step = 1;
         model.appendStep(live, s);
+        QCOMPARE(changed.count(), 0); // steps do not touch the row
         model.appendChange(live, reglab::SettingChange{5, 0.001, 0, 0.01});
-        QCOMPARE(changed.count(), 0); // steps and changes do not touch the row
+        QCOMPARE(changed.count(), 1); // a change is named in the configuration column
+        QCOMPARE(changed.first().at(0).toModelIndex().column(), int(RunModel::ConfigColumn));
+        QVERIFY(model.data(model.index(1, RunModel::ConfigColumn)).toString().endsWith(
+            QStringLiteral("L1\u21920.001 at step 5")));
         reglab::EpochRecord e;
         e.epoch = 1;
         e.testAccuracy = 0.5;
         model.appendEpoch(live, e);
-        QCOMPARE(changed.count(), 1); // an epoch updates its accuracies
+        QCOMPARE(changed.count(), 2); // an epoch updates its accuracies
         QCOMPARE(model.data(model.index(1, RunModel::TestColumn)).toString(), QStringLiteral("50.00 %"));
         QCOMPARE(model.record(live)->steps.size(), std::size_t(1));
         QCOMPARE(model.record(live)->settingChanges.size(), std::size_t(1));

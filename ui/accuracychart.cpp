@@ -21,7 +21,7 @@ AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after eac
 
     addTrack(tr("Validation"), colors::validation, 3)->setPointsVisible(true);
     addTrack(tr("Test"), colors::test, 3)->setPointsVisible(true);
-    addTrack(tr("Chance (10 %)"), colors::chance, 2, Qt::DashLine);
+    addTrack(tr("Chance (10 %)"), colors::chance, 2, Qt::DashLine)->setProperty("reglabNoHover", true);
     setOverlayPointsVisible(true);
     setEpochs(m_epochs);
 }
@@ -29,7 +29,7 @@ AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after eac
 void AccuracyChart::setEpochs(int epochs)
 {
     m_epochs = std::max(1, epochs);
-    updateRanges();
+    refreshRanges();
     updateMarkers();
 }
 

@@ -67,6 +67,7 @@ ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
     m_title = title;
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(240, 150);
+    setMouseTracking(true); // hover values without a button held
     // Fitting changes the plot area, which asks for a fit again: a budget per resize or update keeps a title or a
     // tick count that sits on a threshold from flipping back and forth for ever.
     connect(chart(), &QChart::plotAreaChanged, this, [this] {
@@ -104,8 +105,10 @@ void ChartBase::fitLegend()
     auto needed = [&](bool shortNames, bool row) {
         double total = 0, widest = 0;
         for (QAbstractSeries *series : chart()->series()) {
-            const QList<QLegendMarker *> markers = legend->markers(series);
-            if (markers.isEmpty() || !markers.first()->isVisible())
+            // Markers read hidden until the chart is on screen, and all of them while the legend is hidden: an
+            // entry counts when its series is shown and was not kept out of the legend (reglabNoLegend).
+            if (legend->markers(series).isEmpty() || !series->isVisible() ||
+                series->property("reglabNoLegend").toBool())
                 continue;
             const QVariant shortName = series->property("reglabShortName");
             const QString text = shortNames && shortName.isValid() ? shortName.toString()
@@ -126,18 +129,29 @@ void ChartBase::fitLegend()
     int stage = 0;
     if (needed(false, preferRow) > room(preferRow))
         stage = needed(true, preferRow) <= room(preferRow) ? 1 : needed(true, !preferRow) <= room(!preferRow) ? 2 : 3;
-    if (legend->isVisible() && legendCut())
-        m_legendStage = std::min(3, std::max(m_legendStage, stage) + 1);
+    // Only a cut seen at the stage now due counts: one seen under an earlier layout (other names, other place)
+    // says nothing about this one.
+    if (legend->isVisible() && m_appliedStage >= stage && legendCut())
+        m_legendStage = std::min(3, m_appliedStage + 1);
     stage = std::max(stage, m_legendStage);
+    m_appliedStage = stage;
+
     const bool useShort = stage >= 1, row = stage >= 2 ? !preferRow : preferRow;
     m_legendFits = stage < 3;
     const Qt::Alignment place = row ? Qt::AlignBottom : Qt::AlignRight;
     if (legend->alignment() != place)
         legend->setAlignment(place);
+    // The series keeps its full name (CSV and hover read it); only its legend entry is shortened.
     for (QAbstractSeries *series : chart()->series()) {
-        const QVariant name = series->property(useShort ? "reglabShortName" : "reglabLongName");
-        if (name.isValid() && series->name() != name.toString())
-            series->setName(name.toString());
+        const QVariant longName = series->property("reglabLongName");
+        if (!longName.isValid())
+            continue;
+        if (series->name() != longName.toString())
+            series->setName(longName.toString());
+        const QString label = series->property(useShort ? "reglabShortName" : "reglabLongName").toString();
+        for (QLegendMarker *marker : legend->markers(series))
+            if (marker->label() != label)
+                marker->setLabel(label);
     }
 }
 
@@ -295,6 +309,7 @@ bool ChartBase::legendCut() const
 void ChartBase::setLegendPlace(Qt::Alignment place)
 {
     m_legendPlace = place;
+    m_legendStage = 0; // new entries or a new place: fitted afresh
     chart()->legend()->setAlignment(place);
     fitAxes();
 }
@@ -316,6 +331,10 @@ void ChartBase::redrawNow()
         return;
     m_dirty = false;
     Q_EMIT redrawDue();
+    if (m_userView) { // the chart set its own ranges: the person's zoom stays
+        applyUserView();
+        fitAxes();
+    }
 }
 
 void ChartBase::showEvent(QShowEvent *event)
@@ -402,6 +421,8 @@ void ChartBase::setAxes(QAbstractAxis *x, QAbstractAxis *y)
             old->deleteLater();
         }
     };
+    if ((x && x != m_xAxis) || (y && y != m_yAxis))
+        m_userView = false; // a zoom in one transform means nothing in another
     swap(m_xAxis, x, Qt::AlignBottom);
     swap(m_yAxis, y, Qt::AlignLeft);
     fitAxes();

@@ -13,6 +13,7 @@
 class QAbstractAxis;
 class QAbstractSeries;
 class QLineSeries;
+class QMenu;
 
 namespace reglab::ui {
 
@@ -79,16 +80,52 @@ public:
     QAbstractAxis *yAxis() const { return m_yAxis; }
     // The y axis' range (linear or log), (0, 1) when it has none.
     std::pair<double, double> yRange() const;
+    std::pair<double, double> xRange() const;
+
+    // Interrogation, for every chart: hover names the series and the value under the cursor, the wheel zooms
+    // about the cursor, a drag pans, a double-click resets, the right button opens contextMenu().
+    // Zooms both axes by `factor` (< 1 in, > 1 out) about the point at `pos` (view coordinates).
+    void zoomAt(const QPointF &pos, double factor);
+    // Moves the view by `pixels` (a drag to the right shows what lies left).
+    void panBy(const QPointF &pixels);
+    // Back to the ranges the chart chooses itself.
+    void resetView();
+    // Whether the person zoomed or panned (the chart's own range updates then leave the axes alone).
+    bool userView() const { return m_userView; }
+    // What hovering at `pos` shows ("Total: 0.412 at step 120"); "" when no point is near.
+    QString hoverTextAt(const QPointF &pos) const;
+    QString hoverText() const { return m_hoverText; }
+    // The right-click menu (the caller owns it): export, copy, log scale where the chart has one, reset.
+    QMenu *contextMenu();
+    // A chart with a log scale says so and reports a request through logScaleRequested.
+    virtual bool logScaleAvailable() const { return false; }
+    virtual bool logScaleActive() const { return false; }
 
 Q_SIGNALS:
     // The chart should rebuild its series now.
     void redrawDue();
+    // From the right-click menu: export this chart (no receiver: the figure dialog), switch its log scale.
+    void exportRequested();
+    void logScaleRequested(bool on);
 
 protected:
     void showEvent(QShowEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    // Sets the ranges the chart would choose (default: a redraw, which sets them); resetView calls it.
+    virtual void autoRange();
+    // After the view changed (zoom, pan, reset): what depends on the ranges follows (markers).
+    virtual void viewChanged() {}
+    // Puts the person's zoom back after the chart set its own ranges (call after every range update).
+    void applyUserView();
 
 private:
+    void setView(double x0, double x1, double y0, double y1);
     void fitNow();
     // Whether Qt cut a legend entry short as it laid the legend out.
     bool legendCut() const;
@@ -105,9 +142,15 @@ private:
     Qt::Alignment m_legendPlace = Qt::AlignBottom;
     bool m_legendFits = true;
     int m_legendStage = 0; // raised when Qt still cut an entry; reset on resize
+    int m_appliedStage = 0; // the stage the legend is laid out at now
     static constexpr int kFitBudget = 6;
     int m_fitBudget = kFitBudget;
     QHash<QAbstractAxis *, AxisTitles> m_titles;
+    bool m_userView = false;
+    double m_viewX0 = 0, m_viewX1 = 0, m_viewY0 = 0, m_viewY1 = 0;
+    bool m_dragging = false;
+    QPointF m_dragFrom;
+    QString m_hoverText;
     QObject m_axisGuard;
 };
 

@@ -19,18 +19,78 @@ LiveChart::LiveChart(const QString &title, QWidget *parent) : ChartBase(title, p
     connect(chart(), &QChart::plotAreaChanged, this, [this] { updateMarkers(); });
 }
 
-QLineSeries *LiveChart::addTrack(const QString &name, const QColor &color, qreal width, Qt::PenStyle style)
+QLineSeries *LiveChart::addTrack(const QString &name, const QColor &color, qreal width, Qt::PenStyle style,
+                                 bool inLegend)
 {
     QLineSeries *series = makeLine(name, color, width, style);
     addSeries(series);
     Track t;
     t.series = series;
+    t.inLegend = inLegend;
     m_tracks.push_back(t);
+    if (!inLegend)
+        hideFromLegend(series);
     return series;
+}
+
+void LiveChart::setTrackShown(int track, bool shown)
+{
+    Track &t = m_tracks[std::size_t(track)];
+    if (t.series->isVisible() == shown)
+        return;
+    t.series->setVisible(shown);
+    rebuild(t);
+    // Qt shows a series' legend entry again with the series: one kept out of the legend stays out.
+    for (QLegendMarker *lm : chart()->legend()->markers(t.series))
+        lm->setVisible(shown && t.inLegend);
+    fitAxes();
+}
+
+void LiveChart::setTrackInLegend(int track, bool inLegend)
+{
+    Track &t = m_tracks[std::size_t(track)];
+    t.inLegend = inLegend;
+    t.series->setProperty("reglabNoLegend", !inLegend);
+    for (QLegendMarker *lm : chart()->legend()->markers(t.series))
+        lm->setVisible(t.series->isVisible() && inLegend);
+    fitAxes();
+}
+
+bool LiveChart::trackShown(int track) const
+{
+    return m_tracks[std::size_t(track)].series->isVisible();
+}
+
+void LiveChart::setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color,
+                             qreal width, Qt::PenStyle style, bool textColored)
+{
+    QLineSeries *series = m_tracks[std::size_t(track)].series;
+    setLegendNames(series, name, shortName);
+    series->setProperty("reglabBaseWidth", width);
+    series->setProperty("reglabTextColored", textColored);
+    QPen pen = series->pen();
+    pen.setColor(color);
+    pen.setWidthF(width);
+    pen.setStyle(style);
+    series->setPen(pen);
+    restyle(); // line width at the presentation scale, and the legend fitted to the new names
+}
+
+QString LiveChart::trackName(int track) const
+{
+    const QLineSeries *series = m_tracks[std::size_t(track)].series;
+    const QVariant longName = series->property("reglabLongName");
+    return longName.isValid() ? longName.toString() : series->name();
+}
+
+QColor LiveChart::trackColor(int track) const
+{
+    return m_tracks[std::size_t(track)].series->pen().color();
 }
 
 void LiveChart::hideFromLegend(QAbstractSeries *series)
 {
+    series->setProperty("reglabNoLegend", true);
     for (QLegendMarker *lm : chart()->legend()->markers(series))
         lm->setVisible(false);
 }
@@ -72,6 +132,8 @@ void LiveChart::flush()
             rebuild(t);
             continue;
         }
+        if (!t.series->isVisible())
+            continue; // a hidden series stays empty (exports and CSV take what is shown); filled when shown
         // QXYSeries::append(QList) appends point by point (a signal and a geometry update each); replace()
         // is one update. The newest point is always shown; the previous flush's newest, if off the stride, goes.
         QList<QPointF> points = t.series->points();
@@ -85,13 +147,18 @@ void LiveChart::flush()
             points.append(shown(t.all.last()));
         t.series->replace(points);
     }
-    updateRanges();
+    refreshRanges();
     fitAxes();
     updateMarkers();
 }
 
 void LiveChart::rebuild(Track &t)
 {
+    if (!t.series->isVisible()) {
+        t.series->clear();
+        t.extraLast = false;
+        return;
+    }
     QList<QPointF> points;
     points.reserve(shownFor(t.all.size(), t.stride));
     for (qsizetype i = 0; i < t.all.size(); i += t.stride)
@@ -105,32 +172,30 @@ void LiveChart::rebuild(Track &t)
 void LiveChart::rebuildAll()
 {
     rebuildSeries();
-    updateRanges();
+    refreshRanges();
     fitAxes();
     updateMarkers();
 }
 
 void LiveChart::rebuildSeries()
 {
-    for (auto &t : m_overlays)
-        rebuild(t);
-    for (auto &t : m_tracks)
-        rebuild(t);
+    for (auto *list : {&m_overlayRaw, &m_overlays, &m_tracks})
+        for (auto &t : *list)
+            rebuild(t);
 }
 
 void LiveChart::swapYAxis(QAbstractAxis *axis)
 {
     // A series must hold only values its axes can show (log: no zeros): emptied while the axis changes, refilled
     // with the new transform after.
-    for (auto &t : m_overlays)
-        t.series->clear();
-    for (auto &t : m_tracks)
-        t.series->clear();
+    for (auto *list : {&m_overlayRaw, &m_overlays, &m_tracks})
+        for (auto &t : *list)
+            t.series->clear();
     for (auto &m : m_markers)
         m.line->clear();
     setAxes(nullptr, axis);
     rebuildSeries();
-    updateRanges();
+    refreshRanges();
     updateMarkers();
 }
 
@@ -148,29 +213,46 @@ void LiveChart::clear()
         t.extraLast = false;
         t.series->clear();
     }
+    removeMarkers(false);
+    refreshRanges();
+}
+
+void LiveChart::removeMarkers(bool overlay)
+{
+    std::vector<Marker> kept;
     for (auto &m : m_markers) {
+        if (m.overlay != overlay) {
+            kept.push_back(m);
+            continue;
+        }
         chart()->removeSeries(m.line);
         delete m.line;
         delete m.label;
     }
-    m_markers.clear();
-    updateRanges();
+    m_markers = std::move(kept);
 }
 
-void LiveChart::addMarker(double x, const QString &label)
+LiveChart::Marker LiveChart::makeMarker(double x, const QString &label, bool overlay)
 {
     Marker m;
     m.x = x;
+    m.overlay = overlay;
     m.line = new QLineSeries(this);
     m.line->setName(label);
     m.line->setPen(QPen(colors::marker, 2, Qt::DashLine));
+    m.line->setProperty("reglabNoHover", true);
     addSeries(m.line);
     hideFromLegend(m.line);
     m.label = new QGraphicsSimpleTextItem(label, chart());
     m.label->setFont(chartFont(kLabelPointSize, true));
     m.label->setBrush(colors::marker.darker(130));
     m.label->setZValue(10);
-    m_markers.push_back(m);
+    return m;
+}
+
+void LiveChart::addMarker(double x, const QString &label)
+{
+    m_markers.push_back(makeMarker(x, label, false));
     updateMarkers();
 }
 
@@ -197,6 +279,12 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
         delete t.series;
     }
     m_overlays.clear();
+    for (auto &t : m_overlayRaw) {
+        chart()->removeSeries(t.series);
+        delete t.series;
+    }
+    m_overlayRaw.clear();
+    removeMarkers(true);
     for (QLineSeries *s : m_overlayLegend) {
         chart()->removeSeries(s);
         delete s;
@@ -208,26 +296,41 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
         series->setPointsVisible(m_overlayPoints);
         return series;
     };
-    for (const Overlay &o : overlays) {
+    auto strided = [](QLineSeries *series, const QList<QPointF> &points) {
         Track t;
-        t.series = makeSeries(o);
-        t.all = o.points;
+        t.series = series;
+        t.all = points;
         while (shownFor(t.all.size(), t.stride) > kMaxShownPoints)
             t.stride *= 2;
-        m_overlays.push_back(t);
+        return t;
+    };
+    for (const Overlay &o : overlays) {
+        m_overlays.push_back(strided(makeSeries(o), o.points));
+        if (!o.raw.isEmpty()) { // the unsmoothed curve, faint
+            QColor faint = o.color;
+            faint.setAlpha(70);
+            QLineSeries *raw = makeLine(tr("%1 (unsmoothed)").arg(o.label), faint, 1.2);
+            m_overlayRaw.push_back(strided(raw, o.raw));
+        }
     }
     overlaysChanged();
     // Qt Charts draws series of one type in the order they were added (QAbstractSeries has no z value): the
-    // overlays go first, then the live series and markers are added again on top of them.
-    for (auto &t : m_overlays) {
-        rebuild(t); // before attaching: a log axis must not see non-positive values
-        addSeries(t.series);
-        hideFromLegend(t.series);
-    }
+    // unsmoothed curves and the overlays go first, then the live series and markers are added again on top.
+    for (auto *list : {&m_overlayRaw, &m_overlays})
+        for (auto &t : *list) {
+            rebuild(t); // before attaching: a log axis must not see non-positive values
+            addSeries(t.series);
+            hideFromLegend(t.series);
+        }
+    for (const Overlay &o : overlays)
+        for (const auto &[x, label] : o.markers)
+            m_markers.push_back(makeMarker(x, label, true));
     if (!m_overlays.empty()) {
         for (auto &t : m_tracks) {
             chart()->removeSeries(t.series);
             addSeries(t.series);
+            for (QLegendMarker *lm : chart()->legend()->markers(t.series))
+                lm->setVisible(t.series->isVisible() && t.inLegend);
         }
         for (auto &m : m_markers) {
             chart()->removeSeries(m.line);
@@ -239,10 +342,34 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     // overlays' entries.
     for (const Overlay &o : overlays) {
         QLineSeries *entry = makeSeries(o);
+        setLegendNames(entry, o.label, o.shortLabel.isEmpty() ? o.label : o.shortLabel);
         addSeries(entry);
         m_overlayLegend.push_back(entry);
     }
+    refreshRanges();
+    fitAxes(); // the new legend entries fitted (shortened where they would be cut)
+    updateMarkers();
+}
+
+QList<QPointF> LiveChart::overlayPoints(int index) const
+{
+    return index < 0 || index >= overlayCount() ? QList<QPointF>() : m_overlays[std::size_t(index)].all;
+}
+
+void LiveChart::refreshRanges()
+{
     updateRanges();
+    applyUserView();
+}
+
+void LiveChart::autoRange()
+{
+    updateRanges();
+    updateMarkers();
+}
+
+void LiveChart::viewChanged()
+{
     updateMarkers();
 }
 

@@ -16,6 +16,9 @@ struct Overlay {
     QColor color;          // the run's colour
     QList<QPointF> points; // already in this chart's units: (step, loss) for LossChart, (epoch, accuracy %) for
                            // AccuracyChart
+    QList<QPointF> raw = {}; // when smoothed: the unsmoothed curve, drawn faint beneath (not in the legend)
+    QList<std::pair<double, QString>> markers = {}; // where its settings changed (x in this chart's units, label)
+    QString shortLabel = {}; // the legend's text where `label` would not fit ("" : the label)
 };
 
 class LiveChart : public ChartBase {
@@ -44,6 +47,18 @@ public:
     int overlayCount() const { return int(m_overlays.size()); }
     QStringList overlayLabels() const;
     int overlayPointCount(int index) const; // points shown for overlay `index`
+    QList<QPointF> overlayPoints(int index) const; // the full history of overlay `index`
+
+    // The live run's series as the comparison wants them: shown or not, and named and coloured as a run.
+    void setTrackShown(int track, bool shown);
+    bool trackShown(int track) const;
+    // Whether a shown track has a legend entry.
+    void setTrackInLegend(int track, bool inLegend);
+    // `textColored`: drawn in the theme's text colour (near black on white, near white on black), not `color`.
+    void setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color,
+                      qreal width = 2.5, Qt::PenStyle style = Qt::SolidLine, bool textColored = false);
+    QString trackName(int track) const; // the long name
+    QColor trackColor(int track) const;
 
 protected:
     struct Track {
@@ -52,15 +67,17 @@ protected:
         QList<QPointF> pending; // received since the last flush
         int stride = 1;         // every stride-th point of `all` is shown
         bool extraLast = false; // the series ends with the newest point, which is off the stride
+        bool inLegend = true;
     };
     struct Marker {
         double x = 0;
+        bool overlay = false; // a compared run's: setOverlays replaces it, clear() keeps it
         QLineSeries *line = nullptr;
         QGraphicsSimpleTextItem *label = nullptr;
     };
 
     QLineSeries *addTrack(const QString &name, const QColor &color, qreal width = 2.5,
-                          Qt::PenStyle style = Qt::SolidLine);
+                          Qt::PenStyle style = Qt::SolidLine, bool inLegend = true);
     void append(int track, const QPointF &point) { m_tracks[std::size_t(track)].pending.append(point); }
     int shownCount(int track) const;
     QPointF lastShown(int track) const; // the newest point a series shows ((0, 0) when empty)
@@ -87,15 +104,22 @@ protected:
     // The same without fitting ranges (for use inside updateRanges).
     void rebuildSeries();
     void updateMarkers();
+    // updateRanges, then the person's zoom if there is one.
+    void refreshRanges();
+    void autoRange() override;
+    void viewChanged() override;
 
     void resizeEvent(QResizeEvent *event) override;
 
 private:
     void rebuild(Track &t);
+    Marker makeMarker(double x, const QString &label, bool overlay);
+    void removeMarkers(bool overlay);
     void hideFromLegend(QAbstractSeries *series);
     std::vector<Track> m_tracks;
     std::vector<Marker> m_markers;
     std::vector<Track> m_overlays;              // drawn under the live series, not in the legend
+    std::vector<Track> m_overlayRaw;            // the overlays' unsmoothed curves, faint, under everything
     std::vector<QLineSeries *> m_overlayLegend; // empty series after the live ones: the overlays' legend entries
     bool m_overlayPoints = false;
 };

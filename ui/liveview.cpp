@@ -6,16 +6,22 @@
 #include "ui/losschart.h"
 #include "ui/palette.h"
 #include "ui/runmodel.h"
+#include "ui/smoothing.h"
 
 #include <QChart>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QSettings>
+#include <QSlider>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegend>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace reglab::ui {
@@ -39,6 +45,29 @@ QString adviceFor(reglab::ErrorKind kind)
     }
 }
 
+// The epochs done after `stepsDone` steps of a finished run, between its epochs' own end steps.
+double epochAt(const reglab::RunRecord &record, std::int64_t stepsDone)
+{
+    std::int64_t previousEnd = 0;
+    for (std::size_t i = 0; i < record.epochs.size(); ++i) {
+        const std::int64_t end = record.epochs[i].step;
+        if (stepsDone <= end)
+            return double(i) + double(stepsDone - previousEnd) / double(std::max<std::int64_t>(1, end - previousEnd));
+        previousEnd = end;
+    }
+    return double(record.epochs.size());
+}
+
+// A run's name for a crowded legend: a configuration label's first part ("L1 0.01 (all)" of "L1 0.01 (all) - L2
+// off - bs 50"), with the " (2)" that tells apart runs of the same name; the colour tells the rest.
+QString shortRunName(const QString &name)
+{
+    static const QRegularExpression number(QStringLiteral(" \\(\\d+\\)$"));
+    const QRegularExpressionMatch m = number.match(name);
+    const bool numbered = m.hasMatch() && name.contains(QStringLiteral(" - "));
+    return name.section(QStringLiteral(" - "), 0, 0) + (numbered ? m.captured() : QString());
+}
+
 } // namespace
 
 LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(runs)
@@ -58,9 +87,36 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_logScale->setToolTip(tr("Show the loss on a logarithmic axis, so a small data loss stays visible\n"
                               "beside a large L1 term (Ctrl+L)"));
     m_logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    // One place chooses what a comparison plots, for every chart (and the small multiples' loss).
+    m_lossMetric = new QComboBox(this);
+    m_lossMetric->addItems({tr("Total loss"), tr("Data loss")});
+    m_lossMetric->setToolTip(tr("The loss each run shows when runs are compared"));
+    m_accuracyMetric = new QComboBox(this);
+    m_accuracyMetric->addItems({tr("Test accuracy"), tr("Validation accuracy")});
+    m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
+    m_smoothing = new QSlider(Qt::Horizontal, this);
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setFixedWidth(80);
+    m_smoothing->setToolTip(tr("Smoothing of the noisy loss: an exponential moving average (as TensorBoard's),\n"
+                               "the raw curve kept faint beneath"));
+    m_smoothingValue = new QLabel(this);
+    // The headline keeps its row (it wraps rather than squeeze); what a comparison plots and the smoothing share
+    // the next one.
     header->addWidget(m_headline, 1);
     header->addWidget(m_logScale);
     layout->addLayout(header);
+    // Never what holds the window wider than a small screen: on a very narrow view the row is clipped instead.
+    auto *optionsRow = new QWidget(this);
+    optionsRow->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto *options = new QHBoxLayout(optionsRow);
+    options->setContentsMargins(0, 0, 0, 0);
+    options->addWidget(m_lossMetric);
+    options->addWidget(m_accuracyMetric);
+    options->addStretch(1);
+    options->addWidget(new QLabel(tr("Smoothing"), this));
+    options->addWidget(m_smoothing);
+    options->addWidget(m_smoothingValue);
+    layout->addWidget(optionsRow);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_loss = new LossChart(m_splitter);
@@ -76,7 +132,37 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
         if (link == QLatin1String("restart"))
             Q_EMIT restartRequested();
     });
-    connect(m_runs, &RunModel::comparisonChanged, this, &LiveView::updateOverlays);
+    connect(m_runs, &RunModel::comparisonChanged, this, &LiveView::updateComparison);
+    // The live run renamed, ticked or recoloured (its epochs, in other columns, change nothing here).
+    connect(m_runs, &RunModel::dataChanged, this, [this](const QModelIndex &topLeft) {
+        if (topLeft.column() == RunModel::NameColumn && m_runs->idAt(topLeft.row()) == m_runs->liveId())
+            updateComparison();
+    });
+    connect(m_lossMetric, &QComboBox::currentIndexChanged, this, &LiveView::updateComparison);
+    connect(m_accuracyMetric, &QComboBox::currentIndexChanged, this, &LiveView::updateComparison);
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) {
+        m_smoothingValue->setText(QString::number(value / 100.0, 'f', 2));
+        m_loss->setSmoothing(value / 100.0);
+        updateComparison(); // the compared runs' curves too
+    });
+    m_smoothingValue->setText(QStringLiteral("0.00"));
+    connect(m_loss, &ChartBase::logScaleRequested, m_logScale, &QCheckBox::setChecked);
+    updateComparison();
+}
+
+void LiveView::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("view/compareLoss"), m_lossMetric->currentIndex());
+    settings.setValue(QStringLiteral("view/compareAccuracy"), m_accuracyMetric->currentIndex());
+    settings.setValue(QStringLiteral("view/smoothing"), m_smoothing->value());
+}
+
+void LiveView::loadSettings(const QSettings &settings)
+{
+    m_lossMetric->setCurrentIndex(std::clamp(settings.value(QStringLiteral("view/compareLoss"), 0).toInt(), 0, 1));
+    m_accuracyMetric->setCurrentIndex(
+        std::clamp(settings.value(QStringLiteral("view/compareAccuracy"), 0).toInt(), 0, 1));
+    m_smoothing->setValue(std::clamp(settings.value(QStringLiteral("view/smoothing"), 0).toInt(), 0, 99));
 }
 
 QString LiveView::headline() const
@@ -258,20 +344,83 @@ void LiveView::flush()
     m_accuracy->flush();
 }
 
-void LiveView::updateOverlays()
+void LiveView::updateComparison()
 {
+    const int live = m_runs->liveId();
+    const bool liveShown = live >= 0 && m_runs->isShown(live);
+    const QList<int> shown = m_runs->shownIds();
+    m_comparing = shown.size() >= 2;
+    const bool totalLoss = m_lossMetric->currentIndex() == 0, testAccuracy = m_accuracyMetric->currentIndex() == 0;
+    const QString name = live >= 0 ? m_runs->name(live) : QString();
+    const QColor color = live >= 0 ? m_runs->color(live) : QColor();
+    // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
+    // loss parts and both accuracies in their own colours, named with the run.
+    const bool liveSeries = live < 0 || liveShown;
+    const auto named = [&](const QString &what) { return name.isEmpty() ? what : tr("%1: %2").arg(name, what); };
+    if (m_comparing) {
+        const LossChart::Series loss = totalLoss ? LossChart::Total : LossChart::Data;
+        for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
+            m_loss->setPartShown(part, liveShown && part == loss);
+        m_loss->setPartLook(loss, name, shortRunName(name), color);
+        const int accuracy = testAccuracy ? AccuracyChart::Test : AccuracyChart::Validation;
+        for (int track : {int(AccuracyChart::Validation), int(AccuracyChart::Test)})
+            m_accuracy->setTrackShown(track, liveShown && track == accuracy);
+        m_accuracy->setTrackLook(accuracy, name, shortRunName(name), color, 3);
+        m_accuracy->setTrackInLegend(AccuracyChart::Chance, false); // the legend's room goes to the runs
+    } else {
+        for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
+            m_loss->setPartShown(part, liveSeries);
+        m_loss->setPartLook(LossChart::Data, named(tr("Data loss (cross-entropy)")), tr("Data loss"), colors::dataLoss);
+        m_loss->setPartLook(LossChart::L1, named(tr("L1 term  \u03bb\u2081\u00b7\u03a3|p|")), tr("L1 term"),
+                            colors::l1Term);
+        m_loss->setPartLook(LossChart::L2, named(tr("L2 term  \u03bb\u2082/2\u00b7\u03a3p\u00b2")), tr("L2 term"),
+                            colors::l2Term);
+        m_loss->setPartLook(LossChart::Total, named(tr("Total")), tr("Total"), chartColors().text, 1.5, Qt::DashLine,
+                            true);
+        for (int track : {int(AccuracyChart::Validation), int(AccuracyChart::Test)})
+            m_accuracy->setTrackShown(track, liveSeries);
+        m_accuracy->setTrackLook(AccuracyChart::Validation, named(tr("Validation")), tr("Validation"),
+                                 colors::validation, 3);
+        m_accuracy->setTrackLook(AccuracyChart::Test, named(tr("Test")), tr("Test"), colors::test, 3);
+        m_accuracy->setTrackInLegend(AccuracyChart::Chance, true);
+    }
+
+    // The titles say what a comparison plots.
+    const QString lossTitle = !m_comparing ? tr("Training loss and its parts")
+                              : totalLoss  ? tr("Training loss (total)")
+                                           : tr("Training data loss (cross-entropy)");
+    const QString accuracyTitle = !m_comparing  ? tr("Accuracy after each epoch")
+                                  : testAccuracy ? tr("Test accuracy after each epoch")
+                                                 : tr("Validation accuracy after each epoch");
+    if (m_loss->chartTitle() != lossTitle)
+        m_loss->setChartTitle(lossTitle);
+    if (m_accuracy->chartTitle() != accuracyTitle)
+        m_accuracy->setChartTitle(accuracyTitle);
+
+    const double weight = m_loss->smoothing();
     QList<Overlay> loss, accuracy;
-    for (int id : m_runs->shownIds()) {
-        if (id == m_runs->liveId())
+    for (int id : shown) {
+        if (id == live)
             continue; // its live series are on screen already
         const reglab::RunRecord *r = m_runs->record(id);
-        Overlay l{m_runs->name(id), m_runs->color(id), {}}, a{m_runs->name(id), m_runs->color(id), {}};
+        const QString runName = m_runs->name(id);
+        Overlay l{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
+        Overlay a{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
         for (const auto &step : r->steps)
-            if (std::isfinite(step.loss))
-                l.points.append(QPointF(double(step.step), step.loss));
+            if (const double v = totalLoss ? step.loss : step.dataLoss; std::isfinite(v))
+                l.points.append(QPointF(double(step.step), v));
+        if (weight > 0) {
+            l.raw = l.points;
+            l.points = smoothed(l.raw, weight);
+        }
         for (const auto &epoch : r->epochs)
-            if (std::isfinite(epoch.testAccuracy))
-                a.points.append(QPointF(epoch.epoch, 100 * epoch.testAccuracy));
+            if (const double v = testAccuracy ? epoch.testAccuracy : epoch.valAccuracy; std::isfinite(v))
+                a.points.append(QPointF(epoch.epoch, 100 * v));
+        // A reopened run shows where its settings changed, as the live run does.
+        for (const auto &[step, label] : RunModel::changeLabels(*r)) {
+            l.markers.append({double(step), label});
+            a.markers.append({epochAt(*r, step - 1), label});
+        }
         loss << l;
         accuracy << a;
     }

@@ -12,7 +12,10 @@
 #include <vector>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
+class QSettings;
+class QSlider;
 class QSplitter;
 
 namespace reglab::ui {
@@ -32,6 +35,15 @@ public:
     LossChart *lossChart() const { return m_loss; }
     AccuracyChart *accuracyChart() const { return m_accuracy; }
     QCheckBox *logScaleBox() const { return m_logScale; }
+    // What a comparison (two or more runs shown) plots, chosen here for every chart: total or data loss (0, 1),
+    // test or validation accuracy (0, 1). The loss's smoothing weight, in hundredths (0 to 99).
+    QComboBox *lossMetricBox() const { return m_lossMetric; }
+    QComboBox *accuracyMetricBox() const { return m_accuracyMetric; }
+    QSlider *smoothingSlider() const { return m_smoothing; }
+    // Whether the charts compare runs (one series per run) rather than show the live run's parts.
+    bool comparing() const { return m_comparing; }
+    void saveSettings(QSettings &settings) const;
+    void loadSettings(const QSettings &settings);
     QSplitter *splitter() const { return m_splitter; }
     // The line above the charts.
     QString headline() const;
@@ -62,7 +74,8 @@ Q_SIGNALS:
     void restartRequested();
 
 private:
-    void updateOverlays();
+    // The live run's series and the compared runs' overlays, as the shown runs and the choices want them.
+    void updateComparison();
     double epochsAt(std::int64_t stepsDone) const;
     void explainCollapse(const reglab::EpochRecord &epoch);
 
@@ -70,6 +83,11 @@ private:
     Banner *m_banner;
     QLabel *m_headline;
     QCheckBox *m_logScale;
+    QComboBox *m_lossMetric;
+    QComboBox *m_accuracyMetric;
+    QSlider *m_smoothing;
+    QLabel *m_smoothingValue;
+    bool m_comparing = false;
     QSplitter *m_splitter;
     LossChart *m_loss;
     AccuracyChart *m_accuracy;

@@ -5,9 +5,17 @@
 #include <QLogValueAxis>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace reglab::ui {
+namespace {
+QColor faint(QColor c)
+{
+    c.setAlpha(70);
+    return c;
+}
+} // namespace
 
 LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its parts"), parent)
 {
@@ -20,12 +28,21 @@ LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its part
     y->setRange(0, 3);
     setAxes(x, y);
 
+    const QString raw = tr("%1 (unsmoothed)");
+    for (int i = 0; i < 4; ++i) {
+        addTrack({}, Qt::gray, 1.2, Qt::SolidLine, false);
+        setTrackShown(i, false); // until smoothing is on
+    }
     setLegendNames(addTrack({}, colors::dataLoss), tr("Data loss (cross-entropy)"), tr("Data loss"));
     setLegendNames(addTrack({}, colors::l1Term), tr("L1 term  \u03bb\u2081\u00b7\u03a3|p|"), tr("L1 term"));
     setLegendNames(addTrack({}, colors::l2Term), tr("L2 term  \u03bb\u2082/2\u00b7\u03a3p\u00b2"), tr("L2 term"));
     QLineSeries *total = addTrack({}, colors::totalLoss, 1.5, Qt::DashLine);
     setLegendNames(total, tr("Total"), tr("Total"));
     total->setProperty("reglabTextColored", true);
+    for (Series part : {Data, L1, L2, Total}) {
+        const QColor c = trackColor(mainTrack(part));
+        setTrackLook(rawTrack(part), raw.arg(partName(part)), raw.arg(partName(part)), faint(c), 1.2);
+    }
     restyle();
 }
 
@@ -33,6 +50,7 @@ void LossChart::setTotalSteps(std::int64_t steps)
 {
     m_totalSteps = steps;
     updateXRange();
+    applyUserView();
     fitAxes();
     updateMarkers();
 }
@@ -54,10 +72,11 @@ void LossChart::addStep(const reglab::StepRecord &r)
                 m_reference = std::max(m_reference, v);
     }
     const double x = double(r.step);
-    append(Data, {x, r.dataLoss});
-    append(L1, {x, r.l1Term});
-    append(L2, {x, r.l2Term});
-    append(Total, {x, r.loss});
+    const double values[] = {r.dataLoss, r.l1Term, r.l2Term, r.loss};
+    for (Series part : {Data, L1, L2, Total}) {
+        append(rawTrack(part), {x, values[part]});
+        append(mainTrack(part), {x, m_ema[std::size_t(part)].add(values[part])});
+    }
     for (double v : {r.dataLoss, r.l1Term, r.l2Term, r.loss}) {
         if (!std::isfinite(v))
             continue;
@@ -84,6 +103,39 @@ QPointF LossChart::shown(const QPointF &p) const
         return p;
     const double y = std::isfinite(p.y()) ? std::max(p.y(), floorValue()) : floorValue();
     return {p.x(), y};
+}
+
+void LossChart::setSmoothing(double weight)
+{
+    weight = std::clamp(weight, 0.0, 0.99);
+    if (weight == m_weight)
+        return;
+    m_weight = weight;
+    LiveChart::flush(); // every point in the histories, then each part smoothed again from its raw curve
+    for (Series part : {Data, L1, L2, Total}) {
+        Ema ema(weight);
+        const QList<QPointF> &raw = track(rawTrack(part)).all;
+        QList<QPointF> &smooth = tracks()[std::size_t(mainTrack(part))].all;
+        for (qsizetype i = 0; i < raw.size() && i < smooth.size(); ++i)
+            smooth[i].setY(ema.add(raw[i].y()));
+        m_ema[std::size_t(part)] = ema;
+        setTrackShown(rawTrack(part), weight > 0 && partShown(part));
+    }
+    rebuildAll();
+}
+
+void LossChart::setPartShown(Series series, bool shown)
+{
+    setTrackShown(mainTrack(series), shown);
+    setTrackShown(rawTrack(series), shown && m_weight > 0);
+}
+
+void LossChart::setPartLook(Series series, const QString &name, const QString &shortName, const QColor &color,
+                            qreal width, Qt::PenStyle style, bool textColored)
+{
+    setTrackLook(mainTrack(series), name, shortName, color, width, style, textColored);
+    const QString raw = tr("%1 (unsmoothed)");
+    setTrackLook(rawTrack(series), raw.arg(name), raw.arg(shortName), faint(color), 1.2);
 }
 
 void LossChart::setLogScale(bool on)
@@ -162,8 +214,9 @@ void LossChart::updateXRange()
 {
     // The run's length once its RunInfo came; before (a loaded record) the data so far. Compared runs that
     // went further widen the axis.
-    const bool noData = m_totalSteps == 0 && track(Data).all.isEmpty();
-    double maxX = m_totalSteps > 0 ? double(m_totalSteps) : noData ? 0.0 : track(Data).all.last().x();
+    const QList<QPointF> &history = track(mainTrack(Data)).all;
+    const bool noData = m_totalSteps == 0 && history.isEmpty();
+    double maxX = m_totalSteps > 0 ? double(m_totalSteps) : noData ? 0.0 : history.last().x();
     maxX = std::max(maxX, overlayMaxX());
     if (!(maxX > 0))
         maxX = noData ? 100 : 1;
@@ -186,6 +239,7 @@ void LossChart::clear()
     m_maxY = 0;
     m_minPositive = 0;
     m_shownFloor = 0;
+    m_ema.fill(Ema(m_weight));
     LiveChart::clear();
 }
 

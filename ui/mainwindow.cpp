@@ -14,6 +14,7 @@
 #include "ui/runlist.h"
 #include "ui/runmodel.h"
 #include "ui/screenfit.h"
+#include "ui/smallmultiples.h"
 #include "ui/spacekey.h"
 #include "ui/statusline.h"
 #include "ui/viewmenu.h"
@@ -23,9 +24,11 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QLayout>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -89,6 +92,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
     m_controls->loadSettings(settings);
     m_live->logScaleBox()->setChecked(settings.value(QStringLiteral("view/logScale"), false).toBool());
+    m_live->loadSettings(settings);
     Theme theme = Theme::System;
     parseTheme(settings.value(QStringLiteral("view/theme")).toString(), theme);
     m_view->setTheme(theme);
@@ -156,6 +160,7 @@ void MainWindow::buildMenus()
     m_exports->setRunModel(m_runs);
     file->addMenu(m_exports);
     report(m_exports);
+    file->addAction(tr("Export comparison as small multiples (PNG)\u2026"), this, &MainWindow::exportSmallMultiples);
     file->addSeparator();
     file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -187,6 +192,7 @@ void MainWindow::saveSettings() const
     QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
     m_controls->saveSettings(settings);
     settings.setValue(QStringLiteral("view/logScale"), m_live->logScaleBox()->isChecked());
+    m_live->saveSettings(settings);
     settings.setValue(QStringLiteral("view/theme"), themeName(currentTheme()));
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
@@ -376,6 +382,9 @@ bool MainWindow::startPreset(const QString &file, bool withOptional)
 
 void MainWindow::onQueuedRunStarting(int index, int count, const QString &label, const reglab::TrainConfig &config)
 {
+    if (index == 1) // a preset is a new comparison: the runs before it stay in Runs, unticked
+        for (int id : m_runs->shownIds())
+            m_runs->setShown(id, false);
     beginRun(config, label);
     m_status->showMessage(tr("Preset run %1 of %2: %3").arg(index).arg(count).arg(label));
 }
@@ -385,6 +394,26 @@ void MainWindow::onQueueEnded(const QString &presetName, bool completed, const Q
     m_runsDock->raise();
     m_status->showMessage(completed ? tr("%1: all runs done; tick or untick them in Runs to compare").arg(presetName)
                                     : tr("%1 ended early (%2)").arg(presetName, why));
+}
+
+void MainWindow::exportSmallMultiples()
+{
+    const QList<PlotRun> runs = shownPlotRuns(*m_runs);
+    if (runs.isEmpty()) {
+        showBanner(tr("No run is shown: tick the runs to compare in Runs, then export again."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison"), QStringLiteral("comparison.png"),
+                                                      tr("PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    const Metric loss = m_live->lossMetricBox()->currentIndex() == 0 ? Metric::Loss : Metric::DataLoss;
+    const QImage image = renderSmallMultiples(runs, QSize(1600, 900), 2, loss);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
+        showBanner(tr("Could not save %1: %2").arg(path.toHtmlEscaped(), file.errorString().toHtmlEscaped()));
+    else
+        showStatus(tr("Saved %1").arg(path));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QColor>
+#include <QList>
 #include <QFont>
 #include <QString>
 
@@ -24,6 +25,12 @@ inline const QColor wrong{0xD0, 0x1C, 0x1C};
 inline const QColor bannerBackground{0xFD, 0xEC, 0xEA};
 inline const QColor bannerBorder{0xD0, 0x1C, 0x1C};
 } // namespace colors
+
+// The runs' colours: Tableau 10 without its grey (the chance line's), colour-blind-safe and distinct from every
+// reference line (chance, change markers). A run keeps its colour in every chart.
+QList<QColor> runPalette();
+// The colours of lines that are not runs (chance line, change markers): never given to a run.
+QList<QColor> referenceColors();
 
 // Point sizes chosen to stay readable from the back of a lecture room.
 constexpr int kTitlePointSize = 14;

@@ -1,11 +1,13 @@
 #include "ui/runmodel.h"
 
-#include "ui/runplot.h"
+#include "ui/logslider.h"
+#include "ui/palette.h"
 
 #include <QIcon>
 #include <QPainter>
 #include <QPixmap>
 
+#include <algorithm>
 #include <cmath>
 
 namespace reglab::ui {
@@ -39,8 +41,8 @@ int RunModel::addRun(const reglab::RunRecord &record, const QString &name, bool 
     Entry e;
     e.id = m_nextId++;
     e.record = record;
-    e.name = name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name;
-    e.color = runColor(m_colorIndex++);
+    e.name = uniqueName(name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name);
+    e.color = freeColor(-1);
     e.shown = shown;
     m_runs.push_back(std::move(e));
     endInsertRows();
@@ -83,8 +85,10 @@ void RunModel::appendStep(int id, const reglab::StepRecord &step)
 
 void RunModel::appendChange(int id, const reglab::SettingChange &change)
 {
-    if (const int row = rowOf(id); row >= 0)
+    if (const int row = rowOf(id); row >= 0) {
         m_runs[std::size_t(row)].record.settingChanges.push_back(change);
+        rowChanged(row, ConfigColumn, ConfigColumn); // the configuration names the change
+    }
 }
 
 void RunModel::appendEpoch(int id, const reglab::EpochRecord &epoch)
@@ -247,7 +251,7 @@ QVariant RunModel::data(const QModelIndex &index, int role) const
         case NameColumn:
             return e.name;
         case ConfigColumn:
-            return label;
+            return configurationText(r);
         case StatusColumn:
             return QString::fromStdString(reglab::toString(r.status));
         case ValColumn:
@@ -273,10 +277,18 @@ bool RunModel::setData(const QModelIndex &index, const QVariant &value, int role
         if (shown == e.shown)
             return true;
         e.shown = shown;
+        // A run shown again must not wear the colour another shown run got meanwhile.
+        if (shown)
+            for (const Entry &other : m_runs)
+                if (other.id != e.id && other.shown && other.color == e.color) {
+                    e.color = freeColor(e.id);
+                    break;
+                }
     } else if (role == Qt::EditRole) {
-        const QString name = value.toString().trimmed();
-        if (name.isEmpty() || name == e.name)
-            return !name.isEmpty();
+        const QString wanted = value.toString().trimmed();
+        if (wanted.isEmpty() || wanted == e.name)
+            return !wanted.isEmpty();
+        const QString name = uniqueName(wanted, e.id);
         e.name = name;
     } else {
         return false;
@@ -315,6 +327,75 @@ QVariant RunModel::headerData(int section, Qt::Orientation orientation, int role
     default:
         return {};
     }
+}
+
+QString RunModel::uniqueName(const QString &name, int exceptId) const
+{
+    auto taken = [&](const QString &candidate) {
+        return std::any_of(m_runs.begin(), m_runs.end(),
+                           [&](const Entry &e) { return e.id != exceptId && e.name == candidate; });
+    };
+    if (!taken(name))
+        return name;
+    for (int n = 2;; ++n)
+        if (const QString candidate = QStringLiteral("%1 (%2)").arg(name).arg(n); !taken(candidate))
+            return candidate;
+}
+
+QColor RunModel::freeColor(int exceptId) const
+{
+    const QList<QColor> palette = runPalette();
+    int shown = 0;
+    for (const QColor &c : palette) {
+        const bool used = std::any_of(m_runs.begin(), m_runs.end(), [&](const Entry &e) {
+            return e.id != exceptId && e.shown && e.color == c;
+        });
+        if (!used)
+            return c;
+    }
+    for (const Entry &e : m_runs)
+        shown += e.shown && e.id != exceptId ? 1 : 0;
+    return palette[shown % int(palette.size())]; // more shown runs than colours: they cycle
+}
+
+QString RunModel::configurationText(const reglab::RunRecord &record)
+{
+    const reglab::TrainConfig &c = record.config;
+    QStringList parts{QString::fromStdString(reglab::shortLabel(c)), c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs)};
+    for (const auto &[step, what] : changeLabels(record, QStringLiteral("\u2192")))
+        parts << tr("%1 at step %2").arg(what).arg(step);
+    return parts.join(QStringLiteral(", "));
+}
+
+QList<std::pair<qint64, QString>> RunModel::changeLabels(const reglab::RunRecord &record, const QString &assign)
+{
+    const reglab::TrainConfig &c = record.config;
+    double l1 = c.l1, l2 = c.l2, lr = c.learningRate;
+    std::vector<double> dropout = c.dropout;
+    QList<std::pair<qint64, QString>> out;
+    for (const reglab::SettingChange &change : record.settingChanges) {
+        QStringList what;
+        if (change.l1 != l1)
+            what << QStringLiteral("L1%1%2").arg(assign, LogSlider::format(change.l1));
+        if (change.l2 != l2)
+            what << QStringLiteral("L2%1%2").arg(assign, LogSlider::format(change.l2));
+        if (change.learningRate != lr)
+            what << QStringLiteral("lr%1%2").arg(assign, QString::number(change.learningRate, 'g', 6));
+        // Records written before dropout was live carry no rates: they did not change.
+        if (!change.dropout.empty() && change.dropout != dropout) {
+            QStringList rates;
+            for (double p : change.dropout)
+                rates << QString::number(p, 'g', 4);
+            what << QStringLiteral("dropout%1%2").arg(assign, rates.join(QLatin1Char('/')));
+            dropout = change.dropout;
+        }
+        l1 = change.l1;
+        l2 = change.l2;
+        lr = change.learningRate;
+        if (!what.isEmpty())
+            out.append({qint64(change.step), what.join(QStringLiteral(", "))});
+    }
+    return out;
 }
 
 void RunModel::rowChanged(int row, int firstColumn, int lastColumn)

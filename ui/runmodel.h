@@ -24,7 +24,8 @@ public:
 
     explicit RunModel(QObject *parent = nullptr);
 
-    // Adds a run and returns its id (ids are never reused); it gets the next run colour. `live`: the run that
+    // Adds a run and returns its id (ids are never reused); it gets the first palette colour no other shown run
+    // has, and its name is made unique ("name (2)"). `live`: the run that
     // is training now (at most one; a new live run ends the previous one's live state).
     int addRun(const reglab::RunRecord &record, const QString &name, bool shown = true, bool live = false);
     void removeRun(int id);
@@ -57,6 +58,14 @@ public:
     bool isShown(int id) const;
     int rowOf(int id) const;
     int idAt(int row) const;
+    // `name`, or "name (2)", "name (3)", ... so that no other run than `exceptId` has it.
+    QString uniqueName(const QString &name, int exceptId = -1) const;
+    // The configuration column: the short label, the epochs and the settings changed mid-run
+    // ("L1 0.01 (all) - L2 off - bs 50, 10 epochs, L1\u21920.001 at step 800").
+    static QString configurationText(const reglab::RunRecord &record);
+    // Each mid-run change of a setting as (step, "L1=0.001, lr=0.005"), with `assign` between name and value.
+    static QList<std::pair<qint64, QString>> changeLabels(const reglab::RunRecord &record,
+                                                          const QString &assign = QStringLiteral("="));
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -83,10 +92,11 @@ private:
         std::shared_ptr<const reglab::WeightSnapshot> snapshot;
     };
     void rowChanged(int row, int firstColumn = NameColumn, int lastColumn = ColumnCount - 1);
+    // The first palette colour that no shown run other than `exceptId` has (cycling when all are taken).
+    QColor freeColor(int exceptId) const;
 
     std::vector<Entry> m_runs;
     int m_nextId = 1;
-    int m_colorIndex = 0;
     int m_liveId = -1;
 };
 

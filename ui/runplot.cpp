@@ -106,12 +106,8 @@ QString metricTitle(Metric metric)
 
 QColor runColor(int index)
 {
-    // Hues apart from the live series' (blue, vermillion, green, black, orange, sky blue), so a compared run
-    // is never mistaken for a part of the live one.
-    static const QColor palette[] = {QColor(0x7F, 0x3C, 0x8D), QColor(0xE7, 0x29, 0x8A), QColor(0x8C, 0x56, 0x4B),
-                                     QColor(0x1F, 0x3A, 0x93), QColor(0xB2, 0x18, 0x2B), QColor(0x80, 0x80, 0x00),
-                                     QColor(0x00, 0x6D, 0x6F), QColor(0x9A, 0x9A, 0x9A)};
-    constexpr int count = int(sizeof palette / sizeof palette[0]);
+    const QList<QColor> palette = runPalette();
+    const int count = int(palette.size());
     return palette[((index % count) + count) % count];
 }
 
@@ -166,8 +162,10 @@ QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &t
         xAxis->setLabelFormat(QStringLiteral("%.0f"));
     }
     auto *yAxis = new QValueAxis;
-    yAxis->setTitleText(m.percent ? QStringLiteral("%1 (%)").arg(QString::fromLatin1(m.title))
-                                  : QStringLiteral("Loss (nats)"));
+    // The sparsity's title is too long for an axis (a small multiple's): the axis says what is counted.
+    yAxis->setTitleText(metric == Metric::Sparsity ? QStringLiteral("Weights below threshold (%)")
+                        : m.percent                ? QStringLiteral("%1 (%)").arg(QString::fromLatin1(m.title))
+                                                   : QStringLiteral("Loss (nats)"));
     if (m.percent) {
         yAxis->setRange(0, 100);
         yAxis->setLabelFormat(QStringLiteral("%.0f"));

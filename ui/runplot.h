@@ -37,7 +37,7 @@ struct PlotRun {
     RunRecord record;
 };
 
-// The n-th run's colour: Okabe-Ito hues first (distinguishable with colour-vision deficiencies).
+// The n-th run's colour from runPalette() (Tableau 10 without grey), cycling.
 QColor runColor(int index);
 
 // A chart with titled axes, a legend, a white background and readable fonts. The caller owns it.

@@ -299,6 +299,7 @@ void SparsityChart::redrawNorms()
             // One legend entry per layer (its colour); the axis says which line style is which norm.
             addLine(m_normView, m_layers[i], layerColor(i), normPoints(m_layers[i], false), Qt::SolidLine);
             addLine(m_normView, m_layers[i] + tr(" L2"), layerColor(i), normPoints(m_layers[i], true), Qt::DashLine);
+            chart->series().constLast()->setProperty("reglabNoLegend", true); // fitted without it
             for (QLegendMarker *marker : chart->legend()->markers(chart->series().constLast()))
                 marker->setVisible(false);
         }
