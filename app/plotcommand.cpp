@@ -1,8 +1,11 @@
 #include "app/plotcommand.h"
 
+#include "model/runfiles.h"
 #include "model/runrecord.h"
 #include "model/summarytable.h"
+#include "model/sweeppath.h"
 #include "ui/figureexport.h"
+#include "ui/pathchart.h"
 #include "ui/pgfplotsexport.h"
 #include "ui/runplot.h"
 
@@ -32,8 +35,20 @@ QString usage()
                "  --size WxH      figure size in pixels (points for PDF) [1200x750]\n"
                "  --scale N       PNG pixel scale, 1 to 4, for sharp slides [1]\n"
                "  --csv FILE      also write the plotted numbers (series,x,y)\n"
-               "  --summary FILE  also write the runs' summary table (.csv, or .md for Markdown)\n")
-        .arg(ui::metricNames().join(QLatin1Char('|')));
+               "  --summary FILE  also write the runs' summary table (.csv, or .md for Markdown)\n\n"
+               "reglab plot --sweep DIR --out FIG [--x l1,l2] [--metric M] [--group KEY]: the regularization path\n"
+               "of a sweep's folder of records (reglab-train --sweep): the final metric against the swept setting,\n"
+               "mean over seeds with a min-max band, one curve per group.\n"
+               "  --x KEYS        the swept setting; a list (l1,l2) makes one curve per key [l1,l2]\n"
+               "  --metric M      %2 [test_accuracy]\n"
+               "  --group KEY     one curve per value of this setting (l1_method, optimizer, ...)\n")
+        .arg(ui::metricNames().join(QLatin1Char('|')),
+             QString::fromStdString([] {
+                 std::string names;
+                 for (const std::string &m : pathMetrics())
+                     names += (names.empty() ? "" : "|") + m;
+                 return names;
+             }()));
 }
 
 int fail(int status, const QString &message)
@@ -42,12 +57,75 @@ int fail(int status, const QString &message)
     return status;
 }
 
+// Writes a chart as --out asks: .tex through the pgfplots writer, the rest as images; and its numbers as CSV.
+int writeChart(QChart *chart, const QString &out, const QSize &size, double scale, const QString &csv)
+{
+    const std::string outPath = QFile::encodeName(out).toStdString();
+    if (QFileInfo(out).suffix().toLower() == QLatin1String("tex")) {
+        const QByteArray tex = ui::chartToPgfplots(chart).toUtf8();
+        if (const std::string e = writeFileAtomically(outPath, tex.toStdString()); !e.empty())
+            return fail(1, QString::fromStdString(e));
+    } else if (const QString error = ui::saveChart(chart, size, out, scale); !error.isEmpty()) {
+        return fail(1, error);
+    }
+    if (!csv.isEmpty()) {
+        const QByteArray bytes = ui::chartCsv(chart).toUtf8();
+        if (const std::string e = writeFileAtomically(QFile::encodeName(csv).toStdString(), bytes.toStdString());
+            !e.empty())
+            return fail(1, QString::fromStdString(e));
+    }
+    return 0;
+}
+
+int plotSweep(const QString &dir, const QString &xKeys, const QString &metric, const QString &group, const QString &out,
+              const QString &title, const QSize &size, double scale, const QStringList &files, const QString &csv,
+              const QString &summary)
+{
+    if (!files.isEmpty())
+        return fail(2, QStringLiteral("--sweep plots a folder of records; give run files without --sweep"));
+    if (!summary.isEmpty())
+        return fail(2, QStringLiteral("--summary goes with run files, not --sweep"));
+    if (out.isEmpty())
+        return fail(2, QStringLiteral("--out FIG.png|svg|pdf|tex is required"));
+    const QString suffix = QFileInfo(out).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf") &&
+        suffix != QLatin1String("tex"))
+        return fail(2, QStringLiteral("--out: %1: use a .png, .svg, .pdf or .tex file name").arg(out));
+    if (!QFileInfo(dir).isDir())
+        return fail(3, QStringLiteral("--sweep: %1 is not a folder (give the --out-dir of reglab-train --sweep)").arg(dir));
+    for (const QString &target : {out, csv})
+        if (!target.isEmpty())
+            if (const std::string e = checkWritableTarget(QFile::encodeName(target).toStdString()); !e.empty())
+                return fail(1, QString::fromStdString(e));
+    const LoadedRuns loaded = keptRuns(QFile::encodeName(dir).toStdString());
+    for (const std::string &problem : loaded.problems) // a damaged record is left out, and said
+        std::fprintf(stderr, "reglab plot: left out %s\n", problem.c_str());
+    if (loaded.runs.empty())
+        return fail(3, QStringLiteral("--sweep: no run records in %1 yet").arg(dir));
+    std::vector<RunRecord> records;
+    for (const LoadedRun &run : loaded.runs)
+        records.push_back(run.record);
+    SweepPath path;
+    try {
+        path = sweepPath(records, xKeys.toStdString(), metric.toStdString(), group.toStdString());
+    } catch (const std::exception &e) {
+        return fail(2, QString::fromStdString(e.what()));
+    }
+    std::unique_ptr<QChart> chart(ui::makePathChart(path, title));
+    if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)
+        return status;
+    std::printf("reglab plot: wrote %s (the path of %zu run record(s), %zu curve(s), %d left out)\n", qPrintable(out),
+                records.size(), path.curves.size(), path.skipped);
+    return 0;
+}
+
 } // namespace
 
 int runPlotCommand(const QStringList &args)
 {
     QStringList files, labels;
     QString out, title, csv, summary, metricName = QStringLiteral("test_accuracy");
+    QString sweepDir, xKeys = QStringLiteral("l1,l2"), group;
     QSize size(1200, 750);
     double scale = 1;
     for (int i = 0; i < args.size(); ++i) {
@@ -73,6 +151,12 @@ int runPlotCommand(const QStringList &args)
             csv = value;
         else if (arg == QLatin1String("--summary"))
             summary = value;
+        else if (arg == QLatin1String("--sweep"))
+            sweepDir = value;
+        else if (arg == QLatin1String("--x"))
+            xKeys = value;
+        else if (arg == QLatin1String("--group"))
+            group = value;
         else if (arg == QLatin1String("--labels"))
             labels = value.split(QLatin1Char(','));
         else if (arg == QLatin1String("--size")) {
@@ -93,6 +177,8 @@ int runPlotCommand(const QStringList &args)
             return fail(2, QStringLiteral("unknown option %1; see reglab plot --help").arg(arg));
         }
     }
+    if (!sweepDir.isEmpty())
+        return plotSweep(sweepDir, xKeys, metricName, group, out, title, size, scale, files, csv, summary);
     ui::Metric metric;
     if (!ui::parseMetric(metricName, metric))
         return fail(2, QStringLiteral("--metric: '%1' is not allowed; use one of %2")
@@ -151,19 +237,8 @@ int runPlotCommand(const QStringList &args)
     }
 
     std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title));
-    if (suffix == QLatin1String("tex")) {
-        const QByteArray tex = ui::chartToPgfplots(chart.get()).toUtf8();
-        if (const std::string e = writeFileAtomically(outPath, tex.toStdString()); !e.empty())
-            return fail(1, QString::fromStdString(e));
-    } else if (const QString error = ui::saveChart(chart.get(), size, out, scale); !error.isEmpty()) {
-        return fail(1, error);
-    }
-    if (!csv.isEmpty()) {
-        // The core's safe save: through links, never over anything but a regular file, a unique temporary file.
-        const QByteArray bytes = ui::chartCsv(chart.get()).toUtf8();
-        if (const std::string e = writeFileAtomically(csvPath, bytes.toStdString()); !e.empty())
-            return fail(1, QString::fromStdString(e));
-    }
+    if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)
+        return status;
     if (!summary.isEmpty()) {
         std::vector<SummaryRow> rows;
         for (const ui::PlotRun &run : runs)

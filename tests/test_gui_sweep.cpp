@@ -1,5 +1,6 @@
 // The sweep view: a folder of records becomes a regularization path that follows the folder as records land,
 // offers the settings that differ, and opens a point's runs when it is clicked.
+#include "app/plotcommand.h"
 #include "model/runrecord.h"
 #include "ui/runlist.h"
 #include "ui/runmodel.h"
@@ -124,6 +125,33 @@ private Q_SLOTS:
         QTest::mouseClick(view->chartView()->viewport(), Qt::LeftButton, {}, at);
         QCOMPARE(model.count(), 2); // the two seeds at lambda1 = 0.001
         QCOMPARE(list.openSweep(dir.path()), view); // one sweep window, reused
+    }
+
+    // reglab plot --sweep: the path as a figure and its numbers; bad choices are named.
+    void plotCommandDrawsThePath()
+    {
+        QTemporaryDir dir, outDir;
+        writeRecord(dir.path(), QStringLiteral("0000-l1_0.001-seed_0.json"), 0.001, 0, 0, 0.90);
+        writeRecord(dir.path(), QStringLiteral("0001-l1_0.001-seed_1.json"), 0.001, 0, 1, 0.92);
+        writeRecord(dir.path(), QStringLiteral("0002-l2_0.01-seed_0.json"), 0, 0.01, 0, 0.95);
+        const QString svg = outDir.filePath(QStringLiteral("path.svg")), csv = outDir.filePath(QStringLiteral("p.csv"));
+        QCOMPARE(reglab::app::runPlotCommand({QStringLiteral("--sweep"), dir.path(), QStringLiteral("--out"), svg,
+                                              QStringLiteral("--csv"), csv}),
+                 0);
+        QFile numbers(csv);
+        QVERIFY(numbers.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(numbers.readAll());
+        QVERIFY2(text.contains(QStringLiteral("L1,0.001,91")) && text.contains(QStringLiteral("L2,0.01,95")),
+                 qPrintable(text));
+        QFile figure(svg);
+        QVERIFY(figure.open(QIODevice::ReadOnly));
+        QVERIFY(figure.readAll().contains("The regularization path"));
+        QCOMPARE(reglab::app::runPlotCommand({QStringLiteral("--sweep"), dir.path(), QStringLiteral("--out"), svg,
+                                              QStringLiteral("--metric"), QStringLiteral("accuracy")}),
+                 2);
+        QCOMPARE(reglab::app::runPlotCommand({QStringLiteral("--sweep"), outDir.filePath(QStringLiteral("none")),
+                                              QStringLiteral("--out"), svg}),
+                 3);
     }
 };
 
