@@ -4,7 +4,9 @@
 #include "app/trainingcontroller.h"
 
 #include "ui/controlpanel.h"
+#include "ui/liveview.h"
 #include "ui/logslider.h"
+#include "ui/losschart.h"
 #include "ui/mainwindow.h"
 #include "ui/runmodel.h"
 
@@ -13,7 +15,9 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSlider>
 #include <QSpinBox>
+#include <QMouseEvent>
 #include <QTimer>
 
 #include <algorithm>
@@ -105,7 +109,13 @@ int main(int argc, char **argv)
         QStringLiteral("overlays"),
         QStringLiteral("Compared runs shown under the live one (default 4): each a 20-epoch run of 3,200 loss points."),
         QStringLiteral("n"), QStringLiteral("4"));
-    parser.addOptions({seconds, data, l1, reportMemory, memoryEvery, overlays});
+    const QCommandLineOption smoothing(QStringLiteral("smoothing"),
+                                       QStringLiteral("The loss's smoothing, 0 to 99 hundredths (default 60)."),
+                                       QStringLiteral("n"), QStringLiteral("60"));
+    const QCommandLineOption noHover(QStringLiteral("no-hover"),
+                                     QStringLiteral("Do not move a pointer over the loss chart (by default it "
+                                                    "sweeps across it every 40 ms, asking for the hover text)."));
+    parser.addOptions({seconds, data, l1, reportMemory, memoryEvery, overlays, smoothing, noHover});
     parser.process(app);
     const double runSeconds = std::max(1.0, parser.value(seconds).toDouble());
 
@@ -119,8 +129,21 @@ int main(int argc, char **argv)
     // Runs compared under the live one: the redraw must cost the same whatever their number and length.
     for (int r = 0; r < std::clamp(parser.value(overlays).toInt(), 0, 64); ++r)
         window.runs()->addRun(syntheticRun(r), QStringLiteral("compared %1").arg(r + 1), true);
+    window.liveView()->smoothingSlider()->setValue(std::clamp(parser.value(smoothing).toInt(), 0, 99));
     window.resize(1600, 900);
     window.show();
+    // A person reading values off the loss chart while it trains: the pointer moves across it.
+    QTimer hover;
+    hover.setInterval(40);
+    int hoverStep = 0;
+    QObject::connect(&hover, &QTimer::timeout, [&] {
+        QWidget *target = window.liveView()->lossChart()->viewport();
+        const QPointF at(target->width() * (0.1 + 0.8 * ((hoverStep++ % 100) / 100.0)), target->height() * 0.5);
+        QMouseEvent move(QEvent::MouseMove, at, target->mapToGlobal(at), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &move);
+    });
+    if (!parser.isSet(noHover))
+        hover.start();
 
     QElapsedTimer clock;
     qint64 last = -1, maxGap = 0, ticks = 0;
@@ -166,9 +189,11 @@ int main(int argc, char **argv)
             const double p99 = gaps.empty() ? 0 : gaps[gaps.size() * 99 / 100] / 1e6;
             std::printf("reglab-bench-ui: %.1f s of training on '%s': %ld epochs, %ld step records\n", runSeconds,
                         qPrintable(parser.value(data)), epochs, steps);
-            std::printf("UI timer (5 ms): %lld ticks, p99 gap %.1f ms, max gap %.1f ms (target < 50 ms) %s\n",
-                        static_cast<long long>(ticks), p99, maxGap / 1e6, maxGap < 50'000'000 ? "OK" : "SLOW");
-            QApplication::exit(maxGap < 50'000'000 ? 0 : 1);
+            const bool ok = maxGap < 40'000'000 && p99 < 25;
+            std::printf("UI timer (5 ms): %lld ticks, p99 gap %.1f ms, max gap %.1f ms (target: p99 < 25 ms, max < "
+                        "40 ms) %s\n",
+                        static_cast<long long>(ticks), p99, maxGap / 1e6, ok ? "OK" : "SLOW");
+            QApplication::exit(ok ? 0 : 1);
         });
     };
     QObject::connect(&controller, &reglab::app::TrainingController::event, [&](const reglab::TrainEvent &event) {

@@ -33,6 +33,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <vector>
+
 using guitest::Dashboard;
 using guitest::Spy;
 
@@ -85,16 +88,16 @@ private Q_SLOTS:
         Spy<reglab::StepRecord> steps(d.controller.get());
         d.controls()->paceBox()->setValue(20);
         d.controls()->epochsBox()->setValue(1000);
-        QElapsedTimer clock;
-        clock.start();
         d.controls()->startAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
-        QTest::qWait(300); // steps queued while the window was still busy starting are delivered first
-        const qint64 firstAt = clock.elapsed();
-        const std::int64_t firstStep = steps.last().step;
-        QTest::qWait(2000);
-        const double rate = double(steps.last().step - firstStep) * 1000.0 / double(clock.elapsed() - firstAt);
-        QVERIFY2(rate <= 26, qPrintable(QString::number(rate)));
+        QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 8, 60000); // a record every 10 steps: 4 s
+        // The trainer's own clock: each step record's samples a second since the last one (batch 50), so a window
+        // that was busy and got the records late does not change the figure.
+        std::vector<double> rates;
+        for (int i = 2; i < steps.count(); ++i)
+            rates.push_back(steps.at(i).samplesPerSecond / 50.0);
+        std::sort(rates.begin(), rates.end());
+        const double rate = rates[rates.size() / 2];
+        QVERIFY2(rate <= 21 && rate >= 10, qPrintable(QString::number(rate)));
         d.controls()->paceBox()->setValue(0); // full speed, mid-run
         const std::int64_t at = steps.last().step;
         QTRY_VERIFY_WITH_TIMEOUT(steps.last().step > at + 200, 60000);

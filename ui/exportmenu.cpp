@@ -5,11 +5,17 @@
 #include "ui/liveview.h"
 #include "ui/losschart.h"
 #include "ui/pgfplotsexport.h"
+#include "ui/smallmultiples.h"
 #include "ui/summaryexport.h"
+
+#include "model/safefile.h"
 
 #include <QActionGroup>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QComboBox>
+#include <QImage>
+#include <QSaveFile>
 
 namespace reglab::ui {
 
@@ -35,6 +41,12 @@ ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
     addAction(tr("Accuracy data (CSV)\u2026"), this,
               [=] { csvOf(m_live->accuracyChart(), QStringLiteral("accuracy.csv")); });
     addSeparator();
+    addAction(tr("Comparison as small multiples (PNG)\u2026"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison"),
+                                                          QStringLiteral("comparison.png"), tr("PNG image (*.png)"));
+        if (!path.isEmpty())
+            exportSmallMultiples(path);
+    });
     addAction(tr("Copy summary table of shown runs"), this, [this] { copySummary(); });
     addAction(tr("Summary table of shown runs (CSV, Markdown)\u2026"), this, [this] {
         const QString path =
@@ -128,6 +140,29 @@ void ExportMenu::copySummary()
         return;
     reglab::ui::copySummary(shownSummary(*m_runs));
     Q_EMIT message(tr("Copied the summary table of the shown runs"));
+}
+
+QString ExportMenu::exportSmallMultiples(const QString &path)
+{
+    const QList<PlotRun> runs = m_runs ? shownPlotRuns(*m_runs) : QList<PlotRun>();
+    QString error;
+    if (runs.isEmpty())
+        error = tr("no run is shown: tick the runs to compare in Runs, then export again");
+    else if (const std::string e = reglab::checkWritableTarget(QFile::encodeName(path).toStdString()); !e.empty())
+        error = QString::fromStdString(e);
+    if (error.isEmpty()) {
+        const Metric loss = m_live->lossMetricBox()->currentIndex() == 0 ? Metric::Loss : Metric::DataLoss;
+        const QImage image = renderSmallMultiples(runs, QSize(1600, 900), 2, loss);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
+            error = tr("cannot write %1 (%2)").arg(path, file.errorString());
+    }
+    if (!error.isEmpty()) {
+        Q_EMIT problem(tr("Could not export the comparison: %1").arg(error.toHtmlEscaped()));
+        return error;
+    }
+    Q_EMIT message(tr("Saved %1").arg(path));
+    return {};
 }
 
 } // namespace reglab::ui

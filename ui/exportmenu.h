@@ -1,6 +1,6 @@
 // File > Export figure: a live chart as PNG (1x to 3x), SVG, PDF or a LaTeX pgfplots figure, the whole window
 // as PNG, SVG or PDF, to the clipboard, the plotted numbers as CSV, and the shown runs' summary table (copied, or
-// as CSV or Markdown). The file formats are figureexport's, shared with the network views.
+// as CSV or Markdown), the comparison as small multiples. The file formats are figureexport's, shared with the network views.
 #pragma once
 
 #include <QMenu>
@@ -29,6 +29,8 @@ public:
     // The summary table of the shown runs: .csv or .md by suffix; "" or what went wrong.
     QString exportSummary(const QString &path);
     void copySummary();
+    // The shown runs as small multiples (loss, validation and test accuracy, sparsity) in one PNG.
+    QString exportSmallMultiples(const QString &path);
 
 Q_SIGNALS:
     // What went wrong, as rich text for the banner.

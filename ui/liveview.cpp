@@ -155,6 +155,7 @@ void LiveView::saveSettings(QSettings &settings) const
     settings.setValue(QStringLiteral("view/compareLoss"), m_lossMetric->currentIndex());
     settings.setValue(QStringLiteral("view/compareAccuracy"), m_accuracyMetric->currentIndex());
     settings.setValue(QStringLiteral("view/smoothing"), m_smoothing->value());
+    settings.setValue(QStringLiteral("view/logScale"), logScaleBox()->isChecked());
 }
 
 void LiveView::loadSettings(const QSettings &settings)
@@ -163,6 +164,7 @@ void LiveView::loadSettings(const QSettings &settings)
     m_accuracyMetric->setCurrentIndex(
         std::clamp(settings.value(QStringLiteral("view/compareAccuracy"), 0).toInt(), 0, 1));
     m_smoothing->setValue(std::clamp(settings.value(QStringLiteral("view/smoothing"), 0).toInt(), 0, 99));
+    logScaleBox()->setChecked(settings.value(QStringLiteral("view/logScale"), false).toBool());
 }
 
 QString LiveView::headline() const

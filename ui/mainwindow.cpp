@@ -14,7 +14,6 @@
 #include "ui/runlist.h"
 #include "ui/runmodel.h"
 #include "ui/screenfit.h"
-#include "ui/smallmultiples.h"
 #include "ui/spacekey.h"
 #include "ui/statusline.h"
 #include "ui/viewmenu.h"
@@ -78,9 +77,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     report(m_runList);
     connect(m_runList, &RunList::runsAdded, m_runsDock, &QDockWidget::raise);
     connect(m_controls, &ControlPanel::startRequested, this, &MainWindow::start);
-    connect(m_controls, &ControlPanel::pauseRequested, this,
-            [this] { m_status->showMessage(tr("Paused \u2014 press Space to resume")); });
-    connect(m_controls, &ControlPanel::resumeRequested, m_status, &QStatusBar::clearMessage);
+    m_status->follow(m_controls);
     connect(m_controls, &ControlPanel::resetRequested, this, &MainWindow::reset);
 
     m_redraw = new QTimer(this);
@@ -91,11 +88,8 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
 
     QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
     m_controls->loadSettings(settings);
-    m_live->logScaleBox()->setChecked(settings.value(QStringLiteral("view/logScale"), false).toBool());
     m_live->loadSettings(settings);
-    Theme theme = Theme::System;
-    parseTheme(settings.value(QStringLiteral("view/theme")).toString(), theme);
-    m_view->setTheme(theme);
+    m_view->loadSettings(settings);
     connect(m_view, &ViewMenu::themeChanged, this, [this] {
         restyleCharts(this);
         saveSettings();
@@ -160,7 +154,6 @@ void MainWindow::buildMenus()
     m_exports->setRunModel(m_runs);
     file->addMenu(m_exports);
     report(m_exports);
-    file->addAction(tr("Export comparison as small multiples (PNG)\u2026"), this, &MainWindow::exportSmallMultiples);
     file->addSeparator();
     file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
@@ -191,9 +184,8 @@ void MainWindow::saveSettings() const
         return;
     QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
     m_controls->saveSettings(settings);
-    settings.setValue(QStringLiteral("view/logScale"), m_live->logScaleBox()->isChecked());
     m_live->saveSettings(settings);
-    settings.setValue(QStringLiteral("view/theme"), themeName(currentTheme()));
+    m_view->saveSettings(settings);
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_live->splitter()->saveState());
@@ -394,26 +386,6 @@ void MainWindow::onQueueEnded(const QString &presetName, bool completed, const Q
     m_runsDock->raise();
     m_status->showMessage(completed ? tr("%1: all runs done; tick or untick them in Runs to compare").arg(presetName)
                                     : tr("%1 ended early (%2)").arg(presetName, why));
-}
-
-void MainWindow::exportSmallMultiples()
-{
-    const QList<PlotRun> runs = shownPlotRuns(*m_runs);
-    if (runs.isEmpty()) {
-        showBanner(tr("No run is shown: tick the runs to compare in Runs, then export again."));
-        return;
-    }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison"), QStringLiteral("comparison.png"),
-                                                      tr("PNG image (*.png)"));
-    if (path.isEmpty())
-        return;
-    const Metric loss = m_live->lossMetricBox()->currentIndex() == 0 ? Metric::Loss : Metric::DataLoss;
-    const QImage image = renderSmallMultiples(runs, QSize(1600, 900), 2, loss);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
-        showBanner(tr("Could not save %1: %2").arg(path.toHtmlEscaped(), file.errorString().toHtmlEscaped()));
-    else
-        showStatus(tr("Saved %1").arg(path));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -116,7 +116,6 @@ private:
     void reset();
     void saveRecord();
     // Asks for a file and saves the shown runs as small multiples (loss, accuracies, sparsity) in one PNG.
-    void exportSmallMultiples();
     void buildMenus();
     QDockWidget *addDock(const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area);
 

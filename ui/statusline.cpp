@@ -1,5 +1,7 @@
 #include "ui/statusline.h"
 
+#include "ui/controlpanel.h"
+
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
@@ -36,6 +38,13 @@ StatusLine::StatusLine(QWidget *parent) : QStatusBar(parent)
     for (QWidget *w : {static_cast<QWidget *>(m_state), static_cast<QWidget *>(m_progress),
                        static_cast<QWidget *>(m_rate), static_cast<QWidget *>(m_eta), static_cast<QWidget *>(m_device)})
         addPermanentWidget(w);
+}
+
+void StatusLine::follow(ControlPanel *controls)
+{
+    connect(controls, &ControlPanel::pauseRequested, this,
+            [this] { showMessage(tr("Paused \u2014 press Space to resume")); });
+    connect(controls, &ControlPanel::resumeRequested, this, &QStatusBar::clearMessage);
 }
 
 void StatusLine::begin()

@@ -12,11 +12,15 @@ class QProgressBar;
 
 namespace reglab::ui {
 
+class ControlPanel;
+
 class StatusLine : public QStatusBar {
     Q_OBJECT
 public:
     explicit StatusLine(QWidget *parent = nullptr);
 
+    // Says "Paused" while the controls' run is paused.
+    void follow(ControlPanel *controls);
     // A run is about to start: the figures of the last one go.
     void begin();
     void onStarted(const reglab::RunInfo &info);

@@ -1,5 +1,7 @@
 #include "ui/viewmenu.h"
 
+#include <QSettings>
+
 #include "ui/presentation.h"
 
 #include <QActionGroup>
@@ -42,6 +44,18 @@ ViewMenu::ViewMenu(const QList<QDockWidget *> &docks, QDockWidget *controls, Pre
         m_themes->addAction(a);
         connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
     }
+}
+
+void ViewMenu::loadSettings(const QSettings &settings)
+{
+    Theme theme = Theme::System; // an unknown name (a damaged file) follows the system
+    parseTheme(settings.value(QStringLiteral("view/theme")).toString(), theme);
+    setTheme(theme);
+}
+
+void ViewMenu::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("view/theme"), themeName(currentTheme()));
 }
 
 void ViewMenu::setTheme(Theme theme)

@@ -8,6 +8,7 @@
 
 class QActionGroup;
 class QDockWidget;
+class QSettings;
 
 namespace reglab::ui {
 
@@ -22,6 +23,9 @@ public:
     QAction *controlsAction() const { return m_controls; }
     // Checks the theme's entry (and applies it).
     void setTheme(Theme theme);
+    // The theme, remembered under view/theme.
+    void loadSettings(const QSettings &settings);
+    void saveSettings(QSettings &settings) const;
 
 Q_SIGNALS:
     void themeChanged(Theme theme);
