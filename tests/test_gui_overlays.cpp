@@ -308,6 +308,25 @@ private Q_SLOTS:
         QCOMPARE(x->max(), 5.0);
     }
 
+    // A run of 100,000 epochs (16 million steps) sets the x axis at once: its ticks follow the new range rather
+    // than being laid out at the old interval (160,000 tick items, minutes of layout and gigabytes).
+    void hugeRunLengthKeepsTicksFew()
+    {
+        LossChart chart;
+        chart.resize(640, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.setTotalSteps(100);
+        addSteps(chart, 1, 20, 1.0);
+        chart.redrawNow();
+        auto *x = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Horizontal).constFirst());
+        QVERIFY(x);
+        QVERIFY(x->tickInterval() <= 50);
+        chart.setTotalSteps(16'000'000);
+        QCOMPARE(x->max(), 16'000'000.0);
+        QVERIFY2(x->max() / x->tickInterval() <= 50, qPrintable(QString::number(x->tickInterval())));
+    }
+
     void markersStayOnTopAndOutOfTheLegend()
     {
         LossChart chart;

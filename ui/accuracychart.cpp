@@ -53,7 +53,7 @@ void AccuracyChart::updateRanges()
     // A long run must not first create one tick item per epoch: a coarse interval before the new range, then
     // fitAxes() picks the one that fits.
     x->setTickInterval(std::max(x->tickInterval(), std::pow(10.0, std::floor(std::log10(std::max(1, last))))));
-    x->setRange(0, last);
+    ChartBase::setAxisRange(x, 0, last);
     fitAxes();
 }
 

@@ -274,6 +274,17 @@ void ChartBase::fitNow()
     m_fitting = false;
 }
 
+void ChartBase::setAxisRange(QValueAxis *axis, double lo, double hi)
+{
+    const double span = hi - lo;
+    if (axis->tickType() == QValueAxis::TicksDynamic && span > 0 && std::isfinite(span) &&
+        !(span / axis->tickInterval() <= 50)) { // fitAxes refines it once the range is in
+        axis->setTickInterval(niceStep(span / 10, false));
+        axis->setTickAnchor(lo);
+    }
+    axis->setRange(lo, hi);
+}
+
 void ChartBase::setChartTitle(const QString &title)
 {
     m_title = title;

@@ -11,6 +11,7 @@
 #include <QString>
 
 class QAbstractAxis;
+class QValueAxis;
 class QAbstractSeries;
 class QLineSeries;
 class QMenu;
@@ -65,6 +66,9 @@ public:
     // and after each update of the ranges.
     void fitAxes();
     // A series' legend entry, and a shorter one for where the long one would be cut short.
+    // Sets a value axis's range with a tick interval that suits it first: Qt lays out the ticks as the range
+    // changes, and an interval chosen for 0..100 over 0..16,000,000 steps would build 160,000 tick items.
+    static void setAxisRange(QValueAxis *axis, double lo, double hi);
     static void setLegendNames(QAbstractSeries *series, const QString &name, const QString &shortName);
     // Shortens the legend's entries where the long ones would not fit.
     void fitLegend();

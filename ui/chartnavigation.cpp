@@ -52,7 +52,7 @@ void setRangeOf(QAbstractAxis *axis, double lo, double hi)
     if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
         return;
     if (auto *v = qobject_cast<QValueAxis *>(axis))
-        v->setRange(lo, hi);
+        ChartBase::setAxisRange(v, lo, hi);
     else if (auto *l = qobject_cast<QLogValueAxis *>(axis); l && lo > 0)
         l->setRange(lo, hi);
 }

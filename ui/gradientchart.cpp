@@ -123,7 +123,7 @@ void GradientChart::rebuild()
                 }
         m_series[t]->replace(shown);
     }
-    m_x->setRange(0, std::max(1.0, lastStep));
+    ChartBase::setAxisRange(m_x, 0, std::max(1.0, lastStep));
     if (high > 0)
         m_y->setRange(std::pow(10, std::floor(std::log10(low))), std::pow(10, std::ceil(std::log10(high) + 1e-9)));
     else

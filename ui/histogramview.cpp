@@ -197,7 +197,7 @@ void HistogramView::rebuild()
 
     m_view->setChartTitle(name.isEmpty() ? tr("Weight histogram") : tr("Weights of %1").arg(name));
     auto *x = new QValueAxis();
-    x->setRange(low, high);
+    ChartBase::setAxisRange(x, low, high);
     x->setLabelFormat(QStringLiteral("%.3g"));
     m_view->styleAxis(x, tr("weight"));
     QAbstractAxis *y;
@@ -209,7 +209,7 @@ void HistogramView::rebuild()
         y = ly;
     } else {
         auto *vy = new QValueAxis();
-        vy->setRange(0, top * 1.05);
+        ChartBase::setAxisRange(vy, 0, top * 1.05);
         vy->setLabelFormat(QStringLiteral("%d"));
         y = vy;
     }

@@ -126,8 +126,8 @@ void LiveChart::flush()
             rebuild(t);
             continue;
         }
-        if (shownFor(t.all.size(), t.stride) > kMaxShownPoints) {
-            while (shownFor(t.all.size(), t.stride) > kMaxShownPoints / 2)
+        if (shownFor(t.all.size(), t.stride) > t.maxShown) {
+            while (shownFor(t.all.size(), t.stride) > t.maxShown / 2)
                 t.stride *= 2;
             rebuild(t);
             continue;
@@ -296,21 +296,20 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
         series->setPointsVisible(m_overlayPoints);
         return series;
     };
-    auto strided = [](QLineSeries *series, const QList<QPointF> &points) {
+    auto strided = [](QLineSeries *series, const QList<QPointF> &points, int maxPoints = kMaxShownPoints) {
         Track t;
         t.series = series;
         t.all = points;
-        while (shownFor(t.all.size(), t.stride) > kMaxShownPoints)
+        while (shownFor(t.all.size(), t.stride) > maxPoints)
             t.stride *= 2;
         return t;
     };
     for (const Overlay &o : overlays) {
         m_overlays.push_back(strided(makeSeries(o), o.points));
         if (!o.raw.isEmpty()) { // the unsmoothed curve, faint
-            QColor faint = o.color;
-            faint.setAlpha(70);
-            QLineSeries *raw = makeLine(tr("%1 (unsmoothed)").arg(o.label), faint, 1.2);
-            m_overlayRaw.push_back(strided(raw, o.raw));
+            QLineSeries *raw = makeLine(tr("%1 (unsmoothed)").arg(o.label), faintColor(o.color), 1.2);
+            // Faint and beneath: a fifth of the points is plenty, and the redraw costs follow the points drawn.
+            m_overlayRaw.push_back(strided(raw, o.raw, kMaxShownPoints / 5));
         }
     }
     overlaysChanged();

@@ -68,6 +68,7 @@ protected:
         int stride = 1;         // every stride-th point of `all` is shown
         bool extraLast = false; // the series ends with the newest point, which is off the stride
         bool inLegend = true;
+        int maxShown = kMaxShownPoints; // points drawn at most (a faint curve beneath another needs fewer)
     };
     struct Marker {
         double x = 0;
@@ -82,6 +83,7 @@ protected:
     int shownCount(int track) const;
     QPointF lastShown(int track) const; // the newest point a series shows ((0, 0) when empty)
     const Track &track(int index) const { return m_tracks[std::size_t(index)]; }
+    void setTrackMaxShown(int index, int maxShown) { m_tracks[std::size_t(index)].maxShown = maxShown; }
     std::vector<Track> &tracks() { return m_tracks; }
     // The overlays' full histories (each with its series, thinned like a live track).
     const std::vector<Track> &overlayTracks() const { return m_overlays; }

@@ -10,10 +10,9 @@
 
 namespace reglab::ui {
 namespace {
-QColor faint(QColor c)
+QColor faint(const QColor &c)
 {
-    c.setAlpha(70);
-    return c;
+    return faintColor(c);
 }
 } // namespace
 
@@ -42,6 +41,7 @@ LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its part
     for (Series part : {Data, L1, L2, Total}) {
         const QColor c = trackColor(mainTrack(part));
         setTrackLook(rawTrack(part), raw.arg(partName(part)), raw.arg(partName(part)), faint(c), 1.2);
+        setTrackMaxShown(rawTrack(part), kMaxShownPoints / 5); // faint and beneath: redraws cost by points drawn
     }
     restyle();
 }
@@ -197,7 +197,7 @@ void LossChart::updateRanges()
                 nice = m * step;
                 break;
             }
-        y->setRange(0, nice * std::ceil(upper / nice - 1e-9));
+        ChartBase::setAxisRange(y, 0, nice * std::ceil(upper / nice - 1e-9));
     } else if (auto *l = qobject_cast<QLogValueAxis *>(yAxis())) {
         const double lo = floorValue();
         if (lo != m_shownFloor) { // zeros shown at the old floor must move down with it
@@ -221,7 +221,7 @@ void LossChart::updateXRange()
     if (!(maxX > 0))
         maxX = noData ? 100 : 1;
     if (auto *x = qobject_cast<QValueAxis *>(xAxis()))
-        x->setRange(0, maxX);
+        ChartBase::setAxisRange(x, 0, maxX);
 }
 
 double LossChart::xAxisMax() const

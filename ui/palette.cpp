@@ -124,4 +124,13 @@ QChart *newChart(const QString &title)
     return chart;
 }
 
+QColor faintColor(const QColor &color)
+{
+    const QColor back = chartColors().background;
+    const double k = 0.3; // as the colour at 30 % opacity over the background
+    return QColor::fromRgbF(float(k * color.redF() + (1 - k) * back.redF()),
+                            float(k * color.greenF() + (1 - k) * back.greenF()),
+                            float(k * color.blueF() + (1 - k) * back.blueF()));
+}
+
 } // namespace reglab::ui

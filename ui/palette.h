@@ -57,5 +57,8 @@ struct ChartColors {
     QColor background, text, grid, minorGrid, panel;
 };
 ChartColors chartColors();
+// A colour made faint for a curve drawn beneath its own (the unsmoothed loss): opaque, mixed with the chart's
+// background, since translucent wide lines cost the raster engine a blend per pixel at every redraw.
+QColor faintColor(const QColor &color);
 
 } // namespace reglab::ui

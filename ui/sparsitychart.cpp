@@ -41,7 +41,7 @@ ChartBase *makeView(const QString &title, QWidget *parent)
 QValueAxis *epochAxis(ChartBase *view, int lastEpoch)
 {
     auto *x = new QValueAxis();
-    x->setRange(0, std::max(1, lastEpoch));
+    ChartBase::setAxisRange(x, 0, std::max(1, lastEpoch));
     x->setLabelFormat(QStringLiteral("%d"));
     view->styleAxis(x, QObject::tr("epoch"), QObject::tr("epoch"), true);
     return x;
