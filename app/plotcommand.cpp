@@ -57,6 +57,18 @@ int fail(int status, const QString &message)
     return status;
 }
 
+// --out's name: "" or what is wrong with it (missing, or a format reglab plot does not write).
+QString figureNameProblem(const QString &out)
+{
+    if (out.isEmpty())
+        return QStringLiteral("--out FIG.png|svg|pdf|tex is required");
+    const QString suffix = QFileInfo(out).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf") &&
+        suffix != QLatin1String("tex"))
+        return QStringLiteral("--out: %1: use a .png, .svg, .pdf or .tex file name").arg(out);
+    return {};
+}
+
 // Writes a chart as --out asks: .tex through the pgfplots writer, the rest as images; and its numbers as CSV.
 int writeChart(QChart *chart, const QString &out, const QSize &size, double scale, const QString &csv)
 {
@@ -85,12 +97,8 @@ int plotSweep(const QString &dir, const QString &xKeys, const QString &metric, c
         return fail(2, QStringLiteral("--sweep plots a folder of records; give run files without --sweep"));
     if (!summary.isEmpty())
         return fail(2, QStringLiteral("--summary goes with run files, not --sweep"));
-    if (out.isEmpty())
-        return fail(2, QStringLiteral("--out FIG.png|svg|pdf|tex is required"));
-    const QString suffix = QFileInfo(out).suffix().toLower();
-    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf") &&
-        suffix != QLatin1String("tex"))
-        return fail(2, QStringLiteral("--out: %1: use a .png, .svg, .pdf or .tex file name").arg(out));
+    if (const QString e = figureNameProblem(out); !e.isEmpty())
+        return fail(2, e);
     if (!QFileInfo(dir).isDir())
         return fail(3, QStringLiteral("--sweep: %1 is not a folder (give the --out-dir of reglab-train --sweep)").arg(dir));
     for (const QString &target : {out, csv})
@@ -185,12 +193,8 @@ int runPlotCommand(const QStringList &args)
                            .arg(metricName, ui::metricNames().join(QStringLiteral(", "))));
     if (files.isEmpty())
         return fail(2, QStringLiteral("give at least one run file (JSON); see reglab plot --help"));
-    if (out.isEmpty())
-        return fail(2, QStringLiteral("--out FIG.png|svg|pdf|tex is required"));
-    const QString suffix = QFileInfo(out).suffix().toLower();
-    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf") &&
-        suffix != QLatin1String("tex"))
-        return fail(2, QStringLiteral("--out: %1: use a .png, .svg, .pdf or .tex file name").arg(out));
+    if (const QString e = figureNameProblem(out); !e.isEmpty())
+        return fail(2, e);
     const QString summarySuffix = QFileInfo(summary).suffix().toLower();
     if (!summary.isEmpty() && summarySuffix != QLatin1String("csv") && summarySuffix != QLatin1String("md"))
         return fail(2, QStringLiteral("--summary: %1: use a .csv or .md file name").arg(summary));

@@ -26,27 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// mkdir -p: "" or why not.
-std::string makeFolder(const std::string &path)
-{
-    std::string partial;
-    std::stringstream parts(path);
-    std::string part;
-    if (!path.empty() && path[0] == '/')
-        partial = "/";
-    while (std::getline(parts, part, '/')) {
-        if (part.empty())
-            continue;
-        partial += part + "/";
-        if (::mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST)
-            return "cannot make the folder " + partial + " (" + std::strerror(errno) + ")";
-    }
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-        return path + " is not a folder";
-    return {};
-}
-
 std::string absolutePath(const std::string &path)
 {
     char buffer[PATH_MAX];
@@ -149,7 +128,7 @@ void recordFailure(const SweepRun &run, const std::string &outDir, int code)
 
 int runPool(const Sweep &sweep, const CliOptions &options, const SweepHooks &hooks)
 {
-    if (const std::string e = makeFolder(options.outDir + "/logs"); !e.empty()) {
+    if (const std::string e = makeFolders(options.outDir + "/logs"); !e.empty()) {
         std::cerr << "reglab-train: --out-dir: " << e << '\n';
         return 2;
     }
@@ -245,7 +224,7 @@ int submitSlurm(const Sweep &sweep, const CliOptions &options, const SweepHooks 
         jobName += std::isalnum(static_cast<unsigned char>(c)) ? char(std::tolower(c)) : '-';
     const int parallel = options.jobs > 0 ? options.jobs : 100;
     if (!options.dryRun)
-        if (const std::string e = makeFolder(outDir + "/logs"); !e.empty()) {
+        if (const std::string e = makeFolders(outDir + "/logs"); !e.empty()) {
             std::cerr << "reglab-train: --out-dir: " << e << '\n';
             return 2;
         }
@@ -341,7 +320,7 @@ int sweepCommand(const CliOptions &options, const SweepHooks &hooks)
         return 2;
     }
     const SweepRun &run = sweep.runs[std::size_t(options.task)];
-    if (const std::string e = makeFolder(options.outDir); !e.empty()) {
+    if (const std::string e = makeFolders(options.outDir); !e.empty()) {
         std::cerr << "reglab-train: --out-dir: " << e << '\n';
         return 2;
     }

@@ -1,4 +1,5 @@
 #include "model/download.h"
+#include "model/safefile.h"
 
 #include "model/md5.h"
 
@@ -59,20 +60,6 @@ std::string defaultMnistDir()
 
 namespace {
 
-bool makeDirs(const std::string &dir)
-{
-    std::string path;
-    for (std::size_t i = 0; i <= dir.size(); ++i) {
-        if (i == dir.size() || dir[i] == '/') {
-            if (!path.empty() && ::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
-                return false;
-        }
-        if (i < dir.size())
-            path += dir[i];
-    }
-    struct stat st {};
-    return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 std::int64_t fileSize(const std::string &path)
 {
@@ -339,7 +326,7 @@ void downloadFiles(const std::string &dir, const std::vector<RemoteFile> &files,
         throw DownloadError("cannot start the HTTP client (libcurl)");
     if (mirrors.empty())
         throw DownloadError("no download mirror is configured");
-    if (!makeDirs(dir))
+    if (!makeFolders(dir).empty())
         throw DownloadError("cannot create " + dir + " (" + std::strerror(errno) + "); choose another folder");
     for (std::size_t i = 0; i < files.size(); ++i) {
         const RemoteFile &file = files[i];

@@ -1,4 +1,5 @@
 #include "model/journal.h"
+#include "model/safefile.h"
 
 #include "model/jsonio.h"
 
@@ -47,17 +48,6 @@ Json typed(Json line, const char *type)
     return line;
 }
 
-bool makeDirs(const std::string &dir)
-{
-    std::string path;
-    for (std::size_t i = 0; i <= dir.size(); ++i) {
-        if ((i == dir.size() || dir[i] == '/') && !path.empty() && ::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
-            return false;
-        if (i < dir.size())
-            path += dir[i];
-    }
-    return true;
-}
 
 // The journals this process writes. flock() already keeps another open file of the same journal from taking
 // its lock; this list also covers file systems that emulate flock() with per-process POSIX locks (NFS), where
@@ -183,7 +173,7 @@ void JournalObserver::start(const RunInfo &info)
 {
     close(false); // a second run through the same observer: the first one's journal was removed or is kept
     m_error.clear();
-    if (!makeDirs(m_dir)) {
+    if (!makeFolders(m_dir).empty()) {
         m_error =
             "cannot create a journal in " + m_dir + " (" + std::strerror(errno) + "); the run goes on unjournaled";
         return;

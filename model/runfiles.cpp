@@ -42,15 +42,8 @@ std::string runLibraryDir()
 
 std::string keepRun(const RunRecord &record, const std::string &dir, std::string &error)
 {
-    std::string path;
-    for (std::size_t i = 1; i <= dir.size(); ++i) // make the folder and its parents
-        if (i == dir.size() || dir[i] == '/') {
-            path = dir.substr(0, i);
-            if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-                error = "cannot make the folder " + path + " (" + std::strerror(errno) + ")";
-                return {};
-            }
-        }
+    if (error = makeFolders(dir); !error.empty())
+        return {};
     // 20261128T104512-L1_0.01_all_-_L2_off_-_bs_50[-2].json: sortable by time, readable, unique.
     std::string stamp;
     for (char c : record.startedAt.empty() ? nowIso8601() : record.startedAt)
@@ -72,16 +65,7 @@ std::string keepRun(const RunRecord &record, const std::string &dir, std::string
 
 LoadedRuns keptRuns(const std::string &dir)
 {
-    std::vector<std::string> files;
-    if (DIR *d = ::opendir(dir.c_str())) {
-        while (const dirent *entry = ::readdir(d)) {
-            const std::string name = entry->d_name;
-            if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0)
-                files.push_back(dir + "/" + name);
-        }
-        ::closedir(d);
-    }
-    std::sort(files.begin(), files.end());
+    const std::vector<std::string> files = presetFiles(dir); // every *.json, by name
     LoadedRuns out = openRunFiles(files);
     for (LoadedRun &run : out.runs)
         run.name = run.record.name.empty() ? shortLabel(run.record.config) : run.record.name;

@@ -336,4 +336,18 @@ std::string readTextFile(const std::string &path, std::size_t maxBytes)
     return text;
 }
 
+std::string makeFolders(const std::string &dir)
+{
+    for (std::size_t i = 1; i <= dir.size(); ++i)
+        if (i == dir.size() || dir[i] == '/') {
+            const std::string path = dir.substr(0, i);
+            if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+                return "cannot make the folder " + path + " (" + std::strerror(errno) + ")";
+        }
+    struct stat st {};
+    if (!dir.empty() && (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+        return dir + " is not a folder";
+    return {};
+}
+
 } // namespace reglab

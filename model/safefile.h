@@ -41,6 +41,9 @@ inline constexpr std::size_t kMaxTextFileBytes = std::size_t(256) << 20;
 // device (a link to /dev/zero) or a larger file is refused without reading it, so nothing blocks or reads
 // without end.
 std::string readTextFile(const std::string &path, std::size_t maxBytes = kMaxTextFileBytes);
+// Makes `dir` and its missing parents (mkdir -p); "" when it is a folder now, else why not ("cannot make the
+// folder /a/b (Permission denied)", "/a/b is not a folder").
+std::string makeFolders(const std::string &dir);
 // What a path that is there is, in words: "a folder", "a named pipe (FIFO)", "a character device", ...; "" for a
 // regular file. `mode` as stat() gives it.
 std::string fileTypeName(unsigned mode);
