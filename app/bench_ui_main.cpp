@@ -208,6 +208,11 @@ int main(int argc, char **argv)
     QElapsedTimer clock;
     qint64 last = -1, maxGap = 0, ticks = 0;
     std::vector<qint64> gaps;
+    struct Stall {
+        qint64 gap, at, sinceEpoch; // ns
+    };
+    std::vector<Stall> stalls; // with --explain: the longest gaps, and how long after an epoch's end they came
+    qint64 lastEpochAt = -1;
     bool measuring = false;
     QTimer tick;
     tick.setObjectName(QStringLiteral("tick"));
@@ -218,6 +223,8 @@ int main(int argc, char **argv)
         if (measuring && last >= 0) {
             const qint64 gap = now - last;
             gaps.push_back(gap);
+            if (app.explain && gap > 30'000'000)
+                stalls.push_back({gap, now, lastEpochAt < 0 ? -1 : last - lastEpochAt});
             maxGap = std::max(maxGap, gap);
             ++ticks;
         }
@@ -256,14 +263,24 @@ int main(int argc, char **argv)
             std::printf("UI timer (5 ms): %lld ticks, p99 gap %.1f ms, max gap %.1f ms (target: p99 < 25 ms, max < "
                         "40 ms) %s\n",
                         static_cast<long long>(ticks), p99, maxGap / 1e6, ok ? "OK" : "SLOW");
-            if (explainStalls)
+            if (explainStalls) {
                 app.report();
+                std::sort(stalls.begin(), stalls.end(), [](const Stall &a, const Stall &b) { return a.gap > b.gap; });
+                std::printf("gaps over 30 ms: %zu; the longest, and when they began after an epoch's end:\n",
+                            stalls.size());
+                for (std::size_t i = 0; i < std::min<std::size_t>(stalls.size(), 10); ++i)
+                    std::printf("  %6.1f ms at t=%.2f s, %.1f ms after an epoch ended\n", stalls[i].gap / 1e6,
+                                stalls[i].at / 1e9, stalls[i].sinceEpoch / 1e6);
+            }
             QApplication::exit(ok ? 0 : 1);
         });
     };
     QObject::connect(&controller, &reglab::app::TrainingController::event, [&](const reglab::TrainEvent &event) {
         std::visit(reglab::Overloaded{[&](const reglab::StepRecord &) { ++steps; },
-                                      [&](const reglab::EpochRecord &) { ++epochs; },
+                                      [&](const reglab::EpochRecord &) {
+                                          ++epochs;
+                                          lastEpochAt = clock.nsecsElapsed();
+                                      },
                                       [&](const reglab::RunInfo &) { started(); },
                                       [&](const reglab::RunRecord &r) {
                                           if (r.status == reglab::RunStatus::Failed) {

@@ -350,6 +350,13 @@ private Q_SLOTS:
         gallery.resize(460, 500);
         gallery.setDetail(d);
         QCOMPARE(gallery.count(), 2);
+        // Hidden (another tab is in front): the epoch's end makes no icons; showing the gallery does.
+        QCOMPARE(gallery.findChild<QListWidget *>()->count(), 0);
+        gallery.show();
+        QCOMPARE(gallery.findChild<QListWidget *>()->count(), 2);
+        gallery.setDetail(d); // shown: filled at once
+        QCOMPARE(gallery.findChild<QListWidget *>()->count(), 2);
+        gallery.hide();
         QCOMPARE(gallery.list()->count(), 2);
         QVERIFY(!gallery.bars()->hasProbabilities());
         gallery.select(1);
