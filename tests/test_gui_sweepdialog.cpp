@@ -297,6 +297,7 @@ private Q_SLOTS:
         QCOMPARE(dialog.progressBar()->maximum(), 2);
         QCOMPARE(recordsIn(out).size(), 2);
         QVERIFY(QFileInfo::exists(out + QStringLiteral(".json"))); // the sweep file, beside its folder
+        QVERIFY(dialog.commands()->toPlainText().startsWith(QStringLiteral("# On this computer or any other")));
         reglab::ui::SweepView *view = list.openSweep(out);
         QTRY_COMPARE_WITH_TIMEOUT(view->recordCount(), 2, 10000);
         QVERIFY(dialog.noteLabel()->text().contains(QStringLiteral("every run of this sweep")));
@@ -318,6 +319,13 @@ private Q_SLOTS:
                  qPrintable(dialog.statusLabel()->text()));
         QVERIFY(dialog.noteLabel()->text().contains(QStringLiteral("resumes")));
         QVERIFY(dialog.runButton()->isEnabled());
+        dialog.epochsBox()->setValue(9); // another sweep in the same folder: said before it runs
+        dialog.refresh();
+        QVERIFY2(dialog.noteLabel()->text().contains(QStringLiteral("earlier version of this sweep")),
+                 qPrintable(dialog.noteLabel()->text()));
+        dialog.epochsBox()->setValue(8);
+        dialog.refresh();
+        QVERIFY(dialog.noteLabel()->text().contains(QStringLiteral("resumes")));
         QVERIFY(dialog.runHere());
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.isRunning(), 60000);
         qInfo("an 8-epoch sweep stopped and resumed: %lld ms", clock.elapsed());

@@ -3,6 +3,7 @@
 #include "model/runfiles.h"
 #include "model/safefile.h"
 #include "ui/runlist.h"
+#include "ui/sweepfolder.h"
 #include "ui/sweepgrid.h"
 #include "ui/sweeprunner.h"
 
@@ -10,6 +11,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -28,8 +30,6 @@
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
-
-#include <set>
 
 namespace reglab::ui {
 
@@ -336,33 +336,7 @@ void SweepDialog::refresh()
         m_count->setText(QStringLiteral("<span style='color:#b00020'>%1</span>")
                              .arg(tr("This grid cannot run: %1").arg(m_error).toHtmlEscaped()));
     }
-    // A folder that already holds this sweep's records: Run here resumes it.
-    QString note;
-    const QString folder = QDir::cleanPath(m_outDir->text().trimmed());
-    if (!names.empty() && !folder.isEmpty() && QFileInfo(folder).isDir()) {
-        std::set<QString> ours;
-        int existing = 0;
-        for (const std::string &name : names) {
-            const QString file = QString::fromStdString(name) + QStringLiteral(".json");
-            ours.insert(file);
-            existing += QFileInfo::exists(QDir(folder).filePath(file)) ? 1 : 0;
-        }
-        int others = 0;
-        for (const QString &file : QDir(folder).entryList({QStringLiteral("*.json")}, QDir::Files))
-            others += ours.count(file) ? 0 : 1;
-        if (existing == m_runCount)
-            note = tr("The output folder already holds a record of every run of this sweep: Run here runs only "
-                      "stopped ones again.");
-        else if (existing > 0)
-            note = tr("The output folder already holds records of %1 of these %2: Run here resumes the sweep "
-                      "(finished runs are skipped, stopped ones run again).")
-                       .arg(existing)
-                       .arg(plural(m_runCount, tr("1 run"), tr("%1 runs")));
-        if (others > 0)
-            note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
-                    plural(others, tr("It also holds another record, which the sweep view shows too."),
-                           tr("It also holds %1 other records, which the sweep view shows too."));
-    }
+    const QString note = sweepFolderNote(QDir::cleanPath(m_outDir->text().trimmed()), names, sweepFilePath(), m_json);
     m_note->setText(note);
     m_note->setVisible(!note.isEmpty());
     updateCommands();
@@ -371,11 +345,18 @@ void SweepDialog::refresh()
 
 void SweepDialog::updateCommands()
 {
-    const QString file = SweepRunner::shellWord(m_writtenFile.isEmpty() ? sweepFilePath() : m_writtenFile);
+    // The file Write put somewhere, or the one Run here keeps beside the folder, when it holds this sweep still.
+    QFile ran(sweepFilePath());
+    const bool byWrite = !m_writtenFile.isEmpty() && m_writtenJson == m_json;
+    const bool written = byWrite || (!m_json.isEmpty() && ran.size() < (1 << 20) && ran.open(QIODevice::ReadOnly) &&
+                                     QString::fromUtf8(ran.readAll()) == m_json);
+    const QString file = SweepRunner::shellWord(byWrite ? m_writtenFile : sweepFilePath());
     const QString dir = SweepRunner::shellWord(QDir::cleanPath(m_outDir->text().trimmed()));
     const QString run = QStringLiteral("reglab-train --sweep %1 --out-dir %2").arg(file, dir);
     QStringList lines;
-    lines << tr("# Write the sweep file first (Write sweep file\u2026); then, on this computer or any other:")
+    lines << (written
+                  ? tr("# On this computer or any other that has the sweep file:")
+                  : tr("# Write the sweep file first (Write sweep file\u2026); then, on this computer or any other:"))
           << run + QStringLiteral(" --jobs %1").arg(m_jobs->value()) << QString()
           << tr("# On a Slurm cluster, from a login node (the folder on the shared disk): a job array of %1, "
                 "at most 50 at once")
@@ -432,6 +413,7 @@ bool SweepDialog::writeSweepFile(const QString &path)
         return false;
     }
     m_writtenFile = path;
+    m_writtenJson = m_json;
     updateCommands();
     setStatus(tr("Wrote %1. To run it on a cluster, copy it there and use the commands under \"On a cluster\".")
                   .arg(QDir::toNativeSeparators(path)),

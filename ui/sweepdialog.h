@@ -112,8 +112,8 @@ private:
     QTimer *m_refresh;
     QString m_json, m_error;
     int m_runCount = 0;
-    QString m_writtenFile;           // where Write sweep file put the current text last
-    bool m_outDirFollowsName = true; // until the user picks a folder
+    QString m_writtenFile, m_writtenJson; // where Write sweep file put which text last
+    bool m_outDirFollowsName = true;      // until the user picks a folder
 };
 
 } // namespace reglab::ui
