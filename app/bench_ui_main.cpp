@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMouseEvent>
@@ -51,8 +52,11 @@ public:
         const bool result = QApplication::notify(receiver, event);
         --m_depth;
         if (m_depth < 4) {
-            Stat &s = m_stats[std::to_string(m_depth) + " " + cls + " event " + std::to_string(type)];
+            const std::string key = std::to_string(m_depth) + " " + cls + " event " + std::to_string(type);
+            Stat &s = m_stats[key];
             const qint64 ns = timer.nsecsElapsed();
+            if (ns > 10'000'000 && m_long.size() < 200)
+                m_long.push_back({key, ns, QDateTime::currentMSecsSinceEpoch()});
             s.max = std::max(s.max, ns);
             s.total += ns;
             ++s.count;
@@ -62,6 +66,10 @@ public:
 
     void report() const
     {
+        std::printf("handlers over 10 ms, in order (ms since the first):\n");
+        for (const auto &l : m_long)
+            std::printf("  +%6lld  %-58s %6.1f ms\n", static_cast<long long>(l.at - m_long.front().at), l.key.c_str(),
+                        l.ns / 1e6);
         std::vector<std::pair<std::string, Stat>> rows(m_stats.begin(), m_stats.end());
         std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.second.max > b.second.max; });
         std::printf("longest event handlers (depth, receiver class, QEvent type): max, mean, count\n");
@@ -75,8 +83,13 @@ private:
         qint64 max = 0, total = 0;
         long count = 0;
     };
+    struct Long {
+        std::string key;
+        qint64 ns, at; // at: when it ended, ms
+    };
     int m_depth = 0;
     std::map<std::string, Stat> m_stats;
+    std::vector<Long> m_long;
 };
 
 // The process's resident set size now (VmRSS) and at its peak (VmHWM), in MiB; -1 where /proc has none.
