@@ -8,6 +8,7 @@
 #include "ui/accuracychart.h"
 #include "ui/chartbase.h"
 #include "ui/figureexport.h"
+#include "ui/livechart.h"
 #include "ui/liveview.h"
 #include "ui/losschart.h"
 #include "ui/runmodel.h"
@@ -181,6 +182,14 @@ private Q_SLOTS:
             QStringList expected = kForumRuns;
             expected.sort();
             QCOMPARE(names, expected);
+            // Its figure (the export menu's) names every run in full, whatever the window shows.
+            const QString svg = QStringLiteral("legends/%1-%2.svg")
+                                    .arg(QLatin1String(QTest::currentDataTag()),
+                                         chart == d.window->liveView()->lossChart() ? "loss" : "accuracy");
+            QCOMPARE(d.window->exports()->exportChart(static_cast<reglab::ui::LiveChart *>(chart), svg), QString());
+            const QStringList texts = svgTexts(svg);
+            for (const QString &name : kForumRuns)
+                QVERIFY2(texts.contains(name), qPrintable(name + QStringLiteral(" not in ") + texts.join(u'|')));
         }
     }
 

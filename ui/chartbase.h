@@ -77,6 +77,9 @@ public:
     // Fits axes and legend afresh, as after a resize: for a figure drawn at another size, and after it (a cut seen
     // under the figure's layout says nothing about the window's).
     void refitAfresh();
+    // The chart's width at which its legend, shortened in the middle now, would show whole names; 0 when it does
+    // already (a figure of the chart is made that wide: the names in a paper are whole).
+    int wholeNamesWidth() const { return m_wholeNamesWidth; }
     // The whole name behind a legend entry's text (the text itself when it is whole).
     QString legendFullName(const QString &label) const;
     // The presentation mode's look: fonts and lines larger by these factors (1 = normal).
@@ -159,6 +162,7 @@ private:
     QSizeF m_legendStageSize; // the chart's size m_legendStage was raised at
     // Each shortened legend text and the whole name behind it (hover shows it).
     QHash<QString, QString> m_legendFullNames;
+    int m_wholeNamesWidth = 0;
     static constexpr int kFitBudget = 6;
     int m_fitBudget = kFitBudget;
     QHash<QAbstractAxis *, AxisTitles> m_titles;

@@ -130,6 +130,12 @@ void ChartBase::fitLegend()
     stage = std::max(stage, m_legendStage);
     m_appliedStage = stage;
     m_legendFits = stage < layouts.size();
+    m_wholeNamesWidth = 0;
+    if (stage >= layouts.size() || layouts[stage].names == Names::Elided) { // where a compact column would fit
+        const QList<double> w = widths(Names::Short, true);
+        const double widest = w.isEmpty() ? 0 : *std::max_element(w.begin(), w.end());
+        m_wholeNamesWidth = int(std::ceil((widest + overhead(true)) / 0.4 + margins.left() + margins.right() + 21));
+    }
     if (!m_legendFits)
         return;
 
