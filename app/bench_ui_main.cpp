@@ -17,17 +17,69 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMouseEvent>
 #include <QSlider>
 #include <QSpinBox>
-#include <QMouseEvent>
 #include <QTimer>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace {
+
+// With --explain: how long each event's handling took (by nesting depth, receiver class and event type), so a
+// stall can be traced to what ran during it. Only the handlers' wall time: on a busy machine it includes the
+// time the UI thread waited for a core.
+class TimingApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    bool explain = false;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (!explain)
+            return QApplication::notify(receiver, event);
+        QElapsedTimer timer;
+        timer.start();
+        ++m_depth;
+        const int type = int(event->type()); // the event may be gone once handled
+        const std::string cls =
+            std::string(receiver->metaObject()->className()) +
+            (receiver->objectName().isEmpty() ? "" : " '" + receiver->objectName().toStdString() + "'");
+        const bool result = QApplication::notify(receiver, event);
+        --m_depth;
+        if (m_depth < 4) {
+            Stat &s = m_stats[std::to_string(m_depth) + " " + cls + " event " + std::to_string(type)];
+            const qint64 ns = timer.nsecsElapsed();
+            s.max = std::max(s.max, ns);
+            s.total += ns;
+            ++s.count;
+        }
+        return result;
+    }
+
+    void report() const
+    {
+        std::vector<std::pair<std::string, Stat>> rows(m_stats.begin(), m_stats.end());
+        std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.second.max > b.second.max; });
+        std::printf("longest event handlers (depth, receiver class, QEvent type): max, mean, count\n");
+        for (std::size_t i = 0; i < std::min<std::size_t>(rows.size(), 25); ++i)
+            std::printf("  %-60s %7.1f ms %7.2f ms %7ld\n", rows[i].first.c_str(), rows[i].second.max / 1e6,
+                        rows[i].second.total / 1e6 / double(rows[i].second.count), rows[i].second.count);
+    }
+
+private:
+    struct Stat {
+        qint64 max = 0, total = 0;
+        long count = 0;
+    };
+    int m_depth = 0;
+    std::map<std::string, Stat> m_stats;
+};
 
 // The process's resident set size now (VmRSS) and at its peak (VmHWM), in MiB; -1 where /proc has none.
 struct Memory {
@@ -90,7 +142,7 @@ int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimingApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Measures the longest UI event-loop stall during training."));
     parser.addHelpOption();
@@ -117,8 +169,12 @@ int main(int argc, char **argv)
     const QCommandLineOption noHover(QStringLiteral("no-hover"),
                                      QStringLiteral("Do not move a pointer over the loss chart (by default it "
                                                     "sweeps across it every 40 ms, asking for the hover text)."));
-    parser.addOptions({seconds, data, l1, reportMemory, memoryEvery, overlays, smoothing, noHover});
+    const QCommandLineOption explain(QStringLiteral("explain"),
+                                     QStringLiteral("Time every event's handling and print the longest ones (what "
+                                                    "the stalls were spent on)."));
+    parser.addOptions({seconds, data, l1, reportMemory, memoryEvery, overlays, smoothing, noHover, explain});
     parser.process(app);
+    const bool explainStalls = parser.isSet(explain);
     const double runSeconds = std::max(1.0, parser.value(seconds).toDouble());
 
     reglab::ui::MainWindow window(false); // never touches the user's settings
@@ -133,10 +189,14 @@ int main(int argc, char **argv)
         window.runs()->addRun(syntheticRun(r), QStringLiteral("compared %1").arg(r + 1), true);
     window.runList()->keepShownBox()->setChecked(true); // Start keeps them shown
     window.liveView()->smoothingSlider()->setValue(std::clamp(parser.value(smoothing).toInt(), 0, 99));
+    for (QTimer *timer : window.findChildren<QTimer *>(Qt::FindDirectChildrenOnly))
+        if (timer->interval() == reglab::ui::MainWindow::kRedrawIntervalMs)
+            timer->setObjectName(QStringLiteral("redrawTick")); // named in --explain's table
     window.resize(1600, 900);
     window.show();
     // A person reading values off the loss chart while it trains: the pointer moves across it.
     QTimer hover;
+    hover.setObjectName(QStringLiteral("hover"));
     hover.setInterval(40);
     int hoverStep = 0;
     QObject::connect(&hover, &QTimer::timeout, [&] {
@@ -151,8 +211,14 @@ int main(int argc, char **argv)
     QElapsedTimer clock;
     qint64 last = -1, maxGap = 0, ticks = 0;
     std::vector<qint64> gaps;
+    struct Stall {
+        qint64 gap, at, sinceEpoch; // ns
+    };
+    std::vector<Stall> stalls; // with --explain: the longest gaps, and how long after an epoch's end they came
+    qint64 lastEpochAt = -1;
     bool measuring = false;
     QTimer tick;
+    tick.setObjectName(QStringLiteral("tick"));
     tick.setTimerType(Qt::PreciseTimer);
     tick.setInterval(5);
     QObject::connect(&tick, &QTimer::timeout, [&] {
@@ -160,6 +226,8 @@ int main(int argc, char **argv)
         if (measuring && last >= 0) {
             const qint64 gap = now - last;
             gaps.push_back(gap);
+            if (app.explain && gap > 30'000'000)
+                stalls.push_back({gap, now, lastEpochAt < 0 ? -1 : last - lastEpochAt});
             maxGap = std::max(maxGap, gap);
             ++ticks;
         }
@@ -175,6 +243,7 @@ int main(int argc, char **argv)
     // Measure from the run's start, so loading the data set is not counted as a stall of training.
     auto started = [&] {
         measuring = true;
+        app.explain = explainStalls;
         last = clock.nsecsElapsed();
         if (memory) {
             trainClock.start();
@@ -183,6 +252,7 @@ int main(int argc, char **argv)
         }
         QTimer::singleShot(int(runSeconds * 1000), [&] {
             measuring = false;
+            app.explain = false;
             if (memory) {
                 memoryTimer.stop();
                 printMemory("end", trainClock.nsecsElapsed() / 1e9, steps, epochs);
@@ -196,12 +266,24 @@ int main(int argc, char **argv)
             std::printf("UI timer (5 ms): %lld ticks, p99 gap %.1f ms, max gap %.1f ms (target: p99 < 25 ms, max < "
                         "40 ms) %s\n",
                         static_cast<long long>(ticks), p99, maxGap / 1e6, ok ? "OK" : "SLOW");
+            if (explainStalls) {
+                app.report();
+                std::sort(stalls.begin(), stalls.end(), [](const Stall &a, const Stall &b) { return a.gap > b.gap; });
+                std::printf("gaps over 30 ms: %zu; the longest, and when they began after an epoch's end:\n",
+                            stalls.size());
+                for (std::size_t i = 0; i < std::min<std::size_t>(stalls.size(), 10); ++i)
+                    std::printf("  %6.1f ms at t=%.2f s, %.1f ms after an epoch ended\n", stalls[i].gap / 1e6,
+                                stalls[i].at / 1e9, stalls[i].sinceEpoch / 1e6);
+            }
             QApplication::exit(ok ? 0 : 1);
         });
     };
     QObject::connect(&controller, &reglab::app::TrainingController::event, [&](const reglab::TrainEvent &event) {
         std::visit(reglab::Overloaded{[&](const reglab::StepRecord &) { ++steps; },
-                                      [&](const reglab::EpochRecord &) { ++epochs; },
+                                      [&](const reglab::EpochRecord &) {
+                                          ++epochs;
+                                          lastEpochAt = clock.nsecsElapsed();
+                                      },
                                       [&](const reglab::RunInfo &) { started(); },
                                       [&](const reglab::RunRecord &r) {
                                           if (r.status == reglab::RunStatus::Failed) {

@@ -110,6 +110,10 @@ const std::vector<Flag> &flags()
                        }});
         out.push_back(switchFlag("--dry-run", "with --slurm: print the job script instead of submitting it",
                                  &CliOptions::dryRun));
+        out.push_back(switchFlag("--progress-lines",
+                                 "with --sweep: progress on stdout for programs, a line whenever it changes and "
+                                 "each second: progress done=D total=T running=R failed=F eta_s=S (-1: unknown)",
+                                 &CliOptions::progressLines));
         out.push_back(switchFlag("--help", "show this help", &CliOptions::help));
         out.push_back(switchFlag("--version", "print versions", &CliOptions::version));
         return out;
@@ -121,7 +125,7 @@ const std::vector<Flag> &flags()
 std::string checkSweepArgs(const std::vector<std::string> &seen, const CliOptions &out)
 {
     static const std::vector<std::string> sweepOnly{"--out-dir", "--jobs", "--task", "--slurm", "--slurm-args",
-                                                    "--dry-run"};
+                                                    "--dry-run", "--progress-lines"};
     if (out.sweepFile.empty()) {
         for (const std::string &name : seen)
             if (std::find(sweepOnly.begin(), sweepOnly.end(), name) != sweepOnly.end())

@@ -29,6 +29,7 @@ struct CliOptions {
     bool slurm = false;     // --slurm: write a job-array script and submit it with sbatch
     std::string slurmArgs;  // --slurm-args "...": more #SBATCH options, such as --partition=short
     bool dryRun = false;    // --slurm --dry-run: print the script instead of submitting it
+    bool progressLines = false; // --progress-lines: the pool's progress as stable lines on stdout, for programs
 };
 
 // Returns "" on success, or a message naming the flag and what is allowed (exit status 2).

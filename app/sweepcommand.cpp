@@ -67,6 +67,28 @@ int listRuns(const Sweep &sweep, const std::string &outDir)
     return 0;
 }
 
+// --progress-lines: the pool's state as one stable line on stdout (the window's sweep dialog reads it) whenever
+// it changes and each second, so a reader needs no terminal and no parsing of the human line.
+class ProgressLines {
+public:
+    void print(std::size_t done, std::size_t total, std::size_t running, std::size_t failed, double eta,
+               bool force = false)
+    {
+        const auto now = Clock::now();
+        if (!force && done == m_done && running == m_running && failed == m_failed &&
+            now - m_at < std::chrono::seconds(1))
+            return;
+        m_done = done, m_running = running, m_failed = failed, m_at = now;
+        std::printf("progress done=%zu total=%zu running=%zu failed=%zu eta_s=%ld\n", done, total, running, failed,
+                    eta < 0 ? -1L : long(eta + 0.5));
+        std::fflush(stdout);
+    }
+
+private:
+    std::size_t m_done = std::size_t(-1), m_running = 0, m_failed = 0;
+    Clock::time_point m_at;
+};
+
 // One run of the pool: this program again with --task, its output in logs/NAME.log.
 pid_t spawnTask(const SweepHooks &hooks, const CliOptions &options, const SweepRun &run, bool oneThread)
 {
@@ -145,11 +167,17 @@ int runPool(const Sweep &sweep, const CliOptions &options, const SweepHooks &hoo
     std::fprintf(stderr, "sweep '%s': %zu run(s), %zu already done in %s; %d at once\n", sweep.name.c_str(),
                  sweep.runs.size(), skipped, options.outDir.c_str(), jobs);
     std::map<pid_t, const SweepRun *> running;
-    std::size_t done = 0, failed = 0, diverged = 0, next = 0;
     const auto start = Clock::now();
     auto lastLine = start - std::chrono::seconds(10);
     const bool tty = ::isatty(STDERR_FILENO) == 1;
     int stopSignal = 0;
+    ProgressLines progress;
+    std::size_t done = 0, failed = 0, diverged = 0, next = 0;
+    // Seconds left at the pace so far; -1 until a run has ended.
+    auto etaSeconds = [&](Clock::time_point now) {
+        const double elapsed = std::chrono::duration<double>(now - start).count();
+        return done > 0 ? elapsed / double(done) * double(pending.size() - done) : -1.0;
+    };
     while (next < pending.size() || !running.empty()) {
         if (!stopSignal && (stopSignal = hooks.pendingSignal()) != 0) {
             // Every run stops at its next step and keeps what it computed in its record; a rerun resumes.
@@ -189,16 +217,21 @@ int runPool(const Sweep &sweep, const CliOptions &options, const SweepHooks &hoo
             continue;
         }
         const auto now = Clock::now();
+        if (options.progressLines)
+            progress.print(skipped + done, sweep.runs.size(), running.size(), failed, etaSeconds(now));
         if (now - lastLine >= std::chrono::seconds(tty ? 1 : 30)) {
-            const double elapsed = std::chrono::duration<double>(now - start).count();
-            const std::size_t left = pending.size() - done;
-            const std::string eta = done > 0 ? ", ETA " + duration(elapsed / double(done) * double(left)) : "";
-            std::fprintf(stderr, tty ? "\r\033[K%zu/%zu done, %zu running, %zu failed%s" : "%zu/%zu done, %zu running, %zu failed%s\n",
-                         skipped + done, sweep.runs.size(), running.size(), failed, eta.c_str());
+            const double eta = etaSeconds(now);
+            const std::string etaText = eta >= 0 ? ", ETA " + duration(eta) : "";
+            std::fprintf(stderr,
+                         tty ? "\r\033[K%zu/%zu done, %zu running, %zu failed%s"
+                             : "%zu/%zu done, %zu running, %zu failed%s\n",
+                         skipped + done, sweep.runs.size(), running.size(), failed, etaText.c_str());
             lastLine = now;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    if (options.progressLines)
+        progress.print(skipped + done, sweep.runs.size(), 0, failed, stopSignal ? -1.0 : 0.0, true);
     if (tty)
         std::fprintf(stderr, "\r\033[K");
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();

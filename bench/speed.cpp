@@ -1,7 +1,10 @@
 // reglab-bench-speed: the forum workload at full size (Fashion-MNIST: 48,000 training, 12,000 validation and
 // 10,000 test images per epoch, batch 50, lambda1 = 0.01) and the seconds per epoch it takes; with
 // --compare-optimizers, SGD, Adam and AdamW on it in turn, and what an Adam or AdamW epoch costs against SGD's.
+// After each epoch it times the floor (the epoch's matrix products alone, bench/matmulfloor.h) and prints the
+// epoch as a multiple of it: paired epoch by epoch, the ratio holds on a machine whose load drifts.
 #include "app/cliargs.h"
+#include "bench/matmulfloor.h"
 #include "model/dataset.h"
 #include "model/datasettensors.h"
 #include "model/flatoptimizer.h"
@@ -144,7 +147,7 @@ int main(int argc, char **argv)
     CliOptions options;
     // The forum workload unless told otherwise; reglab-train's flags apply.
     std::vector<std::string> args = {"--data", "fashion", "--epochs", "3", "--l1", "0.01", "--device", "cpu"};
-    int rounds = 0; // --compare-optimizers [ROUNDS]: SGD, Adam and AdamW in turn
+    int rounds = 0;      // --compare-optimizers [ROUNDS]: SGD, Adam and AdamW in turn
     int interleaved = 0; // --interleaved-steps N: their training steps, interleaved
     for (int i = 1; i < argc; ++i) {
         if (std::string(argv[i]) == "--compare-optimizers") {
@@ -183,8 +186,26 @@ int main(int argc, char **argv)
         return interleavedSteps(options.config, data, interleaved);
     if (rounds > 0)
         return compareOptimizers(options.config, data, rounds);
+    // The floor, measured on the training thread right after each epoch is evaluated.
+    struct FloorAfterEachEpoch : TrainObserver {
+        TrainConfig config;
+        std::int64_t trainImages = 0, evalImages = 0;
+        std::vector<MatmulFloor> floors;
+        bool onCpu = false;
+        void onEvent(const TrainEvent &event) override
+        {
+            if (const auto *info = std::get_if<RunInfo>(&event))
+                onCpu = info->device == "cpu";
+            if (onCpu && std::holds_alternative<EpochRecord>(event))
+                floors.push_back(measureMatmulFloor(config, trainImages, evalImages));
+        }
+    } floorObserver;
+    const int folds = options.config.folds;
+    floorObserver.config = options.config;
+    floorObserver.evalImages = data->trainCount() / folds + data->testCount();
+    floorObserver.trainImages = data->trainCount() - data->trainCount() / folds;
     TrainControl control;
-    const RunRecord r = train(options.config, control, nullptr, data);
+    const RunRecord r = train(options.config, control, &floorObserver, data);
     if (r.epochs.empty()) {
         std::cerr << "reglab-bench-speed: " << toString(r.status) << ": " << r.message << '\n';
         return 1;
@@ -207,5 +228,23 @@ int main(int argc, char **argv)
                 r.device.c_str(), data->name().c_str(), options.config.batchSize,
                 static_cast<long long>(data->trainCount()), static_cast<long long>(data->testCount()));
     std::printf("REGLAB_EPOCH_SECONDS %.4f\n", median(totalS));
+    if (floorObserver.floors.size() == r.epochs.size()) {
+        std::vector<double> floorTrain, floorEval, ratio, trainRatio;
+        for (std::size_t i = 0; i < r.epochs.size(); ++i) {
+            const MatmulFloor &f = floorObserver.floors[i];
+            floorTrain.push_back(f.trainSeconds);
+            floorEval.push_back(f.evalSeconds);
+            ratio.push_back(totalS[i] / f.epochSeconds());
+            trainRatio.push_back(trainS[i] / f.trainSeconds);
+            std::printf("epoch %d: floor train %.3f s, eval %.3f s; epoch / floor %.2fx (training %.2fx, eval %.2fx)\n",
+                        r.epochs[i].epoch, f.trainSeconds, f.evalSeconds, ratio.back(), trainRatio.back(),
+                        evalS[i] / f.evalSeconds);
+        }
+        std::printf("median floor: train %.3f s, eval %.3f s, epoch %.3f s (the matrix products alone); RegLab's epoch "
+                    "is %.2fx the floor (training %.2fx; goal: at most 1.5x)\n",
+                    median(floorTrain), median(floorEval), median(floorTrain) + median(floorEval), median(ratio),
+                    median(trainRatio));
+        std::printf("REGLAB_FLOOR_RATIO %.4f\n", median(ratio));
+    }
     return 0;
 }

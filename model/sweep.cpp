@@ -5,8 +5,10 @@
 #include "model/preset.h"
 #include "model/safefile.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace reglab {
 
@@ -137,7 +139,114 @@ std::vector<SweepAxis> parseGrid(const Json &vary, const TrainConfig &base)
     return axes;
 }
 
+// A field's text as the JSON value a sweep file gives it: a number, a list of numbers, true or false, or a string.
+Json valueJson(const ConfigField &field, const std::string &text)
+{
+    TrainConfig probe;
+    if (const std::string problem = field.set(probe, text); !problem.empty())
+        throw RecordError("vary \"" + field.key + "\": " + problem);
+    using Kind = ConfigField::Kind;
+    switch (field.kind) {
+    case Kind::Integer:
+        return std::stoll(text);
+    case Kind::Seed:
+        return std::stoull(text);
+    case Kind::Real:
+        return num(std::strtod(text.c_str(), nullptr));
+    case Kind::Switch:
+        return text == "true";
+    case Kind::IntegerList:
+    case Kind::RealList: {
+        Json list = Json::array();
+        std::size_t at = 0;
+        while (at <= text.size()) {
+            const std::size_t comma = std::min(text.find(',', at), text.size());
+            const std::string item = text.substr(at, comma - at);
+            list.push_back(field.kind == Kind::IntegerList ? Json(std::stoll(item))
+                                                           : num(std::strtod(item.c_str(), nullptr)));
+            at = comma + 1;
+        }
+        return list;
+    }
+    case Kind::Text:
+    case Kind::Choice:
+        break;
+    }
+    return text;
+}
+
+// JSON on one line with a space after each comma and colon, as people write it: [0, 1, 2], {"from": 1e-05}.
+std::string compact(const Json &j)
+{
+    std::string out;
+    if (j.is_array()) {
+        for (const Json &item : j)
+            out += (out.empty() ? "" : ", ") + compact(item);
+        return "[" + out + "]";
+    }
+    if (j.is_object()) {
+        for (const auto &[key, value] : j.items())
+            out += (out.empty() ? "" : ", ") + dumpJson(Json(key)) + ": " + compact(value);
+        return "{" + out + "}";
+    }
+    return dumpJson(j);
+}
+
+// An object with one key a line, indented by `indent`: readable in a preview and in a diff.
+std::string block(const Json &j, const std::string &indent)
+{
+    std::string out;
+    for (const auto &[key, value] : j.items())
+        out += (out.empty() ? "" : ",\n") + indent + "  " + dumpJson(Json(key)) + ": " + compact(value);
+    return out.empty() ? "{}" : "{\n" + out + "\n" + indent + "}";
+}
+
 } // namespace
+
+std::vector<std::string> sweepRangeValues(const std::string &key, double from, double to, int points, bool log)
+{
+    const ConfigField *field = sweepField(key);
+    if (!field)
+        throw RecordError("vary \"" + key + "\": no such setting");
+    try {
+        return rangeValues(Json{{"from", num(from)}, {"to", num(to)}, {"points", points}, {"log", log}}, *field);
+    } catch (const RecordError &e) {
+        throw RecordError("vary \"" + key + "\": " + e.what());
+    }
+}
+
+std::string sweepFileText(const SweepSpec &spec)
+{
+    Json base = configJson(spec.base);
+    base.erase("threads"); // the machine's, not the experiment's: the pool and the job script set it
+    Json vary = Json::object();
+    for (const SweepAxisSpec &axis : spec.axes) {
+        const ConfigField *field = sweepField(axis.key);
+        if (!field)
+            throw RecordError("vary \"" + axis.key + "\": no such setting");
+        if (vary.contains(field->key))
+            throw RecordError("vary \"" + axis.key + "\": " + field->key + " is varied twice");
+        base.erase(field->key);
+        if (axis.range) {
+            vary[field->key] =
+                Json{{"from", num(axis.from)}, {"to", num(axis.to)}, {"points", axis.points}, {"log", axis.log}};
+            continue;
+        }
+        Json values = Json::array();
+        for (const std::string &v : axis.values)
+            values.push_back(valueJson(*field, v));
+        vary[field->key] = values;
+    }
+    Json head{{"format", "reglab-sweep"}};
+    putText(head, "name", spec.name);
+    if (!spec.description.empty())
+        putText(head, "description", spec.description);
+    std::string out = "{\n";
+    for (const auto &[key, value] : head.items())
+        out += "  " + dumpJson(Json(key)) + ": " + dumpJson(value) + ",\n";
+    // What varies first: it is the sweep; the base is the long list of everything else.
+    return out + "  \"vary\": " + block(vary, "  ") + ",\n  \"base\": " + block(base, "  ") + "\n}\n";
+}
 
 Sweep parseSweep(const std::string &text, const TrainConfig &base)
 {

@@ -50,6 +50,30 @@ Sweep loadSweep(const std::string &path, const TrainConfig &base = {});
 // Where sweep `s`'s run `run` keeps its record inside the output folder.
 std::string sweepRecordPath(const std::string &outDir, const SweepRun &run);
 
+// A one-grid sweep as a program builds it (the window's sweep dialog), to be written as a sweep file.
+struct SweepAxisSpec {
+    std::string key;                 // a config key
+    std::vector<std::string> values; // the values, each as the field's text, unless `range`
+    bool range = false;              // {"from", "to", "points", "log"}, expanded as parseSweep does
+    double from = 0, to = 0;
+    int points = 1;
+    bool log = false;
+};
+
+struct SweepSpec {
+    std::string name, description;
+    TrainConfig base;
+    std::vector<SweepAxisSpec> axes; // the first varies slowest
+};
+
+// The sweep file's text for `spec`, "vary" first (it is the sweep), then "base" with every setting of `base` but the
+// varied ones and the machine's (threads), so the file alone says what each run is. Throws RecordError for a
+// value its field refuses or a setting varied twice.
+std::string sweepFileText(const SweepSpec &spec);
+// A range's values as parseSweep expands them (three significant digits; whole numbers for whole-number
+// settings). Throws RecordError as parseSweep does.
+std::vector<std::string> sweepRangeValues(const std::string &key, double from, double to, int points, bool log);
+
 // The built-in sweeps (resources/sweeps): "" when none is found.
 std::string bundledSweepDir();
 

@@ -35,6 +35,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 
 using reglab::app::TrainingController;
@@ -177,6 +178,29 @@ private Q_SLOTS:
         QCOMPARE(view.chartView()->chart()->series().at(1)->name(), QStringLiteral("L1 0.01"));
         view.clear();
         QCOMPARE(view.shownSeriesCount(), 1); // the overlay stays
+    }
+
+    // The summary bins by the float's bits checked against exact edges: at every decade (a bin edge) its share
+    // must be the brute-force count's, for weights spread over all the decades it covers and beyond.
+    void sparsitySummaryMatchesCounting()
+    {
+        std::vector<float> w;
+        std::uint32_t state = 12345;
+        for (int i = 0; i < 200000; ++i) {
+            state = state * 1664525u + 1013904223u;
+            const double decade = -15.0 + 18.0 * double(state >> 8) / double(1 << 24);
+            w.push_back(float((i % 2 ? 1 : -1) * std::pow(10.0, decade)));
+        }
+        w.push_back(1e-3f); // on an edge, and just either side of it
+        w.push_back(std::nextafter(1e-3f, 0.0f));
+        w.push_back(std::nextafter(1e-3f, 1.0f));
+        const SparsitySummary s(w);
+        for (int decade = -11; decade <= 1; ++decade) {
+            const double threshold = std::pow(10.0, decade);
+            const auto below =
+                std::count_if(w.begin(), w.end(), [&](float v) { return std::abs(double(v)) < threshold; });
+            QCOMPARE(s.shareBelow(threshold), double(below) / double(w.size()));
+        }
     }
 
     void sparsityShares()
@@ -327,6 +351,13 @@ private Q_SLOTS:
         gallery.resize(460, 500);
         gallery.setDetail(d);
         QCOMPARE(gallery.count(), 2);
+        // Hidden (another tab is in front): the epoch's end makes no icons; showing the gallery does.
+        QCOMPARE(gallery.findChild<QListWidget *>()->count(), 0);
+        gallery.show();
+        QCOMPARE(gallery.findChild<QListWidget *>()->count(), 2);
+        gallery.setDetail(d); // shown: filled at once
+        QCOMPARE(gallery.findChild<QListWidget *>()->count(), 2);
+        gallery.hide();
         QCOMPARE(gallery.list()->count(), 2);
         QVERIFY(!gallery.bars()->hasProbabilities());
         gallery.select(1);

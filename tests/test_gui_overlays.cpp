@@ -237,6 +237,27 @@ private Q_SLOTS:
         QCOMPARE(chart.xAxisMax(), 12001.0);
     }
 
+    // A redraw costs by the points stroked: however many runs are compared, one chart draws at most its budget.
+    void manyOverlaysShareThePointBudget()
+    {
+        LossChart chart;
+        QList<reglab::ui::Overlay> many;
+        for (int i = 0; i < 20; ++i)
+            many.push_back({QStringLiteral("run %1").arg(i), QColor::fromHsv(i * 18, 200, 200), lossCurve(12001, 2.3)});
+        chart.setOverlays(many.mid(0, 1));
+        const int alone = chart.overlayPointCount(0);
+        chart.setOverlays(many);
+        int drawn = 0;
+        for (int i = 0; i < chart.overlayCount(); ++i)
+            drawn += chart.overlayPointCount(i);
+        QVERIFY2(drawn <= LiveChart::kPointBudget, qPrintable(QString::number(drawn)));
+        QVERIFY(chart.overlayPointCount(19) < alone);
+        QVERIFY(chart.overlayPointCount(19) >= LiveChart::kMinShownPoints / 2);
+        QCOMPARE(seriesNamed(chart, QStringLiteral("run 19"))->points().last().x(), 12001.0); // the newest kept
+        chart.setOverlays(many.mid(0, 1)); // back to one run: its full share again
+        QCOMPARE(chart.overlayPointCount(0), alone);
+    }
+
     void divergedOverlayIsCapped()
     {
         LossChart chart;

@@ -239,6 +239,46 @@ TEST_CASE("a sweep runs in a pool, resumes after a stop and lists what is done")
     CHECK_EQ(runRecordFromJson(slurp(out + "/0001-l1_0-seed_1.json")).config.threads, 1); // one thread per run
     list = train("--sweep " + file + " --list --out-dir " + out);
     CHECK(list.out.find("[to run]") == std::string::npos);
+    // --progress-lines: the state for programs on stdout (the window's sweep dialog reads it).
+    const Result again = train("--sweep " + file + " --out-dir " + out + " --progress-lines");
+    CHECK_EQ(again.status, 0);
+    CHECK(again.out.find("progress done=4 total=4 running=0 failed=0 eta_s=0\n") != std::string::npos);
+}
+
+// What the window's sweep dialog writes: the same grid once parsed, every setting of the base but the machine's.
+TEST_CASE("a sweep file written from a grid reads back as that grid")
+{
+    SweepSpec spec;
+    spec.name = "from the dialog";
+    spec.base.epochs = 3;
+    spec.base.threads = 1;
+    spec.base.l1 = 0.5; // varied: left out of "base"
+    SweepAxisSpec l1{"l1", {}, true, 1e-4, 1e-2, 3, true};
+    SweepAxisSpec optimizer{"optimizer", {"sgd", "adamw"}};
+    SweepAxisSpec dropout{"dropout", {"0.1,0.1", "0.5,0.5"}};
+    SweepAxisSpec seed{"seed", {"0", "1"}};
+    spec.axes = {l1, optimizer, dropout, seed};
+    const std::string text = sweepFileText(spec);
+    CAPTURE(text);
+    CHECK(text.find("\"l1\": {\"from\": 0.0001, \"to\": 0.01, \"points\": 3, \"log\": true}") != std::string::npos);
+    CHECK(text.find("\"dropout\": [[0.1, 0.1], [0.5, 0.5]]") != std::string::npos);
+    CHECK(text.find("\"threads\"") == std::string::npos);
+    const Sweep sweep = parseSweep(text);
+    CHECK_EQ(sweep.name, "from the dialog");
+    REQUIRE_EQ(sweep.runs.size(), 24u);
+    CHECK_EQ(sweep.runs[0].name, "0000-l1_0.0001-optimizer_sgd-dropout_0.1-0.1-seed_0");
+    CHECK_EQ(sweep.runs[23].config.l1, 0.01);
+    CHECK(sweep.runs[23].config.optimizer == Optimizer::AdamW);
+    CHECK_EQ(sweep.runs[23].config.dropout, std::vector<double>{0.5, 0.5});
+    CHECK_EQ(sweep.runs[23].config.epochs, 3);
+    CHECK_EQ(sweep.runs[23].config.threads, 0);
+    CHECK_EQ(sweepRangeValues("l1", 1e-4, 1e-2, 3, true), std::vector<std::string>{"0.0001", "0.001", "0.01"});
+    CHECK_EQ(sweepRangeValues("batch", 16, 20, 10, false).size(), 5u);
+    CHECK_THROWS_CONTAINING(sweepRangeValues("l1", 0, 1, 3, true), RecordError, "a log range needs");
+    spec.axes = {seed, seed};
+    CHECK_THROWS_CONTAINING(sweepFileText(spec), RecordError, "seed is varied twice");
+    spec.axes = {SweepAxisSpec{"optimizer", {"rmsprop"}}};
+    CHECK_THROWS_CONTAINING(sweepFileText(spec), RecordError, "vary \"optimizer\"");
 }
 
 TEST_CASE("a failed run is recorded and the sweep goes on")

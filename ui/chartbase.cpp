@@ -295,7 +295,7 @@ QLineSeries *ChartBase::makeLine(const QString &name, const QColor &color, qreal
     series->setName(name);
     series->setProperty("reglabBaseWidth", width);
     QPen pen(color, width * g_lineScale, style);
-    pen.setCapStyle(Qt::RoundCap);
+    pen.setCapStyle(m_lineCap);
     series->setPen(pen);
     // OpenGL would be faster but breaks grabbing and the offscreen platform; thinned series draw fast enough.
     series->setUseOpenGL(false);

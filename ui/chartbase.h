@@ -52,9 +52,13 @@ public:
     // Every n-th point of `all` and always the last, at most about `maxPoints` of them.
     static QList<QPointF> thinned(const QList<QPointF> &all, int maxPoints = kMaxShownPoints);
 
-    // A line in the dashboard's style (round caps, no OpenGL), not yet on the chart.
+    // A line in the dashboard's style (round caps unless setDenseLines, no OpenGL), not yet on the chart.
     QLineSeries *makeLine(const QString &name, const QColor &color, qreal width = 2.5,
                           Qt::PenStyle style = Qt::SolidLine);
+    // For charts of hundreds of points per series (the loss): Qt Charts strokes each segment on its own, and a
+    // round cap on every end costs 2.7x a square one, while on segments shorter than the pen is wide no one can
+    // see the cap's shape. Set before the chart's lines are made.
+    void setDenseLines(bool dense) { m_lineCap = dense ? Qt::SquareCap : Qt::RoundCap; }
     // Adds a series to the chart, attached to the current axes.
     void addSeries(QAbstractSeries *series);
     // Removes and deletes every series.
@@ -155,6 +159,7 @@ private:
     bool m_fitting = false;
     QString m_title;
     bool m_legendShown = true;
+    Qt::PenCapStyle m_lineCap = Qt::RoundCap;
     Qt::Alignment m_legendPlace = Qt::AlignBottom;
     bool m_legendFits = true;
     int m_legendStage = 0;    // raised when Qt still cut an entry; reset at another size

@@ -203,7 +203,7 @@ MissGallery::MissGallery(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_list, 1);
     layout->addWidget(m_caption);
     layout->addWidget(m_bars);
-    connect(m_list, &QListWidget::currentRowChanged, this, &MissGallery::show);
+    connect(m_list, &QListWidget::currentRowChanged, this, &MissGallery::showMiss);
 }
 
 void MissGallery::setClassNames(const std::vector<std::string> &names)
@@ -214,6 +214,33 @@ void MissGallery::setClassNames(const std::vector<std::string> &names)
 void MissGallery::setDetail(const reglab::ValidationDetail &detail)
 {
     m_misses = detail.misclassified;
+    m_caption->setText(m_misses.empty() ? tr("No misclassified digits") : tr("%n shown", nullptr, count()));
+    m_bars->clear();
+    if (isVisible()) {
+        fill();
+    } else {
+        m_list->clear();
+        m_stale = true;
+    }
+}
+
+QListWidget *MissGallery::list()
+{
+    if (m_stale)
+        fill();
+    return m_list;
+}
+
+void MissGallery::showEvent(QShowEvent *event)
+{
+    if (m_stale)
+        fill();
+    QWidget::showEvent(event);
+}
+
+void MissGallery::fill()
+{
+    m_stale = false;
     const QSignalBlocker block(m_list);
     m_list->clear();
     for (const auto &m : m_misses) {
@@ -227,12 +254,11 @@ void MissGallery::setDetail(const reglab::ValidationDetail &detail)
                              .arg(100 * m.probabilities[std::size_t(m.predicted)], 0, 'f', 1));
         m_list->addItem(item);
     }
-    m_caption->setText(m_misses.empty() ? tr("No misclassified digits") : tr("%n shown", nullptr, count()));
-    m_bars->clear();
 }
 
 void MissGallery::clear()
 {
+    m_stale = false;
     m_misses.clear();
     m_list->clear();
     m_caption->clear();
@@ -241,7 +267,7 @@ void MissGallery::clear()
 
 void MissGallery::select(int index)
 {
-    m_list->setCurrentRow(index);
+    list()->setCurrentRow(index);
 }
 
 QString MissGallery::caption() const
@@ -249,7 +275,7 @@ QString MissGallery::caption() const
     return m_caption->text();
 }
 
-void MissGallery::show(int index)
+void MissGallery::showMiss(int index)
 {
     if (index < 0 || index >= count()) {
         m_bars->clear();

@@ -77,14 +77,19 @@ public:
     int count() const { return int(m_misses.size()); }
     // Selects miss `index` (as a click does) and shows its probabilities.
     void select(int index);
-    QListWidget *list() const { return m_list; }
+    QListWidget *list(); // filled first if a detail came while hidden
     ProbabilityBars *bars() const { return m_bars; }
     QString caption() const;
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
-    void show(int index);
+    void showMiss(int index);
+    void fill(); // the list's items from m_misses
 
     QListWidget *m_list;
+    bool m_stale = false; // a detail came while hidden: the items are made when shown (epoch ends stay cheap)
     QLabel *m_caption;
     ProbabilityBars *m_bars;
     std::vector<reglab::ValidationDetail::Miss> m_misses;

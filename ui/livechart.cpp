@@ -39,6 +39,7 @@ void LiveChart::setTrackShown(int track, bool shown)
     if (t.series->isVisible() == shown)
         return;
     t.series->setVisible(shown);
+    sharePoints();
     rebuild(t);
     // Qt shows a series' legend entry again with the series: one kept out of the legend stays out.
     for (QLegendMarker *lm : chart()->legend()->markers(t.series))
@@ -61,8 +62,8 @@ bool LiveChart::trackShown(int track) const
     return m_tracks[std::size_t(track)].series->isVisible();
 }
 
-void LiveChart::setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color,
-                             qreal width, Qt::PenStyle style, bool textColored)
+void LiveChart::setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color, qreal width,
+                             Qt::PenStyle style, bool textColored)
 {
     QLineSeries *series = m_tracks[std::size_t(track)].series;
     setLegendNames(series, name, shortName);
@@ -106,7 +107,47 @@ qsizetype shownFor(qsizetype n, int stride)
 {
     return n == 0 ? 0 : (n + stride - 1) / stride + ((n - 1) % stride != 0 ? 1 : 0);
 }
+
+// The finest stride (a power of two) that shows at most maxShown of n points.
+int strideFor(qsizetype n, int maxShown)
+{
+    int stride = 1;
+    while (shownFor(n, stride) > maxShown)
+        stride *= 2;
+    return stride;
+}
 } // namespace
+
+void LiveChart::setTrackFaint(int index)
+{
+    m_tracks[std::size_t(index)].faint = true;
+    sharePoints();
+}
+
+int LiveChart::pointShare() const
+{
+    double weight = 0; // full series shown; a faint one counts a fifth
+    for (const auto *list : {&m_overlayRaw, &m_overlays, &m_tracks})
+        for (const Track &t : *list)
+            if (t.series->isVisible())
+                weight += t.faint ? 0.2 : 1.0;
+    return int(std::clamp(kPointBudget / std::max(1.0, weight), double(kMinShownPoints), double(kMaxShownPoints)));
+}
+
+void LiveChart::sharePoints()
+{
+    const int share = pointShare();
+    for (auto *list : {&m_overlayRaw, &m_overlays, &m_tracks})
+        for (Track &t : *list) {
+            t.maxShown = t.faint ? share / 5 : share;
+            // Coarser when over its share; finer again (from the full history) when a share grew back.
+            const int stride = strideFor(t.all.size(), t.maxShown);
+            if (stride != t.stride && (stride > t.stride || shownFor(t.all.size(), t.stride) < t.maxShown / 2)) {
+                t.stride = stride;
+                rebuild(t);
+            }
+        }
+}
 
 void LiveChart::flush()
 {
@@ -296,22 +337,24 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
         series->setPointsVisible(m_overlayPoints);
         return series;
     };
-    auto strided = [](QLineSeries *series, const QList<QPointF> &points, int maxPoints = kMaxShownPoints) {
+    auto track = [](QLineSeries *series, const QList<QPointF> &points, bool faint) {
         Track t;
         t.series = series;
         t.all = points;
-        while (shownFor(t.all.size(), t.stride) > maxPoints)
-            t.stride *= 2;
+        t.faint = faint;
         return t;
     };
     for (const Overlay &o : overlays) {
-        m_overlays.push_back(strided(makeSeries(o), o.points));
-        if (!o.raw.isEmpty()) { // the unsmoothed curve, faint
+        m_overlays.push_back(track(makeSeries(o), o.points, false));
+        if (!o.raw.isEmpty()) { // the unsmoothed curve, faint: a fifth of the points is plenty beneath another
             QLineSeries *raw = makeLine(tr("%1 (unsmoothed)").arg(o.label), faintColor(o.color), 1.2);
-            // Faint and beneath: a fifth of the points is plenty, and the redraw costs follow the points drawn.
-            m_overlayRaw.push_back(strided(raw, o.raw, kMaxShownPoints / 5));
+            m_overlayRaw.push_back(track(raw, o.raw, true));
         }
     }
+    sharePoints(); // the live series' shares shrink with more runs to draw (rebuilt now), the overlays' are set
+    for (auto *list : {&m_overlayRaw, &m_overlays})
+        for (Track &t : *list)
+            t.stride = strideFor(t.all.size(), t.maxShown);
     overlaysChanged();
     // Qt Charts draws series of one type in the order they were added (QAbstractSeries has no z value): the
     // unsmoothed curves and the overlays go first, then the live series and markers are added again on top.

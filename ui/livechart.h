@@ -12,19 +12,26 @@ namespace reglab::ui {
 
 // A finished run drawn under the live one for comparison.
 struct Overlay {
-    QString label;         // legend text, e.g. "L1 0.01 (all) - L2 off - bs 50" or a user's run name
-    QColor color;          // the run's colour
-    QList<QPointF> points; // already in this chart's units: (step, loss) for LossChart, (epoch, accuracy %) for
-                           // AccuracyChart
+    QString label;           // legend text, e.g. "L1 0.01 (all) - L2 off - bs 50" or a user's run name
+    QColor color;            // the run's colour
+    QList<QPointF> points;   // already in this chart's units: (step, loss) for LossChart, (epoch, accuracy %) for
+                             // AccuracyChart
     QList<QPointF> raw = {}; // when smoothed: the unsmoothed curve, drawn faint beneath (not in the legend)
     QList<std::pair<double, QString>> markers = {}; // where its settings changed (x in this chart's units, label)
-    QString shortLabel = {}; // the legend's text where `label` would not fit ("" : the label)
+    QString shortLabel = {};                        // the legend's text where `label` would not fit ("" : the label)
 };
 
 class LiveChart : public ChartBase {
     Q_OBJECT
 public:
     explicit LiveChart(const QString &title, QWidget *parent = nullptr);
+
+    // The points one chart draws at most, all its series together: a redraw costs by the points stroked, so it
+    // stays bounded however many runs are compared. Each shown series gets an equal share (a faint one a fifth),
+    // between kMinShownPoints and kMaxShownPoints.
+    static constexpr int kPointBudget = 4 * kMaxShownPoints;
+    static constexpr int kMinShownPoints = 250;
+    int pointShare() const; // what one full series may show now
 
     // Pushes buffered points to the series (thinned: every 2nd, 4th, ... point of the full history past
     // kMaxShownPoints, and always the newest); the window calls it from its redraw tick.
@@ -46,7 +53,7 @@ public:
     void setOverlays(const QList<Overlay> &overlays);
     int overlayCount() const { return int(m_overlays.size()); }
     QStringList overlayLabels() const;
-    int overlayPointCount(int index) const; // points shown for overlay `index`
+    int overlayPointCount(int index) const;        // points shown for overlay `index`
     QList<QPointF> overlayPoints(int index) const; // the full history of overlay `index`
 
     // The live run's series as the comparison wants them: shown or not, and named and coloured as a run.
@@ -55,8 +62,8 @@ public:
     // Whether a shown track has a legend entry.
     void setTrackInLegend(int track, bool inLegend);
     // `textColored`: drawn in the theme's text colour (near black on white, near white on black), not `color`.
-    void setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color,
-                      qreal width = 2.5, Qt::PenStyle style = Qt::SolidLine, bool textColored = false);
+    void setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color, qreal width = 2.5,
+                      Qt::PenStyle style = Qt::SolidLine, bool textColored = false);
     QString trackName(int track) const; // the long name
     QColor trackColor(int track) const;
 
@@ -68,7 +75,8 @@ protected:
         int stride = 1;         // every stride-th point of `all` is shown
         bool extraLast = false; // the series ends with the newest point, which is off the stride
         bool inLegend = true;
-        int maxShown = kMaxShownPoints; // points drawn at most (a faint curve beneath another needs fewer)
+        bool faint = false;             // a faint curve beneath another: a fifth of a full curve's points
+        int maxShown = kMaxShownPoints; // points drawn at most: the track's share of kPointBudget
     };
     struct Marker {
         double x = 0;
@@ -83,7 +91,7 @@ protected:
     int shownCount(int track) const;
     QPointF lastShown(int track) const; // the newest point a series shows ((0, 0) when empty)
     const Track &track(int index) const { return m_tracks[std::size_t(index)]; }
-    void setTrackMaxShown(int index, int maxShown) { m_tracks[std::size_t(index)].maxShown = maxShown; }
+    void setTrackFaint(int index);
     std::vector<Track> &tracks() { return m_tracks; }
     // The overlays' full histories (each with its series, thinned like a live track).
     const std::vector<Track> &overlayTracks() const { return m_overlays; }
@@ -115,6 +123,8 @@ protected:
 
 private:
     void rebuild(Track &t);
+    // Gives every series its share of kPointBudget (after runs or tracks were shown or hidden).
+    void sharePoints();
     Marker makeMarker(double x, const QString &label, bool overlay);
     void removeMarkers(bool overlay);
     void hideFromLegend(QAbstractSeries *series);

@@ -18,6 +18,7 @@ QColor faint(const QColor &c)
 
 LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its parts"), parent)
 {
+    setDenseLines(true);
     auto *x = new QValueAxis(this);
     x->setLabelFormat(QStringLiteral("%d"));
     x->setRange(0, 100);
@@ -41,7 +42,7 @@ LossChart::LossChart(QWidget *parent) : LiveChart(tr("Training loss and its part
     for (Series part : {Data, L1, L2, Total}) {
         const QColor c = trackColor(mainTrack(part));
         setTrackLook(rawTrack(part), raw.arg(partName(part)), raw.arg(partName(part)), faint(c), 1.2);
-        setTrackMaxShown(rawTrack(part), kMaxShownPoints / 5); // faint and beneath: redraws cost by points drawn
+        setTrackFaint(rawTrack(part)); // faint and beneath: a fifth of the points (redraws cost by points drawn)
     }
     restyle();
 }

@@ -16,13 +16,13 @@
 #include "ui/screenfit.h"
 #include "ui/spacekey.h"
 #include "ui/statusline.h"
+#include "ui/sweepdialog.h"
 #include "ui/viewmenu.h"
 
 #include <QAction>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QLayout>
 #include <QMenuBar>
 #include <QMimeData>
@@ -146,6 +146,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
+    file->addAction(tr("New s&weep\u2026"), [this] { SweepDialog::showIn(this, m_controls->config(), m_runList); });
     file->addAction(tr("Open sweep\u2026"), m_runList, &RunList::openSweepDialog);
     file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
     file->addSeparator();

@@ -17,6 +17,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 
 namespace reglab::ui {
 
@@ -59,22 +62,65 @@ void addLine(ChartBase *view, const QString &name, const QColor &color, const QL
 
 } // namespace
 
+namespace {
+// Where a float's magnitude falls, from its top 16 bits (exponent and 7 bits of mantissa): a cell spans 1/128
+// of an octave, less than a bin (1/50 of a decade), so it holds at most one bin edge. A magnitude in the cell is
+// in `bin`, or in the next one from `edge` on (-1: below the first bin).
+struct BinCell {
+    std::int32_t bin;
+    float edge;
+};
+
+const std::vector<BinCell> &binCells()
+{
+    static const std::vector<BinCell> cells = [] {
+        std::vector<double> edges(std::size_t(kSummaryBins) + 1); // each bin's lower edge, +inf past the last
+        for (int k = 0; k < kSummaryBins; ++k)
+            edges[std::size_t(k)] =
+                std::pow(10.0, SparsitySummary::kLowDecade + double(k) / SparsitySummary::kBinsPerDecade);
+        edges.back() = std::numeric_limits<double>::infinity();
+        // The least float at or above an edge: double(a) >= edge exactly when a >= it.
+        auto floatEdge = [](double e) {
+            float f = float(e);
+            return double(f) < e ? std::nextafter(f, std::numeric_limits<float>::infinity()) : f;
+        };
+        std::vector<BinCell> c(std::size_t(1) << 16);
+        for (std::uint32_t i = 0; i < c.size(); ++i) {
+            const std::uint32_t bits = i << 15;
+            float start;
+            std::memcpy(&start, &bits, sizeof start);
+            const auto next = std::upper_bound(edges.begin(), edges.end(), double(start));
+            const int bin = std::min(int(next - edges.begin()) - 1, kSummaryBins - 1);
+            c[i] = {bin, bin + 1 < kSummaryBins ? floatEdge(*next) : std::numeric_limits<float>::infinity()};
+        }
+        return c;
+    }();
+    return cells;
+}
+} // namespace
+
+// Runs on the UI thread at every epoch's snapshot (200,000 weights for the forum's network): a log10 per
+// weight took 5-9 ms there, a table lookup by the float's bits takes 0.5 ms and lands in the same bins.
 SparsitySummary::SparsitySummary(const std::vector<float> &weights) : m_bins(kSummaryBins, 0)
 {
+    const std::vector<BinCell> &cells = binCells();
     for (float w : weights) {
         if (!std::isfinite(w))
             continue;
         ++m_total;
-        const double a = std::abs(double(w));
+        const float a = std::abs(w);
         if (a == 0) {
             ++m_zeros;
             continue;
         }
-        const double bin = std::floor((std::log10(a) - kLowDecade) * kBinsPerDecade);
+        std::uint32_t bits;
+        std::memcpy(&bits, &a, sizeof bits);
+        const BinCell &cell = cells[bits >> 15];
+        const int bin = cell.bin + (a >= cell.edge ? 1 : 0);
         if (bin < 0)
             ++m_tiny;
         else
-            ++m_bins[std::size_t(std::min(double(kSummaryBins - 1), bin))];
+            ++m_bins[std::size_t(bin)];
     }
 }
 
