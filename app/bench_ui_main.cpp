@@ -8,10 +8,12 @@
 #include "ui/logslider.h"
 #include "ui/losschart.h"
 #include "ui/mainwindow.h"
+#include "ui/runlist.h"
 #include "ui/runmodel.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
     // Runs compared under the live one: the redraw must cost the same whatever their number and length.
     for (int r = 0; r < std::clamp(parser.value(overlays).toInt(), 0, 64); ++r)
         window.runs()->addRun(syntheticRun(r), QStringLiteral("compared %1").arg(r + 1), true);
+    window.runList()->keepShownBox()->setChecked(true); // Start keeps them shown
     window.liveView()->smoothingSlider()->setValue(std::clamp(parser.value(smoothing).toInt(), 0, 99));
     for (QTimer *timer : window.findChildren<QTimer *>(Qt::FindDirectChildrenOnly))
         if (timer->interval() == reglab::ui::MainWindow::kRedrawIntervalMs)

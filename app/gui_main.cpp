@@ -243,8 +243,12 @@ int main(int argc, char **argv)
         }
     }
 
-    if (!parser.positionalArguments().isEmpty())
+    if (!parser.positionalArguments().isEmpty()) {
         window.runList()->openFiles(parser.positionalArguments());
+        // A screenshot's run is compared with the runs named (the window keeps no settings then).
+        if (shooting)
+            window.runList()->keepShownBox()->setChecked(true);
+    }
     if (!shooting) {
         window.show();
         // Runs the program was training when it last ended (a crash, a kill) left their journals behind. Asked

@@ -21,6 +21,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
@@ -137,6 +138,7 @@ private Q_SLOTS:
         Dashboard d;
         Spy<reglab::RunRecord> finished(d.controller.get());
         d.controls()->epochsBox()->setValue(1);
+        d.window->runList()->keepShownBox()->setChecked(true); // the second run compared with the first
         for (int i = 0; i < 2; ++i) {
             d.controls()->startAction()->trigger();
             QVERIFY(finished.wait(30000));

@@ -12,6 +12,7 @@
 #include "ui/runlist.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QFile>
 #include <QFileInfo>
@@ -104,7 +105,7 @@ private Q_SLOTS:
         QVERIFY(d.window->liveView()->banner()->text().contains(QStringLiteral("missing.json")));
     }
 
-    void everyRunIsKeptAndThePreviousOneOverlaid()
+    void everyRunIsKeptAndThePreviousOneOverlaidWhenAsked()
     {
         Dashboard d;
         d.window->controls()->epochsBox()->setValue(1);
@@ -115,7 +116,13 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         }
         QCOMPARE(d.window->runs()->count(), 2);
-        // The first run is drawn as an overlay; the second is the live one, not overlaid on itself.
+        // A plain Start shows the new run alone: the first is kept in Runs, unticked.
+        QCOMPARE(d.window->runs()->shownIds(), QList<int>{d.window->runs()->liveId()});
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 0);
+        // Compared when asked: the first run is drawn as an overlay; the second is the live one, not overlaid on
+        // itself.
+        d.window->runList()->keepShownBox()->setChecked(true);
+        d.window->runs()->setShown(d.window->runs()->ids().first(), true);
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
         d.window->controls()->startAction()->trigger(); // a third run: both earlier ones are overlays
         QTRY_COMPARE_WITH_TIMEOUT(d.window->liveView()->accuracyChart()->overlayCount(), 2, 60000);

@@ -27,8 +27,10 @@
 #include <QLineSeries>
 #include <QMenu>
 #include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
@@ -261,7 +263,7 @@ private Q_SLOTS:
     {
         RunModel runs;
         LiveView view(&runs);
-        showAt(view, 480, 700);
+        showAt(view, 360, 700); // too narrow for the whole configuration label beside or below the plot
         runs.addRun(finishedRun(0.01), QStringLiteral("r1"), true);
         runs.addRun(finishedRun(0.001), QStringLiteral("r2"), true);
         runs.addRun({}, QStringLiteral("L1 0.0001 (all) - L2 off - bs 50"), true, true);
@@ -296,6 +298,52 @@ private Q_SLOTS:
         d.window->onQueuedRunStarting(2, 2, QStringLiteral("L1 0.01"), d.controls()->config());
         QVERIFY(runs->isShown(first));
         QCOMPARE(d.window->liveView()->lossChart()->overlayLabels(), QStringList{QStringLiteral("No regularization")});
+    }
+
+    // A plain Start shows the new run alone (earlier runs stay listed, unticked, and the status line says how to
+    // keep them); "Compare new runs with the shown runs" keeps the runs ticked now; the choice is remembered.
+    void aStartShowsTheNewRunAloneUnlessAsked()
+    {
+        guitest::Dashboard d;
+        RunModel *runs = d.window->runs();
+        reglab::ui::RunList *list = d.window->runList();
+        const int a = runs->addRun(finishedRun(0.01), QStringLiteral("earlier a"), true);
+        const int b = runs->addRun(finishedRun(0.001), QStringLiteral("earlier b"), true);
+        QSignalSpy notes(list, &reglab::ui::RunList::message);
+        QVERIFY(!list->keepShownBox()->isChecked());
+        d.controls()->epochsBox()->setValue(1);
+        guitest::Spy<reglab::RunRecord> finished(d.controller.get());
+        d.controls()->startAction()->trigger();
+        QCOMPARE(runs->count(), 3);
+        QCOMPARE(runs->shownIds(), QList<int>{runs->liveId()});
+        QCOMPARE(d.window->liveView()->lossChart()->overlayCount(), 0);
+        QVERIFY(!d.window->liveView()->comparing());
+        QCOMPARE(notes.count(), 1);
+        QVERIFY(notes.last().first().toString().contains(list->keepShownBox()->text()));
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
+
+        list->keepShownBox()->setChecked(true);
+        runs->setShown(a, true);
+        const int first = runs->liveId();
+        d.controls()->startAction()->trigger();
+        QCOMPARE(runs->shownIds(), (QList<int>{a, first, runs->liveId()}));
+        QCOMPARE(d.window->liveView()->lossChart()->overlayCount(), 2);
+        QVERIFY(!runs->isShown(b));
+        QCOMPARE(notes.count(), 1);
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
+        // A preset is a new comparison whatever the box says.
+        d.window->onQueuedRunStarting(1, 2, QStringLiteral("No regularization"), d.controls()->config());
+        QCOMPARE(runs->shownIds(), QList<int>{runs->liveId()});
+
+        QSettings settings(m_dir.filePath(QStringLiteral("keep.ini")), QSettings::IniFormat);
+        list->saveSettings(settings);
+        RunModel otherRuns;
+        reglab::ui::RunList other(&otherRuns);
+        QVERIFY(!other.keepShownBox()->isChecked());
+        other.loadSettings(settings);
+        QVERIFY(other.keepShownBox()->isChecked());
     }
 
     void aReopenedRunShowsItsChangeMarkers()

@@ -19,6 +19,7 @@
 
 #include <QAction>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -425,11 +426,12 @@ private Q_SLOTS:
         QVERIFY(!p->confusion()->isEmpty());
         QVERIFY(p->mistakes()->count() > 0);
 
-        // The finished run keeps its last histograms; the next run draws them as a compared run.
+        // The finished run keeps its last histograms; the next run, compared with it, draws them as a compared run.
         const auto record = finished.last();
         QVERIFY(!record.weightHistograms.empty());
         guitest::Spy<reglab::RunInfo> started(&c);
         d.window->controls()->epochsBox()->setValue(1000);
+        d.window->runList()->keepShownBox()->setChecked(true);
         d.window->controls()->startAction()->trigger();
         QVERIFY(p->tiles()->isEmpty());                   // a new run clears the views
         QCOMPARE(p->histograms()->shownSeriesCount(), 1); // the first run, now an overlay

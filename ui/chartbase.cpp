@@ -3,10 +3,7 @@
 #include "ui/palette.h"
 
 #include <QChart>
-#include <QGraphicsSimpleTextItem>
-#include <QGraphicsTextItem>
 #include <QLegend>
-#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QTimer>
@@ -95,64 +92,6 @@ void ChartBase::setLegendNames(QAbstractSeries *series, const QString &name, con
     series->setProperty("reglabLongName", name);
     series->setProperty("reglabShortName", shortName);
     series->setName(name);
-}
-
-void ChartBase::fitLegend()
-{
-    QLegend *legend = chart()->legend();
-    const QFontMetricsF metrics(legend->font());
-    // What Qt gives an entry: the text, a square marker of the font's height, and margins about as wide.
-    auto needed = [&](bool shortNames, bool row) {
-        double total = 0, widest = 0;
-        for (QAbstractSeries *series : chart()->series()) {
-            // Markers read hidden until the chart is on screen, and all of them while the legend is hidden: an
-            // entry counts when its series is shown and was not kept out of the legend (reglabNoLegend).
-            if (legend->markers(series).isEmpty() || !series->isVisible() ||
-                series->property("reglabNoLegend").toBool())
-                continue;
-            const QVariant shortName = series->property("reglabShortName");
-            const QString text = shortNames && shortName.isValid() ? shortName.toString()
-                                 : series->property("reglabLongName").isValid()
-                                     ? series->property("reglabLongName").toString()
-                                     : series->name();
-            const double w = metrics.horizontalAdvance(text) + 3 * metrics.height() + 20;
-            total += w;
-            widest = std::max(widest, w);
-        }
-        return row ? total : widest;
-    };
-    // A row shares the chart's width; a column's widest entry gets about a third of it.
-    auto room = [&](bool row) { return row ? chart()->size().width() - 30 : chart()->size().width() / 3; };
-    const bool preferRow = m_legendPlace & (Qt::AlignBottom | Qt::AlignTop);
-    // The estimate picks a stage; an entry Qt still had to cut (seen on the legend as laid out) moves it on:
-    // 0 long names, 1 short names, 2 short names in the other place, 3 no legend.
-    int stage = 0;
-    if (needed(false, preferRow) > room(preferRow))
-        stage = needed(true, preferRow) <= room(preferRow) ? 1 : needed(true, !preferRow) <= room(!preferRow) ? 2 : 3;
-    // Only a cut seen at the stage now due counts: one seen under an earlier layout (other names, other place)
-    // says nothing about this one.
-    if (legend->isVisible() && m_appliedStage >= stage && legendCut())
-        m_legendStage = std::min(3, m_appliedStage + 1);
-    stage = std::max(stage, m_legendStage);
-    m_appliedStage = stage;
-
-    const bool useShort = stage >= 1, row = stage >= 2 ? !preferRow : preferRow;
-    m_legendFits = stage < 3;
-    const Qt::Alignment place = row ? Qt::AlignBottom : Qt::AlignRight;
-    if (legend->alignment() != place)
-        legend->setAlignment(place);
-    // The series keeps its full name (CSV and hover read it); only its legend entry is shortened.
-    for (QAbstractSeries *series : chart()->series()) {
-        const QVariant longName = series->property("reglabLongName");
-        if (!longName.isValid())
-            continue;
-        if (series->name() != longName.toString())
-            series->setName(longName.toString());
-        const QString label = series->property(useShort ? "reglabShortName" : "reglabLongName").toString();
-        for (QLegendMarker *marker : legend->markers(series))
-            if (marker->label() != label)
-                marker->setLabel(label);
-    }
 }
 
 void ChartBase::restyle()
@@ -297,24 +236,6 @@ void ChartBase::setLegendShown(bool shown)
     m_legendShown = shown;
     chart()->legend()->setVisible(shown);
     fitAxes();
-}
-
-bool ChartBase::legendCut() const
-{
-    const QList<QGraphicsItem *> items = chart()->legend()->childItems();
-    QList<QGraphicsItem *> todo = items;
-    while (!todo.isEmpty()) {
-        QGraphicsItem *item = todo.takeLast();
-        todo << item->childItems();
-        QString text;
-        if (auto *t = dynamic_cast<QGraphicsTextItem *>(item))
-            text = t->toPlainText();
-        else if (auto *simple = dynamic_cast<QGraphicsSimpleTextItem *>(item))
-            text = simple->text();
-        if (item->isVisible() && (text.endsWith(QStringLiteral("...")) || text.endsWith(QChar(0x2026))))
-            return true;
-    }
-    return false;
 }
 
 void ChartBase::setLegendPlace(Qt::Alignment place)

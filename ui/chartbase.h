@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointF>
+#include <QSizeF>
 #include <QString>
 
 class QAbstractAxis;
@@ -35,7 +36,8 @@ public:
     void setChartTitle(const QString &title);
     void setLegendShown(bool shown);
     // Where the legend goes when it fits there: below (a row) or at the right (a column). Where it does not,
-    // fitLegend() shortens its names, then tries the other place, then hides it rather than cut it.
+    // fitLegend() tries the other place, then the short names, then a compact type, then names shortened in the
+    // middle (whole on hover), and hides it only where not even those fit (chartlegend.cpp).
     void setLegendPlace(Qt::Alignment place);
     QString chartTitle() const { return m_title; }
 
@@ -76,6 +78,14 @@ public:
     static void setLegendNames(QAbstractSeries *series, const QString &name, const QString &shortName);
     // Shortens the legend's entries where the long ones would not fit.
     void fitLegend();
+    // Fits axes and legend afresh, as after a resize: for a figure drawn at another size, and after it (a cut seen
+    // under the figure's layout says nothing about the window's).
+    void refitAfresh();
+    // The chart's width at which its legend, shortened in the middle now, would show whole names; 0 when it does
+    // already (a figure of the chart is made that wide: the names in a paper are whole).
+    int wholeNamesWidth() const { return m_wholeNamesWidth; }
+    // The whole name behind a legend entry's text (the text itself when it is whole).
+    QString legendFullName(const QString &label) const;
     // The presentation mode's look: fonts and lines larger by these factors (1 = normal).
     static void setPresentationScale(double fontScale, double lineScale);
     static double presentationScale();
@@ -137,6 +147,8 @@ private:
     void fitNow();
     // Whether Qt cut a legend entry short as it laid the legend out.
     bool legendCut() const;
+    // The whole name of the shortened legend entry at `scenePos`; "" where there is none.
+    QString legendTextAt(const QPointF &scenePos) const;
     struct AxisTitles {
         QString title, shortTitle;
         bool integerTicks = false;
@@ -150,8 +162,12 @@ private:
     Qt::PenCapStyle m_lineCap = Qt::RoundCap;
     Qt::Alignment m_legendPlace = Qt::AlignBottom;
     bool m_legendFits = true;
-    int m_legendStage = 0;  // raised when Qt still cut an entry; reset on resize
-    int m_appliedStage = 0; // the stage the legend is laid out at now
+    int m_legendStage = 0;    // raised when Qt still cut an entry; reset at another size
+    int m_appliedStage = 0;   // the stage the legend is laid out at now
+    QSizeF m_legendStageSize; // the chart's size m_legendStage was raised at
+    // Each shortened legend text and the whole name behind it (hover shows it).
+    QHash<QString, QString> m_legendFullNames;
+    int m_wholeNamesWidth = 0;
     static constexpr int kFitBudget = 6;
     int m_fitBudget = kFitBudget;
     QHash<QAbstractAxis *, AxisTitles> m_titles;

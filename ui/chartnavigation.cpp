@@ -141,8 +141,8 @@ void ChartBase::autoRange()
 QString ChartBase::hoverTextAt(const QPointF &pos) const
 {
     const QPointF at = chart()->mapFromScene(mapToScene(pos.toPoint()));
-    if (!chart()->plotArea().contains(at))
-        return {};
+    if (!chart()->plotArea().contains(at)) // on a shortened legend entry: its whole name
+        return legendTextAt(mapToScene(pos.toPoint()));
     constexpr double kNear = 16; // pixels
     double best = kNear * kNear;
     QString text;

@@ -11,9 +11,9 @@
 #include "model/safefile.h"
 
 #include <QActionGroup>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QComboBox>
 #include <QImage>
 #include <QSaveFile>
 
@@ -89,9 +89,12 @@ void ExportMenu::chartDialog(LiveChart *chart, const QString &name)
 QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal scale)
 {
     m_live->flush();
+    // A legend the window shortened: the figure is as high as the chart and wide enough for whole names.
+    const int wide = chart->wholeNamesWidth();
     const QString error = QFileInfo(path).suffix().toLower() == QLatin1String("tex")
                               ? saveText(path, chartToPgfplots(chart->chart(), chart->chartTitle()))
-                              : saveWidget(chart, path, scale);
+                          : wide > chart->width() ? saveChart(chart->chart(), QSize(wide, chart->height()), path, scale)
+                                                  : saveWidget(chart, path, scale);
     if (!error.isEmpty())
         Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
     return error;

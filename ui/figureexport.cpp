@@ -1,8 +1,10 @@
 #include "ui/figureexport.h"
 
 #include "model/runrecord.h"
+#include "ui/chartbase.h"
 #include "ui/pgfplotsexport.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QBuffer>
 #include <QChart>
@@ -10,15 +12,20 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QGraphicsView>
+#include <QLegend>
 #include <QLineSeries>
+#include <QMenuBar>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QScatterSeries>
 #include <QScreen>
+#include <QSlider>
 #include <QSvgGenerator>
 #include <QWidget>
 
@@ -27,10 +34,30 @@
 namespace reglab::ui {
 namespace {
 
+// A chart of ours fits its axes and legend to the size it has now (a figure's: whole names where they fit there,
+// whatever the window shows), and the chart and its legend are laid out again now, not at the next event (which
+// a figure is drawn before), so the legend's texts are the new ones.
+void refit(QChart *chart, ChartBase *view)
+{
+    if (view)
+        view->refitAfresh();
+    QLegend *legend = chart->legend();
+    if (legend->layout()) // the legend's size, for the chart's layout, from its entries' new texts
+        legend->layout()->invalidate();
+    static_cast<QGraphicsLayoutItem *>(legend)->updateGeometry();
+    for (QGraphicsLayout *layout : {chart->layout(), legend->layout()})
+        if (layout) {
+            layout->invalidate();
+            layout->activate();
+        }
+}
+
 // A chart not shown anywhere is laid out by a scene of its own; the chart is put back where it was after.
 template <typename Paint> void withChartInScene(QChart *chart, const QSize &size, Paint paint)
 {
     QGraphicsScene *previous = chart->scene();
+    ChartBase *view =
+        previous && !previous->views().isEmpty() ? qobject_cast<ChartBase *>(previous->views().first()) : nullptr;
     const QRectF oldGeometry = chart->geometry();
     QGraphicsScene scene;
     if (previous)
@@ -38,11 +65,13 @@ template <typename Paint> void withChartInScene(QChart *chart, const QSize &size
     scene.addItem(chart);
     chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(size)));
     scene.setSceneRect(QRectF(QPointF(0, 0), QSizeF(size)));
+    refit(chart, view);
     paint(scene);
     scene.removeItem(chart);
     if (previous) {
         previous->addItem(chart);
         chart->setGeometry(oldGeometry);
+        refit(chart, view);
     }
 }
 
@@ -149,11 +178,47 @@ QString paintVector(const QString &path, const QSize &size, const QString &title
     return file.commit() ? QString() : writeError(path);
 }
 
+// A menu bar paints its items, then its empty area clipped around them; the SVG generator cannot clip, so the
+// empty area covers the items. In an SVG the bar is drawn here instead: its background and each menu's title as
+// text, where the bar shows it.
+void paintMenuBar(QPainter &painter, QMenuBar *bar, const QPoint &offset)
+{
+    painter.save();
+    painter.translate(offset);
+    painter.fillRect(bar->rect(), bar->palette().color(QPalette::Window));
+    painter.setFont(bar->font());
+    painter.setPen(bar->palette().color(QPalette::WindowText));
+    for (QAction *action : bar->actions()) {
+        const QRect area = bar->actionGeometry(action);
+        if (!action->isVisible() || action->isSeparator() || area.isEmpty())
+            continue;
+        // Each title in a group of its own: one <text> each where it stands (mergeTextRuns joins adjacent ones).
+        painter.save();
+        painter.translate(area.topLeft());
+        painter.drawText(QRect(QPoint(0, 0), area.size()), Qt::AlignCenter | Qt::TextHideMnemonic, action->text());
+        painter.restore();
+    }
+    painter.restore();
+}
+
 // QWidget::render() onto a PDF clips a chart's legend with its own clip in the wrong place: one entry shows, and
 // no swatch. So each widget is drawn alone, clipped to what its parents show, and a chart view (any graphics
 // view) as its scene, the way a single chart's export draws it, which keeps every legend entry.
 void paintWidgetTree(QPainter &painter, QWidget *widget, const QPoint &offset, const QRect &clip)
 {
+    const bool svg = painter.paintEngine()->type() == QPaintEngine::SVG;
+    if (auto *bar = qobject_cast<QMenuBar *>(widget); bar && svg) {
+        paintMenuBar(painter, bar, offset);
+        return;
+    }
+    if (svg && qobject_cast<QSlider *>(widget)) { // its groove's filled part is clipped too: a picture of it
+        QImage image(widget->size() * 2, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(2);
+        image.fill(Qt::transparent);
+        widget->render(&image, QPoint(), QRegion(), QWidget::DrawChildren);
+        painter.drawImage(QRect(offset, widget->size()), image);
+        return;
+    }
     painter.save();
     if (!clip.contains(QRect(offset, widget->size()))) // a clip of ours on top of the widget's own hides text
         painter.setClipRect(clip);

@@ -23,11 +23,9 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QLayout>
 #include <QMenuBar>
 #include <QMimeData>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -90,6 +88,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     m_controls->loadSettings(settings);
     m_live->loadSettings(settings);
     m_view->loadSettings(settings);
+    m_runList->loadSettings(settings);
     connect(m_view, &ViewMenu::themeChanged, this, [this] {
         restyleCharts(this);
         saveSettings();
@@ -187,6 +186,7 @@ void MainWindow::saveSettings() const
     m_controls->saveSettings(settings);
     m_live->saveSettings(settings);
     m_view->saveSettings(settings);
+    m_runList->saveSettings(settings);
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_live->splitter()->saveState());
@@ -220,6 +220,7 @@ void MainWindow::start()
         return;
     }
     saveSettings();
+    m_runList->runStarting(); // alone on the charts unless the list keeps the shown runs
     beginRun(config, QString::fromStdString(reglab::shortLabel(config)));
     // The controller answers with runningChanged(true), which locks the controls.
     Q_EMIT startRequested(config);
@@ -376,8 +377,7 @@ bool MainWindow::startPreset(const QString &file, bool withOptional)
 void MainWindow::onQueuedRunStarting(int index, int count, const QString &label, const reglab::TrainConfig &config)
 {
     if (index == 1) // a preset is a new comparison: the runs before it stay in Runs, unticked
-        for (int id : m_runs->shownIds())
-            m_runs->setShown(id, false);
+        m_runList->startClean();
     beginRun(config, label);
     m_status->showMessage(tr("Preset run %1 of %2: %3").arg(index).arg(count).arg(label));
 }

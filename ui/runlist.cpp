@@ -4,6 +4,7 @@
 #include "model/runfiles.h"
 #include "ui/runmodel.h"
 
+#include <QCheckBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -12,6 +13,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QPushButton>
+#include <QSettings>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -58,6 +60,11 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     m_save->setToolTip(tr("Save the selected run's record as JSON"));
     m_remove->setToolTip(tr("Remove the selected run from the list"));
 
+    m_keepShown = new QCheckBox(tr("Compare new runs with the shown runs"), this);
+    m_keepShown->setToolTip(tr("Ticked: Start keeps the runs ticked now on the charts beside the new run. Not "
+                               "ticked: a new run starts on clean charts; earlier runs stay here, unticked. A "
+                               "preset always starts clean."));
+
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_open);
     buttons->addWidget(m_save);
@@ -66,6 +73,7 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_view);
+    layout->addWidget(m_keepShown);
     layout->addLayout(buttons);
 
     connect(m_open, &QPushButton::clicked, this, &RunList::openDialog);
@@ -96,6 +104,31 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RunList::updateButtons);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RunList::updateButtons);
     updateButtons();
+}
+
+void RunList::startClean()
+{
+    for (int id : m_model->shownIds())
+        m_model->setShown(id, false);
+}
+
+void RunList::runStarting()
+{
+    if (m_keepShown->isChecked() || m_model->shownIds().isEmpty())
+        return;
+    startClean();
+    Q_EMIT message(tr("A new run on clean charts: earlier runs are unticked in Runs (tick \"Compare new runs with "
+                      "the shown runs\" to keep them)"));
+}
+
+void RunList::loadSettings(const QSettings &settings)
+{
+    m_keepShown->setChecked(settings.value(QStringLiteral("runs/keepShownOnStart"), false).toBool());
+}
+
+void RunList::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("runs/keepShownOnStart"), m_keepShown->isChecked());
 }
 
 int RunList::currentId() const

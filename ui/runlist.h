@@ -5,7 +5,9 @@
 #include <QStringList>
 #include <QWidget>
 
+class QCheckBox;
 class QPushButton;
+class QSettings;
 class QTreeView;
 
 namespace reglab {
@@ -56,6 +58,15 @@ public:
     // Removes a run from the list, and its file when it is in the library.
     void remove(int id);
 
+    // A new comparison (a preset): every run is unticked; each stays in the list.
+    void startClean();
+    // Start pressed: the new run is shown alone (earlier runs unticked, with a note saying so) unless "Compare
+    // new runs with the shown runs" is ticked, which keeps the runs ticked now beside it.
+    void runStarting();
+    QCheckBox *keepShownBox() const { return m_keepShown; }
+    void loadSettings(const QSettings &settings);
+    void saveSettings(QSettings &settings) const;
+
 Q_SIGNALS:
     // What went wrong, as rich text for the banner.
     void problem(const QString &text);
@@ -71,6 +82,7 @@ private:
     RunModel *m_model;
     QTreeView *m_view;
     QPushButton *m_open, *m_save, *m_remove;
+    QCheckBox *m_keepShown;
     QString m_library; // "" : runs are not kept
     SweepView *m_sweep = nullptr;
 };
