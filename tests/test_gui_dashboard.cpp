@@ -327,6 +327,36 @@ private Q_SLOTS:
         QVERIFY(chart.pointCount(LossChart::Data) >= LiveChart_max() / 4);
     }
 
+    // At a run's start the window lays itself out for the run at one redraw tick and draws the run's first points
+    // at the next: the two in one tick were the longest stall of a run (reglab-bench-ui --explain).
+    void aRunsStartAndItsFirstPointsTakeTwoTicks()
+    {
+        guitest::Dashboard d;
+        d.window->setRunning(true); // the redraw tick runs: events wait for it
+        reglab::RunInfo info;
+        info.device = "cpu";
+        info.dataName = "synthetic";
+        info.stepsPerEpoch = 10;
+        info.totalSteps = 100;
+        d.window->onEvent(info);
+        reglab::StepRecord step;
+        step.step = 1;
+        step.epoch = 1;
+        step.dataLoss = step.loss = 2.3;
+        d.window->onEvent(step);
+        LossChart *loss = d.window->liveView()->lossChart();
+        d.window->flushCharts();
+        QCOMPARE(loss->pointCount(LossChart::Data), 0); // the start alone
+        d.window->flushCharts();
+        QCOMPARE(loss->pointCount(LossChart::Data), 1);
+        d.window->setRunning(false); // no tick: what is queued is handed out at once, start and points together
+        step.step = 2;
+        d.window->onEvent(info);
+        d.window->onEvent(step);
+        d.window->flushCharts();
+        QCOMPARE(loss->pointCount(LossChart::Data), 2);
+    }
+
 private:
     static int LiveChart_max() { return reglab::ui::LiveChart::kMaxShownPoints; }
     QTemporaryDir m_settingsDir;

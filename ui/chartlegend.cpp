@@ -80,12 +80,18 @@ void ChartBase::fitLegend()
         return double(entries.size()) * (QFontMetricsF(fonts[compact]).height() + 10) <=
                chart()->size().height() - margins.top() - margins.bottom() - 20;
     };
-    auto widths = [&](Names names, bool compact) {
-        const QFontMetricsF metrics(fonts[compact]);
-        QList<double> w;
-        for (const Entry &e : entries)
-            w << metrics.horizontalAdvance(names == Names::Long ? e.longName : e.shortName);
-        return w;
+    // Each entry's width, measured once per kind of name and type (this runs at every redraw tick).
+    QList<double> measured[2][2];
+    bool isMeasured[2][2] = {};
+    auto widths = [&](Names names, bool compact) -> const QList<double> & {
+        const int kind = names == Names::Long ? 0 : 1;
+        if (!isMeasured[kind][compact]) {
+            const QFontMetricsF metrics(fonts[compact]);
+            for (const Entry &e : entries)
+                measured[kind][compact] << metrics.horizontalAdvance(kind == 0 ? e.longName : e.shortName);
+            isMeasured[kind][compact] = true;
+        }
+        return measured[kind][compact];
     };
     auto fits = [&](const Layout &l) {
         const QList<double> w = widths(l.names, l.compact);

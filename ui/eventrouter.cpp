@@ -1,10 +1,12 @@
 #include "ui/eventrouter.h"
-
 #include "ui/digitpanel.h"
 #include "ui/liveview.h"
 #include "ui/networkpanel.h"
 #include "ui/runmodel.h"
 #include "ui/statusline.h"
+
+#include <algorithm>
+#include <iterator>
 
 namespace reglab::ui {
 
@@ -18,13 +20,23 @@ void EventRouter::post(const reglab::TrainEvent &event, bool now)
 {
     m_pending.push_back(event);
     if (now || std::holds_alternative<reglab::RunRecord>(event))
-        drain();
+        while (drain()) {
+        }
 }
 
-void EventRouter::drain()
+bool EventRouter::drain()
 {
     std::vector<reglab::TrainEvent> events;
     events.swap(m_pending);
+    // A run's start is handed out alone with what came before it: what follows waits for the next tick.
+    const auto start = std::find_if(events.begin(), events.end(), [](const reglab::TrainEvent &e) {
+        return std::holds_alternative<reglab::RunInfo>(e);
+    });
+    const bool started = start != events.end();
+    if (started && std::next(start) != events.end()) {
+        m_pending.assign(std::make_move_iterator(std::next(start)), std::make_move_iterator(events.end()));
+        events.erase(std::next(start), events.end());
+    }
     bool laterProgress = false, laterPredictions = false;
     std::vector<bool> superseded(events.size(), false);
     for (std::size_t i = events.size(); i-- > 0;) {
@@ -39,6 +51,7 @@ void EventRouter::drain()
     for (std::size_t i = 0; i < events.size(); ++i)
         if (!superseded[i])
             dispatch(events[i]);
+    return started;
 }
 
 void EventRouter::dispatch(const reglab::TrainEvent &event)

@@ -26,8 +26,10 @@ public:
 
     // Queues an event; `now`: hand out everything queued at once (no redraw tick is running).
     void post(const reglab::TrainEvent &event, bool now);
-    // Hands out what is queued, in order.
-    void drain();
+    // Hands out what is queued, in order; at a run's start (a RunInfo) it stops after that event and returns true:
+    // the window lays itself out for the new run at this tick and draws the run's first points at the next, so the
+    // two do not make one long stall (28 ms together on the sample, 8 and 20 apart).
+    bool drain();
     // After a Reset during a run: its events are dropped until its record arrives (finished() still comes).
     void setDiscarding(bool on) { m_discarding = on; }
     bool discarding() const { return m_discarding; }

@@ -77,11 +77,9 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     connect(m_controls, &ControlPanel::startRequested, this, &MainWindow::start);
     m_status->follow(m_controls);
     connect(m_controls, &ControlPanel::resetRequested, this, &MainWindow::reset);
-
     m_redraw = new QTimer(this);
     m_redraw->setInterval(kRedrawIntervalMs);
     connect(m_redraw, &QTimer::timeout, this, &MainWindow::flushCharts);
-
     buildMenus();
 
     QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
@@ -315,7 +313,9 @@ void MainWindow::setRunning(bool running)
 
 void MainWindow::flushCharts()
 {
-    m_router->drain();
+    while (m_router->drain()) // a run started: its first points at the next tick (with no tick running, now)
+        if (m_redraw->isActive())
+            return;
     m_live->flush();
     m_network->flush();
 }
