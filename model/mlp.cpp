@@ -3,8 +3,11 @@
 
 #include "model/error.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <sstream>
+#include <string>
 
 namespace reglab {
 
@@ -110,6 +113,37 @@ __attribute__((noinline)) void leakyPass(float *__restrict f, float *__restrict 
     }
 }
 
+// The mean cross-entropy of `logits` (n rows of k) against `labels`, and its gradient (softmax - onehot) / n into
+// `grad`, in one pass: on a batch of 50 the six LibTorch ops this replaces cost more in dispatch than in arithmetic.
+// Returns -1 for a label outside 0..k-1.
+double crossEntropyPass(const float *__restrict logits, const std::int64_t *__restrict labels, float *__restrict grad,
+                        std::int64_t n, std::int64_t k)
+{
+    double loss = 0;
+    const float perRow = 1.0f / static_cast<float>(n);
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float *z = logits + i * k;
+        float *g = grad + i * k;
+        const std::int64_t label = labels[i];
+        if (label < 0 || label >= k)
+            return -1;
+        float top = z[0];
+        for (std::int64_t j = 1; j < k; ++j)
+            top = std::max(top, z[j]);
+        float sum = 0;
+        for (std::int64_t j = 0; j < k; ++j) {
+            g[j] = std::exp(z[j] - top);
+            sum += g[j];
+        }
+        const float scale = perRow / sum;
+        for (std::int64_t j = 0; j < k; ++j)
+            g[j] *= scale;
+        g[label] -= perRow;
+        loss += double(top) + std::log(double(sum)) - double(z[label]); // -log softmax(z)[label]
+    }
+    return loss / double(n);
+}
+
 } // namespace
 
 void MlpImpl::dropoutMask(torch::Tensor &mask, double p)
@@ -181,14 +215,23 @@ torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Ten
     }
     inputs[count - 1] = a;
     const torch::Tensor logits = torch::addmm(layers[count - 1]->bias, a, layers[count - 1]->weight.t());
-    const torch::Tensor logp = torch::log_softmax(logits, 1);
-    const torch::Tensor loss = torch::nll_loss(logp, y);
-
     // d(mean CE)/d(logits) = (softmax - onehot) / batch
-    const auto batch = static_cast<double>(x.size(0));
-    torch::Tensor g = logp.exp_();
-    g.scatter_add_(1, y.view({-1, 1}), torch::full({x.size(0), 1}, -1.0, g.options()));
-    g.mul_(1.0 / batch);
+    torch::Tensor loss, g;
+    if (logits.is_cpu() && logits.scalar_type() == torch::kFloat32 && logits.is_contiguous() &&
+        y.scalar_type() == torch::kInt64 && y.is_contiguous() && y.is_cpu()) {
+        g = torch::empty_like(logits);
+        const double mean = crossEntropyPass(logits.data_ptr<float>(), y.data_ptr<std::int64_t>(), g.data_ptr<float>(),
+                                             logits.size(0), logits.size(1));
+        if (mean < 0)
+            throw DataError("a label outside 0.." + std::to_string(logits.size(1) - 1) + " in the batch");
+        loss = torch::scalar_tensor(mean, logits.options());
+    } else {
+        const torch::Tensor logp = torch::log_softmax(logits, 1);
+        loss = torch::nll_loss(logp, y);
+        g = logp.exp_();
+        g.scatter_add_(1, y.view({-1, 1}), torch::full({x.size(0), 1}, -1.0, g.options()));
+        g.mul_(1.0 / static_cast<double>(x.size(0)));
+    }
     for (std::size_t i = count; i-- > 0;) {
         torch::Tensor &w = layers[i]->weight, &b = layers[i]->bias;
         if (!w.grad().defined())
