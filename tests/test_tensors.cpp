@@ -415,6 +415,16 @@ TEST_CASE("hand written backward equals autograd")
     }
 }
 
+TEST_CASE("the hand-written loss refuses a label outside the classes")
+{
+    torch::manual_seed(3);
+    Mlp net(784, std::vector<int>{20}, 10, std::vector<double>{0.0}, 0.01);
+    const torch::Tensor x = torch::randn({4, 784});
+    CHECK_THROWS_CONTAINING(net->lossAndGradients(x, torch::tensor({1, 2, 12, 3}, torch::kInt64)), DataError,
+                            "a label outside 0..9");
+    CHECK(std::isfinite(net->lossAndGradients(x, torch::tensor({1, 2, 9, 0}, torch::kInt64)).item<double>()));
+}
+
 TEST_CASE("dropout drops the configured share and rescales")
 {
     // One hidden layer of 100,000 units that all output 1 before dropout (weights 0, bias 1, LeakyReLU slope 1
