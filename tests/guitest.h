@@ -19,11 +19,44 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <cmath>
+#include <cstdint>
 #include <memory>
 #include <variant>
 #include <vector>
 
 namespace guitest {
+
+// A finished run: `epochs` epochs of `stepsPerEpoch` steps, loss falling, accuracy rising (a stronger l1, a
+// higher loss).
+inline reglab::RunRecord finishedRun(double l1, int epochs = 3, int stepsPerEpoch = 20)
+{
+    reglab::RunRecord r;
+    r.config.l1 = l1;
+    r.config.epochs = epochs;
+    r.status = reglab::RunStatus::Finished;
+    for (int s = 1; s <= epochs * stepsPerEpoch; ++s) {
+        reglab::StepRecord step;
+        step.step = s;
+        step.epoch = (s - 1) / stepsPerEpoch + 1;
+        step.dataLoss = 2.0 / std::sqrt(double(s));
+        step.l1Term = l1 * 10;
+        step.loss = step.dataLoss + step.l1Term;
+        step.l1 = l1;
+        r.steps.push_back(step);
+    }
+    for (int e = 1; e <= epochs; ++e) {
+        reglab::EpochRecord epoch;
+        epoch.epoch = e;
+        epoch.step = std::int64_t(e) * stepsPerEpoch;
+        epoch.valAccuracy = 0.5 + 0.1 * e;
+        epoch.testAccuracy = 0.45 + 0.1 * e;
+        epoch.layers.push_back({});
+        epoch.layers.back().smallFraction = 0.1 * e;
+        r.epochs.push_back(epoch);
+    }
+    return r;
+}
 
 // A test's settings (and Qt's standard paths) go to `dir`, never the user's; the run events' types are
 // registered for queued signals and QSignalSpy.

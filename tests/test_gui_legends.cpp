@@ -38,35 +38,11 @@ const QStringList kForumRuns{QStringLiteral("No regularization"), QStringLiteral
                              QStringLiteral("L1 0.01 (the forum code)"), QStringLiteral("L1 0.001"),
                              QStringLiteral("L1 0.01 on weights only")};
 
-reglab::RunRecord finishedRun(double l1, int epochs = 10, int stepsPerEpoch = 20)
-{
-    reglab::RunRecord r;
-    r.config.l1 = l1;
-    r.config.epochs = epochs;
-    r.status = reglab::RunStatus::Finished;
-    for (int s = 1; s <= epochs * stepsPerEpoch; ++s) {
-        reglab::StepRecord step;
-        step.step = s;
-        step.epoch = (s - 1) / stepsPerEpoch + 1;
-        step.dataLoss = 2.0 / std::sqrt(double(s)) + l1 * 100;
-        step.loss = step.dataLoss;
-        r.steps.push_back(step);
-    }
-    for (int e = 1; e <= epochs; ++e) {
-        reglab::EpochRecord epoch;
-        epoch.epoch = e;
-        epoch.step = std::int64_t(e) * stepsPerEpoch;
-        epoch.valAccuracy = epoch.testAccuracy = 0.5 + 0.04 * e - l1 * 30;
-        r.epochs.push_back(epoch);
-    }
-    return r;
-}
-
 // The forum thread's runs, reopened (each an overlay with its curves).
 void addForumRuns(reglab::ui::RunModel *runs)
 {
     for (int i = 0; i < kForumRuns.size(); ++i)
-        runs->addRun(finishedRun(0.001 * i), kForumRuns[i], true);
+        runs->addRun(guitest::finishedRun(0.001 * i, 10), kForumRuns[i], true);
 }
 
 void settle()
