@@ -15,9 +15,11 @@
 #include "ui/runmodel.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <cmath>
 #include <cstdint>
@@ -26,6 +28,21 @@
 #include <vector>
 
 namespace guitest {
+
+// The text of each <text> element of an SVG (its tspans joined, white space folded); an XML error as the only
+// entry.
+inline QStringList svgTexts(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QXmlStreamReader xml(&file);
+    QStringList texts;
+    while (!xml.atEnd())
+        if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("text"))
+            texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).simplified();
+    return xml.hasError() ? QStringList{QStringLiteral("XML error: ") + xml.errorString()} : texts;
+}
 
 // A finished run: `epochs` epochs of `stepsPerEpoch` steps, loss falling, accuracy rising (a stronger l1, a
 // higher loss).

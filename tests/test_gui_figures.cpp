@@ -141,20 +141,7 @@ bool hasColorIn(const QImage &image, const QRect &area, const QColor &color, dou
     return false;
 }
 
-// The text of each <text> element of an SVG (its tspans joined).
-QStringList svgTexts(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QXmlStreamReader xml(&file);
-    QStringList texts;
-    while (!xml.atEnd()) {
-        if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("text"))
-            texts << squeeze(xml.readElementText(QXmlStreamReader::IncludeChildElements)).trimmed();
-    }
-    return xml.hasError() ? QStringList{QStringLiteral("XML error: ") + xml.errorString()} : texts;
-}
+using guitest::svgTexts;
 
 } // namespace
 

@@ -93,19 +93,7 @@ QString legendProblem(ChartBase *chart, QStringList &labels)
     return texts == labels.size() ? QString() : QStringLiteral("%1 texts for %2 entries").arg(texts).arg(labels.size());
 }
 
-// The text of each <text> element of an SVG.
-QStringList svgTexts(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QXmlStreamReader xml(&file);
-    QStringList texts;
-    while (!xml.atEnd())
-        if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("text"))
-            texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).simplified();
-    return texts;
-}
+using guitest::svgTexts;
 
 QList<ChartBase *> comparisonCharts(reglab::ui::LiveView *view)
 {

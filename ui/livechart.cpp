@@ -144,7 +144,8 @@ void LiveChart::sharePoints()
             const int stride = strideFor(t.all.size(), t.maxShown);
             if (stride != t.stride && (stride > t.stride || shownFor(t.all.size(), t.stride) < t.maxShown / 2)) {
                 t.stride = stride;
-                rebuild(t);
+                if (t.series->chart()) // one not on the chart yet is built as it is added
+                    rebuild(t);
             }
         }
 }
@@ -352,9 +353,6 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
         }
     }
     sharePoints(); // the live series' shares shrink with more runs to draw (rebuilt now), the overlays' are set
-    for (auto *list : {&m_overlayRaw, &m_overlays})
-        for (Track &t : *list)
-            t.stride = strideFor(t.all.size(), t.maxShown);
     overlaysChanged();
     // Qt Charts draws series of one type in the order they were added (QAbstractSeries has no z value): the
     // unsmoothed curves and the overlays go first, then the live series and markers are added again on top.
