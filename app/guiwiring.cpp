@@ -23,12 +23,9 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(controls, &ControlPanel::pauseRequested, &controller, &TrainingController::pause);
     QObject::connect(controls, &ControlPanel::resumeRequested, &controller, &TrainingController::resume);
     QObject::connect(controls, &ControlPanel::stopRequested, &controller, &TrainingController::stop);
-    QObject::connect(controls, &ControlPanel::l1Changed, &controller, &TrainingController::setL1);
-    QObject::connect(controls, &ControlPanel::l2Changed, &controller, &TrainingController::setL2);
-    QObject::connect(controls, &ControlPanel::learningRateChanged, &controller, &TrainingController::setLearningRate);
+    QObject::connect(controls, &ControlPanel::settingChanged, &controller, &TrainingController::setSetting);
     QObject::connect(controls, &ControlPanel::paceChanged, &controller, &TrainingController::setPace);
     controller.setPace(controls->paceBox()->value());
-    QObject::connect(controls, &ControlPanel::dropoutChanged, &controller, &TrainingController::setDropout);
     QObject::connect(window.networkPanel(), &reglab::ui::NetworkPanel::refreshRequested, &controller,
                      &TrainingController::requestSnapshot);
 

@@ -1,6 +1,7 @@
 // reglab-train: the headless trainer. One line per epoch on stdout, progress on stderr, JSON/CSV on request.
 #include "app/cliargs.h"
 #include "app/sweepcommand.h"
+#include "model/changes.h"
 #include "model/dataset.h"
 #include "model/download.h"
 #include "model/idx.h"
@@ -214,11 +215,7 @@ private:
     void settingChanged(const reglab::SettingChange &c)
     {
         clearLine();
-        std::string dropout;
-        for (double p : c.dropout)
-            dropout += (dropout.empty() ? ", dropout " : "/") + reglab::formatNumber(p);
-        m_out.print("step %lld: l1 %g, l2 %g, lr %g%s\n", static_cast<long long>(c.step), c.l1, c.l2, c.learningRate,
-                    dropout.c_str());
+        m_out.print("step %lld: %s\n", static_cast<long long>(c.step), reglab::changeText(c).c_str());
         checkStdout();
     }
 

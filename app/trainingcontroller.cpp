@@ -184,33 +184,15 @@ void TrainingController::stop()
     m_control.resume(); // a paused trainer must wake to see the stop
 }
 
-void TrainingController::setL1(double value)
+void TrainingController::setSetting(const std::string &key, const std::string &value)
 {
     if (m_thread)
-        m_control.setL1(value);
-}
-
-void TrainingController::setL2(double value)
-{
-    if (m_thread)
-        m_control.setL2(value);
-}
-
-void TrainingController::setLearningRate(double value)
-{
-    if (m_thread)
-        m_control.setLearningRate(value);
+        m_control.set(key, value);
 }
 
 void TrainingController::setPace(double stepsPerSecond)
 {
     m_control.setPace(stepsPerSecond); // kept by the control between runs (reset() leaves it)
-}
-
-void TrainingController::setDropout(const std::vector<double> &rates)
-{
-    if (m_thread)
-        m_control.setDropout(rates);
 }
 
 void TrainingController::requestSnapshot()

@@ -69,13 +69,11 @@ public Q_SLOTS:
     void pause();
     void resume();
     void stop();
-    void setL1(double value);
-    void setL2(double value);
-    void setLearningRate(double value);
+    // A live setting of the running network, by its key and as its flag takes it ("l1", "0.001"); the trainer
+    // applies it at its next step (TrainControl::set). Nothing happens without a run.
+    void setSetting(const std::string &key, const std::string &value);
     // At most this many steps a second (0: full speed), for this run and the next ones.
     void setPace(double stepsPerSecond);
-    // One rate per hidden layer; a list of another length is refused by the trainer.
-    void setDropout(const std::vector<double> &rates);
     // A paused run sends a WeightSnapshot (weights) and stays paused; a running one sends its next as usual.
     void requestSnapshot();
     // Stops the run and waits for its thread up to `timeoutMs`; true when no thread is left running.

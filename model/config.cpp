@@ -1,5 +1,6 @@
 #include "model/config.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -217,6 +218,73 @@ ConfigField toggle(const char *key, const char *flag, const char *help, bool Tra
     return f;
 }
 
+using Control = ConfigField::Control;
+
+ConfigField *find(std::vector<ConfigField> &fields, const char *key)
+{
+    for (ConfigField &f : fields)
+        if (f.key == key)
+            return &f;
+    return nullptr;
+}
+
+// How the window shows each setting and which ones a running network takes: one place, beside the table.
+void describeControls(std::vector<ConfigField> &fields)
+{
+    const auto show = [&](const char *key, Control control, const char *group, const char *label,
+                          const char *shortName = "") -> ConfigField & {
+        ConfigField &f = *find(fields, key);
+        f.control = control;
+        f.group = group;
+        f.label = label;
+        f.shortName = shortName;
+        return f;
+    };
+    const auto forSgd = [](const TrainConfig &c) { return c.optimizer == Optimizer::Sgd; };
+    const auto forAdam = [](const TrainConfig &c) { return c.optimizer != Optimizer::Sgd; };
+
+    show("l1", Control::Strength, "regularization", "L1 strength", "L1").live = true;
+    show("l1_scope", Control::Choice, "regularization", "L1 applies to").choiceLabels = {"All parameters",
+                                                                                       "Weights only (no biases)"};
+    show("l1_method", Control::Choice, "regularization", "L1 acts as").choiceLabels = {"Subgradient (in the loss)",
+                                                                                     "Proximal (exact zeros)"};
+    show("l2", Control::Strength, "regularization", "L2 strength", "L2").live = true;
+    show("l2_mode", Control::Choice, "regularization", "L2 acts as").choiceLabels = {
+        "Weight decay", "Penalty \u03bb\u2082/2\u00b7\u03a3p\u00b2 in the loss"};
+    ConfigField &dropout = show("dropout", Control::Rates, "regularization", "Dropout", "dropout");
+    dropout.live = true;
+    dropout.decimals = 4;
+    dropout.step = 0.05;
+    ConfigField &lr = show("learning_rate", Control::Number, "regularization", "Learning rate", "lr");
+    lr.live = true;
+    lr.step = 0.001;
+
+    show("optimizer", Control::Choice, "optimizer", "Optimizer").choiceLabels = {"SGD", "Adam",
+                                                                               "AdamW (decoupled decay)"};
+    ConfigField &momentum = show("momentum", Control::Number, "optimizer", "Momentum");
+    momentum.step = 0.1;
+    momentum.relevant = forSgd;
+    show("nesterov", Control::Check, "optimizer", "Nesterov").relevant = forSgd;
+    show("adam_beta1", Control::Number, "optimizer", "Adam \u03b2\u2081").relevant = forAdam;
+    ConfigField &beta2 = show("adam_beta2", Control::Number, "optimizer", "Adam \u03b2\u2082");
+    beta2.step = 0.001;
+    beta2.relevant = forAdam;
+    ConfigField &eps = show("adam_eps", Control::Number, "optimizer", "Adam \u03b5");
+    eps.decimals = 12;
+    eps.step = 1e-8;
+    eps.relevant = forAdam;
+    show("hidden", Control::Units, "optimizer", "Hidden units");
+    ConfigField &slope = show("leaky_slope", Control::Number, "optimizer", "LeakyReLU slope");
+    slope.decimals = 4;
+
+    show("batch_size", Control::Whole, "run", "Batch size").step = 1;
+    show("epochs", Control::Whole, "run", "Epochs").step = 1;
+    show("folds", Control::Whole, "run", "Folds").step = 1;
+    show("seed", Control::Whole, "run", "Seed").step = 1;
+    show("device", Control::Device, "run", "Device");
+    show("data", Control::Data, "run", "Dataset");
+}
+
 std::vector<ConfigField> makeFields()
 {
     std::vector<ConfigField> fields;
@@ -357,6 +425,7 @@ std::vector<ConfigField> makeFields()
                              &TrainConfig::panelDigits, 0, 100));
     fields.push_back(real("sparsity_threshold", "", "|w| below this counts as (nearly) zero",
                           &TrainConfig::sparsityThreshold, 0, 1e6));
+    describeControls(fields);
     return fields;
 }
 
@@ -391,10 +460,80 @@ std::string ConfigField::allowed() const
     return "a value";
 }
 
+namespace {
+std::vector<ConfigField> &registry()
+{
+    static std::vector<ConfigField> fields = [] {
+        std::vector<ConfigField> made = makeFields();
+        made.reserve(made.size() + 64); // added fields never move the table's entries
+        return made;
+    }();
+    return fields;
+}
+} // namespace
+
 const std::vector<ConfigField> &configFields()
 {
-    static const std::vector<ConfigField> fields = makeFields();
-    return fields;
+    return registry();
+}
+
+void addConfigField(ConfigField field)
+{
+    std::vector<ConfigField> &fields = registry();
+    if (findField(field.key) || (!field.flag.empty() && findField(field.flag)) ||
+        fields.size() == fields.capacity())
+        return; // a key is one setting; a full table keeps what it has (its entries never move)
+    fields.push_back(std::move(field));
+}
+
+ConfigField extraRealField(const std::string &key, const std::string &flag, const std::string &help, double lo,
+                           double hi, double fallback)
+{
+    ConfigField f = base(key.c_str(), flag.c_str(), "X", help.c_str(), Kind::Real, lo, hi);
+    f.get = [key, fallback](const TrainConfig &c) {
+        const auto it = c.extra.find(key);
+        return it == c.extra.end() ? formatNumber(fallback) : it->second;
+    };
+    f.set = [key, f](TrainConfig &c, const std::string &text) -> std::string {
+        double x = 0;
+        if (!parseReal(text, x) || !inRange(f, x))
+            return refused(f, text);
+        c.extra[key] = formatNumber(x);
+        return {};
+    };
+    return f;
+}
+
+std::string nearestKey(const std::string &key)
+{
+    // Edit distance (insertions, deletions, substitutions, and swaps of neighbours: "learnign_rate").
+    const auto distance = [](const std::string &a, const std::string &b) {
+        std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+        for (std::size_t i = 0; i <= a.size(); ++i)
+            d[i][0] = i;
+        for (std::size_t j = 0; j <= b.size(); ++j)
+            d[0][j] = j;
+        for (std::size_t i = 1; i <= a.size(); ++i)
+            for (std::size_t j = 1; j <= b.size(); ++j) {
+                d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        return d[a.size()][b.size()];
+    };
+    if (key.size() > 64)
+        return {};
+    std::string best;
+    std::size_t bestDistance = 0;
+    for (const ConfigField &f : configFields()) {
+        const std::size_t dist = distance(key, f.key);
+        if (best.empty() || dist < bestDistance) {
+            best = f.key;
+            bestDistance = dist;
+        }
+    }
+    // Close means a few edits, and fewer than half the word: "lr" is not a misspelling of "l1".
+    return bestDistance <= std::max<std::size_t>(1, std::min<std::size_t>(3, key.size() / 3)) ? best : std::string();
 }
 
 const ConfigField *findField(const std::string &keyOrFlag)

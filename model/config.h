@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ struct TrainConfig {
     int threads = 0;             // BLAS threads on CPU; 0 = one per core
     int panelDigits = 16;        // digits whose predictions are reported after each evaluation
     double sparsityThreshold = 1e-3;
+    // Settings registered at run time (addConfigField: an extension, a test), as their text, by key.
+    std::map<std::string, std::string> extra;
 };
 
 // One setting. `lo`..`hi` bound a number (each entry of a list); `openLow` excludes lo itself.
@@ -61,6 +64,21 @@ struct ConfigField {
     std::vector<std::string> choices; // Kind::Choice
     std::size_t maxItems = 0;         // lists: at most this many entries
 
+    // Changeable while a run trains (TrainControl::set); the trainer reads its value at every step.
+    bool live = false;
+    // The window's control for it; None: only the CLI and files set it.
+    enum class Control { None, Strength, Number, Whole, Choice, Check, Units, Rates, Data, Device };
+    Control control = Control::None;
+    // Where the window shows it: "regularization", "optimizer" or "run".
+    std::string group;
+    std::string label;     // the window's label, "L1 strength"
+    std::string shortName; // in change markers and labels, "L1" ("L1=0.001"); the key when empty
+    std::vector<std::string> choiceLabels; // Kind::Choice: the window's words for each choice
+    int decimals = 6;      // Number: digits after the point a box keeps
+    double step = 0.01;    // Number, Whole: a box's step
+    // When the setting matters (Adam's betas only for Adam); always when empty.
+    std::function<bool(const TrainConfig &)> relevant;
+
     // The value in `config` as text, as the flag takes it ("0.01", "200,200", "all").
     std::function<std::string(const TrainConfig &)> get;
     // Parses `text` into `config`: "" on success, else what is allowed ("give a number from 0 to 1000000").
@@ -73,6 +91,14 @@ struct ConfigField {
 };
 
 const std::vector<ConfigField> &configFields();
+// Adds a setting to the table (an extension, a test): its value lives in TrainConfig::extra unless its own get and
+// set say otherwise. Call before the settings are read (before a window or a run starts).
+void addConfigField(ConfigField field);
+// A real-valued setting kept in TrainConfig::extra, with `fallback` as its default.
+ConfigField extraRealField(const std::string &key, const std::string &flag, const std::string &help, double lo,
+                           double hi, double fallback);
+// The known key nearest to `key` (a misspelling's likely meaning), or "" when none is close.
+std::string nearestKey(const std::string &key);
 // By key ("learning_rate") or flag ("--lr"); null when there is none.
 const ConfigField *findField(const std::string &keyOrFlag);
 // The field's range, for a control's limits.

@@ -28,31 +28,16 @@ void TrainControl::requestStop()
     m_wake.notify_all();
 }
 
-void TrainControl::setL1(double value)
+void TrainControl::set(const std::string &key, const std::string &value)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_pending.l1 = value;
-    m_dirty.store(true);
-}
-
-void TrainControl::setL2(double value)
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_pending.l2 = value;
-    m_dirty.store(true);
-}
-
-void TrainControl::setLearningRate(double value)
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_pending.learningRate = value;
-    m_dirty.store(true);
-}
-
-void TrainControl::setDropout(const std::vector<double> &rates)
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_pending.dropout = rates;
+    for (auto &[k, v] : m_pending)
+        if (k == key) {
+            v = value;
+            m_dirty.store(true);
+            return;
+        }
+    m_pending.emplace_back(key, value);
     m_dirty.store(true);
 }
 
@@ -61,10 +46,10 @@ bool TrainControl::takeChanges(Changes &out)
     if (!m_dirty.load(std::memory_order_acquire))
         return false;
     std::lock_guard<std::mutex> lock(m_mutex);
-    out = m_pending;
-    m_pending = Changes{};
+    out.swap(m_pending);
+    m_pending.clear();
     m_dirty.store(false);
-    return out.l1 || out.l2 || out.learningRate || out.dropout;
+    return !out.empty();
 }
 
 void TrainControl::requestSnapshot()

@@ -1,11 +1,12 @@
-// Commands from another thread to a running trainer: pause, resume, stop and new hyperparameters.
+// Commands from another thread to a running trainer: pause, resume, stop and new values of live settings.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace reglab {
@@ -18,11 +19,10 @@ public:
     void requestStop();
     // Async-signal-safe: only stores an atomic flag (a paused trainer is not woken).
     void requestStopFromSignal() noexcept { m_stop.store(true); }
-    void setL1(double value);
-    void setL2(double value);
-    void setLearningRate(double value);
-    // One rate per hidden layer (0 turns a layer's dropout off).
-    void setDropout(const std::vector<double> &rates);
+    // A live setting's new value, by its key in configFields() and as its flag takes it ("l1", "0.001";
+    // "dropout", "0.5,0.5"). The trainer applies it at its next step through the table, and refuses (with no
+    // change) a key that is not live or a value the setting does not allow. The newest value of a key wins.
+    void set(const std::string &key, const std::string &value);
     // Asks for a WeightSnapshot now; a paused trainer sends it and stays paused.
     void requestSnapshot();
     // At most this many optimizer steps per second (0: as fast as it goes), so a teacher can talk over a run;
@@ -33,11 +33,8 @@ public:
     bool stopRequested() const { return m_stop.load(); }
 
     // Trainer side.
-    struct Changes {
-        std::optional<double> l1, l2, learningRate;
-        std::optional<std::vector<double>> dropout;
-    };
-    // Takes the values set since the last call; cheap when nothing changed.
+    // Takes the values set since the last call, by key in the order first set; cheap when nothing changed.
+    using Changes = std::vector<std::pair<std::string, std::string>>;
     bool takeChanges(Changes &out);
     // Blocks while paused; returns false when a stop was requested. Returns early (true, still paused) when a
     // snapshot was requested: the trainer sends it and calls again.

@@ -2,6 +2,7 @@
 #include "model/safefile.h"
 
 #include "model/jsonio.h"
+#include "model/runrecordbuilder.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -39,8 +40,6 @@ constexpr const char *kLockKey = "lock";
 constexpr const char *kLockValue = "flock";
 // A journal larger than this is not one (a long dashboard session writes a few MB an hour).
 constexpr off_t kMaxJournalBytes = off_t(1) << 30;
-// Step records kept when recovering, as the trainer keeps them: past this, every other one.
-constexpr std::size_t kMaxStepRecords = 20000;
 
 Json typed(Json line, const char *type)
 {
@@ -254,7 +253,7 @@ void JournalObserver::onEvent(const TrainEvent &event)
 {
     std::visit(Overloaded{[this](const RunInfo &info) { start(info); },
                           [this](const StepRecord &s) { write(dumpJson(typed(stepJson(s), "step")), false); },
-                          [this](const SettingChange &c) { write(dumpJson(typed(changeJson(c), "lambda")), false); },
+                          [this](const SettingChange &c) { write(dumpJson(typed(changeJson(c), "setting")), false); },
                           // An epoch is worth a trip to the disk.
                           [this](const EpochRecord &e) { write(dumpJson(typed(epochJson(e), "epoch")), true); },
                           [this](const RunRecord &r) { finish(r); }, [](const auto &) {}},
@@ -312,6 +311,8 @@ RunRecord recoverJournal(const std::string &path)
         throw RecordError(path + ": cannot open (" + std::strerror(errno) + ")");
     }
     RunRecord r;
+    RunRecordBuilder builder(r);
+    TrainConfig inForce; // the live settings after the changes read so far
     bool started = false, ended = false;
     struct Line {
         char *text = nullptr;
@@ -327,25 +328,26 @@ RunRecord recoverJournal(const std::string &path)
             if (type == "start") {
                 if (getStr(j, "format") != "reglab-journal")
                     throw RecordError("not a RegLab journal");
-                r.config = configFromJson(j.contains("config") ? j["config"] : Json::object());
+                std::vector<std::string> unknown; // a newer version's settings: the run is still worth recovering
+                r.config = configFromJson(j.contains("config") ? j["config"] : Json::object(), TrainConfig{}, &unknown);
                 r.startedAt = getText(j, "started_at");
-                r.device = getText(j, "device");
-                r.dataName = getText(j, "data_name");
+                RunInfo info;
+                info.device = getText(j, "device");
+                info.dataName = getText(j, "data_name");
+                builder.apply(info);
+                inForce = r.config;
                 started = true;
             } else if (type == "step") {
-                r.steps.push_back(stepFromJson(j));
-                if (r.steps.size() > kMaxStepRecords) { // every other one, as the trainer keeps them
-                    std::vector<StepRecord> half;
-                    for (std::size_t i = 0; i < r.steps.size(); i += 2)
-                        half.push_back(r.steps[i]);
-                    if (half.back().step != r.steps.back().step)
-                        half.push_back(r.steps.back());
-                    r.steps = std::move(half);
-                }
+                builder.apply(stepFromJson(j));
             } else if (type == "epoch") {
-                r.epochs.push_back(epochFromJson(j));
-            } else if (type == "lambda") {
-                r.settingChanges.push_back(changeFromJson(j));
+                builder.apply(epochFromJson(j));
+            } else if (type == "setting") {
+                const SettingChange change = changeFromJson(j);
+                inForce = configAfter(inForce, {change});
+                builder.apply(change);
+            } else if (type == "lambda") { // journals written before format 2: every live value in force
+                for (const SettingChange &change : keyedChanges(legacyChangeFromJson(j), inForce))
+                    builder.apply(change);
             } else if (type == "end") {
                 if (!parseRunStatus(getStr(j, "status"), r.status) ||
                     !parseErrorKind(getStr(j, "error_kind", "none"), r.errorKind))

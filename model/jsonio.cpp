@@ -1,6 +1,9 @@
 #include "model/jsonio.h"
+#include "model/metrics.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 namespace reglab::jsonio {
@@ -183,88 +186,153 @@ std::int64_t intValue(const Json &v, const char *what, std::int64_t lo, std::int
     return static_cast<std::int64_t>(d);
 }
 
+std::string fieldText(const Json &v)
+{
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_boolean())
+        return v.get<bool>() ? "true" : "false";
+    if (v.is_number_integer())
+        return v.dump();
+    if (v.is_number())
+        return formatNumber(v.get<double>());
+    if (v.is_array()) {
+        std::string out;
+        for (const Json &item : v) {
+            if (item.is_array() || item.is_object())
+                throw RecordError("a list inside a list: give each value as a number or a list of numbers");
+            out += (out.empty() ? "" : ",") + fieldText(item);
+        }
+        return out;
+    }
+    throw RecordError("a value is a number, a string, true or false, or a list of numbers");
+}
+
+Json fieldJson(const ConfigField &field, const std::string &text)
+{
+    TrainConfig probe;
+    if (const std::string problem = field.set(probe, text); !problem.empty())
+        throw RecordError(problem);
+    using Kind = ConfigField::Kind;
+    switch (field.kind) {
+    case Kind::Integer:
+        return std::stoll(text);
+    case Kind::Seed:
+        return std::stoull(text);
+    case Kind::Real:
+        return num(std::strtod(text.c_str(), nullptr));
+    case Kind::Switch:
+        return text == "true";
+    case Kind::IntegerList:
+    case Kind::RealList: {
+        Json list = Json::array();
+        std::size_t at = 0;
+        while (at <= text.size()) {
+            const std::size_t comma = std::min(text.find(',', at), text.size());
+            const std::string item = text.substr(at, comma - at);
+            list.push_back(field.kind == Kind::IntegerList ? Json(std::stoll(item))
+                                                           : num(std::strtod(item.c_str(), nullptr)));
+            at = comma + 1;
+        }
+        return list;
+    }
+    case Kind::Text:
+    case Kind::Choice:
+        break;
+    }
+    return text;
+}
+
+namespace {
+
+// The JSON types a field's value may have: a number field refuses "0.01" as text, as it always did.
+bool typeFits(const ConfigField &field, const Json &v)
+{
+    using Kind = ConfigField::Kind;
+    switch (field.kind) {
+    case Kind::Integer:
+    case Kind::Real:
+        return v.is_number();
+    case Kind::Seed:
+        return v.is_number_unsigned();
+    case Kind::Switch:
+        return v.is_boolean();
+    case Kind::IntegerList:
+    case Kind::RealList:
+        return v.is_array();
+    case Kind::Text:
+    case Kind::Choice:
+        return v.is_string();
+    }
+    return false;
+}
+
+const char *typeWanted(const ConfigField &field)
+{
+    using Kind = ConfigField::Kind;
+    switch (field.kind) {
+    case Kind::Integer:
+    case Kind::Real:
+        return "is not a number";
+    case Kind::Seed:
+        return "is not a whole number from 0 to 18446744073709551615";
+    case Kind::Switch:
+        return "is not true or false";
+    case Kind::IntegerList:
+    case Kind::RealList:
+        return "is not a list of numbers";
+    case Kind::Text:
+    case Kind::Choice:
+        break;
+    }
+    return "is not a string";
+}
+
+} // namespace
+
 json configJson(const TrainConfig &c)
 {
-    json j{{"data", c.data},
-           {"hidden", c.hidden},
-           {"dropout", c.dropout},
-           {"leaky_slope", c.leakySlope},
-           {"learning_rate", c.learningRate},
-           {"optimizer", toString(c.optimizer)},
-           {"momentum", c.momentum},
-           {"nesterov", c.nesterov},
-           {"adam_beta1", c.adamBeta1},
-           {"adam_beta2", c.adamBeta2},
-           {"adam_eps", c.adamEps},
-           {"batch_size", c.batchSize},
-           {"epochs", c.epochs},
-           {"folds", c.folds},
-           {"seed", c.seed},
-           {"l1", c.l1},
-           {"l1_scope", toString(c.l1Scope)},
-           {"l1_method", toString(c.l1Method)},
-           {"l2", c.l2},
-           {"l2_mode", toString(c.l2Mode)},
-           {"log_every", c.logEvery},
-           {"device", c.device},
-           {"threads", c.threads},
-           {"panel_digits", c.panelDigits},
-           {"sparsity_threshold", c.sparsityThreshold}};
-    putText(j, "data", c.data); // a folder's name: any bytes
+    json j = json::object();
+    for (const ConfigField &f : configFields()) {
+        if (f.kind == ConfigField::Kind::Text)
+            putText(j, f.key.c_str(), f.get(c)); // a folder's name: any bytes
+        else
+            j[f.key] = fieldJson(f, f.get(c));
+    }
     return j;
 }
 
-TrainConfig configFromJson(const json &j, TrainConfig c)
+TrainConfig configFromJson(const json &j, TrainConfig c, std::vector<std::string> *unknown)
 {
     if (!j.is_object())
         throw RecordError("\"config\" is not an object");
-    c.data = getText(j, "data", c.data);
-    if (j.contains("hidden")) {
-        c.hidden.clear();
-        for (const auto &h : getArray(j, "hidden"))
-            c.hidden.push_back(static_cast<int>(intValue(h, "hidden", 0, 1 << 20)));
+    for (const auto &[key, value] : j.items()) {
+        const ConfigField *f = findField(key);
+        if (!f || f->key != key) { // by its key only: "--lr" is a flag, not a key
+            if (key.size() > 4 && key.compare(key.size() - 4, 4, "_hex") == 0 && findField(key.substr(0, key.size() - 4)))
+                continue; // the exact bytes of a text setting (putText)
+            if (!unknown)
+                throw RecordError(unknownKeyMessage(key));
+            unknown->push_back(key);
+            continue;
+        }
+        if (!typeFits(*f, value))
+            throw RecordError("\"" + key + "\" " + typeWanted(*f));
+        const std::string text = f->kind == ConfigField::Kind::Text ? getText(j, key.c_str()) : fieldText(value);
+        if (const std::string problem = f->set(c, text); !problem.empty())
+            throw RecordError("\"" + key + "\": " + problem);
     }
-    if (j.contains("dropout")) {
-        c.dropout.clear();
-        for (const auto &p : getArray(j, "dropout"))
-            c.dropout.push_back(p.is_number() ? p.get<double>() : throw RecordError("\"dropout\" holds a non-number"));
-    }
-    c.leakySlope = getNum(j, "leaky_slope", c.leakySlope);
-    c.learningRate = getNum(j, "learning_rate", c.learningRate);
-    if (!parseOptimizer(getStr(j, "optimizer", toString(c.optimizer)), c.optimizer))
-        throw RecordError("\"optimizer\" must be sgd, adam or adamw");
-    c.momentum = getNum(j, "momentum", c.momentum);
-    if (const auto nesterov = j.find("nesterov"); nesterov != j.end()) {
-        if (!nesterov->is_boolean())
-            throw RecordError("\"nesterov\" is not true or false");
-        c.nesterov = nesterov->get<bool>();
-    }
-    c.adamBeta1 = getNum(j, "adam_beta1", c.adamBeta1);
-    c.adamBeta2 = getNum(j, "adam_beta2", c.adamBeta2);
-    c.adamEps = getNum(j, "adam_eps", c.adamEps);
-    c.batchSize = getInt32(j, "batch_size", c.batchSize);
-    c.epochs = getInt32(j, "epochs", c.epochs);
-    c.folds = getInt32(j, "folds", c.folds);
-    if (const auto seed = j.find("seed"); seed != j.end()) {
-        // Any 64-bit seed round-trips: read as the unsigned integer it was written as, never through a double.
-        if (!seed->is_number_unsigned())
-            throw RecordError("\"seed\" is not a whole number from 0 to 18446744073709551615");
-        c.seed = seed->get<std::uint64_t>();
-    }
-    c.l1 = getNum(j, "l1", c.l1);
-    if (!parseL1Scope(getStr(j, "l1_scope", toString(c.l1Scope)), c.l1Scope))
-        throw RecordError("\"l1_scope\" must be all or weights");
-    if (!parseL1Method(getStr(j, "l1_method", toString(c.l1Method)), c.l1Method))
-        throw RecordError("\"l1_method\" must be subgradient or proximal");
-    c.l2 = getNum(j, "l2", c.l2);
-    if (!parseL2Mode(getStr(j, "l2_mode", toString(c.l2Mode)), c.l2Mode))
-        throw RecordError("\"l2_mode\" must be decay or penalty");
-    c.logEvery = getInt32(j, "log_every", c.logEvery);
-    c.device = getStr(j, "device", c.device);
-    c.threads = getInt32(j, "threads", c.threads);
-    c.panelDigits = getInt32(j, "panel_digits", c.panelDigits);
-    c.sparsityThreshold = getNum(j, "sparsity_threshold", c.sparsityThreshold);
     return c;
+}
+
+std::string unknownKeyMessage(const std::string &key)
+{
+    std::string message = "unknown setting \"" + key + "\"";
+    if (const std::string near = nearestKey(key); !near.empty())
+        message += ": did you mean \"" + near + "\"?";
+    else
+        message += " (the settings are a run record's config keys, such as learning_rate, l1, l2, batch_size)";
+    return message;
 }
 
 json stepJson(const StepRecord &s)
@@ -290,24 +358,23 @@ json epochJson(const EpochRecord &e)
                           {"zero_fraction", num(l.zeroFraction)},
                           {"l1_norm", num(l.l1Norm)},
                           {"l2_norm", num(l.l2Norm)}});
-    return json{{"epoch", e.epoch},
-                {"fold", e.fold},
-                {"step", e.step},
-                {"train_loss", num(e.trainLoss)},
-                {"val_loss", num(e.valLoss)},
-                {"val_accuracy", num(e.valAccuracy)},
-                {"test_loss", num(e.testLoss)},
-                {"test_accuracy", num(e.testAccuracy)},
-                {"train_seconds", e.trainSeconds},
-                {"eval_seconds", e.evalSeconds},
-                {"layers", layers}};
+    json j{{"epoch", e.epoch}, {"fold", e.fold}, {"step", e.step}};
+    for (const Metric &m : metrics())
+        if (m.write) // the stored ones; those derived from the layers are in "layers"
+            j[m.key] = num(m.read(e));
+    j["layers"] = layers;
+    return j;
 }
 
 json changeJson(const SettingChange &c)
 {
-    json j{{"step", c.step}, {"l1", c.l1}, {"l2", c.l2}, {"learning_rate", c.learningRate}};
-    if (!c.dropout.empty())
-        j["dropout"] = c.dropout;
+    json j{{"step", c.step}, {"key", c.key}};
+    const ConfigField *field = findField(c.key);
+    try {
+        j["value"] = field && field->key == c.key ? fieldJson(*field, c.value) : json(c.value);
+    } catch (const RecordError &) {
+        j["value"] = c.value; // a value the table refuses is kept as it came, never lost
+    }
     return j;
 }
 
@@ -337,13 +404,9 @@ EpochRecord epochFromJson(const json &e)
     rec.epoch = getInt32(e, "epoch", 0);
     rec.fold = getInt32(e, "fold", 0);
     rec.step = getInt(e, "step");
-    rec.trainLoss = getNum(e, "train_loss");
-    rec.valLoss = getNum(e, "val_loss");
-    rec.valAccuracy = getNum(e, "val_accuracy");
-    rec.testLoss = getNum(e, "test_loss");
-    rec.testAccuracy = getNum(e, "test_accuracy");
-    rec.trainSeconds = getNum(e, "train_seconds");
-    rec.evalSeconds = getNum(e, "eval_seconds");
+    for (const Metric &m : metrics())
+        if (m.write)
+            m.write(rec, getNum(e, m.key.c_str()));
     for (const auto &l : getArray(e, "layers")) {
         if (!l.is_object())
             throw RecordError("an entry of \"layers\" is not an object");
@@ -357,8 +420,24 @@ EpochRecord epochFromJson(const json &e)
 SettingChange changeFromJson(const json &c)
 {
     if (!c.is_object())
+        throw RecordError("an entry of \"setting_changes\" is not an object");
+    SettingChange change;
+    change.step = getInt(c, "step");
+    change.key = getStr(c, "key");
+    if (change.key.empty())
+        throw RecordError("an entry of \"setting_changes\" names no \"key\"");
+    const auto value = c.find("value");
+    if (value == c.end())
+        throw RecordError("the change of \"" + change.key + "\" has no \"value\"");
+    change.value = fieldText(*value);
+    return change;
+}
+
+LegacyChange legacyChangeFromJson(const json &c)
+{
+    if (!c.is_object())
         throw RecordError("an entry of \"lambda_changes\" is not an object");
-    SettingChange change{getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate"), {}};
+    LegacyChange change{getInt(c, "step"), getNum(c, "l1"), getNum(c, "l2"), getNum(c, "learning_rate"), {}};
     // Records written before dropout was live have no "dropout": the rates did not change.
     for (const auto &p : getArray(c, "dropout"))
         change.dropout.push_back(p.is_number() ? p.get<double>() : throw RecordError("\"dropout\" holds a non-number"));

@@ -2,6 +2,7 @@
 // shared by the run record and the presets.
 #pragma once
 
+#include "model/changes.h"
 #include "model/config.h"
 #include "model/records.h"
 #include "model/runrecord.h"
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace reglab::jsonio {
 
@@ -38,6 +40,12 @@ const Json &getArray(const Json &j, const char *key);
 // that does not fit (a float 1e30 is refused, not turned into garbage).
 std::int64_t intValue(const Json &v, const char *what, std::int64_t lo, std::int64_t hi);
 
+// A setting's value in JSON (a number, a list, true or false, a string) from its text, and back; the text is the
+// flag's ("0.01", "200,200"). fieldJson throws RecordError with what is allowed when `text` is not.
+Json fieldJson(const ConfigField &field, const std::string &text);
+std::string fieldText(const Json &value);
+
+// Every setting of the table, by its key.
 Json configJson(const TrainConfig &config);
 // The records as the run record and the journal write them; the readers throw RecordError.
 Json stepJson(const StepRecord &s);
@@ -46,7 +54,13 @@ Json changeJson(const SettingChange &c);
 StepRecord stepFromJson(const Json &j);
 EpochRecord epochFromJson(const Json &j);
 SettingChange changeFromJson(const Json &j);
-// The keys present in `j` override `base`.
-TrainConfig configFromJson(const Json &j, TrainConfig base = {});
+// An entry of an older record's "lambda_changes" (read as keyed changes with keyedChanges).
+LegacyChange legacyChangeFromJson(const Json &j);
+// The keys present in `j` override `base`, each read and checked by its field in the table. A key the table does
+// not know is refused (RecordError with unknownKeyMessage) unless `unknown` collects it: a record from a newer
+// version still opens and says which keys it did not understand.
+TrainConfig configFromJson(const Json &j, TrainConfig base = {}, std::vector<std::string> *unknown = nullptr);
+// "unknown setting \"learnig_rate\": did you mean \"learning_rate\"?"
+std::string unknownKeyMessage(const std::string &key);
 
 } // namespace reglab::jsonio

@@ -43,12 +43,13 @@ struct EpochRecord {
     double trainSeconds = 0, evalSeconds = 0;
 };
 
-// A live setting changed (lambda1, lambda2, the learning rate or the dropout rates); `step` is the first step
-// that used the new values. Every value in force is recorded, changed or not.
+// A live setting took effect: `key` is its key in configFields() ("l1", "dropout"), `value` its new value as the
+// flag takes it ("0.001", "0.5,0.5"), and `step` the first step that used it. One event per setting changed.
 struct SettingChange {
     std::int64_t step = 0;
-    double l1 = 0, l2 = 0, learningRate = 0;
-    std::vector<double> dropout = {}; // per hidden layer; empty in records written before dropout was live
+    std::string key;
+    std::string value;
+    bool operator==(const SettingChange &o) const { return step == o.step && key == o.key && value == o.value; }
 };
 
 struct DigitPrediction {

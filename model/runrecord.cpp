@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <iterator>
 #include <sstream>
 
 namespace reglab {
@@ -49,7 +51,7 @@ std::string toJson(const RunRecord &r)
 {
     json doc;
     doc["format"] = "reglab-run";
-    doc["format_version"] = 1;
+    doc["format_version"] = kRunFormatVersion;
     doc["config"] = configJson(r.config);
     doc["label"] = shortLabel(r.config);
     if (!r.name.empty())
@@ -79,7 +81,7 @@ std::string toJson(const RunRecord &r)
     json changes = json::array();
     for (const auto &c : r.settingChanges)
         changes.push_back(changeJson(c));
-    doc["lambda_changes"] = changes;
+    doc["setting_changes"] = changes;
 
     if (r.lastPredictions) {
         json digits = json::array();
@@ -116,9 +118,24 @@ RunRecord runRecordFromJson(const std::string &text)
         throw RecordError("not a RegLab run record (the document is not an object)");
     if (!doc.contains("config") || !doc.contains("status"))
         throw RecordError("not a RegLab run record (no \"config\" or \"status\")");
+    if (const auto format = doc.find("format"); format != doc.end() && *format != "reglab-run")
+        throw RecordError("not a RegLab run record (\"format\" is " + dumpJson(*format) + ", not \"reglab-run\")");
     try {
         RunRecord r;
-        r.config = configFromJson(doc["config"]);
+        std::vector<std::string> unknownConfig;
+        r.config = configFromJson(doc["config"], TrainConfig{}, &unknownConfig);
+        for (const std::string &key : unknownConfig)
+            r.notUnderstood.push_back("config." + key);
+        static const char *const kKnown[] = {
+            "format", "format_version", "config", "label", "name", "name_hex", "status", "message", "message_hex",
+            "error_kind", "device", "device_hex", "data_name", "data_name_hex", "started_at", "started_at_hex",
+            "versions", "summary", "epochs", "steps", "lambda_changes", "setting_changes", "last_predictions",
+            "weight_histograms", "total_seconds", "blas"};
+        for (const auto &[key, value] : doc.items())
+            if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown))
+                r.notUnderstood.push_back(key);
+        if (const std::int64_t version = getInt(doc, "format_version", 1); version > kRunFormatVersion)
+            r.notUnderstood.insert(r.notUnderstood.begin(), "format_version " + std::to_string(version));
         if (!parseRunStatus(getStr(doc, "status"), r.status))
             throw RecordError("\"status\" is not one of running, finished, stopped, diverged, failed");
         r.message = getText(doc, "message");
@@ -144,7 +161,12 @@ RunRecord runRecordFromJson(const std::string &text)
             r.epochs.push_back(epochFromJson(e));
         for (const auto &st : getArray(doc, "steps"))
             r.steps.push_back(stepFromJson(st));
+        // Before format 2 each change listed every live value in force, under "lambda_changes".
+        TrainConfig inForce = r.config;
         for (const auto &c : getArray(doc, "lambda_changes"))
+            for (SettingChange &keyed : keyedChanges(legacyChangeFromJson(c), inForce))
+                r.settingChanges.push_back(std::move(keyed));
+        for (const auto &c : getArray(doc, "setting_changes"))
             r.settingChanges.push_back(changeFromJson(c));
         if (doc.contains("last_predictions") && doc["last_predictions"].is_object()) {
             const json &p = doc["last_predictions"];
@@ -267,16 +289,17 @@ void checkRecordValues(const RunRecord &r)
     lastStep = 0;
     for (std::size_t i = 0; i < r.settingChanges.size(); ++i) {
         const SettingChange &c = r.settingChanges[i];
-        const std::string at = "lambda_changes[" + std::to_string(i) + "].";
+        const std::string at = "setting_changes[" + std::to_string(i) + "].";
         if (c.step < 0 || double(c.step) < lastStep)
             outOfRange(at + "step", double(c.step), "changes must be in the order of their steps");
         lastStep = double(c.step);
-        notNegative(at + "l1", c.l1, "it cannot be negative");
-        notNegative(at + "l2", c.l2, "it cannot be negative");
-        notNegative(at + "learning_rate", c.learningRate, "it cannot be negative");
-        for (double rate : c.dropout)
-            if (!(rate >= 0 && rate < 1))
-                outOfRange(at + "dropout", rate, "a dropout rate is from 0 to below 1");
+        // A key from a newer version is kept as it is (notUnderstood names it); a known one must be a value its
+        // setting allows, as a live change would have been.
+        if (const ConfigField *field = findField(c.key); field && field->key == c.key) {
+            TrainConfig probe = r.config;
+            if (const std::string problem = field->set(probe, c.value); !problem.empty())
+                throw RecordError(at + "value (" + c.key + "): " + problem);
+        }
     }
     if (r.lastPredictions)
         for (std::size_t i = 0; i < r.lastPredictions->digits.size(); ++i) {

@@ -26,13 +26,19 @@ struct RunRecord {
     std::map<std::string, std::string> versions; // reglab, libtorch, compiler
     std::vector<StepRecord> steps;
     std::vector<EpochRecord> epochs;
-    std::vector<SettingChange> settingChanges; // "lambda_changes" in the JSON (its name before dropout was live)
+    std::vector<SettingChange> settingChanges; // "setting_changes" ("lambda_changes" before format 2)
     std::optional<Predictions> lastPredictions;
     std::vector<WeightHistogram> weightHistograms; // the last snapshot's, one per layer
     double totalSeconds = 0;
+    // Read from a file: what this version did not understand (a newer format's keys, "config.new_setting"), for
+    // the reader to say; never written.
+    std::vector<std::string> notUnderstood;
 };
 
-// Pretty-printed JSON: config, versions, device, status, message, summary, epochs, steps, lambda_changes.
+// 2: live changes as {step, key, value} under "setting_changes".
+inline constexpr int kRunFormatVersion = 2;
+
+// Pretty-printed JSON: config, versions, device, status, message, summary, epochs, steps, setting_changes.
 std::string toJson(const RunRecord &record);
 // Throws RecordError naming what is missing or malformed.
 RunRecord runRecordFromJson(const std::string &json);

@@ -29,29 +29,6 @@ const ConfigField *sweepField(const std::string &name)
     return findField(flag);
 }
 
-// A JSON value as the field's text: lists joined by commas, numbers as the shortest exact text.
-std::string valueText(const Json &v)
-{
-    if (v.is_string())
-        return v.get<std::string>();
-    if (v.is_boolean())
-        return v.get<bool>() ? "true" : "false";
-    if (v.is_number_integer())
-        return v.dump();
-    if (v.is_number())
-        return formatNumber(v.get<double>());
-    if (v.is_array()) {
-        std::string out;
-        for (const Json &item : v) {
-            if (item.is_array() || item.is_object())
-                throw RecordError("a list inside a list: give each value as a number or a list of numbers");
-            out += (out.empty() ? "" : ",") + valueText(item);
-        }
-        return out;
-    }
-    throw RecordError("a value is a number, a string, true or false, or a list of numbers");
-}
-
 // {"from": a, "to": b, "points": n, "log": true}: n values from a to b, log-spaced when asked, to three
 // significant digits (a grid of 1e-05, 3.16e-05, 0.0001, ...); whole numbers for whole-number settings.
 std::vector<std::string> rangeValues(const Json &range, const ConfigField &field)
@@ -118,7 +95,7 @@ std::vector<SweepAxis> parseGrid(const Json &vary, const TrainConfig &base)
         try {
             if (values.is_array()) {
                 for (const Json &v : values)
-                    axis.values.push_back(valueText(v));
+                    axis.values.push_back(fieldText(v));
             } else if (values.is_object()) {
                 axis.values = rangeValues(values, *field);
             } else {
@@ -137,42 +114,6 @@ std::vector<SweepAxis> parseGrid(const Json &vary, const TrainConfig &base)
         axes.push_back(std::move(axis));
     }
     return axes;
-}
-
-// A field's text as the JSON value a sweep file gives it: a number, a list of numbers, true or false, or a string.
-Json valueJson(const ConfigField &field, const std::string &text)
-{
-    TrainConfig probe;
-    if (const std::string problem = field.set(probe, text); !problem.empty())
-        throw RecordError("vary \"" + field.key + "\": " + problem);
-    using Kind = ConfigField::Kind;
-    switch (field.kind) {
-    case Kind::Integer:
-        return std::stoll(text);
-    case Kind::Seed:
-        return std::stoull(text);
-    case Kind::Real:
-        return num(std::strtod(text.c_str(), nullptr));
-    case Kind::Switch:
-        return text == "true";
-    case Kind::IntegerList:
-    case Kind::RealList: {
-        Json list = Json::array();
-        std::size_t at = 0;
-        while (at <= text.size()) {
-            const std::size_t comma = std::min(text.find(',', at), text.size());
-            const std::string item = text.substr(at, comma - at);
-            list.push_back(field.kind == Kind::IntegerList ? Json(std::stoll(item))
-                                                           : num(std::strtod(item.c_str(), nullptr)));
-            at = comma + 1;
-        }
-        return list;
-    }
-    case Kind::Text:
-    case Kind::Choice:
-        break;
-    }
-    return text;
 }
 
 // JSON on one line with a space after each comma and colon, as people write it: [0, 1, 2], {"from": 1e-05}.
@@ -233,8 +174,13 @@ std::string sweepFileText(const SweepSpec &spec)
             continue;
         }
         Json values = Json::array();
-        for (const std::string &v : axis.values)
-            values.push_back(valueJson(*field, v));
+        for (const std::string &v : axis.values) {
+            try {
+                values.push_back(fieldJson(*field, v));
+            } catch (const RecordError &e) {
+                throw RecordError("vary \"" + field->key + "\": " + e.what());
+            }
+        }
         vary[field->key] = values;
     }
     Json head{{"format", "reglab-sweep"}};

@@ -6,6 +6,7 @@
 #include "model/folds.h"
 #include "model/measurements.h"
 #include "model/mlp.h"
+#include "model/runrecordbuilder.h"
 #include "model/runtime.h"
 
 #include <chrono>
@@ -18,31 +19,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Step records kept in a run record before it thins them (every other one): 20,000 is 1,250 sample epochs
-// at the dashboard's logging rate.
-constexpr std::size_t kMaxStepRecords = 20000;
-
 double secondsSince(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Keeps every other record (and the newest): a very long run's record stays bounded.
-template <typename T> void halve(std::vector<T> &records)
-{
-    std::vector<T> half;
-    half.reserve(records.size() / 2 + 1);
-    for (std::size_t i = 0; i < records.size(); i += 2)
-        half.push_back(records[i]);
-    if ((records.size() - 1) % 2 != 0)
-        half.push_back(records.back());
-    records = std::move(half);
-}
-
 class Run {
 public:
     Run(const TrainConfig &config, TrainControl &control, TrainObserver &observer, RunRecord &record)
-        : m_config(config), m_control(control), m_obs(observer), m_rec(record)
+        : m_config(config), m_control(control), m_obs(observer), m_rec(record), m_builder(record), m_live(config)
     {
     }
 
@@ -61,12 +46,18 @@ private:
     void pace();
     // Ends the run as diverged: `what` says how ("became NaN at step 12"); returns false for the caller to return.
     bool diverged(const std::string &what, int epoch);
-    void emit(TrainEvent event) { m_obs.onEvent(event); }
+    // Every event is filed in the run's record and then reported: the record is what the events say.
+    void emit(const TrainEvent &event)
+    {
+        m_builder.apply(event);
+        m_obs.onEvent(event);
+    }
 
     const TrainConfig &m_config;
     TrainControl &m_control;
     TrainObserver &m_obs;
     RunRecord &m_rec;
+    RunRecordBuilder m_builder;
 
     torch::Device m_device{torch::kCPU};
     Mlp m_net{nullptr};
@@ -75,7 +66,7 @@ private:
     torch::Tensor m_trainX, m_trainY, m_testX, m_testY, m_panelIdx;
     std::vector<int> m_panel, m_panelLabels;
 
-    double m_l1 = 0, m_l2 = 0, m_lr = 0;
+    TrainConfig m_live; // the settings in force: the config and the live changes so far
     std::int64_t m_step = 0, m_totalSteps = 0, m_stepsPerEpoch = 0, m_stepInEpoch = 0;
     int m_epoch = 0;
     double m_trainSecondsDone = 0; // finished epochs' training time
@@ -91,23 +82,19 @@ void Run::applyChanges(std::int64_t nextStep)
     TrainControl::Changes changes;
     if (!m_control.takeChanges(changes))
         return;
-    TrainConfig next = m_config;
-    next.l1 = changes.l1 ? *changes.l1 : m_l1;
-    next.l2 = changes.l2 ? *changes.l2 : m_l2;
-    next.learningRate = changes.learningRate ? *changes.learningRate : m_lr;
-    next.dropout = changes.dropout ? *changes.dropout : m_net->dropout();
-    // Values that would only poison the run are refused by the same checks as the flags (one dropout rate per
-    // hidden layer, each in range); the UI validates too.
-    if (!validate(next).empty() ||
-        (next.l1 == m_l1 && next.l2 == m_l2 && next.learningRate == m_lr && next.dropout == m_net->dropout()))
-        return;
-    m_l1 = next.l1;
-    m_l2 = next.l2;
-    m_lr = next.learningRate;
-    m_net->setDropout(next.dropout); // from this step's forward pass on
-    const SettingChange change{nextStep, m_l1, m_l2, m_lr, next.dropout};
-    m_rec.settingChanges.push_back(change);
-    emit(change);
+    for (const auto &[key, value] : changes) {
+        // Only a live setting, by its key, with a value its flag would take and that the run can use (one
+        // dropout rate per hidden layer): anything else would poison the run. The window validates too.
+        const ConfigField *field = findField(key);
+        if (!field || field->key != key || !field->live)
+            continue;
+        TrainConfig next = m_live;
+        if (!field->set(next, value).empty() || !validate(next).empty() || field->get(next) == field->get(m_live))
+            continue;
+        m_live = std::move(next);
+        emit(SettingChange{nextStep, key, field->get(m_live)});
+    }
+    m_net->setDropout(m_live.dropout); // from this step's forward pass on
 }
 
 void Run::sendProgress(bool evaluating, bool force)
@@ -184,14 +171,14 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         torch::index_select_out(y, m_trainY, 0, idx);
         // The explicit L2 penalty goes through autograd: it is the check that weight decay is right. Everything
         // else takes the hand-written backward, which gives the same gradients with far fewer ops.
-        const bool autograd = m_config.l2Mode == L2Mode::Penalty && m_l2 > 0;
+        const bool autograd = m_config.l2Mode == L2Mode::Penalty && m_live.l2 > 0;
         torch::Tensor dataLoss, loss;
         if (autograd) {
             dataLoss = torch::nn::functional::cross_entropy(m_net->forward(x), y);
             torch::Tensor squares = m_params.front().square().sum();
             for (std::size_t i = 1; i < m_params.size(); ++i)
                 squares = squares + m_params[i].square().sum();
-            loss = dataLoss + (m_l2 / 2) * squares;
+            loss = dataLoss + (m_live.l2 / 2) * squares;
         }
 
         const bool logNow = m_step == 0 || (m_step + 1) % m_config.logEvery == 0;
@@ -211,8 +198,8 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             loss = dataLoss;
         }
         if (logNow) // the gradients are the data loss's until the step adds the penalties
-            emit(gradientBalance(m_net, m_l1, m_l2, autograd, m_step + 1, epoch));
-        m_opt->step({m_lr, m_l1, m_config.l2Mode == L2Mode::Decay ? m_l2 : 0.0});
+            emit(gradientBalance(m_net, m_live.l1, m_live.l2, autograd, m_step + 1, epoch));
+        m_opt->step({m_live.learningRate, m_live.l1, m_config.l2Mode == L2Mode::Decay ? m_live.l2 : 0.0});
         ++m_step;
         ++m_stepInEpoch;
         samplesSinceLog += size;
@@ -232,12 +219,12 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             s.step = m_step;
             s.epoch = epoch;
             s.dataLoss = dataLoss.item<double>();
-            s.l1Term = m_l1 * l1Sum.item<double>();
-            s.l2Term = m_l2 / 2 * l2Sum.item<double>();
+            s.l1Term = m_live.l1 * l1Sum.item<double>();
+            s.l2Term = m_live.l2 / 2 * l2Sum.item<double>();
             s.loss = s.dataLoss + s.l1Term + s.l2Term;
-            s.l1 = m_l1;
-            s.l2 = m_l2;
-            s.learningRate = m_lr;
+            s.l1 = m_live.l1;
+            s.l2 = m_live.l2;
+            s.learningRate = m_live.learningRate;
             const double elapsed = secondsSince(lastLog);
             s.samplesPerSecond = elapsed > 0 ? double(samplesSinceLog) / elapsed : 0.0;
             m_lastRate = s.samplesPerSecond;
@@ -245,9 +232,6 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             samplesSinceLog = 0;
             if (!std::isfinite(s.dataLoss) || !std::isfinite(lossSum.item<double>()))
                 return diverged("became non-finite by step " + std::to_string(m_step), epoch);
-            m_rec.steps.push_back(s);
-            if (m_rec.steps.size() > kMaxStepRecords)
-                halve(m_rec.steps);
             emit(s);
         }
         sendProgress(false, false);
@@ -291,8 +275,7 @@ void Run::waitOutPause()
 void Run::sendSnapshot()
 {
     WeightSnapshot snapshot = weightSnapshot(m_net, static_cast<int>(m_rec.epochs.size()), m_step);
-    m_rec.weightHistograms = snapshot.histograms;
-    emit(std::move(snapshot));
+    emit(snapshot);
 }
 
 void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, double trainSeconds, double trainLoss)
@@ -317,12 +300,9 @@ void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, d
     e.trainSeconds = trainSeconds;
     e.evalSeconds = secondsSince(start);
     m_evalSecondsDone += e.evalSeconds;
-    m_rec.epochs.push_back(e);
     emit(e);
-    if (panel) {
-        m_rec.lastPredictions = panel;
-        emit(std::move(*panel));
-    }
+    if (panel)
+        emit(*panel);
     if (val.predicted.defined() && val.predicted.numel() > 0)
         emit(validationDetail(m_net, m_trainX, m_trainY, valIdx, val.predicted, epoch, m_step));
     sendSnapshot();
@@ -341,9 +321,6 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     m_net->to(m_device);
     m_params = m_net->parameters();
     m_opt = std::make_unique<FlatOptimizer>(m_net, OptimizerSettings::from(m_config));
-    m_l1 = m_config.l1;
-    m_l2 = m_config.l2;
-    m_lr = m_config.learningRate;
 
     const DatasetTensors &t = data.tensors();
     m_trainX = t.trainImages.to(m_device);
@@ -351,9 +328,6 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     m_testX = t.testImages.to(m_device);
     m_testY = t.testLabels.to(m_device);
 
-    if (data.trainCount() < m_config.folds)
-        throw DataError(data.name() + ": " + std::to_string(data.trainCount()) + " training images cannot make " +
-                        std::to_string(m_config.folds) + " folds");
     const std::vector<Fold> folds = makeFolds(data.trainCount(), m_config.folds, m_config.seed);
     auto stepsFor = [&](const Fold &f) {
         return (static_cast<std::int64_t>(f.train.size()) + m_config.batchSize - 1) / m_config.batchSize;
@@ -381,9 +355,7 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
         info.panelLabels.push_back(data.testLabel(i));
         info.panelPixels.push_back(data.testPixels(i));
     }
-    m_rec.device = info.device;
-    m_rec.dataName = info.dataName;
-    emit(std::move(info));
+    emit(info);
 
     auto orderGen = at::make_generator<at::CPUGeneratorImpl>(m_config.seed + 1);
     for (int epoch = 1; epoch <= m_config.epochs; ++epoch) {

@@ -151,9 +151,8 @@ private Q_SLOTS:
         reglab::RunRecord r = finishedRun(0.01, 10);
         reglab::SettingChange change;
         change.step = 800;
-        change.l1 = 0.001;
-        change.learningRate = r.config.learningRate;
-        change.dropout = r.config.dropout;
+        change.key = "l1";
+        change.value = "0.001";
         r.settingChanges.push_back(change);
         const int d = runs.addRun(r, QStringLiteral("changed"));
         const QString config = runs.data(runs.index(runs.rowOf(d), RunModel::ConfigColumn)).toString();
@@ -323,9 +322,8 @@ private Q_SLOTS:
         reglab::RunRecord r = finishedRun(0.01, 4, 20);
         reglab::SettingChange change;
         change.step = 41; // the first step of epoch 3
-        change.l1 = 0.001;
-        change.learningRate = r.config.learningRate;
-        change.dropout = r.config.dropout;
+        change.key = "l1";
+        change.value = "0.001";
         r.settingChanges.push_back(change);
         const QString file = m_dir.filePath(QStringLiteral("changed.json"));
         QVERIFY(reglab::writeFileAtomically(file.toStdString(), reglab::toJson(r)).empty());

@@ -127,7 +127,7 @@ private Q_SLOTS:
         QCOMPARE(started.count(), 1);
         QCOMPARE(epochs.count(), 10);
         QVERIFY(!record.settingChanges.empty());
-        QCOMPARE(record.settingChanges.front().l1, 0.001);
+        QCOMPARE(record.settingChanges.front(), (reglab::SettingChange{record.settingChanges.front().step, "l1", "0.001"}));
         QCOMPARE(changes.count(), int(record.settingChanges.size()));
         QVERIFY(record.steps.back().l1Term > 0); // the trainer used it
 
@@ -178,10 +178,10 @@ private Q_SLOTS:
         guitest::Spy<reglab::StepRecord> steps(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
         ControlPanel *p = d.controls();
-        p->optimizerBox()->setCurrentIndex(p->optimizerBox()->findData(int(reglab::Optimizer::AdamW)));
+        p->optimizerBox()->setCurrentIndex(p->optimizerBox()->findData(QStringLiteral("adamw")));
         p->learningRateBox()->setValue(0.001);
         p->l1Slider()->setValue(0.001);
-        p->l1MethodBox()->setCurrentIndex(p->l1MethodBox()->findData(int(reglab::L1Method::Proximal)));
+        p->l1MethodBox()->setCurrentIndex(p->l1MethodBox()->findData(QStringLiteral("proximal")));
         p->epochsBox()->setValue(3);
         p->startAction()->trigger();
         QVERIFY(!p->optimizerBox()->isEnabled()); // fixed during a run
@@ -199,7 +199,7 @@ private Q_SLOTS:
         QCOMPARE(int(record.config.optimizer), int(reglab::Optimizer::AdamW));
         QCOMPARE(int(record.config.l1Method), int(reglab::L1Method::Proximal));
         QCOMPARE(record.settingChanges.size(), std::size_t(1));
-        QCOMPARE(record.settingChanges.front().dropout, (std::vector<double>{0.5, 0.5}));
+        QCOMPARE(record.settingChanges.front().value, std::string("0.5,0.5"));
         d.window->flushCharts();
         QCOMPARE(d.window->liveView()->lossChart()->markerLabels(), QStringList{QStringLiteral("dropout=0.5/0.5")});
         QCOMPARE(d.window->liveView()->accuracyChart()->markerLabels(), QStringList{QStringLiteral("dropout=0.5/0.5")});

@@ -92,9 +92,9 @@ private Q_SLOTS:
         changed.clear();
         reglab::StepRecord s;
         s.step = 1;
-        model.appendStep(live, s);
+        model.apply(live, s);
         QCOMPARE(changed.count(), 0); // steps do not touch the row
-        model.appendChange(live, reglab::SettingChange{5, 0.001, 0, 0.01});
+        model.apply(live, reglab::SettingChange{5, "l1", "0.001"});
         QCOMPARE(changed.count(), 1); // a change is named in the configuration column
         QCOMPARE(changed.first().at(0).toModelIndex().column(), int(RunModel::ConfigColumn));
         QVERIFY(model.data(model.index(1, RunModel::ConfigColumn)).toString().endsWith(
@@ -102,7 +102,7 @@ private Q_SLOTS:
         reglab::EpochRecord e;
         e.epoch = 1;
         e.testAccuracy = 0.5;
-        model.appendEpoch(live, e);
+        model.apply(live, e);
         QCOMPARE(changed.count(), 2); // an epoch updates its accuracies
         QCOMPARE(model.data(model.index(1, RunModel::TestColumn)).toString(), QStringLiteral("50.00 %"));
         QCOMPARE(model.record(live)->steps.size(), std::size_t(1));

@@ -1,4 +1,5 @@
 // Folds, configuration checks, the thread-safe control, and the run record's JSON and CSV.
+#include "model/changes.h"
 #include "model/config.h"
 #include "model/control.h"
 #include "model/folds.h"
@@ -78,18 +79,15 @@ TEST_CASE("control hands over changes once")
     TrainControl control;
     TrainControl::Changes changes;
     CHECK(!control.takeChanges(changes));
-    control.setL1(0.5);
-    control.setLearningRate(0.1);
+    control.set("l1", "0.5");
+    control.set("learning_rate", "0.1");
+    control.set("l1", "0.25"); // the newest value of a key wins, in the order keys were first set
     REQUIRE(control.takeChanges(changes));
-    CHECK((changes.l1 && *changes.l1 == 0.5));
-    CHECK(!changes.l2);
-    CHECK(!changes.dropout);
-    CHECK((changes.learningRate && *changes.learningRate == 0.1));
+    CHECK(changes == TrainControl::Changes{{"l1", "0.25"}, {"learning_rate", "0.1"}});
     CHECK(!control.takeChanges(changes));
-    control.setDropout({0.5, 0.25});
+    control.set("dropout", "0.5,0.25");
     REQUIRE(control.takeChanges(changes));
-    CHECK((changes.dropout && *changes.dropout == std::vector<double>{0.5, 0.25}));
-    CHECK(!changes.l1);
+    CHECK(changes == TrainControl::Changes{{"dropout", "0.5,0.25"}});
 }
 
 TEST_CASE("control pause blocks until resume or stop")
@@ -150,8 +148,8 @@ RunRecord sampleRecord()
     e.evalSeconds = 0.02;
     e.layers = {{"fc1", 0.25, 100.5, 8.25, 0.125}, {"fc2", 0.5, 20, 3}};
     r.epochs.push_back(e);
-    r.settingChanges.push_back({61, 0.1, 0.0, 0.01, {}});
-    r.settingChanges.push_back({90, 0.1, 0.0, 0.01, {0.5}});
+    r.settingChanges.push_back({61, "l1", "0.1"});
+    r.settingChanges.push_back({90, "dropout", "0.5"});
     Predictions p;
     p.epoch = 1;
     p.step = 160;
@@ -208,8 +206,8 @@ TEST_CASE("run record round trips through json")
     CHECK(std::isnan(back.steps[1].loss));
     CHECK_EQ(back.epochs[0].layers[1].name, std::string("fc2"));
     CHECK_EQ(back.settingChanges[0].step, 61);
-    CHECK(back.settingChanges[0].dropout.empty());
-    CHECK(back.settingChanges[1].dropout == std::vector<double>{0.5});
+    CHECK(back.settingChanges == r.settingChanges);
+    CHECK(json.find("\"setting_changes\"") != std::string::npos);
     CHECK_EQ(back.epochs[0].layers[0].zeroFraction, 0.125);
     CHECK(back.config.optimizer == Optimizer::AdamW);
     CHECK(back.config.l1Method == L1Method::Proximal);
@@ -328,15 +326,16 @@ TEST_CASE("older records without the new keys keep the defaults")
     CHECK_EQ(r.config.adamEps, 1e-8);
     CHECK_EQ(r.config.momentum, 0.9);
     CHECK_EQ(r.epochs[0].layers[0].zeroFraction, 0.0);
+    // Each old entry listed every live value in force: only what differed is a change.
     REQUIRE(r.settingChanges.size() == 1u);
-    CHECK_EQ(r.settingChanges[0].l1, 0.001);
-    CHECK(r.settingChanges[0].dropout.empty());
+    CHECK(r.settingChanges[0] == SettingChange{7, "l1", "0.001"});
+    CHECK_EQ(describeChanges(r.settingChanges), std::string("L1\u21920.001 at step 7"));
     CHECK_THROWS_CONTAINING(runRecordFromJson(R"({"status": "finished", "config": {"optimizer": "lbfgs"}})"),
-                            RecordError, "\"optimizer\" must be sgd, adam or adamw");
+                            RecordError, "\"optimizer\": 'lbfgs' is not allowed; use sgd, adam or adamw");
     CHECK_THROWS_CONTAINING(runRecordFromJson(R"({"status": "finished", "config": {"nesterov": "yes"}})"), RecordError,
                             "\"nesterov\" is not true or false");
     CHECK_THROWS_CONTAINING(runRecordFromJson(R"({"status": "finished", "config": {"l1_method": "ista"}})"),
-                            RecordError, "\"l1_method\" must be subgradient or proximal");
+                            RecordError, "\"l1_method\": 'ista' is not allowed; use subgradient or proximal");
 }
 
 TEST_CASE("seeds round trip exactly through a run record")

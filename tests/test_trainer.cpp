@@ -200,8 +200,8 @@ TEST_CASE("lambda change takes effect at the next step")
     Hooks hooks;
     hooks.step = [&](const StepRecord &s) {
         if (s.step == 5) {
-            control.setL1(0.05);
-            control.setLearningRate(0.02);
+            control.set("l1", "0.05");
+            control.set("learning_rate", "0.02");
         }
     };
     const RunRecord r = train(c, control, &hooks, sample());
@@ -211,9 +211,10 @@ TEST_CASE("lambda change takes effect at the next step")
     CHECK_EQ(r.steps[5].learningRate, 0.02);
     CHECK_EQ(r.steps[4].l1Term, 0.0);
     CHECK_GT(r.steps[5].l1Term, 1.0); // 0.05 * sum|p| over ~200k small parameters
-    REQUIRE(r.settingChanges.size() == 1u);
-    CHECK_EQ(r.settingChanges[0].step, 6);
-    CHECK_EQ(hooks.changes.size(), 1u);
+    REQUIRE(r.settingChanges.size() == 2u); // one event per setting, both at the step they took effect
+    CHECK(r.settingChanges[0] == SettingChange{6, "l1", "0.05"});
+    CHECK(r.settingChanges[1] == SettingChange{6, "learning_rate", "0.02"});
+    CHECK(hooks.changes == r.settingChanges);
 }
 
 TEST_CASE("stop lands within one step and keeps history")
@@ -534,20 +535,24 @@ TEST_CASE("dropout change takes effect at the next step and is recorded")
     Hooks hooks;
     hooks.step = [&](const StepRecord &s) {
         if (s.step == 5)
-            control.setDropout({0.5, 0.5});
+            control.set("dropout", "0.5,0.5");
         if (s.step == 8)
-            control.setDropout({0.1, 0.2, 0.3}); // one rate per hidden layer, or it is refused
+            control.set("dropout", "0.1,0.2,0.3"); // one rate per hidden layer, or it is refused
         if (s.step == 9)
-            control.setDropout({0.5, 0.5}); // no change
+            control.set("dropout", "0.5,0.5"); // no change
+        if (s.step == 10) {
+            control.set("epochs", "3");       // not live: refused
+            control.set("no_such_key", "1"); // not a setting: refused
+            control.set("l1", "-1");          // out of range: refused
+        }
     };
     const RunRecord r = train(c, control, &hooks, sample());
     REQUIRE(r.status == RunStatus::Finished);
     REQUIRE(r.settingChanges.size() == 1u);
     const SettingChange &change = r.settingChanges[0];
     CHECK_EQ(change.step, 6);
-    CHECK(change.dropout == std::vector<double>{0.5, 0.5});
-    CHECK_EQ(change.l1, 0.0); // the values in force are recorded with it
-    CHECK_EQ(change.learningRate, c.learningRate);
+    CHECK(change == SettingChange{6, "dropout", "0.5,0.5"});
+    CHECK_EQ(r.config.epochs, c.epochs);
     CHECK_EQ(hooks.changes.size(), 1u);
 
     // The same run without the change draws the same masks until step 5, then differs from step 6 on.
@@ -567,15 +572,15 @@ TEST_CASE("live changes reach adam")
     Hooks hooks;
     hooks.step = [&](const StepRecord &s) {
         if (s.step == 5) {
-            control.setLearningRate(0.0005);
-            control.setL2(0.01);
+            control.set("learning_rate", "0.0005");
+            control.set("l2", "0.01");
         }
     };
     const RunRecord r = train(c, control, &hooks, sample());
     REQUIRE(r.status == RunStatus::Finished);
     CHECK_EQ(r.steps[5].learningRate, 0.0005);
     CHECK_EQ(r.steps[5].l2, 0.01);
-    REQUIRE(r.settingChanges.size() == 1u);
+    REQUIRE(r.settingChanges.size() == 2u);
     CHECK_EQ(r.settingChanges[0].step, 6);
     CHECK_GT(r.epochs[0].testAccuracy, 0.7);
 }

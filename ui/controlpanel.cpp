@@ -1,6 +1,7 @@
 #include "ui/controlpanel.h"
 #include "ui/downloaddialog.h"
 #include "ui/logslider.h"
+#include "ui/settingcontrol.h"
 
 #include "model/datasource.h"
 #include "model/runtime.h"
@@ -31,24 +32,6 @@ namespace reglab::ui {
 
 namespace {
 const QString kChooseFolder = QStringLiteral("<choose>");
-
-// Shows 0.01 rather than 0.01000, and 5e-05; reads what it shows (the C locale, exponents) whatever the
-// system locale, like the strength boxes.
-class CompactSpinBox : public QDoubleSpinBox {
-public:
-    using QDoubleSpinBox::QDoubleSpinBox;
-    QString textFromValue(double value) const override { return QString::number(value, 'g', 6); }
-    double valueFromText(const QString &text) const override
-    {
-        bool ok = false;
-        const double v = parseNumber(text, &ok);
-        return ok ? v : value();
-    }
-    QValidator::State validate(QString &text, int &) const override
-    {
-        return validateNumber(text, minimum(), maximum());
-    }
-};
 
 // The dataset box changes only on an explicit choice: the wheel scrolls the panel instead of stepping onto
 // "Folder..." (which opens a dialog).
@@ -81,174 +64,9 @@ reglab::TrainConfig ControlPanel::defaultConfig()
 ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
-
-    // Regularization: the two strengths act on a running network.
-    auto *reg = new QGroupBox(tr("Regularization (live)"), this);
-    auto *regForm = new QFormLayout(reg);
-    regForm->setRowWrapPolicy(QFormLayout::WrapLongRows);
-    m_l1 = new LogSlider(reg);
-    m_l1->setToolTip(tr("L1 penalty \u03bb\u2081\u00b7\u03a3|p| added to the loss; pushes weights to exactly zero.\n"
-                        "Changes take effect at the next step of a running network."));
-    m_l1Scope = new QComboBox(reg);
-    m_l1Scope->addItem(tr("All parameters"), int(reglab::L1Scope::All));
-    m_l1Scope->addItem(tr("Weights only (no biases)"), int(reglab::L1Scope::Weights));
-    m_l1Method = new QComboBox(reg);
-    m_l1Method->addItem(tr("Subgradient (in the loss)"), int(reglab::L1Method::Subgradient));
-    m_l1Method->addItem(tr("Proximal (exact zeros)"), int(reglab::L1Method::Proximal));
-    m_l1Method->setToolTip(
-        tr("Subgradient: \u03bb\u2081\u00b7sign(w) added to the gradient, as loss += \u03bb\u2081\u00b7\u03a3|w| "
-           "does;\nweights oscillate around zero but hardly ever reach it.\n"
-           "Proximal: after each step w \u2190 sign(w)\u00b7max(|w| \u2212 lr\u00b7\u03bb\u2081, 0), "
-           "which leaves exact zeros."));
-    m_l2 = new LogSlider(reg);
-    m_l2->setToolTip(tr("L2 strength \u03bb\u2082: shrinks every weight a little at each step.\n"
-                        "Changes take effect at the next step of a running network."));
-    m_l2Mode = new QComboBox(reg);
-    m_l2Mode->addItem(tr("Weight decay"), int(reglab::L2Mode::Decay));
-    m_l2Mode->setItemData(0,
-                          tr("The optimizer's weight_decay: SGD and Adam add \u03bb\u2082\u00b7w to the gradient "
-                             "(the same as the penalty);\nAdamW shrinks the weights by lr\u00b7\u03bb\u2082\u00b7w "
-                             "outside its adaptive scaling"),
-                          Qt::ToolTipRole);
-    m_l2Mode->addItem(tr("Penalty \u03bb\u2082/2\u00b7\u03a3p\u00b2 in the loss"), int(reglab::L2Mode::Penalty));
-    m_lr = new CompactSpinBox(reg);
-    m_lr->setDecimals(6);
-    // The learning rate's range is the core's (above 0): the box stops at its smallest step.
-    m_lr->setRange(1e-6, reglab::field("learning_rate").hi);
-    m_lr->setSingleStep(0.001);
-    m_lr->setKeyboardTracking(false);
-    m_lr->setToolTip(tr("Learning rate; can be changed while training"));
-    // Dropout: one rate per hidden layer, live like the strengths.
-    m_dropoutRow = new QWidget(reg);
-    auto *dropoutLayout = new QHBoxLayout(m_dropoutRow);
-    dropoutLayout->setContentsMargins(0, 0, 0, 0);
-    const reglab::ConfigField &dropoutField = reglab::field("dropout");
-    for (int i = 0; i < kMaxHidden; ++i) {
-        auto *box = new CompactSpinBox(m_dropoutRow);
-        box->setDecimals(4);
-        box->setRange(dropoutField.lo, dropoutField.hi);
-        box->setSingleStep(0.05);
-        box->setKeyboardTracking(false);
-        box->setToolTip(
-            tr("Dropout rate of hidden layer %1 (0 turns it off); can be changed while training").arg(i + 1));
-        dropoutLayout->addWidget(box);
-        m_dropout << box;
-    }
-    regForm->addRow(tr("L1 strength"), m_l1);
-    regForm->addRow(tr("L1 applies to"), m_l1Scope);
-    regForm->addRow(tr("L1 acts as"), m_l1Method);
-    regForm->addRow(tr("L2 strength"), m_l2);
-    regForm->addRow(tr("L2 acts as"), m_l2Mode);
-    regForm->addRow(tr("Dropout"), m_dropoutRow);
-    regForm->addRow(tr("Learning rate"), m_lr);
-    layout->addWidget(reg);
-
-    // The optimizer and the network's shape are fixed when a run starts.
-    auto *opt = new QGroupBox(tr("Optimizer and network"), this);
-    m_optimizerForm = new QFormLayout(opt);
-    m_optimizerForm->setRowWrapPolicy(QFormLayout::WrapLongRows);
-    auto realFor = [opt](const char *key, int decimals, double step) {
-        const reglab::ConfigField &f = reglab::field(key);
-        auto *box = new CompactSpinBox(opt);
-        box->setDecimals(decimals);
-        // An open lower end (epsilon > 0) stops at the box's smallest step.
-        box->setRange(f.openLow ? std::pow(10.0, -decimals) : f.lo, f.hi);
-        box->setSingleStep(step);
-        box->setToolTip(QString::fromStdString(f.help));
-        return box;
-    };
-    m_optimizer = new QComboBox(opt);
-    m_optimizer->addItem(tr("SGD"), int(reglab::Optimizer::Sgd));
-    m_optimizer->addItem(tr("Adam"), int(reglab::Optimizer::Adam));
-    m_optimizer->addItem(tr("AdamW (decoupled decay)"), int(reglab::Optimizer::AdamW));
-    m_optimizer->setToolTip(QString::fromStdString(reglab::field("optimizer").help));
-    m_momentum = realFor("momentum", 6, 0.1);
-    m_nesterov = new QCheckBox(tr("Nesterov"), opt);
-    m_nesterov->setToolTip(QString::fromStdString(reglab::field("nesterov").help));
-    auto *momentumRow = new QWidget(opt);
-    auto *momentumLayout = new QHBoxLayout(momentumRow);
-    momentumLayout->setContentsMargins(0, 0, 0, 0);
-    momentumLayout->addWidget(m_momentum, 1);
-    momentumLayout->addWidget(m_nesterov);
-    m_beta1 = realFor("adam_beta1", 6, 0.01);
-    m_beta2 = realFor("adam_beta2", 6, 0.001);
-    m_eps = realFor("adam_eps", 12, 1e-8);
-    m_slope = realFor("leaky_slope", 4, 0.01);
-    auto *hiddenRow = new QWidget(opt);
-    auto *hiddenLayout = new QHBoxLayout(hiddenRow);
-    hiddenLayout->setContentsMargins(0, 0, 0, 0);
-    const reglab::ConfigField &hiddenField = reglab::field("hidden");
-    for (int i = 0; i < kMaxHidden; ++i) {
-        auto *box = new QSpinBox(hiddenRow);
-        box->setRange(i == 0 ? int(hiddenField.lo) : 0, int(hiddenField.hi));
-        if (i > 0)
-            box->setSpecialValueText(tr("none"));
-        box->setToolTip(i == 0 ? tr("Units in hidden layer 1")
-                               : tr("Units in hidden layer %1 (none: no such layer)").arg(i + 1));
-        hiddenLayout->addWidget(box);
-        m_hidden << box;
-        connect(box, &QSpinBox::valueChanged, this, &ControlPanel::updateVisibility);
-    }
-    m_optimizerForm->addRow(tr("Optimizer"), m_optimizer);
-    m_optimizerForm->addRow(tr("Momentum"), momentumRow);
-    m_optimizerForm->addRow(tr("Adam \u03b2\u2081"), m_beta1);
-    m_optimizerForm->addRow(tr("Adam \u03b2\u2082"), m_beta2);
-    m_optimizerForm->addRow(tr("Adam \u03b5"), m_eps);
-    m_optimizerForm->addRow(tr("Hidden units"), hiddenRow);
-    m_optimizerForm->addRow(tr("LeakyReLU slope"), m_slope);
-    layout->addWidget(opt);
-    connect(m_optimizer, &QComboBox::currentIndexChanged, this, &ControlPanel::updateVisibility);
-    connect(m_momentum, &QDoubleSpinBox::valueChanged, this, &ControlPanel::updateVisibility);
-
-    // The rest is fixed when a run starts.
-    auto *run = new QGroupBox(tr("Run"), this);
-    auto *runForm = new QFormLayout(run);
-    // Ranges from the core's fields, so the window allows exactly what reglab-train allows.
-    auto spinFor = [run](const char *key) {
-        auto *box = new QSpinBox(run);
-        const reglab::ConfigField &f = reglab::field(key);
-        box->setRange(int(f.lo), int(f.hi));
-        box->setToolTip(QString::fromStdString(f.help));
-        return box;
-    };
-    m_batch = spinFor("batch_size");
-    m_epochs = spinFor("epochs");
-    m_folds = spinFor("folds");
-    m_folds->setToolTip(tr("k-fold split of the training set: epoch e trains on fold (e mod k)'s training part\n"
-                           "and reports accuracy on its held-out part (validation)"));
-    m_seed = new QSpinBox(run);
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_device = new QComboBox(run);
-    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    m_device->addItem(tr("CUDA (GPU)"), QStringLiteral("cuda"));
-    if (!reglab::cudaAvailable()) {
-        if (auto *model = qobject_cast<QStandardItemModel *>(m_device->model())) {
-            QStandardItem *item = model->item(1);
-            item->setEnabled(false);
-            item->setToolTip(QString::fromStdString(reglab::cudaUnavailableReason()));
-        }
-        m_device->setToolTip(
-            tr("CUDA is not available: %1").arg(QString::fromStdString(reglab::cudaUnavailableReason())));
-    }
-    m_data = new DataComboBox(run);
-    m_data->setFocusPolicy(Qt::StrongFocus);
-    m_data->addItem(tr("MNIST sample (bundled)"), QStringLiteral("sample"));
-    m_data->setItemData(0, tr("10,000 training and 10,000 test digits shipped with RegLab"), Qt::ToolTipRole);
-    m_data->addItem(tr("Full MNIST"), QStringLiteral("mnist"));
-    m_data->setItemData(1, tr("60,000 training and 10,000 test digits; downloaded (11 MB) when first chosen"),
-                        Qt::ToolTipRole);
-    if (QFileInfo::exists(QString::fromLatin1(reglab::kFashionDir)))
-        addFashionItem(true);
-    m_data->addItem(tr("Folder\u2026"), kChooseFolder);
-    m_data->setItemData(m_data->count() - 1, tr("A folder with the four MNIST-format IDX files"), Qt::ToolTipRole);
-    m_data->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_data->setMinimumContentsLength(14);
-    runForm->addRow(tr("Batch size"), m_batch);
-    runForm->addRow(tr("Epochs"), m_epochs);
-    runForm->addRow(tr("Folds"), m_folds);
-    runForm->addRow(tr("Seed"), m_seed);
-    runForm->addRow(tr("Device"), m_device);
-    runForm->addRow(tr("Dataset"), m_data);
+    layout->addWidget(makeGroup(tr("Regularization (live)"), "regularization"));
+    layout->addWidget(makeGroup(tr("Optimizer and network"), "optimizer"));
+    QWidget *run = makeGroup(tr("Run"), "run");
     m_pace = new QSpinBox(run);
     m_pace->setRange(0, 1000);
     m_pace->setSingleStep(5);
@@ -257,12 +75,8 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     m_pace->setKeyboardTracking(false);
     m_pace->setToolTip(tr("At most this many steps a second, so you can talk over a run and move a slider in "
                           "time (the sample's epoch is 160 steps); can be changed while training"));
-    runForm->addRow(tr("Pace"), m_pace);
+    static_cast<QFormLayout *>(run->layout())->addRow(tr("Pace"), m_pace);
     layout->addWidget(run);
-    m_fixedWhileRunning = {m_l1Scope, m_l1Method, m_l2Mode, m_optimizer, m_momentum, m_nesterov, m_beta1,  m_beta2,
-                           m_eps,     m_slope,    m_batch,  m_epochs,    m_folds,    m_seed,     m_device, m_data};
-    for (QSpinBox *box : m_hidden)
-        m_fixedWhileRunning << box;
 
     m_start = new QAction(tr("Start"), this);
     m_start->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
@@ -308,12 +122,7 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     layout->addLayout(buttons);
     layout->addStretch(1);
 
-    connect(m_l1, &LogSlider::valueChanged, this, &ControlPanel::l1Changed);
-    connect(m_l2, &LogSlider::valueChanged, this, &ControlPanel::l2Changed);
-    connect(m_lr, &QDoubleSpinBox::valueChanged, this, &ControlPanel::learningRateChanged);
     connect(m_pace, &QSpinBox::valueChanged, this, [this](int value) { Q_EMIT paceChanged(value); });
-    for (QDoubleSpinBox *box : m_dropout)
-        connect(box, &QDoubleSpinBox::valueChanged, this, [this] { Q_EMIT dropoutChanged(dropoutRates()); });
     connect(m_data, &QComboBox::activated, this, [this](int index) {
         const QString spec = m_data->itemData(index).toString();
         if (spec == kChooseFolder)
@@ -349,39 +158,173 @@ QToolButton *ControlPanel::makeButton(QAction *action)
     return button;
 }
 
+QWidget *ControlPanel::makeGroup(const QString &title, const char *group)
+{
+    auto *box = new QGroupBox(title, this);
+    auto *form = new QFormLayout(box);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    QWidget *lastRow = nullptr;
+    for (const reglab::ConfigField &field : reglab::configFields()) {
+        if (field.group != group)
+            continue;
+        const QString label = QString::fromStdString(field.label);
+        QWidget *widget = nullptr;
+        if (field.control == reglab::ConfigField::Control::Device)
+            widget = m_device = makeDeviceBox(box);
+        else if (field.control == reglab::ConfigField::Control::Data)
+            widget = m_data = makeDataBox(box);
+        if (widget) {
+            form->addRow(label, widget);
+            continue;
+        }
+        SettingControl *control = SettingControl::create(field, box);
+        if (!control)
+            continue;
+        m_controls << control;
+        connect(control, &SettingControl::committed, this, [this, control] { committed(control); });
+        if (field.control == reglab::ConfigField::Control::Check && lastRow) {
+            // A switch sits beside the setting before it (Nesterov beside Momentum) and shows with it.
+            lastRow->layout()->addWidget(control->widget());
+            m_rows.append({control, lastRow});
+            continue;
+        }
+        auto *row = new QWidget(box);
+        auto *rowLayout = new QHBoxLayout(row);
+        rowLayout->setContentsMargins(0, 0, 0, 0);
+        rowLayout->addWidget(control->widget(), 1);
+        form->addRow(label, row);
+        if (auto *formLabel = qobject_cast<QLabel *>(form->labelForField(row)))
+            formLabel->setBuddy(control->widget());
+        m_rows.append({control, row});
+        lastRow = row;
+    }
+    return box;
+}
+
+QComboBox *ControlPanel::makeDeviceBox(QWidget *parent)
+{
+    auto *device = new QComboBox(parent);
+    device->setObjectName(QStringLiteral("device"));
+    device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    device->addItem(tr("CUDA (GPU)"), QStringLiteral("cuda"));
+    device->setToolTip(QString::fromStdString(reglab::field("device").help));
+    if (!reglab::cudaAvailable()) {
+        if (auto *model = qobject_cast<QStandardItemModel *>(device->model())) {
+            QStandardItem *item = model->item(1);
+            item->setEnabled(false);
+            item->setToolTip(QString::fromStdString(reglab::cudaUnavailableReason()));
+        }
+        device->setToolTip(
+            tr("CUDA is not available: %1").arg(QString::fromStdString(reglab::cudaUnavailableReason())));
+    }
+    return device;
+}
+
+QComboBox *ControlPanel::makeDataBox(QWidget *parent)
+{
+    auto *box = new DataComboBox(parent);
+    box->setObjectName(QStringLiteral("data"));
+    box->setFocusPolicy(Qt::StrongFocus);
+    box->addItem(tr("MNIST sample (bundled)"), QStringLiteral("sample"));
+    box->setItemData(0, tr("10,000 training and 10,000 test digits shipped with RegLab"), Qt::ToolTipRole);
+    box->addItem(tr("Full MNIST"), QStringLiteral("mnist"));
+    box->setItemData(1, tr("60,000 training and 10,000 test digits; downloaded (11 MB) when first chosen"),
+                      Qt::ToolTipRole);
+    m_data = box;
+    if (QFileInfo::exists(QString::fromLatin1(reglab::kFashionDir)))
+        addFashionItem(true);
+    box->addItem(tr("Folder\u2026"), kChooseFolder);
+    box->setItemData(box->count() - 1, tr("A folder with the four MNIST-format IDX files"), Qt::ToolTipRole);
+    box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    box->setMinimumContentsLength(14);
+    return box;
+}
+
+void ControlPanel::committed(SettingControl *control)
+{
+    updateVisibility();
+    if (control->field().live)
+        Q_EMIT settingChanged(control->key(), control->text());
+}
+
+SettingControl *ControlPanel::control(const std::string &key) const
+{
+    for (SettingControl *c : m_controls)
+        if (c->key() == key)
+            return c;
+    return nullptr;
+}
+
+LogSlider *ControlPanel::l1Slider() const
+{
+    return widget<LogSlider>("l1");
+}
+LogSlider *ControlPanel::l2Slider() const
+{
+    return widget<LogSlider>("l2");
+}
+QDoubleSpinBox *ControlPanel::learningRateBox() const
+{
+    return widget<QDoubleSpinBox>("learning_rate");
+}
+QSpinBox *ControlPanel::epochsBox() const
+{
+    return widget<QSpinBox>("epochs");
+}
+QSpinBox *ControlPanel::batchBox() const
+{
+    return widget<QSpinBox>("batch_size");
+}
+QComboBox *ControlPanel::optimizerBox() const
+{
+    return widget<QComboBox>("optimizer");
+}
+QDoubleSpinBox *ControlPanel::momentumBox() const
+{
+    return widget<QDoubleSpinBox>("momentum");
+}
+QCheckBox *ControlPanel::nesterovBox() const
+{
+    return widget<QCheckBox>("nesterov");
+}
+QDoubleSpinBox *ControlPanel::beta1Box() const
+{
+    return widget<QDoubleSpinBox>("adam_beta1");
+}
+QDoubleSpinBox *ControlPanel::beta2Box() const
+{
+    return widget<QDoubleSpinBox>("adam_beta2");
+}
+QDoubleSpinBox *ControlPanel::epsBox() const
+{
+    return widget<QDoubleSpinBox>("adam_eps");
+}
+QComboBox *ControlPanel::l1MethodBox() const
+{
+    return widget<QComboBox>("l1_method");
+}
+QDoubleSpinBox *ControlPanel::slopeBox() const
+{
+    return widget<QDoubleSpinBox>("leaky_slope");
+}
+const QList<QDoubleSpinBox *> &ControlPanel::dropoutBoxes() const
+{
+    return static_cast<RatesControl *>(control("dropout"))->boxes();
+}
+const QList<QSpinBox *> &ControlPanel::hiddenBoxes() const
+{
+    return static_cast<UnitsControl *>(control("hidden"))->boxes();
+}
+
 reglab::TrainConfig ControlPanel::config() const
 {
-    // A value still being typed (the boxes commit on Return or focus loss) counts, as the user sees it.
-    m_lr->interpretText();
-    m_l1->spinBox()->interpretText();
-    m_l2->spinBox()->interpretText();
-    for (QAbstractSpinBox *box :
-         std::initializer_list<QAbstractSpinBox *>{m_momentum, m_beta1, m_beta2, m_eps, m_slope})
-        box->interpretText();
-    for (QDoubleSpinBox *box : m_dropout)
-        box->interpretText();
-    for (QSpinBox *box : m_hidden)
-        box->interpretText();
+    // Each control's value through its field's parser, as the flags read it; a value still being typed (the
+    // boxes commit on Return or focus loss) counts, as the user sees it.
     reglab::TrainConfig c = defaultConfig();
-    c.l1 = m_l1->value();
-    c.l1Scope = reglab::L1Scope(m_l1Scope->currentData().toInt());
-    c.l1Method = reglab::L1Method(m_l1Method->currentData().toInt());
-    c.optimizer = reglab::Optimizer(m_optimizer->currentData().toInt());
-    c.momentum = m_momentum->value();
-    c.nesterov = m_nesterov->isChecked() && c.momentum > 0; // PyTorch's Nesterov needs momentum
-    c.adamBeta1 = m_beta1->value();
-    c.adamBeta2 = m_beta2->value();
-    c.adamEps = m_eps->value();
-    c.hidden = hiddenSizes();
-    c.dropout = dropoutRates();
-    c.leakySlope = m_slope->value();
-    c.l2 = m_l2->value();
-    c.l2Mode = reglab::L2Mode(m_l2Mode->currentData().toInt());
-    c.learningRate = m_lr->value();
-    c.batchSize = m_batch->value();
-    c.epochs = m_epochs->value();
-    c.folds = m_folds->value();
-    c.seed = std::uint64_t(m_seed->value());
+    for (SettingControl *control : m_controls)
+        control->field().set(c, control->text());
+    c.dropout.resize(c.hidden.size(), 0.0);
+    c.nesterov = c.nesterov && c.momentum > 0; // PyTorch's Nesterov needs momentum
     c.device = m_device->currentData().toString().toStdString();
     c.data = dataSource().toStdString();
     return c;
@@ -389,32 +332,9 @@ reglab::TrainConfig ControlPanel::config() const
 
 void ControlPanel::setConfig(const reglab::TrainConfig &c)
 {
-    m_l1->setValue(c.l1);
-    m_l1Scope->setCurrentIndex(std::max(0, m_l1Scope->findData(int(c.l1Scope))));
-    m_l1Method->setCurrentIndex(std::max(0, m_l1Method->findData(int(c.l1Method))));
-    m_optimizer->setCurrentIndex(std::max(0, m_optimizer->findData(int(c.optimizer))));
-    m_momentum->setValue(c.momentum);
-    m_nesterov->setChecked(c.nesterov);
-    m_beta1->setValue(c.adamBeta1);
-    m_beta2->setValue(c.adamBeta2);
-    m_eps->setValue(c.adamEps);
-    m_slope->setValue(c.leakySlope);
-    // The window shows up to three hidden layers: a deeper network from a run record keeps its first three.
-    for (int i = 0; i < kMaxHidden; ++i)
-        m_hidden[i]->setValue(std::size_t(i) < c.hidden.size() ? c.hidden[std::size_t(i)] : 0);
-    for (int i = 0; i < kMaxHidden; ++i) {
-        const QSignalBlocker blockDropout(m_dropout[i]);
-        m_dropout[i]->setValue(std::size_t(i) < c.dropout.size() ? c.dropout[std::size_t(i)] : 0.0);
-    }
+    for (SettingControl *control : m_controls)
+        control->setText(control->field().get(c));
     updateVisibility();
-    m_l2->setValue(c.l2);
-    m_l2Mode->setCurrentIndex(std::max(0, m_l2Mode->findData(int(c.l2Mode))));
-    const QSignalBlocker block(m_lr);
-    m_lr->setValue(c.learningRate);
-    m_batch->setValue(c.batchSize);
-    m_epochs->setValue(c.epochs);
-    m_folds->setValue(c.folds);
-    m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::uint64_t(std::numeric_limits<int>::max()))));
     const int device = m_device->findData(QString::fromStdString(c.device));
     const bool cuda = reglab::cudaAvailable();
     m_device->setCurrentIndex(device == 1 && !cuda ? 0 : std::max(0, device));
@@ -425,8 +345,10 @@ void ControlPanel::setRunState(RunState state)
 {
     m_state = state;
     const bool idle = state == RunState::Idle;
-    for (QWidget *w : m_fixedWhileRunning)
-        w->setEnabled(idle);
+    for (SettingControl *control : m_controls)
+        control->widget()->setEnabled(idle || control->field().live);
+    m_device->setEnabled(idle);
+    m_data->setEnabled(idle);
     updateVisibility(); // the boxes that depend on others
     m_start->setEnabled(idle);
     m_pause->setEnabled(!idle);
@@ -436,34 +358,34 @@ void ControlPanel::setRunState(RunState state)
 
 std::vector<int> ControlPanel::hiddenSizes() const
 {
-    std::vector<int> sizes{m_hidden[0]->value()};
-    for (int i = 1; i < kMaxHidden && m_hidden[i]->value() > 0; ++i)
-        sizes.push_back(m_hidden[i]->value());
-    return sizes;
+    return config().hidden;
 }
 
 std::vector<double> ControlPanel::dropoutRates() const
 {
-    std::vector<double> rates;
-    for (std::size_t i = 0; i < hiddenSizes().size(); ++i)
-        rates.push_back(m_dropout[int(i)]->value());
-    return rates;
+    return config().dropout;
 }
 
 void ControlPanel::updateVisibility()
 {
-    const auto kind = reglab::Optimizer(m_optimizer->currentData().toInt());
-    const bool sgd = kind == reglab::Optimizer::Sgd;
-    m_optimizerForm->setRowVisible(1, sgd);
-    for (int row = 2; row <= 4; ++row)
-        m_optimizerForm->setRowVisible(row, !sgd);
-    m_nesterov->setEnabled(m_state == RunState::Idle && m_momentum->value() > 0);
-    // A layer exists while every one before it does: a box after a "none" is off.
-    const int layers = int(hiddenSizes().size());
-    for (int i = 1; i < kMaxHidden; ++i)
-        m_hidden[i]->setEnabled(m_state == RunState::Idle && i <= layers);
-    for (int i = 0; i < kMaxHidden; ++i)
-        m_dropout[i]->setVisible(i < layers);
+    const reglab::TrainConfig c = config();
+    for (const auto &[control, row] : m_rows)
+        if (control->field().relevant) {
+            const bool shown = control->field().relevant(c);
+            if (row->layout()->indexOf(control->widget()) > 0)
+                control->widget()->setVisible(shown); // beside another setting: only itself
+            else if (auto *form = qobject_cast<QFormLayout *>(row->parentWidget()->layout()))
+                form->setRowVisible(row, shown);
+        }
+    if (QCheckBox *nesterov = nesterovBox())
+        nesterov->setEnabled(m_state == RunState::Idle && c.momentum > 0);
+    auto *units = static_cast<UnitsControl *>(control("hidden"));
+    auto *rates = static_cast<RatesControl *>(control("dropout"));
+    if (units && rates)
+        rates->setLayers(units->layers());
+    if (units)
+        for (int i = 1; i < units->boxes().size(); ++i)
+            units->boxes()[i]->setEnabled(m_state == RunState::Idle && i <= units->layers());
 }
 
 int ControlPanel::addFolderItem(const QString &folder)

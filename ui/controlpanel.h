@@ -1,9 +1,11 @@
-// The controls of a run: regularization strengths and dropout rates (live during training), the optimizer, the
-// network's shape and the rest of the configuration (fixed once a run starts) and the Start / Pause / Stop /
-// Reset actions.
+// The controls of a run, made from the core's settings table (configFields(): each setting's control kind, group,
+// label and range): regularization strengths, dropout rates and the learning rate (live during training), the
+// optimizer, the network's shape and the rest of the configuration (fixed once a run starts), and the Start /
+// Pause / Stop / Reset actions.
 #pragma once
 
 #include "model/config.h"
+#include "ui/settingcontrol.h"
 
 #include <QList>
 #include <QWidget>
@@ -13,7 +15,6 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
-class QFormLayout;
 class QDoubleSpinBox;
 class QScrollArea;
 class QSettings;
@@ -23,6 +24,7 @@ class QToolButton;
 namespace reglab::ui {
 
 class LogSlider;
+class SettingControl;
 
 class ControlPanel : public QWidget {
     Q_OBJECT
@@ -55,27 +57,37 @@ public:
     QAction *stopAction() const { return m_stop; }
     QAction *resetAction() const { return m_reset; }
 
-    // For tests and the window.
-    LogSlider *l1Slider() const { return m_l1; }
-    LogSlider *l2Slider() const { return m_l2; }
-    QDoubleSpinBox *learningRateBox() const { return m_lr; }
-    QSpinBox *epochsBox() const { return m_epochs; }
-    QSpinBox *batchBox() const { return m_batch; }
+    // The control of a setting, by its key in the core's table; null for a setting the window does not show.
+    SettingControl *control(const std::string &key) const;
+    const QList<SettingControl *> &controls() const { return m_controls; }
+    // The widget of a setting's control, as its type: control<LogSlider>("l1").
+    template <typename W> W *widget(const std::string &key) const
+    {
+        SettingControl *c = control(key);
+        return c ? qobject_cast<W *>(c->widget()) : nullptr;
+    }
+
+    // For tests and the window: the widgets of the settings they name.
+    LogSlider *l1Slider() const;
+    LogSlider *l2Slider() const;
+    QDoubleSpinBox *learningRateBox() const;
+    QSpinBox *epochsBox() const;
+    QSpinBox *batchBox() const;
     QComboBox *deviceBox() const { return m_device; }
     QComboBox *dataBox() const { return m_data; }
     QSpinBox *paceBox() const { return m_pace; }
-    QComboBox *optimizerBox() const { return m_optimizer; }
-    QDoubleSpinBox *momentumBox() const { return m_momentum; }
-    QCheckBox *nesterovBox() const { return m_nesterov; }
-    QDoubleSpinBox *beta1Box() const { return m_beta1; }
-    QDoubleSpinBox *beta2Box() const { return m_beta2; }
-    QDoubleSpinBox *epsBox() const { return m_eps; }
-    QComboBox *l1MethodBox() const { return m_l1Method; }
+    QComboBox *optimizerBox() const;
+    QDoubleSpinBox *momentumBox() const;
+    QCheckBox *nesterovBox() const;
+    QDoubleSpinBox *beta1Box() const;
+    QDoubleSpinBox *beta2Box() const;
+    QDoubleSpinBox *epsBox() const;
+    QComboBox *l1MethodBox() const;
+    QDoubleSpinBox *slopeBox() const;
     // One per possible hidden layer (kMaxHidden); those past the network's depth are hidden.
-    const QList<QDoubleSpinBox *> &dropoutBoxes() const { return m_dropout; }
+    const QList<QDoubleSpinBox *> &dropoutBoxes() const;
     // Layer 1 always exists; a later one exists while it and every one before it are above 0 ("none").
-    const QList<QSpinBox *> &hiddenBoxes() const { return m_hidden; }
-    QDoubleSpinBox *slopeBox() const { return m_slope; }
+    const QList<QSpinBox *> &hiddenBoxes() const;
     // The hidden layer sizes the boxes describe, and one dropout rate per hidden layer.
     std::vector<int> hiddenSizes() const;
     std::vector<double> dropoutRates() const;
@@ -87,14 +99,10 @@ public:
     QToolButton *stopButton() const { return m_stopButton; }
 
 Q_SIGNALS:
-    // A live hyperparameter was committed by the user.
-    void l1Changed(double value);
-    void l2Changed(double value);
-    void learningRateChanged(double value);
+    // A live setting was committed by the user: its key and value as the table's text ("l1", "0.001").
+    void settingChanged(const std::string &key, const std::string &value);
     // The teacher's pace: at most this many steps a second (0: full speed); live, and kept between runs.
     void paceChanged(double stepsPerSecond);
-    // One rate per hidden layer, whenever one of them is committed.
-    void dropoutChanged(const std::vector<double> &rates);
     void startRequested();
     // Pause or Resume (Space): the panel shows the new state at once; whoever trains follows.
     void pauseRequested();
@@ -107,22 +115,21 @@ private:
     int addFolderItem(const QString &folder);
     int addFashionItem(bool installed);
     QToolButton *makeButton(QAction *action);
-    // Shows the optimizer's own settings (momentum for SGD, betas and epsilon for Adam) and a dropout box per
-    // hidden layer.
+    // The group box of the table's settings in `group`, each in a form row made from its field.
+    QWidget *makeGroup(const QString &title, const char *group);
+    QComboBox *makeDeviceBox(QWidget *parent);
+    QComboBox *makeDataBox(QWidget *parent);
+    void committed(SettingControl *control);
+    // Shows the settings that matter for the others (momentum for SGD, betas and epsilon for Adam) and a dropout
+    // box per hidden layer.
     void updateVisibility();
 
-    LogSlider *m_l1, *m_l2;
-    QComboBox *m_l1Scope, *m_l1Method, *m_l2Mode, *m_device, *m_data, *m_optimizer;
-    QDoubleSpinBox *m_lr, *m_momentum, *m_beta1, *m_beta2, *m_eps, *m_slope;
-    QCheckBox *m_nesterov;
-    QList<QDoubleSpinBox *> m_dropout;
-    QList<QSpinBox *> m_hidden;
-    QFormLayout *m_optimizerForm = nullptr;
-    QWidget *m_dropoutRow = nullptr;
-    QSpinBox *m_batch, *m_epochs, *m_folds, *m_seed, *m_pace;
+    QList<SettingControl *> m_controls;
+    QList<std::pair<SettingControl *, QWidget *>> m_rows; // each control and the row it is shown in
+    QComboBox *m_device = nullptr, *m_data = nullptr;
+    QSpinBox *m_pace = nullptr;
     QAction *m_start, *m_pause, *m_stop, *m_reset;
     QToolButton *m_startButton, *m_pauseButton, *m_stopButton, *m_resetButton;
-    QList<QWidget *> m_fixedWhileRunning;
     RunState m_state = RunState::Idle;
     int m_lastDataIndex = 0;
 };

@@ -68,10 +68,10 @@ void EventRouter::dispatch(const reglab::TrainEvent &event)
                            },
                            [&](const reglab::StepRecord &step) {
                                m_live->onStep(step);
-                               m_runs->appendStep(live, step);
+                               m_runs->apply(live, step);
                            },
                            [&](const reglab::SettingChange &change) {
-                               m_runs->appendChange(live, change);
+                               m_runs->apply(live, change);
                                if (const QString label = m_live->onChange(change); !label.isEmpty())
                                    m_status->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);
                            },
@@ -79,7 +79,7 @@ void EventRouter::dispatch(const reglab::TrainEvent &event)
                            [&](const reglab::EpochRecord &epoch) {
                                m_live->onEpoch(epoch);
                                m_network->onEpoch(epoch);
-                               m_runs->appendEpoch(live, epoch);
+                               m_runs->apply(live, epoch);
                            },
                            [&](const reglab::Predictions &predictions) { m_digits->setPredictions(predictions); },
                            [&](const reglab::WeightSnapshot &snapshot) {

@@ -294,6 +294,12 @@ LiveChart::Marker LiveChart::makeMarker(double x, const QString &label, bool ove
 
 void LiveChart::addMarker(double x, const QString &label)
 {
+    // Settings changed at one step are one marker: "L1=0.001, lr=0.02".
+    if (!m_markers.empty() && m_markers.back().x == x) {
+        m_markers.back().label->setText(m_markers.back().label->text() + QStringLiteral(", ") + label);
+        updateMarkers();
+        return;
+    }
     m_markers.push_back(makeMarker(x, label, false));
     updateMarkers();
 }

@@ -41,6 +41,7 @@ public:
     virtual void clear();
 
     // A dashed vertical line at x with a label such as "L1=0.01".
+    // A marker at the last one's x adds its label to it (several settings changed at one step).
     void addMarker(double x, const QString &label);
     int markerCount() const { return int(m_markers.size()); }
     QStringList markerLabels() const;

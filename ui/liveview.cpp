@@ -1,4 +1,5 @@
 #include "ui/liveview.h"
+#include "model/changes.h"
 
 #include "ui/accuracychart.h"
 #include "ui/banner.h"
@@ -177,10 +178,7 @@ void LiveView::beginRun(const reglab::TrainConfig &config, const QString &dataNa
     m_banner->showMessage({});
     m_accuracy->setEpochs(config.epochs);
     m_config = config;
-    m_l1 = config.l1;
-    m_l2 = config.l2;
-    m_lr = config.learningRate;
-    m_dropout = config.dropout;
+    m_inForce = config;
     m_dataName = dataName;
     m_startLine.clear();
     m_started = false;
@@ -221,30 +219,10 @@ void LiveView::onStep(const reglab::StepRecord &step)
 
 QString LiveView::onChange(const reglab::SettingChange &change)
 {
-    QStringList parts;
-    if (change.l1 != m_l1)
-        parts << QStringLiteral("L1=%1").arg(LogSlider::format(change.l1));
-    if (change.l2 != m_l2)
-        parts << QStringLiteral("L2=%1").arg(LogSlider::format(change.l2));
-    if (change.learningRate != m_lr)
-        parts << QStringLiteral("lr=%1").arg(QString::number(change.learningRate, 'g', 6));
-    // Records written before dropout was live carry no rates: they did not change.
-    if (!change.dropout.empty() && change.dropout != m_dropout) {
-        QStringList rates;
-        for (double p : change.dropout)
-            rates << QString::number(p, 'g', 4);
-        parts << QStringLiteral("dropout=%1").arg(rates.join(QLatin1Char('/')));
-    }
-    if (parts.isEmpty())
-        return {};
-    m_l1 = change.l1;
-    m_l2 = change.l2;
-    m_lr = change.learningRate;
-    if (m_collapsed) // say it again with the new value: a smaller L1 now does not bring the network back
+    const QString label = QString::fromStdString(reglab::changeText(change));
+    m_inForce = reglab::configAfter(m_inForce, {change});
+    if (m_collapsed && change.key == "l1") // say it again with the new value: a smaller L1 now does not bring it back
         explainCollapse(m_collapseEpoch);
-    if (!change.dropout.empty())
-        m_dropout = change.dropout;
-    const QString label = parts.join(QStringLiteral(", "));
     flush(); // the curve reaches the marker before it is drawn
     m_loss->addMarker(double(change.step), label);
     m_accuracy->addMarker(epochsAt(change.step - 1), label);
@@ -269,8 +247,8 @@ void LiveView::onEpoch(const reglab::EpochRecord &epoch)
 
 void LiveView::explainCollapse(const reglab::EpochRecord &epoch)
 {
-    const QString l1 = LogSlider::format(m_l1);
-    const bool lowered = m_l1 < m_config.l1;
+    const QString l1 = LogSlider::format(m_inForce.l1);
+    const bool lowered = m_inForce.l1 < m_config.l1;
     // Before the slider moves, a fresh start with the same L1 would only collapse again: say what to change.
     const QString restart = lowered ? tr("<a href=\"restart\">Start afresh with L1 = %1</a>.").arg(l1)
                                     : tr("Set a smaller L1 (0.001 learns well) and <a href=\"restart\">start "
@@ -419,7 +397,8 @@ void LiveView::updateComparison()
             if (const double v = testAccuracy ? epoch.testAccuracy : epoch.valAccuracy; std::isfinite(v))
                 a.points.append(QPointF(epoch.epoch, 100 * v));
         // A reopened run shows where its settings changed, as the live run does.
-        for (const auto &[step, label] : RunModel::changeLabels(*r)) {
+        for (const auto &[step, text] : reglab::changeMarkers(r->settingChanges)) {
+            const QString label = QString::fromStdString(text);
             l.markers.append({double(step), label});
             a.markers.append({epochAt(*r, step - 1), label});
         }

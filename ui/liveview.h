@@ -98,10 +98,9 @@ private:
     QString m_startLine; // what the headline said when the run started
     std::int64_t m_stepsPerEpoch = 0;
     std::vector<std::int64_t> m_epochEnds; // steps done at the end of each epoch so far
-    double m_l1 = 0, m_l2 = 0, m_lr = 0;   // the values in force, to label what a change changed
+    reglab::TrainConfig m_inForce;          // the settings in force: the config and the changes so far
     bool m_collapsed = false;
     reglab::EpochRecord m_collapseEpoch;
-    std::vector<double> m_dropout;
 };
 
 } // namespace reglab::ui

@@ -1,4 +1,6 @@
 #include "ui/runmodel.h"
+#include "model/changes.h"
+#include "model/runrecordbuilder.h"
 
 #include "ui/logslider.h"
 #include "ui/palette.h"
@@ -77,27 +79,16 @@ void RunModel::setRecord(int id, const reglab::RunRecord &record)
         Q_EMIT comparisonChanged();
 }
 
-void RunModel::appendStep(int id, const reglab::StepRecord &step)
-{
-    if (const int row = rowOf(id); row >= 0)
-        m_runs[std::size_t(row)].record.steps.push_back(step);
-}
-
-void RunModel::appendChange(int id, const reglab::SettingChange &change)
-{
-    if (const int row = rowOf(id); row >= 0) {
-        m_runs[std::size_t(row)].record.settingChanges.push_back(change);
-        rowChanged(row, ConfigColumn, ConfigColumn); // the configuration names the change
-    }
-}
-
-void RunModel::appendEpoch(int id, const reglab::EpochRecord &epoch)
+void RunModel::apply(int id, const reglab::TrainEvent &event)
 {
     const int row = rowOf(id);
     if (row < 0)
         return;
-    m_runs[std::size_t(row)].record.epochs.push_back(epoch);
-    rowChanged(row, ValColumn, TestColumn);
+    reglab::RunRecordBuilder(m_runs[std::size_t(row)].record).apply(event);
+    if (std::holds_alternative<reglab::SettingChange>(event))
+        rowChanged(row, ConfigColumn, ConfigColumn); // the configuration names the change
+    else if (std::holds_alternative<reglab::EpochRecord>(event))
+        rowChanged(row, ValColumn, TestColumn);
 }
 
 void RunModel::setName(int id, const QString &name)
@@ -362,40 +353,9 @@ QString RunModel::configurationText(const reglab::RunRecord &record)
 {
     const reglab::TrainConfig &c = record.config;
     QStringList parts{QString::fromStdString(reglab::shortLabel(c)), c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs)};
-    for (const auto &[step, what] : changeLabels(record, QStringLiteral("\u2192")))
-        parts << tr("%1 at step %2").arg(what).arg(step);
+    if (const std::string changes = reglab::describeChanges(record.settingChanges); !changes.empty())
+        parts << QString::fromStdString(changes);
     return parts.join(QStringLiteral(", "));
-}
-
-QList<std::pair<qint64, QString>> RunModel::changeLabels(const reglab::RunRecord &record, const QString &assign)
-{
-    const reglab::TrainConfig &c = record.config;
-    double l1 = c.l1, l2 = c.l2, lr = c.learningRate;
-    std::vector<double> dropout = c.dropout;
-    QList<std::pair<qint64, QString>> out;
-    for (const reglab::SettingChange &change : record.settingChanges) {
-        QStringList what;
-        if (change.l1 != l1)
-            what << QStringLiteral("L1%1%2").arg(assign, LogSlider::format(change.l1));
-        if (change.l2 != l2)
-            what << QStringLiteral("L2%1%2").arg(assign, LogSlider::format(change.l2));
-        if (change.learningRate != lr)
-            what << QStringLiteral("lr%1%2").arg(assign, QString::number(change.learningRate, 'g', 6));
-        // Records written before dropout was live carry no rates: they did not change.
-        if (!change.dropout.empty() && change.dropout != dropout) {
-            QStringList rates;
-            for (double p : change.dropout)
-                rates << QString::number(p, 'g', 4);
-            what << QStringLiteral("dropout%1%2").arg(assign, rates.join(QLatin1Char('/')));
-            dropout = change.dropout;
-        }
-        l1 = change.l1;
-        l2 = change.l2;
-        lr = change.learningRate;
-        if (!what.isEmpty())
-            out.append({qint64(change.step), what.join(QStringLiteral(", "))});
-    }
-    return out;
 }
 
 void RunModel::rowChanged(int row, int firstColumn, int lastColumn)

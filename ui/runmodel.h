@@ -4,6 +4,7 @@
 // record grows with its events.
 #pragma once
 
+#include "model/events.h"
 #include "model/runrecord.h"
 
 #include <QAbstractTableModel>
@@ -32,9 +33,8 @@ public:
     // The whole record (a run that ended, or one replaced).
     void setRecord(int id, const reglab::RunRecord &record);
     // The live run's record grows: steps and changes quietly, epochs with a row update.
-    void appendStep(int id, const reglab::StepRecord &step);
-    void appendChange(int id, const reglab::SettingChange &change);
-    void appendEpoch(int id, const reglab::EpochRecord &epoch);
+    // Files one of the run's events in its record (RunRecordBuilder: steps, changes, epochs, ...).
+    void apply(int id, const reglab::TrainEvent &event);
     void setName(int id, const QString &name);
     void setShown(int id, bool shown);
     // The run's last weight snapshot (kept in memory only, for the network views' pictures of it).
@@ -63,9 +63,6 @@ public:
     // The configuration column: the short label, the epochs and the settings changed mid-run
     // ("L1 0.01 (all) - L2 off - bs 50, 10 epochs, L1\u21920.001 at step 800").
     static QString configurationText(const reglab::RunRecord &record);
-    // Each mid-run change of a setting as (step, "L1=0.001, lr=0.005"), with `assign` between name and value.
-    static QList<std::pair<qint64, QString>> changeLabels(const reglab::RunRecord &record,
-                                                          const QString &assign = QStringLiteral("="));
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
