@@ -2,10 +2,10 @@
 #include "app/presetqueue.h"
 #include "app/trainingcontroller.h"
 
-#include "ui/controlpanel.h"
-#include "ui/mainwindow.h"
-#include "ui/networkpanel.h"
-#include "ui/presetmenu.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/window/mainwindow.h"
+#include "ui/network/networkpanel.h"
+#include "ui/window/presetmenu.h"
 
 #include <QSpinBox>
 

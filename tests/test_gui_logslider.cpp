@@ -1,5 +1,5 @@
 // The log slider: position <-> value mapping, "off" at the left end, and the spin box and slider in step.
-#include "ui/logslider.h"
+#include "ui/controls/logslider.h"
 
 #include <QApplication>
 #include <QSignalSpy>

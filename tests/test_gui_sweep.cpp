@@ -2,9 +2,9 @@
 // offers the settings that differ, and opens a point's runs when it is clicked.
 #include "app/plotcommand.h"
 #include "model/runrecord.h"
-#include "ui/runlist.h"
-#include "ui/runmodel.h"
-#include "ui/sweepview.h"
+#include "ui/runs/runlist.h"
+#include "ui/runs/runmodel.h"
+#include "ui/sweeps/sweepview.h"
 
 #include <QApplication>
 #include <QChart>

@@ -4,12 +4,12 @@
 #include "guitest.h"
 #include "model/safefile.h"
 #include "model/sweep.h"
-#include "ui/runlist.h"
-#include "ui/runmodel.h"
-#include "ui/sweepdialog.h"
-#include "ui/sweepgrid.h"
-#include "ui/sweeprunner.h"
-#include "ui/sweepview.h"
+#include "ui/runs/runlist.h"
+#include "ui/runs/runmodel.h"
+#include "ui/sweeps/sweepdialog.h"
+#include "ui/sweeps/sweepgrid.h"
+#include "ui/sweeps/sweeprunner.h"
+#include "ui/sweeps/sweepview.h"
 
 #include <QAction>
 #include <QCheckBox>
