@@ -1,6 +1,7 @@
 #include "ui/controls/controlpanel.h"
 #include "ui/controls/downloaddialog.h"
 #include "ui/controls/logslider.h"
+#include "ui/controls/numberentry.h"
 
 #include "model/datasource.h"
 #include "model/runtime.h"

@@ -9,12 +9,6 @@ class QSlider;
 
 namespace reglab::ui {
 
-// Number entry in the C locale ("0.01", "5e-05"; the system locale's decimal comma is accepted on input):
-// Acceptable for a value in [minimum, maximum], Intermediate for text that may still become one.
-QValidator::State validateNumber(const QString &text, double minimum, double maximum);
-// The value of such text (the C locale first, then the system locale); *ok false (and 0) when it is none.
-double parseNumber(const QString &text, bool *ok);
-
 // Shows 0.01, 0.001, 1e-05 rather than a fixed number of decimals, and "off" for 0.
 class LogSpinBox : public QDoubleSpinBox {
     Q_OBJECT
@@ -37,7 +31,7 @@ public:
     // The mapping between slider positions and values: 0 <-> off (0); 1..kPositions-1 <-> 1e-5..1.
     static double positionToValue(int position);
     static int valueToPosition(double value); // nearest position; values below 1e-5 but > 0 map to 1
-    static QString format(double value);      // "off", "0.01", "1e-05"
+    static QString format(double value);      // "off", "0.01", "1e-05": reglab::formatStrength
     // The 1, 2 or 5 x 10^k nearest `value` on the log scale (0 stays 0), within 1e-5..1: where the slider
     // lands when dragged or stepped without Shift.
     static double snapped(double value);

@@ -2,7 +2,6 @@
 
 #include "ui/charts/accuracychart.h"
 #include "ui/live/banner.h"
-#include "ui/controls/logslider.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/palette.h"
 #include "ui/runs/runmodel.h"
@@ -223,9 +222,9 @@ QString LiveView::onChange(const reglab::SettingChange &change)
 {
     QStringList parts;
     if (change.l1 != m_l1)
-        parts << QStringLiteral("L1=%1").arg(LogSlider::format(change.l1));
+        parts << QStringLiteral("L1=%1").arg(QString::fromStdString(reglab::formatStrength(change.l1)));
     if (change.l2 != m_l2)
-        parts << QStringLiteral("L2=%1").arg(LogSlider::format(change.l2));
+        parts << QStringLiteral("L2=%1").arg(QString::fromStdString(reglab::formatStrength(change.l2)));
     if (change.learningRate != m_lr)
         parts << QStringLiteral("lr=%1").arg(QString::number(change.learningRate, 'g', 6));
     // Records written before dropout was live carry no rates: they did not change.
@@ -269,7 +268,7 @@ void LiveView::onEpoch(const reglab::EpochRecord &epoch)
 
 void LiveView::explainCollapse(const reglab::EpochRecord &epoch)
 {
-    const QString l1 = LogSlider::format(m_l1);
+    const QString l1 = QString::fromStdString(reglab::formatStrength(m_l1));
     const bool lowered = m_l1 < m_config.l1;
     // Before the slider moves, a fresh start with the same L1 would only collapse again: say what to change.
     const QString restart = lowered ? tr("<a href=\"restart\">Start afresh with L1 = %1</a>.").arg(l1)

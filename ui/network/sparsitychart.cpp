@@ -1,6 +1,6 @@
 #include "ui/network/sparsitychart.h"
 #include "ui/charts/chartbase.h"
-#include "ui/controls/logslider.h"
+#include "ui/controls/numberentry.h"
 #include "ui/charts/palette.h"
 
 #include <QChart>

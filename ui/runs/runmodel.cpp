@@ -1,6 +1,6 @@
 #include "ui/runs/runmodel.h"
 
-#include "ui/controls/logslider.h"
+#include "model/config.h"
 #include "ui/charts/palette.h"
 
 #include <QIcon>
@@ -376,9 +376,11 @@ QList<std::pair<qint64, QString>> RunModel::changeLabels(const reglab::RunRecord
     for (const reglab::SettingChange &change : record.settingChanges) {
         QStringList what;
         if (change.l1 != l1)
-            what << QStringLiteral("L1%1%2").arg(assign, LogSlider::format(change.l1));
+            what << QStringLiteral("L1%1%2").arg(assign,
+                                                 QString::fromStdString(reglab::formatStrength(change.l1)));
         if (change.l2 != l2)
-            what << QStringLiteral("L2%1%2").arg(assign, LogSlider::format(change.l2));
+            what << QStringLiteral("L2%1%2").arg(assign,
+                                                 QString::fromStdString(reglab::formatStrength(change.l2)));
         if (change.learningRate != lr)
             what << QStringLiteral("lr%1%2").arg(assign, QString::number(change.learningRate, 'g', 6));
         // Records written before dropout was live carry no rates: they did not change.
