@@ -298,7 +298,7 @@ private Q_SLOTS:
         QCOMPARE(recordsIn(out).size(), 2);
         QVERIFY(QFileInfo::exists(out + QStringLiteral(".json"))); // the sweep file, beside its folder
         QVERIFY(dialog.commands()->toPlainText().startsWith(QStringLiteral("# On this computer or any other")));
-        reglab::ui::SweepView *view = list.openSweep(out);
+        reglab::ui::SweepView *view = reglab::ui::SweepView::openFor(&list, out);
         QTRY_COMPARE_WITH_TIMEOUT(view->recordCount(), 2, 10000);
         QVERIFY(dialog.noteLabel()->text().contains(QStringLiteral("every run of this sweep")));
 

@@ -1,5 +1,4 @@
 #include "ui/runs/runlist.h"
-#include "ui/sweeps/sweepview.h"
 
 #include "model/runfiles.h"
 #include "ui/runs/runmodel.h"
@@ -7,7 +6,6 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QFileDialog>
-#include <QFileInfo>
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -209,28 +207,6 @@ void RunList::openDialog()
         QFileDialog::getOpenFileNames(this, tr("Open runs"), QString(), tr("Run records (*.json);;All files (*)"));
     if (!paths.isEmpty())
         openFiles(paths);
-}
-
-SweepView *RunList::openSweep(const QString &folder)
-{
-    if (!m_sweep) {
-        m_sweep = new SweepView(this);
-        m_sweep->setWindowFlag(Qt::Window); // beside the dashboard, not inside it
-        m_sweep->resize(900, 600);
-        connect(m_sweep, &SweepView::openRuns, this, &RunList::openFiles);
-    }
-    m_sweep->setWindowTitle(tr("Sweep: %1").arg(QFileInfo(folder).fileName()));
-    m_sweep->setFolder(folder);
-    m_sweep->show();
-    m_sweep->raise();
-    return m_sweep;
-}
-
-void RunList::openSweepDialog()
-{
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a sweep's folder of run records"));
-    if (!folder.isEmpty())
-        openSweep(folder);
 }
 
 QString RunList::suggestedFileName(const QString &runName)

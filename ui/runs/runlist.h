@@ -17,7 +17,6 @@ struct LoadedRuns;
 namespace reglab::ui {
 
 class RunModel;
-class SweepView;
 
 class RunList : public QWidget {
     Q_OBJECT
@@ -41,10 +40,6 @@ public:
     // The file dialogs behind Open and Save; Save suggests the run's name as the file name.
     void openDialog();
     void saveDialog(int id);
-    // A sweep's folder of records as a regularization path in a window of its own, which follows the folder
-    // while a sweep fills it; a click on a point opens that point's runs here (File > Open sweep).
-    SweepView *openSweep(const QString &folder);
-    void openSweepDialog();
     static QString suggestedFileName(const QString &runName);
 
     // The run library (reglab::runLibraryDir(), or `dir`): every run that ends is kept there, renames are
@@ -84,7 +79,6 @@ private:
     QPushButton *m_open, *m_save, *m_remove;
     QCheckBox *m_keepShown;
     QString m_library; // "" : runs are not kept
-    SweepView *m_sweep = nullptr;
 };
 
 } // namespace reglab::ui

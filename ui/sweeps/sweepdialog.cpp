@@ -5,6 +5,7 @@
 #include "ui/runs/runlist.h"
 #include "ui/sweeps/sweepfolder.h"
 #include "ui/sweeps/sweepgrid.h"
+#include "ui/sweeps/sweepview.h"
 #include "ui/sweeps/sweeprunner.h"
 
 #include <QApplication>
@@ -217,7 +218,7 @@ SweepDialog::SweepDialog(RunList *runs, QWidget *parent) : QDialog(parent), m_ru
     connect(m_write, &QPushButton::clicked, this, &SweepDialog::writeDialog);
     connect(m_showPath, &QPushButton::clicked, this, [this] {
         if (m_runs)
-            m_runs->openSweep(QDir::cleanPath(m_outDir->text().trimmed()));
+            SweepView::openFor(m_runs, QDir::cleanPath(m_outDir->text().trimmed()));
     });
     connect(m_run, &QPushButton::clicked, this, &SweepDialog::runHere);
     connect(m_stopButton, &QPushButton::clicked, this, &SweepDialog::stop);
@@ -453,7 +454,7 @@ bool SweepDialog::runHere()
     setStatus(tr("Starting %1: %2").arg(plural(m_runCount, tr("1 run"), tr("%1 runs")), m_runner->commandLine()),
               false);
     if (m_runs) // the path fills in as the records land
-        m_runs->openSweep(folder);
+        SweepView::openFor(m_runs, folder);
     updateButtons();
     return true;
 }

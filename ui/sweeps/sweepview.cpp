@@ -1,10 +1,13 @@
 #include "ui/sweeps/sweepview.h"
 
+#include "ui/runs/runlist.h"
 #include "ui/sweeps/pathchart.h"
 
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -177,6 +180,29 @@ bool SweepView::eventFilter(QObject *watched, QEvent *event)
             Q_EMIT openRuns(paths);
     }
     return QWidget::eventFilter(watched, event);
+}
+
+SweepView *SweepView::openFor(RunList *runs, const QString &folder)
+{
+    auto *view = runs->findChild<SweepView *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!view) {
+        view = new SweepView(runs);
+        view->setWindowFlag(Qt::Window); // beside the dashboard, not inside it
+        view->resize(900, 600);
+        connect(view, &SweepView::openRuns, runs, &RunList::openFiles);
+    }
+    view->setWindowTitle(tr("Sweep: %1").arg(QFileInfo(folder).fileName()));
+    view->setFolder(folder);
+    view->show();
+    view->raise();
+    return view;
+}
+
+void SweepView::openDialog(RunList *runs)
+{
+    const QString folder = QFileDialog::getExistingDirectory(runs, tr("Open a sweep's folder of run records"));
+    if (!folder.isEmpty())
+        openFor(runs, folder);
 }
 
 } // namespace reglab::ui

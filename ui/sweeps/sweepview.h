@@ -18,10 +18,19 @@ class QTimer;
 
 namespace reglab::ui {
 
+class RunList;
+
 class SweepView : public QWidget {
     Q_OBJECT
 public:
     explicit SweepView(QWidget *parent = nullptr);
+
+    // `folder` in the runs list's sweep window (one per list, made when first asked for, a window of its own
+    // beside the dashboard), which follows the folder while a sweep fills it; a click on a point opens that
+    // point's runs in the list.
+    static SweepView *openFor(RunList *runs, const QString &folder);
+    // File > Open sweep: asks for the folder, then openFor().
+    static void openDialog(RunList *runs);
 
     // Shows the records in `folder` and follows it; "" stops.
     void setFolder(const QString &folder);

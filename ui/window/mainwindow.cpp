@@ -17,6 +17,7 @@
 #include "ui/window/spacekey.h"
 #include "ui/window/statusline.h"
 #include "ui/sweeps/sweepdialog.h"
+#include "ui/sweeps/sweepview.h"
 #include "ui/window/viewmenu.h"
 
 #include <QAction>
@@ -145,7 +146,7 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
     file->addAction(tr("New s&weep\u2026"), [this] { SweepDialog::showIn(this, m_controls->config(), m_runList); });
-    file->addAction(tr("Open sweep\u2026"), m_runList, &RunList::openSweepDialog);
+    file->addAction(tr("Open sweep\u2026"), this, [this] { SweepView::openDialog(m_runList); });
     file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
     file->addSeparator();
     m_exports = new ExportMenu(this, m_live, file);
