@@ -190,6 +190,17 @@ QScrollArea *DigitPanel::inScrollArea()
     return scroll;
 }
 
+void DigitPanel::onStarted(const reglab::RunInfo &info)
+{
+    setDigits(info.panelPixels, info.panelLabels, info.classNames);
+}
+
+void DigitPanel::onEvent(const reglab::TrainEvent &event)
+{
+    if (const auto *predictions = std::get_if<reglab::Predictions>(&event))
+        setPredictions(*predictions);
+}
+
 void DigitPanel::clear()
 {
     for (auto *tile : m_tiles)

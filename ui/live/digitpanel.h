@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/records.h"
+#include "ui/runs/runview.h"
 
 #include <QImage>
 #include <QStringList>
@@ -41,7 +42,7 @@ private:
     bool m_hasPrediction = false, m_right = false;
 };
 
-class DigitPanel : public QWidget {
+class DigitPanel : public QWidget, public RunView {
     Q_OBJECT
 public:
     explicit DigitPanel(QWidget *parent = nullptr);
@@ -50,7 +51,10 @@ public:
     void setDigits(const std::vector<std::array<std::uint8_t, 784>> &pixels, const std::vector<int> &labels,
                    const std::vector<std::string> &classNames);
     void setPredictions(const reglab::Predictions &predictions);
-    void clear();
+    // RunView: the run's digits from its start, then the network's guesses for them.
+    void onStarted(const reglab::RunInfo &info) override;
+    void onEvent(const reglab::TrainEvent &event) override;
+    void clear() override;
     // The panel in a scroll area: on a low screen the tiles scroll rather than push the window off it.
     QScrollArea *inScrollArea();
 

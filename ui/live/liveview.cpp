@@ -187,15 +187,37 @@ void LiveView::beginRun(const reglab::TrainConfig &config, const QString &dataNa
     clear(tr("Loading %1\u2026").arg(dataName));
 }
 
-void LiveView::clear(const QString &headline)
+void LiveView::clear()
 {
     m_loss->clear();
     m_accuracy->clear();
     m_stepsPerEpoch = 0;
     m_epochEnds.clear();
-    if (!headline.isEmpty())
-        m_headline->setText(headline);
     m_headline->setToolTip({});
+}
+
+void LiveView::clear(const QString &headline)
+{
+    clear();
+    if (!headline.isEmpty())
+        setHeadline(headline);
+}
+
+void LiveView::setHeadline(const QString &text)
+{
+    m_headline->setText(text);
+}
+
+void LiveView::onEvent(const reglab::TrainEvent &event)
+{
+    std::visit(reglab::Overloaded{[this](const reglab::StepRecord &step) { onStep(step); },
+                                  [this](const reglab::SettingChange &change) {
+                                      if (const QString label = onChange(change); !label.isEmpty())
+                                          Q_EMIT changeNoted(tr("%1 from step %2").arg(label).arg(change.step));
+                                  },
+                                  [this](const reglab::EpochRecord &epoch) { onEpoch(epoch); },
+                                  [](const auto &) {}},
+               event);
 }
 
 void LiveView::onStarted(const reglab::RunInfo &info)

@@ -6,6 +6,7 @@
 #include "model/config.h"
 #include "model/records.h"
 #include "model/runrecord.h"
+#include "ui/runs/runview.h"
 
 #include <QWidget>
 
@@ -26,7 +27,7 @@ class LiveChart;
 class LossChart;
 class RunModel;
 
-class LiveView : public QWidget {
+class LiveView : public QWidget, public RunView {
     Q_OBJECT
 public:
     explicit LiveView(RunModel *runs, QWidget *parent = nullptr);
@@ -52,7 +53,9 @@ public:
 
     // A run is about to start: the charts clear and the headline says what loads.
     void beginRun(const reglab::TrainConfig &config, const QString &dataName);
-    void onStarted(const reglab::RunInfo &info);
+    // RunView: the headline names the run; steps, setting changes and epochs go to the charts.
+    void onStarted(const reglab::RunInfo &info) override;
+    void onEvent(const reglab::TrainEvent &event) override;
     void onStep(const reglab::StepRecord &step);
     // Marks the step where a setting changed; returns what changed ("L1=0.001", "dropout=0.5/0.5"), "" when
     // nothing did.
@@ -60,10 +63,12 @@ public:
     void onEpoch(const reglab::EpochRecord &epoch);
     // The headline says how the run ended; a divergence or a failure explains itself in the banner.
     void onFinished(const reglab::RunRecord &record);
-    // Clears the charts (the compared runs stay) and sets the headline.
-    void clear(const QString &headline = {});
+    // Clears the charts (the compared runs stay); the headline stays (clear()) or says `headline`.
+    void clear() override;
+    void clear(const QString &headline);
+    void setHeadline(const QString &text);
     // The window's redraw tick.
-    void flush();
+    void flush() override;
     // Fonts for the presentation mode's scale.
     void restyle();
     // Whether the live run has collapsed (accuracy at chance, nearly every weight ~0).
@@ -72,6 +77,8 @@ public:
 Q_SIGNALS:
     // The user asked, from the collapse advice, for a fresh run with the current settings.
     void restartRequested();
+    // A setting changed mid-run ("L1=0.001 from step 1200"), for the status bar.
+    void changeNoted(const QString &text);
 
 private:
     // The live run's series and the compared runs' overlays, as the shown runs and the choices want them.

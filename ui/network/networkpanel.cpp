@@ -183,6 +183,21 @@ void NetworkPanel::clear()
     m_mistakes->clear();
 }
 
+void NetworkPanel::onStarted(const reglab::RunInfo &info)
+{
+    setClassNames(info.classNames);
+}
+
+void NetworkPanel::onEvent(const reglab::TrainEvent &event)
+{
+    std::visit(reglab::Overloaded{[this](const reglab::EpochRecord &epoch) { onEpoch(epoch); },
+                                  [this](const reglab::WeightSnapshot &snapshot) { onWeights(snapshot); },
+                                  [this](const reglab::GradientBalance &balance) { onGradientBalance(balance); },
+                                  [this](const reglab::ValidationDetail &detail) { onValidationDetail(detail); },
+                                  [](const auto &) {}},
+               event);
+}
+
 void NetworkPanel::onWeights(const reglab::WeightSnapshot &snapshot)
 {
     m_weights->onLiveSnapshot(snapshot);

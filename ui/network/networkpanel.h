@@ -4,6 +4,7 @@
 
 #include "model/records.h"
 #include "ui/network/histogramview.h"
+#include "ui/runs/runview.h"
 
 #include <QTabWidget>
 
@@ -19,7 +20,7 @@ class SparsityChart;
 class WeightTiles;
 class WeightsView;
 
-class NetworkPanel : public QTabWidget {
+class NetworkPanel : public QTabWidget, public RunView {
     Q_OBJECT
 public:
     enum View { Tiles = 0, Histograms, Sparsity, Gradients, Confusion, Mistakes, ViewCount };
@@ -47,9 +48,12 @@ public:
     // Refresh asks a paused run for a snapshot; it is offered only while a run is going.
     void setRunning(bool running);
     void setClassNames(const std::vector<std::string> &names);
-    void clear();
+    // RunView: the class names from the run's start; epochs, weights, gradients and validation detail.
+    void onStarted(const reglab::RunInfo &info) override;
+    void onEvent(const reglab::TrainEvent &event) override;
+    void clear() override;
     // The window's redraw tick: the views on screen catch up with what arrived.
-    void flush();
+    void flush() override;
 
 public Q_SLOTS:
     void onWeights(const reglab::WeightSnapshot &snapshot);

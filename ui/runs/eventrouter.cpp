@@ -1,19 +1,16 @@
 #include "ui/runs/eventrouter.h"
-#include "ui/live/digitpanel.h"
-#include "ui/live/liveview.h"
-#include "ui/network/networkpanel.h"
-#include "ui/runs/runmodel.h"
-#include "ui/window/statusline.h"
+#include "ui/runs/runview.h"
 
 #include <algorithm>
 #include <iterator>
 
 namespace reglab::ui {
 
-EventRouter::EventRouter(LiveView *live, StatusLine *status, DigitPanel *digits, NetworkPanel *network, RunModel *runs,
-                         QObject *parent)
-    : QObject(parent), m_live(live), m_status(status), m_digits(digits), m_network(network), m_runs(runs)
+EventRouter::EventRouter(QObject *parent) : QObject(parent) {}
+
+void EventRouter::add(RunView *view)
 {
+    m_views.push_back(view);
 }
 
 void EventRouter::post(const reglab::TrainEvent &event, bool now)
@@ -54,42 +51,33 @@ bool EventRouter::drain()
     return started;
 }
 
+void EventRouter::flush()
+{
+    for (RunView *view : m_views)
+        view->flush();
+}
+
+void EventRouter::clear()
+{
+    for (RunView *view : m_views)
+        view->clear();
+}
+
 void EventRouter::dispatch(const reglab::TrainEvent &event)
 {
-    if (m_discarding && !std::holds_alternative<reglab::RunRecord>(event))
+    if (const auto *record = std::get_if<reglab::RunRecord>(&event)) {
+        Q_EMIT finished(*record); // even while discarding: the window files the record of a run reset mid-way
+        return;
+    }
+    if (m_discarding)
         return; // Reset during the run: it ends on cleared charts
-    const int live = m_runs->liveId();
-    std::visit(
-        reglab::Overloaded{[&](const reglab::RunInfo &info) {
-                               m_live->onStarted(info);
-                               m_status->onStarted(info);
-                               m_digits->setDigits(info.panelPixels, info.panelLabels, info.classNames);
-                               m_network->setClassNames(info.classNames);
-                           },
-                           [&](const reglab::StepRecord &step) {
-                               m_live->onStep(step);
-                               m_runs->appendStep(live, step);
-                           },
-                           [&](const reglab::SettingChange &change) {
-                               m_runs->appendChange(live, change);
-                               if (const QString label = m_live->onChange(change); !label.isEmpty())
-                                   m_status->showMessage(tr("%1 from step %2").arg(label).arg(change.step), 5000);
-                           },
-                           [&](const reglab::Progress &progress) { m_status->onProgress(progress); },
-                           [&](const reglab::EpochRecord &epoch) {
-                               m_live->onEpoch(epoch);
-                               m_network->onEpoch(epoch);
-                               m_runs->appendEpoch(live, epoch);
-                           },
-                           [&](const reglab::Predictions &predictions) { m_digits->setPredictions(predictions); },
-                           [&](const reglab::WeightSnapshot &snapshot) {
-                               m_runs->setSnapshot(live, std::make_shared<const reglab::WeightSnapshot>(snapshot));
-                               m_network->onWeights(snapshot);
-                           },
-                           [&](const reglab::GradientBalance &balance) { m_network->onGradientBalance(balance); },
-                           [&](const reglab::ValidationDetail &detail) { m_network->onValidationDetail(detail); },
-                           [&](const reglab::RunRecord &record) { Q_EMIT finished(record); }},
-        event);
+    if (const auto *info = std::get_if<reglab::RunInfo>(&event)) {
+        for (RunView *view : m_views)
+            view->onStarted(*info);
+        return;
+    }
+    for (RunView *view : m_views)
+        view->onEvent(event);
 }
 
 } // namespace reglab::ui

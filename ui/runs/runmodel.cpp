@@ -100,6 +100,19 @@ void RunModel::appendEpoch(int id, const reglab::EpochRecord &epoch)
     rowChanged(row, ValColumn, TestColumn);
 }
 
+void RunModel::onEvent(const reglab::TrainEvent &event)
+{
+    const int live = m_liveId;
+    std::visit(reglab::Overloaded{[&](const reglab::StepRecord &step) { appendStep(live, step); },
+                                  [&](const reglab::SettingChange &change) { appendChange(live, change); },
+                                  [&](const reglab::EpochRecord &epoch) { appendEpoch(live, epoch); },
+                                  [&](const reglab::WeightSnapshot &snapshot) {
+                                      setSnapshot(live, std::make_shared<const reglab::WeightSnapshot>(snapshot));
+                                  },
+                                  [](const auto &) {}},
+               event);
+}
+
 void RunModel::setName(int id, const QString &name)
 {
     if (const int row = rowOf(id); row >= 0)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "model/runrecord.h"
+#include "ui/runs/runview.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
@@ -15,7 +16,7 @@
 
 namespace reglab::ui {
 
-class RunModel : public QAbstractTableModel {
+class RunModel : public QAbstractTableModel, public RunView {
     Q_OBJECT
 public:
     // The accuracies come right after the name: in a narrow dock they stay in view; the long configuration last.
@@ -39,6 +40,9 @@ public:
     void setShown(int id, bool shown);
     // The run's last weight snapshot (kept in memory only, for the network views' pictures of it).
     void setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot> snapshot);
+    // RunView: the live run's record grows with its steps, setting changes, epochs and weight snapshots.
+    void onStarted(const reglab::RunInfo &) override {}
+    void onEvent(const reglab::TrainEvent &event) override;
     std::shared_ptr<const reglab::WeightSnapshot> snapshot(int id) const;
     // The file the run is kept in (the run library, or where it was opened from); "" when only in memory.
     void setPath(int id, const QString &path);

@@ -69,7 +69,12 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     connect(m_presentation, &PresentationMode::activeChanged, m_live, &LiveView::restyle);
     new SpaceKeyFilter(this, m_controls->pauseAction());
     connect(m_live, &LiveView::restartRequested, this, &MainWindow::restart);
-    m_router = new EventRouter(m_live, m_status, m_digits, m_network, m_runs, this);
+    // The views of the run, the run model first: each view after it finds the run as the event left it.
+    m_router = new EventRouter(this);
+    for (RunView *view : std::initializer_list<RunView *>{m_runs, m_live, m_status, m_digits, m_network})
+        m_router->add(view);
+    connect(m_live, &LiveView::changeNoted, m_status,
+            [this](const QString &text) { m_status->showMessage(text, 5000); });
     connect(m_router, &EventRouter::finished, this, &MainWindow::finishRun);
 
     report(m_network);
@@ -287,10 +292,8 @@ void MainWindow::reset()
             m_runs->setShown(id, false);
     if (!m_running)
         m_runs->setLive(-1);
-    m_live->clear(tr("Press Start (Ctrl+Return) to train a new network."));
-    m_digits->clear();
-    m_network->clear();
-    m_status->clearFigures();
+    m_router->clear(); // the live charts, the digits, the network views, the status line's figures
+    m_live->setHeadline(tr("Press Start (Ctrl+Return) to train a new network."));
     showBanner({});
     m_status->setState(m_running ? tr("Stopping") : tr("Idle"));
 }
@@ -317,8 +320,7 @@ void MainWindow::flushCharts()
     while (m_router->drain()) // a run started: its first points at the next tick (with no tick running, now)
         if (m_redraw->isActive())
             return;
-    m_live->flush();
-    m_network->flush();
+    m_router->flush();
 }
 
 void MainWindow::saveRecord()

@@ -71,6 +71,12 @@ void StatusLine::onStarted(const reglab::RunInfo &info)
     m_device->setText(tr("Device: %1").arg(QString::fromStdString(info.device)));
 }
 
+void StatusLine::onEvent(const reglab::TrainEvent &event)
+{
+    if (const auto *progress = std::get_if<reglab::Progress>(&event))
+        onProgress(*progress);
+}
+
 void StatusLine::onProgress(const reglab::Progress &p)
 {
     m_state->setText(tr("Epoch %1/%2").arg(p.epoch).arg(p.epochs));

@@ -4,6 +4,7 @@
 
 #include "model/records.h"
 #include "model/runrecord.h"
+#include "ui/runs/runview.h"
 
 #include <QStatusBar>
 
@@ -14,7 +15,7 @@ namespace reglab::ui {
 
 class ControlPanel;
 
-class StatusLine : public QStatusBar {
+class StatusLine : public QStatusBar, public RunView {
     Q_OBJECT
 public:
     explicit StatusLine(QWidget *parent = nullptr);
@@ -23,7 +24,10 @@ public:
     void follow(ControlPanel *controls);
     // A run is about to start: the figures of the last one go.
     void begin();
-    void onStarted(const reglab::RunInfo &info);
+    // RunView: the device from the run's start, where it stands from its progress; clear() is clearFigures().
+    void onStarted(const reglab::RunInfo &info) override;
+    void onEvent(const reglab::TrainEvent &event) override;
+    void clear() override { clearFigures(); }
     void onProgress(const reglab::Progress &progress);
     void onFinished(const reglab::RunRecord &record);
     // "Idle", "Stopping", ...: what the left label says between runs.
