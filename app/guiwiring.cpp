@@ -1,5 +1,6 @@
 #include "app/guiwiring.h"
 #include "app/presetqueue.h"
+#include "app/sweeprunner.h"
 #include "app/trainingcontroller.h"
 
 #include "ui/controls/controlpanel.h"
@@ -43,6 +44,9 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(window.presetMenu(), &reglab::ui::PresetMenu::cancelRequested, queue, &PresetQueue::cancel);
     QObject::connect(queue, &PresetQueue::runStarting, &window, &MainWindow::onQueuedRunStarting);
     QObject::connect(queue, &PresetQueue::queueEnded, &window, &MainWindow::onQueueEnded);
+
+    // File > New sweep runs its sweeps through reglab-train, next to this program.
+    window.setSweepJobs([](QObject *parent) -> reglab::ui::SweepJob * { return new SweepRunner(parent); });
 }
 
 } // namespace reglab::app

@@ -6,7 +6,6 @@
 #include "ui/sweeps/sweepfolder.h"
 #include "ui/sweeps/sweepgrid.h"
 #include "ui/sweeps/sweepview.h"
-#include "ui/sweeps/sweeprunner.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -67,10 +66,11 @@ QPlainTextEdit *codeBox(QWidget *parent)
 
 } // namespace
 
-SweepDialog::SweepDialog(RunList *runs, QWidget *parent) : QDialog(parent), m_runs(runs)
+SweepDialog::SweepDialog(SweepJob *job, RunList *runs, QWidget *parent)
+    : QDialog(parent), m_runs(runs), m_runner(job)
 {
     setWindowTitle(tr("New sweep"));
-    m_runner = new SweepRunner(this);
+    m_runner->setParent(this);
     auto *layout = new QVBoxLayout(this);
 
     auto *top = new QFormLayout;
@@ -223,8 +223,8 @@ SweepDialog::SweepDialog(RunList *runs, QWidget *parent) : QDialog(parent), m_ru
     connect(m_run, &QPushButton::clicked, this, &SweepDialog::runHere);
     connect(m_stopButton, &QPushButton::clicked, this, &SweepDialog::stop);
     connect(close, &QPushButton::clicked, this, &SweepDialog::reject);
-    connect(m_runner, &SweepRunner::progressChanged, this, &SweepDialog::showProgress);
-    connect(m_runner, &SweepRunner::finished, this, &SweepDialog::onFinished);
+    connect(m_runner, &SweepJob::progressChanged, this, &SweepDialog::showProgress);
+    connect(m_runner, &SweepJob::finished, this, &SweepDialog::onFinished);
     // Quitting with a sweep running asks first and stops it: no runs are left behind unseen.
     if (parent)
         parent->window()->installEventFilter(this);
@@ -242,11 +242,12 @@ SweepDialog::~SweepDialog()
         m_runner->stopAndWait(15000);
 }
 
-SweepDialog *SweepDialog::showIn(QWidget *window, const reglab::TrainConfig &base, RunList *runs)
+SweepDialog *SweepDialog::showIn(QWidget *window, const reglab::TrainConfig &base, RunList *runs,
+                                 const SweepJobFactory &makeJob)
 {
     auto *dialog = window->findChild<SweepDialog *>(QString(), Qt::FindDirectChildrenOnly);
     if (!dialog)
-        dialog = new SweepDialog(runs, window);
+        dialog = new SweepDialog(makeJob(nullptr), runs, window);
     if (!dialog->isRunning())
         dialog->setBase(base);
     dialog->show();
@@ -351,8 +352,8 @@ void SweepDialog::updateCommands()
     const bool byWrite = !m_writtenFile.isEmpty() && m_writtenJson == m_json;
     const bool written = byWrite || (!m_json.isEmpty() && ran.size() < (1 << 20) && ran.open(QIODevice::ReadOnly) &&
                                      QString::fromUtf8(ran.readAll()) == m_json);
-    const QString file = SweepRunner::shellWord(byWrite ? m_writtenFile : sweepFilePath());
-    const QString dir = SweepRunner::shellWord(QDir::cleanPath(m_outDir->text().trimmed()));
+    const QString file = shellWord(byWrite ? m_writtenFile : sweepFilePath());
+    const QString dir = shellWord(QDir::cleanPath(m_outDir->text().trimmed()));
     const QString run = QStringLiteral("reglab-train --sweep %1 --out-dir %2").arg(file, dir);
     QStringList lines;
     lines << (written
@@ -477,7 +478,7 @@ void SweepDialog::showProgress(const SweepProgress &p)
     QString text =
         tr("%1 of %2 runs done, %3 running, %4 failed").arg(p.done).arg(p.total).arg(p.running).arg(p.failed);
     if (p.etaSeconds >= 0 && p.done < p.total)
-        text += tr("; about %1 left").arg(SweepRunner::duration(p.etaSeconds));
+        text += tr("; about %1 left").arg(sweepDuration(p.etaSeconds));
     setStatus(text, false);
 }
 

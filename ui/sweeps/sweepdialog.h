@@ -6,6 +6,7 @@
 
 #include "model/config.h"
 #include "model/sweep.h"
+#include "ui/sweeps/sweepjob.h"
 
 #include <QDialog>
 #include <QString>
@@ -25,19 +26,19 @@ namespace reglab::ui {
 
 class RunList;
 class SweepGrid;
-class SweepRunner;
-struct SweepProgress;
 
 class SweepDialog : public QDialog {
     Q_OBJECT
 public:
-    // `runs` opens the sweep's folder in the sweep view when it runs here (may be null).
-    explicit SweepDialog(RunList *runs, QWidget *parent = nullptr);
+    // `job` runs the sweep here (the dialog owns it: app/'s SweepRunner); `runs` opens the sweep's folder in the
+    // sweep view when it runs here (may be null).
+    SweepDialog(SweepJob *job, RunList *runs, QWidget *parent = nullptr);
     ~SweepDialog() override; // a sweep still running is stopped: no runs are left behind
 
-    // The window's one sweep dialog, made when needed, on `base` (the control panel's settings) unless its sweep
-    // is running, shown and raised.
-    static SweepDialog *showIn(QWidget *window, const reglab::TrainConfig &base, RunList *runs);
+    // The window's one sweep dialog, made when needed (with a job from `makeJob`), on `base` (the control panel's
+    // settings) unless its sweep is running, shown and raised.
+    static SweepDialog *showIn(QWidget *window, const reglab::TrainConfig &base, RunList *runs,
+                               const SweepJobFactory &makeJob);
 
     // The settings every run starts from (the grid's values replace theirs); its data set is offered first.
     void setBase(const reglab::TrainConfig &base);
@@ -61,7 +62,7 @@ public:
 
     // For tests.
     SweepGrid *grid() const { return m_grid; }
-    SweepRunner *runner() const { return m_runner; }
+    SweepJob *runner() const { return m_runner; }
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *outDirEdit() const { return m_outDir; }
     QSpinBox *seedsBox() const { return m_seeds; }
@@ -99,7 +100,7 @@ private:
 
     RunList *m_runs;
     reglab::TrainConfig m_base;
-    SweepRunner *m_runner;
+    SweepJob *m_runner;
     SweepGrid *m_grid;
     QLineEdit *m_name, *m_outDir;
     QSpinBox *m_seeds, *m_epochs, *m_jobs;

@@ -1,31 +1,25 @@
 #include "ui/window/mainwindow.h"
 
 #include "model/runfiles.h"
-#include "ui/live/banner.h"
 #include "ui/controls/controlpanel.h"
+#include "ui/live/banner.h"
 #include "ui/live/digitpanel.h"
-#include "ui/runs/eventrouter.h"
-#include "ui/figures/exportmenu.h"
-#include "ui/window/helpmenu.h"
 #include "ui/live/liveview.h"
 #include "ui/network/networkpanel.h"
-#include "ui/window/presentation.h"
-#include "ui/window/presetmenu.h"
+#include "ui/runs/eventrouter.h"
 #include "ui/runs/runlist.h"
 #include "ui/runs/runmodel.h"
+#include "ui/window/presentation.h"
+#include "ui/window/presetmenu.h"
 #include "ui/window/screenfit.h"
 #include "ui/window/spacekey.h"
 #include "ui/window/statusline.h"
-#include "ui/sweeps/sweepdialog.h"
-#include "ui/sweeps/sweepview.h"
 #include "ui/window/viewmenu.h"
 
-#include <QAction>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLayout>
-#include <QMenuBar>
 #include <QMimeData>
 #include <QScrollArea>
 #include <QSettings>
@@ -144,42 +138,6 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWid
     dock->setWidget(content);
     addDockWidget(area, dock);
     return dock;
-}
-
-void MainWindow::buildMenus()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
-    file->addAction(tr("New s&weep\u2026"), [this] { SweepDialog::showIn(this, m_controls->config(), m_runList); });
-    file->addAction(tr("Open sweep\u2026"), this, [this] { SweepView::openDialog(m_runList); });
-    file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
-    file->addSeparator();
-    m_exports = new ExportMenu(this, m_live, file);
-    m_exports->setRunModel(m_runs);
-    file->addMenu(m_exports);
-    report(m_exports);
-    file->addSeparator();
-    file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
-
-    QMenu *run = menuBar()->addMenu(tr("&Run"));
-    for (QAction *a :
-         {m_controls->startAction(), m_controls->pauseAction(), m_controls->stopAction(), m_controls->resetAction()}) {
-        run->addAction(a);
-        addAction(a); // shortcuts work wherever the focus is in the window
-    }
-    run->addSeparator();
-    run->addAction(tr("Restore default settings"), this, &MainWindow::restoreDefaults);
-
-    m_presets = new PresetMenu(PresetMenu::presetDirs(), this);
-    menuBar()->addMenu(m_presets);
-    connect(m_presets, &PresetMenu::presetChosen, this, &MainWindow::startPreset);
-    report(m_presets);
-
-    m_view = new ViewMenu({m_controlDock, m_digitDock, m_runsDock, m_networkDock}, m_controlDock, m_presentation, this);
-    menuBar()->addMenu(m_view);
-    addActions({m_view->presentationAction(), m_view->controlsAction()}); // they work with the menu bar hidden
-    m_help = new HelpMenu(this);
-    menuBar()->addMenu(m_help);
 }
 
 void MainWindow::saveSettings() const

@@ -6,6 +6,7 @@
 #include "model/config.h"
 #include "model/events.h"
 #include "model/preset.h"
+#include "ui/sweeps/sweepjob.h"
 
 #include <QMainWindow>
 
@@ -73,12 +74,13 @@ public:
     // Whether the docks share one tabbed column (a small screen) rather than three columns.
     bool compactLayout() const { return m_compact; }
     void setCompactLayout(bool compact);
+    // What File > New sweep runs its sweeps with (app/ gives it reglab-train's runner); none: it says so.
+    void setSweepJobs(SweepJobFactory makeJob) { m_sweepJobs = std::move(makeJob); }
 
 public Q_SLOTS:
     // Whether a run is going, as whoever trains sees it (TrainingController::runningChanged): locks the
     // structural controls and drives the redraw timer.
     void setRunning(bool running);
-    // The run's events, in order: each goes to the widgets that show it.
     // The run's events, in order: queued during a run and handed out at the redraw tick (EventRouter).
     void onEvent(const reglab::TrainEvent &event);
     // Hands out the queued events and pushes what arrived to the charts (the redraw timer calls it).
@@ -115,7 +117,7 @@ private:
     }
     void reset();
     void saveRecord();
-    // Asks for a file and saves the shown runs as small multiples (loss, accuracies, sparsity) in one PNG.
+    // The menu bar (mainwindowmenus.cpp).
     void buildMenus();
     QDockWidget *addDock(const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area);
 
@@ -138,6 +140,7 @@ private:
     bool m_shown = false;
     QDockWidget *m_controlDock, *m_digitDock, *m_runsDock, *m_networkDock;
     QTimer *m_redraw;
+    SweepJobFactory m_sweepJobs;
 
     reglab::RunRecord m_lastRecord;
     bool m_running = false;

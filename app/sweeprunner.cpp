@@ -1,11 +1,11 @@
-#include "ui/sweeps/sweeprunner.h"
+#include "app/sweeprunner.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 
-namespace reglab::ui {
+namespace reglab::app {
 
 namespace {
 
@@ -13,7 +13,7 @@ constexpr int kKeptErrorLines = 6;
 
 } // namespace
 
-SweepRunner::SweepRunner(QObject *parent) : QObject(parent), m_program(defaultProgram())
+SweepRunner::SweepRunner(QObject *parent) : SweepJob(parent), m_program(defaultProgram())
 {
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &SweepRunner::readOutput);
     connect(&m_process, &QProcess::readyReadStandardError, this, &SweepRunner::readErrors);
@@ -78,21 +78,11 @@ bool SweepRunner::stopAndWait(int ms)
     return false;
 }
 
-QString SweepRunner::shellWord(const QString &text)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./+:=@%-]+$"));
-    if (plain.match(text).hasMatch())
-        return text;
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
-
 QString SweepRunner::commandLine() const
 {
-    QStringList words{shellWord(m_program)};
+    QStringList words{reglab::ui::shellWord(m_program)};
     for (const QString &a : m_process.arguments())
-        words << shellWord(a);
+        words << reglab::ui::shellWord(a);
     return words.join(QLatin1Char(' '));
 }
 
@@ -109,13 +99,6 @@ bool SweepRunner::parseProgress(const QString &line, SweepProgress &out)
     out.failed = m.captured(4).toInt();
     out.etaSeconds = m.captured(5).toInt();
     return true;
-}
-
-QString SweepRunner::duration(int seconds)
-{
-    if (seconds >= 3600)
-        return QStringLiteral("%1h%2m").arg(seconds / 3600).arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1m%2s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
 void SweepRunner::readOutput()
@@ -195,4 +178,4 @@ void SweepRunner::onError(QProcess::ProcessError error)
                     tr("Could not start %1: %2").arg(QDir::toNativeSeparators(m_program), m_process.errorString()));
 }
 
-} // namespace reglab::ui
+} // namespace reglab::app
