@@ -1,11 +1,9 @@
 #include "ui/sweeps/sweepfolder.h"
 
-#include <QCoreApplication>
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
+#include "model/sweepfolder.h"
 
-#include <set>
+#include <QCoreApplication>
+#include <QFileInfo>
 
 namespace reglab::ui {
 
@@ -21,26 +19,18 @@ QString tr(const char *text)
 QString sweepFolderNote(const QString &folder, const std::vector<std::string> &runNames, const QString &sweepFile,
                         const QString &json)
 {
-    if (runNames.empty() || folder.isEmpty() || !QFileInfo(folder).isDir())
+    if (runNames.empty() || folder.isEmpty())
         return {};
-    std::set<QString> ours;
-    int existing = 0;
-    for (const std::string &name : runNames) {
-        const QString file = QString::fromStdString(name) + QStringLiteral(".json");
-        ours.insert(file);
-        existing += QFileInfo::exists(QDir(folder).filePath(file)) ? 1 : 0;
-    }
-    int others = 0;
-    for (const QString &file : QDir(folder).entryList({QStringLiteral("*.json")}, QDir::Files))
-        others += ours.count(file) ? 0 : 1;
-    const int runs = int(runNames.size());
+    const std::optional<reglab::SweepFolderScan> scan =
+        reglab::scanSweepFolder(folder.toStdString(), runNames, sweepFile.toStdString(), json.toStdString());
+    if (!scan)
+        return {};
+    const int existing = scan->existing, others = scan->others, runs = int(runNames.size());
     QString note;
-    QFile previous(sweepFile);
-    if (existing > 0 && previous.size() < (1 << 20) && previous.open(QIODevice::ReadOnly) &&
-        QString::fromUtf8(previous.readAll()) != json)
+    if (scan->earlierVersion)
         note = tr("The output folder holds records of an earlier version of this sweep (%1 differs): runs done "
                   "there are not run again with the new settings. Choose another output folder for a new sweep.")
-                   .arg(QFileInfo(previous).fileName());
+                   .arg(QFileInfo(sweepFile).fileName());
     else if (existing == runs)
         note = tr("The output folder already holds a record of every run of this sweep: Run here runs only "
                   "stopped ones again.");

@@ -1,6 +1,7 @@
 // What a sweep's output folder already holds, in words for the sweep dialog: records of this sweep's runs (Run
 // here resumes it), records of an earlier version of the sweep file (which would pass for this one's, as run
-// names hold only the varied settings), and other records (which the sweep view shows too).
+// names hold only the varied settings), and other records (which the sweep view shows too). The core's
+// scanSweepFolder (model/sweepfolder.h) looks; this says it.
 #pragma once
 
 #include <QString>
