@@ -3,13 +3,13 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 
-#include "ui/controls/controlpanel.h"
-#include "ui/live/liveview.h"
-#include "ui/controls/logslider.h"
 #include "ui/charts/losschart.h"
-#include "ui/window/mainwindow.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/controls/logslider.h"
+#include "ui/live/liveview.h"
 #include "ui/runs/runlist.h"
 #include "ui/runs/runmodel.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>

@@ -4,8 +4,8 @@
 #include "app/trainingcontroller.h"
 
 #include "ui/controls/controlpanel.h"
-#include "ui/window/mainwindow.h"
 #include "ui/network/networkpanel.h"
+#include "ui/window/mainwindow.h"
 #include "ui/window/presetmenu.h"
 
 #include <QSpinBox>

@@ -5,9 +5,9 @@
 #include "model/summarytable.h"
 #include "model/sweeppath.h"
 #include "ui/charts/figureexport.h"
-#include "ui/sweeps/pathchart.h"
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/runs/runplot.h"
+#include "ui/sweeps/pathchart.h"
 
 #include <QChart>
 #include <QFile>

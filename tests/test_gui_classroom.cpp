@@ -5,18 +5,18 @@
 
 #include "model/runfiles.h"
 #include "ui/charts/accuracychart.h"
-#include "ui/live/banner.h"
 #include "ui/charts/chartbase.h"
-#include "ui/window/helpmenu.h"
-#include "ui/controls/logslider.h"
 #include "ui/charts/losschart.h"
-#include "ui/network/networkpanel.h"
 #include "ui/charts/palette.h"
-#include "ui/window/statusline.h"
+#include "ui/controls/logslider.h"
+#include "ui/live/banner.h"
+#include "ui/network/networkpanel.h"
 #include "ui/network/tilezoom.h"
-#include "ui/window/viewmenu.h"
 #include "ui/network/weightsview.h"
 #include "ui/network/weighttiles.h"
+#include "ui/window/helpmenu.h"
+#include "ui/window/statusline.h"
+#include "ui/window/viewmenu.h"
 
 #include <QAction>
 #include <QApplication>

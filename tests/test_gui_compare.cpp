@@ -6,10 +6,10 @@
 #include "guitest.h"
 
 #include "ui/charts/accuracychart.h"
-#include "ui/controls/controlpanel.h"
 #include "ui/charts/losschart.h"
-#include "ui/window/mainwindow.h"
+#include "ui/controls/controlpanel.h"
 #include "ui/runs/runlist.h"
+#include "ui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCheckBox>

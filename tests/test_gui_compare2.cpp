@@ -9,12 +9,12 @@
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/chartbase.h"
 #include "ui/charts/figureexport.h"
-#include "ui/live/liveview.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/palette.h"
-#include "ui/runs/runmodel.h"
-#include "ui/figures/smallmultiples.h"
 #include "ui/charts/smoothing.h"
+#include "ui/figures/smallmultiples.h"
+#include "ui/live/liveview.h"
+#include "ui/runs/runmodel.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,9 +2,9 @@
 // at Start, the learning rate reads what it shows in any locale, the wheel never changes the dataset, and the
 // dataset shown is the one used. Also the loss chart's axes and thinning, and where accuracy markers go.
 #include "ui/charts/accuracychart.h"
+#include "ui/charts/losschart.h"
 #include "ui/controls/controlpanel.h"
 #include "ui/controls/logslider.h"
-#include "ui/charts/losschart.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAction>

@@ -6,10 +6,10 @@
 #include "guitest.h"
 
 #include "ui/charts/accuracychart.h"
-#include "ui/controls/controlpanel.h"
-#include "ui/live/digitpanel.h"
-#include "ui/controls/logslider.h"
 #include "ui/charts/losschart.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/controls/logslider.h"
+#include "ui/live/digitpanel.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAction>

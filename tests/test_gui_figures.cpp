@@ -10,8 +10,8 @@
 #include "ui/charts/livechart.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/pgfplotsexport.h"
-#include "ui/runs/runplot.h"
 #include "ui/figures/summaryexport.h"
+#include "ui/runs/runplot.h"
 
 #include <QApplication>
 #include <QChart>

@@ -9,8 +9,8 @@
 #include "ui/charts/chartbase.h"
 #include "ui/charts/figureexport.h"
 #include "ui/charts/livechart.h"
-#include "ui/live/liveview.h"
 #include "ui/charts/losschart.h"
+#include "ui/live/liveview.h"
 #include "ui/runs/runmodel.h"
 #include "ui/window/screenfit.h"
 

@@ -7,15 +7,15 @@
 #include "model/trainer.h"
 #include "ui/charts/chartbase.h"
 
-#include "ui/network/confusionview.h"
 #include "ui/controls/controlpanel.h"
+#include "ui/network/confusionview.h"
 #include "ui/network/gradientchart.h"
 #include "ui/network/histogramview.h"
-#include "ui/window/mainwindow.h"
 #include "ui/network/networkpanel.h"
-#include "ui/runs/runlist.h"
 #include "ui/network/sparsitychart.h"
 #include "ui/network/weighttiles.h"
+#include "ui/runs/runlist.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QChartView>

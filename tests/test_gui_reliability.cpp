@@ -10,8 +10,8 @@
 
 #include "ui/controls/controlpanel.h"
 #include "ui/controls/logslider.h"
-#include "ui/window/mainwindow.h"
 #include "ui/runs/runlist.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QCoreApplication>

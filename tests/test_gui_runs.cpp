@@ -7,9 +7,9 @@
 #include "guitest.h"
 
 #include "ui/charts/accuracychart.h"
+#include "ui/charts/losschart.h"
 #include "ui/controls/controlpanel.h"
 #include "ui/live/digitpanel.h"
-#include "ui/charts/losschart.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAction>

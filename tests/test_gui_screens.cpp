@@ -7,12 +7,12 @@
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/chartbase.h"
+#include "ui/charts/losschart.h"
 #include "ui/controls/controlpanel.h"
 #include "ui/network/histogramview.h"
-#include "ui/charts/losschart.h"
 #include "ui/network/networkpanel.h"
-#include "ui/window/screenfit.h"
 #include "ui/network/sparsitychart.h"
+#include "ui/window/screenfit.h"
 #include "ui/window/statusline.h"
 #include "ui/window/viewmenu.h"
 

@@ -1,8 +1,8 @@
 // File > New sweep: the grid becomes the sweep file the core reads (ranges, log spacing, choices, seeds), a grid
 // the core refuses gets the core's words, the file is written whole, and a sweep runs here through reglab-train
 // with its progress, stops with its runs' work kept, resumes, and leaves no process behind when the dialog goes.
-#include "guitest.h"
 #include "app/sweeprunner.h"
+#include "guitest.h"
 #include "model/safefile.h"
 #include "model/sweep.h"
 #include "ui/runs/runlist.h"

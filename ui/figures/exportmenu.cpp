@@ -2,11 +2,11 @@
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/figureexport.h"
-#include "ui/live/liveview.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/figures/smallmultiples.h"
 #include "ui/figures/summaryexport.h"
+#include "ui/live/liveview.h"
 
 #include "model/safefile.h"
 

@@ -1,11 +1,11 @@
 #include "ui/live/liveview.h"
 
 #include "ui/charts/accuracychart.h"
-#include "ui/live/banner.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/palette.h"
-#include "ui/runs/runmodel.h"
 #include "ui/charts/smoothing.h"
+#include "ui/live/banner.h"
+#include "ui/runs/runmodel.h"
 
 #include <QChart>
 #include <QCheckBox>

@@ -1,12 +1,12 @@
 #include "ui/network/networkpanel.h"
 #include "ui/charts/chartbase.h"
-#include "ui/network/confusionview.h"
 #include "ui/charts/figureexport.h"
+#include "ui/network/confusionview.h"
 #include "ui/network/gradientchart.h"
-#include "ui/runs/runmodel.h"
 #include "ui/network/sparsitychart.h"
 #include "ui/network/weightsview.h"
 #include "ui/network/weighttiles.h"
+#include "ui/runs/runmodel.h"
 
 #include <QChartView>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #include "ui/network/sparsitychart.h"
 #include "ui/charts/chartbase.h"
-#include "ui/controls/numberentry.h"
 #include "ui/charts/palette.h"
+#include "ui/controls/numberentry.h"
 
 #include <QChart>
 #include <QChartView>

@@ -1,8 +1,8 @@
 #include "ui/network/weightsview.h"
 
-#include "ui/runs/runmodel.h"
 #include "ui/network/tilezoom.h"
 #include "ui/network/weighttiles.h"
+#include "ui/runs/runmodel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

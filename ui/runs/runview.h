@@ -1,6 +1,6 @@
 // What every view of the run in progress implements, so the EventRouter can hand the run's events to it without
 // knowing what it shows: a run begins, an event arrives, the window is about to redraw, the run's figures go.
-// A new view is its own files plus one EventRouter::add() line in the window.
+// A new view is its own files plus one entry in the list of views the window adds (EventRouter::add).
 #pragma once
 
 #include "model/events.h"
