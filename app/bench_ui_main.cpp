@@ -3,13 +3,13 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 
-#include "ui/controlpanel.h"
-#include "ui/liveview.h"
-#include "ui/logslider.h"
-#include "ui/losschart.h"
-#include "ui/mainwindow.h"
-#include "ui/runlist.h"
-#include "ui/runmodel.h"
+#include "ui/charts/losschart.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/controls/logslider.h"
+#include "ui/live/liveview.h"
+#include "ui/runs/runlist.h"
+#include "ui/runs/runmodel.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,11 +1,12 @@
 #include "app/guiwiring.h"
 #include "app/presetqueue.h"
+#include "app/sweeprunner.h"
 #include "app/trainingcontroller.h"
 
-#include "ui/controlpanel.h"
-#include "ui/mainwindow.h"
-#include "ui/networkpanel.h"
-#include "ui/presetmenu.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/network/networkpanel.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/presetmenu.h"
 
 #include <QSpinBox>
 
@@ -40,6 +41,9 @@ void connectWindow(reglab::ui::MainWindow &window, TrainingController &controlle
     QObject::connect(window.presetMenu(), &reglab::ui::PresetMenu::cancelRequested, queue, &PresetQueue::cancel);
     QObject::connect(queue, &PresetQueue::runStarting, &window, &MainWindow::onQueuedRunStarting);
     QObject::connect(queue, &PresetQueue::queueEnded, &window, &MainWindow::onQueueEnded);
+
+    // File > New sweep runs its sweeps through reglab-train, next to this program.
+    window.setSweepJobs([](QObject *parent) -> reglab::ui::SweepJob * { return new SweepRunner(parent); });
 }
 
 } // namespace reglab::app

@@ -4,10 +4,10 @@
 #include "model/runrecord.h"
 #include "model/summarytable.h"
 #include "model/sweeppath.h"
-#include "ui/figureexport.h"
-#include "ui/pathchart.h"
-#include "ui/pgfplotsexport.h"
-#include "ui/runplot.h"
+#include "ui/charts/figureexport.h"
+#include "ui/charts/pgfplotsexport.h"
+#include "ui/runs/runplot.h"
+#include "ui/sweeps/pathchart.h"
 
 #include <QChart>
 #include <QFile>

@@ -94,6 +94,15 @@ std::string formatNumber(double value)
     return buffer;
 }
 
+std::string formatStrength(double value)
+{
+    if (value == 0)
+        return "off";
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    return buffer;
+}
+
 namespace {
 
 using Kind = ConfigField::Kind;

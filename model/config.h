@@ -124,5 +124,8 @@ std::string shortLabel(const TrainConfig &config);
 
 // Numbers as flags and labels write them: the shortest text that reads back the same value ("0.01", "1e-05").
 std::string formatNumber(double value);
+// A regularization strength as the controls, the charts and the runs list show it: "off" for 0, else at most six
+// significant digits ("0.01", "1e-05", "0.000123457").
+std::string formatStrength(double value);
 
 } // namespace reglab

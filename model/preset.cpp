@@ -19,6 +19,10 @@ Preset parsePreset(const std::string &text, const TrainConfig &base)
         throw RecordError("not valid JSON");
     if (!doc.is_object() || getStr(doc, "format") != "reglab-preset")
         throw RecordError("not a RegLab preset (\"format\" is not \"reglab-preset\")");
+    for (const auto &[key, value] : doc.items())
+        if (key != "format" && key != "name" && key != "description" && key != "base" && key != "runs")
+            throw RecordError("unknown key \"" + key + "\" in the preset (its keys are format, name, description, "
+                              "base and runs)");
     Preset preset;
     preset.name = getStr(doc, "name");
     preset.description = getStr(doc, "description");
@@ -36,7 +40,10 @@ Preset parsePreset(const std::string &text, const TrainConfig &base)
             throw RecordError(where + ": not an object");
         PresetRun run;
         try {
-            run.config = configFromJson(runs[i], common);
+            Json settings = runs[i];
+            settings.erase("label"); // the run's own keys; the rest are settings
+            settings.erase("optional");
+            run.config = configFromJson(settings, common);
         } catch (const RecordError &e) {
             throw RecordError(where + ": " + e.what());
         }

@@ -201,6 +201,10 @@ Sweep parseSweep(const std::string &text, const TrainConfig &base)
         throw RecordError("not valid JSON");
     if (!doc.is_object() || getStr(doc, "format") != "reglab-sweep")
         throw RecordError("not a RegLab sweep (\"format\" is not \"reglab-sweep\")");
+    for (const auto &[key, value] : doc.items())
+        if (key != "format" && key != "name" && key != "description" && key != "base" && key != "vary")
+            throw RecordError("unknown key \"" + key + "\" in the sweep (its keys are format, name, description, "
+                              "vary and base)");
     Sweep sweep;
     sweep.name = getStr(doc, "name");
     sweep.description = getStr(doc, "description");

@@ -1,4 +1,5 @@
 #include "model/sweeppath.h"
+#include "model/metrics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,19 +11,10 @@ namespace {
 
 double finalValue(const EpochRecord &e, const std::string &metric)
 {
-    if (metric == "test_accuracy")
-        return e.testAccuracy;
-    if (metric == "val_accuracy")
-        return e.valAccuracy;
-    if (metric == "test_loss")
-        return e.testLoss;
-    if (metric == "val_loss")
-        return e.valLoss;
-    if (metric == "train_loss")
-        return e.trainLoss;
-    if (e.layers.empty())
+    const Metric *m = findMetric(metric);
+    if (!m || !m->read || (!m->write && e.layers.empty())) // a first-layer metric needs the layers
         return std::nan("");
-    return metric == "small_fraction" ? e.layers.front().smallFraction : e.layers.front().zeroFraction;
+    return m->read(e);
 }
 
 std::vector<std::string> splitKeys(const std::string &text)
@@ -69,14 +61,21 @@ PathPoint summary(double x, const std::vector<std::pair<double, std::size_t>> &v
 
 const std::vector<std::string> &pathMetrics()
 {
-    static const std::vector<std::string> names{"test_accuracy", "val_accuracy",   "test_loss",    "val_loss",
-                                                "train_loss",    "small_fraction", "zero_fraction"};
+    // The epoch metrics of the table that a chart shows (not timings), by their keys.
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> keys;
+        for (const Metric &m : metrics())
+            if (m.per == Metric::Per::Epoch && m.plotted)
+                keys.push_back(m.key);
+        return keys;
+    }();
     return names;
 }
 
 bool isPathMetric(const std::string &name)
 {
-    return std::find(pathMetrics().begin(), pathMetrics().end(), name) != pathMetrics().end();
+    const Metric *m = findMetric(name);
+    return m && std::find(pathMetrics().begin(), pathMetrics().end(), m->key) != pathMetrics().end();
 }
 
 SweepPath sweepPath(const std::vector<RunRecord> &records, const std::string &xKeys, const std::string &metric,

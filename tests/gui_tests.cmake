@@ -11,6 +11,7 @@ function(reglab_gui_test name)
 endfunction()
 
 reglab_gui_test(test_gui_logslider)
+reglab_gui_test(test_gui_eventrouter)
 reglab_gui_test(test_gui_sweep)
 reglab_gui_test(test_gui_sweepdialog)
 target_compile_definitions(test_gui_sweepdialog PRIVATE REGLAB_TRAIN_EXE="$<TARGET_FILE:reglab-train>")

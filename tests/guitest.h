@@ -5,14 +5,14 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 #include "model/journal.h"
-#include "ui/banner.h"
-#include "ui/controlpanel.h"
-#include "ui/exportmenu.h"
-#include "ui/liveview.h"
-#include "ui/mainwindow.h"
-#include "ui/presetmenu.h"
-#include "ui/runlist.h"
-#include "ui/runmodel.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/figures/exportmenu.h"
+#include "ui/live/banner.h"
+#include "ui/live/liveview.h"
+#include "ui/runs/runlist.h"
+#include "ui/runs/runmodel.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/presetmenu.h"
 
 #include <QDeadlineTimer>
 #include <QFile>

@@ -5,11 +5,11 @@
 #include "app/trainingcontroller.h"
 #include "guitest.h"
 
-#include "ui/accuracychart.h"
-#include "ui/controlpanel.h"
-#include "ui/losschart.h"
-#include "ui/mainwindow.h"
-#include "ui/runlist.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/losschart.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/runs/runlist.h"
+#include "ui/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCheckBox>

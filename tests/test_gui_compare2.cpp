@@ -6,15 +6,15 @@
 #include "guitest.h"
 
 #include "model/runrecord.h"
-#include "ui/accuracychart.h"
-#include "ui/chartbase.h"
-#include "ui/figureexport.h"
-#include "ui/liveview.h"
-#include "ui/losschart.h"
-#include "ui/palette.h"
-#include "ui/runmodel.h"
-#include "ui/smallmultiples.h"
-#include "ui/smoothing.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/chartbase.h"
+#include "ui/charts/figureexport.h"
+#include "ui/charts/losschart.h"
+#include "ui/charts/palette.h"
+#include "ui/charts/smoothing.h"
+#include "ui/figures/smallmultiples.h"
+#include "ui/live/liveview.h"
+#include "ui/runs/runmodel.h"
 
 #include <QAction>
 #include <QApplication>

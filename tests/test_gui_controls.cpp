@@ -1,11 +1,11 @@
 // The control panel's values: a damaged settings file gives the defaults, a value still being typed counts
 // at Start, the learning rate reads what it shows in any locale, the wheel never changes the dataset, and the
 // dataset shown is the one used. Also the loss chart's axes and thinning, and where accuracy markers go.
-#include "ui/accuracychart.h"
-#include "ui/controlpanel.h"
-#include "ui/logslider.h"
-#include "ui/losschart.h"
-#include "ui/mainwindow.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/losschart.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/controls/logslider.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>

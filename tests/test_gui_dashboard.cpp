@@ -5,12 +5,12 @@
 #include "app/trainingcontroller.h"
 #include "guitest.h"
 
-#include "ui/accuracychart.h"
-#include "ui/controlpanel.h"
-#include "ui/digitpanel.h"
-#include "ui/logslider.h"
-#include "ui/losschart.h"
-#include "ui/mainwindow.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/losschart.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/controls/logslider.h"
+#include "ui/live/digitpanel.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QCheckBox>

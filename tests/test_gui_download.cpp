@@ -6,9 +6,9 @@
 
 #include "model/download.h"
 #include "model/md5.h"
-#include "ui/controlpanel.h"
-#include "ui/downloaddialog.h"
-#include "ui/mainwindow.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/controls/downloaddialog.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QFile>

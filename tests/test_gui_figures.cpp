@@ -6,12 +6,12 @@
 
 #include "app/plotcommand.h"
 #include "model/summarytable.h"
-#include "ui/figureexport.h"
-#include "ui/livechart.h"
-#include "ui/losschart.h"
-#include "ui/pgfplotsexport.h"
-#include "ui/runplot.h"
-#include "ui/summaryexport.h"
+#include "ui/charts/figureexport.h"
+#include "ui/charts/livechart.h"
+#include "ui/charts/losschart.h"
+#include "ui/charts/pgfplotsexport.h"
+#include "ui/figures/summaryexport.h"
+#include "ui/runs/runplot.h"
 
 #include <QApplication>
 #include <QChart>

@@ -5,14 +5,14 @@
 #include "guitest.h"
 
 #include "model/runrecord.h"
-#include "ui/accuracychart.h"
-#include "ui/chartbase.h"
-#include "ui/figureexport.h"
-#include "ui/livechart.h"
-#include "ui/liveview.h"
-#include "ui/losschart.h"
-#include "ui/runmodel.h"
-#include "ui/screenfit.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/chartbase.h"
+#include "ui/charts/figureexport.h"
+#include "ui/charts/livechart.h"
+#include "ui/charts/losschart.h"
+#include "ui/live/liveview.h"
+#include "ui/runs/runmodel.h"
+#include "ui/window/screenfit.h"
 
 #include <QApplication>
 #include <QChart>

@@ -1,5 +1,5 @@
 // The log slider: position <-> value mapping, "off" at the left end, and the spin box and slider in step.
-#include "ui/logslider.h"
+#include "ui/controls/logslider.h"
 
 #include <QApplication>
 #include <QSignalSpy>
@@ -39,6 +39,9 @@ private Q_SLOTS:
         QCOMPARE(LogSlider::format(0.01), QStringLiteral("0.01"));
         QCOMPARE(LogSlider::format(0.001), QStringLiteral("0.001"));
         QCOMPARE(LogSlider::format(1e-5), QStringLiteral("1e-05"));
+        // The core's formatStrength: six significant digits at most, as the charts' markers and the runs list.
+        QCOMPARE(LogSlider::format(0.000123456789), QStringLiteral("0.000123457"));
+        QCOMPARE(LogSlider::format(2.5e-7), QStringLiteral("2.5e-07"));
     }
 
     void roundTripEveryPosition()

@@ -5,17 +5,17 @@
 #include "app/trainingcontroller.h"
 #include "guitest.h"
 #include "model/trainer.h"
-#include "ui/chartbase.h"
+#include "ui/charts/chartbase.h"
 
-#include "ui/confusionview.h"
-#include "ui/controlpanel.h"
-#include "ui/gradientchart.h"
-#include "ui/histogramview.h"
-#include "ui/mainwindow.h"
-#include "ui/networkpanel.h"
-#include "ui/runlist.h"
-#include "ui/sparsitychart.h"
-#include "ui/weighttiles.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/network/confusionview.h"
+#include "ui/network/gradientchart.h"
+#include "ui/network/histogramview.h"
+#include "ui/network/networkpanel.h"
+#include "ui/network/sparsitychart.h"
+#include "ui/network/weighttiles.h"
+#include "ui/runs/runlist.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QChartView>

@@ -1,8 +1,8 @@
 // Finished runs overlaid on the live charts: one series each in its colour and with its label in the legend,
 // under the live series, kept by clear(), re-transformed by the log scale, thinned when long, and covered by
 // the axes.
-#include "ui/accuracychart.h"
-#include "ui/losschart.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/losschart.h"
 
 #include <QApplication>
 #include <QChart>

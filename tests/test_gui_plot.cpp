@@ -2,8 +2,8 @@
 // that parses, a PDF that is a PDF; bad input gets a clear message and writes nothing.
 #include "app/plotcommand.h"
 #include "model/runrecord.h"
-#include "ui/figureexport.h"
-#include "ui/runplot.h"
+#include "ui/charts/figureexport.h"
+#include "ui/runs/runplot.h"
 
 #include <QChart>
 #include <QFile>

@@ -8,10 +8,10 @@
 
 #include "model/journal.h"
 
-#include "ui/controlpanel.h"
-#include "ui/logslider.h"
-#include "ui/mainwindow.h"
-#include "ui/runlist.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/controls/logslider.h"
+#include "ui/runs/runlist.h"
+#include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QCoreApplication>

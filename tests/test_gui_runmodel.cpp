@@ -1,6 +1,6 @@
 // The runs model on its own, without widgets: Qt's QAbstractItemModelTester checks it keeps the model
 // contract through adds, removes, renames and ticks, and the tests check what views and overlays read.
-#include "ui/runmodel.h"
+#include "ui/runs/runmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -5,16 +5,16 @@
 // screenshot is saved for a person to look at (build/tests/screens/).
 #include "guitest.h"
 
-#include "ui/accuracychart.h"
-#include "ui/chartbase.h"
-#include "ui/controlpanel.h"
-#include "ui/histogramview.h"
-#include "ui/losschart.h"
-#include "ui/networkpanel.h"
-#include "ui/screenfit.h"
-#include "ui/sparsitychart.h"
-#include "ui/statusline.h"
-#include "ui/viewmenu.h"
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/chartbase.h"
+#include "ui/charts/losschart.h"
+#include "ui/controls/controlpanel.h"
+#include "ui/network/histogramview.h"
+#include "ui/network/networkpanel.h"
+#include "ui/network/sparsitychart.h"
+#include "ui/window/screenfit.h"
+#include "ui/window/statusline.h"
+#include "ui/window/viewmenu.h"
 
 #include <QAction>
 #include <QApplication>

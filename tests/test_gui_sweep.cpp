@@ -2,9 +2,9 @@
 // offers the settings that differ, and opens a point's runs when it is clicked.
 #include "app/plotcommand.h"
 #include "model/runrecord.h"
-#include "ui/runlist.h"
-#include "ui/runmodel.h"
-#include "ui/sweepview.h"
+#include "ui/runs/runlist.h"
+#include "ui/runs/runmodel.h"
+#include "ui/sweeps/sweepview.h"
 
 #include <QApplication>
 #include <QChart>
@@ -110,7 +110,7 @@ private Q_SLOTS:
         writeRecord(dir.path(), QStringLiteral("0002-l1_0.01-seed_0.json"), 0.01, 0, 0, 0.11);
         reglab::ui::RunModel model;
         reglab::ui::RunList list(&model);
-        SweepView *view = list.openSweep(dir.path());
+        SweepView *view = reglab::ui::SweepView::openFor(&list, dir.path());
         QVERIFY(view->isWindow());
         QVERIFY(QTest::qWaitForWindowExposed(view));
         QCOMPARE(view->recordCount(), 3);
@@ -124,7 +124,7 @@ private Q_SLOTS:
         const QPoint at = view->chartView()->mapFromScene(chart->mapToScene(chart->mapToPosition(curve->at(0), curve)));
         QTest::mouseClick(view->chartView()->viewport(), Qt::LeftButton, {}, at);
         QCOMPARE(model.count(), 2); // the two seeds at lambda1 = 0.001
-        QCOMPARE(list.openSweep(dir.path()), view); // one sweep window, reused
+        QCOMPARE(reglab::ui::SweepView::openFor(&list, dir.path()), view); // one sweep window, reused
     }
 
     // reglab plot --sweep: the path as a figure and its numbers; bad choices are named.

@@ -1,15 +1,15 @@
 // File > New sweep: the grid becomes the sweep file the core reads (ranges, log spacing, choices, seeds), a grid
 // the core refuses gets the core's words, the file is written whole, and a sweep runs here through reglab-train
 // with its progress, stops with its runs' work kept, resumes, and leaves no process behind when the dialog goes.
+#include "app/sweeprunner.h"
 #include "guitest.h"
 #include "model/safefile.h"
 #include "model/sweep.h"
-#include "ui/runlist.h"
-#include "ui/runmodel.h"
-#include "ui/sweepdialog.h"
-#include "ui/sweepgrid.h"
-#include "ui/sweeprunner.h"
-#include "ui/sweepview.h"
+#include "ui/runs/runlist.h"
+#include "ui/runs/runmodel.h"
+#include "ui/sweeps/sweepdialog.h"
+#include "ui/sweeps/sweepgrid.h"
+#include "ui/sweeps/sweepview.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -30,10 +30,17 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using reglab::app::SweepRunner;
 using reglab::ui::SweepDialog;
 using reglab::ui::SweepGrid;
 
 namespace {
+
+// The runner a dialog was made with: app/'s, reglab-train as a child process.
+SweepRunner *runnerOf(const SweepDialog &dialog)
+{
+    return qobject_cast<SweepRunner *>(dialog.runner());
+}
 
 // A network small enough that an epoch of the bundled sample is a blink.
 reglab::TrainConfig tinyBase()
@@ -74,7 +81,7 @@ private Q_SLOTS:
     {
         reglab::ui::RunModel model;
         reglab::ui::RunList list(&model);
-        SweepDialog dialog(&list);
+        SweepDialog dialog(new SweepRunner, &list);
         dialog.setBase(tinyBase());
         dialog.nameEdit()->setText(QStringLiteral("Grid test"));
         SweepGrid *grid = dialog.grid();
@@ -113,7 +120,7 @@ private Q_SLOTS:
         // Remembered: a new dialog shows the same grid.
         QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
         dialog.saveSettings(settings);
-        SweepDialog again(&list);
+        SweepDialog again(new SweepRunner, &list);
         again.setBase(tinyBase());
         again.refresh();
         QCOMPARE(again.sweepJson(), json);
@@ -149,7 +156,7 @@ private Q_SLOTS:
     // The core checks the grid, so the dialog refuses what reglab-train would, in its words.
     void badGridsAreRefusedInTheCoresWords()
     {
-        SweepDialog dialog(nullptr);
+        SweepDialog dialog(new SweepRunner, nullptr);
         dialog.setBase(tinyBase());
         SweepGrid *grid = dialog.grid();
         while (grid->rowCount() > 1)
@@ -194,7 +201,7 @@ private Q_SLOTS:
     void writesTheSweepFileForACluster()
     {
         QTemporaryDir dir;
-        SweepDialog dialog(nullptr);
+        SweepDialog dialog(new SweepRunner, nullptr);
         dialog.setBase(tinyBase());
         dialog.outDirEdit()->setText(dir.filePath(QStringLiteral("out dir")));
         dialog.refresh();
@@ -220,7 +227,7 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("missing"))));
 
         // No reglab-train to run it with: said in words, with what to do instead.
-        dialog.runner()->setProgram(dir.filePath(QStringLiteral("bin/reglab-train")));
+        runnerOf(dialog)->setProgram(dir.filePath(QStringLiteral("bin/reglab-train")));
         QVERIFY(!dialog.runHere());
         QVERIFY2(dialog.statusLabel()->text().contains(QStringLiteral("was not found next to RegLab")),
                  qPrintable(dialog.statusLabel()->text()));
@@ -230,7 +237,7 @@ private Q_SLOTS:
     // 1024x768 with a title bar and a panel: the dialog and all of its rows fit.
     void fitsASmallScreen()
     {
-        SweepDialog dialog(nullptr);
+        SweepDialog dialog(new SweepRunner, nullptr);
         dialog.setBase(tinyBase());
         for (const QString &key : {QStringLiteral("optimizer"), QStringLiteral("dropout")})
             dialog.grid()->addRow(key);
@@ -247,19 +254,19 @@ private Q_SLOTS:
     void progressLinesAreRead()
     {
         reglab::ui::SweepProgress p;
-        QVERIFY(reglab::ui::SweepRunner::parseProgress(
+        QVERIFY(SweepRunner::parseProgress(
             QStringLiteral("progress done=3 total=18 running=2 failed=1 eta_s=95"), p));
         QCOMPARE(p.done, 3);
         QCOMPARE(p.total, 18);
         QCOMPARE(p.running, 2);
         QCOMPARE(p.failed, 1);
         QCOMPARE(p.etaSeconds, 95);
-        QVERIFY(reglab::ui::SweepRunner::parseProgress(
+        QVERIFY(SweepRunner::parseProgress(
             QStringLiteral("progress done=0 total=2 running=0 failed=0 eta_s=-1"), p));
         QCOMPARE(p.etaSeconds, -1);
-        QVERIFY(!reglab::ui::SweepRunner::parseProgress(QStringLiteral("3/18 done, 2 running"), p));
-        QCOMPARE(reglab::ui::SweepRunner::duration(95), QStringLiteral("1m35s"));
-        QCOMPARE(reglab::ui::SweepRunner::duration(7500), QStringLiteral("2h05m"));
+        QVERIFY(!SweepRunner::parseProgress(QStringLiteral("3/18 done, 2 running"), p));
+        QCOMPARE(reglab::ui::sweepDuration(95), QStringLiteral("1m35s"));
+        QCOMPARE(reglab::ui::sweepDuration(7500), QStringLiteral("2h05m"));
     }
 
     // A real sweep through reglab-train: 2 runs of 1 epoch, the path filling in; then one that is stopped
@@ -269,8 +276,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         reglab::ui::RunModel model;
         reglab::ui::RunList list(&model);
-        SweepDialog dialog(&list);
-        dialog.runner()->setProgram(QStringLiteral(REGLAB_TRAIN_EXE));
+        SweepDialog dialog(new SweepRunner, &list);
+        runnerOf(dialog)->setProgram(QStringLiteral(REGLAB_TRAIN_EXE));
         dialog.setBase(tinyBase());
         SweepGrid *grid = dialog.grid();
         while (grid->rowCount() > 1)
@@ -298,7 +305,7 @@ private Q_SLOTS:
         QCOMPARE(recordsIn(out).size(), 2);
         QVERIFY(QFileInfo::exists(out + QStringLiteral(".json"))); // the sweep file, beside its folder
         QVERIFY(dialog.commands()->toPlainText().startsWith(QStringLiteral("# On this computer or any other")));
-        reglab::ui::SweepView *view = list.openSweep(out);
+        reglab::ui::SweepView *view = reglab::ui::SweepView::openFor(&list, out);
         QTRY_COMPARE_WITH_TIMEOUT(view->recordCount(), 2, 10000);
         QVERIFY(dialog.noteLabel()->text().contains(QStringLiteral("every run of this sweep")));
 
@@ -346,8 +353,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("orphans"));
-        auto dialog = std::make_unique<SweepDialog>(nullptr);
-        dialog->runner()->setProgram(QStringLiteral(REGLAB_TRAIN_EXE));
+        auto dialog = std::make_unique<SweepDialog>(new SweepRunner, nullptr);
+        runnerOf(*dialog)->setProgram(QStringLiteral(REGLAB_TRAIN_EXE));
         dialog->setBase(tinyBase());
         dialog->epochsBox()->setValue(1000);
         dialog->seedsBox()->setValue(1);

@@ -1,0 +1,136 @@
+#include "ui/charts/palette.h"
+
+#include <QApplication>
+#include <QChart>
+#include <QLegend>
+#include <QPalette>
+
+namespace reglab::ui {
+
+QList<QColor> runPalette()
+{
+    return {QColor(0x1F, 0x77, 0xB4), QColor(0xFF, 0x7F, 0x0E), QColor(0x2C, 0xA0, 0x2C),
+            QColor(0xD6, 0x27, 0x28), QColor(0x94, 0x67, 0xBD), QColor(0x8C, 0x56, 0x4B),
+            QColor(0xE3, 0x77, 0xC2), QColor(0xBC, 0xBD, 0x22), QColor(0x17, 0xBE, 0xCF)};
+}
+
+QList<QColor> referenceColors()
+{
+    return {colors::chance, colors::marker};
+}
+
+QFont chartFont(int pointSize, bool bold)
+{
+    QFont font = QApplication::font();
+    font.setPointSize(pointSize);
+    font.setBold(bold);
+    return font;
+}
+
+namespace {
+Theme g_theme = Theme::Light;
+bool g_dark = false;
+QPalette g_desktopPalette; // the palette the desktop gave, before a theme replaced it
+bool g_haveDesktopPalette = false;
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x26, 0x28, 0x2B), base(0x1C, 0x1D, 0x20), text(0xE8, 0xE8, 0xE8);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, QColor(0x33, 0x36, 0x3A));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Highlight, QColor(0x56, 0xB4, 0xE9));
+    p.setColor(QPalette::HighlightedText, Qt::black);
+    p.setColor(QPalette::Link, QColor(0x56, 0xB4, 0xE9));
+    p.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
+    return p;
+}
+} // namespace
+
+QString themeName(Theme theme)
+{
+    return theme == Theme::Dark    ? QStringLiteral("dark")
+           : theme == Theme::Light ? QStringLiteral("light")
+                                   : QStringLiteral("system");
+}
+
+bool parseTheme(const QString &name, Theme &out)
+{
+    for (Theme t : {Theme::System, Theme::Light, Theme::Dark})
+        if (name == themeName(t)) {
+            out = t;
+            return true;
+        }
+    return false;
+}
+
+void applyTheme(Theme theme)
+{
+    if (!g_haveDesktopPalette) {
+        g_desktopPalette = QApplication::palette();
+        g_haveDesktopPalette = true;
+    }
+    g_theme = theme;
+    const bool desktopDark = g_desktopPalette.color(QPalette::Window).lightness() < 128;
+    g_dark = theme == Theme::Dark || (theme == Theme::System && desktopDark);
+    if (g_dark && !desktopDark) {
+        QApplication::setStyle(QStringLiteral("Fusion")); // styles drawn by the desktop ignore a dark palette
+        QApplication::setPalette(darkPalette());
+    } else {
+        QApplication::setPalette(g_desktopPalette);
+    }
+}
+
+Theme currentTheme()
+{
+    return g_theme;
+}
+
+bool darkThemeActive()
+{
+    return g_dark;
+}
+
+ChartColors chartColors()
+{
+    if (g_dark)
+        return {QColor(0x1C, 0x1D, 0x20), QColor(0xE8, 0xE8, 0xE8), QColor(0x40, 0x42, 0x46), QColor(0x30, 0x32, 0x35),
+                QColor(0x26, 0x28, 0x2B)};
+    return {Qt::white, QColor(0x33, 0x33, 0x33), QColor(0xE0, 0xE0, 0xE0), QColor(0xF0, 0xF0, 0xF0), Qt::white};
+}
+
+QChart *newChart(const QString &title)
+{
+    auto *chart = new QChart();
+    chart->setTitle(title);
+    chart->setTitleFont(chartFont(kTitlePointSize, true));
+    chart->setBackgroundBrush(chartColors().background);
+    chart->setTitleBrush(chartColors().text);
+    chart->setBackgroundRoundness(0);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setFont(chartFont(kLabelPointSize));
+    chart->setAnimationOptions(QChart::NoAnimation);
+    return chart;
+}
+
+QColor faintColor(const QColor &color)
+{
+    const QColor back = chartColors().background;
+    const double k = 0.3; // as the colour at 30 % opacity over the background
+    return QColor::fromRgbF(float(k * color.redF() + (1 - k) * back.redF()),
+                            float(k * color.greenF() + (1 - k) * back.greenF()),
+                            float(k * color.blueF() + (1 - k) * back.blueF()));
+}
+
+} // namespace reglab::ui

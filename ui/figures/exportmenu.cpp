@@ -1,0 +1,171 @@
+#include "ui/figures/exportmenu.h"
+
+#include "ui/charts/accuracychart.h"
+#include "ui/charts/figureexport.h"
+#include "ui/charts/losschart.h"
+#include "ui/charts/pgfplotsexport.h"
+#include "ui/figures/smallmultiples.h"
+#include "ui/figures/summaryexport.h"
+#include "ui/live/liveview.h"
+
+#include "model/safefile.h"
+
+#include <QActionGroup>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QSaveFile>
+
+namespace reglab::ui {
+
+ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
+    : QMenu(tr("Export figure"), parent), m_window(window), m_live(live)
+{
+    addAction(tr("Loss chart (PNG, SVG, PDF, LaTeX)\u2026"), this,
+              [this] { chartDialog(m_live->lossChart(), QStringLiteral("loss")); });
+    addAction(tr("Accuracy chart (PNG, SVG, PDF, LaTeX)\u2026"), this,
+              [this] { chartDialog(m_live->accuracyChart(), QStringLiteral("accuracy")); });
+    addAction(tr("Whole dashboard (PNG, SVG, PDF)\u2026"), this,
+              [this] { exportDialog(m_window, QStringLiteral("dashboard")); });
+    addSeparator();
+    addAction(tr("Copy loss chart"), this, [this] { copyChart(m_live->lossChart()); });
+    addAction(tr("Copy accuracy chart"), this, [this] { copyChart(m_live->accuracyChart()); });
+    addSeparator();
+    auto csvOf = [this](LiveChart *chart, const QString &name) {
+        const QString path = QFileDialog::getSaveFileName(m_window, tr("Export plotted data"), name, tr("CSV (*.csv)"));
+        if (!path.isEmpty())
+            exportChartCsv(chart, path);
+    };
+    addAction(tr("Loss data (CSV)\u2026"), this, [=] { csvOf(m_live->lossChart(), QStringLiteral("loss.csv")); });
+    addAction(tr("Accuracy data (CSV)\u2026"), this,
+              [=] { csvOf(m_live->accuracyChart(), QStringLiteral("accuracy.csv")); });
+    addSeparator();
+    addAction(tr("Comparison as small multiples (PNG)\u2026"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison"),
+                                                          QStringLiteral("comparison.png"), tr("PNG image (*.png)"));
+        if (!path.isEmpty())
+            exportSmallMultiples(path);
+    });
+    addAction(tr("Copy summary table of shown runs"), this, [this] { copySummary(); });
+    addAction(tr("Summary table of shown runs (CSV, Markdown)\u2026"), this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(m_window, tr("Export summary table"), QStringLiteral("summary.csv"),
+                                         tr("CSV (*.csv);;Markdown table (*.md)"));
+        if (!path.isEmpty())
+            exportSummary(path);
+    });
+    addSeparator();
+    auto *scales = new QActionGroup(this);
+    for (int scale : {1, 2, 3}) {
+        QAction *a = addAction(tr("PNG at %1x").arg(scale));
+        a->setCheckable(true);
+        a->setChecked(scale == int(m_scale));
+        scales->addAction(a);
+        connect(a, &QAction::triggered, this, [this, scale] { m_scale = scale; });
+    }
+}
+
+void ExportMenu::exportDialog(QWidget *figure, const QString &name)
+{
+    m_live->flush();
+    QString error;
+    const QString path = exportWithDialog(m_window, figure, name, m_scale, error);
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    else if (!path.isEmpty())
+        Q_EMIT message(tr("Saved %1").arg(path));
+}
+
+void ExportMenu::chartDialog(LiveChart *chart, const QString &name)
+{
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export figure"), name + QStringLiteral(".png"),
+        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf);;LaTeX pgfplots figure (*.tex)"));
+    if (!path.isEmpty() && exportChart(chart, path, m_scale).isEmpty())
+        Q_EMIT message(tr("Saved %1").arg(path));
+}
+
+QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal scale)
+{
+    m_live->flush();
+    // A legend the window shortened: the figure is as high as the chart and wide enough for whole names.
+    const int wide = chart->wholeNamesWidth();
+    const QString error = QFileInfo(path).suffix().toLower() == QLatin1String("tex")
+                              ? saveText(path, chartToPgfplots(chart->chart(), chart->chartTitle()))
+                          : wide > chart->width() ? saveChart(chart->chart(), QSize(wide, chart->height()), path, scale)
+                                                  : saveWidget(chart, path, scale);
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+QString ExportMenu::exportDashboard(const QString &path, qreal scale)
+{
+    m_live->flush();
+    const QString error = saveWidget(m_window, path, scale);
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the dashboard: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+void ExportMenu::copyChart(LiveChart *chart)
+{
+    m_live->flush();
+    copyWidget(chart);
+    Q_EMIT message(tr("Copied the chart to the clipboard"));
+}
+
+QString ExportMenu::exportChartCsv(LiveChart *chart, const QString &path)
+{
+    m_live->flush();
+    const QString error = saveText(path, chartCsv(chart->chart()));
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the data: %1").arg(error.toHtmlEscaped()));
+    return error;
+}
+
+QString ExportMenu::exportSummary(const QString &path)
+{
+    m_live->flush();
+    const QString error = m_runs ? saveSummary(shownSummary(*m_runs), path) : tr("no runs");
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the summary table: %1").arg(error.toHtmlEscaped()));
+    else
+        Q_EMIT message(tr("Saved %1").arg(path));
+    return error;
+}
+
+void ExportMenu::copySummary()
+{
+    m_live->flush();
+    if (!m_runs)
+        return;
+    reglab::ui::copySummary(shownSummary(*m_runs));
+    Q_EMIT message(tr("Copied the summary table of the shown runs"));
+}
+
+QString ExportMenu::exportSmallMultiples(const QString &path)
+{
+    const QList<PlotRun> runs = m_runs ? shownPlotRuns(*m_runs) : QList<PlotRun>();
+    QString error;
+    if (runs.isEmpty())
+        error = tr("no run is shown: tick the runs to compare in Runs, then export again");
+    else if (const std::string e = reglab::checkWritableTarget(QFile::encodeName(path).toStdString()); !e.empty())
+        error = QString::fromStdString(e);
+    if (error.isEmpty()) {
+        const Metric loss = m_live->lossMetricBox()->currentIndex() == 0 ? Metric::Loss : Metric::DataLoss;
+        const QImage image = renderSmallMultiples(runs, QSize(1600, 900), 2, loss);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
+            error = tr("cannot write %1 (%2)").arg(path, file.errorString());
+    }
+    if (!error.isEmpty()) {
+        Q_EMIT problem(tr("Could not export the comparison: %1").arg(error.toHtmlEscaped()));
+        return error;
+    }
+    Q_EMIT message(tr("Saved %1").arg(path));
+    return {};
+}
+
+} // namespace reglab::ui

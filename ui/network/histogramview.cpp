@@ -1,0 +1,225 @@
+#include "ui/network/histogramview.h"
+#include "ui/charts/chartbase.h"
+#include "ui/charts/palette.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace reglab::ui {
+
+namespace {
+// A log axis cannot show 0: empty bins sit on the axis floor instead.
+constexpr double kLogFloor = 0.5;
+
+const reglab::WeightHistogram *findLayer(const std::vector<reglab::WeightHistogram> &hs, const QString &name)
+{
+    for (const auto &h : hs)
+        if (QString::fromStdString(h.name) == name)
+            return &h;
+    return nullptr;
+}
+} // namespace
+
+HistogramView::HistogramView(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *row = new QHBoxLayout();
+    m_layer = new QComboBox(this);
+    m_layer->setToolTip(tr("The layer whose weights are counted"));
+    m_log = new QCheckBox(tr("Log counts"), this);
+    m_log->setToolTip(tr("Counts on a logarithmic axis, so the few large weights stay visible"));
+    m_summary = new QLabel(this);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    row->addWidget(new QLabel(tr("Layer:"), this));
+    row->addWidget(m_layer);
+    row->addWidget(m_log);
+    row->addWidget(m_summary, 1);
+    layout->addLayout(row);
+
+    m_view = new ChartBase({}, this);
+    m_view->setMinimumSize(240, 150);
+    layout->addWidget(m_view, 1);
+
+    connect(m_layer, &QComboBox::currentTextChanged, this, [this] { rebuild(); });
+    connect(m_log, &QCheckBox::toggled, this, [this] { rebuild(); });
+    connect(m_view, &ChartBase::redrawDue, this, &HistogramView::rebuild);
+    rebuild();
+}
+
+void HistogramView::setHistograms(const std::vector<reglab::WeightHistogram> &histograms, int epoch)
+{
+    m_live = histograms;
+    m_epoch = epoch;
+    updateLayers();
+    m_view->scheduleRedraw();
+}
+
+void HistogramView::setOverlays(const QList<HistogramOverlay> &overlays)
+{
+    m_overlays = overlays;
+    updateLayers();
+    rebuild();
+}
+
+void HistogramView::clear()
+{
+    m_live.clear();
+    m_epoch = 0;
+    rebuild();
+}
+
+QString HistogramView::layer() const
+{
+    return m_layer->currentText();
+}
+
+void HistogramView::setLayer(const QString &name)
+{
+    m_layer->setCurrentText(name);
+}
+
+bool HistogramView::logCounts() const
+{
+    return m_log->isChecked();
+}
+
+void HistogramView::setLogCounts(bool on)
+{
+    m_log->setChecked(on);
+}
+
+void HistogramView::flush()
+{
+    m_view->flush();
+}
+
+int HistogramView::shownSeriesCount() const
+{
+    m_view->redrawNow();
+    return int(m_series.size());
+}
+
+std::vector<double> HistogramView::shownCounts(int index) const
+{
+    m_view->redrawNow();
+    std::vector<double> out;
+    if (index < 0 || index >= m_series.size())
+        return out;
+    const QList<QPointF> points = m_series[index]->points();
+    for (int i = 0; i + 1 < points.size(); i += 2) // each bin is a flat step of two points
+        out.push_back(points[i].y());
+    return out;
+}
+
+QString HistogramView::summaryText() const
+{
+    m_view->redrawNow();
+    return m_summary->text();
+}
+
+void HistogramView::updateLayers()
+{
+    QStringList names;
+    auto add = [&](const std::vector<reglab::WeightHistogram> &hs) {
+        for (const auto &h : hs)
+            if (!names.contains(QString::fromStdString(h.name)))
+                names << QString::fromStdString(h.name);
+    };
+    add(m_live);
+    for (const auto &o : m_overlays)
+        add(o.histograms);
+    QStringList current;
+    for (int i = 0; i < m_layer->count(); ++i)
+        current << m_layer->itemText(i);
+    if (names.isEmpty() || names == current)
+        return;
+    const QString keep = m_layer->currentText();
+    const QSignalBlocker block(m_layer);
+    m_layer->clear();
+    m_layer->addItems(names);
+    m_layer->setCurrentText(names.contains(keep) ? keep : names.first());
+}
+
+void HistogramView::rebuild()
+{
+    m_view->removeAllSeries();
+    m_series.clear();
+
+    const QString name = layer();
+    const bool log = logCounts();
+    double low = -0.25, high = 0.25, top = 1;
+    QList<QLineSeries *> lines;
+    auto addSeries = [&](const reglab::WeightHistogram &h, const QString &label, const QColor &color, qreal width) {
+        QLineSeries *s = m_view->makeLine(label, color, width);
+        // In a narrow view the legend names the runs by their first words ("L1 0.01" for "L1 0.01 (all) - ...").
+        QString brief = label.section(QStringLiteral(" - "), 0, 0).section(QStringLiteral(" ("), 0, 0);
+        brief = brief.section(QLatin1Char(','), 0, 0);
+        ChartBase::setLegendNames(s, label, brief.size() > 16 ? brief.left(14).trimmed() : brief);
+        const int bins = int(h.counts.size());
+        const double w = bins > 0 ? (h.high - h.low) / bins : 0;
+        QList<QPointF> points;
+        points.reserve(2 * bins);
+        for (int i = 0; i < bins; ++i) {
+            const double c = log ? std::max(kLogFloor, double(h.counts[i])) : double(h.counts[i]);
+            points << QPointF(h.low + i * w, c) << QPointF(h.low + (i + 1) * w, c);
+            top = std::max(top, c);
+        }
+        s->replace(points);
+        low = h.low;
+        high = h.high;
+        lines << s;
+    };
+    const reglab::WeightHistogram *live = findLayer(m_live, name);
+    if (live) {
+        addSeries(*live, m_epoch > 0 ? tr("this run, epoch %1").arg(m_epoch) : tr("this run"), colors::dataLoss, 2.5);
+        m_summary->setText(tr("exactly 0: %1 \u00b7 below: %2 \u00b7 above: %3")
+                               .arg(QLocale().toString(qlonglong(live->zeros)))
+                               .arg(QLocale().toString(qlonglong(live->below)))
+                               .arg(QLocale().toString(qlonglong(live->above))));
+    } else {
+        m_summary->clear();
+    }
+    for (const auto &o : m_overlays)
+        if (const auto *h = findLayer(o.histograms, name))
+            addSeries(*h, o.label, o.color, 1.5);
+
+    m_view->setChartTitle(name.isEmpty() ? tr("Weight histogram") : tr("Weights of %1").arg(name));
+    auto *x = new QValueAxis();
+    ChartBase::setAxisRange(x, low, high);
+    x->setLabelFormat(QStringLiteral("%.3g"));
+    m_view->styleAxis(x, tr("weight"));
+    QAbstractAxis *y;
+    if (log) {
+        auto *ly = new QLogValueAxis();
+        ly->setBase(10);
+        ly->setLabelFormat(QStringLiteral("%g"));
+        ly->setRange(kLogFloor, top * 2);
+        y = ly;
+    } else {
+        auto *vy = new QValueAxis();
+        ChartBase::setAxisRange(vy, 0, top * 1.05);
+        vy->setLabelFormat(QStringLiteral("%d"));
+        y = vy;
+    }
+    m_view->styleAxis(y, tr("weights per bin"), tr("count"));
+    m_view->setAxes(x, y);
+    for (QLineSeries *s : lines) {
+        m_view->addSeries(s);
+        m_series << s;
+    }
+    m_view->setLegendShown(!m_series.isEmpty());
+}
+
+} // namespace reglab::ui

@@ -1,0 +1,288 @@
+#include "ui/runs/runlist.h"
+
+#include "model/runfiles.h"
+#include "ui/runs/runmodel.h"
+
+#include <QCheckBox>
+#include <QFile>
+#include <QFileDialog>
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QPushButton>
+#include <QSettings>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace reglab::ui {
+
+namespace {
+
+std::vector<std::string> toStd(const QStringList &list)
+{
+    std::vector<std::string> out;
+    for (const QString &s : list)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+QString htmlLines(const std::vector<std::string> &lines)
+{
+    QStringList out;
+    for (const std::string &line : lines)
+        out << QString::fromStdString(line).toHtmlEscaped();
+    return out.join(QStringLiteral("<br>"));
+}
+
+} // namespace
+
+RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(model)
+{
+    m_view = new QTreeView(this);
+    m_view->setModel(model);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    // The name and the accuracies first and always in view; the long configuration takes what is left.
+    m_view->header()->setStretchLastSection(true);
+    m_view->header()->setSectionResizeMode(RunModel::NameColumn, QHeaderView::Interactive);
+    m_view->setColumnWidth(RunModel::NameColumn, 150);
+    for (int column : {RunModel::ValColumn, RunModel::TestColumn, RunModel::StatusColumn})
+        m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_view->setToolTip(tr("Tick runs to overlay them on the charts; double-click a name to rename it."));
+    m_open = new QPushButton(tr("Open\u2026"), this);
+    m_save = new QPushButton(tr("Save\u2026"), this);
+    m_remove = new QPushButton(tr("Remove"), this);
+    m_open->setToolTip(tr("Open run records (JSON) from reglab-train or an earlier session"));
+    m_save->setToolTip(tr("Save the selected run's record as JSON"));
+    m_remove->setToolTip(tr("Remove the selected run from the list"));
+
+    m_keepShown = new QCheckBox(tr("Compare new runs with the shown runs"), this);
+    m_keepShown->setToolTip(tr("Ticked: Start keeps the runs ticked now on the charts beside the new run. Not "
+                               "ticked: a new run starts on clean charts; earlier runs stay here, unticked. A "
+                               "preset always starts clean."));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_open);
+    buttons->addWidget(m_save);
+    buttons->addWidget(m_remove);
+    buttons->addStretch();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_view);
+    layout->addWidget(m_keepShown);
+    layout->addLayout(buttons);
+
+    connect(m_open, &QPushButton::clicked, this, &RunList::openDialog);
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        if (currentId() >= 0)
+            saveDialog(currentId());
+    });
+    connect(m_remove, &QPushButton::clicked, this, [this] { remove(currentId()); });
+    // A renamed run in the library is saved under its new name.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &, const QList<int> &roles) {
+                const int id = m_model->idAt(from.row());
+                if (roles.contains(Qt::EditRole) && !m_library.isEmpty() &&
+                    m_model->path(id).startsWith(m_library + QLatin1Char('/'))) {
+                    reglab::RunRecord record = *m_model->record(id);
+                    record.name = m_model->name(id).toStdString();
+                    if (const std::string error =
+                            reglab::writeFileAtomically(m_model->path(id).toStdString(), reglab::toJson(record));
+                        !error.empty())
+                        Q_EMIT problem(
+                            tr("Could not save the new name: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
+                }
+            });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &RunList::updateButtons);
+    // A new run is selected, so Save and Remove act on what was just added.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int, int last) { setCurrentId(m_model->idAt(last)); });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RunList::updateButtons);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &RunList::updateButtons);
+    updateButtons();
+}
+
+void RunList::startClean()
+{
+    for (int id : m_model->shownIds())
+        m_model->setShown(id, false);
+}
+
+void RunList::runStarting()
+{
+    if (m_keepShown->isChecked() || m_model->shownIds().isEmpty())
+        return;
+    startClean();
+    Q_EMIT message(tr("A new run on clean charts: earlier runs are unticked in Runs (tick \"Compare new runs with "
+                      "the shown runs\" to keep them)"));
+}
+
+void RunList::loadSettings(const QSettings &settings)
+{
+    m_keepShown->setChecked(settings.value(QStringLiteral("runs/keepShownOnStart"), false).toBool());
+}
+
+void RunList::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("runs/keepShownOnStart"), m_keepShown->isChecked());
+}
+
+int RunList::currentId() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? m_model->idAt(current.row()) : -1;
+}
+
+void RunList::setCurrentId(int id)
+{
+    const int row = m_model->rowOf(id);
+    if (row >= 0)
+        m_view->setCurrentIndex(m_model->index(row, RunModel::NameColumn));
+    updateButtons();
+}
+
+void RunList::updateButtons()
+{
+    const int id = currentId();
+    m_save->setEnabled(id >= 0);
+    m_remove->setEnabled(id >= 0 &&
+                         !(id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running));
+    m_remove->setToolTip(m_library.isEmpty() ? tr("Remove the selected run from the list")
+                                             : tr("Remove the selected run from the list and from the kept runs"));
+}
+
+int RunList::add(const reglab::LoadedRuns &loaded, bool recovered)
+{
+    for (const reglab::LoadedRun &run : loaded.runs) {
+        const int id = m_model->addRun(run.record, QString::fromStdString(run.name), true);
+        m_model->setPath(id, QString::fromStdString(run.path));
+        if (recovered) // a recovered run lives on in the library, not in the journal it came from
+            keep(id);
+    }
+    QStringList problems;
+    if (!loaded.problems.empty())
+        problems << (recovered ? tr("<b>Could not recover %n interrupted run(s)</b> (their journals are kept):<br>%1",
+                                    nullptr, int(loaded.problems.size()))
+                               : tr("<b>Could not open %n run file(s)</b> (nothing else changed):<br>%1", nullptr,
+                                    int(loaded.problems.size())))
+                        .arg(htmlLines(loaded.problems));
+    if (!loaded.notRemoved.empty())
+        problems << tr("Recovered, but could not remove the journal(s) (remove them by hand):<br>%1")
+                        .arg(htmlLines(loaded.notRemoved));
+    if (!problems.isEmpty())
+        Q_EMIT problem(problems.join(QStringLiteral("<br>")));
+    const int count = int(loaded.runs.size());
+    if (count > 0) {
+        Q_EMIT runsAdded();
+        Q_EMIT message(recovered ? tr("Recovered %n interrupted run(s) into the runs list (stopped where the "
+                                      "program ended)",
+                                      nullptr, count)
+                                 : tr("Opened %n run(s)", nullptr, count));
+    }
+    return count;
+}
+
+int RunList::openFiles(const QStringList &paths)
+{
+    return add(reglab::openRunFiles(toStd(paths)), false);
+}
+
+int RunList::recover(const QStringList &paths)
+{
+    return add(reglab::recoverJournals(toStd(paths)), true);
+}
+
+int RunList::discard(const QStringList &paths)
+{
+    const int discarded = reglab::discardJournals(toStd(paths));
+    Q_EMIT message(tr("Discarded %n interrupted run(s)", nullptr, discarded));
+    return discarded;
+}
+
+void RunList::openDialog()
+{
+    const QStringList paths =
+        QFileDialog::getOpenFileNames(this, tr("Open runs"), QString(), tr("Run records (*.json);;All files (*)"));
+    if (!paths.isEmpty())
+        openFiles(paths);
+}
+
+QString RunList::suggestedFileName(const QString &runName)
+{
+    QString name;
+    for (const QChar c : runName)
+        name += c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('-') ? c : QLatin1Char('_');
+    return (name.isEmpty() ? QStringLiteral("run") : name) + QStringLiteral(".json");
+}
+
+void RunList::setLibrary(const QString &dir)
+{
+    m_library = dir;
+}
+
+bool RunList::keep(int id)
+{
+    const reglab::RunRecord *record = m_model->record(id);
+    if (m_library.isEmpty() || !record)
+        return false;
+    reglab::RunRecord named = *record;
+    named.name = m_model->name(id).toStdString();
+    std::string error;
+    const std::string path = reglab::keepRun(named, m_library.toStdString(), error);
+    if (path.empty()) {
+        Q_EMIT problem(tr("Could not keep the run in %1: %2 (it stays in the list; save it with Save)")
+                           .arg(m_library.toHtmlEscaped(), QString::fromStdString(error).toHtmlEscaped()));
+        return false;
+    }
+    m_model->setPath(id, QString::fromStdString(path));
+    return true;
+}
+
+int RunList::openLibrary()
+{
+    if (m_library.isEmpty())
+        return 0;
+    const reglab::LoadedRuns kept = reglab::keptRuns(m_library.toStdString());
+    for (const reglab::LoadedRun &run : kept.runs) {
+        const int id = m_model->addRun(run.record, QString::fromStdString(run.name), false);
+        m_model->setPath(id, QString::fromStdString(run.path));
+    }
+    if (!kept.problems.empty())
+        Q_EMIT problem(
+            tr("<b>Could not read %n kept run(s)</b> (left where they are):<br>%1", nullptr, int(kept.problems.size()))
+                .arg(htmlLines(kept.problems)));
+    return int(kept.runs.size());
+}
+
+void RunList::remove(int id)
+{
+    if (id < 0 || (id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running))
+        return; // the run that trains goes when it has ended
+    const QString path = m_model->path(id);
+    if (!m_library.isEmpty() && path.startsWith(m_library + QLatin1Char('/')) && !QFile::remove(path) &&
+        QFile::exists(path)) {
+        Q_EMIT problem(tr("Could not delete %1; the run stays in the list").arg(path.toHtmlEscaped()));
+        return;
+    }
+    m_model->removeRun(id);
+}
+
+void RunList::saveDialog(int id)
+{
+    const reglab::RunRecord *record = m_model->record(id);
+    if (!record)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save run"), suggestedFileName(m_model->name(id)),
+                                                      tr("Run records (*.json)"));
+    if (path.isEmpty())
+        return;
+    reglab::RunRecord named = *record;
+    named.name = m_model->name(id).toStdString();
+    if (const std::string error = reglab::writeFileAtomically(path.toStdString(), reglab::toJson(named));
+        !error.empty())
+        Q_EMIT problem(tr("Could not save the run: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
+}
+
+} // namespace reglab::ui

@@ -1,0 +1,84 @@
+// The runs list: a view on the RunModel (tick to compare, double-click to rename) with Open, Save and Remove,
+// and what brings runs in from files (records, interrupted runs' journals).
+#pragma once
+
+#include <QStringList>
+#include <QWidget>
+
+class QCheckBox;
+class QPushButton;
+class QSettings;
+class QTreeView;
+
+namespace reglab {
+struct LoadedRuns;
+}
+
+namespace reglab::ui {
+
+class RunModel;
+
+class RunList : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunList(RunModel *model, QWidget *parent = nullptr);
+
+    RunModel *model() const { return m_model; }
+    QTreeView *view() const { return m_view; }
+    // The selected run, -1 when none.
+    int currentId() const;
+    void setCurrentId(int id);
+
+    // Opens run records (from reglab-train or an earlier session), shown; a file that cannot be read is named
+    // in problem() and changes nothing. Returns how many were opened.
+    int openFiles(const QStringList &paths);
+    // Adds each interrupted run, as far as its journal goes, and removes its journal; one that cannot be read
+    // is named in problem() and kept. Returns how many were recovered.
+    int recover(const QStringList &paths);
+    // Removes the journals of interrupted runs the user chose not to recover; returns how many.
+    int discard(const QStringList &paths);
+    // The file dialogs behind Open and Save; Save suggests the run's name as the file name.
+    void openDialog();
+    void saveDialog(int id);
+    static QString suggestedFileName(const QString &runName);
+
+    // The run library (reglab::runLibraryDir(), or `dir`): every run that ends is kept there, renames are
+    // saved, and Remove deletes its file; at the next start the kept runs are listed again (not shown).
+    void setLibrary(const QString &dir);
+    QString library() const { return m_library; }
+    // Keeps a run that just ended (or was recovered) in the library; false, with problem(), when it cannot.
+    bool keep(int id);
+    // Lists the library's runs; returns how many.
+    int openLibrary();
+    // Removes a run from the list, and its file when it is in the library.
+    void remove(int id);
+
+    // A new comparison (a preset): every run is unticked; each stays in the list.
+    void startClean();
+    // Start pressed: the new run is shown alone (earlier runs unticked, with a note saying so) unless "Compare
+    // new runs with the shown runs" is ticked, which keeps the runs ticked now beside it.
+    void runStarting();
+    QCheckBox *keepShownBox() const { return m_keepShown; }
+    void loadSettings(const QSettings &settings);
+    void saveSettings(QSettings &settings) const;
+
+Q_SIGNALS:
+    // What went wrong, as rich text for the banner.
+    void problem(const QString &text);
+    // A passing note for the status bar.
+    void message(const QString &text);
+    // Runs were added from files: the list should come to the front.
+    void runsAdded();
+
+private:
+    void updateButtons();
+    int add(const reglab::LoadedRuns &loaded, bool recovered);
+
+    RunModel *m_model;
+    QTreeView *m_view;
+    QPushButton *m_open, *m_save, *m_remove;
+    QCheckBox *m_keepShown;
+    QString m_library; // "" : runs are not kept
+};
+
+} // namespace reglab::ui

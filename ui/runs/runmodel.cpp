@@ -1,0 +1,376 @@
+#include "ui/runs/runmodel.h"
+#include "model/changes.h"
+#include "model/runrecordbuilder.h"
+
+#include "model/config.h"
+#include "ui/charts/palette.h"
+
+#include <QIcon>
+#include <QPainter>
+#include <QPixmap>
+
+#include <algorithm>
+#include <cmath>
+
+namespace reglab::ui {
+namespace {
+
+QIcon swatch(const QColor &color)
+{
+    QPixmap pixmap(14, 14);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(color);
+    painter.setPen(color.darker(130));
+    painter.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
+    return QIcon(pixmap);
+}
+
+QString percent(double fraction)
+{
+    return std::isfinite(fraction) ? QStringLiteral("%1 %").arg(100 * fraction, 0, 'f', 2) : QStringLiteral("-");
+}
+
+} // namespace
+
+RunModel::RunModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+int RunModel::addRun(const reglab::RunRecord &record, const QString &name, bool shown, bool live)
+{
+    const int row = int(m_runs.size());
+    beginInsertRows({}, row, row);
+    Entry e;
+    e.id = m_nextId++;
+    e.record = record;
+    e.name = uniqueName(name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name);
+    e.color = freeColor(-1);
+    e.shown = shown;
+    m_runs.push_back(std::move(e));
+    endInsertRows();
+    if (live)
+        setLive(m_runs.back().id);
+    else
+        Q_EMIT comparisonChanged();
+    return m_runs.back().id;
+}
+
+void RunModel::removeRun(int id)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_runs.erase(m_runs.begin() + row);
+    endRemoveRows();
+    if (id == m_liveId)
+        m_liveId = -1;
+    Q_EMIT comparisonChanged();
+}
+
+void RunModel::setRecord(int id, const reglab::RunRecord &record)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    m_runs[std::size_t(row)].record = record;
+    rowChanged(row);
+    if (id != m_liveId)
+        Q_EMIT comparisonChanged();
+}
+
+void RunModel::apply(int id, const reglab::TrainEvent &event)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    reglab::RunRecordBuilder(m_runs[std::size_t(row)].record).apply(event);
+    if (std::holds_alternative<reglab::SettingChange>(event))
+        rowChanged(row, ConfigColumn, ConfigColumn); // the configuration names the change
+    else if (std::holds_alternative<reglab::EpochRecord>(event))
+        rowChanged(row, ValColumn, TestColumn);
+}
+
+void RunModel::onEvent(const reglab::TrainEvent &event)
+{
+    const int live = m_liveId;
+    if (const auto *snapshot = std::get_if<reglab::WeightSnapshot>(&event))
+        setSnapshot(live, std::make_shared<const reglab::WeightSnapshot>(*snapshot));
+    else if (std::holds_alternative<reglab::StepRecord>(event) || std::holds_alternative<reglab::SettingChange>(event) ||
+             std::holds_alternative<reglab::EpochRecord>(event))
+        apply(live, event);
+}
+
+void RunModel::setName(int id, const QString &name)
+{
+    if (const int row = rowOf(id); row >= 0)
+        setData(index(row, NameColumn), name, Qt::EditRole);
+}
+
+void RunModel::setShown(int id, bool shown)
+{
+    if (const int row = rowOf(id); row >= 0)
+        setData(index(row, NameColumn), shown ? Qt::Checked : Qt::Unchecked, Qt::CheckStateRole);
+}
+
+void RunModel::setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot> snapshot)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    const bool first = !m_runs[std::size_t(row)].snapshot;
+    m_runs[std::size_t(row)].snapshot = std::move(snapshot);
+    if (first)
+        Q_EMIT snapshotsChanged(); // a run the network views can now show
+}
+
+std::shared_ptr<const reglab::WeightSnapshot> RunModel::snapshot(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? nullptr : m_runs[std::size_t(row)].snapshot;
+}
+
+void RunModel::setPath(int id, const QString &path)
+{
+    if (const int row = rowOf(id); row >= 0)
+        m_runs[std::size_t(row)].path = path;
+}
+
+QString RunModel::path(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? QString() : m_runs[std::size_t(row)].path;
+}
+
+void RunModel::setLive(int id)
+{
+    const int old = rowOf(m_liveId);
+    m_liveId = contains(id) ? id : -1;
+    if (old >= 0)
+        rowChanged(old);
+    if (const int row = rowOf(m_liveId); row >= 0)
+        rowChanged(row);
+    Q_EMIT comparisonChanged(); // the run that was live is now compared like the others, and the new one is not
+}
+
+QList<int> RunModel::ids() const
+{
+    QList<int> out;
+    for (const Entry &e : m_runs)
+        out << e.id;
+    return out;
+}
+
+QList<int> RunModel::shownIds() const
+{
+    QList<int> out;
+    for (const Entry &e : m_runs)
+        if (e.shown)
+            out << e.id;
+    return out;
+}
+
+const reglab::RunRecord *RunModel::record(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? nullptr : &m_runs[std::size_t(row)].record;
+}
+
+QString RunModel::name(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? QString() : m_runs[std::size_t(row)].name;
+}
+
+QColor RunModel::color(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? QColor() : m_runs[std::size_t(row)].color;
+}
+
+bool RunModel::isShown(int id) const
+{
+    const int row = rowOf(id);
+    return row >= 0 && m_runs[std::size_t(row)].shown;
+}
+
+int RunModel::rowOf(int id) const
+{
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        if (m_runs[i].id == id)
+            return int(i);
+    return -1;
+}
+
+int RunModel::idAt(int row) const
+{
+    return row >= 0 && row < count() ? m_runs[std::size_t(row)].id : -1;
+}
+
+int RunModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : count();
+}
+
+int RunModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Entry &e = m_runs[std::size_t(index.row())];
+    const reglab::RunRecord &r = e.record;
+    const QString label = QString::fromStdString(reglab::shortLabel(r.config));
+    switch (role) {
+    case IdRole:
+        return e.id;
+    case ColorRole:
+        return e.color;
+    case LiveRole:
+        return e.id == m_liveId;
+    case Qt::CheckStateRole:
+        return index.column() == NameColumn ? QVariant(e.shown ? Qt::Checked : Qt::Unchecked) : QVariant();
+    case Qt::DecorationRole:
+        return index.column() == NameColumn ? QVariant(swatch(e.color)) : QVariant();
+    case Qt::EditRole:
+        return index.column() == NameColumn ? QVariant(e.name) : QVariant();
+    case Qt::ToolTipRole:
+        if (index.column() == StatusColumn)
+            return QString::fromStdString(r.message);
+        if (index.column() == NameColumn)
+            return tr("%1 on %2, %3 epoch(s), seed %4; double-click to rename")
+                .arg(label,
+                     r.dataName.empty() ? QString::fromStdString(r.config.data) : QString::fromStdString(r.dataName))
+                .arg(r.epochs.size())
+                .arg(qulonglong(r.config.seed));
+        return {};
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return e.name;
+        case ConfigColumn:
+            return configurationText(r);
+        case StatusColumn:
+            return QString::fromStdString(reglab::toString(r.status));
+        case ValColumn:
+            return r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().valAccuracy);
+        case TestColumn:
+            return r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().testAccuracy);
+        default:
+            return {};
+        }
+    default:
+        return {};
+    }
+}
+
+bool RunModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
+        index.column() != NameColumn)
+        return false;
+    Entry &e = m_runs[std::size_t(index.row())];
+    if (role == Qt::CheckStateRole) {
+        const bool shown = value.toInt() == Qt::Checked;
+        if (shown == e.shown)
+            return true;
+        e.shown = shown;
+        // A run shown again must not wear the colour another shown run got meanwhile.
+        if (shown)
+            for (const Entry &other : m_runs)
+                if (other.id != e.id && other.shown && other.color == e.color) {
+                    e.color = freeColor(e.id);
+                    break;
+                }
+    } else if (role == Qt::EditRole) {
+        const QString wanted = value.toString().trimmed();
+        if (wanted.isEmpty() || wanted == e.name)
+            return !wanted.isEmpty();
+        const QString name = uniqueName(wanted, e.id);
+        e.name = name;
+    } else {
+        return false;
+    }
+    Q_EMIT dataChanged(index, index, {role, Qt::DisplayRole});
+    if (e.id != m_liveId)
+        Q_EMIT comparisonChanged();
+    return true;
+}
+
+Qt::ItemFlags RunModel::flags(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (index.column() == NameColumn)
+        f |= Qt::ItemIsEditable | Qt::ItemIsUserCheckable;
+    return f;
+}
+
+QVariant RunModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn:
+        return tr("Run");
+    case ConfigColumn:
+        return tr("Configuration");
+    case StatusColumn:
+        return tr("Status");
+    case ValColumn:
+        return tr("Val");
+    case TestColumn:
+        return tr("Test");
+    default:
+        return {};
+    }
+}
+
+QString RunModel::uniqueName(const QString &name, int exceptId) const
+{
+    auto taken = [&](const QString &candidate) {
+        return std::any_of(m_runs.begin(), m_runs.end(),
+                           [&](const Entry &e) { return e.id != exceptId && e.name == candidate; });
+    };
+    if (!taken(name))
+        return name;
+    for (int n = 2;; ++n)
+        if (const QString candidate = QStringLiteral("%1 (%2)").arg(name).arg(n); !taken(candidate))
+            return candidate;
+}
+
+QColor RunModel::freeColor(int exceptId) const
+{
+    const QList<QColor> palette = runPalette();
+    int shown = 0;
+    for (const QColor &c : palette) {
+        const bool used = std::any_of(m_runs.begin(), m_runs.end(), [&](const Entry &e) {
+            return e.id != exceptId && e.shown && e.color == c;
+        });
+        if (!used)
+            return c;
+    }
+    for (const Entry &e : m_runs)
+        shown += e.shown && e.id != exceptId ? 1 : 0;
+    return palette[shown % int(palette.size())]; // more shown runs than colours: they cycle
+}
+
+QString RunModel::configurationText(const reglab::RunRecord &record)
+{
+    const reglab::TrainConfig &c = record.config;
+    QStringList parts{QString::fromStdString(reglab::shortLabel(c)), c.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(c.epochs)};
+    if (const std::string changes = reglab::describeChanges(record.settingChanges); !changes.empty())
+        parts << QString::fromStdString(changes);
+    return parts.join(QStringLiteral(", "));
+}
+
+void RunModel::rowChanged(int row, int firstColumn, int lastColumn)
+{
+    Q_EMIT dataChanged(index(row, firstColumn), index(row, lastColumn));
+}
+
+} // namespace reglab::ui

@@ -1,0 +1,71 @@
+#include "ui/window/helpmenu.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QMessageBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace reglab::ui {
+
+HelpMenu::HelpMenu(QWidget *window) : QMenu(tr("&Help"), window), m_window(window)
+{
+    addAction(tr("Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &HelpMenu::showShortcuts);
+    addAction(tr("About RegLab"), this, [this] {
+        QMessageBox::about(
+            m_window, tr("About RegLab"),
+            tr("<h3>RegLab %1</h3><p>Watch L1 and L2 regularization shape a neural network while it trains.</p>"
+               "<p>Free software under the GNU GPL, version 3 or later. The bundled MNIST digits are by Yann "
+               "LeCun, Corinna Cortes and Christopher J. C. Burges (CC BY-SA 3.0).</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+}
+
+QStringList HelpMenu::shortcutLines() const
+{
+    QStringList lines;
+    for (const QAction *a : m_window->findChildren<QAction *>()) {
+        QStringList keys;
+        for (const QKeySequence &k : a->shortcuts())
+            keys << k.toString(QKeySequence::NativeText);
+        const QString text = a->text().remove(QLatin1Char('&')).remove(QStringLiteral("\u2026"));
+        const QString line = keys.join(QStringLiteral(", ")) + QLatin1Char('\t') + text;
+        if (!keys.isEmpty() && !text.isEmpty() && !lines.contains(line))
+            lines << line;
+    }
+    // Not actions: what the keys do inside the controls.
+    lines << tr("Shift+drag, Shift+arrows\tFine steps on a strength slider (without Shift: 1, 2, 5 x 10^k)")
+          << tr("Space\tPause or resume, also while a number box has the focus");
+    lines.sort(Qt::CaseInsensitive);
+    return lines;
+}
+
+void HelpMenu::showShortcuts()
+{
+    QDialog dialog(m_window);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    const QStringList lines = shortcutLines();
+    auto *table = new QTableWidget(int(lines.size()), 2, &dialog);
+    table->setHorizontalHeaderLabels({tr("Keys"), tr("Does")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    for (int i = 0; i < lines.size(); ++i) {
+        const QStringList parts = lines[i].split(QLatin1Char('\t'));
+        table->setItem(i, 0, new QTableWidgetItem(parts.value(0)));
+        table->setItem(i, 1, new QTableWidgetItem(parts.value(1)));
+    }
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(560, 460);
+    dialog.exec();
+}
+
+} // namespace reglab::ui

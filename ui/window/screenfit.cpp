@@ -1,0 +1,62 @@
+#include "ui/window/screenfit.h"
+
+#include <QGuiApplication>
+#include <QScreen>
+#include <QTabBar>
+#include <QWidget>
+
+#include <algorithm>
+
+namespace reglab::ui::screenfit {
+
+namespace {
+
+// Moves and shrinks the window into `available`.
+void fit(QWidget *window, const QRect &available)
+{
+    const QRect frame = window->frameGeometry();
+    const QMargins margins(window->geometry().left() - frame.left(), window->geometry().top() - frame.top(),
+                           frame.right() - window->geometry().right(), frame.bottom() - window->geometry().bottom());
+    QSize size = window->size().boundedTo(available.size().shrunkBy(margins));
+    size = size.expandedTo(window->minimumSizeHint().boundedTo(available.size().shrunkBy(margins)));
+    window->resize(size);
+    QRect placed(window->frameGeometry().topLeft(), window->frameGeometry().size());
+    placed.moveLeft(std::clamp(placed.left(), available.left(),
+                               std::max(available.left(), available.right() - placed.width() + 1)));
+    placed.moveTop(
+        std::clamp(placed.top(), available.top(), std::max(available.top(), available.bottom() - placed.height() + 1)));
+    window->move(placed.topLeft());
+}
+} // namespace
+
+QRect availableArea(const QWidget *window)
+{
+    const QScreen *screen = window && window->screen() ? window->screen() : QGuiApplication::primaryScreen();
+    return screen ? screen->availableGeometry() : QRect(0, 0, kPreferred.width(), kPreferred.height());
+}
+
+bool isSmall(const QRect &available)
+{
+    return available.width() < kRoomyWidth || available.height() < 720;
+}
+
+QSize firstStartSize(const QRect &available)
+{
+    const QSize room = available.size().shrunkBy(kFrameGuess);
+    return kPreferred.boundedTo(room);
+}
+
+void keepOnScreen(QWidget *window)
+{
+    const QRect available = availableArea(window);
+    const QRect frame = window->frameGeometry();
+    if (!available.contains(frame))
+        fit(window, available);
+    // Tabbed docks show their whole titles (scroll arrows where they do not fit), never cut ones.
+    for (QTabBar *bar : window->findChildren<QTabBar *>(QString(), Qt::FindDirectChildrenOnly)) {
+        bar->setElideMode(Qt::ElideNone);
+        bar->setUsesScrollButtons(true);
+    }
+}
+
+} // namespace reglab::ui::screenfit

@@ -1,0 +1,38 @@
+// View: the docks, the presentation mode (F11), the controls on their own (F9) and the theme.
+#pragma once
+
+#include "ui/charts/palette.h"
+
+#include <QList>
+#include <QMenu>
+
+class QActionGroup;
+class QDockWidget;
+class QSettings;
+
+namespace reglab::ui {
+
+class PresentationMode;
+
+class ViewMenu : public QMenu {
+    Q_OBJECT
+public:
+    ViewMenu(const QList<QDockWidget *> &docks, QDockWidget *controls, PresentationMode *presentation,
+             QWidget *parent = nullptr);
+    QAction *presentationAction() const { return m_presentation; }
+    QAction *controlsAction() const { return m_controls; }
+    // Checks the theme's entry (and applies it).
+    void setTheme(Theme theme);
+    // The theme, remembered under view/theme.
+    void loadSettings(const QSettings &settings);
+    void saveSettings(QSettings &settings) const;
+
+Q_SIGNALS:
+    void themeChanged(Theme theme);
+
+private:
+    QAction *m_presentation, *m_controls;
+    QActionGroup *m_themes;
+};
+
+} // namespace reglab::ui
