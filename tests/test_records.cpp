@@ -189,7 +189,7 @@ TEST_CASE("run record round trips through json")
                             "\"data_loss\"",
                             "\"l1_term\"",
                             "\"l2_term\"",
-                            "\"lambda_changes\"",
+                            "\"setting_changes\"",
                             "\"summary\"",
                             "\"versions\"",
                             "\"zero_fraction\"",
@@ -236,7 +236,7 @@ TEST_CASE("damaged or foreign json is refused with a reason")
     CHECK_THROWS_CONTAINING(
         runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
                                        "/tests/fuzz/regressions/fuzz_runrecord-hidden-out-of-range")),
-        RecordError, "\"hidden\" holds a value out of range");
+        RecordError, "\"hidden\": '1e+30' is not allowed; give 1 to 8 comma-separated whole numbers from 1 to 8192, such as 200,200");
     CHECK_THROWS_CONTAINING(
         runRecordFromJson(readTextFile(std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
                                        "/tests/fuzz/regressions/fuzz_runrecord-count-out-of-range")),
@@ -561,7 +561,7 @@ TEST_CASE("out of range values in a record are refused with the field named")
     CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"epoch\": 1,", "\"epoch\": 2147483648,")), RecordError,
                             "\"epoch\" is 2147483648");
     CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"epochs\": 10,", "\"epochs\": 2147483648,")), RecordError,
-                            "\"epochs\" is 2147483648");
+                            "\"epochs\": '2147483648' is not allowed; give a whole number from 1 to 100000");
     CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"train_loss\": 1.5", "\"train_loss\": -1")), RecordError,
                             "epochs[0].train_loss is -1");
     CHECK_THROWS_CONTAINING(runRecordFromJson(with("\"predicted\": 5", "\"predicted\": 12")), RecordError,

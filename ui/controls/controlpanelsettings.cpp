@@ -40,14 +40,8 @@ void ControlPanel::loadSettings(QSettings &s)
             stored = s.value(olderName(field.key));
         const std::string text = stored.toString().toStdString();
         reglab::TrainConfig probe = c;
-        if (text.empty() || !field.set(probe, text).empty())
-            continue; // missing or refused: the default
-        // What the control can show: a strength up to the slider's end, three hidden layers, an int seed.
-        const std::string before = control->text();
-        control->setText(field.get(probe));
-        if (control->text() == field.get(probe))
+        if (!text.empty() && field.set(probe, text).empty()) // missing or refused: the default
             c = probe;
-        control->setText(before);
     }
     c.dropout.resize(c.hidden.size(), 0.0);
     const QString device = s.value(QStringLiteral("device")).toString();
@@ -61,6 +55,21 @@ void ControlPanel::loadSettings(QSettings &s)
     m_pace->setValue(ok && pace >= m_pace->minimum() && pace <= m_pace->maximum() ? pace : 0);
     s.endGroup();
     setConfig(c);
+    // What a control cannot show (a strength past the slider's end, a fourth hidden layer, a seed past an int)
+    // is not half-kept: that setting takes its default.
+    const reglab::TrainConfig shown = config(), fallback = defaultConfig();
+    bool clamped = false;
+    for (SettingControl *control : m_controls) {
+        const reglab::ConfigField &field = control->field();
+        if (field.get(shown) != field.get(c)) {
+            field.set(c, field.get(fallback));
+            clamped = true;
+        }
+    }
+    if (clamped) {
+        c.dropout.resize(c.hidden.size(), 0.0);
+        setConfig(c);
+    }
 }
 
 void ControlPanel::saveSettings(QSettings &s) const
