@@ -195,8 +195,8 @@ int main(int argc, char **argv)
     reglab::app::connectWindow(window, controller);
     window.controls()->setConfig(reglab::ui::ControlPanel::defaultConfig());
     window.controls()->setDataSource(parser.value(data));
-    window.controls()->epochsBox()->setValue(100000); // longer than the measurement
-    window.controls()->l1Slider()->setValue(parser.value(l1).toDouble());
+    window.controls()->widget<QSpinBox>("epochs")->setValue(100000); // longer than the measurement
+    window.controls()->widget<reglab::ui::LogSlider>("l1")->setValue(parser.value(l1).toDouble());
     // Runs compared under the live one: the redraw must cost the same whatever their number and length.
     for (int r = 0; r < std::clamp(parser.value(overlays).toInt(), 0, 64); ++r)
         window.runs()->addRun(syntheticRun(r), QStringLiteral("compared %1").arg(r + 1), true);

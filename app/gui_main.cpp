@@ -359,7 +359,7 @@ int main(int argc, char **argv)
                          if (const auto *e = std::get_if<reglab::EpochRecord>(&event)) {
                              epochsSeen = e->epoch;
                              if (changeEpoch > 0 && e->epoch == changeEpoch) // the way a typed value goes
-                                 controls->l1Slider()->spinBox()->setValue(changeValue);
+                                 controls->widget<reglab::ui::LogSlider>("l1")->spinBox()->setValue(changeValue);
                              if (epochsSeen >= waitEpochs)
                                  takeShot(0);
                          } else if (const auto *record = std::get_if<reglab::RunRecord>(&event)) {

@@ -1,4 +1,5 @@
 #include "model/idx.h"
+#include "model/safefile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -319,17 +320,8 @@ bool isGzip(const std::vector<std::uint8_t> &bytes)
 
 std::string describeNonFile(unsigned mode)
 {
-    if (S_ISDIR(mode))
-        return "it is a folder, not a file";
-    if (S_ISFIFO(mode))
-        return "it is a named pipe (FIFO), not a file";
-    if (S_ISCHR(mode))
-        return "it is a character device, not a file";
-    if (S_ISBLK(mode))
-        return "it is a block device, not a file";
-    if (S_ISSOCK(mode))
-        return "it is a socket, not a file";
-    return "it is not a regular file";
+    const std::string type = fileTypeName(mode); // one list of file types, with the saves' messages
+    return S_ISLNK(mode) || type.empty() ? std::string("it is not a regular file") : "it is " + type + ", not a file";
 }
 
 std::vector<std::uint8_t> readMaybeGzip(const std::string &path)

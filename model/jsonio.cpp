@@ -325,6 +325,28 @@ TrainConfig configFromJson(const json &j, TrainConfig c, std::vector<std::string
     return c;
 }
 
+Json parseNamedDocument(const std::string &text, const std::string &kind, const std::vector<std::string> &ownKeys)
+{
+    const Json doc = Json::parse(text, nullptr, false);
+    if (doc.is_discarded())
+        throw RecordError("not valid JSON");
+    const std::string format = "reglab-" + kind;
+    if (!doc.is_object() || getStr(doc, "format") != format)
+        throw RecordError("not a RegLab " + kind + " (\"format\" is not \"" + format + "\")");
+    std::vector<std::string> keys{"format", "name", "description", "base"};
+    keys.insert(keys.end(), ownKeys.begin(), ownKeys.end());
+    for (const auto &[key, value] : doc.items())
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+            std::string list;
+            for (const std::string &k : keys)
+                list += (list.empty() ? "" : ", ") + k;
+            throw RecordError("unknown key \"" + key + "\" in the " + kind + " (its keys are " + list + ")");
+        }
+    if (getStr(doc, "name").empty())
+        throw RecordError("the " + kind + " has no \"name\"");
+    return doc;
+}
+
 std::string unknownKeyMessage(const std::string &key)
 {
     std::string message = "unknown setting \"" + key + "\"";

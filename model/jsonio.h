@@ -47,6 +47,10 @@ std::string fieldText(const Json &value);
 
 // Every setting of the table, by its key.
 Json configJson(const TrainConfig &config);
+
+// A preset's or a sweep's file: valid JSON, an object whose "format" is "reglab-" + `kind`, with a "name", and no
+// top-level keys but format, name, description, base and `ownKeys`. Throws RecordError saying which.
+Json parseNamedDocument(const std::string &text, const std::string &kind, const std::vector<std::string> &ownKeys);
 // The records as the run record and the journal write them; the readers throw RecordError.
 Json stepJson(const StepRecord &s);
 Json epochJson(const EpochRecord &e);

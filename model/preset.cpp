@@ -14,20 +14,10 @@ using namespace jsonio;
 
 Preset parsePreset(const std::string &text, const TrainConfig &base)
 {
-    const Json doc = Json::parse(text, nullptr, false);
-    if (doc.is_discarded())
-        throw RecordError("not valid JSON");
-    if (!doc.is_object() || getStr(doc, "format") != "reglab-preset")
-        throw RecordError("not a RegLab preset (\"format\" is not \"reglab-preset\")");
-    for (const auto &[key, value] : doc.items())
-        if (key != "format" && key != "name" && key != "description" && key != "base" && key != "runs")
-            throw RecordError("unknown key \"" + key + "\" in the preset (its keys are format, name, description, "
-                              "base and runs)");
+    const Json doc = parseNamedDocument(text, "preset", {"runs"});
     Preset preset;
     preset.name = getStr(doc, "name");
     preset.description = getStr(doc, "description");
-    if (preset.name.empty())
-        throw RecordError("the preset has no \"name\"");
     TrainConfig common = base;
     if (doc.contains("base"))
         common = configFromJson(doc["base"], common);

@@ -196,20 +196,10 @@ std::string sweepFileText(const SweepSpec &spec)
 
 Sweep parseSweep(const std::string &text, const TrainConfig &base)
 {
-    const Json doc = Json::parse(text, nullptr, false);
-    if (doc.is_discarded())
-        throw RecordError("not valid JSON");
-    if (!doc.is_object() || getStr(doc, "format") != "reglab-sweep")
-        throw RecordError("not a RegLab sweep (\"format\" is not \"reglab-sweep\")");
-    for (const auto &[key, value] : doc.items())
-        if (key != "format" && key != "name" && key != "description" && key != "base" && key != "vary")
-            throw RecordError("unknown key \"" + key + "\" in the sweep (its keys are format, name, description, "
-                              "vary and base)");
+    const Json doc = parseNamedDocument(text, "sweep", {"vary"});
     Sweep sweep;
     sweep.name = getStr(doc, "name");
     sweep.description = getStr(doc, "description");
-    if (sweep.name.empty())
-        throw RecordError("the sweep has no \"name\"");
     sweep.base = base;
     if (doc.contains("base"))
         sweep.base = configFromJson(doc["base"], sweep.base);

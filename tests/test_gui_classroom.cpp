@@ -58,10 +58,10 @@ private Q_SLOTS:
     {
         Dashboard d;
         Spy<reglab::StepRecord> steps(d.controller.get());
-        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1000);
         d.controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
-        QDoubleSpinBox *lr = d.controls()->learningRateBox();
+        QDoubleSpinBox *lr = d.controls()->widget<QDoubleSpinBox>("learning_rate");
         d.window->activateWindow();
         lr->setFocus();
         QTRY_VERIFY(lr->hasFocus());
@@ -71,11 +71,11 @@ private Q_SLOTS:
         QCOMPARE(lr->text(), before);
         QCOMPARE(d.controls()->runState(), reglab::ui::ControlPanel::RunState::Paused);
         // The same in the L1 box (it shows "off": a space must not wipe it).
-        d.controls()->l1Slider()->spinBox()->setFocus();
-        QTest::keyClick(d.controls()->l1Slider()->spinBox(), Qt::Key_Space);
+        d.controls()->widget<reglab::ui::LogSlider>("l1")->spinBox()->setFocus();
+        QTest::keyClick(d.controls()->widget<reglab::ui::LogSlider>("l1")->spinBox(), Qt::Key_Space);
         QTRY_VERIFY(!d.controller->isPaused());
-        QCOMPARE(d.controls()->l1Slider()->spinBox()->text(), QStringLiteral("off"));
-        QCOMPARE(d.controls()->l1Slider()->value(), 0.0);
+        QCOMPARE(d.controls()->widget<reglab::ui::LogSlider>("l1")->spinBox()->text(), QStringLiteral("off"));
+        QCOMPARE(d.controls()->widget<reglab::ui::LogSlider>("l1")->value(), 0.0);
         d.controller->stop();
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         // After Stop: no time left to wait for.
@@ -88,7 +88,7 @@ private Q_SLOTS:
         Dashboard d;
         Spy<reglab::StepRecord> steps(d.controller.get());
         d.controls()->paceBox()->setValue(20);
-        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1000);
         d.controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(steps.count() >= 8, 60000); // a record every 10 steps: 4 s
         // The trainer's own clock: each step record's samples a second since the last one (batch 50), so a window
@@ -113,14 +113,14 @@ private Q_SLOTS:
         Dashboard d;
         Spy<reglab::RunRecord> finished(d.controller.get());
         Spy<reglab::RunInfo> started(d.controller.get());
-        d.controls()->l1Slider()->setValue(0.01);
-        d.controls()->epochsBox()->setValue(8);
+        d.controls()->widget<reglab::ui::LogSlider>("l1")->setValue(0.01);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(8);
         d.controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(d.window->liveView()->collapsed(), 60000);
         reglab::ui::Banner *banner = d.window->liveView()->banner();
         QVERIFY2(banner->text().contains(QStringLiteral("collapsed")), qPrintable(banner->text()));
         QVERIFY(banner->text().contains(QStringLiteral("Lowering L1 cannot bring it back")));
-        d.controls()->l1Slider()->spinBox()->setValue(0.001); // what a teacher tries next
+        d.controls()->widget<reglab::ui::LogSlider>("l1")->spinBox()->setValue(0.001); // what a teacher tries next
         QTRY_VERIFY_WITH_TIMEOUT(
             banner->text().contains(QStringLiteral("L1 is now 0.001")) || !d.controller->isRunning(), 10000);
         Q_EMIT banner->linkActivated(QStringLiteral("restart"));
@@ -137,7 +137,7 @@ private Q_SLOTS:
     {
         Dashboard d;
         Spy<reglab::RunRecord> finished(d.controller.get());
-        d.controls()->epochsBox()->setValue(1);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1);
         d.window->runList()->keepShownBox()->setChecked(true); // the second run compared with the first
         for (int i = 0; i < 2; ++i) {
             d.controls()->startAction()->trigger();
@@ -159,7 +159,7 @@ private Q_SLOTS:
     {
         Dashboard d;
         Spy<reglab::RunRecord> finished(d.controller.get());
-        d.controls()->learningRateBox()->setValue(1e5);
+        d.controls()->widget<QDoubleSpinBox>("learning_rate")->setValue(1e5);
         d.controls()->startAction()->trigger();
         QVERIFY(finished.wait(30000));
         const QString text = d.window->liveView()->banner()->text();
@@ -205,14 +205,14 @@ private Q_SLOTS:
     {
         Dashboard d;
         Spy<reglab::RunRecord> finished(d.controller.get());
-        d.controls()->epochsBox()->setValue(4);
-        d.controls()->l1Slider()->setValue(0.01);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(4);
+        d.controls()->widget<reglab::ui::LogSlider>("l1")->setValue(0.01);
         d.controls()->startAction()->trigger();
         QVERIFY(finished.wait(60000));
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         const int l1Run = d.window->runs()->liveId();
-        d.controls()->l1Slider()->setValue(0);
-        d.controls()->l2Slider()->setValue(0.01);
+        d.controls()->widget<reglab::ui::LogSlider>("l1")->setValue(0);
+        d.controls()->widget<reglab::ui::LogSlider>("l2")->setValue(0.01);
         d.controls()->startAction()->trigger();
         QVERIFY(finished.wait(60000));
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
@@ -268,7 +268,7 @@ private Q_SLOTS:
         {
             Dashboard d(true);
             Spy<reglab::RunRecord> finished(d.controller.get());
-            d.controls()->epochsBox()->setValue(1);
+            d.controls()->widget<QSpinBox>("epochs")->setValue(1);
             d.controls()->startAction()->trigger();
             QVERIFY(finished.wait(30000));
             QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);

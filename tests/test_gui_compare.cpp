@@ -108,7 +108,7 @@ private Q_SLOTS:
     void everyRunIsKeptAndThePreviousOneOverlaidWhenAsked()
     {
         Dashboard d;
-        d.window->controls()->epochsBox()->setValue(1);
+        d.window->controls()->widget<QSpinBox>("epochs")->setValue(1);
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         for (int i = 0; i < 2; ++i) {
             d.window->controls()->startAction()->trigger();

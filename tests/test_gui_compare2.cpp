@@ -282,7 +282,7 @@ private Q_SLOTS:
         const int b = runs->addRun(finishedRun(0.001), QStringLiteral("earlier b"), true);
         QSignalSpy notes(list, &reglab::ui::RunList::message);
         QVERIFY(!list->keepShownBox()->isChecked());
-        d.controls()->epochsBox()->setValue(1);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1);
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         d.controls()->startAction()->trigger();
         QCOMPARE(runs->count(), 3);

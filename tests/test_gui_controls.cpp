@@ -114,27 +114,27 @@ private Q_SLOTS:
     {
         ControlPanel p;
         p.show();
-        QCOMPARE(p.optimizerBox()->currentData().toString(), QStringLiteral("sgd"));
-        QVERIFY(p.momentumBox()->isVisible());
-        QVERIFY(!p.beta1Box()->isVisible());
-        QVERIFY(!p.nesterovBox()->isEnabled()); // no momentum, no Nesterov (PyTorch refuses it)
-        p.momentumBox()->setValue(0.9);
-        QVERIFY(p.nesterovBox()->isEnabled());
-        p.nesterovBox()->setChecked(true);
+        QCOMPARE(p.widget<QComboBox>("optimizer")->currentData().toString(), QStringLiteral("sgd"));
+        QVERIFY(p.widget<QDoubleSpinBox>("momentum")->isVisible());
+        QVERIFY(!p.widget<QDoubleSpinBox>("adam_beta1")->isVisible());
+        QVERIFY(!p.widget<QCheckBox>("nesterov")->isEnabled()); // no momentum, no Nesterov (PyTorch refuses it)
+        p.widget<QDoubleSpinBox>("momentum")->setValue(0.9);
+        QVERIFY(p.widget<QCheckBox>("nesterov")->isEnabled());
+        p.widget<QCheckBox>("nesterov")->setChecked(true);
         reglab::TrainConfig c = p.config();
         QCOMPARE(c.momentum, 0.9);
         QVERIFY(c.nesterov);
-        p.momentumBox()->setValue(0);
+        p.widget<QDoubleSpinBox>("momentum")->setValue(0);
         QVERIFY(!p.config().nesterov); // never a config that cannot run
         QVERIFY(reglab::validate(p.config()).empty());
 
-        p.optimizerBox()->setCurrentIndex(p.optimizerBox()->findData(QStringLiteral("adam")));
-        QVERIFY(!p.momentumBox()->isVisible());
-        QVERIFY(p.beta1Box()->isVisible());
-        QVERIFY(p.epsBox()->isVisible());
-        p.beta2Box()->setValue(0.99);
-        p.epsBox()->setValue(1e-6);
-        p.l1MethodBox()->setCurrentIndex(p.l1MethodBox()->findData(QStringLiteral("proximal")));
+        p.widget<QComboBox>("optimizer")->setCurrentIndex(p.widget<QComboBox>("optimizer")->findData(QStringLiteral("adam")));
+        QVERIFY(!p.widget<QDoubleSpinBox>("momentum")->isVisible());
+        QVERIFY(p.widget<QDoubleSpinBox>("adam_beta1")->isVisible());
+        QVERIFY(p.widget<QDoubleSpinBox>("adam_eps")->isVisible());
+        p.widget<QDoubleSpinBox>("adam_beta2")->setValue(0.99);
+        p.widget<QDoubleSpinBox>("adam_eps")->setValue(1e-6);
+        p.widget<QComboBox>("l1_method")->setCurrentIndex(p.widget<QComboBox>("l1_method")->findData(QStringLiteral("proximal")));
         c = p.config();
         QCOMPARE(int(c.optimizer), int(reglab::Optimizer::Adam));
         QCOMPARE(c.adamBeta1, 0.9);
@@ -142,14 +142,14 @@ private Q_SLOTS:
         QCOMPARE(c.adamEps, 1e-6);
         QCOMPARE(int(c.l1Method), int(reglab::L1Method::Proximal));
         // The ranges are the core's.
-        QCOMPARE(p.beta1Box()->maximum(), reglab::field("adam_beta1").hi);
-        QVERIFY(p.epsBox()->minimum() > 0);
+        QCOMPARE(p.widget<QDoubleSpinBox>("adam_beta1")->maximum(), reglab::field("adam_beta1").hi);
+        QVERIFY(p.widget<QDoubleSpinBox>("adam_eps")->minimum() > 0);
 
         // A config from a run record or preset shows as it is.
         c.optimizer = reglab::Optimizer::AdamW;
         c.adamBeta1 = 0.8;
         p.setConfig(c);
-        QCOMPARE(p.optimizerBox()->currentData().toString(), QStringLiteral("adamw"));
+        QCOMPARE(p.widget<QComboBox>("optimizer")->currentData().toString(), QStringLiteral("adamw"));
         QCOMPARE(p.config().adamBeta1, 0.8);
     }
 
@@ -174,7 +174,7 @@ private Q_SLOTS:
         QVERIFY(!p.hiddenBoxes()[2]->isEnabled());
         QVERIFY(!p.dropoutBoxes()[1]->isVisible());
         QVERIFY(reglab::validate(p.config()).empty());
-        p.slopeBox()->setValue(0.2);
+        p.widget<QDoubleSpinBox>("leaky_slope")->setValue(0.2);
         QCOMPARE(p.config().leakySlope, 0.2);
 
         reglab::TrainConfig c = ControlPanel::defaultConfig();
@@ -190,8 +190,8 @@ private Q_SLOTS:
                 [&](const std::string &key, const std::string &value) { changes.append({key, value}); });
         p.setRunState(ControlPanel::RunState::Running);
         QVERIFY(!p.hiddenBoxes()[0]->isEnabled());
-        QVERIFY(!p.slopeBox()->isEnabled());
-        QVERIFY(!p.optimizerBox()->isEnabled());
+        QVERIFY(!p.widget<QDoubleSpinBox>("leaky_slope")->isEnabled());
+        QVERIFY(!p.widget<QComboBox>("optimizer")->isEnabled());
         QVERIFY(p.dropoutBoxes()[1]->isEnabled());
         p.dropoutBoxes()[1]->setValue(0.5);
         QCOMPARE(changes.size(), 1);
@@ -206,15 +206,15 @@ private Q_SLOTS:
         {
             MainWindow window(true);
             ControlPanel *p = window.controls();
-            p->optimizerBox()->setCurrentIndex(p->optimizerBox()->findData(QStringLiteral("adamw")));
-            p->beta2Box()->setValue(0.98);
-            p->momentumBox()->setValue(0.5);
-            p->nesterovBox()->setChecked(true);
-            p->l1MethodBox()->setCurrentIndex(p->l1MethodBox()->findData(QStringLiteral("proximal")));
+            p->widget<QComboBox>("optimizer")->setCurrentIndex(p->widget<QComboBox>("optimizer")->findData(QStringLiteral("adamw")));
+            p->widget<QDoubleSpinBox>("adam_beta2")->setValue(0.98);
+            p->widget<QDoubleSpinBox>("momentum")->setValue(0.5);
+            p->widget<QCheckBox>("nesterov")->setChecked(true);
+            p->widget<QComboBox>("l1_method")->setCurrentIndex(p->widget<QComboBox>("l1_method")->findData(QStringLiteral("proximal")));
             p->hiddenBoxes()[0]->setValue(100);
             p->hiddenBoxes()[2]->setValue(30);
             p->dropoutBoxes()[2]->setValue(0.25);
-            p->slopeBox()->setValue(0.1);
+            p->widget<QDoubleSpinBox>("leaky_slope")->setValue(0.1);
             QSettings s(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
             p->saveSettings(s);
         }
@@ -254,9 +254,9 @@ private Q_SLOTS:
             box->selectAll();
             QTest::keyClicks(box, text);
         };
-        type(p->learningRateBox(), QStringLiteral("0.05"));
-        type(p->l1Slider()->spinBox(), QStringLiteral("0.002"));
-        type(p->l2Slider()->spinBox(), QStringLiteral("1e-4"));
+        type(p->widget<QDoubleSpinBox>("learning_rate"), QStringLiteral("0.05"));
+        type(p->widget<reglab::ui::LogSlider>("l1")->spinBox(), QStringLiteral("0.002"));
+        type(p->widget<reglab::ui::LogSlider>("l2")->spinBox(), QStringLiteral("1e-4"));
         p->startAction()->trigger();
         QCOMPARE(startSpy.count(), 1);
         const auto c = startSpy.at(0).at(0).value<reglab::TrainConfig>();
@@ -271,7 +271,7 @@ private Q_SLOTS:
         QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany)); // decimal comma
         {
             ControlPanel p;
-            QDoubleSpinBox *lr = p.learningRateBox();
+            QDoubleSpinBox *lr = p.widget<QDoubleSpinBox>("learning_rate");
             lr->setValue(5e-5);
             QCOMPARE(lr->text(), QStringLiteral("5e-05"));
             QString text = lr->text();

@@ -83,10 +83,10 @@ private Q_SLOTS:
     {
         {
             MainWindow window(true);
-            window.controls()->l1Slider()->spinBox()->setValue(0.01);
-            window.controls()->l2Slider()->slider()->setValue(LogSlider::valueToPosition(1e-4));
-            window.controls()->epochsBox()->setValue(7);
-            window.controls()->batchBox()->setValue(100);
+            window.controls()->widget<reglab::ui::LogSlider>("l1")->spinBox()->setValue(0.01);
+            window.controls()->widget<reglab::ui::LogSlider>("l2")->slider()->setValue(LogSlider::valueToPosition(1e-4));
+            window.controls()->widget<QSpinBox>("epochs")->setValue(7);
+            window.controls()->widget<QSpinBox>("batch_size")->setValue(100);
             window.saveSettings();
         }
         MainWindow again(true);
@@ -108,17 +108,17 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunRecord> finished(&c);
 
         // 10 epochs of the sample take about a second: time enough to move the slider mid-run.
-        d.controls()->epochsBox()->setValue(10);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(10);
         QVERIFY(d.controls()->startButton()->isEnabled());
         QTest::mouseClick(d.controls()->startButton(), Qt::LeftButton);
         QVERIFY(c.isRunning());
         QVERIFY(!d.controls()->startButton()->isEnabled());
-        QVERIFY(!d.controls()->epochsBox()->isEnabled()); // fixed during a run
-        QVERIFY(d.controls()->l1Slider()->isEnabled());   // live during a run
+        QVERIFY(!d.controls()->widget<QSpinBox>("epochs")->isEnabled()); // fixed during a run
+        QVERIFY(d.controls()->widget<reglab::ui::LogSlider>("l1")->isEnabled());   // live during a run
 
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         QVERIFY(epochs.count() < 10);
-        d.controls()->l1Slider()->slider()->setValue(LogSlider::valueToPosition(0.001));
+        d.controls()->widget<reglab::ui::LogSlider>("l1")->slider()->setValue(LogSlider::valueToPosition(0.001));
 
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 2000);
@@ -155,7 +155,7 @@ private Q_SLOTS:
 
         // A second run reuses the loaded data and starts from clean charts (compared with the first: asked for).
         guitest::Spy<reglab::RunRecord> finished2(&c);
-        d.controls()->epochsBox()->setValue(1);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1);
         d.window->runList()->keepShownBox()->setChecked(true);
         d.controls()->startAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(finished2.count(), 1, 60000);
@@ -178,13 +178,13 @@ private Q_SLOTS:
         guitest::Spy<reglab::StepRecord> steps(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
         ControlPanel *p = d.controls();
-        p->optimizerBox()->setCurrentIndex(p->optimizerBox()->findData(QStringLiteral("adamw")));
-        p->learningRateBox()->setValue(0.001);
-        p->l1Slider()->setValue(0.001);
-        p->l1MethodBox()->setCurrentIndex(p->l1MethodBox()->findData(QStringLiteral("proximal")));
-        p->epochsBox()->setValue(3);
+        p->widget<QComboBox>("optimizer")->setCurrentIndex(p->widget<QComboBox>("optimizer")->findData(QStringLiteral("adamw")));
+        p->widget<QDoubleSpinBox>("learning_rate")->setValue(0.001);
+        p->widget<reglab::ui::LogSlider>("l1")->setValue(0.001);
+        p->widget<QComboBox>("l1_method")->setCurrentIndex(p->widget<QComboBox>("l1_method")->findData(QStringLiteral("proximal")));
+        p->widget<QSpinBox>("epochs")->setValue(3);
         p->startAction()->trigger();
-        QVERIFY(!p->optimizerBox()->isEnabled()); // fixed during a run
+        QVERIFY(!p->widget<QComboBox>("optimizer")->isEnabled()); // fixed during a run
         QVERIFY(!p->hiddenBoxes().front()->isEnabled());
         QVERIFY(p->dropoutBoxes().front()->isEnabled()); // live
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
@@ -212,7 +212,7 @@ private Q_SLOTS:
         TrainingController &c = *d.controller;
         guitest::Spy<reglab::EpochRecord> epochs(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
-        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1000);
         d.controls()->startButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty(), 60000);
         QPointer<QThread> thread = c.thread();
@@ -237,7 +237,7 @@ private Q_SLOTS:
         Dashboard d;
         TrainingController &c = *d.controller;
         guitest::Spy<reglab::StepRecord> steps(&c);
-        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1000);
         d.controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         d.controls()->pauseButton()->click();
@@ -263,7 +263,7 @@ private Q_SLOTS:
         Dashboard d;
         TrainingController &c = *d.controller;
         guitest::Spy<reglab::StepRecord> steps(&c);
-        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1000);
         d.controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
         QPointer<QThread> thread = c.thread();
@@ -299,9 +299,9 @@ private Q_SLOTS:
         Dashboard d;
         TrainingController &c = *d.controller;
         guitest::Spy<reglab::RunRecord> finished(&c);
-        d.controls()->epochsBox()->setValue(3);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(3);
         // Far too large: every weight is thrown to ~1e5 at the first step and the loss overflows within a few.
-        d.controls()->learningRateBox()->setValue(1e5);
+        d.controls()->widget<QDoubleSpinBox>("learning_rate")->setValue(1e5);
         d.controls()->startButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         const reglab::RunRecord record = recordOf(finished);

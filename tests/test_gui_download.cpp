@@ -125,7 +125,7 @@ private Q_SLOTS:
         reglab::app::connectWindow(window, controller);
         window.controls()->setConfig(reglab::ui::ControlPanel::defaultConfig());
         window.controls()->setDataSource(QStringLiteral("fashion"));
-        window.controls()->epochsBox()->setValue(1);
+        window.controls()->widget<QSpinBox>("epochs")->setValue(1);
         window.show();
         guitest::Spy<reglab::RunInfo> started(&controller);
         guitest::Spy<reglab::RunRecord> finished(&controller);

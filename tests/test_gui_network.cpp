@@ -396,7 +396,7 @@ private Q_SLOTS:
         QVERIFY(dock->windowTitle().contains(QStringLiteral("etwork"))); // "Network" when the docks are tabbed
         dock->raise();
 
-        d.window->controls()->epochsBox()->setValue(2);
+        d.window->controls()->widget<QSpinBox>("epochs")->setValue(2);
         d.window->controls()->startAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
@@ -430,7 +430,7 @@ private Q_SLOTS:
         const auto record = finished.last();
         QVERIFY(!record.weightHistograms.empty());
         guitest::Spy<reglab::RunInfo> started(&c);
-        d.window->controls()->epochsBox()->setValue(1000);
+        d.window->controls()->widget<QSpinBox>("epochs")->setValue(1000);
         d.window->runList()->keepShownBox()->setChecked(true);
         d.window->controls()->startAction()->trigger();
         QVERIFY(p->tiles()->isEmpty());                   // a new run clears the views

@@ -183,7 +183,7 @@ private Q_SLOTS:
     void guiRunIsJournalled()
     {
         Dashboard d;
-        d.window->controls()->epochsBox()->setValue(1000);
+        d.window->controls()->widget<QSpinBox>("epochs")->setValue(1000);
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         d.window->controls()->startAction()->trigger();
         const QString journal = waitForEpochInJournal(90000);
@@ -213,7 +213,7 @@ private Q_SLOTS:
     {
         Dashboard d;
         ControlPanel *p = d.window->controls();
-        p->epochsBox()->setValue(2);
+        p->widget<QSpinBox>("epochs")->setValue(2);
         QRandomGenerator rng(12345);
         QElapsedTimer clock;
         clock.start();
@@ -231,13 +231,13 @@ private Q_SLOTS:
                 p->pauseAction()->trigger(); // pause, or resume when paused
                 break;
             case 4:
-                p->l1Slider()->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
+                p->widget<reglab::ui::LogSlider>("l1")->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
                 break;
             case 5:
-                p->l2Slider()->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
+                p->widget<reglab::ui::LogSlider>("l2")->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
                 break;
             case 6:
-                p->learningRateBox()->setValue(0.001 * (1 + rng.bounded(50)));
+                p->widget<QDoubleSpinBox>("learning_rate")->setValue(0.001 * (1 + rng.bounded(50)));
                 break;
             case 7:
                 d.controller->pause();
@@ -258,10 +258,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!d.window->isRunning(), 60000);
         if (d.controller->isPaused())
             d.controller->resume();
-        p->epochsBox()->setValue(1);
-        p->l1Slider()->setValue(0);
-        p->l2Slider()->setValue(0);
-        p->learningRateBox()->setValue(0.01);
+        p->widget<QSpinBox>("epochs")->setValue(1);
+        p->widget<reglab::ui::LogSlider>("l1")->setValue(0);
+        p->widget<reglab::ui::LogSlider>("l2")->setValue(0);
+        p->widget<QDoubleSpinBox>("learning_rate")->setValue(0.01);
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         p->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
@@ -287,7 +287,7 @@ private Q_SLOTS:
         if (readOnlyFolder && ::geteuid() == 0)
             QSKIP("root writes into read-only folders");
         Dashboard d;
-        d.window->controls()->epochsBox()->setValue(1);
+        d.window->controls()->widget<QSpinBox>("epochs")->setValue(1);
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
         d.window->controls()->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);

@@ -141,7 +141,7 @@ private Q_SLOTS:
         guitest::Spy<reglab::StepRecord> steps(&c);
         guitest::Spy<reglab::EpochRecord> epochs(&c);
         guitest::Spy<reglab::RunRecord> finished(&c);
-        d.controls()->epochsBox()->setValue(1000);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1000);
         d.controls()->startButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(!epochs.isEmpty() && steps.count() > 5, 60000);
         d.controls()->resetAction()->trigger();
@@ -159,7 +159,7 @@ private Q_SLOTS:
 
         // The next run draws normally.
         guitest::Spy<reglab::RunRecord> finished2(&c);
-        d.controls()->epochsBox()->setValue(1);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(1);
         d.controls()->startButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished2.count(), 1, 60000);
         d.window->flushCharts();

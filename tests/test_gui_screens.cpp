@@ -147,7 +147,7 @@ private Q_SLOTS:
         d.window->show();
         settle();
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
-        d.controls()->epochsBox()->setValue(2);
+        d.controls()->widget<QSpinBox>("epochs")->setValue(2);
         d.controls()->startAction()->trigger();
         QVERIFY(finished.wait(60000));
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);

@@ -256,58 +256,6 @@ SettingControl *ControlPanel::control(const std::string &key) const
     return nullptr;
 }
 
-LogSlider *ControlPanel::l1Slider() const
-{
-    return widget<LogSlider>("l1");
-}
-LogSlider *ControlPanel::l2Slider() const
-{
-    return widget<LogSlider>("l2");
-}
-QDoubleSpinBox *ControlPanel::learningRateBox() const
-{
-    return widget<QDoubleSpinBox>("learning_rate");
-}
-QSpinBox *ControlPanel::epochsBox() const
-{
-    return widget<QSpinBox>("epochs");
-}
-QSpinBox *ControlPanel::batchBox() const
-{
-    return widget<QSpinBox>("batch_size");
-}
-QComboBox *ControlPanel::optimizerBox() const
-{
-    return widget<QComboBox>("optimizer");
-}
-QDoubleSpinBox *ControlPanel::momentumBox() const
-{
-    return widget<QDoubleSpinBox>("momentum");
-}
-QCheckBox *ControlPanel::nesterovBox() const
-{
-    return widget<QCheckBox>("nesterov");
-}
-QDoubleSpinBox *ControlPanel::beta1Box() const
-{
-    return widget<QDoubleSpinBox>("adam_beta1");
-}
-QDoubleSpinBox *ControlPanel::beta2Box() const
-{
-    return widget<QDoubleSpinBox>("adam_beta2");
-}
-QDoubleSpinBox *ControlPanel::epsBox() const
-{
-    return widget<QDoubleSpinBox>("adam_eps");
-}
-QComboBox *ControlPanel::l1MethodBox() const
-{
-    return widget<QComboBox>("l1_method");
-}
-QDoubleSpinBox *ControlPanel::slopeBox() const
-{
-    return widget<QDoubleSpinBox>("leaky_slope");
-}
 const QList<QDoubleSpinBox *> &ControlPanel::dropoutBoxes() const
 {
     return static_cast<RatesControl *>(control("dropout"))->boxes();
@@ -378,7 +326,7 @@ void ControlPanel::updateVisibility()
             else if (auto *form = qobject_cast<QFormLayout *>(row->parentWidget()->layout()))
                 form->setRowVisible(row, shown);
         }
-    if (QCheckBox *nesterov = nesterovBox())
+    if (QCheckBox *nesterov = widget<QCheckBox>("nesterov"))
         nesterov->setEnabled(m_state == RunState::Idle && c.momentum > 0);
     auto *units = static_cast<UnitsControl *>(control("hidden"));
     auto *rates = static_cast<RatesControl *>(control("dropout"));

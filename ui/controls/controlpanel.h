@@ -68,22 +68,9 @@ public:
     }
 
     // For tests and the window: the widgets of the settings they name.
-    LogSlider *l1Slider() const;
-    LogSlider *l2Slider() const;
-    QDoubleSpinBox *learningRateBox() const;
-    QSpinBox *epochsBox() const;
-    QSpinBox *batchBox() const;
     QComboBox *deviceBox() const { return m_device; }
     QComboBox *dataBox() const { return m_data; }
     QSpinBox *paceBox() const { return m_pace; }
-    QComboBox *optimizerBox() const;
-    QDoubleSpinBox *momentumBox() const;
-    QCheckBox *nesterovBox() const;
-    QDoubleSpinBox *beta1Box() const;
-    QDoubleSpinBox *beta2Box() const;
-    QDoubleSpinBox *epsBox() const;
-    QComboBox *l1MethodBox() const;
-    QDoubleSpinBox *slopeBox() const;
     // One per possible hidden layer (kMaxHidden); those past the network's depth are hidden.
     const QList<QDoubleSpinBox *> &dropoutBoxes() const;
     // Layer 1 always exists; a later one exists while it and every one before it are above 0 ("none").

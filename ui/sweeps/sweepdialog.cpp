@@ -1,4 +1,5 @@
 #include "ui/sweeps/sweepdialog.h"
+#include "ui/sweeps/labelledrow.h"
 
 #include "model/runfiles.h"
 #include "model/safefile.h"
@@ -106,15 +107,9 @@ SweepDialog::SweepDialog(SweepJob *job, RunList *runs, QWidget *parent)
     m_data->addItem(tr("Bundled sample"), QStringLiteral("sample"));
     m_data->addItem(tr("MNIST"), QStringLiteral("mnist"));
     m_data->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion"));
-    auto labelled = [&](const QString &text, QWidget *w) {
-        auto *label = new QLabel(text, gridBox);
-        label->setBuddy(w);
-        gridRow->addWidget(label);
-        gridRow->addWidget(w);
-    };
-    labelled(tr("&Seeds:"), m_seeds);
-    labelled(tr("&Epochs:"), m_epochs);
-    labelled(tr("&Data set:"), m_data);
+    addLabelled(gridRow, tr("&Seeds:"), m_seeds);
+    addLabelled(gridRow, tr("&Epochs:"), m_epochs);
+    addLabelled(gridRow, tr("&Data set:"), m_data);
     gridRow->addStretch(1);
     gridLayout->addLayout(gridRow);
     m_baseLabel = new QLabel(gridBox);

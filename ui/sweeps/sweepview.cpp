@@ -1,4 +1,5 @@
 #include "ui/sweeps/sweepview.h"
+#include "ui/sweeps/labelledrow.h"
 
 #include "ui/runs/runlist.h"
 #include "ui/sweeps/pathchart.h"
@@ -30,15 +31,9 @@ SweepView::SweepView(QWidget *parent) : QWidget(parent)
         m_metric->addItem(pathMetricTitle(m), QString::fromStdString(m));
     m_x = new QComboBox(this);
     m_group = new QComboBox(this);
-    auto add = [&](const QString &text, QWidget *box) {
-        auto *label = new QLabel(text, this);
-        label->setBuddy(box);
-        row->addWidget(label);
-        row->addWidget(box);
-    };
-    add(tr("&Metric:"), m_metric);
-    add(tr("&Against:"), m_x);
-    add(tr("&Curves:"), m_group);
+    addLabelled(row, tr("&Metric:"), m_metric);
+    addLabelled(row, tr("&Against:"), m_x);
+    addLabelled(row, tr("&Curves:"), m_group);
     row->addStretch(1);
     layout->addLayout(row);
     m_view = new QChartView(this);
