@@ -149,7 +149,7 @@ private Q_SLOTS:
     void exportsKeepWhatIsOnScreen()
     {
         QList<ui::PlotRun> runs{{QStringLiteral("strong"), ui::runColor(0), syntheticRun(0.01, true)}};
-        std::unique_ptr<QChart> chart(ui::makeRunChart(runs, ui::Metric::Sparsity));
+        std::unique_ptr<QChart> chart(ui::makeRunChart(runs, "small_fraction"));
         const QImage one = ui::renderChart(chart.get(), QSize(640, 400), 1);
         const QImage three = ui::renderChart(chart.get(), QSize(640, 400), 3);
         QCOMPARE(one.size(), QSize(640, 400));

@@ -154,7 +154,7 @@ QString ExportMenu::exportSmallMultiples(const QString &path)
     else if (const std::string e = reglab::checkWritableTarget(QFile::encodeName(path).toStdString()); !e.empty())
         error = QString::fromStdString(e);
     if (error.isEmpty()) {
-        const Metric loss = m_live->lossMetricBox()->currentIndex() == 0 ? Metric::Loss : Metric::DataLoss;
+        const Metric loss = m_live->lossMetricBox()->currentIndex() == 0 ? "loss" : "data_loss";
         const QImage image = renderSmallMultiples(runs, QSize(1600, 900), 2, loss);
         QSaveFile file(path);
         if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())

@@ -18,12 +18,12 @@ QList<PlotRun> shownPlotRuns(const RunModel &runs)
     return out;
 }
 
-QList<Metric> smallMultipleMetrics(Metric loss)
+QList<Metric> smallMultipleMetrics(const Metric &loss)
 {
-    return {loss, Metric::ValAccuracy, Metric::TestAccuracy, Metric::Sparsity};
+    return {loss, "val_accuracy", "test_accuracy", "small_fraction"};
 }
 
-void paintSmallMultiples(QPainter &painter, const QRectF &target, const QList<PlotRun> &runs, Metric loss)
+void paintSmallMultiples(QPainter &painter, const QRectF &target, const QList<PlotRun> &runs, const Metric &loss)
 {
     const QList<Metric> metrics = smallMultipleMetrics(loss);
     const bool row = target.width() > 2 * target.height();
@@ -43,7 +43,7 @@ void paintSmallMultiples(QPainter &painter, const QRectF &target, const QList<Pl
     }
 }
 
-QImage renderSmallMultiples(const QList<PlotRun> &runs, const QSize &size, qreal scale, Metric loss)
+QImage renderSmallMultiples(const QList<PlotRun> &runs, const QSize &size, qreal scale, const Metric &loss)
 {
     QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(scale);

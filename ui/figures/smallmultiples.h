@@ -18,12 +18,12 @@ class RunModel;
 // The shown runs of `runs`, named and coloured as in the window.
 QList<PlotRun> shownPlotRuns(const RunModel &runs);
 // The panels' metrics, in order: `loss` (Loss or DataLoss), validation accuracy, test accuracy, sparsity.
-QList<Metric> smallMultipleMetrics(Metric loss = Metric::Loss);
+QList<Metric> smallMultipleMetrics(const Metric &loss = "loss");
 // Paints the panels into `target`: one row when it is wide (more than twice as wide as high), else two by two.
 void paintSmallMultiples(QPainter &painter, const QRectF &target, const QList<PlotRun> &runs,
-                         Metric loss = Metric::Loss);
+                         const Metric &loss = "loss");
 // The same as an image of `size` logical pixels at `scale` (2: sharp on a slide).
 QImage renderSmallMultiples(const QList<PlotRun> &runs, const QSize &size, qreal scale = 1.0,
-                            Metric loss = Metric::Loss);
+                            const Metric &loss = "loss");
 
 } // namespace reglab::ui

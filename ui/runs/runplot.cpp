@@ -1,4 +1,5 @@
 #include "ui/runs/runplot.h"
+#include "model/metrics.h"
 
 #include "ui/charts/palette.h"
 
@@ -14,94 +15,39 @@
 namespace reglab::ui {
 namespace {
 
-struct MetricInfo {
-    Metric metric;
-    const char *name;
-    const char *title;
-    bool perEpoch;
-    bool percent;
-};
-
-const MetricInfo kMetrics[] = {
-    {Metric::TestAccuracy, "test_accuracy", "Test accuracy", true, true},
-    {Metric::ValAccuracy, "val_accuracy", "Validation accuracy", true, true},
-    {Metric::TrainLoss, "train_loss", "Training loss (mean cross-entropy)", true, false},
-    {Metric::ValLoss, "val_loss", "Validation loss", true, false},
-    {Metric::TestLoss, "test_loss", "Test loss", true, false},
-    {Metric::Loss, "loss", "Training loss (cross-entropy + L1 + L2)", false, false},
-    {Metric::DataLoss, "data_loss", "Data loss (cross-entropy)", false, false},
-    {Metric::L1Term, "l1_term", "L1 term", false, false},
-    {Metric::L2Term, "l2_term", "L2 term", false, false},
-    {Metric::Sparsity, "sparsity", "First-layer weights below the threshold", true, true},
-};
-
-const MetricInfo &info(Metric metric)
+const reglab::Metric &info(const Metric &metric)
 {
-    for (const auto &m : kMetrics)
-        if (m.metric == metric)
-            return m;
-    return kMetrics[0];
+    const reglab::Metric *m = reglab::findMetric(metric);
+    return m ? *m : *reglab::findMetric("test_accuracy");
 }
 
-double epochValue(const EpochRecord &e, Metric metric)
+// A value as the chart draws it: fractions in percent; a first-layer share needs the layers.
+double epochValue(const EpochRecord &e, const reglab::Metric &m)
 {
-    switch (metric) {
-    case Metric::TestAccuracy:
-        return 100 * e.testAccuracy;
-    case Metric::ValAccuracy:
-        return 100 * e.valAccuracy;
-    case Metric::TrainLoss:
-        return e.trainLoss;
-    case Metric::ValLoss:
-        return e.valLoss;
-    case Metric::TestLoss:
-        return e.testLoss;
-    case Metric::Sparsity:
-        return e.layers.empty() ? std::nan("") : 100 * e.layers.front().smallFraction;
-    default:
+    if (!m.read || (!m.write && e.layers.empty()))
         return std::nan("");
-    }
-}
-
-double stepValue(const StepRecord &s, Metric metric)
-{
-    switch (metric) {
-    case Metric::Loss:
-        return s.loss;
-    case Metric::DataLoss:
-        return s.dataLoss;
-    case Metric::L1Term:
-        return s.l1Term;
-    case Metric::L2Term:
-        return s.l2Term;
-    default:
-        return std::nan("");
-    }
+    return (m.fraction() ? 100 : 1) * m.read(e);
 }
 
 } // namespace
 
 QStringList metricNames()
 {
-    QStringList names;
-    for (const auto &m : kMetrics)
-        names << QString::fromLatin1(m.name);
-    return names;
+    return QString::fromStdString(reglab::metricKeys(",")).split(QLatin1Char(','));
 }
 
 bool parseMetric(const QString &name, Metric &out)
 {
-    for (const auto &m : kMetrics)
-        if (name == QLatin1String(m.name)) {
-            out = m.metric;
-            return true;
-        }
-    return false;
+    const reglab::Metric *m = reglab::findMetric(name.toStdString());
+    if (!m || !m->plotted)
+        return false;
+    out = m->key;
+    return true;
 }
 
-QString metricTitle(Metric metric)
+QString metricTitle(const Metric &metric)
 {
-    return QString::fromLatin1(info(metric).title);
+    return QString::fromStdString(info(metric).label);
 }
 
 QColor runColor(int index)
@@ -111,10 +57,11 @@ QColor runColor(int index)
     return palette[((index % count) + count) % count];
 }
 
-QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &title)
+QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title)
 {
-    const MetricInfo &m = info(metric);
-    QChart *chart = newChart(title.isEmpty() ? QString::fromLatin1(m.title) : title);
+    const reglab::Metric &m = info(metric);
+    const bool perEpoch = m.per == reglab::Metric::Per::Epoch, percent = m.fraction();
+    QChart *chart = newChart(title.isEmpty() ? QString::fromStdString(m.label) : title);
 
     double maxX = 1, minY = INFINITY, maxY = -INFINITY;
     for (const PlotRun &run : runs) {
@@ -123,12 +70,12 @@ QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &t
         QPen pen(run.color, 2.5);
         series->setPen(pen);
         QList<QPointF> points;
-        if (m.perEpoch) {
+        if (perEpoch) {
             for (const auto &e : run.record.epochs)
-                points.append(QPointF(e.epoch, epochValue(e, metric)));
+                points.append(QPointF(e.epoch, epochValue(e, m)));
         } else {
             for (const auto &s : run.record.steps)
-                points.append(QPointF(double(s.step), stepValue(s, metric)));
+                points.append(QPointF(double(s.step), m.readStep(s)));
         }
         QList<QPointF> finite;
         for (const QPointF &p : points) {
@@ -141,7 +88,7 @@ QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &t
         }
         series->replace(finite);
         chart->addSeries(series);
-        if (m.perEpoch && finite.size() <= 60) { // dots on the epochs, as on the dashboard
+        if (perEpoch && finite.size() <= 60) { // dots on the epochs, as on the dashboard
             auto *dots = new QScatterSeries;
             dots->setColor(run.color);
             dots->setBorderColor(run.color);
@@ -153,9 +100,9 @@ QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &t
     }
 
     auto *xAxis = new QValueAxis;
-    xAxis->setTitleText(m.perEpoch ? QStringLiteral("Epoch") : QStringLiteral("Optimizer step (batches)"));
+    xAxis->setTitleText(perEpoch ? QStringLiteral("Epoch") : QStringLiteral("Optimizer step (batches)"));
     xAxis->setRange(0, maxX);
-    if (m.perEpoch && maxX <= 20) {
+    if (perEpoch && maxX <= 20) {
         xAxis->setTickCount(int(maxX) + 1);
         xAxis->setLabelFormat(QStringLiteral("%d"));
     } else {
@@ -163,10 +110,11 @@ QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &t
     }
     auto *yAxis = new QValueAxis;
     // The sparsity's title is too long for an axis (a small multiple's): the axis says what is counted.
-    yAxis->setTitleText(metric == Metric::Sparsity ? QStringLiteral("Weights below threshold (%)")
-                        : m.percent                ? QStringLiteral("%1 (%)").arg(QString::fromLatin1(m.title))
-                                                   : QStringLiteral("Loss (nats)"));
-    if (m.percent) {
+    yAxis->setTitleText(metric == "small_fraction"  ? QStringLiteral("Weights below threshold (%)")
+                        : metric == "zero_fraction" ? QStringLiteral("Weights exactly zero (%)")
+                        : percent                   ? QStringLiteral("%1 (%)").arg(QString::fromStdString(m.label))
+                                                    : QStringLiteral("Loss (nats)"));
+    if (percent) {
         yAxis->setRange(0, 100);
         yAxis->setLabelFormat(QStringLiteral("%.0f"));
     } else {
@@ -187,7 +135,7 @@ QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &t
         series->attachAxis(xAxis);
         series->attachAxis(yAxis);
     }
-    if (m.percent && (metric == Metric::TestAccuracy || metric == Metric::ValAccuracy)) {
+    if (percent && m.higherIsBetter) { // an accuracy: ten classes guessed at random
         auto *chance = new QLineSeries; // ten classes
         chance->setName(QStringLiteral("Chance (10 %)"));
         chance->setPen(QPen(colors::chance, 1.5, Qt::DashLine));

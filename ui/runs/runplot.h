@@ -9,27 +9,20 @@
 #include <QString>
 #include <QStringList>
 
+#include <string>
+
 class QChart;
 
 namespace reglab::ui {
 
-enum class Metric {
-    TestAccuracy,
-    ValAccuracy,
-    TrainLoss, // mean cross-entropy per epoch
-    ValLoss,
-    TestLoss,
-    Loss, // per logged step: data loss + L1 term + L2 term
-    DataLoss,
-    L1Term,
-    L2Term,
-    Sparsity, // share of first-layer weights below the sparsity threshold, per epoch
-};
+// A metric of the core's table (model/metrics.h: key, label, unit, how to read it), by its key: "test_accuracy".
+using Metric = std::string;
 
-// The names used on the command line and in files: test_accuracy, val_accuracy, train_loss, ...
+// The plotted metrics' keys, as the command line and files name them: test_accuracy, val_accuracy, ...
 QStringList metricNames();
+// By key or an older name ("sparsity"); `out` is the key.
 bool parseMetric(const QString &name, Metric &out);
-QString metricTitle(Metric metric);
+QString metricTitle(const Metric &metric);
 
 struct PlotRun {
     QString label;
@@ -41,6 +34,6 @@ struct PlotRun {
 QColor runColor(int index);
 
 // A chart with titled axes, a legend, a white background and readable fonts. The caller owns it.
-QChart *makeRunChart(const QList<PlotRun> &runs, Metric metric, const QString &title = {});
+QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title = {});
 
 } // namespace reglab::ui
