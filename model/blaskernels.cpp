@@ -5,6 +5,7 @@
 #include "model/blaskernels.h"
 
 #include <dlfcn.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -201,7 +202,7 @@ std::string maskText(const sigset_t &mask)
 }
 
 // Puts back the signal mask the first process had (restart() blocked signals across the exec): a signal that came
-// while the libraries loaded again is delivered now, to the handlers this process has installed by now.
+// during the exec is delivered now, to the handlers this process has installed by now (or in its default way).
 void restoreSignalMask()
 {
     const char *text = std::getenv(kMaskVariable);
@@ -216,6 +217,18 @@ void restoreSignalMask()
     ::unsetenv(kMaskVariable);
     ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);
 }
+
+// In the restarted process, right after its own earlier entries (reglab-train's handlers, installed by its
+// .preinit_array before this one: the executable's objects link before this library's) and before any library's
+// initializer: signals behave as they would have without the restart from here on. OpenBLAS, for one, raises
+// SIGINT on itself while it loads when it cannot start its threads (a memory limit); blocked, that would be lost
+// and OpenBLAS would go on to wait for its buffers for ever. Only libc is used: nothing else is initialized yet.
+extern "C" void reglabRestoreSignalMaskEarly(int, char **, char **)
+{
+    restoreSignalMask();
+}
+__attribute__((section(".preinit_array"), used)) void (*const kRestoreSignalMaskEarly)(int, char **, char **) =
+    reglabRestoreSignalMaskEarly;
 
 // Runs this program again with OPENBLAS_CORETYPE=`core` ("" : unset, OpenBLAS's own choice) and the marker; returns
 // only when that could not be done, with `why` set and everything as it was.
@@ -365,6 +378,17 @@ bool checkBlasProducts(std::string &detail)
                 return false;
             }
     }
+    // The calling thread takes OpenBLAS's working buffer (about 130 MB) at its first product, and under a memory
+    // limit (ulimit -v or -d) a buffer it cannot get is retried for ever: a hang. Where there is no room for one,
+    // the check is left out and the run meets prepareCpu()'s message about the limit instead. Room for two: the
+    // buffer the check takes stays taken, and prepareCpu() asks for room for one more before training starts.
+    const std::size_t buffer = std::size_t(300) << 20;
+    void *probe = ::mmap(nullptr, buffer, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (probe == MAP_FAILED) {
+        detail = "not checked: too little memory left for OpenBLAS's working buffer";
+        return true;
+    }
+    ::munmap(probe, buffer);
     // Column-major (BLAS's order). The first is LibTorch's forward product of the forum network's first layer at
     // batch 50 (row-major x 50x784 times W^T, W 200x784); the others its weight-gradient form and odd sizes that
     // reach the kernels' edge cases.
@@ -436,12 +460,14 @@ void chooseBlasKernels(int argc, char **argv, bool (*mayRestart)())
         k.chosenBy = "user";
         if (!sameCore(userCore, k.core))
             k.note = "OPENBLAS_CORETYPE=" + std::string(userCore) + ", and OpenBLAS runs " + k.core;
-        if (!checkBlasProducts(detail)) {
-            k.note += std::string(k.note.empty() ? "" : "; ") + "failed RegLab's check of its products (" + detail + ")";
+        const bool passed = checkBlasProducts(detail);
+        if (!detail.empty()) // failed, or not checked for want of memory
+            k.note += std::string(k.note.empty() ? "" : "; ") +
+                      (passed ? detail : "failed RegLab's check of its products (" + detail + ")");
+        if (!passed)
             std::fprintf(stderr, "%s: warning: OpenBLAS's %s kernels (OPENBLAS_CORETYPE=%s) failed RegLab's check of "
                                  "its products: %s; kept, as OPENBLAS_CORETYPE asks\n",
                          program.c_str(), k.core.c_str(), userCore, detail.c_str());
-        }
     } else if (ours) {
         const std::string current = marker.tried.back();
         std::vector<std::string> failed(marker.tried.begin(), marker.tried.end() - 1);
@@ -453,6 +479,8 @@ void chooseBlasKernels(int argc, char **argv, bool (*mayRestart)())
         } else if (checkBlasProducts(detail)) {
             k.chosenBy = failed.empty() ? "reglab" : "fallback";
             k.note = failedText + "OpenBLAS picked " + marker.original + " on this CPU";
+            if (!detail.empty()) // not checked (too little memory)
+                k.note += "; " + detail;
         } else {
             const std::string next = nextOlderBlasCore(current, cpu);
             const std::string nextText = next.empty() ? "OpenBLAS's own choice" : next + " kernels";
