@@ -25,9 +25,9 @@ MatmulFloor measureMatmulFloor(const TrainConfig &config, std::int64_t trainImag
 // One matrix product of a training step, timed alone: out (m x n) = a (m x k) times b (k x n), as LibTorch calls
 // the BLAS for it.
 struct ProductRate {
-    std::string what;           // "fc1 forward", "fc1 weight gradient", ...
+    std::string what; // "fc1 forward", "fc1 weight gradient", ...
     std::int64_t m = 0, n = 0, k = 0;
-    double microseconds = 0;    // the fastest of a few rounds: the kernels' speed, not the machine's load
+    double microseconds = 0; // the fastest of a few rounds: the kernels' speed, not the machine's load
     double gflops() const { return microseconds > 0 ? 2e-3 * double(m) * double(n) * double(k) / microseconds : 0; }
 };
 

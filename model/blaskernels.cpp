@@ -32,6 +32,7 @@ constexpr const char *kCoreVariable = "OPENBLAS_CORETYPE";
 constexpr const char *kMarkerVariable = "REGLAB_BLAS_CHOSEN";
 // The signal mask the first process had, while restarts run with signals blocked (see restart()).
 constexpr const char *kMaskVariable = "REGLAB_BLAS_SIGMASK";
+constexpr const char *kStopping = "a stop signal came while starting"; // mayRestart said no
 constexpr std::size_t kMaxTries = 4; // SkylakeX, Haswell, default: never more, whatever the marker holds
 
 std::string lower(std::string text)
@@ -52,9 +53,9 @@ int coreLevel(const std::string &core)
     static const char *const avx512[] = {"skylakex", "cooperlake", "sapphirerapids"};
     static const char *const avx2[] = {"haswell", "zen"};
     static const char *const avx[] = {"sandybridge", "bulldozer", "piledriver", "steamroller", "excavator"};
-    static const char *const sse[] = {"unknown", "katmai",   "coppermine", "northwood",    "prescott",  "banias",
-                                      "atom",    "core2",    "penryn",     "dunnington",   "nehalem",   "athlon",
-                                      "opteron", "opteron_sse3", "barcelona", "nano",      "bobcat",    "generic"};
+    static const char *const sse[] = {"unknown", "katmai",       "coppermine", "northwood",  "prescott", "banias",
+                                      "atom",    "core2",        "penryn",     "dunnington", "nehalem",  "athlon",
+                                      "opteron", "opteron_sse3", "barcelona",  "nano",       "bobcat",   "generic"};
     const std::string c = lower(core);
     for (const char *name : avx512)
         if (c == name)
@@ -121,8 +122,8 @@ std::string programName(char **argv)
     return slash ? slash + 1 : name;
 }
 
-using Sgemm = void (*)(const char *, const char *, const int *, const int *, const int *, const float *,
-                       const float *, const int *, const float *, const int *, const float *, float *, const int *);
+using Sgemm = void (*)(const char *, const char *, const int *, const int *, const int *, const float *, const float *,
+                       const int *, const float *, const int *, const float *, float *, const int *);
 using Text = char *(*)();
 
 // sgemm_ as LibTorch's calls find it: the first definition in the process's global scope.
@@ -227,12 +228,12 @@ extern "C" void reglabRestoreSignalMaskEarly(int, char **, char **)
 {
     restoreSignalMask();
 }
-__attribute__((section(".preinit_array"), used)) void (*const kRestoreSignalMaskEarly)(int, char **, char **) =
-    reglabRestoreSignalMaskEarly;
+__attribute__((section(".preinit_array"),
+               used)) void (*const kRestoreSignalMaskEarly)(int, char **, char **) = reglabRestoreSignalMaskEarly;
 
 // Runs this program again with OPENBLAS_CORETYPE=`core` ("" : unset, OpenBLAS's own choice) and the marker; returns
 // only when that could not be done, with `why` set and everything as it was.
-bool restart(char **argv, const std::string &core, const Marker &marker, bool (*mayRestart)(), std::string &why)
+void restart(char **argv, const std::string &core, const Marker &marker, bool (*mayRestart)(), std::string &why)
 {
     char self[4096];
     const char *testExe = std::getenv("REGLAB_BLAS_TEST_EXE"); // tests: an executable that cannot be run
@@ -249,7 +250,8 @@ bool restart(char **argv, const std::string &core, const Marker &marker, bool (*
     }
     // Between here and the new process's main() a signal must neither be lost (a handler of this process would take
     // it and then be replaced) nor end the process in its default way while the handlers are not yet installed
-    // again: blocked, it stays pending across exec and is delivered once the new main() restores the mask.
+    // again: blocked, it stays pending across exec and is delivered once the new process restores the mask (in its
+    // .preinit_array, right after reglab-train has installed its handlers there).
     sigset_t block, old;
     sigfillset(&block);
     for (int s = 1; s < NSIG; ++s)
@@ -258,11 +260,11 @@ bool restart(char **argv, const std::string &core, const Marker &marker, bool (*
     ::pthread_sigmask(SIG_BLOCK, &block, &old);
     if (mayRestart && !mayRestart()) {
         ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-        why = "a stop signal came while starting";
-        return false;
+        why = kStopping;
+        return;
     }
-    const char *oldCore = std::getenv(kCoreVariable);
-    const std::string savedCore = oldCore ? oldCore : "";
+    const char *oldCore = std::getenv(kCoreVariable), *oldMarker = std::getenv(kMarkerVariable);
+    const std::string savedCore = oldCore ? oldCore : "", savedMarker = oldMarker ? oldMarker : "";
     const bool hadMask = std::getenv(kMaskVariable) != nullptr;
     if (core.empty())
         ::unsetenv(kCoreVariable);
@@ -283,11 +285,13 @@ bool restart(char **argv, const std::string &core, const Marker &marker, bool (*
         ::setenv(kCoreVariable, savedCore.c_str(), 1);
     else
         ::unsetenv(kCoreVariable);
-    ::unsetenv(kMarkerVariable);
+    if (oldMarker) // a restart after a failed check: children still see RegLab's choice as RegLab's
+        ::setenv(kMarkerVariable, savedMarker.c_str(), 1);
+    else
+        ::unsetenv(kMarkerVariable);
     if (!hadMask)
         ::unsetenv(kMaskVariable);
     ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    return false;
 }
 
 // After a restart through /proc/self/exe the process is named "exe": give it its file's name back.
@@ -396,8 +400,8 @@ bool checkBlasProducts(std::string &detail)
         char transA, transB;
         int m, n, k;
     };
-    const Shape shapes[] = {{'T', 'N', 200, 50, 784}, {'N', 'T', 96, 64, 50}, {'T', 'T', 37, 19, 129},
-                            {'N', 'N', 10, 1, 200}};
+    const Shape shapes[] = {
+        {'T', 'N', 200, 50, 784}, {'N', 'T', 96, 64, 50}, {'T', 'T', 37, 19, 129}, {'N', 'N', 10, 1, 200}};
     std::uint32_t state = 12345;
     for (const Shape &s : shapes) {
         const bool ta = s.transA == 'T', tb = s.transB == 'T';
@@ -450,8 +454,8 @@ void chooseBlasKernels(int argc, char **argv, bool (*mayRestart)())
     }
     const char *userCore = std::getenv(kCoreVariable);
     const Marker marker = parseMarker(markerText);
-    const bool ours = marker.valid() && (marker.tried.back() == "default" ? !userCore
-                                                                          : userCore && marker.tried.back() == userCore);
+    const bool ours =
+        marker.valid() && (marker.tried.back() == "default" ? !userCore : userCore && marker.tried.back() == userCore);
     const CpuFeatures cpu = CpuFeatures::detect();
     std::string detail, why;
 
@@ -465,8 +469,9 @@ void chooseBlasKernels(int argc, char **argv, bool (*mayRestart)())
             k.note += std::string(k.note.empty() ? "" : "; ") +
                       (passed ? detail : "failed RegLab's check of its products (" + detail + ")");
         if (!passed)
-            std::fprintf(stderr, "%s: warning: OpenBLAS's %s kernels (OPENBLAS_CORETYPE=%s) failed RegLab's check of "
-                                 "its products: %s; kept, as OPENBLAS_CORETYPE asks\n",
+            std::fprintf(stderr,
+                         "%s: warning: OpenBLAS's %s kernels (OPENBLAS_CORETYPE=%s) failed RegLab's check of "
+                         "its products: %s; kept, as OPENBLAS_CORETYPE asks\n",
                          program.c_str(), k.core.c_str(), userCore, detail.c_str());
     } else if (ours) {
         const std::string current = marker.tried.back();
@@ -484,8 +489,9 @@ void chooseBlasKernels(int argc, char **argv, bool (*mayRestart)())
         } else {
             const std::string next = nextOlderBlasCore(current, cpu);
             const std::string nextText = next.empty() ? "OpenBLAS's own choice" : next + " kernels";
-            std::fprintf(stderr, "%s: OpenBLAS's %s kernels failed RegLab's check of its products (%s); falling "
-                                 "back to %s\n",
+            std::fprintf(stderr,
+                         "%s: OpenBLAS's %s kernels failed RegLab's check of its products (%s); falling "
+                         "back to %s\n",
                          program.c_str(), current.c_str(), detail.c_str(), nextText.c_str());
             Marker further = marker;
             further.tried.push_back(next.empty() ? "default" : next);
@@ -507,12 +513,15 @@ void chooseBlasKernels(int argc, char **argv, bool (*mayRestart)())
             fresh.original = k.core;
             fresh.tried = {preferred};
             restart(argv, preferred, fresh, mayRestart, why);
-            // Still here: OpenBLAS's own fallback stays, and the user learns how to get the right kernels.
-            k.note = "OpenBLAS picked " + k.core + " on a CPU that runs " + preferred + "; could not restart (" + why +
-                     ")";
-            std::fprintf(stderr, "%s: OpenBLAS uses its %s kernels on this CPU, which runs its faster %s ones; could "
-                                 "not restart with them (%s): set OPENBLAS_CORETYPE=%s to get them\n",
-                         program.c_str(), k.core.c_str(), preferred.c_str(), why.c_str(), preferred.c_str());
+            // Still here: OpenBLAS's own fallback stays, and the user learns how to get the right kernels (not when
+            // the program is about to stop anyway).
+            k.note =
+                "OpenBLAS picked " + k.core + " on a CPU that runs " + preferred + "; could not restart (" + why + ")";
+            if (why != kStopping)
+                std::fprintf(stderr,
+                             "%s: OpenBLAS uses its %s kernels on this CPU, which runs its faster %s ones; could not "
+                             "restart with them (%s): set OPENBLAS_CORETYPE=%s to get them\n",
+                             program.c_str(), k.core.c_str(), preferred.c_str(), why.c_str(), preferred.c_str());
         }
     }
     restoreSignalMask();

@@ -69,10 +69,10 @@ void StatusLine::setState(const QString &text)
 void StatusLine::onStarted(const reglab::RunInfo &info)
 {
     // The kernels too: on a CPU that OpenBLAS does not know they decide a factor of three in speed.
-    m_device->setText(info.kernels.empty() ? tr("Device: %1").arg(QString::fromStdString(info.device))
-                                           : tr("Device: %1 (%2)")
-                                                 .arg(QString::fromStdString(info.device),
-                                                      QString::fromStdString(info.kernels)));
+    m_device->setText(
+        info.kernels.empty()
+            ? tr("Device: %1").arg(QString::fromStdString(info.device))
+            : tr("Device: %1 (%2)").arg(QString::fromStdString(info.device), QString::fromStdString(info.kernels)));
 }
 
 void StatusLine::onProgress(const reglab::Progress &p)
