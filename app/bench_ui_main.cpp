@@ -2,6 +2,7 @@
 // between its ticks (an event-loop stall); the run uses the window's own Start action.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
+#include "model/blaskernels.h"
 
 #include "ui/charts/losschart.h"
 #include "ui/controls/controlpanel.h"
@@ -153,6 +154,7 @@ reglab::RunRecord syntheticRun(int index)
 
 int main(int argc, char **argv)
 {
+    reglab::chooseBlasKernels(argc, argv); // first of all: may run the program again with faster matrix kernels
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     TimingApplication app(argc, argv);
@@ -273,8 +275,9 @@ int main(int argc, char **argv)
             controller.shutdown(2000);
             std::sort(gaps.begin(), gaps.end());
             const double p99 = gaps.empty() ? 0 : gaps[gaps.size() * 99 / 100] / 1e6;
-            std::printf("reglab-bench-ui: %.1f s of training on '%s': %ld epochs, %ld step records\n", runSeconds,
-                        qPrintable(parser.value(data)), epochs, steps);
+            std::printf("reglab-bench-ui: %.1f s of training on '%s': %ld epochs, %ld step records; BLAS %s\n",
+                        runSeconds, qPrintable(parser.value(data)), epochs, steps,
+                        reglab::describeBlasKernels(reglab::blasKernels()).c_str());
             const bool ok = maxGap < 40'000'000 && p99 < 25;
             std::printf("UI timer (5 ms): %lld ticks, p99 gap %.1f ms, max gap %.1f ms (target: p99 < 25 ms, max < "
                         "40 ms) %s\n",

@@ -2,6 +2,7 @@
 #include "app/guiwiring.h"
 #include "app/plotcommand.h"
 #include "app/trainingcontroller.h"
+#include "model/blaskernels.h"
 #include "model/journal.h"
 #include "model/runrecord.h"
 
@@ -81,6 +82,8 @@ bool prepareDisplay(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    // First of all (the window, `reglab plot`): this may run the program again with faster matrix kernels.
+    reglab::chooseBlasKernels(argc, argv);
     // A file-size limit or a full quota must be a write error shown in the window, not a killed process.
     std::signal(SIGXFSZ, SIG_IGN);
     if (!prepareDisplay(argc, argv))
@@ -102,7 +105,7 @@ int main(int argc, char **argv)
         "Without options it opens the dashboard with the saved settings (first start: the forum's set-up on the "
         "bundled MNIST sample)."));
     parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption version = parser.addVersionOption();
     // A setting's flag says what the setting means and allows, in the core's words.
     auto describe = [](const char *key, const char *extra = "") {
         const reglab::ConfigField &f = reglab::field(key);
@@ -159,6 +162,11 @@ int main(int argc, char **argv)
                                  QStringLiteral("Run records (JSON, from reglab-train --out or Save) to open for "
                                                 "comparison. `reglab plot --help`: charts of runs with no window."),
                                  QStringLiteral("[RUN.json...]"));
+    // --version names the matrix kernels too (QCommandLineParser's own says the version alone).
+    if (parser.parse(QApplication::arguments()) && parser.isSet(version)) {
+        std::printf("RegLab %s\nblas %s\n", REGLAB_VERSION, reglab::describeBlasKernels(reglab::blasKernels()).c_str());
+        return 0;
+    }
     parser.process(app);
 
     if (parser.isSet(resetSettings)) {

@@ -1,6 +1,7 @@
 // reglab-train: the headless trainer. One line per epoch on stdout, progress on stderr, JSON/CSV on request.
 #include "app/cliargs.h"
 #include "app/sweepcommand.h"
+#include "model/blaskernels.h"
 #include "model/changes.h"
 #include "model/dataset.h"
 #include "model/download.h"
@@ -190,8 +191,9 @@ private:
     {
         m_epochs = 0;
         if (!m_quiet)
-            std::fprintf(stderr, "training on %s: %s, %lld training + %lld test images, %lld parameters\n",
-                         info.device.c_str(), info.dataName.c_str(), static_cast<long long>(info.trainCount),
+            std::fprintf(stderr, "training on %s%s%s%s: %s, %lld training + %lld test images, %lld parameters\n",
+                         info.device.c_str(), info.kernels.empty() ? "" : " (", info.kernels.c_str(),
+                         info.kernels.empty() ? "" : ")", info.dataName.c_str(), static_cast<long long>(info.trainCount),
                          static_cast<long long>(info.testCount), static_cast<long long>(info.parameterCount));
     }
 
@@ -363,6 +365,9 @@ int runMain(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
+    // First of all: this may run the program again with faster matrix kernels (exec: the same process). Not when a
+    // stop signal came while the libraries loaded: its handler has it, and a new process would not.
+    reglab::chooseBlasKernels(argc, argv, [] { return g_signal == 0; });
     const int status = runMain(argc, argv);
     // Ended here, without the libraries' exit handlers: OpenBLAS joins its threads at exit, and a thread that
     // could not get its buffer (a memory limit) retries for ever, so a plain return could hang after the message.
@@ -400,6 +405,7 @@ int runMain(int argc, char **argv)
         if (options.version) {
             for (const auto &[name, version] : libraryVersions())
                 std::cout << name << ' ' << version << '\n';
+            std::cout << "blas " << describeBlasKernels(blasKernels()) << '\n';
             std::cout << "cuda " << (cudaAvailable() ? "available" : "not available: " + cudaUnavailableReason())
                       << '\n';
             return 0;

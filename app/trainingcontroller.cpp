@@ -62,6 +62,7 @@ void TrainWorker::run()
             record.config = m_config;
             record.startedAt = reglab::nowIso8601();
             record.versions = reglab::libraryVersions();
+            record.blas = reglab::blasKernels();
             record.status = reglab::RunStatus::Failed;
             const auto *error = dynamic_cast<const reglab::Error *>(&e);
             record.errorKind = error ? error->kind() : reglab::ErrorKind::Internal;

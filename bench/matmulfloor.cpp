@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <string>
 #include <vector>
 
 namespace reglab {
@@ -67,6 +69,51 @@ MatmulFloor measureMatmulFloor(const TrainConfig &config, std::int64_t trainImag
     }
     floor.evalSeconds = secondsSince(start);
     return floor;
+}
+
+std::vector<ProductRate> measureProductRates(const TrainConfig &config)
+{
+    torch::NoGradGuard noGrad;
+    configureCpuThreads(config.threads);
+    std::vector<std::int64_t> widths = {784};
+    widths.insert(widths.end(), config.hidden.begin(), config.hidden.end());
+    widths.push_back(10);
+    const std::int64_t batch = config.batchSize;
+    std::vector<ProductRate> rates;
+    // Repeats for about 20 ms, keeping the fastest of 5 rounds: a product takes microseconds, a round a few ms.
+    auto time = [](const std::function<void()> &product) {
+        product(); // the buffers' first touch, outside the timing
+        double best = 1e30;
+        for (int round = 0; round < 5; ++round) {
+            int reps = 0;
+            const auto start = Clock::now();
+            do {
+                product();
+                ++reps;
+            } while (secondsSince(start) < 0.004);
+            best = std::min(best, 1e6 * secondsSince(start) / reps);
+        }
+        return best;
+    };
+    for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
+        const std::int64_t in = widths[i], out = widths[i + 1];
+        const std::string layer = "fc" + std::to_string(i + 1);
+        const torch::Tensor w = torch::randn({out, in}) * 0.05, x = torch::rand({batch, in}),
+                            g = torch::randn({batch, out}) * 0.1;
+        torch::Tensor y = torch::empty({batch, out}), wg = torch::empty({out, in}), xg = torch::empty({batch, in});
+        ProductRate forward{layer + " forward", batch, out, in, 0};
+        forward.microseconds = time([&] { torch::mm_out(y, x, w.t()); });
+        rates.push_back(forward);
+        ProductRate weightGrad{layer + " weight gradient", out, in, batch, 0};
+        weightGrad.microseconds = time([&] { torch::mm_out(wg, g.t(), x); });
+        rates.push_back(weightGrad);
+        if (i > 0) { // the first layer's input is the image: no gradient wanted
+            ProductRate inputGrad{layer + " input gradient", batch, in, out, 0};
+            inputGrad.microseconds = time([&] { torch::mm_out(xg, g, w); });
+            rates.push_back(inputGrad);
+        }
+    }
+    return rates;
 }
 
 } // namespace reglab

@@ -7,6 +7,8 @@
 #include "model/config.h"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace reglab {
 
@@ -19,5 +21,17 @@ struct MatmulFloor {
 // One epoch's floor for `config` (hidden sizes, batch, BLAS threads) with `trainImages` images trained on and
 // `evalImages` evaluated. CPU only.
 MatmulFloor measureMatmulFloor(const TrainConfig &config, std::int64_t trainImages, std::int64_t evalImages);
+
+// One matrix product of a training step, timed alone: out (m x n) = a (m x k) times b (k x n), as LibTorch calls
+// the BLAS for it.
+struct ProductRate {
+    std::string what; // "fc1 forward", "fc1 weight gradient", ...
+    std::int64_t m = 0, n = 0, k = 0;
+    double microseconds = 0; // the fastest of a few rounds: the kernels' speed, not the machine's load
+    double gflops() const { return microseconds > 0 ? 2e-3 * double(m) * double(n) * double(k) / microseconds : 0; }
+};
+
+// Every product shape of one training step for `config` (hidden sizes, batch, BLAS threads). CPU only.
+std::vector<ProductRate> measureProductRates(const TrainConfig &config);
 
 } // namespace reglab

@@ -2,9 +2,11 @@
 // 10,000 test images per epoch, batch 50, lambda1 = 0.01) and the seconds per epoch it takes; with
 // --compare-optimizers, SGD, Adam and AdamW on it in turn, and what an Adam or AdamW epoch costs against SGD's.
 // After each epoch it times the floor (the epoch's matrix products alone, bench/matmulfloor.h) and prints the
-// epoch as a multiple of it: paired epoch by epoch, the ratio holds on a machine whose load drifts.
+// epoch as a multiple of it: paired epoch by epoch, the ratio holds on a machine whose load drifts. First of all it
+// names the BLAS kernels in use and times each matrix product of a step alone (GFLOP/s).
 #include "app/cliargs.h"
 #include "bench/matmulfloor.h"
+#include "model/blaskernels.h"
 #include "model/dataset.h"
 #include "model/datasettensors.h"
 #include "model/flatoptimizer.h"
@@ -144,6 +146,7 @@ int interleavedSteps(const reglab::TrainConfig &config, const std::shared_ptr<co
 int main(int argc, char **argv)
 {
     using namespace reglab;
+    chooseBlasKernels(argc, argv); // first of all: may run the program again with faster matrix kernels
     CliOptions options;
     // The forum workload unless told otherwise; reglab-train's flags apply.
     std::vector<std::string> args = {"--data", "fashion", "--epochs", "3", "--l1", "0.01", "--device", "cpu"};
@@ -174,6 +177,20 @@ int main(int argc, char **argv)
     if (!error.empty()) {
         std::cerr << "reglab-bench-speed: " << error << '\n';
         return 2;
+    }
+    // The kernels first: with OpenBLAS's fallback kernels every figure below is a third of what this CPU does.
+    const BlasKernels &kernels = blasKernels();
+    std::printf("BLAS: %s [%s]\n", describeBlasKernels(kernels).c_str(), blasLibraryPath().c_str());
+    std::printf("REGLAB_BLAS_CORE %s %s\n", kernels.core.empty() ? "none" : kernels.core.c_str(),
+                kernels.chosenBy.empty() ? "none" : kernels.chosenBy.c_str());
+    if (options.config.device != "cuda") {
+        std::printf("the products of one training step (batch %d), each timed alone, the fastest of 5 rounds:\n",
+                    options.config.batchSize);
+        for (const ProductRate &p : measureProductRates(options.config))
+            std::printf("  %-22s %4lld x %4lld x %4lld  %8.1f us  %6.1f GFLOP/s\n", p.what.c_str(),
+                        static_cast<long long>(p.m), static_cast<long long>(p.n), static_cast<long long>(p.k),
+                        p.microseconds, p.gflops());
+        std::fflush(stdout);
     }
     std::shared_ptr<const Dataset> data;
     try {

@@ -133,6 +133,7 @@ struct Progress {
 // Sent once when a run starts, before the first step.
 struct RunInfo {
     std::string device; // "cpu" or "cuda:0 (name)"
+    std::string kernels; // the CPU's matrix kernels ("OpenBLAS SkylakeX"); "" on a GPU or without a BLAS
     std::string dataName;
     std::vector<std::string> classNames;
     std::int64_t trainCount = 0, testCount = 0;

@@ -66,6 +66,16 @@ std::string toJson(const RunRecord &r)
     for (const auto &[k, v] : r.versions)
         putText(versions, k.c_str(), v); // recovered_from: a path
     doc["versions"] = versions;
+    if (r.blas) {
+        json blas = json::object();
+        putText(blas, "library", r.blas->library);
+        putText(blas, "version", r.blas->version);
+        putText(blas, "core", r.blas->core);
+        putText(blas, "chosen_by", r.blas->chosenBy);
+        if (!r.blas->note.empty())
+            putText(blas, "note", r.blas->note);
+        doc["blas"] = blas;
+    }
     doc["summary"] = summaryJson(r);
 
     json epochs = json::array();
@@ -156,6 +166,11 @@ RunRecord runRecordFromJson(const std::string &text)
                 if (v.is_string() && !hexOfAnother)
                     r.versions[k] = getText(versions, k.c_str());
             }
+        }
+        if (doc.contains("blas") && doc["blas"].is_object()) { // optional: older records have none
+            const json &blas = doc["blas"];
+            r.blas = BlasKernels{getText(blas, "library"), getText(blas, "version"), getText(blas, "core"),
+                                 getText(blas, "chosen_by"), getText(blas, "note")};
         }
         for (const auto &e : getArray(doc, "epochs"))
             r.epochs.push_back(epochFromJson(e));

@@ -1,6 +1,7 @@
 // The run record: one JSON document per run, written by the CLI and read by the GUI and by scripts.
 #pragma once
 
+#include "model/blaskernels.h"
 #include "model/config.h"
 #include "model/error.h"
 #include "model/safefile.h"
@@ -24,6 +25,7 @@ struct RunRecord {
     std::string dataName;
     std::string startedAt;                       // ISO 8601, UTC
     std::map<std::string, std::string> versions; // reglab, libtorch, compiler
+    std::optional<BlasKernels> blas;             // the matrix kernels ("blas"); absent in records before them
     std::vector<StepRecord> steps;
     std::vector<EpochRecord> epochs;
     std::vector<SettingChange> settingChanges; // "setting_changes" ("lambda_changes" before format 2)

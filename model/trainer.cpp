@@ -342,6 +342,7 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
 
     RunInfo info;
     info.device = m_device.is_cuda() ? "cuda:0" : "cpu";
+    info.kernels = m_device.is_cuda() ? std::string() : shortBlasKernels(blasKernels());
     info.dataName = data.name();
     info.classNames = data.classNames();
     info.trainCount = data.trainCount();
@@ -393,6 +394,7 @@ RunRecord train(const TrainConfig &config, TrainControl &control, TrainObserver 
     rec.config = config;
     rec.startedAt = nowIso8601();
     rec.versions = libraryVersions();
+    rec.blas = blasKernels();
     const auto start = Clock::now();
     auto fail = [&](ErrorKind kind, const std::string &message) {
         rec.status = RunStatus::Failed;

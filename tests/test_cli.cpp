@@ -1,7 +1,9 @@
 // reglab-train as a user meets it: argument errors (exit 2, naming the flag), data errors (3), divergence (4),
 // signals (128 + N, output still written), a normal run writing JSON and CSV, outputs checked before training,
-// closed pipes, memory limits, and runs kept in their journal until they are saved.
+// closed pipes, memory limits, runs kept in their journal until they are saved, and the matrix kernels it chooses
+// at start (once, named by --version and the record; a user's OPENBLAS_CORETYPE kept; a failed check falls back).
 #include "app/cliargs.h"
+#include "model/blaskernels.h"
 #include "model/journal.h"
 #include "model/runrecord.h"
 #include "testing.h"
@@ -724,4 +726,130 @@ TEST_CASE("recover takes only its own flags")
     CHECK(contains(parseTrainArgs({"--recover", "--epochs", "3"}, bad), "--recover takes only"));
     CliOptions listOnly;
     CHECK(contains(parseTrainArgs({"--list"}, listOnly), "--list: use it with --recover"));
+}
+
+namespace {
+
+// reglab-train with `env` (VAR=value ...) on top of this environment less the variables of the kernels' choice.
+Result runWithEnv(const std::string &env, const std::string &args)
+{
+    static const std::string dir = tempDir();
+    const std::string out = dir + "/out", err = dir + "/err";
+    const std::string cmd = "env -u OPENBLAS_CORETYPE -u REGLAB_BLAS_CHOSEN -u REGLAB_BLAS_CHECK_FAIL "
+                            "-u REGLAB_BLAS_SIGMASK REGLAB_BLAS_TRACE=1 " +
+                            env + " " + REGLAB_TRAIN_EXE + " " + args + " >" + out + " 2>" + err;
+    const int raw = std::system(cmd.c_str());
+    return Result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+std::size_t countOf(const std::string &text, const std::string &needle)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++n;
+    return n;
+}
+
+// What reglab-train should choose here: OpenBLAS's own core is this test's (it does not choose), the preferred
+// one the CPU's. Empty `own` when the BLAS is not OpenBLAS or the user set OPENBLAS_CORETYPE for the tests.
+struct ExpectedKernels {
+    std::string own, preferred;
+    bool restarts = false;
+};
+
+ExpectedKernels expectedKernels()
+{
+    ExpectedKernels e;
+    if (std::getenv("OPENBLAS_CORETYPE") || blasKernels().core.empty())
+        return e;
+    e.own = blasKernels().core;
+    e.preferred = preferredBlasCore(CpuFeatures::detect());
+    e.restarts = blasCoreOlderThan(e.own, e.preferred);
+    return e;
+}
+
+} // namespace
+
+TEST_CASE("reglab-train chooses the kernels once and --version names them")
+{
+    const ExpectedKernels e = expectedKernels();
+    const Result r = runWithEnv("", "--version");
+    CHECK_EQ(r.status, 0);
+    CHECK(contains(r.out, "blas "));
+    if (e.own.empty()) {
+        MESSAGE("not OpenBLAS, or OPENBLAS_CORETYPE set for the tests: " << r.out);
+        return;
+    }
+    if (e.restarts) { // the project's own machine kind: OpenBLAS picks Prescott, RegLab SkylakeX
+        CHECK(contains(r.out, e.preferred + " kernels (chosen by reglab; OpenBLAS picked " + e.own));
+        CHECK_EQ(countOf(r.err, "restarting with"), 1u); // once: the restarted process does not restart again
+    } else {
+        CHECK(contains(r.out, e.own + " kernels (chosen by openblas"));
+        CHECK_EQ(countOf(r.err, "restarting with"), 0u);
+    }
+    // Exit statuses come through the restart unchanged.
+    CHECK_EQ(runWithEnv("", "--epochs 0").status, 2);
+}
+
+TEST_CASE("a user's OPENBLAS_CORETYPE is kept and reported")
+{
+    const ExpectedKernels e = expectedKernels();
+    if (e.own.empty())
+        return;
+    // Prescott's kernels run on every x86-64 CPU.
+    const Result r = runWithEnv("OPENBLAS_CORETYPE=Prescott", "--version");
+    CHECK_EQ(r.status, 0);
+    CHECK(contains(r.out, "Prescott kernels (chosen by user"));
+    CHECK_EQ(countOf(r.err, "restarting with"), 0u);
+}
+
+TEST_CASE("kernels that fail the check give way to older ones, and it says so")
+{
+    const ExpectedKernels e = expectedKernels();
+    if (!e.restarts) {
+        MESSAGE("OpenBLAS chose this CPU's kernels itself: no choice of RegLab's to fail");
+        return;
+    }
+    const Result r = runWithEnv("REGLAB_BLAS_CHECK_FAIL=" + e.preferred, "--version");
+    CHECK_EQ(r.status, 0);
+    CHECK(contains(r.err, "OpenBLAS's " + e.preferred + " kernels failed RegLab's check of its products"));
+    const std::string next = nextOlderBlasCore(e.preferred, CpuFeatures::detect());
+    if (!next.empty()) {
+        CHECK(contains(r.err, "falling back to " + next + " kernels"));
+        CHECK(contains(r.out, next + " kernels (chosen by fallback; the " + e.preferred + " kernels failed"));
+        CHECK_EQ(countOf(r.err, "restarting with"), 2u);
+    }
+    // Every core failing ends with OpenBLAS's own, once each, no loop.
+    const Result all = runWithEnv("REGLAB_BLAS_CHECK_FAIL=SkylakeX,Haswell", "--version");
+    CHECK_EQ(all.status, 0);
+    CHECK(contains(all.out, e.own + " kernels (chosen by fallback"));
+    CHECK_LE(countOf(all.err, "restarting with"), 3u);
+}
+
+TEST_CASE("without a way to restart the run goes on with openblas's kernels and says how to get better ones")
+{
+    const ExpectedKernels e = expectedKernels();
+    if (!e.restarts)
+        return;
+    const Result r = runWithEnv("REGLAB_BLAS_TEST_EXE=/nonexistent/reglab-train", "--version");
+    CHECK_EQ(r.status, 0);
+    CHECK(contains(r.err, "could not restart with them"));
+    CHECK(contains(r.err, "set OPENBLAS_CORETYPE=" + e.preferred));
+    CHECK(contains(r.out, e.own + " kernels (chosen by openblas"));
+}
+
+TEST_CASE("a run record names the kernels its products ran on")
+{
+    const ExpectedKernels e = expectedKernels();
+    const std::string json = tempDir() + "/blas.json";
+    const Result r = runWithEnv("", kQuick + " --epochs 1 --out " + json);
+    REQUIRE_EQ(r.status, 0);
+    const RunRecord record = runRecordFromJson(readTextFile(json));
+    REQUIRE(record.blas.has_value());
+    CHECK_FALSE(record.blas->library.empty());
+    if (!e.own.empty()) {
+        CHECK_EQ(record.blas->library, "OpenBLAS");
+        CHECK_EQ(record.blas->core, e.restarts ? e.preferred : e.own);
+        CHECK_EQ(record.blas->chosenBy, e.restarts ? "reglab" : "openblas");
+    }
 }

@@ -3,6 +3,7 @@
 // that does not stop the others, and the Slurm job script.
 #include "app/cliargs.h"
 #include "app/sweepcommand.h"
+#include "model/blaskernels.h"
 #include "model/journal.h"
 #include "model/runrecord.h"
 #include "model/sweep.h"
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -237,6 +239,15 @@ TEST_CASE("a sweep runs in a pool, resumes after a stop and lists what is done")
     for (const std::string &name : recordsIn(out))
         CHECK(sweepRunDone(out + "/" + name));
     CHECK_EQ(runRecordFromJson(slurp(out + "/0001-l1_0-seed_1.json")).config.threads, 1); // one thread per run
+    // The pool's children inherit the parent's choice of kernels (no restart of their own) and record it as RegLab's,
+    // not as a user's OPENBLAS_CORETYPE.
+    const RunRecord pooled = runRecordFromJson(slurp(out + "/0001-l1_0-seed_1.json"));
+    REQUIRE(pooled.blas.has_value());
+    if (!std::getenv("OPENBLAS_CORETYPE") && !std::getenv("REGLAB_BLAS_CHOSEN") &&
+        blasCoreOlderThan(blasKernels().core, preferredBlasCore(CpuFeatures::detect()))) {
+        CHECK_EQ(pooled.blas->core, preferredBlasCore(CpuFeatures::detect()));
+        CHECK_EQ(pooled.blas->chosenBy, "reglab");
+    }
     list = train("--sweep " + file + " --list --out-dir " + out);
     CHECK(list.out.find("[to run]") == std::string::npos);
     // --progress-lines: the state for programs on stdout (the window's sweep dialog reads it).

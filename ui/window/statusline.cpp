@@ -68,7 +68,11 @@ void StatusLine::setState(const QString &text)
 
 void StatusLine::onStarted(const reglab::RunInfo &info)
 {
-    m_device->setText(tr("Device: %1").arg(QString::fromStdString(info.device)));
+    // The kernels too: on a CPU that OpenBLAS does not know they decide a factor of three in speed.
+    m_device->setText(
+        info.kernels.empty()
+            ? tr("Device: %1").arg(QString::fromStdString(info.device))
+            : tr("Device: %1 (%2)").arg(QString::fromStdString(info.device), QString::fromStdString(info.kernels)));
 }
 
 void StatusLine::onEvent(const reglab::TrainEvent &event)

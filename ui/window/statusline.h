@@ -37,6 +37,7 @@ public:
     QLabel *stateLabel() const { return m_state; }
     QProgressBar *progressBar() const { return m_progress; }
     QLabel *etaLabel() const { return m_eta; }
+    QLabel *deviceLabel() const { return m_device; }
 
 private:
     QLabel *m_state, *m_rate, *m_eta, *m_device;
