@@ -228,6 +228,10 @@ int runPlotCommand(const QStringList &args)
         ui::PlotRun run;
         try {
             run.record = runRecordFromJson(readTextFile(files[i].toStdString()));
+            if (const std::string text = notUnderstoodText(run.record); !text.empty())
+                std::fprintf(stderr, "reglab plot: %s: drawn with what this version understands; not understood: %s "
+                                     "(written by a newer RegLab?)\n",
+                             qPrintable(files[i]), text.c_str());
         } catch (const std::exception &e) {
             const QString what = QString::fromStdString(e.what());
             return fail(3, what.startsWith(files[i]) ? what : files[i] + QStringLiteral(": ") + what);

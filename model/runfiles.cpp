@@ -72,12 +72,23 @@ LoadedRuns keptRuns(const std::string &dir)
     return out;
 }
 
+std::string notUnderstoodText(const RunRecord &record)
+{
+    std::string text;
+    for (const std::string &key : record.notUnderstood)
+        text += (text.empty() ? "" : ", ") + key;
+    return text;
+}
+
 LoadedRuns openRunFiles(const std::vector<std::string> &paths)
 {
     LoadedRuns out;
     for (const std::string &path : paths) {
         try {
             RunRecord record = runRecordFromJson(readTextFile(path));
+            if (const std::string text = notUnderstoodText(record); !text.empty())
+                out.notUnderstood.push_back(path + ": opened, but this version of RegLab does not understand " + text +
+                                            " (written by a newer version?)");
             const std::string name = record.name.empty() ? baseName(path) : record.name;
             out.runs.push_back({std::move(record), name, path});
         } catch (const std::exception &e) {

@@ -20,8 +20,13 @@ struct LoadedRuns {
     std::vector<LoadedRun> runs;
     std::vector<std::string> problems;   // "<path>: <what is wrong>", one per file that could not be read
     std::vector<std::string> notRemoved; // recovered journals that could not be removed afterwards
+    // "<path>: opened, but this version does not understand config.new_setting, format_version 3": records from
+    // a newer RegLab, opened with what this one knows.
+    std::vector<std::string> notUnderstood;
 };
 
+// "config.x, format_version 3" from a record's notUnderstood, for a message; "" when it understood everything.
+std::string notUnderstoodText(const RunRecord &record);
 // Reads run records (reglab-train --out, or saved from the window).
 LoadedRuns openRunFiles(const std::vector<std::string> &paths);
 // Recovers interrupted runs from their journals and removes each journal once read; a journal that cannot

@@ -168,6 +168,8 @@ int RunList::add(const reglab::LoadedRuns &loaded, bool recovered)
                                : tr("<b>Could not open %n run file(s)</b> (nothing else changed):<br>%1", nullptr,
                                     int(loaded.problems.size())))
                         .arg(htmlLines(loaded.problems));
+    if (!loaded.notUnderstood.empty())
+        problems << tr("<b>Opened with what this version understands:</b><br>%1").arg(htmlLines(loaded.notUnderstood));
     if (!loaded.notRemoved.empty())
         problems << tr("Recovered, but could not remove the journal(s) (remove them by hand):<br>%1")
                         .arg(htmlLines(loaded.notRemoved));
