@@ -1,5 +1,6 @@
-// What the GUI tests share: the dashboard as the app wires it (window + training controller), on the forum's
-// default settings, at the smallest supported size, shown offscreen.
+// What the GUI tests share: a test's own folder for its settings and data, the dashboard as the app wires it
+// (window + training controller) on the forum's default settings, at the smallest supported size, shown
+// offscreen, with Qt's model tester on its runs model, and a spy on the controller's events.
 #pragma once
 
 #include "app/guiwiring.h"
@@ -14,10 +15,12 @@
 #include "ui/window/mainwindow.h"
 #include "ui/window/presetmenu.h"
 
+#include <QAbstractItemModelTester>
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
 
@@ -42,6 +45,12 @@ inline QStringList svgTexts(const QString &path)
         if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("text"))
             texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).simplified();
     return xml.hasError() ? QStringList{QStringLiteral("XML error: ") + xml.errorString()} : texts;
+}
+
+// A run status in words ("finished"): what QCOMPARE prints when two differ.
+inline QString statusText(reglab::RunStatus status)
+{
+    return QString::fromStdString(reglab::toString(status));
 }
 
 // A finished run: `epochs` epochs of `stepsPerEpoch` steps, loss falling, accuracy rising (a stronger l1, a
@@ -83,6 +92,34 @@ inline void isolateSettings(const QString &dir)
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
     reglab::app::registerEventTypes();
+}
+
+// A test's own folder, removed at its end: its settings and Qt's standard paths go there (isolateSettings) and,
+// with `data`, the runs that persisting windows keep and the journals of runs too (XDG_DATA_HOME), never the
+// user's. In initTestCase: QVERIFY(m_dir.enter()), before anything computes the journal folder.
+class TestFolder {
+public:
+    bool enter(bool data = false)
+    {
+        if (!m_dir.isValid())
+            return false;
+        isolateSettings(m_dir.path());
+        if (data)
+            qputenv("XDG_DATA_HOME", filePath(QStringLiteral("data")).toLocal8Bit());
+        return true;
+    }
+    QString path() const { return m_dir.path(); }
+    QString filePath(const QString &name) const { return m_dir.filePath(name); }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+// Qt's model tester on `model` for as long as `parent` lives: a change the model reports wrongly (rows inserted
+// without beginInsertRows, a dataChanged outside the model, ...) fails the running test.
+inline void testModel(QAbstractItemModel *model, QObject *parent)
+{
+    new QAbstractItemModelTester(model, QAbstractItemModelTester::FailureReportingMode::QtTest, parent);
 }
 
 // The events of one type that a controller sent, in order: QSignalSpy for one alternative of the event stream.
@@ -134,6 +171,7 @@ struct Dashboard {
         : window(std::make_unique<reglab::ui::MainWindow>(persist)),
           controller(std::make_unique<reglab::app::TrainingController>())
     {
+        testModel(window->runs(), window.get());
         reglab::app::connectWindow(*window, *controller);
         window->controls()->setConfig(reglab::ui::ControlPanel::defaultConfig());
         if (fixedSize) {

@@ -31,7 +31,6 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -42,15 +41,12 @@ using guitest::Spy;
 
 class TestClassroom : public QObject {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
-        // Runs kept by windows that persist go to this test's folder, never the user's.
-        qputenv("XDG_DATA_HOME", QDir(m_dir.path()).filePath(QStringLiteral("data")).toLocal8Bit());
+        QVERIFY(m_dir.enter(true)); // runs kept by windows that persist go to this test's folder
     }
 
     // Space pauses and resumes with the learning-rate box focused, and the box keeps its value.

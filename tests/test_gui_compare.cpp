@@ -23,7 +23,6 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QSvgRenderer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -40,14 +39,13 @@ namespace {
 
 class TestCompare : public QObject {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
+        QVERIFY(m_dir.enter());
         // A real run record, written by reglab-train --out.
         QProcess train;
         train.start(QStringLiteral(REGLAB_TRAIN_EXE),

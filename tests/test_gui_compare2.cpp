@@ -31,7 +31,6 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
 
@@ -99,14 +98,10 @@ void mouse(QWidget *viewport, QEvent::Type type, const QPointF &pos, Qt::MouseBu
 
 class TestCompare2 : public QObject {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
-    }
+    void initTestCase() { QVERIFY(m_dir.enter()); }
 
     void shownRunsGetDistinctPaletteColours()
     {

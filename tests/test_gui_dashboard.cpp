@@ -23,7 +23,6 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QToolButton>
@@ -38,29 +37,12 @@ using reglab::ui::LossChart;
 using reglab::ui::MainWindow;
 
 using guitest::Dashboard;
-
-namespace {
-
-QString statusText(reglab::RunStatus status)
-{
-    return QString::fromStdString(reglab::toString(status));
-}
-
-reglab::RunRecord recordOf(const guitest::Spy<reglab::RunRecord> &spy)
-{
-    return spy.last();
-}
-
-} // namespace
+using guitest::statusText;
 
 class TestDashboard : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_settingsDir.isValid());
-        guitest::isolateSettings(m_settingsDir.path());
-    }
+    void initTestCase() { QVERIFY(m_dir.enter()); }
 
     void init() { QSettings(QStringLiteral("RegLab"), QStringLiteral("RegLab")).clear(); }
 
@@ -122,7 +104,7 @@ private Q_SLOTS:
 
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 2000);
-        const reglab::RunRecord record = recordOf(finished);
+        const reglab::RunRecord record = finished.last();
         QCOMPARE(statusText(record.status), statusText(reglab::RunStatus::Finished));
         QCOMPARE(started.count(), 1);
         QCOMPARE(epochs.count(), 10);
@@ -194,7 +176,7 @@ private Q_SLOTS:
         p->pauseAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 2000);
-        const reglab::RunRecord record = recordOf(finished);
+        const reglab::RunRecord record = finished.last();
         QCOMPARE(statusText(record.status), statusText(reglab::RunStatus::Finished));
         QCOMPARE(int(record.config.optimizer), int(reglab::Optimizer::AdamW));
         QCOMPARE(int(record.config.l1Method), int(reglab::L1Method::Proximal));
@@ -225,7 +207,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!threadFinished.isEmpty() || !thread, 1000);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 1000);
         QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
-        QCOMPARE(statusText(recordOf(finished).status), statusText(reglab::RunStatus::Stopped));
+        QCOMPARE(statusText(finished.last().status), statusText(reglab::RunStatus::Stopped));
         QTRY_VERIFY(!c.isRunning());
         QVERIFY(d.controls()->startButton()->isEnabled());
         d.window->flushCharts();
@@ -255,7 +237,7 @@ private Q_SLOTS:
         guitest::Spy<reglab::RunRecord> finished(&c);
         d.controls()->stopAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 1000);
-        QCOMPARE(statusText(recordOf(finished).status), statusText(reglab::RunStatus::Stopped));
+        QCOMPARE(statusText(finished.last().status), statusText(reglab::RunStatus::Stopped));
     }
 
     void closingDuringTrainingEndsTheThread()
@@ -282,10 +264,10 @@ private Q_SLOTS:
         Dashboard d;
         TrainingController &c = *d.controller;
         guitest::Spy<reglab::RunRecord> finished(&c);
-        d.controls()->setDataSource(m_settingsDir.path() + QStringLiteral("/no-such-folder"));
+        d.controls()->setDataSource(m_dir.path() + QStringLiteral("/no-such-folder"));
         d.controls()->startButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        QCOMPARE(statusText(recordOf(finished).status), statusText(reglab::RunStatus::Failed));
+        QCOMPARE(statusText(finished.last().status), statusText(reglab::RunStatus::Failed));
         QVERIFY(d.window->liveView()->banner()->isShown());
         QVERIFY2(d.window->liveView()->banner()->text().contains(QStringLiteral("could not run")),
                  qPrintable(d.window->liveView()->banner()->text()));
@@ -304,7 +286,7 @@ private Q_SLOTS:
         d.controls()->widget<QDoubleSpinBox>("learning_rate")->setValue(1e5);
         d.controls()->startButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        const reglab::RunRecord record = recordOf(finished);
+        const reglab::RunRecord record = finished.last();
         QCOMPARE(statusText(record.status), statusText(reglab::RunStatus::Diverged));
         QVERIFY(record.errorKind == reglab::ErrorKind::Diverged);
         QVERIFY(d.window->liveView()->banner()->isShown());
@@ -359,7 +341,7 @@ private Q_SLOTS:
 
 private:
     static int LiveChart_max() { return reglab::ui::LiveChart::kMaxShownPoints; }
-    QTemporaryDir m_settingsDir;
+    guitest::TestFolder m_dir;
 };
 
 QTEST_MAIN(TestDashboard)

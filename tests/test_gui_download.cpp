@@ -18,7 +18,6 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -44,7 +43,7 @@ class TestDownload : public QObject {
     Q_OBJECT
     QProcess m_server;
     int m_port = 0;
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 
     std::vector<std::string> mirror(const QString &mode) const
     {
@@ -54,7 +53,7 @@ class TestDownload : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        guitest::isolateSettings(m_dir.path());
+        QVERIFY(m_dir.enter());
         if (!reglab::downloadSupported())
             QSKIP("this build has no download support (libcurl)");
         m_server.start(QStringLiteral("python3"),

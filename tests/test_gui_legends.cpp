@@ -23,7 +23,6 @@
 #include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTextDocument>
 #include <QXmlStreamReader>
@@ -104,13 +103,12 @@ QList<ChartBase *> comparisonCharts(reglab::ui::LiveView *view)
 
 class TestLegends : public QObject {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
+        QVERIFY(m_dir.enter());
         QDir().mkpath(QStringLiteral("legends"));
     }
 

@@ -87,11 +87,7 @@ reglab::WeightSnapshot snapshot(int epoch, const std::vector<float> &fc2)
 class TestNetwork : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
-    }
+    void initTestCase() { QVERIFY(m_dir.enter()); }
 
     void tileColours()
     {
@@ -452,7 +448,7 @@ private Q_SLOTS:
     }
 
 private:
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 };
 
 QTEST_MAIN(TestNetwork)

@@ -1,7 +1,8 @@
 // Reliability of the dashboard: a run killed mid-training (kill -9) is recovered from its journal into the runs
 // list; the GUI's own runs are journalled while they train and leave no journal when they end; thousands of
 // Start/Stop/Pause/Resume/slider actions during training neither deadlock nor crash, and a normal run still
-// finishes after them; a run record whose write fails leaves the old file as it was and says why.
+// finishes after them, with the L1 and L2 its sliders were moved to by key and by typing in force; a run record
+// whose write fails leaves the old file as it was and says why.
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 #include "guitest.h"
@@ -24,42 +25,60 @@
 #include <QRandomGenerator>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
-#include <memory>
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
 
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-using reglab::app::TrainingController;
+using guitest::Dashboard;
 using reglab::ui::ControlPanel;
+using reglab::ui::LogSlider;
 using reglab::ui::MainWindow;
 
 namespace {
 
-struct Dashboard {
-    std::unique_ptr<MainWindow> window;
-    std::unique_ptr<TrainingController> controller;
-    Dashboard() : window(std::make_unique<MainWindow>(false)), controller(std::make_unique<TrainingController>())
-    {
-        reglab::app::connectWindow(*window, *controller);
-        reglab::TrainConfig config = ControlPanel::defaultConfig();
-        config.device = "cpu";
-        window->controls()->setConfig(config);
-        window->resize(1280, 720);
-        window->show();
-    }
-    ~Dashboard()
-    {
-        controller->shutdown(2000);
-        window.reset();
-    }
-};
+// Moves a strength slider the way a user does, one notch up or down with the arrow keys; the value it landed on.
+double stepSlider(LogSlider *slider, bool up)
+{
+    QTest::keyClick(slider->slider(), up ? Qt::Key_Right : Qt::Key_Left);
+    return slider->value();
+}
+
+// Types `value` into a strength slider's number box and presses Return, as a user does; the value taken.
+double typeInto(LogSlider *slider, double value)
+{
+    slider->spinBox()->selectAll();
+    QTest::keyClicks(slider->spinBox(), QString::number(value));
+    QTest::keyClick(slider->spinBox(), Qt::Key_Return);
+    return slider->value();
+}
+
+// Equal but for the last digits a value loses on its way through text.
+bool near(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
+}
+
+// The changes of `key` in a run record, in order.
+std::vector<reglab::SettingChange> changesOf(const reglab::RunRecord &record, const std::string &key)
+{
+    std::vector<reglab::SettingChange> changes;
+    for (const reglab::SettingChange &change : record.settingChanges)
+        if (change.key == key)
+            changes.push_back(change);
+    return changes;
+}
 
 QString journalDir()
 {
@@ -100,15 +119,12 @@ QString waitForEpochInJournal(int timeoutMs)
 
 class TestReliability : public QObject {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
-        // Before anything computes the journal folder: journals of this test only, never the user's.
-        qputenv("XDG_DATA_HOME", QDir(m_dir.path()).filePath(QStringLiteral("data")).toLocal8Bit());
+        QVERIFY(m_dir.enter(true)); // journals of this test only, never the user's
         QVERIFY(journalDir().startsWith(m_dir.path()));
     }
 
@@ -140,6 +156,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(journal)); // a killed process cannot clean up
 
         MainWindow window(false);
+        guitest::testModel(window.runs(), &window);
         const QStringList interrupted = guitest::interruptedRuns();
         QCOMPARE(interrupted.size(), 1);
         QCOMPARE(QFileInfo(interrupted.first()).fileName(), QFileInfo(journal).fileName());
@@ -168,6 +185,7 @@ private Q_SLOTS:
         f.write("this is not a journal\n");
         f.close();
         MainWindow window(false);
+        guitest::testModel(window.runs(), &window);
         QCOMPARE(window.runList()->recover({bad}), 0);
         QCOMPARE(window.runs()->count(), 0);
         QVERIFY(window.liveView()->banner()->isShown());
@@ -231,10 +249,10 @@ private Q_SLOTS:
                 p->pauseAction()->trigger(); // pause, or resume when paused
                 break;
             case 4:
-                p->widget<reglab::ui::LogSlider>("l1")->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
+                stepSlider(p->widget<reglab::ui::LogSlider>("l1"), rng.bounded(2) == 0);
                 break;
             case 5:
-                p->widget<reglab::ui::LogSlider>("l2")->setValue(rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
+                typeInto(p->widget<reglab::ui::LogSlider>("l2"), rng.bounded(2) ? 0.0 : 1e-4 * (1 + rng.bounded(100)));
                 break;
             case 6:
                 p->widget<QDoubleSpinBox>("learning_rate")->setValue(0.001 * (1 + rng.bounded(50)));
@@ -258,16 +276,38 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!d.window->isRunning(), 60000);
         if (d.controller->isPaused())
             d.controller->resume();
-        p->widget<QSpinBox>("epochs")->setValue(1);
-        p->widget<reglab::ui::LogSlider>("l1")->setValue(0);
-        p->widget<reglab::ui::LogSlider>("l2")->setValue(0);
+        p->widget<QSpinBox>("epochs")->setValue(2);
+        typeInto(p->widget<reglab::ui::LogSlider>("l1"), 0);
+        typeInto(p->widget<reglab::ui::LogSlider>("l2"), 0);
         p->widget<QDoubleSpinBox>("learning_rate")->setValue(0.01);
         guitest::Spy<reglab::RunRecord> finished(d.controller.get());
+        guitest::Spy<reglab::StepRecord> steps(d.controller.get());
         p->startAction()->trigger();
+        // During the run (paused, so that it is surely not over yet) L1 goes up a notch by key and L2 is typed
+        // in: both reach the trainer.
+        QVERIFY(steps.wait(60000));
+        p->pauseAction()->trigger();
+        const double l1 = stepSlider(p->widget<reglab::ui::LogSlider>("l1"), true);
+        const double l2 = typeInto(p->widget<reglab::ui::LogSlider>("l2"), 0.002);
+        p->pauseAction()->trigger();
+        QVERIFY(l1 > 0);
+        QCOMPARE(l2, 0.002);
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 60000);
         const auto record = finished.last();
         QVERIFY(record.status == reglab::RunStatus::Finished);
-        QCOMPARE(int(record.epochs.size()), 1);
+        QCOMPARE(int(record.epochs.size()), 2);
+        const auto l1Changes = changesOf(record, "l1"), l2Changes = changesOf(record, "l2");
+        QCOMPARE(int(l1Changes.size()), 1);
+        QCOMPARE(int(l2Changes.size()), 1);
+        QVERIFY2(near(std::stod(l1Changes.front().value), l1), l1Changes.front().value.c_str());
+        QVERIFY2(near(std::stod(l2Changes.front().value), l2), l2Changes.front().value.c_str());
+        // The step records show them in force from the step each took effect at, and not before.
+        QVERIFY(!record.steps.empty());
+        QVERIFY(record.steps.back().step >= std::max(l1Changes.front().step, l2Changes.front().step));
+        for (const reglab::StepRecord &step : record.steps) {
+            QVERIFY(near(step.l1, step.step >= l1Changes.front().step ? l1 : 0.0));
+            QVERIFY(near(step.l2, step.step >= l2Changes.front().step ? l2 : 0.0));
+        }
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         QVERIFY(journals().isEmpty()); // every run of the hammering cleaned up its journal
     }

@@ -53,6 +53,34 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    // A run shown again whose colour another run took meanwhile gets a new one: the change says so for its swatch
+    // and for ColorRole in every column (what the overlays read), not only for the tick.
+    void aNewColourIsAChange()
+    {
+        RunModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int a = model.addRun(finishedRun(0.01, 0.5), QStringLiteral("a"));
+        model.addRun(finishedRun(0.001, 0.5), QStringLiteral("b"));
+        model.setShown(a, false);
+        model.addRun(finishedRun(0, 0.5), QStringLiteral("c")); // takes a's colour
+        const QColor before = model.color(a);
+        QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+        model.setShown(a, true);
+        QVERIFY(model.color(a) != before);
+        bool swatch = false, colour = false;
+        for (const QList<QVariant> &change : changes) {
+            const auto topLeft = change.at(0).value<QModelIndex>(), bottomRight = change.at(1).value<QModelIndex>();
+            const auto roles = change.at(2).value<QList<int>>();
+            if (topLeft.row() > model.rowOf(a) || bottomRight.row() < model.rowOf(a))
+                continue;
+            const bool allColumns = topLeft.column() == 0 && bottomRight.column() == RunModel::ColumnCount - 1;
+            swatch = swatch || roles.isEmpty() || roles.contains(Qt::DecorationRole);
+            colour = colour || (allColumns && (roles.isEmpty() || roles.contains(RunModel::ColorRole)));
+        }
+        QVERIFY(swatch);
+        QVERIFY(colour);
+    }
+
     void showsWhatTheListShows()
     {
         RunModel model;

@@ -19,7 +19,6 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QToolButton>
@@ -33,6 +32,7 @@ using reglab::ui::LossChart;
 using reglab::ui::MainWindow;
 
 using guitest::Dashboard;
+using guitest::statusText;
 
 namespace {
 
@@ -48,21 +48,12 @@ reglab::RunStatus statusAt(const guitest::Spy<reglab::RunRecord> &spy, int i)
     return spy.at(i).status;
 }
 
-QString name(reglab::RunStatus status)
-{
-    return QString::fromStdString(reglab::toString(status));
-}
-
 } // namespace
 
 class TestRuns : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
-    }
+    void initTestCase() { QVERIFY(m_dir.enter()); }
 
     // The window shows a run as going when the controller has one, whoever started it.
     void windowFollowsTheController()
@@ -98,8 +89,8 @@ private Q_SLOTS:
         QVERIFY(c.hasQueuedStart());
         QVERIFY(c.isRunning());
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
-        QCOMPARE(name(statusAt(finished, 0)), name(reglab::RunStatus::Stopped));
-        QCOMPARE(name(statusAt(finished, 1)), name(reglab::RunStatus::Finished));
+        QCOMPARE(statusText(statusAt(finished, 0)), statusText(reglab::RunStatus::Stopped));
+        QCOMPARE(statusText(statusAt(finished, 1)), statusText(reglab::RunStatus::Finished));
         QCOMPARE(finished.at(1).config.epochs, 1);
         QCOMPARE(started.count(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
@@ -122,7 +113,7 @@ private Q_SLOTS:
         c.start(configWith(1));
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
         QCOMPARE(finished.count(), 1);
-        QCOMPARE(name(statusAt(finished, 0)), name(reglab::RunStatus::Finished));
+        QCOMPARE(statusText(statusAt(finished, 0)), statusText(reglab::RunStatus::Finished));
         QCOMPARE(started.count(), 1);
         QVERIFY(!steps.isEmpty());
         std::int64_t last = 0;
@@ -192,7 +183,7 @@ private Q_SLOTS:
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const reglab::RunRecord saved = reglab::runRecordFromJson(file.readAll().toStdString());
-        QCOMPARE(name(saved.status), name(reglab::RunStatus::Failed));
+        QCOMPARE(statusText(saved.status), statusText(reglab::RunStatus::Failed));
         QVERIFY(!saved.message.empty());
         QVERIFY(!saved.startedAt.empty());
         QVERIFY(!saved.versions.empty());
@@ -212,7 +203,7 @@ private Q_SLOTS:
     }
 
 private:
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 };
 
 QTEST_MAIN(TestRuns)

@@ -92,8 +92,7 @@ class TestScreens : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        guitest::isolateSettings(m_dir.path());
+        QVERIFY(m_dir.enter());
         QDir().mkpath(shots());
     }
 
@@ -240,7 +239,7 @@ private Q_SLOTS:
 
 private:
     static QString shots() { return QStringLiteral(REGLAB_BINARY_DIR_FOR_TESTS "/tests/screens"); }
-    QTemporaryDir m_dir;
+    guitest::TestFolder m_dir;
 };
 
 // One process per screen: the offscreen platform takes its screens from a file when it starts.

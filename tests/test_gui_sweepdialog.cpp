@@ -20,11 +20,15 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMainWindow>
+#include <QMap>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -68,14 +72,35 @@ bool processMentions(const QString &text)
     return false;
 }
 
+// The window's File > New sweep action; null when there is none.
+QAction *newSweepAction(QMainWindow *window)
+{
+    for (QAction *menu : window->menuBar()->actions())
+        if (menu->menu())
+            for (QAction *a : menu->menu()->actions())
+                if (a->text() == QStringLiteral("New s&weep\u2026"))
+                    return a;
+    return nullptr;
+}
+
+// The saved settings, key by key.
+QMap<QString, QVariant> savedSettings()
+{
+    const QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+    QMap<QString, QVariant> values;
+    for (const QString &key : settings.allKeys())
+        values.insert(key, settings.value(key));
+    return values;
+}
+
 } // namespace
 
 class TestSweepDialog : public QObject {
     Q_OBJECT
-    QTemporaryDir m_settings;
+    guitest::TestFolder m_settings;
 
 private Q_SLOTS:
-    void initTestCase() { guitest::isolateSettings(m_settings.path()); }
+    void initTestCase() { QVERIFY(m_settings.enter()); }
 
     void gridBecomesTheSweepFile()
     {
@@ -134,12 +159,7 @@ private Q_SLOTS:
         c.l2 = 0.01;
         c.leakySlope = 0.02;
         d.controls()->setConfig(c);
-        QAction *action = nullptr;
-        for (QAction *menu : d.window->menuBar()->actions())
-            if (menu->menu())
-                for (QAction *a : menu->menu()->actions())
-                    if (a->text() == QStringLiteral("New s&weep\u2026"))
-                        action = a;
+        QAction *action = newSweepAction(d.window.get());
         QVERIFY(action);
         action->trigger();
         auto *dialog = d.window->findChild<SweepDialog *>();
@@ -151,6 +171,57 @@ private Q_SLOTS:
         QVERIFY(dialog->sweepJson().contains(QStringLiteral("\"l2\": 0.01")));
         action->trigger();
         QCOMPARE(d.window->findChildren<SweepDialog *>().size(), 1); // the same one, raised
+    }
+
+    // The dialog remembers its values through the window's settings store: a window that writes no settings (the
+    // mode screenshots and benchmarks use) gets a dialog that reads the remembered values and writes none, neither
+    // on writing a sweep file nor on closing; a window that writes them gets one that does.
+    void remembersThroughTheWindowsStore_data()
+    {
+        QTest::addColumn<bool>("persist");
+        QTest::newRow("no-write mode") << false;
+        QTest::newRow("writing") << true;
+    }
+
+    void remembersThroughTheWindowsStore()
+    {
+        QFETCH(bool, persist);
+        QTemporaryDir dir;
+        // The other tests find the settings as they were.
+        const QMap<QString, QVariant> original = savedSettings();
+        const auto restore = qScopeGuard([&original] {
+            QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+            settings.clear();
+            for (auto it = original.begin(); it != original.end(); ++it)
+                settings.setValue(it.key(), it.value());
+        });
+        {
+            QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+            settings.clear();
+            settings.setValue(QStringLiteral("sweep/name"), QStringLiteral("Remembered"));
+            settings.setValue(QStringLiteral("sweep/seeds"), 2);
+        }
+        guitest::Dashboard d(persist);
+        QAction *action = newSweepAction(d.window.get());
+        QVERIFY(action);
+        const QMap<QString, QVariant> before = savedSettings();
+        action->trigger();
+        auto *dialog = d.window->findChild<SweepDialog *>();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->nameEdit()->text(), QStringLiteral("Remembered")); // read in either mode
+        QCOMPARE(dialog->seedsBox()->value(), 2);
+        dialog->nameEdit()->setText(QStringLiteral("Changed"));
+        dialog->seedsBox()->setValue(3);
+        dialog->outDirEdit()->setText(dir.filePath(QStringLiteral("out")));
+        QVERIFY(dialog->writeSweepFile(dir.filePath(QStringLiteral("grid.json"))));
+        dialog->reject();
+        const QMap<QString, QVariant> after = savedSettings();
+        if (persist) {
+            QCOMPARE(after.value(QStringLiteral("sweep/name")).toString(), QStringLiteral("Changed"));
+            QCOMPARE(after.value(QStringLiteral("sweep/seeds")).toInt(), 3);
+        } else {
+            QCOMPARE(after, before);
+        }
     }
 
     // The core checks the grid, so the dialog refuses what reglab-train would, in its words.

@@ -88,7 +88,7 @@ void RunModel::apply(int id, const reglab::TrainEvent &event)
     if (std::holds_alternative<reglab::SettingChange>(event))
         rowChanged(row, ConfigColumn, ConfigColumn); // the configuration names the change
     else if (std::holds_alternative<reglab::EpochRecord>(event))
-        rowChanged(row, ValColumn, TestColumn);
+        rowChanged(row); // the accuracies, and the name's tooltip counts the epochs
 }
 
 void RunModel::onEvent(const reglab::TrainEvent &event)
@@ -294,7 +294,10 @@ bool RunModel::setData(const QModelIndex &index, const QVariant &value, int role
     } else {
         return false;
     }
-    Q_EMIT dataChanged(index, index, {role, Qt::DisplayRole});
+    if (role == Qt::CheckStateRole) // a run shown again may get another colour: its swatch, ColorRole in every column
+        rowChanged(index.row());
+    else
+        Q_EMIT dataChanged(index, index, {role, Qt::DisplayRole});
     if (e.id != m_liveId)
         Q_EMIT comparisonChanged();
     return true;

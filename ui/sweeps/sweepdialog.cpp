@@ -67,8 +67,8 @@ QPlainTextEdit *codeBox(QWidget *parent)
 
 } // namespace
 
-SweepDialog::SweepDialog(SweepJob *job, RunList *runs, QWidget *parent)
-    : QDialog(parent), m_runs(runs), m_runner(job)
+SweepDialog::SweepDialog(SweepJob *job, RunList *runs, QWidget *parent, const SettingsStore &store)
+    : QDialog(parent), m_runs(runs), m_store(store), m_runner(job)
 {
     setWindowTitle(tr("New sweep"));
     m_runner->setParent(this);
@@ -226,8 +226,7 @@ SweepDialog::SweepDialog(SweepJob *job, RunList *runs, QWidget *parent)
 
     setBase(reglab::TrainConfig{});
     m_epochs->setValue(m_base.epochs);
-    const QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
-    loadSettings(settings);
+    m_store.read([this](const QSettings &settings) { loadSettings(settings); });
     resize(760, 660);
 }
 
@@ -238,11 +237,11 @@ SweepDialog::~SweepDialog()
 }
 
 SweepDialog *SweepDialog::showIn(QWidget *window, const reglab::TrainConfig &base, RunList *runs,
-                                 const SweepJobFactory &makeJob)
+                                 const SweepJobFactory &makeJob, const SettingsStore &store)
 {
     auto *dialog = window->findChild<SweepDialog *>(QString(), Qt::FindDirectChildrenOnly);
     if (!dialog)
-        dialog = new SweepDialog(makeJob(nullptr), runs, window);
+        dialog = new SweepDialog(makeJob(nullptr), runs, window, store);
     if (!dialog->isRunning())
         dialog->setBase(base);
     dialog->show();
@@ -415,8 +414,7 @@ bool SweepDialog::writeSweepFile(const QString &path)
     setStatus(tr("Wrote %1. To run it on a cluster, copy it there and use the commands under \"On a cluster\".")
                   .arg(QDir::toNativeSeparators(path)),
               false);
-    QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
-    saveSettings(settings);
+    m_store.write([this](QSettings &settings) { saveSettings(settings); });
     return true;
 }
 
@@ -442,8 +440,7 @@ bool SweepDialog::runHere()
         setStatus(problem, true);
         return false;
     }
-    QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
-    saveSettings(settings);
+    m_store.write([this](QSettings &settings) { saveSettings(settings); });
     m_bar->setRange(0, std::max(1, m_runCount));
     m_bar->setValue(0);
     m_bar->setFormat(tr("%v of %m runs"));
@@ -503,8 +500,7 @@ void SweepDialog::reject()
         else if (ask.clickedButton() != keep)
             return;
     }
-    QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
-    saveSettings(settings);
+    m_store.write([this](QSettings &settings) { saveSettings(settings); });
     QDialog::reject();
 }
 

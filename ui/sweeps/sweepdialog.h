@@ -6,6 +6,7 @@
 
 #include "model/config.h"
 #include "model/sweep.h"
+#include "ui/controls/settingsstore.h"
 #include "ui/sweeps/sweepjob.h"
 
 #include <QDialog>
@@ -31,14 +32,14 @@ class SweepDialog : public QDialog {
     Q_OBJECT
 public:
     // `job` runs the sweep here (the dialog owns it: app/'s SweepRunner); `runs` opens the sweep's folder in the
-    // sweep view when it runs here (may be null).
-    SweepDialog(SweepJob *job, RunList *runs, QWidget *parent = nullptr);
+    // sweep view when it runs here (may be null); `store` remembers the dialog's values: the window's store.
+    SweepDialog(SweepJob *job, RunList *runs, QWidget *parent = nullptr, const SettingsStore &store = SettingsStore());
     ~SweepDialog() override; // a sweep still running is stopped: no runs are left behind
 
     // The window's one sweep dialog, made when needed (with a job from `makeJob`), on `base` (the control panel's
     // settings) unless its sweep is running, shown and raised.
     static SweepDialog *showIn(QWidget *window, const reglab::TrainConfig &base, RunList *runs,
-                               const SweepJobFactory &makeJob);
+                               const SweepJobFactory &makeJob, const SettingsStore &store);
 
     // The settings every run starts from (the grid's values replace theirs); its data set is offered first.
     void setBase(const reglab::TrainConfig &base);
@@ -99,6 +100,7 @@ private:
     void setStatus(const QString &text, bool problem);
 
     RunList *m_runs;
+    SettingsStore m_store;
     reglab::TrainConfig m_base;
     SweepJob *m_runner;
     SweepGrid *m_grid;

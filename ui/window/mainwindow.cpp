@@ -29,7 +29,7 @@
 
 namespace reglab::ui {
 
-MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(parent), m_persist(persistSettings)
+MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(parent), m_store(persistSettings)
 {
     setWindowTitle(tr("L1 and L2 regularization, live"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -82,11 +82,16 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     connect(m_redraw, &QTimer::timeout, this, &MainWindow::flushCharts);
     buildMenus();
 
-    QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
-    m_controls->loadSettings(settings);
-    m_live->loadSettings(settings);
-    m_view->loadSettings(settings);
-    m_runList->loadSettings(settings);
+    QByteArray savedState, savedGeometry, savedSplitter;
+    m_store.read([&](QSettings &settings) {
+        m_controls->loadSettings(settings);
+        m_live->loadSettings(settings);
+        m_view->loadSettings(settings);
+        m_runList->loadSettings(settings);
+        savedState = settings.value(QStringLiteral("window/state")).toByteArray();
+        savedGeometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+        savedSplitter = settings.value(QStringLiteral("window/splitter")).toByteArray();
+    });
     connect(m_view, &ViewMenu::themeChanged, this, [this] {
         restyleCharts(this);
         saveSettings();
@@ -94,14 +99,14 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     // A first start fits the screen; a saved layout from a larger screen gives way to the compact one.
     // The layout first: a size below the three-column layout's minimum would not be taken.
     const QRect available = screenfit::availableArea(this);
-    const bool restored = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const bool restored = restoreState(savedState);
     if (screenfit::isSmall(available) && (!restored || minimumSizeHint().width() > available.width()))
         setCompactLayout(true);
     layout()->activate(); // the window's minimum follows the layout now, not at the next event
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+    if (!restoreGeometry(savedGeometry))
         resize(screenfit::firstStartSize(available));
-    m_live->splitter()->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
-    if (m_persist) { // every run is kept, and the kept runs are listed again
+    m_live->splitter()->restoreState(savedSplitter);
+    if (m_store.writable()) { // every run is kept, and the kept runs are listed again
         m_runList->setLibrary(QString::fromStdString(reglab::runLibraryDir()));
         m_runList->openLibrary();
     }
@@ -142,16 +147,15 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWid
 
 void MainWindow::saveSettings() const
 {
-    if (!m_persist)
-        return;
-    QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
-    m_controls->saveSettings(settings);
-    m_live->saveSettings(settings);
-    m_view->saveSettings(settings);
-    m_runList->saveSettings(settings);
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/splitter"), m_live->splitter()->saveState());
+    m_store.write([this](QSettings &settings) {
+        m_controls->saveSettings(settings);
+        m_live->saveSettings(settings);
+        m_view->saveSettings(settings);
+        m_runList->saveSettings(settings);
+        settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+        settings.setValue(QStringLiteral("window/state"), saveState());
+        settings.setValue(QStringLiteral("window/splitter"), m_live->splitter()->saveState());
+    });
 }
 
 void MainWindow::restoreDefaults()
@@ -233,7 +237,7 @@ void MainWindow::finishRun(const reglab::RunRecord &record)
     }
     m_live->onFinished(record);
     m_status->onFinished(record);
-    if (m_persist)
+    if (m_store.writable())
         m_runList->keep(id); // kept in the library: never lost, listed again at the next start
 }
 

@@ -6,6 +6,7 @@
 #include "model/config.h"
 #include "model/events.h"
 #include "model/preset.h"
+#include "ui/controls/settingsstore.h"
 #include "ui/sweeps/sweepjob.h"
 
 #include <QMainWindow>
@@ -52,6 +53,8 @@ public:
     DigitPanel *digitPanel() const { return m_digits; }
     RunModel *runs() const { return m_runs; }
     RunList *runList() const { return m_runList; }
+    // Where the window and its dialogs remember their settings; not writable when `persistSettings` was false.
+    const SettingsStore &settingsStore() const { return m_store; }
     NetworkPanel *networkPanel() const { return m_network; }
     QDockWidget *networkDock() const { return m_networkDock; }
     QDockWidget *runsDock() const { return m_runsDock; }
@@ -121,7 +124,7 @@ private:
     void buildMenus();
     QDockWidget *addDock(const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area);
 
-    bool m_persist;
+    SettingsStore m_store; // not writable: the no-write mode
     ControlPanel *m_controls;
     LiveView *m_live;
     DigitPanel *m_digits;

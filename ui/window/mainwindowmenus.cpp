@@ -22,7 +22,7 @@ void MainWindow::buildMenus()
     file->addAction(tr("Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
     file->addAction(tr("New s&weep\u2026"), this, [this] {
         if (m_sweepJobs) // app/ gives the window its sweep runner
-            SweepDialog::showIn(this, m_controls->config(), m_runList, m_sweepJobs);
+            SweepDialog::showIn(this, m_controls->config(), m_runList, m_sweepJobs, m_store);
         else
             showBanner(tr("Sweeps run through reglab-train, which this window was not given."));
     });
