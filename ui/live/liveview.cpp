@@ -1,5 +1,6 @@
 #include "ui/live/liveview.h"
 #include "model/changes.h"
+#include "model/metrics.h"
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
@@ -89,10 +90,14 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_logScale->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     // One place chooses what a comparison plots, for every chart (and the small multiples' loss).
     m_lossMetric = new QComboBox(this);
-    m_lossMetric->addItems({tr("Total loss"), tr("Data loss")});
+    // The choices are the metrics table's: a run's loss at each logging point, its accuracy after each epoch.
+    for (const char *key : {"loss", "data_loss"})
+        m_lossMetric->addItem(QString::fromStdString(reglab::findMetric(key)->label).section(QStringLiteral(" ("), 0, 0),
+                              QString::fromLatin1(key));
     m_lossMetric->setToolTip(tr("The loss each run shows when runs are compared"));
     m_accuracyMetric = new QComboBox(this);
-    m_accuracyMetric->addItems({tr("Test accuracy"), tr("Validation accuracy")});
+    for (const char *key : {"test_accuracy", "val_accuracy"})
+        m_accuracyMetric->addItem(QString::fromStdString(reglab::findMetric(key)->label), QString::fromLatin1(key));
     m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
@@ -351,7 +356,10 @@ void LiveView::updateComparison()
     const bool liveShown = live >= 0 && m_runs->isShown(live);
     const QList<int> shown = m_runs->shownIds();
     m_comparing = shown.size() >= 2;
-    const bool totalLoss = m_lossMetric->currentIndex() == 0, testAccuracy = m_accuracyMetric->currentIndex() == 0;
+    const reglab::Metric &lossMetric = *reglab::findMetric(m_lossMetric->currentData().toString().toStdString());
+    const reglab::Metric &accuracyMetric =
+        *reglab::findMetric(m_accuracyMetric->currentData().toString().toStdString());
+    const bool totalLoss = lossMetric.key == "loss", testAccuracy = accuracyMetric.key == "test_accuracy";
     const QString name = live >= 0 ? m_runs->name(live) : QString();
     const QColor color = live >= 0 ? m_runs->color(live) : QColor();
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
@@ -408,14 +416,14 @@ void LiveView::updateComparison()
         Overlay l{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
         Overlay a{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
         for (const auto &step : r->steps)
-            if (const double v = totalLoss ? step.loss : step.dataLoss; std::isfinite(v))
+            if (const double v = lossMetric.readStep(step); std::isfinite(v))
                 l.points.append(QPointF(double(step.step), v));
         if (weight > 0) {
             l.raw = l.points;
             l.points = smoothed(l.raw, weight);
         }
         for (const auto &epoch : r->epochs)
-            if (const double v = testAccuracy ? epoch.testAccuracy : epoch.valAccuracy; std::isfinite(v))
+            if (const double v = accuracyMetric.read(epoch); std::isfinite(v))
                 a.points.append(QPointF(epoch.epoch, 100 * v));
         // A reopened run shows where its settings changed, as the live run does.
         for (const auto &[step, text] : reglab::changeMarkers(r->settingChanges)) {
