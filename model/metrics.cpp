@@ -55,6 +55,11 @@ std::vector<Metric> makeMetrics()
     table.push_back(stepMetric("data_loss", "Data loss (cross-entropy)", &StepRecord::dataLoss));
     table.push_back(stepMetric("l1_term", "L1 term", &StepRecord::l1Term));
     table.push_back(stepMetric("l2_term", "L2 term", &StepRecord::l2Term));
+    for (Metric &m : table) // a run's summary: every epoch metric's final value, the accuracies' best too
+        if (m.per == Metric::Per::Epoch) {
+            m.summaryFinal = true;
+            m.summaryBest = m.higherIsBetter;
+        }
     for (const char *key : {"train_seconds", "eval_seconds"}) {
         Metric t = epochMetric(key, key[0] == 't' ? "Training time per epoch" : "Evaluation time per epoch", "s",
                                key[0] == 't' ? &EpochRecord::trainSeconds : &EpochRecord::evalSeconds);

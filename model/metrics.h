@@ -26,6 +26,10 @@ struct Metric {
     bool fraction() const { return unit == "%"; }
     // Shown on a chart: what is plotted a run's final value is compared by (not a timing).
     bool plotted = true;
+    // The summary table's columns: its final value; its best (highest) value and the first epoch that reached it.
+    bool summaryFinal = false, summaryBest = false;
+    // The label without its parenthesis: "Training loss" for a table's header.
+    std::string brief() const { return label.substr(0, label.find(" (")); }
 };
 
 const std::vector<Metric> &metrics();

@@ -1,5 +1,7 @@
 #include "model/summarytable.h"
+#include "model/metrics.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace reglab {
@@ -42,37 +44,75 @@ std::string htmlEscape(std::string text)
     return replaceAll(std::move(text), "\"", "&quot;");
 }
 
+std::vector<const Metric *> summarized(bool best)
+{
+    std::vector<const Metric *> out;
+    for (const Metric &m : metrics())
+        if (best ? m.summaryBest : m.summaryFinal)
+            out.push_back(&m);
+    return out;
+}
+
+std::size_t indexOf(const std::vector<const Metric *> &list, const std::string &key)
+{
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (list[i]->key == key)
+            return i;
+    return list.size();
+}
+
+std::string shown(const Metric &m, double v)
+{
+    if (!std::isfinite(v))
+        return "-";
+    return m.fraction() ? percent(v) : number(v, "%.4f");
+}
+
 // The people's columns (Markdown, HTML): a run without epochs shows dashes.
-const std::vector<std::string> kHeads = {"Run",
-                                         "Epochs",
-                                         "Final val acc",
-                                         "Final test acc",
-                                         "Best val acc (epoch)",
-                                         "Best test acc (epoch)",
-                                         "Final train loss",
-                                         "Final val loss",
-                                         "fc1 small",
-                                         "fc1 zero"};
+std::vector<std::string> heads()
+{
+    std::vector<std::string> out{"Run", "Epochs"};
+    for (const Metric *m : summarized(false))
+        out.push_back("Final " + m->brief());
+    for (const Metric *m : summarized(true))
+        out.push_back("Best " + m->brief() + " (epoch)");
+    return out;
+}
 
 std::vector<std::string> cells(const SummaryRow &r)
 {
     std::vector<std::string> out{r.name, std::to_string(r.epochs)};
+    const auto finals = summarized(false), bests = summarized(true);
     if (r.epochs == 0) {
-        out.resize(kHeads.size(), "-");
+        out.resize(2 + finals.size() + bests.size(), "-");
         return out;
     }
-    out.push_back(percent(r.finalVal));
-    out.push_back(percent(r.finalTest));
-    out.push_back(percent(r.bestVal) + " (" + std::to_string(r.bestValEpoch) + ")");
-    out.push_back(percent(r.bestTest) + " (" + std::to_string(r.bestTestEpoch) + ")");
-    out.push_back(number(r.finalTrainLoss, "%.4f"));
-    out.push_back(number(r.finalValLoss, "%.4f"));
-    out.push_back(r.hasSparsity ? percent(r.fc1Small) : "-");
-    out.push_back(r.hasSparsity ? percent(r.fc1Zero) : "-");
+    for (std::size_t i = 0; i < finals.size(); ++i)
+        out.push_back(shown(*finals[i], r.finals[i]));
+    for (std::size_t i = 0; i < bests.size(); ++i)
+        out.push_back(shown(*bests[i], r.bests[i]) + " (" + std::to_string(r.bestEpochs[i]) + ")");
     return out;
 }
 
 } // namespace
+
+double SummaryRow::final(const std::string &metric) const
+{
+    const std::size_t i = indexOf(summarized(false), metric);
+    return i < finals.size() ? finals[i] : std::nan("");
+}
+
+double SummaryRow::best(const std::string &metric) const
+{
+    const std::size_t i = indexOf(summarized(true), metric);
+    return i < bests.size() ? bests[i] : std::nan("");
+}
+
+int SummaryRow::bestEpoch(const std::string &metric) const
+{
+    const std::size_t i = indexOf(summarized(true), metric);
+    return i < bestEpochs.size() ? bestEpochs[i] : 0;
+}
 
 SummaryRow summarizeRun(const std::string &name, const RunRecord &record)
 {
@@ -81,50 +121,46 @@ SummaryRow summarizeRun(const std::string &name, const RunRecord &record)
     row.epochs = int(record.epochs.size());
     if (record.epochs.empty())
         return row;
-    const EpochRecord &last = record.epochs.back();
-    row.finalVal = last.valAccuracy;
-    row.finalTest = last.testAccuracy;
-    row.finalTrainLoss = last.trainLoss;
-    row.finalValLoss = last.valLoss;
-    row.bestVal = row.bestTest = -1;
-    for (const EpochRecord &e : record.epochs) {
-        if (e.valAccuracy > row.bestVal) {
-            row.bestVal = e.valAccuracy;
-            row.bestValEpoch = e.epoch;
-        }
-        if (e.testAccuracy > row.bestTest) {
-            row.bestTest = e.testAccuracy;
-            row.bestTestEpoch = e.epoch;
-        }
-    }
-    for (const LayerStats &layer : last.layers) {
-        if (layer.name == "fc1") {
-            row.hasSparsity = true;
-            row.fc1Small = layer.smallFraction;
-            row.fc1Zero = layer.zeroFraction;
-        }
+    // A first-layer share needs the layers: a record without them has none.
+    const auto value = [](const Metric &m, const EpochRecord &e) {
+        return !m.write && e.layers.empty() ? std::nan("") : m.read(e);
+    };
+    for (const Metric *m : summarized(false))
+        row.finals.push_back(value(*m, record.epochs.back()));
+    for (const Metric *m : summarized(true)) {
+        double best = std::nan("");
+        int epoch = 0;
+        for (const EpochRecord &e : record.epochs)
+            if (const double v = value(*m, e); std::isfinite(v) && (!std::isfinite(best) || v > best)) {
+                best = v;
+                epoch = e.epoch;
+            }
+        row.bests.push_back(best);
+        row.bestEpochs.push_back(epoch);
     }
     return row;
 }
 
 std::string summaryCsv(const std::vector<SummaryRow> &rows)
 {
-    std::string csv = "run,epochs,final_val_accuracy,final_test_accuracy,best_val_accuracy,best_val_epoch,"
-                      "best_test_accuracy,best_test_epoch,final_train_loss,final_val_loss,fc1_small_fraction,"
-                      "fc1_zero_fraction\n";
+    const auto finals = summarized(false), bests = summarized(true);
+    std::string csv = "run,epochs";
+    for (const Metric *m : finals)
+        csv += ",final_" + m->key;
+    for (const Metric *m : bests)
+        csv += ",best_" + m->key + ",best_" + m->key + "_epoch";
+    csv += "\n";
     for (const SummaryRow &r : rows) {
         csv += csvField(r.name) + "," + std::to_string(r.epochs);
         if (r.epochs == 0) {
-            csv += ",,,,,,,,,,\n";
+            csv += std::string(finals.size() + 2 * bests.size(), ',') + "\n";
             continue;
         }
-        for (double v : {r.finalVal, r.finalTest})
-            csv += "," + number(v, "%.10g");
-        csv += "," + number(r.bestVal, "%.10g") + "," + std::to_string(r.bestValEpoch);
-        csv += "," + number(r.bestTest, "%.10g") + "," + std::to_string(r.bestTestEpoch);
-        for (double v : {r.finalTrainLoss, r.finalValLoss})
-            csv += "," + number(v, "%.10g");
-        csv += r.hasSparsity ? "," + number(r.fc1Small, "%.10g") + "," + number(r.fc1Zero, "%.10g") : ",,";
+        for (double v : r.finals)
+            csv += std::isfinite(v) ? "," + number(v, "%.10g") : std::string(",");
+        for (std::size_t i = 0; i < r.bests.size(); ++i)
+            csv += std::isfinite(r.bests[i]) ? "," + number(r.bests[i], "%.10g") + "," + std::to_string(r.bestEpochs[i])
+                                             : std::string(",,");
         csv += "\n";
     }
     return csv;
@@ -138,8 +174,9 @@ std::string summaryMarkdown(const std::vector<SummaryRow> &rows)
             out += " " + replaceAll(replaceAll(f, "|", "\\|"), "\n", " ") + " |";
         return out + "\n";
     };
-    std::string md = line(kHeads) + "|---|";
-    for (std::size_t i = 1; i < kHeads.size(); ++i)
+    const std::vector<std::string> head = heads();
+    std::string md = line(head) + "|---|";
+    for (std::size_t i = 1; i < head.size(); ++i)
         md += "---:|"; // numbers right-aligned
     md += "\n";
     for (const SummaryRow &r : rows)
@@ -150,7 +187,7 @@ std::string summaryMarkdown(const std::vector<SummaryRow> &rows)
 std::string summaryHtml(const std::vector<SummaryRow> &rows)
 {
     std::string html = "<table>\n<tr>";
-    for (const std::string &h : kHeads)
+    for (const std::string &h : heads())
         html += "<th>" + htmlEscape(h) + "</th>";
     html += "</tr>\n";
     for (const SummaryRow &r : rows) {

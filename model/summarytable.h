@@ -1,5 +1,6 @@
-// The summary table of compared runs: final and best accuracies (with the epoch of the best), final losses and
-// the first layer's sparsity, as CSV (raw numbers, for scripts), Markdown or HTML (percentages, for people).
+// The summary table of compared runs, with a column for each metric the metrics table summarizes: final values,
+// and the accuracies' best with its epoch, as CSV (raw numbers, for scripts), Markdown or HTML (percentages, for
+// people). A new metric in the table is a new column.
 // Pure functions of run records, so the dashboard and the command line build the same table.
 #pragma once
 
@@ -10,15 +11,16 @@
 
 namespace reglab {
 
+// One row: for each metric of the table with summaryFinal its value at the last epoch, and for each with
+// summaryBest its best value and the first epoch that reached it (NaN where a run has no such value).
 struct SummaryRow {
     std::string name;
     int epochs = 0; // epochs recorded; 0: none, every other field is then unset
-    double finalVal = 0, finalTest = 0;
-    double bestVal = 0, bestTest = 0;
-    int bestValEpoch = 0, bestTestEpoch = 0; // 1-based; the first epoch that reached the best
-    double finalTrainLoss = 0, finalValLoss = 0;
-    bool hasSparsity = false;         // fc1's statistics were recorded
-    double fc1Small = 0, fc1Zero = 0; // share of fc1 weights below the sparsity threshold, and exactly 0
+    std::vector<double> finals, bests;
+    std::vector<int> bestEpochs; // 1-based
+    double final(const std::string &metric) const;
+    double best(const std::string &metric) const;
+    int bestEpoch(const std::string &metric) const;
 };
 
 SummaryRow summarizeRun(const std::string &name, const RunRecord &record);

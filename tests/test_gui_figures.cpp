@@ -393,17 +393,17 @@ private Q_SLOTS:
     {
         const SummaryRow row = summarizeRun("L1, \"strong\"", syntheticRun(0.01));
         QCOMPARE(row.epochs, 6);
-        QCOMPARE(row.bestTestEpoch, 4);
-        QCOMPARE(row.bestValEpoch, 4);
-        QVERIFY(std::abs(row.bestTest - 0.91) < 1e-9);
-        QVERIFY(std::abs(row.finalTest - 0.89) < 1e-9);
-        QVERIFY(std::abs(row.fc1Small - 0.30) < 1e-9);
-        QVERIFY(std::abs(row.fc1Zero - 0.06) < 1e-9);
+        QCOMPARE(row.bestEpoch("test_accuracy"), 4);
+        QCOMPARE(row.bestEpoch("val_accuracy"), 4);
+        QVERIFY(std::abs(row.best("test_accuracy") - 0.91) < 1e-9);
+        QVERIFY(std::abs(row.final("test_accuracy") - 0.89) < 1e-9);
+        QVERIFY(std::abs(row.final("small_fraction") - 0.30) < 1e-9);
+        QVERIFY(std::abs(row.final("zero_fraction") - 0.06) < 1e-9);
         const std::vector<SummaryRow> rows{row, summarizeRun("empty | run", RunRecord{})};
         const QString csv = QString::fromStdString(summaryCsv(rows));
-        QVERIFY2(csv.contains(QStringLiteral("\"L1, \"\"strong\"\"\",6,0.9")), qPrintable(csv));
+        QVERIFY2(csv.contains(QStringLiteral("\"L1, \"\"strong\"\"\",6,0.89")), qPrintable(csv));
         QVERIFY(csv.contains(QStringLiteral(",0.91,4,")));
-        QVERIFY(csv.contains(QStringLiteral("empty | run,0,,,,,,,,,,\n")));
+        QVERIFY(csv.contains(QStringLiteral("empty | run,0,,,,,,,,,,,\n")));
         const QString md = QString::fromStdString(summaryMarkdown(rows));
         QVERIFY2(md.contains(QStringLiteral("| 91.00 % (4) |")), qPrintable(md));
         QVERIFY(md.contains(QStringLiteral("| 30.00 % | 6.00 % |")));

@@ -4,6 +4,7 @@
 #include "testing.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace reglab;
 
@@ -32,15 +33,15 @@ TEST_CASE("a run's summary: final values, the first epoch of the best, fc1's spa
 {
     const SummaryRow row = summarizeRun("L1 0.001", run({0.5, 0.9, 0.9, 0.8}));
     CHECK(row.epochs == 4);
-    CHECK(row.finalTest == doctest::Approx(0.8));
-    CHECK(row.bestTest == doctest::Approx(0.9));
-    CHECK(row.bestTestEpoch == 2);
-    CHECK(row.bestValEpoch == 2);
-    CHECK(row.finalTrainLoss == doctest::Approx(0.25));
-    CHECK(row.finalValLoss == doctest::Approx(0.5));
-    CHECK(row.hasSparsity);
-    CHECK(row.fc1Small == doctest::Approx(0.25));
-    CHECK(row.fc1Zero == doctest::Approx(0.125));
+    CHECK(row.final("test_accuracy") == doctest::Approx(0.8));
+    CHECK(row.best("test_accuracy") == doctest::Approx(0.9));
+    CHECK(row.bestEpoch("test_accuracy") == 2);
+    CHECK(row.bestEpoch("val_accuracy") == 2);
+    CHECK(row.final("train_loss") == doctest::Approx(0.25));
+    CHECK(row.final("val_loss") == doctest::Approx(0.5));
+    CHECK(row.final("small_fraction") == doctest::Approx(0.25));
+    CHECK(row.final("zero_fraction") == doctest::Approx(0.125));
+    CHECK(std::isnan(row.best("train_loss"))); // a loss has no "best" column
 }
 
 TEST_CASE("summary tables as CSV, Markdown and HTML")
@@ -48,12 +49,17 @@ TEST_CASE("summary tables as CSV, Markdown and HTML")
     const std::vector<SummaryRow> rows{summarizeRun("a, \"quoted\" | <b>", run({0.5, 0.75})),
                                        summarizeRun("empty", RunRecord{})};
     const std::string csv = summaryCsv(rows);
-    CHECK(csv.rfind("run,epochs,final_val_accuracy,final_test_accuracy,best_val_accuracy,best_val_epoch,", 0) == 0);
-    CHECK(csv.find("\"a, \"\"quoted\"\" | <b>\",2,0.76,0.75,0.76,2,0.75,2,0.5,1,0.25,0.125\n") != std::string::npos);
-    CHECK(csv.find("\nempty,0,,,,,,,,,,\n") != std::string::npos);
+    // A column for each metric the metrics table summarizes, in its order.
+    CHECK(csv.rfind("run,epochs,final_test_accuracy,final_val_accuracy,final_train_loss,final_val_loss,final_test_loss,"
+                    "final_small_fraction,final_zero_fraction,best_test_accuracy,best_test_accuracy_epoch,"
+                    "best_val_accuracy,best_val_accuracy_epoch\n",
+                    0) == 0);
+    CHECK(csv.find("\"a, \"\"quoted\"\" | <b>\",2,0.75,0.76,0.5,1,0,0.25,0.125,0.75,2,0.76,2\n") != std::string::npos);
+    CHECK(csv.find("\nempty,0,,,,,,,,,,,\n") != std::string::npos);
     const std::string md = summaryMarkdown(rows);
-    CHECK(md.find("| a, \"quoted\" \\| <b> | 2 | 76.00 % | 75.00 % | 76.00 % (2) | 75.00 % (2) | 0.5000 | 1.0000 | "
-                  "25.00 % | 12.50 % |") != std::string::npos);
+    CHECK(md.find("| a, \"quoted\" \\| <b> | 2 | 75.00 % | 76.00 % | 0.5000 | 1.0000 | 0.0000 | 25.00 % | 12.50 % | "
+                  "75.00 % (2) | 76.00 % (2) |") != std::string::npos);
+    CHECK(md.rfind("| Run | Epochs | Final Test accuracy | Final Validation accuracy | Final Training loss |", 0) == 0);
     CHECK(md.find("| empty | 0 | - |") != std::string::npos);
     const std::string html = summaryHtml(rows);
     CHECK(html.find("<td>a, &quot;quoted&quot; | &lt;b&gt;</td>") != std::string::npos);
