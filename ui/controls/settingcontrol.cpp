@@ -209,6 +209,10 @@ SettingControl::SettingControl(const reglab::ConfigField &field, QWidget *widget
     : QObject(widget), m_field(field), m_widget(widget)
 {
     widget->setObjectName(QString::fromStdString(field.key));
+    // What a screen reader says: the setting's name, and its meaning with what it allows.
+    widget->setAccessibleName(QString::fromStdString(field.label.empty() ? field.key : field.label));
+    widget->setAccessibleDescription(QString::fromStdString(field.help + "; " + field.allowed()) +
+                                     (field.live ? tr("; can be changed while training") : QString()));
 }
 
 SettingControl *SettingControl::create(const reglab::ConfigField &field, QWidget *parent)
