@@ -81,6 +81,22 @@ bool parseOptimizer(const std::string &text, Optimizer &out)
     return false;
 }
 
+std::string toString(Validation validation)
+{
+    return validation == Validation::Rotate ? "rotate" : "holdout";
+}
+
+bool parseValidation(const std::string &text, Validation &out)
+{
+    if (text == "rotate")
+        out = Validation::Rotate;
+    else if (text == "holdout")
+        out = Validation::Holdout;
+    else
+        return false;
+    return true;
+}
+
 std::string formatNumber(double value)
 {
     if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 1e15)
@@ -286,6 +302,31 @@ void describeControls(std::vector<ConfigField> &fields)
     ConfigField &slope = show("leaky_slope", Control::Number, "optimizer", "LeakyReLU slope");
     slope.decimals = 4;
 
+    ConfigField &patience = show("early_stop", Control::Whole, "regularization", "Early stopping patience", "patience");
+    patience.live = true;
+    patience.step = 1;
+    ConfigField &smoothing = show("label_smoothing", Control::Number, "regularization", "Label smoothing", "smoothing");
+    smoothing.live = true;
+    smoothing.decimals = 3;
+    smoothing.step = 0.05;
+    ConfigField &noise = show("input_noise", Control::Number, "regularization", "Input noise \u03c3", "noise");
+    noise.live = true;
+    noise.decimals = 3;
+    noise.step = 0.1;
+    ConfigField &shift = show("shift", Control::Whole, "regularization", "Random shift (pixels)", "shift");
+    shift.live = true;
+    shift.step = 1;
+    ConfigField &maxNorm = show("max_norm", Control::Number, "regularization", "Max-norm", "max-norm");
+    maxNorm.live = true;
+    maxNorm.decimals = 3;
+    maxNorm.step = 0.5;
+
+    show("train_size", Control::Whole, "run", "Training images").step = 100;
+    ConfigField &labelNoise = show("label_noise", Control::Number, "run", "Label noise", "label noise");
+    labelNoise.decimals = 3;
+    labelNoise.step = 0.05;
+    show("validation", Control::Choice, "run", "Validation").choiceLabels = {"Rotating folds (the forum's)",
+                                                                           "One held-out fold"};
     show("batch_size", Control::Whole, "run", "Batch size").step = 1;
     show("epochs", Control::Whole, "run", "Epochs").step = 1;
     show("folds", Control::Whole, "run", "Folds").step = 1;
@@ -434,6 +475,42 @@ std::vector<ConfigField> makeFields()
                              &TrainConfig::panelDigits, 0, 100));
     fields.push_back(real("sparsity_threshold", "", "|w| below this counts as (nearly) zero",
                           &TrainConfig::sparsityThreshold, 0, 1e6));
+
+    fields.push_back(integer("train_size", "--train-size",
+                             "train on N images of the training file, drawn with the run's seed (0 = all of them)",
+                             &TrainConfig::trainSize, 0, 100000000));
+    fields.push_back(real("label_noise", "--label-noise",
+                          "share of the training images whose label is replaced, once, by another class drawn with "
+                          "the run's seed (the test set stays clean)",
+                          &TrainConfig::labelNoise, 0, 1));
+    fields.push_back(choice("validation", "--validation",
+                            "rotate: the forum's K-fold rotation, epoch e validates on fold e % K (which other "
+                            "epochs train on); holdout: the first fold's split for every epoch, so validation images "
+                            "are never trained on",
+                            &TrainConfig::validation, {"rotate", "holdout"}, parseValidation));
+    fields.push_back(integer("train_eval", "--train-eval",
+                             "training images (at most) whose accuracy and loss are measured after each epoch, "
+                             "in eval mode (0 = none)",
+                             &TrainConfig::trainEval, 0, 100000000));
+    fields.push_back(integer("early_stop", "--early-stop",
+                             "early stopping: end the run when the validation loss has not improved for this many "
+                             "epochs, and restore the best epoch's weights (0 = off)",
+                             &TrainConfig::earlyStop, 0, 100000));
+    fields.push_back(real("label_smoothing", "--label-smoothing",
+                          "label smoothing e: targets (1 - e) * onehot + e / classes, as PyTorch's cross_entropy",
+                          &TrainConfig::labelSmoothing, 0, 1));
+    fields.push_back(real("input_noise", "--input-noise",
+                          "standard deviation of Gaussian noise added to each training image at each step, in "
+                          "normalized pixel units (0 = off)",
+                          &TrainConfig::inputNoise, 0, 100));
+    fields.push_back(integer("shift", "--shift",
+                             "augmentation: each training image moved by a random whole number of pixels, up to "
+                             "this many, in x and in y at each step, blank pixels shifted in (0 = off)",
+                             &TrainConfig::shift, 0, 27));
+    fields.push_back(real("max_norm", "--max-norm",
+                          "max-norm constraint: after each step, each unit's incoming weight vector is scaled down "
+                          "to an L2 norm of at most this (0 = off)",
+                          &TrainConfig::maxNorm, 0, 1e6));
     describeControls(fields);
     return fields;
 }
@@ -580,6 +657,13 @@ std::string shortLabel(const TrainConfig &c)
     label += c.l2 > 0 ? " - L2 " + formatNumber(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "")
                       : " - L2 off";
     label += " - bs " + std::to_string(c.batchSize);
+    // The other regularizers only when on, so the forum's runs keep their labels.
+    for (const char *key : {"early_stop", "label_smoothing", "input_noise", "shift", "max_norm"}) {
+        const ConfigField &f = field(key);
+        const std::string value = f.get(c);
+        if (value != "0")
+            label += " - " + f.shortName + " " + value;
+    }
     return label;
 }
 

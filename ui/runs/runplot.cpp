@@ -21,10 +21,10 @@ const reglab::Metric &info(const Metric &metric)
     return m ? *m : *reglab::findMetric("test_accuracy");
 }
 
-// A value as the chart draws it: fractions in percent; a first-layer share needs the layers.
+// A value as the chart draws it: fractions in percent; NaN where it was not measured (not drawn).
 double epochValue(const EpochRecord &e, const reglab::Metric &m)
 {
-    if (!m.read || (!m.write && e.layers.empty()))
+    if (!m.read)
         return std::nan("");
     return (m.fraction() ? 100 : 1) * m.read(e);
 }
