@@ -40,6 +40,7 @@ TrainConfig smallNoisy(int epochs)
     c.momentum = 0.9;
     c.epochs = epochs;
     c.panelDigits = 0;
+    c.threads = 1; // small products: a second BLAS thread only waits (and spins on a busy machine)
     return c;
 }
 
