@@ -62,7 +62,7 @@ std::vector<Metric> makeMetrics()
     table.push_back(gap);
     table.push_back(epochMetric("train_loss", "Training loss (mean cross-entropy)", "", &EpochRecord::trainLoss));
     Metric trainEvalLoss =
-        epochMetric("train_eval_loss", "Training loss (eval mode)", "", &EpochRecord::trainEvalLoss);
+        epochMetric("train_eval_loss", "Loss on the training images (eval mode)", "", &EpochRecord::trainEvalLoss);
     trainEvalLoss.optional = true;
     table.push_back(trainEvalLoss);
     table.push_back(epochMetric("val_loss", "Validation loss", "", &EpochRecord::valLoss));

@@ -104,6 +104,17 @@ void AccuracyChart::updateRanges()
     // fitAxes() picks the one that fits.
     x->setTickInterval(std::max(x->tickInterval(), std::pow(10.0, std::floor(std::log10(std::max(1, last))))));
     ChartBase::setAxisRange(x, 0, last);
+    // Accuracies live in 0..100; the gap (training minus test) can go below 0, and the axis follows it there.
+    double low = 0;
+    for (const Track &t : tracks())
+        if (t.series->isVisible())
+            for (const QPointF &p : t.all)
+                low = std::min(low, p.y());
+    for (const Track &t : overlayTracks())
+        for (const QPointF &p : t.all)
+            low = std::min(low, p.y());
+    if (auto *y = qobject_cast<QValueAxis *>(yAxis()))
+        ChartBase::setAxisRange(y, std::floor(low / 10) * 10, 100);
     fitAxes();
 }
 
