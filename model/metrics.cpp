@@ -59,6 +59,7 @@ std::vector<Metric> makeMetrics()
     gap.label = "Generalization gap (training \u2212 test accuracy)";
     gap.unit = "%";
     gap.read = [](const EpochRecord &e) { return e.trainAccuracy - e.testAccuracy; };
+    gap.optional = true; // measured only with the training accuracy
     table.push_back(gap);
     table.push_back(epochMetric("train_loss", "Training loss (mean cross-entropy)", "", &EpochRecord::trainLoss));
     Metric trainEvalLoss =

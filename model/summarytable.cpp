@@ -68,28 +68,54 @@ std::string shown(const Metric &m, double v)
     return m.fraction() ? percent(v) : number(v, "%.4f");
 }
 
+// The columns of a table: every summarized metric, but an optional one (a training accuracy measured only
+// on request) only where some row has a value for it, so tables of runs without it keep their old shape.
+struct Columns {
+    std::vector<std::size_t> finals, bests; // indices into summarized(false) and summarized(true)
+};
+
+Columns columnsOf(const std::vector<SummaryRow> &rows)
+{
+    const auto pick = [&rows](bool best) {
+        const auto list = summarized(best);
+        std::vector<std::size_t> out;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            bool measured = !list[i]->optional;
+            for (const SummaryRow &r : rows) {
+                const std::vector<double> &values = best ? r.bests : r.finals;
+                measured = measured || (i < values.size() && std::isfinite(values[i]));
+            }
+            if (measured)
+                out.push_back(i);
+        }
+        return out;
+    };
+    return {pick(false), pick(true)};
+}
+
 // The people's columns (Markdown, HTML): a run without epochs shows dashes.
-std::vector<std::string> heads()
+std::vector<std::string> heads(const Columns &columns)
 {
     std::vector<std::string> out{"Run", "Epochs"};
-    for (const Metric *m : summarized(false))
-        out.push_back("Final " + m->brief());
-    for (const Metric *m : summarized(true))
-        out.push_back("Best " + m->brief() + " (epoch)");
+    const auto finals = summarized(false), bests = summarized(true);
+    for (std::size_t i : columns.finals)
+        out.push_back("Final " + finals[i]->brief());
+    for (std::size_t i : columns.bests)
+        out.push_back("Best " + bests[i]->brief() + " (epoch)");
     return out;
 }
 
-std::vector<std::string> cells(const SummaryRow &r)
+std::vector<std::string> cells(const SummaryRow &r, const Columns &columns)
 {
     std::vector<std::string> out{r.name, std::to_string(r.epochs)};
     const auto finals = summarized(false), bests = summarized(true);
     if (r.epochs == 0) {
-        out.resize(2 + finals.size() + bests.size(), "-");
+        out.resize(2 + columns.finals.size() + columns.bests.size(), "-");
         return out;
     }
-    for (std::size_t i = 0; i < finals.size(); ++i)
+    for (std::size_t i : columns.finals)
         out.push_back(shown(*finals[i], r.finals[i]));
-    for (std::size_t i = 0; i < bests.size(); ++i)
+    for (std::size_t i : columns.bests)
         out.push_back(shown(*bests[i], r.bests[i]) + " (" + std::to_string(r.bestEpochs[i]) + ")");
     return out;
 }
@@ -142,21 +168,22 @@ SummaryRow summarizeRun(const std::string &name, const RunRecord &record)
 std::string summaryCsv(const std::vector<SummaryRow> &rows)
 {
     const auto finals = summarized(false), bests = summarized(true);
+    const Columns columns = columnsOf(rows);
     std::string csv = "run,epochs";
-    for (const Metric *m : finals)
-        csv += ",final_" + m->key;
-    for (const Metric *m : bests)
-        csv += ",best_" + m->key + ",best_" + m->key + "_epoch";
+    for (std::size_t i : columns.finals)
+        csv += ",final_" + finals[i]->key;
+    for (std::size_t i : columns.bests)
+        csv += ",best_" + bests[i]->key + ",best_" + bests[i]->key + "_epoch";
     csv += "\n";
     for (const SummaryRow &r : rows) {
         csv += csvField(r.name) + "," + std::to_string(r.epochs);
         if (r.epochs == 0) {
-            csv += std::string(finals.size() + 2 * bests.size(), ',') + "\n";
+            csv += std::string(columns.finals.size() + 2 * columns.bests.size(), ',') + "\n";
             continue;
         }
-        for (double v : r.finals)
-            csv += std::isfinite(v) ? "," + number(v, "%.10g") : std::string(",");
-        for (std::size_t i = 0; i < r.bests.size(); ++i)
+        for (std::size_t i : columns.finals)
+            csv += std::isfinite(r.finals[i]) ? "," + number(r.finals[i], "%.10g") : std::string(",");
+        for (std::size_t i : columns.bests)
             csv += std::isfinite(r.bests[i]) ? "," + number(r.bests[i], "%.10g") + "," + std::to_string(r.bestEpochs[i])
                                              : std::string(",,");
         csv += "\n";
@@ -172,25 +199,27 @@ std::string summaryMarkdown(const std::vector<SummaryRow> &rows)
             out += " " + replaceAll(replaceAll(f, "|", "\\|"), "\n", " ") + " |";
         return out + "\n";
     };
-    const std::vector<std::string> head = heads();
+    const Columns columns = columnsOf(rows);
+    const std::vector<std::string> head = heads(columns);
     std::string md = line(head) + "|---|";
     for (std::size_t i = 1; i < head.size(); ++i)
         md += "---:|"; // numbers right-aligned
     md += "\n";
     for (const SummaryRow &r : rows)
-        md += line(cells(r));
+        md += line(cells(r, columns));
     return md;
 }
 
 std::string summaryHtml(const std::vector<SummaryRow> &rows)
 {
+    const Columns columns = columnsOf(rows);
     std::string html = "<table>\n<tr>";
-    for (const std::string &h : heads())
+    for (const std::string &h : heads(columns))
         html += "<th>" + htmlEscape(h) + "</th>";
     html += "</tr>\n";
     for (const SummaryRow &r : rows) {
         html += "<tr>";
-        for (const std::string &c : cells(r))
+        for (const std::string &c : cells(r, columns))
             html += "<td>" + htmlEscape(c) + "</td>";
         html += "</tr>\n";
     }

@@ -210,9 +210,9 @@ TEST_CASE("epoch csv has a header and a row per epoch")
     const std::string csv = epochsCsv(sampleRecord());
     CHECK(
         csv.rfind("epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds,"
-                  "fc1_small_fraction,fc1_zero_fraction,fc1_l1_norm,fc1_l2_norm,fc2_small_fraction",
+                  "train_accuracy,train_eval_loss,fc1_small_fraction,fc1_zero_fraction,fc1_l1_norm,fc1_l2_norm,fc2_small_fraction",
                   0) == 0);
-    CHECK(csv.find("\n1,0,160,1.5,1.2,0.7,1.25,0.69,0.1,0.02,0.25,0.125,100.5,8.25,0.5,0,20,3\n") != std::string::npos);
+    CHECK(csv.find("\n1,0,160,1.5,1.2,0.7,1.25,0.69,0.1,0.02,,,0.25,0.125,100.5,8.25,0.5,0,20,3\n") != std::string::npos);
 }
 
 TEST_CASE("atomic write replaces or leaves old file")

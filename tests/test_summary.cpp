@@ -65,3 +65,22 @@ TEST_CASE("summary tables as CSV, Markdown and HTML")
     CHECK(html.find("<td>a, &quot;quoted&quot; | &lt;b&gt;</td>") != std::string::npos);
     CHECK(std::count(html.begin(), html.end(), '\n') == 5);
 }
+
+TEST_CASE("a training accuracy gets its columns (and the gap) only where some run measured it")
+{
+    RunRecord measured = run({0.5, 0.75});
+    measured.epochs[0].trainAccuracy = 0.6;
+    measured.epochs[1].trainAccuracy = 0.95;
+    const std::vector<SummaryRow> rows{summarizeRun("measured", measured), summarizeRun("plain", run({0.5}))};
+    const std::string csv = summaryCsv(rows);
+    CHECK(csv.rfind("run,epochs,final_test_accuracy,final_val_accuracy,final_train_accuracy,final_gap,", 0) == 0);
+    CHECK(csv.find("best_train_accuracy,best_train_accuracy_epoch") != std::string::npos);
+    CHECK(csv.find("final_train_eval_loss") == std::string::npos); // measured by nobody: no column
+    CHECK(csv.find("\nmeasured,2,0.75,0.76,0.95,0.2,") != std::string::npos);
+    CHECK(csv.find("\nplain,1,0.5,0.51,,,") != std::string::npos);
+    CHECK(rows[0].final("gap") == doctest::Approx(0.2));
+    CHECK(rows[0].best("train_accuracy") == doctest::Approx(0.95));
+    const std::string md = summaryMarkdown(rows);
+    CHECK(md.find("| Final Training accuracy | Final Generalization gap |") != std::string::npos);
+    CHECK(md.find("| plain | 1 | 50.00 % | 51.00 % | - | - |") != std::string::npos);
+}

@@ -28,7 +28,8 @@ AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after eac
     addTrack(tr("Validation"), colors::validation, 3)->setPointsVisible(true);
     addTrack(tr("Test"), colors::test, 3)->setPointsVisible(true);
     addTrack(tr("Chance (10 %)"), colors::chance, 2, Qt::DashLine)->setProperty("reglabNoHover", true);
-    addTrack(tr("Training"), kTraining, 3, Qt::DashLine)->setPointsVisible(true);
+    // In the legend once a run measures it: a run without training accuracy shows no empty entry.
+    addTrack(tr("Training"), kTraining, 3, Qt::DashLine, false)->setPointsVisible(true);
     addTrack(tr("Generalization gap"), kTraining, 3)->setPointsVisible(true);
     setTrackShown(Gap, false); // comparisons only
     // Shaded between training (upper) and test (lower): its own copies of the points, never decimated (epochs).
@@ -58,6 +59,8 @@ void AccuracyChart::addEpoch(const reglab::EpochRecord &r)
     append(Test, {double(r.epoch), 100 * r.testAccuracy});
     if (!std::isfinite(r.trainAccuracy)) // not measured (--train-eval 0): no training line, no gap
         return;
+    if (track(Training).all.isEmpty())
+        setTrackInLegend(Training, true);
     append(Training, {double(r.epoch), 100 * r.trainAccuracy});
     append(Gap, {double(r.epoch), 100 * (r.trainAccuracy - r.testAccuracy)});
     m_gapArea->upperSeries()->append(double(r.epoch), 100 * r.trainAccuracy);
@@ -123,6 +126,7 @@ void AccuracyChart::clear()
     LiveChart::clear();
     m_gapArea->upperSeries()->clear();
     m_gapArea->lowerSeries()->clear();
+    setTrackInLegend(Training, false);
     updateGapArea();
     setEpochs(m_epochs); // the chance line stays
 }
