@@ -299,6 +299,12 @@ int main(int argc, char **argv)
     // Checked before training: a folder or an unwritable place fails now, not minutes later.
     if (const std::string e = reglab::checkWritableTarget(QFile::encodeName(file).toStdString()); !e.empty())
         return fail(QStringLiteral("--screenshot: %1").arg(QString::fromStdString(e)));
+    std::vector<reglab::NamedFile> inputs; // the runs it opens: a shot named like one would replace it
+    for (const QString &run : parser.positionalArguments())
+        inputs.push_back({"the run record", QFile::encodeName(run).toStdString()});
+    if (const std::string e = reglab::outputOverInput({{"--screenshot", QFile::encodeName(file).toStdString()}}, inputs);
+        !e.empty())
+        return fail(QString::fromStdString(e));
     window.setFixedSize(shotSize); // the same layout on every machine
     window.show();
     if (parser.isSet(present))

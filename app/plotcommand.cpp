@@ -101,6 +101,14 @@ int plotSweep(const QString &dir, const QString &xKeys, const QString &metric, c
         return fail(2, e);
     if (!QFileInfo(dir).isDir())
         return fail(3, QStringLiteral("--sweep: %1 is not a folder (give the --out-dir of reglab-train --sweep)").arg(dir));
+    // The folder's records are the inputs: --csv D/0000-....json would replace one with the plotted numbers.
+    std::vector<NamedFile> inputs;
+    for (const std::string &record : presetFiles(QFile::encodeName(dir).toStdString()))
+        inputs.push_back({"the run record", record});
+    if (const std::string e = outputOverInput(
+            {{"--out", QFile::encodeName(out).toStdString()}, {"--csv", QFile::encodeName(csv).toStdString()}}, inputs);
+        !e.empty())
+        return fail(2, QString::fromStdString(e));
     for (const QString &target : {out, csv})
         if (!target.isEmpty())
             if (const std::string e = checkWritableTarget(QFile::encodeName(target).toStdString()); !e.empty())
@@ -204,6 +212,13 @@ int runPlotCommand(const QStringList &args)
     // written (status 1, as for a failed write); --out and --csv naming one file, where one would silently replace
     // the other, are bad arguments (2).
     const std::string outPath = QFile::encodeName(out).toStdString(), csvPath = QFile::encodeName(csv).toStdString();
+    const std::string summaryPath = QFile::encodeName(summary).toStdString();
+    std::vector<NamedFile> inputs; // each run file: an output naming one would replace the run
+    for (const QString &file : files)
+        inputs.push_back({"the run record", QFile::encodeName(file).toStdString()});
+    if (const std::string e = outputOverInput({{"--out", outPath}, {"--csv", csvPath}, {"--summary", summaryPath}}, inputs);
+        !e.empty())
+        return fail(2, QString::fromStdString(e));
     if (const std::string e = checkWritableTarget(outPath); !e.empty())
         return fail(1, QStringLiteral("--out: %1").arg(QString::fromStdString(e)));
     if (!csv.isEmpty()) {
@@ -213,7 +228,6 @@ int runPlotCommand(const QStringList &args)
             return fail(2,
                         QStringLiteral("--out and --csv name the same file (%1); give two different files").arg(csv));
     }
-    const std::string summaryPath = QFile::encodeName(summary).toStdString();
     if (!summary.isEmpty()) {
         if (const std::string e = checkWritableTarget(summaryPath); !e.empty())
             return fail(1, QStringLiteral("--summary: %1").arg(QString::fromStdString(e)));

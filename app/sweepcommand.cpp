@@ -296,6 +296,22 @@ int submitSlurm(const Sweep &sweep, const CliOptions &options, const SweepHooks 
     return 0;
 }
 
+// "" or why the sweep's outputs (a run's record or log, the Slurm script) would replace the sweep file itself, as
+// an --out-dir holding it under a run's name would.
+std::string outputsOverSweepFile(const Sweep &sweep, const CliOptions &options, const std::string &outDir)
+{
+    const std::vector<NamedFile> input{{"--sweep", options.sweepFile}};
+    for (const SweepRun &run : sweep.runs)
+        if (const std::string e = outputOverInput({{"the record of run " + std::to_string(run.index),
+                                                    sweepRecordPath(outDir, run)},
+                                                   {"the log of run " + std::to_string(run.index),
+                                                    outDir + "/logs/" + run.name + ".log"}},
+                                                  input);
+            !e.empty())
+            return e;
+    return {};
+}
+
 } // namespace
 
 bool sweepRunDone(const std::string &recordPath)
@@ -343,6 +359,11 @@ int sweepCommand(const CliOptions &options, const SweepHooks &hooks)
     }
     if (options.list)
         return listRuns(sweep, options.outDir);
+    if (const std::string e = outputsOverSweepFile(sweep, options, options.outDir.empty() ? "sweep-out" : options.outDir);
+        !e.empty()) {
+        std::cerr << "reglab-train: " << e << " (or move the sweep file out of --out-dir)\n";
+        return 2;
+    }
     if (options.slurm)
         return submitSlurm(sweep, options, hooks);
     if (options.task < 0)

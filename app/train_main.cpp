@@ -333,6 +333,13 @@ int recoverCommand(const reglab::CliOptions &options)
         std::cerr << "reglab-train: " << e << '\n';
         return 2;
     }
+    // --out J would write the record over the journal J, which is then removed as recovered: nothing left.
+    if (const std::string e = outputOverInput({{"--out", options.outJson}, {"--csv", options.outCsv}},
+                                              {{"the journal", path}});
+        !e.empty()) {
+        std::cerr << "reglab-train: " << e << "; the journal is kept\n";
+        return 2;
+    }
     // Held while the run is saved: no other program recovers or removes the journal meanwhile.
     JournalClaim claim(path);
     RunRecord record;
@@ -472,6 +479,16 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
             if (tty)
                 std::fprintf(stderr, "\n");
             files = resolveDataSource(dir);
+        }
+        // Saving over a data file would lose the data set (and the run's next start).
+        if (const std::string e = outputOverInput({{"--out", options.outJson}, {"--csv", options.outCsv}},
+                                                  {{"the training images", files.trainImages},
+                                                   {"the training labels", files.trainLabels},
+                                                   {"the test images", files.testImages},
+                                                   {"the test labels", files.testLabels}});
+            !e.empty()) {
+            std::cerr << "reglab-train: " << e << '\n';
+            return 2;
         }
         if (g_signal == 0)
             data = Dataset::load(files);

@@ -102,7 +102,7 @@ Json firstLine(int fd)
         if (line.size() > (1u << 20))
             break;
     }
-    return Json::parse(line, nullptr, false);
+    return parseJson(line);
 }
 
 // Whether a run going on writes the journal at `path`, open as `fd` (a shared lock taken and dropped, or, for an
@@ -320,7 +320,10 @@ RunRecord recoverJournal(const std::string &path)
         ~Line() { std::free(text); }
     } line;
     for (ssize_t n; (n = ::getline(&line.text, &line.capacity, in.get())) >= 0;) {
-        const Json j = Json::parse(line.text, line.text + n, nullptr, false);
+        std::string lineError;
+        const Json j = parseJson(std::string_view(line.text, std::size_t(n)), &lineError);
+        if (j.is_discarded() && !started && lineError.find("nests deeper") != std::string::npos)
+            throw RecordError(path + ": " + lineError); // not the crash's cut line: said, not a vague "no start line"
         if (j.is_discarded() || !j.is_object())
             continue; // the line the crash cut short
         try {

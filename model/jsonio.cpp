@@ -160,6 +160,58 @@ std::string getText(const json &j, const char *key, const std::string &fallback)
     return out;
 }
 
+namespace {
+
+// Where the text first nests deeper than `limit` (an offset), or npos. Brackets in strings do not count; nothing
+// else is checked here, the parser does that.
+std::size_t tooDeepAt(std::string_view text, int limit)
+{
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character, a quote included
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit)
+                return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::string_view::npos;
+}
+
+} // namespace
+
+Json parseJson(std::string_view text, std::string *error)
+{
+    if (const std::size_t at = tooDeepAt(text, kMaxJsonDepth); at != std::string_view::npos) {
+        if (error)
+            *error = "not a RegLab file: its JSON nests deeper than " + std::to_string(kMaxJsonDepth) +
+                     " levels (at byte " + std::to_string(at) + "), where RegLab's files nest a few";
+        return Json(Json::value_t::discarded);
+    }
+    Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (doc.is_discarded() && error)
+        *error = "not valid JSON";
+    return doc;
+}
+
+Json parseJsonOrThrow(std::string_view text)
+{
+    std::string error;
+    Json doc = parseJson(text, &error);
+    if (doc.is_discarded())
+        throw RecordError(error);
+    return doc;
+}
+
 std::string dumpJson(const json &j, int indent)
 {
     return j.dump(indent, ' ', false, json::error_handler_t::replace);
@@ -327,9 +379,7 @@ TrainConfig configFromJson(const json &j, TrainConfig c, std::vector<std::string
 
 Json parseNamedDocument(const std::string &text, const std::string &kind, const std::vector<std::string> &ownKeys)
 {
-    const Json doc = Json::parse(text, nullptr, false);
-    if (doc.is_discarded())
-        throw RecordError("not valid JSON");
+    const Json doc = parseJsonOrThrow(text);
     const std::string format = "reglab-" + kind;
     if (!doc.is_object() || getStr(doc, "format") != format)
         throw RecordError("not a RegLab " + kind + " (\"format\" is not \"" + format + "\")");

@@ -6,6 +6,7 @@
 #include "ui/runs/runplot.h"
 
 #include <QChart>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -79,6 +80,11 @@ private Q_SLOTS:
         QFile broken(path(QStringLiteral("broken.json")));
         QVERIFY(broken.open(QIODevice::WriteOnly));
         broken.write("{\"config\": {\"epochs\": 3}, \"status\": \"finished\", \"epochs\": [");
+        // Nested 100,000 levels deep before the other members: once a stack overflow.
+        QFile deep(path(QStringLiteral("deep.json")));
+        QVERIFY(deep.open(QIODevice::WriteOnly));
+        deep.write("{\"x\": " + QByteArray(100000, '[') + QByteArray(100000, ']') +
+                   ", \"config\": {}, \"status\": \"finished\"}");
     }
 
     void pngHasTheRequestedSizeAndIsNotBlank()
@@ -132,6 +138,7 @@ private Q_SLOTS:
         const QString out = path(QStringLiteral("never.png"));
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("broken.json")), QStringLiteral("--out"), out}), 3);
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("missing.json")), QStringLiteral("--out"), out}), 3);
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("deep.json")), QStringLiteral("--out"), out}), 3);
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--metric"),
                                       QStringLiteral("happiness"), QStringLiteral("--out"), out}),
                  2);
@@ -144,6 +151,55 @@ private Q_SLOTS:
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--out"),
                                       path(QStringLiteral("no/such/dir/fig.png"))}),
                  1);
+    }
+
+    // `reglab plot victim.json --out pv.png --csv victim.json` once replaced the run with its CSV, exit 0. Any
+    // output that is an input (by name, through a link, a hard link, or "..") is refused before anything is drawn.
+    void outputsThatAreInputsAreRefused()
+    {
+        const QString victim = path(QStringLiteral("victim.json"));
+        const std::string text = toJson(syntheticRun(0.001, false));
+        // Inputs named like outputs: a record may have any name.
+        for (const QString &name : {victim, path(QStringLiteral("victim.csv")), path(QStringLiteral("victim.svg"))})
+            QVERIFY(writeFileAtomically(QFile::encodeName(name).toStdString(), text).empty());
+        QVERIFY(QFile::link(victim, path(QStringLiteral("link.csv"))));
+        const QString png = path(QStringLiteral("pv.png")), dotted = m_dir.path() + QStringLiteral("/./victim.json");
+        const QList<QStringList> cases{
+            {victim, QStringLiteral("--out"), png, QStringLiteral("--csv"), victim},
+            {victim, QStringLiteral("--out"), png, QStringLiteral("--csv"), dotted},
+            {victim, QStringLiteral("--out"), png, QStringLiteral("--csv"), path(QStringLiteral("link.csv"))},
+            {path(QStringLiteral("victim.csv")), QStringLiteral("--out"), png, QStringLiteral("--summary"),
+             path(QStringLiteral("victim.csv"))},
+            {path(QStringLiteral("strong.json")), path(QStringLiteral("victim.svg")), QStringLiteral("--out"),
+             path(QStringLiteral("victim.svg"))},
+        };
+        for (const QStringList &args : cases) {
+            QCOMPARE(app::runPlotCommand(args), 2);
+            for (const QString &name : {victim, path(QStringLiteral("victim.csv")), path(QStringLiteral("victim.svg"))})
+                QVERIFY2(readTextFile(QFile::encodeName(name).toStdString()) == text, qPrintable(args.join(u' ')));
+        }
+        QVERIFY(!QFile::exists(png));
+        // A sweep's folder: its records are the inputs.
+        const QString sweep = path(QStringLiteral("sweep"));
+        QVERIFY(QDir().mkpath(sweep));
+        const QString record = sweep + QStringLiteral("/0000-l1_0.001.json");
+        QVERIFY(writeFileAtomically(QFile::encodeName(record).toStdString(), text).empty());
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE), {QStringLiteral("plot"), QStringLiteral("--sweep"), sweep,
+                                                      QStringLiteral("--out"), png, QStringLiteral("--csv"), record});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 2);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("--csv %1 is an input of this command (the run record %1)").arg(record)),
+                 qPrintable(err));
+        QCOMPARE(readTextFile(QFile::encodeName(record).toStdString()), text);
+        // reglab --screenshot over the run it opens.
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     {QStringLiteral("--screenshot"), path(QStringLiteral("victim.svg")), path(QStringLiteral("victim.svg"))});
+        QVERIFY(reglab.waitForFinished(30000));
+        QVERIFY(reglab.exitCode() != 0);
+        QVERIFY(QString::fromUtf8(reglab.readAllStandardError()).contains(QStringLiteral("is an input of this command")));
+        QCOMPARE(readTextFile(QFile::encodeName(path(QStringLiteral("victim.svg"))).toStdString()), text);
     }
 
     void exportsKeepWhatIsOnScreen()

@@ -23,8 +23,13 @@ PresetMenu::PresetMenu(const QStringList &dirs, QWidget *parent) : QMenu(tr("&Pr
     for (const QString &dir : dirs)
         folders.push_back(dir.toStdString());
     const reglab::PresetList list = reglab::listPresets(folders);
+    // Made before the window can show anything: the window puts this in its banner once it is built.
+    QStringList skipped;
     for (const std::string &problem : list.problems)
-        qWarning("RegLab: skipping preset %s", problem.c_str());
+        skipped << QString::fromStdString(problem).toHtmlEscaped();
+    if (!skipped.isEmpty())
+        m_skipped = tr("<b>Left out %n preset file(s)</b> (fix or remove them):<br>%1", nullptr, int(skipped.size()))
+                        .arg(skipped.join(QStringLiteral("<br>")));
     if (list.presets.empty())
         addAction(tr("No presets found"))->setEnabled(false);
     for (const auto &entry : list.presets) {

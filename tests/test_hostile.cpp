@@ -1,0 +1,249 @@
+// Hostile files (issue 23): JSON nested 100,000 levels deep is refused by every reader before anything is built,
+// with a message, and a folder read at start-up skips such a file and names it; nothing crashes.
+#include "app/sweepcommand.h"
+#include "model/journal.h"
+#include "model/jsonio.h"
+#include "model/preset.h"
+#include "model/runfiles.h"
+#include "model/runrecord.h"
+#include "model/sweep.h"
+#include "testing.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+using namespace reglab;
+
+namespace {
+
+const bool kIsolated = [] { // journals of the runs started here go to a folder of their own
+    char pattern[] = "/tmp/reglab-hostile-xdg-XXXXXX";
+    ::setenv("XDG_DATA_HOME", ::mkdtemp(pattern), 1);
+    return true;
+}();
+
+std::string tempDir()
+{
+    char pattern[] = "/tmp/reglab-hostile-XXXXXX";
+    const char *dir = ::mkdtemp(pattern);
+    REQUIRE(dir != nullptr);
+    return dir;
+}
+
+std::string write(const std::string &dir, const std::string &name, const std::string &text)
+{
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+}
+
+std::string slurp(const std::string &path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+bool contains(const std::string &text, const std::string &needle)
+{
+    if (text.find(needle) != std::string::npos)
+        return true;
+    std::fprintf(stderr, "expected '%s' in: %.300s\n", needle.c_str(), text.c_str());
+    return false;
+}
+
+struct Result {
+    int status = -1;
+    std::string out, err;
+};
+
+Result train(const std::string &args)
+{
+    static const std::string dir = tempDir();
+    const std::string out = dir + "/out", err = dir + "/err";
+    const int raw = std::system((std::string(REGLAB_TRAIN_EXE) + " " + args + " >" + out + " 2>" + err).c_str());
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+const std::string kTooDeep = "nests deeper than 256 levels";
+
+// A finished run's record with nothing in it.
+std::string goodRecord()
+{
+    RunRecord r;
+    r.status = RunStatus::Finished;
+    return toJson(r);
+}
+
+const std::string kGoodPreset = R"({"format": "reglab-preset", "name": "fine", "runs": [{"l1": 0.001}]})";
+const std::string kJournalStart = R"({"type":"start","format":"reglab-journal","config":{"l1":0.01}})";
+const std::string kJournalEpoch =
+    R"({"type":"epoch","epoch":1,"fold":0,"step":160,"val_accuracy":0.8,"test_accuracy":0.8,"layers":[]})";
+
+} // namespace
+
+TEST_CASE("the shared reader refuses deep nesting before it parses, and only deep nesting")
+{
+    std::string error;
+    CHECK(jsonio::parseJson(deepJson(), &error).is_discarded());
+    CHECK(contains(error, kTooDeep));
+    CHECK(jsonio::parseJson("{\"a\": " + deepJson(jsonio::kMaxJsonDepth - 1) + "}").is_object());
+    CHECK(jsonio::parseJson(deepJson(jsonio::kMaxJsonDepth + 1), &error).is_discarded());
+    // Brackets in strings, escaped quotes included, are text.
+    const std::string brackets = std::string(100000, '[') + "\\\"" + std::string(100000, '{');
+    const jsonio::Json text = jsonio::parseJson("{\"s\": \"" + brackets + "\", \"n\": 1}");
+    REQUIRE(text.is_object());
+    CHECK_EQ(text["n"], 1);
+    CHECK_THROWS_CONTAINING(jsonio::parseJsonOrThrow("{\"a\": "), RecordError, "not valid JSON");
+    CHECK_THROWS_CONTAINING(jsonio::parseJsonOrThrow(deepJson()), RecordError, kTooDeep);
+}
+
+TEST_CASE("every reader refuses json nested 100000 levels deep before other members")
+{
+    const std::string deep = deepJson();
+    // A run record: a deep unknown key first, and deep inside its config.
+    CHECK_THROWS_CONTAINING(runRecordFromJson("{\"x\": " + deep + ", \"config\": {}, \"status\": \"finished\"}"),
+                            RecordError, kTooDeep);
+    CHECK_THROWS_CONTAINING(
+        runRecordFromJson("{\"config\": {\"hidden\": " + deep + ", \"l1\": 0}, \"status\": \"finished\"}"),
+        RecordError, kTooDeep);
+    // A preset, a sweep.
+    CHECK_THROWS_CONTAINING(parsePreset("{\"description\": " + deep + R"(, "format": "reglab-preset", "name": "x",
+        "runs": [{}]})"),
+                            RecordError, kTooDeep);
+    CHECK_THROWS_CONTAINING(
+        parseSweep("{\"vary\": " + deep + R"(, "format": "reglab-sweep", "name": "x", "base": {}})"), RecordError,
+        kTooDeep);
+    const std::string dir = tempDir();
+    CHECK_THROWS_CONTAINING(loadSweep(write(dir, "deep-sweep.json", "{\"base\": " + deep + "}")), RecordError,
+                            dir + "/deep-sweep.json: not a RegLab file: its JSON " + kTooDeep);
+    // A journal whose start line is deep is refused in words; a deep line after the start is skipped like a torn
+    // one, and the epochs around it are recovered.
+    CHECK_THROWS_CONTAINING(recoverJournal(write(dir, "run-deep-start.jsonl", "{\"config\": " + deep + "}\n")),
+                            RecordError, kTooDeep);
+    const std::string journal = write(dir, "run-deep-line.jsonl",
+                                      kJournalStart + "\n{\"type\":\"step\",\"x\":" + deep + "}\n" + kJournalEpoch + "\n");
+    const RunRecord recovered = recoverJournal(journal);
+    CHECK_EQ(recovered.epochs.size(), 1u);
+    CHECK_EQ(recovered.config.l1, 0.01);
+    // The scan of the journal folder reads first lines: a deep one is listed (no writer holds it), not a crash.
+    const std::string journals = tempDir();
+    write(journals, "run-20260101T000000-2147483000-abc.jsonl", deep + "\n");
+    CHECK_EQ(interruptedJournals(journals).size(), 1u);
+}
+
+TEST_CASE("a deeply nested file in a folder read at start-up is skipped and named")
+{
+    const std::string deep = deepJson();
+    // The runs library (and a sweep's folder, read the same way): the good record opens, the deep one is named.
+    const std::string library = tempDir();
+    write(library, "a-good.json", goodRecord());
+    write(library, "b-deep.json", "{\"steps\": " + deep + ", \"config\": {}, \"status\": \"finished\"}");
+    const LoadedRuns kept = keptRuns(library);
+    CHECK_EQ(kept.runs.size(), 1u);
+    REQUIRE(kept.problems.size() == 1u);
+    CHECK(contains(kept.problems.front(), library + "/b-deep.json: "));
+    CHECK(contains(kept.problems.front(), kTooDeep));
+    // A sweep's run whose record is deep is not done: it runs again.
+    CHECK(!sweepRunDone(library + "/b-deep.json"));
+    CHECK(sweepRunDone(library + "/a-good.json"));
+    // The presets folder.
+    const std::string presets = tempDir();
+    write(presets, "fine.json", kGoodPreset);
+    write(presets, "deep.json", "{\"runs\": " + deep + ", \"format\": \"reglab-preset\", \"name\": \"x\"}");
+    const PresetList list = listPresets({presets});
+    REQUIRE(list.presets.size() == 1u);
+    CHECK_EQ(list.presets.front().preset.name, "fine");
+    REQUIRE(list.problems.size() == 1u);
+    CHECK(contains(list.problems.front(), presets + "/deep.json"));
+    CHECK(contains(list.problems.front(), kTooDeep));
+}
+
+TEST_CASE("reglab-train refuses a deep sweep file with a message")
+{
+    const std::string dir = tempDir();
+    const Result sweep = train("--sweep " + write(dir, "deep.json", "{\"vary\": " + deepJson() + ", \"name\": \"x\"}") +
+                               " --out-dir " + dir + "/out");
+    CHECK_EQ(sweep.status, 3);
+    CHECK(contains(sweep.err, kTooDeep));
+}
+
+TEST_CASE("reglab-train refuses a deep journal with a message and keeps it")
+{
+    const std::string dir = tempDir();
+    const Result recover = train("--recover " + write(dir, "run-deep.jsonl", "{\"config\": " + deepJson() + "}\n") +
+                                 " --out " + dir + "/recovered.json");
+    CHECK_EQ(recover.status, 3);
+    CHECK(contains(recover.err, kTooDeep));
+    CHECK(contains(slurp(dir + "/run-deep.jsonl"), "{\"config\": [[["));
+}
+
+// The same file however it is named: through a link, a hard link, "." and "..", or a name that does not exist yet
+// spelled two ways.
+TEST_CASE("an output that is an input is found however it is named")
+{
+    const std::string dir = tempDir(), input = write(dir, "in.json", "{}");
+    REQUIRE(::symlink("in.json", (dir + "/link.json").c_str()) == 0);
+    REQUIRE(::link(input.c_str(), (dir + "/hard.json").c_str()) == 0);
+    const std::string up = dir + "/../" + dir.substr(dir.rfind('/') + 1);
+    for (const std::string &same : {input, dir + "/./in.json", up + "/in.json", dir + "/link.json", dir + "/hard.json"}) {
+        CAPTURE(same);
+        CHECK_EQ(outputOverInput({{"--csv", same}}, {{"the run record", input}}),
+                 "--csv " + same + " is an input of this command (the run record " + input +
+                     "): writing it would replace it; give another file name");
+    }
+    CHECK_EQ(outputOverInput({{"--out", dir + "/other.json"}, {"--csv", ""}}, {{"the run record", input}}), "");
+    CHECK(!outputOverInput({{"--out", dir + "/new.json"}}, {{"an input", up + "/new.json"}}).empty());
+    CHECK_EQ(outputOverInput({{"--out", dir + "/new.json"}}, {{"an input", dir + "/new2.json"}}), "");
+}
+
+// reglab-train --recover J --out J once wrote the record over the journal and then removed it as recovered:
+// nothing left, exit 0.
+TEST_CASE("reglab-train --recover refuses to save over its journal")
+{
+    const std::string dir = tempDir();
+    const std::string journalText = kJournalStart + "\n" + kJournalEpoch + "\n";
+    const std::string journal = write(dir, "run-victim.jsonl", journalText);
+    REQUIRE(::symlink(journal.c_str(), (dir + "/link.json").c_str()) == 0);
+    for (const std::string &flags : {"--out " + journal, "--out " + dir + "/ok.json --csv " + dir + "/link.json"}) {
+        CAPTURE(flags);
+        const Result r = train("--recover " + journal + " " + flags);
+        CHECK_EQ(r.status, 2);
+        CHECK(contains(r.err, "is an input of this command (the journal " + journal + ")"));
+        CHECK(contains(r.err, "the journal is kept"));
+        CHECK_EQ(slurp(journal), journalText);
+    }
+    CHECK(::access((dir + "/ok.json").c_str(), F_OK) != 0); // nothing written
+}
+
+// A sweep file kept in --out-dir under a run's record name would be replaced by that run's record.
+TEST_CASE("reglab-train --sweep refuses a run's record over the sweep file")
+{
+    const std::string dir = tempDir();
+    const std::string text = R"({"format": "reglab-sweep", "name": "x", "base": {"epochs": 1}, "vary": {"l1": [0.001]}})";
+    const std::string file = write(dir, "0000-l1_0.001.json", text);
+    const Result r = train("--sweep " + file + " --out-dir " + dir + " --task 0");
+    CHECK_EQ(r.status, 2);
+    CHECK(contains(r.err, "the record of run 0 " + dir + "/0000-l1_0.001.json is an input of this command (--sweep " +
+                              file + ")"));
+    CHECK_EQ(slurp(file), text);
+}
+
+// --out over a data file would lose the data set.
+TEST_CASE("reglab-train refuses to save over its data")
+{
+    const std::string data = tempDir();
+    REQUIRE(std::system(("cp " + std::string(REGLAB_SOURCE_DIR_FOR_TESTS) + "/resources/data/mnist-sample/*.gz " + data)
+                            .c_str()) == 0);
+    const std::string labels = data + "/train-labels-idx1-ubyte.gz", before = slurp(labels);
+    const Result r = train("--data " + data + " --device cpu --epochs 1 --quiet --out " + labels);
+    CHECK_EQ(r.status, 2);
+    CHECK(contains(r.err, "--out " + labels + " is an input of this command (the training labels"));
+    CHECK_EQ(slurp(labels), before);
+}
