@@ -1,6 +1,7 @@
 #include "app/cliargs.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <functional>
 #include <sstream>
@@ -88,16 +89,20 @@ const std::vector<Flag> &flags()
                            char *end = nullptr;
                            const long n = std::strtol(v.c_str(), &end, 10);
                            if (v.empty() || *end != '\0' || n < 1 || n > 1024)
-                               return "give a whole number from 1 to 1024";
+                               return "'" + v + "' is not allowed; give a whole number from 1 to 1024";
                            o.jobs = int(n);
                            return {};
                        }});
         out.push_back({"--task", "I", "with --sweep: run only run I (what a cluster's array task calls)", {},
                        [](const std::string &v, CliOptions &o) -> std::string {
                            char *end = nullptr;
+                           errno = 0;
                            const long long n = std::strtoll(v.c_str(), &end, 10);
                            if (v.empty() || *end != '\0' || n < 0)
                                return "give a run's index, a whole number from 0 (--list shows them)";
+                           if (errno == ERANGE) // said as given, not as the largest number it was clamped to
+                               return "'" + v + "' is far more than any sweep's runs; give a run's index (--list "
+                                                "shows them)";
                            o.task = n;
                            return {};
                        }});

@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QSet>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -55,6 +56,30 @@ int fail(int status, const QString &message)
 {
     std::fprintf(stderr, "reglab plot: %s\n", qPrintable(message));
     return status;
+}
+
+// The most pixels a PNG may have (8000x8000 at scale 1, 4000x4000 at 2): each is 4 bytes while it is drawn, and
+// --size 8000x8000 --scale 4 alone would take 4 GB and minutes.
+constexpr double kMaxPngPixels = 64e6;
+
+// "" or why a PNG of `size` at `scale` is too large; the other formats draw vectors at `size` and ignore the scale.
+QString pixelProblem(const QString &out, const QSize &size, double scale)
+{
+    if (QFileInfo(out).suffix().toLower() != QLatin1String("png"))
+        return {};
+    const double w = std::round(size.width() * scale), h = std::round(size.height() * scale);
+    if (w * h <= kMaxPngPixels)
+        return {};
+    return QStringLiteral("--size %1x%2 at --scale %3 makes a %4x%5-pixel PNG (%6 megapixels); a PNG has at most %7 "
+                          "megapixels (8000x8000 at scale 1, 4000x4000 at 2): lower --size or --scale, or write a "
+                          ".svg or .pdf")
+        .arg(size.width())
+        .arg(size.height())
+        .arg(scale)
+        .arg(w, 0, 'f', 0)
+        .arg(h, 0, 'f', 0)
+        .arg(w * h / 1e6, 0, 'f', 0)
+        .arg(kMaxPngPixels / 1e6, 0, 'f', 0);
 }
 
 // --out's name: "" or what is wrong with it (missing, or a format reglab plot does not write).
@@ -193,6 +218,8 @@ int runPlotCommand(const QStringList &args)
             return fail(2, QStringLiteral("unknown option %1; see reglab plot --help").arg(arg));
         }
     }
+    if (const QString e = pixelProblem(out, size, scale); !e.isEmpty())
+        return fail(2, e);
     if (!sweepDir.isEmpty())
         return plotSweep(sweepDir, xKeys, metricName, group, out, title, size, scale, files, csv, summary);
     ui::Metric metric;

@@ -214,16 +214,22 @@ Sweep parseSweep(const std::string &text, const TrainConfig &base)
         grids.push_back(doc["vary"]);
     if (grids.empty())
         throw RecordError("\"vary\" is an empty list");
+    // Counted against the limit before each product, so no count can wrap (axes of 2^32 values each once
+    // multiplied to a few runs, or to none).
+    const std::string tooMany = "the sweep has more than " + std::to_string(kMaxSweepRuns) +
+                                " runs (the limit); vary fewer settings or fewer values";
     std::size_t total = 0;
     for (const Json &vary : grids) {
         std::vector<SweepAxis> axes = parseGrid(vary, sweep.base);
         std::size_t count = 1;
-        for (const SweepAxis &axis : axes)
+        for (const SweepAxis &axis : axes) {
+            if (axis.values.size() > kMaxSweepRuns / count)
+                throw RecordError(tooMany);
             count *= axis.values.size();
+        }
+        if (count > kMaxSweepRuns - total)
+            throw RecordError(tooMany);
         total += count;
-        if (total > kMaxSweepRuns)
-            throw RecordError("the sweep has more than " + std::to_string(kMaxSweepRuns) +
-                              " runs; vary fewer settings or fewer values");
         sweep.grids.push_back(std::move(axes));
     }
     const int width = std::max<int>(4, int(std::to_string(total - 1).size()));

@@ -202,6 +202,37 @@ private Q_SLOTS:
         QCOMPARE(readTextFile(QFile::encodeName(path(QStringLiteral("victim.svg"))).toStdString()), text);
     }
 
+    // --size 8000x8000 --scale 4 (each in its range) took 4 GB and 93 s, and a failed allocation blamed the disk.
+    void pixelsAreLimitedAndMemoryIsNamed()
+    {
+        const QString out = path(QStringLiteral("huge.png"));
+        for (const QStringList &sizeScale : {QStringList{QStringLiteral("8000x8000"), QStringLiteral("4")},
+                                             QStringList{QStringLiteral("4001x4000"), QStringLiteral("2")}})
+            QCOMPARE(app::runPlotCommand({path(QStringLiteral("mild.json")), QStringLiteral("--out"), out,
+                                          QStringLiteral("--size"), sizeScale[0], QStringLiteral("--scale"),
+                                          sizeScale[1]}),
+                     2);
+        QVERIFY(!QFile::exists(out));
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     {QStringLiteral("plot"), path(QStringLiteral("mild.json")), QStringLiteral("--out"), out,
+                      QStringLiteral("--size"), QStringLiteral("8000x8000"), QStringLiteral("--scale"),
+                      QStringLiteral("4")});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 2);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("makes a 32000x32000-pixel PNG (1024 megapixels); a PNG has at most 64 "
+                                             "megapixels")),
+                 qPrintable(err));
+        // A picture whose pixels cannot be allocated (40 GB) says it is the memory, and writes nothing.
+        QList<ui::PlotRun> runs{{QStringLiteral("mild"), ui::runColor(0), syntheticRun(0.001, false)}};
+        std::unique_ptr<QChart> chart(ui::makeRunChart(runs, "test_accuracy"));
+        const QString error = ui::saveChart(chart.get(), QSize(100000, 100000), out, 1);
+        QVERIFY2(error.startsWith(QStringLiteral("not enough memory for a 100000x100000-pixel image (40000 MB)")),
+                 qPrintable(error));
+        QVERIFY(!QFile::exists(out));
+    }
+
     void exportsKeepWhatIsOnScreen()
     {
         QList<ui::PlotRun> runs{{QStringLiteral("strong"), ui::runColor(0), syntheticRun(0.01, true)}};

@@ -1,5 +1,6 @@
 // Hostile files (issue 23): JSON nested 100,000 levels deep is refused by every reader before anything is built,
 // with a message, and a folder read at start-up skips such a file and names it; nothing crashes.
+#include "app/cliargs.h"
 #include "app/sweepcommand.h"
 #include "model/journal.h"
 #include "model/jsonio.h"
@@ -17,6 +18,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace reglab;
 
@@ -246,4 +249,47 @@ TEST_CASE("reglab-train refuses to save over its data")
     CHECK_EQ(r.status, 2);
     CHECK(contains(r.err, "--out " + labels + " is an input of this command (the training labels"));
     CHECK_EQ(slurp(labels), before);
+}
+
+// Eight axes of 256 values each multiplied to 2^64 runs, which wrapped to 0 ("0 run(s)", exit 0), or to a few
+// above it, which divided by zero. Every product is checked against the limit before it is taken.
+TEST_CASE("a sweep whose axes multiply past 2^64 is refused with the limit named")
+{
+    auto list = [](int n, const std::string &suffix) {
+        std::string out;
+        for (int i = 1; i <= n; ++i)
+            out += (out.empty() ? "" : ", ") + std::to_string(i) + suffix;
+        return "[" + out + "]";
+    };
+    const std::string head = R"({"format": "reglab-sweep", "name": "huge", "vary": {)";
+    std::string axes;
+    for (const auto &[key, suffix] : std::vector<std::pair<std::string, std::string>>{
+             {"seed", ""}, {"epochs", ""}, {"batch", ""}, {"log_every", ""}, {"lr", "e-4"}, {"l1", "e-6"},
+             {"l2", "e-6"}, {"momentum", "e-3"}})
+        axes += (axes.empty() ? "\"" : ", \"") + key + "\": " + list(256, suffix);
+    CHECK_THROWS_CONTAINING(parseSweep(head + axes + "}}"), RecordError,
+                            "the sweep has more than 100000 runs (the limit)");
+    CHECK_THROWS_CONTAINING(parseSweep(head + axes + ", \"l1_method\": [\"subgradient\", \"proximal\"]}}"),
+                            RecordError, "the sweep has more than 100000 runs (the limit)");
+    // Each grid within the limit, the list of grids past it.
+    CHECK_THROWS_CONTAINING(
+        parseSweep(R"({"format": "reglab-sweep", "name": "x", "vary": [{"seed": )" + list(60000, "") +
+                   R"(}, {"epochs": )" + list(50000, "") + "}]}"),
+        RecordError, "more than 100000 runs (the limit)");
+    CHECK_EQ(parseSweep(R"({"format": "reglab-sweep", "name": "x", "vary": {"seed": )" + list(1000, "") +
+                        R"(, "epochs": )" + list(100, "") + "}}")
+                 .runs.size(),
+             100000u);
+}
+
+// --task 99999999999999999999 was clamped and echoed as "9223372036854775807 is not a run".
+TEST_CASE("a number too large for its flag is refused as it was given")
+{
+    CliOptions o;
+    CHECK(contains(parseTrainArgs({"--sweep", "s.json", "--task", "99999999999999999999"}, o),
+                   "'99999999999999999999' is far more than any sweep's runs"));
+    CHECK(contains(parseTrainArgs({"--sweep", "s.json", "--out-dir", "d", "--jobs", "99999999999999999999"}, o),
+                   "'99999999999999999999' is not allowed; give a whole number from 1 to 1024"));
+    CHECK(contains(parseTrainArgs({"--epochs", "99999999999999999999"}, o), "'99999999999999999999' is not allowed"));
+    CHECK(contains(parseTrainArgs({"--seed", "99999999999999999999"}, o), "'99999999999999999999' is not allowed"));
 }
