@@ -33,6 +33,11 @@ const ConfigField *sweepField(const std::string &name)
 // significant digits (a grid of 1e-05, 3.16e-05, 0.0001, ...); whole numbers for whole-number settings.
 std::vector<std::string> rangeValues(const Json &range, const ConfigField &field)
 {
+    for (const auto &[key, value] : range.items()) // a misspelt "lgo" would quietly make a linear range
+        if (key != "from" && key != "to" && key != "points" && key != "log")
+            throw RecordError("unknown key \"" + key + "\" in a range (its keys are from, to, points, log)");
+    if (range.contains("log") && !range["log"].is_boolean())
+        throw RecordError("\"log\" is true or false");
     for (const char *key : {"from", "to", "points"})
         if (!range.contains(key) || !range[key].is_number())
             throw RecordError(std::string("a range needs \"from\", \"to\" and \"points\" as numbers (\"") + key +

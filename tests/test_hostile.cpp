@@ -293,3 +293,28 @@ TEST_CASE("a number too large for its flag is refused as it was given")
     CHECK(contains(parseTrainArgs({"--epochs", "99999999999999999999"}, o), "'99999999999999999999' is not allowed"));
     CHECK(contains(parseTrainArgs({"--seed", "99999999999999999999"}, o), "'99999999999999999999' is not allowed"));
 }
+
+// Duplicate keys were last-wins without a word, and a misspelt key of a range made it linear: each is refused with
+// the key named, in sweeps and presets (unknown settings and top-level keys were already).
+TEST_CASE("duplicate and unknown keys in a sweep or a preset are refused with the key named")
+{
+    const std::string head = R"({"format": "reglab-sweep", "name": "x", )";
+    CHECK_THROWS_CONTAINING(parseSweep(head + R"("base": {"l1": 0.1, "epochs": 2, "l1": 0.2}})"), RecordError,
+                            "the key \"l1\" appears twice in \"base\" (JSON keeps only one of them without a word)");
+    CHECK_THROWS_CONTAINING(parseSweep(head + R"("name": "y"})"), RecordError, "the key \"name\" appears twice");
+    CHECK_THROWS_CONTAINING(parseSweep(head + R"("vary": [{"seed": [1]}, {"seed": [2], "seed": [3]}]})"), RecordError,
+                            "the key \"seed\" appears twice");
+    CHECK_THROWS_CONTAINING(parseSweep(head + R"("vary": {"l1": {"from": 1e-4, "to": 1, "points": 5, "lgo": true}}})"),
+                            RecordError, "vary \"l1\": unknown key \"lgo\" in a range (its keys are from, to, points, log)");
+    CHECK_THROWS_CONTAINING(
+        parseSweep(head + R"("vary": {"l1": {"from": 1e-4, "to": 1, "points": 5, "log": "true"}}})"), RecordError,
+        "vary \"l1\": \"log\" is true or false");
+    CHECK_THROWS_CONTAINING(parseSweep(head + R"("base": {"learnig_rate": 0.1}})"), RecordError,
+                            "did you mean \"learning_rate\"");
+    CHECK_THROWS_CONTAINING(parseSweep(head + R"("vray": {}})"), RecordError, "unknown key \"vray\" in the sweep");
+    CHECK_THROWS_CONTAINING(
+        parsePreset(R"({"format": "reglab-preset", "name": "p", "runs": [{"l1": 0.1, "label": "a", "l1": 0.2}]})"),
+        RecordError, "the key \"l1\" appears twice");
+    // The same key in two objects is no duplicate.
+    CHECK_EQ(parseSweep(head + R"("base": {"l1": 0.1}, "vary": {"l1": [0.2, 0.3]}})").runs.size(), 2u);
+}
