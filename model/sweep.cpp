@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 namespace reglab {
 
@@ -80,6 +82,23 @@ std::string safeName(const std::string &text)
         out += keep ? c : '-';
     }
     return out;
+}
+
+// A file name holds at most 255 bytes, and a run's name becomes NAME.json, NAME.log and NAME.lock: a longer
+// name (a data folder's path among the settings) keeps its start and ends with a hash of the whole, the same on
+// every machine (FNV-1a), so two runs never share a shortened name by accident.
+std::string boundedRunName(const std::string &name)
+{
+    if (name.size() <= kMaxRunNameBytes)
+        return name;
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : name) {
+        hash ^= c;
+        hash *= 1099511628211ull;
+    }
+    char tail[24];
+    std::snprintf(tail, sizeof tail, "-%016llx", static_cast<unsigned long long>(hash));
+    return name.substr(0, kMaxRunNameBytes - std::strlen(tail)) + tail;
 }
 
 // One grid: {key: values, ...}, each key a setting, each value list checked against the setting's range.
@@ -259,6 +278,7 @@ Sweep parseSweep(const std::string &text, const TrainConfig &base)
                 run.settings.emplace_back(axis.key, value);
                 run.name += "-" + safeName(axis.key) + "_" + safeName(value);
             }
+            run.name = boundedRunName(run.name);
             if (const std::string problem = validate(run.config); !problem.empty())
                 throw RecordError("run " + std::to_string(run.index) + " (" + run.name + "): " + problem);
             sweep.runs.push_back(std::move(run));

@@ -318,3 +318,32 @@ TEST_CASE("duplicate and unknown keys in a sweep or a preset are refused with th
     // The same key in two objects is no duplicate.
     CHECK_EQ(parseSweep(head + R"("base": {"l1": 0.1}, "vary": {"l1": [0.2, 0.3]}})").runs.size(), 2u);
 }
+
+// A run whose name would pass 255 bytes (a long data folder among its settings) got no record and a log that
+// could not exist. Names are shortened with a stable hash of the whole.
+TEST_CASE("a run's long name is shortened with a stable hash, and its record is written")
+{
+    const std::string root = tempDir(), a(120, 'a'), b(120, 'b');
+    const std::string data = root + "/" + a + "/" + b;
+    REQUIRE(std::system(("mkdir -p " + data + " && cp " + std::string(REGLAB_SOURCE_DIR_FOR_TESTS) +
+                         "/resources/data/mnist-sample/*.gz " + data)
+                            .c_str()) == 0);
+    const std::string text = R"({"format": "reglab-sweep", "name": "long names",
+      "base": {"hidden": [16], "dropout": [0], "epochs": 1, "device": "cpu"}, "vary": {"data": [")" + data +
+                             R"(", ")" + data + R"(x"]}})";
+    const Sweep sweep = parseSweep(text);
+    REQUIRE(sweep.runs.size() == 2u);
+    for (const SweepRun &run : sweep.runs) {
+        CHECK_EQ(run.name.size(), kMaxRunNameBytes);
+        CHECK_EQ(run.name.rfind("0", 0), 0u);
+        CHECK_EQ(run.name[run.name.size() - 17], '-');
+    }
+    CHECK(sweep.runs[0].name != sweep.runs[1].name);
+    CHECK_EQ(parseSweep(text).runs[0].name, sweep.runs[0].name); // the same on every parse, every machine
+    const std::string file = write(root, "s.json", text), out = root + "/out";
+    const Result task = train("--sweep " + file + " --out-dir " + out + " --task 0");
+    CHECK_EQ(task.status, 0);
+    const RunRecord r = runRecordFromJson(slurp(sweepRecordPath(out, sweep.runs[0])));
+    CHECK(r.status == RunStatus::Finished);
+    CHECK_EQ(r.config.data, data);
+}
