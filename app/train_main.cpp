@@ -184,7 +184,17 @@ public:
                                       [this](const reglab::EpochRecord &e) { epochEnded(e); },
                                       [this](const reglab::RunRecord &) { clearLine(); }, [](const auto &) {}},
                    event);
+        // The journal that protects the run stopped (a full disk): said when it happens, even with --quiet.
+        if (!m_saidJournal && m_journalProblem)
+            if (const std::string problem = m_journalProblem(); !problem.empty()) {
+                clearLine();
+                std::fprintf(stderr, "reglab-train: %s\n", problem.c_str());
+                m_saidJournal = true;
+            }
     }
+
+    void setJournalProblem(std::function<std::string()> problem) { m_journalProblem = std::move(problem); }
+    bool saidJournalProblem() const { return m_saidJournal; }
 
 private:
     void started(const reglab::RunInfo &info)
@@ -247,9 +257,10 @@ private:
             m_dirty = false;
         }
     }
-    bool m_quiet, m_tty, m_dirty = false;
+    bool m_quiet, m_tty, m_dirty = false, m_saidJournal = false;
     Stdout &m_out;
     std::function<void()> m_onStdoutGone;
+    std::function<std::string()> m_journalProblem;
     int m_epochs = 0;
     long m_calls = 0;
 };
@@ -526,9 +537,11 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     // written, so a failed save or a kill during it loses nothing either.
     JournalObserver journal(defaultJournalDir(), &console, JournalObserver::End::KeepUntilDiscard);
     journal.setConfig(options.config);
+    console.setJournalProblem([&journal] { return journal.journalError(); });
     RunRecord record = train(options.config, control, &journal, data);
     const int stopSignal = g_signal;
-    if (!journal.journalError().empty()) // crash safety is off: worth a line even with --quiet
+    // Crash safety is off: worth a line even with --quiet (once).
+    if (!journal.journalError().empty() && !console.saidJournalProblem())
         std::cerr << "reglab-train: " << journal.journalError() << '\n';
     const std::string byUser = "stopped by the user";
     if (record.status == RunStatus::Stopped && stopSignal != 0 && record.message.rfind(byUser, 0) == 0)
@@ -573,6 +586,7 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     }
     if (journal.hasJournal())
         std::cerr << "reglab-train: the run is kept in its journal " << journal.path()
+                  << (journal.journalError().empty() ? "" : " (as far as the journal could keep it)")
                   << "; once the problem is fixed, save it with: reglab-train --recover " << journal.path()
                   << " --out FILE.json\n";
     return status ? status : 1;

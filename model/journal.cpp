@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio_ext.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -158,20 +159,38 @@ void JournalObserver::close(bool remove)
 
 void JournalObserver::write(const std::string &line, bool sync)
 {
-    if (!m_file)
+    if (!writing())
         return;
     const bool ok = std::fputs(line.c_str(), m_file.get()) >= 0 && std::fputc('\n', m_file.get()) != EOF &&
                     std::fflush(m_file.get()) == 0 && (!sync || ::fdatasync(::fileno(m_file.get())) == 0);
-    if (!ok) { // a full disk must not stop training: drop the journal and say so
-        m_error = "cannot write the journal " + m_path + " (" + std::strerror(errno) + "); the run goes on unjournaled";
-        close(true);
+    if (ok) {
+        m_goodSize = std::ftell(m_file.get());
+        return;
     }
+    const int error = errno;
+    if (!m_started) { // no start line: nothing worth keeping
+        m_error = "cannot write the journal " + m_path + " (" + std::strerror(error) + "); the run goes on unjournaled";
+        close(true);
+        return;
+    }
+    // A full disk must not stop training, nor take what the journal holds: it keeps its complete lines (the cut
+    // one is cut off, and what stdio still buffers is dropped), stays locked, and takes no more.
+    m_full = true;
+    (void)!::ftruncate(::fileno(m_file.get()), m_goodSize);
+    __fpurge(m_file.get());
+    m_error = "cannot write the journal " + m_path + " (" + std::strerror(error) + "): it keeps the run up to step " +
+              std::to_string(m_lastStep) + " (" + std::to_string(m_epochs) +
+              " epoch(s)); from here on the run is no longer protected against a crash";
 }
 
 void JournalObserver::start(const RunInfo &info)
 {
     close(false); // a second run through the same observer: the first one's journal was removed or is kept
     m_error.clear();
+    m_started = m_full = false;
+    m_goodSize = 0;
+    m_lastStep = 0;
+    m_epochs = 0;
     if (!makeFolders(m_dir).empty()) {
         m_error =
             "cannot create a journal in " + m_dir + " (" + std::strerror(errno) + "); the run goes on unjournaled";
@@ -225,6 +244,7 @@ void JournalObserver::start(const RunInfo &info)
         return;
     }
     m_path = path;
+    m_started = true;
     setLive(m_path, true);
 }
 
@@ -252,10 +272,20 @@ bool JournalObserver::discard()
 void JournalObserver::onEvent(const TrainEvent &event)
 {
     std::visit(Overloaded{[this](const RunInfo &info) { start(info); },
-                          [this](const StepRecord &s) { write(dumpJson(typed(stepJson(s), "step")), false); },
+                          [this](const StepRecord &s) {
+                              write(dumpJson(typed(stepJson(s), "step")), false);
+                              if (writing())
+                                  m_lastStep = s.step;
+                          },
                           [this](const SettingChange &c) { write(dumpJson(typed(changeJson(c), "setting")), false); },
                           // An epoch is worth a trip to the disk.
-                          [this](const EpochRecord &e) { write(dumpJson(typed(epochJson(e), "epoch")), true); },
+                          [this](const EpochRecord &e) {
+                              write(dumpJson(typed(epochJson(e), "epoch")), true);
+                              if (writing()) {
+                                  ++m_epochs;
+                                  m_lastStep = e.step;
+                              }
+                          },
                           [this](const RunRecord &r) { finish(r); }, [](const auto &) {}},
                event);
     if (m_next)

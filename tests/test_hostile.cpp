@@ -347,3 +347,28 @@ TEST_CASE("a run's long name is shortened with a stable hash, and its record is 
     CHECK(r.status == RunStatus::Finished);
     CHECK_EQ(r.config.data, data);
 }
+
+// On a nearly full disk (a file-size limit stands in for it) the journal filled mid-run and was deleted, --out
+// then failed, and every epoch was lost. Now the journal keeps its complete lines, the run says at once that it
+// is no longer protected, and what the journal kept is recovered.
+TEST_CASE("a journal that cannot grow keeps what it has and the run says it is no longer protected")
+{
+    const std::string dir = tempDir(), err = dir + "/err";
+    const int raw = std::system(("bash -c 'ulimit -f 3; exec " + std::string(REGLAB_TRAIN_EXE) +
+                                 " --epochs 3 --device cpu --hidden 16 --dropout 0 --quiet --log-every 10 --out " +
+                                 dir + "/r.json' >/dev/null 2>" + err)
+                                    .c_str());
+    CHECK((WIFEXITED(raw) && WEXITSTATUS(raw) == 1));
+    const std::string text = slurp(err);
+    CHECK(contains(text, "it keeps the run up to step"));
+    CHECK(contains(text, "from here on the run is no longer protected against a crash"));
+    CHECK(contains(text, "(as far as the journal could keep it)"));
+    const auto kept = interruptedJournals(defaultJournalDir());
+    REQUIRE(kept.size() == 1u);
+    const std::string journal = slurp(kept.front());
+    CHECK(journal.size() <= 3072u);
+    CHECK_EQ(journal.back(), '\n'); // complete lines only
+    const RunRecord r = recoverJournal(kept.front());
+    CHECK_GE(r.steps.size(), 1u);
+    CHECK(discardJournal(kept.front()));
+}
