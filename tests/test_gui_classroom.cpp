@@ -308,6 +308,12 @@ private Q_SLOTS:
                          text.count(QStringLiteral("nests deeper than 256 levels")) == 2,
                      qPrintable(text));
             QVERIFY(!d.window->presetMenu()->files().isEmpty()); // the bundled presets are there
+            // --preset takes the name the menu shows, in any case, as well as the file's name.
+            const QString forum = d.window->presetMenu()->fileFor(QStringLiteral("The forum thread"));
+            QVERIFY2(forum.endsWith(QStringLiteral("forum-thread.json")), qPrintable(forum));
+            QCOMPARE(d.window->presetMenu()->fileFor(QStringLiteral("the FORUM thread")), forum);
+            QCOMPARE(d.window->presetMenu()->fileFor(QStringLiteral("forum-thread")), forum);
+            QVERIFY(d.window->presetMenu()->fileFor(QStringLiteral("deep")).isEmpty()); // left out
         }
         QFile::remove(library + QStringLiteral("/deep-run.json"));
         QFile::remove(presets + QStringLiteral("/deep.json"));

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -231,6 +233,30 @@ private Q_SLOTS:
         QVERIFY2(error.startsWith(QStringLiteral("not enough memory for a 100000x100000-pixel image (40000 MB)")),
                  qPrintable(error));
         QVERIFY(!QFile::exists(out));
+    }
+
+    // A truncated record or a FIFO given to --screenshot was dropped without a word, exit 0; --show-network bogus
+    // was taken; --preset "The forum thread" (the menu's name) was refused with a message that ignored the user's
+    // folder. Each is checked before anything trains.
+    void screenshotArgumentsAreChecked()
+    {
+        const QString shot = path(QStringLiteral("shot.png")), fifo = path(QStringLiteral("fifo.json"));
+        QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0644) == 0);
+        auto reglab = [&](const QStringList &args, int status, const QString &needle) {
+            QProcess p;
+            p.start(QStringLiteral(REGLAB_GUI_EXE), QStringList{QStringLiteral("--screenshot"), shot} + args);
+            QVERIFY(p.waitForFinished(30000));
+            const QString err = QString::fromUtf8(p.readAllStandardError());
+            QVERIFY2(p.exitCode() == status && err.contains(needle), qPrintable(args.join(u' ') + QStringLiteral(": ") + err));
+        };
+        reglab({path(QStringLiteral("mild.json")), path(QStringLiteral("broken.json")), fifo}, 3,
+               QStringLiteral("broken.json: not valid JSON"));
+        reglab({fifo}, 3, QStringLiteral("named pipe"));
+        reglab({QStringLiteral("--show-network"), QStringLiteral("bogus")}, 2,
+               QStringLiteral("--show-network: 'bogus' is not allowed; use weights, histogram, sparsity"));
+        reglab({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2, QStringLiteral("\"The forum thread\" ("));
+        reglab({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2, QStringLiteral("RegLab/presets"));
+        QVERIFY(!QFile::exists(shot));
     }
 
     void exportsKeepWhatIsOnScreen()

@@ -2,6 +2,7 @@
 
 #include "model/runfiles.h"
 
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -35,6 +36,7 @@ PresetMenu::PresetMenu(const QStringList &dirs, QWidget *parent) : QMenu(tr("&Pr
     for (const auto &entry : list.presets) {
         const QString file = QString::fromStdString(entry.file);
         m_files << file;
+        m_names << QString::fromStdString(entry.preset.name);
         QAction *a = addAction(QString::fromStdString(entry.preset.name) + QStringLiteral("\u2026"), this,
                                [this, file] { confirm(file); });
         a->setToolTip(QString::fromStdString(entry.preset.description));
@@ -42,6 +44,20 @@ PresetMenu::PresetMenu(const QStringList &dirs, QWidget *parent) : QMenu(tr("&Pr
     addSeparator();
     addAction(tr("Stop the preset after this run"), this, &PresetMenu::cancelRequested);
     setToolTipsVisible(true);
+}
+
+QString PresetMenu::fileFor(const QString &wanted, QStringList *known) const
+{
+    QString found;
+    for (int i = 0; i < m_files.size(); ++i) {
+        const QString base = QFileInfo(m_files[i]).completeBaseName();
+        if (known)
+            *known << QStringLiteral("\"%1\" (%2)").arg(m_names[i], base);
+        if (found.isEmpty() && (base == wanted || base.section(QLatin1Char('-'), 1) == wanted ||
+                                m_names[i].compare(wanted, Qt::CaseInsensitive) == 0))
+            found = m_files[i];
+    }
+    return found;
 }
 
 void PresetMenu::confirm(const QString &file)
