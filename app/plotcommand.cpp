@@ -102,6 +102,12 @@ int writeChart(QChart *chart, const QString &out, const QSize &size, double scal
         const QByteArray tex = ui::chartToPgfplots(chart).toUtf8();
         if (const std::string e = writeFileAtomically(outPath, tex.toStdString()); !e.empty())
             return fail(1, QString::fromStdString(e));
+        if (const QStringList lost = ui::textsLatexLoses(chart); !lost.isEmpty())
+            std::fprintf(stderr,
+                         "reglab plot: warning: pdflatex's fonts lack characters of %s, which show as '?' in %s; "
+                         "use Latin letters in the labels, or a .pdf or .svg figure\n",
+                         qPrintable(QStringLiteral("\"") + lost.join(QStringLiteral("\", \"")) + QStringLiteral("\"")),
+                         qPrintable(out));
     } else if (const QString error = ui::saveChart(chart, size, out, scale); !error.isEmpty()) {
         return fail(1, error);
     }

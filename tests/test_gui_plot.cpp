@@ -3,6 +3,7 @@
 #include "app/plotcommand.h"
 #include "model/runrecord.h"
 #include "ui/charts/figureexport.h"
+#include "ui/charts/pgfplotsexport.h"
 #include "ui/runs/runplot.h"
 
 #include <QChart>
@@ -257,6 +258,28 @@ private Q_SLOTS:
         reglab({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2, QStringLiteral("\"The forum thread\" ("));
         reglab({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2, QStringLiteral("RegLab/presets"));
         QVERIFY(!QFile::exists(shot));
+    }
+
+    // Labels in CJK or emoji became "??" in the .tex (and its PDF) without a word: the figure is written and the
+    // labels pdflatex cannot typeset are named; an emoji is one '?', not two.
+    void latexSaysWhichLabelsItLoses()
+    {
+        const QString tex = path(QStringLiteral("cjk.tex"));
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     {QStringLiteral("plot"), path(QStringLiteral("strong.json")), path(QStringLiteral("mild.json")),
+                      QStringLiteral("--labels"), QStringLiteral("学习率 0.01,\U0001F642 mild"), QStringLiteral("--out"),
+                      tex});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 0);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("warning: pdflatex's fonts lack characters of \"学习率 0.01\", "
+                                             "\"\U0001F642 mild\", which show as '?'")),
+                 qPrintable(err));
+        const QString text = QString::fromUtf8(readTextFile(QFile::encodeName(tex).toStdString()).c_str());
+        QVERIFY(text.contains(QStringLiteral("\\addlegendentry{??? 0.01}")));
+        QVERIFY(text.contains(QStringLiteral("\\addlegendentry{? mild}")));
+        QCOMPARE(ui::latexText(QStringLiteral("caf\u00e9 \u03bb\u2081")), QStringLiteral("caf\u00e9 $\\lambda_1$"));
     }
 
     void exportsKeepWhatIsOnScreen()
