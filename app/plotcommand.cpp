@@ -5,6 +5,7 @@
 #include "model/summarytable.h"
 #include "model/sweeppath.h"
 #include "ui/charts/figureexport.h"
+#include "ui/charts/palette.h"
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/runs/runplot.h"
 #include "ui/sweeps/pathchart.h"
@@ -291,9 +292,18 @@ int runPlotCommand(const QStringList &args)
         runs << run;
     }
 
-    std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title));
+    const int named = ui::legendCapacity(size.height());
+    std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title, named));
     if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)
         return status;
+    if (runs.size() > named)
+        std::fprintf(stderr,
+                     "reglab plot: the legend names the first %d of %lld runs (more would not fit), and runs share "
+                     "the %lld colours; %s\n",
+                     named, static_cast<long long>(runs.size()),
+                     static_cast<long long>(ui::runPalette().size()),
+                     summary.isEmpty() ? "--summary TABLE.md (or .csv) lists every run"
+                                       : "the summary table lists every run");
     if (!summary.isEmpty()) {
         std::vector<SummaryRow> rows;
         for (const ui::PlotRun &run : runs)

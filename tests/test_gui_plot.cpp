@@ -10,6 +10,8 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QProcess>
 #include <QSet>
 #include <QSvgRenderer>
@@ -280,6 +282,36 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("\\addlegendentry{??? 0.01}")));
         QVERIFY(text.contains(QStringLiteral("\\addlegendentry{? mild}")));
         QCOMPARE(ui::latexText(QStringLiteral("caf\u00e9 \u03bb\u2081")), QStringLiteral("caf\u00e9 $\\lambda_1$"));
+    }
+
+    // A 500-run plot's legend showed ~31 unnamed swatches and said nothing: it names the first runs and says how
+    // many it leaves out, and reglab plot says where every run is listed.
+    void aCutLegendSaysSo()
+    {
+        QList<ui::PlotRun> runs;
+        for (int i = 0; i < 45; ++i)
+            runs << ui::PlotRun{QStringLiteral("run %1").arg(i), ui::runColor(i), syntheticRun(0.001, false)};
+        std::unique_ptr<QChart> chart(ui::makeRunChart(runs, "test_accuracy"));
+        QVERIFY(!ui::renderChart(chart.get(), QSize(1200, 750)).isNull()); // laid out, as a figure is
+        QStringList named;
+        for (QLegendMarker *marker : chart->legend()->markers())
+            if (marker->isVisible())
+                named << marker->label();
+        QCOMPARE(named.size(), ui::kMaxLegendRuns + 2); // the runs named, the note, the chance line
+        QVERIFY(named.contains(QStringLiteral("run 19")) && !named.contains(QStringLiteral("run 20")));
+        QVERIFY(named.contains(QStringLiteral("\u2026 and 25 more (the summary table lists all)")));
+        QStringList args;
+        for (int i = 0; i < 25; ++i)
+            args << path(QStringLiteral("mild.json"));
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     QStringList{QStringLiteral("plot")} + args + QStringList{QStringLiteral("--out"), path(QStringLiteral("many.svg"))});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 0);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("the legend names the first 20 of 25 runs (more would not fit), and runs "
+                                             "share the 9 colours; --summary TABLE.md (or .csv) lists every run")),
+                 qPrintable(err));
     }
 
     void exportsKeepWhatIsOnScreen()
