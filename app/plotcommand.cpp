@@ -293,6 +293,14 @@ int runPlotCommand(const QStringList &args)
     }
 
     const int named = ui::legendCapacity(size.height());
+    // Runs of different data sets: each name says which (their accuracies are not comparable), in the legend and
+    // the table.
+    std::vector<const RunRecord *> records;
+    for (const ui::PlotRun &run : runs)
+        records.push_back(&run.record);
+    if (dataSetsDiffer(records))
+        for (ui::PlotRun &run : runs)
+            run.label = QString::fromStdString(withDataSet(run.label.toStdString(), run.record));
     std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title, named));
     if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)
         return status;

@@ -314,6 +314,24 @@ private Q_SLOTS:
                  qPrintable(err));
     }
 
+    // Runs on different data sets were plotted and tabulated together without a word.
+    void runsOfOtherDataSetsAreNamedSo()
+    {
+        RunRecord fashion = syntheticRun(0.001, false);
+        fashion.config.data = "fashion";
+        fashion.dataName = "Fashion-MNIST";
+        const QString file = path(QStringLiteral("fashion.json")), table = path(QStringLiteral("data.md"));
+        QVERIFY(writeFileAtomically(QFile::encodeName(file).toStdString(), toJson(fashion)).empty());
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("mild.json")), file, QStringLiteral("--out"),
+                                      path(QStringLiteral("data.svg")), QStringLiteral("--summary"), table}),
+                 0);
+        const QString text = QString::fromStdString(readTextFile(QFile::encodeName(table).toStdString()));
+        QVERIFY2(text.contains(QStringLiteral("[Fashion-MNIST]")) && text.contains(QStringLiteral("[sample]")),
+                 qPrintable(text));
+        QVERIFY(QString::fromStdString(readTextFile(QFile::encodeName(path(QStringLiteral("data.svg"))).toStdString()))
+                    .contains(QStringLiteral("[Fashion-MNIST]")));
+    }
+
     void exportsKeepWhatIsOnScreen()
     {
         QList<ui::PlotRun> runs{{QStringLiteral("strong"), ui::runColor(0), syntheticRun(0.01, true)}};

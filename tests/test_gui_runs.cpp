@@ -226,6 +226,23 @@ private Q_SLOTS:
         QVERIFY2(ms < 4000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
     }
 
+    // Runs of different data sets compared: the legend names each one's data set (and only then).
+    void comparedRunsOfOtherDataSetsSaySo()
+    {
+        Dashboard d;
+        reglab::RunRecord sample = guitest::finishedRun(0.001), fashion = guitest::finishedRun(0.01);
+        fashion.config.data = "fashion";
+        fashion.dataName = "Fashion-MNIST";
+        reglab::ui::RunModel *runs = d.window->runs();
+        runs->addRun(sample, QStringLiteral("first"), true);
+        const int second = runs->addRun(sample, QStringLiteral("second"), true);
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayLabels(),
+                 (QStringList{QStringLiteral("first"), QStringLiteral("second")}));
+        runs->setRecord(second, fashion);
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayLabels(),
+                 (QStringList{QStringLiteral("first [sample]"), QStringLiteral("second [Fashion-MNIST]")}));
+    }
+
 private:
     guitest::TestFolder m_dir;
 };
