@@ -266,6 +266,8 @@ int main(int argc, char **argv)
             for (const QString &run : parser.positionalArguments())
                 paths.push_back(QFile::encodeName(run).toStdString());
             const reglab::LoadedRuns check = reglab::openRunFiles(paths);
+            for (const std::string &newer : check.notUnderstood) // drawn, but said: no one sees the banner
+                std::fprintf(stderr, "reglab: %s\n", newer.c_str());
             if (!check.problems.empty()) {
                 for (const std::string &problem : check.problems)
                     std::fprintf(stderr, "reglab: %s\n", problem.c_str());

@@ -238,28 +238,46 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(out));
     }
 
-    // A truncated record or a FIFO given to --screenshot was dropped without a word, exit 0; --show-network bogus
-    // was taken; --preset "The forum thread" (the menu's name) was refused with a message that ignored the user's
-    // folder. Each is checked before anything trains.
-    void screenshotArgumentsAreChecked()
+private:
+    // `reglab --screenshot FILE` with `args`: its exit status is `status` and its stderr holds every one of `needles`.
+    void screenshot(const QStringList &args, int status, const QStringList &needles)
     {
-        const QString shot = path(QStringLiteral("shot.png")), fifo = path(QStringLiteral("fifo.json"));
+        QProcess p;
+        p.start(QStringLiteral(REGLAB_GUI_EXE), QStringList{QStringLiteral("--screenshot"), path(QStringLiteral("shot.png"))} + args);
+        QVERIFY(p.waitForFinished(30000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        bool all = p.exitCode() == status;
+        for (const QString &needle : needles)
+            all = all && err.contains(needle);
+        QVERIFY2(all, qPrintable(args.join(u' ') + QStringLiteral(": ") + err));
+        QVERIFY(!QFile::exists(path(QStringLiteral("shot.png"))));
+    }
+
+private Q_SLOTS:
+    // A truncated record or a FIFO given to --screenshot was dropped without a word, exit 0; a record from a newer
+    // RegLab was drawn without a word. Each is said before anything trains.
+    void screenshotSaysWhichRunsItCannotRead()
+    {
+        const QString fifo = path(QStringLiteral("fifo.json"));
         QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0644) == 0);
-        auto reglab = [&](const QStringList &args, int status, const QString &needle) {
-            QProcess p;
-            p.start(QStringLiteral(REGLAB_GUI_EXE), QStringList{QStringLiteral("--screenshot"), shot} + args);
-            QVERIFY(p.waitForFinished(30000));
-            const QString err = QString::fromUtf8(p.readAllStandardError());
-            QVERIFY2(p.exitCode() == status && err.contains(needle), qPrintable(args.join(u' ') + QStringLiteral(": ") + err));
-        };
-        reglab({path(QStringLiteral("mild.json")), path(QStringLiteral("broken.json")), fifo}, 3,
-               QStringLiteral("broken.json: not valid JSON"));
-        reglab({fifo}, 3, QStringLiteral("named pipe"));
-        reglab({QStringLiteral("--show-network"), QStringLiteral("bogus")}, 2,
-               QStringLiteral("--show-network: 'bogus' is not allowed; use weights, histogram, sparsity"));
-        reglab({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2, QStringLiteral("\"The forum thread\" ("));
-        reglab({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2, QStringLiteral("RegLab/presets"));
-        QVERIFY(!QFile::exists(shot));
+        const QString newer = path(QStringLiteral("newer.json"));
+        const QString text = QString::fromStdString(toJson(syntheticRun(0.001, false)))
+                                 .replace(QStringLiteral("\"format_version\": 2"), QStringLiteral("\"format_version\": 99"));
+        QVERIFY(writeFileAtomically(QFile::encodeName(newer).toStdString(), text.toStdString()).empty());
+        screenshot({path(QStringLiteral("mild.json")), path(QStringLiteral("broken.json")), fifo, newer}, 3,
+                   {QStringLiteral("broken.json: not valid JSON"), QStringLiteral("named pipe"),
+                    QStringLiteral("does not understand format_version 99"),
+                    QStringLiteral("2 of the run files cannot be read; nothing was saved")});
+    }
+
+    // --show-network bogus was taken; --preset "The forum thread" (the menu's name) was refused with a message that
+    // ignored the user's folder.
+    void screenshotChecksItsOptions()
+    {
+        screenshot({QStringLiteral("--show-network"), QStringLiteral("bogus")}, 2,
+                   {QStringLiteral("--show-network: 'bogus' is not allowed; use weights, histogram, sparsity")});
+        screenshot({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2,
+                   {QStringLiteral("\"The forum thread\" ("), QStringLiteral("RegLab/presets")});
     }
 
     // Labels in CJK or emoji became "??" in the .tex (and its PDF) without a word: the figure is written and the
