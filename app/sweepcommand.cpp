@@ -1,6 +1,7 @@
 #include "app/sweepcommand.h"
 
 #include "app/sweeprunlock.h"
+#include "model/blaskernels.h"
 #include "model/journal.h"
 #include "model/runrecord.h"
 #include "model/sweep.h"
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -122,12 +124,28 @@ pid_t spawnTask(const SweepHooks &hooks, const CliOptions &options, const SweepR
     // run learns its number from the environment (SweepRunLock adopts it).
     const int lockFd =
         ::open(SweepRunLock::lockPath(options.outDir, run.name).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // The run starts with its signals blocked (a stop while LibTorch loads waits for its handlers), and this mask
+    // to restore once they are in place.
+    sigset_t mask;
+    ::sigprocmask(SIG_BLOCK, nullptr, &mask);
+    std::uint64_t bits = 0;
+    for (int s = 1; s <= 64 && s < NSIG; ++s)
+        if (::sigismember(&mask, s) == 1)
+            bits |= std::uint64_t(1) << (s - 1);
+    char maskText[32];
+    std::snprintf(maskText, sizeof maskText, "%llx", static_cast<unsigned long long>(bits));
     std::vector<std::string> env;
     for (char **e = environ; *e; ++e)
-        if (std::strncmp(*e, kRunLockFdVariable, std::strlen(kRunLockFdVariable)) != 0)
+        if (std::strncmp(*e, kRunLockFdVariable, std::strlen(kRunLockFdVariable)) != 0 &&
+            std::strncmp(*e, kSignalMaskVariable, std::strlen(kSignalMaskVariable)) != 0)
             env.emplace_back(*e);
     if (lockFd >= 0)
         env.push_back(std::string(kRunLockFdVariable) + "=" + std::to_string(lockFd));
+    env.push_back(std::string(kSignalMaskVariable) + "=" + maskText);
+    sigset_t blockAll;
+    sigfillset(&blockAll);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS})
+        ::sigdelset(&blockAll, s);
     std::vector<char *> argv, envp;
     for (std::string &a : args)
         argv.push_back(a.data());
@@ -163,6 +181,7 @@ pid_t spawnTask(const SweepHooks &hooks, const CliOptions &options, const SweepR
         ::dup2(fd, STDERR_FILENO);
     }
     // This very program even when its file was replaced meanwhile (a rebuild, an upgrade): the kernel keeps it.
+    ::sigprocmask(SIG_BLOCK, &blockAll, nullptr);
     ::execve("/proc/self/exe", argv.data(), envp.data());
     ::execve(hooks.self.c_str(), argv.data(), envp.data());
     ::_exit(127);

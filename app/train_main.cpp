@@ -430,9 +430,13 @@ int runMain(int argc, char **argv)
         }
         if (!options.sweepFile.empty()) {
             SweepHooks hooks;
+            // Scripts (Slurm's) start the launcher, as a user would; the pool starts this file directly.
             char self[4096];
             const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-            hooks.self = n > 0 ? std::string(self, std::size_t(n)) : std::string(argv[0]);
+            const char *launcher = std::getenv("REGLAB_TRAIN_LAUNCHER");
+            hooks.self = launcher && *launcher ? std::string(launcher)
+                         : n > 0               ? std::string(self, std::size_t(n))
+                                               : std::string(argv[0]);
             hooks.trainOne = [](const CliOptions &one) { return trainCommand(one, control); };
             hooks.pendingSignal = [] { return int(g_signal); };
             return sweepCommand(options, hooks);
