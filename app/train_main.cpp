@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdarg>
 #include <cstdio>
@@ -234,9 +235,13 @@ private:
     void epochEnded(const reglab::EpochRecord &e)
     {
         clearLine();
-        m_out.print("epoch %3d/%d  fold %d  train_loss %.4f  val_loss %.4f  val_acc %6.2f%%  test_loss %.4f  "
+        // The training accuracy (what was memorized) only when measured: --train-eval 0 keeps the old line.
+        char seen[32] = "";
+        if (!std::isnan(e.trainAccuracy))
+            std::snprintf(seen, sizeof seen, "train_acc %6.2f%%  ", 100 * e.trainAccuracy);
+        m_out.print("epoch %3d/%d  fold %d  train_loss %.4f  %sval_loss %.4f  val_acc %6.2f%%  test_loss %.4f  "
                     "test_acc %6.2f%%  fc1_small %5.1f%%  fc1_zero %5.1f%%  train %.2fs  eval %.2fs\n",
-                    e.epoch, m_epochs, e.fold + 1, e.trainLoss, e.valLoss, 100 * e.valAccuracy, e.testLoss,
+                    e.epoch, m_epochs, e.fold + 1, e.trainLoss, seen, e.valLoss, 100 * e.valAccuracy, e.testLoss,
                     100 * e.testAccuracy, e.layers.empty() ? 0.0 : 100 * e.layers.front().smallFraction,
                     e.layers.empty() ? 0.0 : 100 * e.layers.front().zeroFraction, e.trainSeconds, e.evalSeconds);
         checkStdout();
@@ -553,8 +558,10 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     if (stoppedForStdout)
         record.message = "stopped: stdout was closed and there is no --out or --csv to keep the run";
 
+    if (record.earlyStop)
+        out.print("%s\n", record.message.c_str());
     if (!record.epochs.empty()) {
-        const auto &last = record.epochs.back();
+        const auto &last = *finalEpoch(record); // early stopping's restored epoch
         double best = 0;
         for (const auto &e : record.epochs)
             best = std::max(best, e.testAccuracy);

@@ -81,6 +81,22 @@ bool parseOptimizer(const std::string &text, Optimizer &out)
     return false;
 }
 
+std::string toString(Validation validation)
+{
+    return validation == Validation::Rotate ? "rotate" : "holdout";
+}
+
+bool parseValidation(const std::string &text, Validation &out)
+{
+    if (text == "rotate")
+        out = Validation::Rotate;
+    else if (text == "holdout")
+        out = Validation::Holdout;
+    else
+        return false;
+    return true;
+}
+
 std::string formatNumber(double value)
 {
     if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 1e15)
@@ -102,6 +118,9 @@ std::string formatStrength(double value)
     std::snprintf(buffer, sizeof buffer, "%.6g", value);
     return buffer;
 }
+
+// How the window shows each setting and which ones a running network takes (configcontrols.cpp).
+void describeControls(std::vector<ConfigField> &fields);
 
 namespace {
 
@@ -225,73 +244,6 @@ ConfigField toggle(const char *key, const char *flag, const char *help, bool Tra
         return {};
     };
     return f;
-}
-
-using Control = ConfigField::Control;
-
-ConfigField *find(std::vector<ConfigField> &fields, const char *key)
-{
-    for (ConfigField &f : fields)
-        if (f.key == key)
-            return &f;
-    return nullptr;
-}
-
-// How the window shows each setting and which ones a running network takes: one place, beside the table.
-void describeControls(std::vector<ConfigField> &fields)
-{
-    const auto show = [&](const char *key, Control control, const char *group, const char *label,
-                          const char *shortName = "") -> ConfigField & {
-        ConfigField &f = *find(fields, key);
-        f.control = control;
-        f.group = group;
-        f.label = label;
-        f.shortName = shortName;
-        return f;
-    };
-    const auto forSgd = [](const TrainConfig &c) { return c.optimizer == Optimizer::Sgd; };
-    const auto forAdam = [](const TrainConfig &c) { return c.optimizer != Optimizer::Sgd; };
-
-    show("l1", Control::Strength, "regularization", "L1 strength", "L1").live = true;
-    show("l1_scope", Control::Choice, "regularization", "L1 applies to").choiceLabels = {"All parameters",
-                                                                                       "Weights only (no biases)"};
-    show("l1_method", Control::Choice, "regularization", "L1 acts as").choiceLabels = {"Subgradient (in the loss)",
-                                                                                     "Proximal (exact zeros)"};
-    show("l2", Control::Strength, "regularization", "L2 strength", "L2").live = true;
-    show("l2_mode", Control::Choice, "regularization", "L2 acts as").choiceLabels = {
-        "Weight decay", "Penalty \u03bb\u2082/2\u00b7\u03a3p\u00b2 in the loss"};
-    ConfigField &dropout = show("dropout", Control::Rates, "regularization", "Dropout", "dropout");
-    dropout.live = true;
-    dropout.decimals = 4;
-    dropout.step = 0.05;
-    ConfigField &lr = show("learning_rate", Control::Number, "regularization", "Learning rate", "lr");
-    lr.live = true;
-    lr.step = 0.001;
-
-    show("optimizer", Control::Choice, "optimizer", "Optimizer").choiceLabels = {"SGD", "Adam",
-                                                                               "AdamW (decoupled decay)"};
-    ConfigField &momentum = show("momentum", Control::Number, "optimizer", "Momentum");
-    momentum.step = 0.1;
-    momentum.relevant = forSgd;
-    show("nesterov", Control::Check, "optimizer", "Nesterov").relevant = forSgd;
-    show("adam_beta1", Control::Number, "optimizer", "Adam \u03b2\u2081").relevant = forAdam;
-    ConfigField &beta2 = show("adam_beta2", Control::Number, "optimizer", "Adam \u03b2\u2082");
-    beta2.step = 0.001;
-    beta2.relevant = forAdam;
-    ConfigField &eps = show("adam_eps", Control::Number, "optimizer", "Adam \u03b5");
-    eps.decimals = 12;
-    eps.step = 1e-8;
-    eps.relevant = forAdam;
-    show("hidden", Control::Units, "optimizer", "Hidden units");
-    ConfigField &slope = show("leaky_slope", Control::Number, "optimizer", "LeakyReLU slope");
-    slope.decimals = 4;
-
-    show("batch_size", Control::Whole, "run", "Batch size").step = 1;
-    show("epochs", Control::Whole, "run", "Epochs").step = 1;
-    show("folds", Control::Whole, "run", "Folds").step = 1;
-    show("seed", Control::Whole, "run", "Seed").step = 1;
-    show("device", Control::Device, "run", "Device");
-    show("data", Control::Data, "run", "Dataset");
 }
 
 std::vector<ConfigField> makeFields()
@@ -434,6 +386,42 @@ std::vector<ConfigField> makeFields()
                              &TrainConfig::panelDigits, 0, 100));
     fields.push_back(real("sparsity_threshold", "", "|w| below this counts as (nearly) zero",
                           &TrainConfig::sparsityThreshold, 0, 1e6));
+
+    fields.push_back(integer("train_size", "--train-size",
+                             "train on N images of the training file, drawn with the run's seed (0 = all of them)",
+                             &TrainConfig::trainSize, 0, 100000000));
+    fields.push_back(real("label_noise", "--label-noise",
+                          "share of the training images whose label is replaced, once, by another class drawn with "
+                          "the run's seed (the test set stays clean)",
+                          &TrainConfig::labelNoise, 0, 1));
+    fields.push_back(choice("validation", "--validation",
+                            "rotate: the forum's K-fold rotation, epoch e validates on fold e % K (which other "
+                            "epochs train on); holdout: the first fold's split for every epoch, so validation images "
+                            "are never trained on",
+                            &TrainConfig::validation, {"rotate", "holdout"}, parseValidation));
+    fields.push_back(integer("train_eval", "--train-eval",
+                             "training images (at most) whose accuracy and loss are measured after each epoch, "
+                             "in eval mode (0 = none)",
+                             &TrainConfig::trainEval, 0, 100000000));
+    fields.push_back(integer("early_stop", "--early-stop",
+                             "early stopping: end the run when the validation loss has not improved for this many "
+                             "epochs, and restore the best epoch's weights (0 = off)",
+                             &TrainConfig::earlyStop, 0, 100000));
+    fields.push_back(real("label_smoothing", "--label-smoothing",
+                          "label smoothing e: targets (1 - e) * onehot + e / classes, as PyTorch's cross_entropy",
+                          &TrainConfig::labelSmoothing, 0, 1));
+    fields.push_back(real("input_noise", "--input-noise",
+                          "standard deviation of Gaussian noise added to each training image at each step, in "
+                          "normalized pixel units (0 = off)",
+                          &TrainConfig::inputNoise, 0, 100));
+    fields.push_back(integer("shift", "--shift",
+                             "augmentation: each training image moved by a random whole number of pixels, up to "
+                             "this many, in x and in y at each step, blank pixels shifted in (0 = off)",
+                             &TrainConfig::shift, 0, 27));
+    fields.push_back(real("max_norm", "--max-norm",
+                          "max-norm constraint: after each step, each unit's incoming weight vector is scaled down "
+                          "to an L2 norm of at most this (0 = off)",
+                          &TrainConfig::maxNorm, 0, 1e6));
     describeControls(fields);
     return fields;
 }
@@ -580,6 +568,13 @@ std::string shortLabel(const TrainConfig &c)
     label += c.l2 > 0 ? " - L2 " + formatNumber(c.l2) + (c.l2Mode == L2Mode::Penalty ? " (penalty)" : "")
                       : " - L2 off";
     label += " - bs " + std::to_string(c.batchSize);
+    // The other regularizers only when on, so the forum's runs keep their labels.
+    for (const char *key : {"early_stop", "label_smoothing", "input_noise", "shift", "max_norm"}) {
+        const ConfigField &f = field(key);
+        const std::string value = f.get(c);
+        if (value != "0")
+            label += " - " + f.shortName + " " + value;
+    }
     return label;
 }
 

@@ -21,6 +21,9 @@ enum class L2Mode { Decay, Penalty };
 enum class L1Method { Subgradient, Proximal };
 // torch.optim.SGD, Adam or AdamW (Loshchilov and Hutter's decoupled weight decay).
 enum class Optimizer { Sgd, Adam, AdamW };
+// Which images validate: the forum's K-fold rotation (epoch e validates on fold e % K, which other epochs train
+// on), or one fold held out for every epoch, so validation images are never trained on.
+enum class Validation { Rotate, Holdout };
 
 struct TrainConfig {
     std::string data = "sample"; // sample | mnist | fashion | a folder with the four IDX files
@@ -46,6 +49,18 @@ struct TrainConfig {
     int threads = 0;             // BLAS threads on CPU; 0 = one per core
     int panelDigits = 16;        // digits whose predictions are reported after each evaluation
     double sparsityThreshold = 1e-3;
+    // The overfitting regime: a seeded subset of the training file (0 = all of it), a share of its labels
+    // replaced once by another class, and how validation images are chosen.
+    int trainSize = 0;
+    double labelNoise = 0;
+    Validation validation = Validation::Rotate;
+    int trainEval = 10000; // training images evaluated after each epoch (at most; 0 = none)
+    // Regularizers beyond L1, L2 and dropout (0 = off; all live).
+    int earlyStop = 0;          // patience in epochs on the validation loss
+    double labelSmoothing = 0;  // targets (1 - e) * onehot + e / classes, PyTorch's meaning
+    double inputNoise = 0;      // std of Gaussian noise added to each training image, in normalized units
+    int shift = 0;              // each training image moved by up to this many pixels in x and in y
+    double maxNorm = 0;         // each unit's incoming weight vector scaled to an L2 norm of at most this
     // Settings registered at run time (addConfigField: an extension, a test), as their text, by key.
     std::map<std::string, std::string> extra;
 };
@@ -111,10 +126,12 @@ std::string toString(L1Scope scope);
 std::string toString(L2Mode mode);
 std::string toString(L1Method method);
 std::string toString(Optimizer optimizer);
+std::string toString(Validation validation);
 bool parseL1Scope(const std::string &text, L1Scope &out);
 bool parseL2Mode(const std::string &text, L2Mode &out);
 bool parseL1Method(const std::string &text, L1Method &out);
 bool parseOptimizer(const std::string &text, Optimizer &out);
+bool parseValidation(const std::string &text, Validation &out);
 
 // Empty when the configuration can run; otherwise which setting is wrong and what is allowed.
 std::string validate(const TrainConfig &config);

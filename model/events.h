@@ -19,6 +19,7 @@ using TrainEvent = std::variant<RunInfo,          // the run starts (before the 
                                 WeightSnapshot,   // after each evaluation, or asked for while paused
                                 GradientBalance,  // at each logging point
                                 ValidationDetail, // after each evaluation
+                                EarlyStop,        // early stopping ended the run (before its RunRecord)
                                 RunRecord>;       // the run ended: its whole record
 
 // Called on the training thread. Implementations must be quick (copy and hand over).

@@ -233,6 +233,8 @@ void JournalObserver::start(const RunInfo &info)
     line["config"] = configJson(m_config);
     putText(line, "device", info.device);
     putText(line, "data_name", info.dataName);
+    line["train_images"] = info.trainCount;
+    line["flipped_labels"] = info.flippedLabels;
     write(dumpJson(line), true);
     if (!m_file)
         return;
@@ -286,6 +288,7 @@ void JournalObserver::onEvent(const TrainEvent &event)
                                   m_lastStep = e.step;
                               }
                           },
+                          [this](const EarlyStop &s) { write(dumpJson(typed(earlyStopJson(s), "early_stop")), true); },
                           [this](const RunRecord &r) { finish(r); }, [](const auto &) {}},
                event);
     if (m_next)
@@ -367,6 +370,8 @@ RunRecord recoverJournal(const std::string &path)
                 RunInfo info;
                 info.device = getText(j, "device");
                 info.dataName = getText(j, "data_name");
+                info.trainCount = getInt(j, "train_images", 0);
+                info.flippedLabels = getInt(j, "flipped_labels", 0);
                 builder.apply(info);
                 inForce = r.config;
                 started = true;
@@ -374,6 +379,8 @@ RunRecord recoverJournal(const std::string &path)
                 builder.apply(stepFromJson(j));
             } else if (type == "epoch") {
                 builder.apply(epochFromJson(j));
+            } else if (type == "early_stop") {
+                builder.apply(earlyStopFromJson(j));
             } else if (type == "setting") {
                 const SettingChange change = changeFromJson(j);
                 inForce = configAfter(inForce, {change});

@@ -522,8 +522,8 @@ EpochRecord epochFromJson(const json &e)
     rec.fold = getInt32(e, "fold", 0);
     rec.step = getInt(e, "step");
     for (const Metric &m : metrics())
-        if (m.write)
-            m.write(rec, getNum(e, m.key.c_str()));
+        if (m.write) // one measured later (train_accuracy) is missing from older records: not measured
+            m.write(rec, getNum(e, m.key.c_str(), m.optional ? std::nan("") : 0.0));
     for (const auto &l : getArray(e, "layers")) {
         if (!l.is_object())
             throw RecordError("an entry of \"layers\" is not an object");
@@ -532,6 +532,29 @@ EpochRecord epochFromJson(const json &e)
                               getNum(l, "l2_norm"), getNum(l, "zero_fraction")});
     }
     return rec;
+}
+
+json earlyStopJson(const EarlyStop &s)
+{
+    return {{"last_epoch", s.lastEpoch},
+            {"best_epoch", s.bestEpoch},
+            {"patience", s.patience},
+            {"best_val_loss", num(s.bestValLoss)}};
+}
+
+EarlyStop earlyStopFromJson(const json &j)
+{
+    if (!j.is_object())
+        throw RecordError("\"early_stop\" is not an object");
+    EarlyStop s;
+    s.lastEpoch = getInt32(j, "last_epoch", 0);
+    s.bestEpoch = getInt32(j, "best_epoch", 0);
+    s.patience = getInt32(j, "patience", 0);
+    s.bestValLoss = getNum(j, "best_val_loss");
+    if (s.bestEpoch < 1 || s.bestEpoch > s.lastEpoch)
+        throw RecordError("\"early_stop\": best_epoch " + std::to_string(s.bestEpoch) +
+                          " is not an epoch from 1 to last_epoch " + std::to_string(s.lastEpoch));
+    return s;
 }
 
 SettingChange changeFromJson(const json &c)

@@ -70,6 +70,8 @@ Json epochJson(const EpochRecord &e);
 Json changeJson(const SettingChange &c);
 StepRecord stepFromJson(const Json &j);
 EpochRecord epochFromJson(const Json &j);
+Json earlyStopJson(const EarlyStop &stop);
+EarlyStop earlyStopFromJson(const Json &j);
 SettingChange changeFromJson(const Json &j);
 // An entry of an older record's "lambda_changes" (read as keyed changes with keyedChanges).
 LegacyChange legacyChangeFromJson(const Json &j);

@@ -1,6 +1,8 @@
 // The table of measurements: epochs' losses, accuracies and sparsity, and the logging points' loss parts.
 #include "model/metrics.h"
 
+#include <limits>
+
 namespace reglab {
 
 namespace {
@@ -35,7 +37,10 @@ Metric firstLayer(const char *key, const char *label, double LayerStats::*member
     m.key = key;
     m.label = label;
     m.unit = "%";
-    m.read = [member](const EpochRecord &e) { return e.layers.empty() ? 0.0 : e.layers.front().*member; };
+    // A record without the layers has no value (NaN), not 0.
+    m.read = [member](const EpochRecord &e) {
+        return e.layers.empty() ? std::numeric_limits<double>::quiet_NaN() : e.layers.front().*member;
+    };
     return m;
 }
 
@@ -44,7 +49,22 @@ std::vector<Metric> makeMetrics()
     std::vector<Metric> table;
     table.push_back(epochMetric("test_accuracy", "Test accuracy", "%", &EpochRecord::testAccuracy, true));
     table.push_back(epochMetric("val_accuracy", "Validation accuracy", "%", &EpochRecord::valAccuracy, true));
+    Metric trainAccuracy =
+        epochMetric("train_accuracy", "Training accuracy (eval mode)", "%", &EpochRecord::trainAccuracy, true);
+    trainAccuracy.optional = true;
+    table.push_back(trainAccuracy);
+    // Training minus test accuracy: what the network memorized that does not carry over to new images.
+    Metric gap;
+    gap.key = "gap";
+    gap.label = "Generalization gap (training \u2212 test accuracy)";
+    gap.unit = "%";
+    gap.read = [](const EpochRecord &e) { return e.trainAccuracy - e.testAccuracy; };
+    table.push_back(gap);
     table.push_back(epochMetric("train_loss", "Training loss (mean cross-entropy)", "", &EpochRecord::trainLoss));
+    Metric trainEvalLoss =
+        epochMetric("train_eval_loss", "Loss on the training images (eval mode)", "", &EpochRecord::trainEvalLoss);
+    trainEvalLoss.optional = true;
+    table.push_back(trainEvalLoss);
     table.push_back(epochMetric("val_loss", "Validation loss", "", &EpochRecord::valLoss));
     table.push_back(epochMetric("test_loss", "Test loss", "", &EpochRecord::testLoss));
     Metric small = firstLayer("small_fraction", "First-layer weights below the threshold", &LayerStats::smallFraction);

@@ -23,6 +23,8 @@ struct Metric {
     // Step metrics: the value at a logging point.
     std::function<double(const StepRecord &)> readStep;
     std::vector<std::string> aliases; // older names still accepted ("sparsity")
+    // Measured only when asked (train_accuracy): NaN, not 0, where it was not (and in records from before it).
+    bool optional = false;
     bool fraction() const { return unit == "%"; }
     // Shown on a chart: what is plotted a run's final value is compared by (not a timing).
     bool plotted = true;

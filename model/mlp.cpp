@@ -117,7 +117,7 @@ __attribute__((noinline)) void leakyPass(float *__restrict f, float *__restrict 
 // `grad`, in one pass: on a batch of 50 the six LibTorch ops this replaces cost more in dispatch than in arithmetic.
 // Returns -1 for a label outside 0..k-1.
 double crossEntropyPass(const float *__restrict logits, const std::int64_t *__restrict labels, float *__restrict grad,
-                        std::int64_t n, std::int64_t k)
+                        std::int64_t n, std::int64_t k, double smoothing)
 {
     double loss = 0;
     const float perRow = 1.0f / static_cast<float>(n);
@@ -138,8 +138,22 @@ double crossEntropyPass(const float *__restrict logits, const std::int64_t *__re
         const float scale = perRow / sum;
         for (std::int64_t j = 0; j < k; ++j)
             g[j] *= scale;
-        g[label] -= perRow;
-        loss += double(top) + std::log(double(sum)) - double(z[label]); // -log softmax(z)[label]
+        const double logSum = double(top) + std::log(double(sum));
+        if (smoothing == 0) {
+            g[label] -= perRow;
+            loss += logSum - double(z[label]); // -log softmax(z)[label]
+            continue;
+        }
+        // Smoothed target t = (1 - e) onehot + e / k: gradient softmax - t, loss -sum_j t_j log softmax(z)_j.
+        const float spread = perRow * static_cast<float>(smoothing / double(k));
+        double meanLogit = 0;
+        for (std::int64_t j = 0; j < k; ++j) {
+            g[j] -= spread;
+            meanLogit += double(z[j]);
+        }
+        meanLogit /= double(k);
+        g[label] -= perRow * static_cast<float>(1.0 - smoothing);
+        loss += (1.0 - smoothing) * (logSum - double(z[label])) + smoothing * (logSum - meanLogit);
     }
     return loss / double(n);
 }
@@ -181,7 +195,18 @@ torch::Tensor MlpImpl::forward(torch::Tensor x)
     return layers.back()->forward(x);
 }
 
-torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Tensor &y)
+void MlpImpl::applyMaxNorm(double maxNorm)
+{
+    torch::NoGradGuard noGrad;
+    for (auto &layer : layers) {
+        torch::Tensor &w = layer->weight;
+        const torch::Tensor norms = w.norm(2, {1}, true);
+        // max / norm where the norm is over the limit, 1 elsewhere (exactly: rows within it keep their bits).
+        w.mul_(torch::where(norms > maxNorm, maxNorm / norms, torch::ones_like(norms)));
+    }
+}
+
+torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Tensor &y, double smoothing)
 {
     torch::NoGradGuard noGrad;
     const std::size_t count = layers.size();
@@ -221,15 +246,19 @@ torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Ten
         y.scalar_type() == torch::kInt64 && y.is_contiguous() && y.is_cpu()) {
         g = torch::empty_like(logits);
         const double mean = crossEntropyPass(logits.data_ptr<float>(), y.data_ptr<std::int64_t>(), g.data_ptr<float>(),
-                                             logits.size(0), logits.size(1));
+                                             logits.size(0), logits.size(1), smoothing);
         if (mean < 0)
             throw DataError("a label outside 0.." + std::to_string(logits.size(1) - 1) + " in the batch");
         loss = torch::scalar_tensor(mean, logits.options());
     } else {
         const torch::Tensor logp = torch::log_softmax(logits, 1);
-        loss = torch::nll_loss(logp, y);
+        loss = smoothing == 0 ? torch::nll_loss(logp, y)
+                              : torch::nn::functional::cross_entropy(
+                                    logits, y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(smoothing));
         g = logp.exp_();
-        g.scatter_add_(1, y.view({-1, 1}), torch::full({x.size(0), 1}, -1.0, g.options()));
+        if (smoothing != 0)
+            g.sub_(smoothing / static_cast<double>(logits.size(1)));
+        g.scatter_add_(1, y.view({-1, 1}), torch::full({x.size(0), 1}, -(1.0 - smoothing), g.options()));
         g.mul_(1.0 / static_cast<double>(x.size(0)));
     }
     for (std::size_t i = count; i-- > 0;) {

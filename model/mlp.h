@@ -26,7 +26,12 @@ public:
     // One training-mode forward and backward of the mean cross-entropy, by hand: the same numbers autograd
     // gives (tested), in about a third of the ops, with no graph to build. Writes every parameter's .grad()
     // (overwriting it) and returns the loss as a 0-dim tensor. Draws the same dropout masks as forward().
-    torch::Tensor lossAndGradients(const torch::Tensor &x, const torch::Tensor &y);
+    // `smoothing`: label smoothing e, PyTorch's cross_entropy(..., label_smoothing=e).
+    torch::Tensor lossAndGradients(const torch::Tensor &x, const torch::Tensor &y, double smoothing = 0);
+
+    // Max-norm (Srivastava et al.): each unit's incoming weight vector (a row of every layer's weight) scaled
+    // down, in place, to an L2 norm of at most `maxNorm`; rows within it are left untouched. Biases are not rows.
+    void applyMaxNorm(double maxNorm);
 
 private:
     torch::Tensor applyDropout(const torch::Tensor &x, double p);

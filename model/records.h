@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ struct EpochRecord {
     double trainLoss = 0;  // mean cross-entropy over the epoch's batches
     double valLoss = 0, valAccuracy = 0;
     double testLoss = 0, testAccuracy = 0;
+    // On (at most train_eval of) the epoch's training images in eval mode: what the network memorized. NaN when
+    // not measured (train_eval 0, or a record from before it).
+    double trainAccuracy = std::numeric_limits<double>::quiet_NaN();
+    double trainEvalLoss = std::numeric_limits<double>::quiet_NaN();
     std::vector<LayerStats> layers;
     double trainSeconds = 0, evalSeconds = 0;
 };
@@ -50,6 +55,20 @@ struct SettingChange {
     std::string key;
     std::string value;
     bool operator==(const SettingChange &o) const { return step == o.step && key == o.key && value == o.value; }
+};
+
+// Early stopping ended the run: the validation loss had not improved for `patience` epochs after `bestEpoch`,
+// whose weights were restored; `lastEpoch` is the last epoch trained.
+struct EarlyStop {
+    int lastEpoch = 0;
+    int bestEpoch = 0;
+    int patience = 0;
+    double bestValLoss = 0;
+    bool operator==(const EarlyStop &o) const
+    {
+        return lastEpoch == o.lastEpoch && bestEpoch == o.bestEpoch && patience == o.patience &&
+               bestValLoss == o.bestValLoss;
+    }
 };
 
 struct DigitPrediction {
@@ -136,7 +155,8 @@ struct RunInfo {
     std::string kernels; // the CPU's matrix kernels ("OpenBLAS SkylakeX"); "" on a GPU or without a BLAS
     std::string dataName;
     std::vector<std::string> classNames;
-    std::int64_t trainCount = 0, testCount = 0;
+    std::int64_t trainCount = 0, testCount = 0; // trainCount: the images trained on (train_size's subset)
+    std::int64_t flippedLabels = 0;             // training labels label_noise replaced
     std::int64_t stepsPerEpoch = 0, totalSteps = 0;
     std::int64_t parameterCount = 0;
     // The panel digits: their test-set index, label and 28x28 pixels (0..255, row-major).

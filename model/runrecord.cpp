@@ -31,8 +31,8 @@ json summaryJson(const RunRecord &r)
     json s{{"epochs_completed", r.epochs.size()},
            {"steps", r.steps.empty() ? 0 : r.steps.back().step},
            {"total_seconds", r.totalSeconds}};
-    if (!r.epochs.empty()) {
-        const EpochRecord &last = r.epochs.back();
+    if (const EpochRecord *final = finalEpoch(r)) {
+        const EpochRecord &last = *final;
         double best = 0;
         for (const auto &e : r.epochs)
             best = std::max(best, e.testAccuracy);
@@ -40,7 +40,9 @@ json summaryJson(const RunRecord &r)
         s["final_test_accuracy"] = num(last.testAccuracy);
         s["best_test_accuracy"] = num(best);
         s["final_test_loss"] = num(last.testLoss);
-        s["steps"] = last.step;
+        s["steps"] = r.epochs.back().step;
+        if (!std::isnan(last.trainAccuracy))
+            s["final_train_accuracy"] = num(last.trainAccuracy);
     }
     return s;
 }
@@ -77,6 +79,10 @@ std::string toJson(const RunRecord &r)
         doc["blas"] = blas;
     }
     doc["summary"] = summaryJson(r);
+    if (r.trainImages > 0)
+        doc["training_set"] = {{"images", r.trainImages}, {"flipped_labels", r.flippedLabels}};
+    if (r.earlyStop)
+        doc["early_stop"] = earlyStopJson(*r.earlyStop);
 
     json epochs = json::array();
     for (const auto &e : r.epochs)
@@ -138,7 +144,7 @@ RunRecord runRecordFromJson(const std::string &text)
             "format", "format_version", "config", "label", "name", "name_hex", "status", "message", "message_hex",
             "error_kind", "device", "device_hex", "data_name", "data_name_hex", "started_at", "started_at_hex",
             "versions", "summary", "epochs", "steps", "lambda_changes", "setting_changes", "last_predictions",
-            "weight_histograms", "total_seconds", "blas"};
+            "weight_histograms", "total_seconds", "blas", "training_set", "early_stop"};
         for (const auto &[key, value] : doc.items())
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown))
                 r.notUnderstood.push_back(key);
@@ -172,6 +178,13 @@ RunRecord runRecordFromJson(const std::string &text)
         }
         for (const auto &e : getArray(doc, "epochs"))
             r.epochs.push_back(epochFromJson(e));
+        if (const auto set = doc.find("training_set"); set != doc.end() && set->is_object()) {
+            r.trainImages = intValue(set->value("images", json(0)), "training_set.images", 0, std::int64_t(1) << 40);
+            r.flippedLabels = intValue(set->value("flipped_labels", json(0)), "training_set.flipped_labels", 0,
+                                       r.trainImages);
+        }
+        if (doc.contains("early_stop"))
+            r.earlyStop = earlyStopFromJson(doc["early_stop"]);
         for (const auto &st : getArray(doc, "steps"))
             r.steps.push_back(stepFromJson(st));
         // Before format 2 each change listed every live value in force, under "lambda_changes".
@@ -270,6 +283,8 @@ void checkRecordValues(const RunRecord &r)
         notNegative(at + "val_loss", e.valLoss, "a loss is not negative");
         notNegative(at + "test_loss", e.testLoss, "a loss is not negative");
         fraction(at + "val_accuracy", e.valAccuracy);
+        fraction(at + "train_accuracy", e.trainAccuracy);
+        notNegative(at + "train_eval_loss", e.trainEvalLoss, "a loss is not negative");
         fraction(at + "test_accuracy", e.testAccuracy);
         notNegative(at + "train_seconds", e.trainSeconds, "a time is not negative");
         notNegative(at + "eval_seconds", e.evalSeconds, "a time is not negative");
@@ -338,11 +353,25 @@ void checkRecordValues(const RunRecord &r)
     notNegative("total_seconds", r.totalSeconds, "a time is not negative");
 }
 
+namespace {
+// Not measured (NaN) is an empty cell, as spreadsheets read it.
+std::string csvNumber(double v)
+{
+    if (std::isnan(v))
+        return {};
+    std::ostringstream out;
+    out.precision(8);
+    out << v;
+    return out.str();
+}
+} // namespace
+
 std::string epochsCsv(const RunRecord &r)
 {
     std::ostringstream out;
     out.precision(8);
-    out << "epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds";
+    out << "epoch,fold,step,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,train_seconds,eval_seconds,"
+           "train_accuracy,train_eval_loss";
     const std::size_t layerCount = r.epochs.empty() ? 0 : r.epochs.front().layers.size();
     for (std::size_t i = 0; i < layerCount; ++i) {
         const std::string n = r.epochs.front().layers[i].name;
@@ -352,13 +381,24 @@ std::string epochsCsv(const RunRecord &r)
     for (const auto &e : r.epochs) {
         out << e.epoch << ',' << e.fold << ',' << e.step << ',' << e.trainLoss << ',' << e.valLoss << ','
             << e.valAccuracy << ',' << e.testLoss << ',' << e.testAccuracy << ',' << e.trainSeconds << ','
-            << e.evalSeconds;
+            << e.evalSeconds << ',' << csvNumber(e.trainAccuracy) << ',' << csvNumber(e.trainEvalLoss);
         for (std::size_t i = 0; i < layerCount && i < e.layers.size(); ++i)
             out << ',' << e.layers[i].smallFraction << ',' << e.layers[i].zeroFraction << ',' << e.layers[i].l1Norm
                 << ',' << e.layers[i].l2Norm;
         out << '\n';
     }
     return out.str();
+}
+
+const EpochRecord *finalEpoch(const RunRecord &r)
+{
+    if (r.epochs.empty())
+        return nullptr;
+    if (r.earlyStop)
+        for (const EpochRecord &e : r.epochs)
+            if (e.epoch == r.earlyStop->bestEpoch)
+                return &e;
+    return &r.epochs.back();
 }
 
 std::string nowIso8601()

@@ -32,6 +32,10 @@ struct RunRecord {
     std::optional<Predictions> lastPredictions;
     std::vector<WeightHistogram> weightHistograms; // the last snapshot's, one per layer
     double totalSeconds = 0;
+    // The training set as trained on: its images (train_size's subset) and how many labels label_noise replaced;
+    // 0 and 0 in records from before them.
+    std::int64_t trainImages = 0, flippedLabels = 0;
+    std::optional<EarlyStop> earlyStop; // "early_stop": the run ended early, its best epoch's weights restored
     // Read from a file: what this version did not understand (a newer format's keys, "config.new_setting"), for
     // the reader to say; never written.
     std::vector<std::string> notUnderstood;
@@ -53,6 +57,10 @@ std::string epochsCsv(const RunRecord &record);
 // as `epochs[3].test_accuracy is 1e+308; an accuracy is a fraction from 0 to 1`. runRecordFromJson calls it.
 void checkRecordValues(const RunRecord &record);
 
+
+// The epoch whose weights the run ended with: the best one when early stopping restored it, else the last; null
+// when no epoch finished.
+const EpochRecord *finalEpoch(const RunRecord &record);
 
 std::string nowIso8601();
 

@@ -24,7 +24,10 @@ void RunRecordBuilder::apply(const TrainEvent &event)
     std::visit(Overloaded{[this](const RunInfo &info) {
                               m_record.device = info.device;
                               m_record.dataName = info.dataName;
+                              m_record.trainImages = info.trainCount;
+                              m_record.flippedLabels = info.flippedLabels;
                           },
+                          [this](const EarlyStop &stop) { m_record.earlyStop = stop; },
                           [this](const StepRecord &step) {
                               m_record.steps.push_back(step);
                               if (m_record.steps.size() > kMaxStepRecords)

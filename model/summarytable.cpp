@@ -140,12 +140,10 @@ SummaryRow summarizeRun(const std::string &name, const RunRecord &record)
     row.epochs = int(record.epochs.size());
     if (record.epochs.empty())
         return row;
-    // A first-layer share needs the layers: a record without them has none.
-    const auto value = [](const Metric &m, const EpochRecord &e) {
-        return !m.write && e.layers.empty() ? std::nan("") : m.read(e);
-    };
+    // A first-layer share without the layers, or a training accuracy never measured, is NaN: an empty cell.
+    const auto value = [](const Metric &m, const EpochRecord &e) { return m.read(e); };
     for (const Metric *m : summarized(false))
-        row.finals.push_back(value(*m, record.epochs.back()));
+        row.finals.push_back(value(*m, *finalEpoch(record)));
     for (const Metric *m : summarized(true)) {
         double best = std::nan("");
         int epoch = 0;

@@ -12,7 +12,7 @@ namespace {
 double finalValue(const EpochRecord &e, const std::string &metric)
 {
     const Metric *m = findMetric(metric);
-    if (!m || !m->read || (!m->write && e.layers.empty())) // a first-layer metric needs the layers
+    if (!m || !m->read) // a first-layer metric without the layers reads NaN itself
         return std::nan("");
     return m->read(e);
 }
@@ -107,7 +107,7 @@ SweepPath sweepPath(const std::vector<RunRecord> &records, const std::string &xK
             ++path.skipped;
             continue;
         }
-        const double v = finalValue(r.epochs.back(), metric);
+        const double v = finalValue(*finalEpoch(r), metric);
         if (!std::isfinite(v)) {
             ++path.skipped;
             continue;

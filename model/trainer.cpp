@@ -1,5 +1,6 @@
 #include "model/trainer.h"
 
+#include "model/augment.h"
 #include "model/dataset.h"
 #include "model/datasettensors.h"
 #include "model/flatoptimizer.h"
@@ -10,6 +11,7 @@
 #include "model/runtime.h"
 
 #include <chrono>
+#include <limits>
 #include <cmath>
 #include <new>
 #include <optional>
@@ -18,6 +20,7 @@ namespace reglab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kClasses = 10;
 
 double secondsSince(Clock::time_point start)
 {
@@ -27,7 +30,9 @@ double secondsSince(Clock::time_point start)
 class Run {
 public:
     Run(const TrainConfig &config, TrainControl &control, TrainObserver &observer, RunRecord &record)
-        : m_config(config), m_control(control), m_obs(observer), m_rec(record), m_builder(record), m_live(config)
+        : m_config(config), m_control(control), m_obs(observer), m_rec(record), m_builder(record), m_live(config),
+          m_noiseGenerator(at::make_generator<at::CPUGeneratorImpl>(config.seed + 5)),
+          m_shiftState(config.seed ^ 0x5bd1e995d1b54a32ULL)
     {
     }
 
@@ -38,6 +43,13 @@ private:
     void applyChanges(std::int64_t nextStep);
     bool trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order);
     void evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, double trainSeconds, double trainLoss);
+    // The training images whose accuracy is measured after this epoch: at most train_eval of the epoch's training
+    // part, the same ones while the part stays the same (a seeded order, filtered).
+    torch::Tensor trainEvalRows(const Fold &fold) const;
+    // Shifts and input noise on the batch (a copy): never on the data set's own images.
+    void augment(torch::Tensor &x);
+    // Early stopping: keeps the best epoch's weights; true when the run should end here (weights restored).
+    bool stopsEarly(int epoch, const torch::Tensor &valIdx);
     void sendProgress(bool evaluating, bool force);
     void sendSnapshot();
     // Waits out a pause, answering snapshot requests.
@@ -64,9 +76,15 @@ private:
     std::unique_ptr<FlatOptimizer> m_opt;
     std::vector<torch::Tensor> m_params;
     torch::Tensor m_trainX, m_trainY, m_testX, m_testY, m_panelIdx;
+    torch::Tensor m_evalOrder, m_trainEvalIdx; // a seeded order of the training rows, for trainEvalRows
+    double m_bestValLoss = std::numeric_limits<double>::infinity();
+    int m_bestEpoch = 0;
+    std::vector<torch::Tensor> m_bestParams;
     std::vector<int> m_panel, m_panelLabels;
 
     TrainConfig m_live; // the settings in force: the config and the live changes so far
+    at::Generator m_noiseGenerator; // input noise's own: runs without it draw what they drew before
+    std::uint64_t m_shiftState;
     std::int64_t m_step = 0, m_totalSteps = 0, m_stepsPerEpoch = 0, m_stepInEpoch = 0;
     int m_epoch = 0;
     double m_trainSecondsDone = 0; // finished epochs' training time
@@ -169,12 +187,15 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         torch::Tensor x = xBuffer.narrow(0, 0, size), y = yBuffer.narrow(0, 0, size);
         torch::index_select_out(x, m_trainX, 0, idx);
         torch::index_select_out(y, m_trainY, 0, idx);
+        augment(x);
         // The explicit L2 penalty goes through autograd: it is the check that weight decay is right. Everything
         // else takes the hand-written backward, which gives the same gradients with far fewer ops.
         const bool autograd = m_config.l2Mode == L2Mode::Penalty && m_live.l2 > 0;
         torch::Tensor dataLoss, loss;
         if (autograd) {
-            dataLoss = torch::nn::functional::cross_entropy(m_net->forward(x), y);
+            dataLoss = torch::nn::functional::cross_entropy(
+                m_net->forward(x),
+                y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(m_live.labelSmoothing));
             torch::Tensor squares = m_params.front().square().sum();
             for (std::size_t i = 1; i < m_params.size(); ++i)
                 squares = squares + m_params[i].square().sum();
@@ -194,12 +215,14 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             m_opt->zeroGrad();
             loss.backward();
         } else {
-            dataLoss = m_net->lossAndGradients(x, y);
+            dataLoss = m_net->lossAndGradients(x, y, m_live.labelSmoothing);
             loss = dataLoss;
         }
         if (logNow) // the gradients are the data loss's until the step adds the penalties
             emit(gradientBalance(m_net, m_live.l1, m_live.l2, autograd, m_step + 1, epoch));
         m_opt->step({m_live.learningRate, m_live.l1, m_config.l2Mode == L2Mode::Decay ? m_live.l2 : 0.0});
+        if (m_live.maxNorm > 0)
+            m_net->applyMaxNorm(m_live.maxNorm);
         ++m_step;
         ++m_stepInEpoch;
         samplesSinceLog += size;
@@ -293,6 +316,11 @@ void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, d
     e.valAccuracy = val.accuracy;
     e.testLoss = test.loss;
     e.testAccuracy = test.accuracy;
+    if (m_trainEvalIdx.defined() && m_trainEvalIdx.numel() > 0) {
+        const Evaluation seen = evaluate(m_net, m_trainX, m_trainY, m_trainEvalIdx);
+        e.trainAccuracy = seen.accuracy;
+        e.trainEvalLoss = seen.loss;
+    }
     e.layers = layerStats(m_net, m_config.sparsityThreshold);
     std::optional<Predictions> panel;
     if (!m_panel.empty())
@@ -308,6 +336,72 @@ void Run::evaluateEpoch(int epoch, int foldIndex, const torch::Tensor &valIdx, d
     sendSnapshot();
 }
 
+void Run::augment(torch::Tensor &x)
+{
+    if (m_live.shift > 0)
+        shiftImages(x, m_live.shift, m_shiftState, static_cast<float>(-kMean / kStd));
+    if (m_live.inputNoise > 0) {
+        const torch::Tensor noise =
+            torch::randn(x.sizes(), m_noiseGenerator, x.options().device(torch::kCPU)).mul_(m_live.inputNoise);
+        x.add_(noise.to(x.device()));
+    }
+}
+
+torch::Tensor Run::trainEvalRows(const Fold &fold) const
+{
+    const std::int64_t limit = m_config.trainEval;
+    if (limit <= 0 || fold.train.empty())
+        return {};
+    std::vector<char> inPart(static_cast<std::size_t>(m_trainX.size(0)), 0);
+    for (std::int64_t i : fold.train)
+        inPart[static_cast<std::size_t>(i)] = 1;
+    std::vector<std::int64_t> rows;
+    rows.reserve(static_cast<std::size_t>(std::min<std::int64_t>(limit, std::int64_t(fold.train.size()))));
+    const std::int64_t *order = m_evalOrder.data_ptr<std::int64_t>();
+    for (std::int64_t k = 0; k < m_evalOrder.size(0) && std::int64_t(rows.size()) < limit; ++k)
+        if (inPart[static_cast<std::size_t>(order[k])])
+            rows.push_back(order[k]);
+    std::sort(rows.begin(), rows.end()); // in memory order: the gather reads forward
+    return torch::tensor(rows, torch::kInt64).to(m_device);
+}
+
+bool Run::stopsEarly(int epoch, const torch::Tensor &valIdx)
+{
+    const double valLoss = m_rec.epochs.back().valLoss;
+    torch::NoGradGuard noGrad;
+    if (valLoss < m_bestValLoss) {
+        m_bestValLoss = valLoss;
+        m_bestEpoch = epoch;
+        if (m_bestParams.empty())
+            for (const auto &p : m_params)
+                m_bestParams.push_back(p.detach().clone());
+        else
+            for (std::size_t i = 0; i < m_params.size(); ++i)
+                m_bestParams[i].copy_(m_params[i]);
+        return false;
+    }
+    const int patience = m_live.earlyStop; // live: read at each epoch's end
+    if (patience <= 0 || m_bestEpoch == 0 || epoch - m_bestEpoch < patience)
+        return false;
+    for (std::size_t i = 0; i < m_params.size(); ++i)
+        m_params[i].copy_(m_bestParams[i]);
+    EarlyStop stop{epoch, m_bestEpoch, patience, m_bestValLoss};
+    emit(stop);
+    char loss[32];
+    std::snprintf(loss, sizeof loss, "%.4f", m_bestValLoss);
+    m_rec.message = "early stopping after epoch " + std::to_string(epoch) + ": the validation loss had not improved for " +
+                    std::to_string(patience) + " epoch(s); the weights of epoch " + std::to_string(m_bestEpoch) +
+                    " (validation loss " + loss + ") were restored";
+    // What the views show last is the network the run ends with.
+    if (!m_panel.empty())
+        emit(panelPredictions(m_net, m_testX, m_panelIdx, m_panel, m_panelLabels, m_bestEpoch, m_step));
+    const Evaluation val = evaluate(m_net, m_trainX, m_trainY, valIdx, true);
+    if (val.predicted.defined() && val.predicted.numel() > 0)
+        emit(validationDetail(m_net, m_trainX, m_trainY, valIdx, val.predicted, m_bestEpoch, m_step));
+    sendSnapshot();
+    return true;
+}
+
 void Run::execute(const Dataset &data, const std::string &deviceName)
 {
     m_device = torch::Device(deviceName == "cuda" ? torch::kCUDA : torch::kCPU);
@@ -317,23 +411,35 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     // One seed fixes the initial weights and dropout masks (global generator) and, separately, the folds and
     // the batch order, so runs that differ only in lambda see the same data in the same order.
     torch::manual_seed(m_config.seed);
-    m_net = Mlp(784, m_config.hidden, 10, m_config.dropout, m_config.leakySlope);
+    m_net = Mlp(784, m_config.hidden, kClasses, m_config.dropout, m_config.leakySlope);
     m_net->to(m_device);
     m_params = m_net->parameters();
     m_opt = std::make_unique<FlatOptimizer>(m_net, OptimizerSettings::from(m_config));
 
     const DatasetTensors &t = data.tensors();
-    m_trainX = t.trainImages.to(m_device);
-    m_trainY = t.trainLabels.to(m_device);
+    // The overfitting regime's training set, from its own generator: with train_size and label_noise at 0 the
+    // run draws exactly what it drew before them.
+    auto setGenerator = at::make_generator<at::CPUGeneratorImpl>(m_config.seed + 3);
+    const TrainingSet set = prepareTrainingSet(t.trainImages, t.trainLabels, m_config.trainSize, m_config.labelNoise,
+                                               kClasses, setGenerator);
+    m_trainX = set.images.to(m_device);
+    m_trainY = set.labels.to(m_device);
     m_testX = t.testImages.to(m_device);
     m_testY = t.testLabels.to(m_device);
+    const std::int64_t trainCount = m_trainX.size(0);
+    auto evalGenerator = at::make_generator<at::CPUGeneratorImpl>(m_config.seed + 2);
+    m_evalOrder = torch::randperm(trainCount, evalGenerator, torch::kInt64);
 
-    const std::vector<Fold> folds = makeFolds(data.trainCount(), m_config.folds, m_config.seed);
+    const std::vector<Fold> folds = makeFolds(trainCount, m_config.folds, m_config.seed);
+    // Holdout: the first fold's split for every epoch; rotate: epoch e takes fold e % K.
+    const auto foldOf = [&](int epoch) {
+        return m_config.validation == Validation::Holdout ? 0 : (epoch - 1) % m_config.folds;
+    };
     auto stepsFor = [&](const Fold &f) {
         return (static_cast<std::int64_t>(f.train.size()) + m_config.batchSize - 1) / m_config.batchSize;
     };
-    for (int e = 0; e < m_config.epochs; ++e)
-        m_totalSteps += stepsFor(folds[static_cast<std::size_t>(e % m_config.folds)]);
+    for (int e = 1; e <= m_config.epochs; ++e)
+        m_totalSteps += stepsFor(folds[static_cast<std::size_t>(foldOf(e))]);
 
     m_panel = choosePanel(data, m_config.panelDigits, m_config.seed);
     for (int i : m_panel)
@@ -345,7 +451,8 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     info.kernels = m_device.is_cuda() ? std::string() : shortBlasKernels(blasKernels());
     info.dataName = data.name();
     info.classNames = data.classNames();
-    info.trainCount = data.trainCount();
+    info.trainCount = trainCount;
+    info.flippedLabels = set.flipped;
     info.testCount = data.testCount();
     info.stepsPerEpoch = stepsFor(folds.front());
     info.totalSteps = m_totalSteps;
@@ -361,7 +468,7 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
     auto orderGen = at::make_generator<at::CPUGeneratorImpl>(m_config.seed + 1);
     for (int epoch = 1; epoch <= m_config.epochs; ++epoch) {
         m_epoch = epoch;
-        const int foldIndex = (epoch - 1) % m_config.folds;
+        const int foldIndex = foldOf(epoch);
         const Fold &fold = folds[static_cast<std::size_t>(foldIndex)];
         m_stepsPerEpoch = stepsFor(fold);
         const torch::Tensor trainIdx = torch::tensor(fold.train, torch::kInt64);
@@ -375,8 +482,11 @@ void Run::execute(const Dataset &data, const std::string &deviceName)
             return;
         const double trainSeconds = secondsSince(m_epochStart) - m_pausedInEpoch;
         m_trainSecondsDone += trainSeconds;
+        m_trainEvalIdx = trainEvalRows(fold);
         evaluateEpoch(epoch, foldIndex, valIdx, trainSeconds, m_lastEpochLoss);
         sendProgress(false, true);
+        if (stopsEarly(epoch, valIdx))
+            break;
     }
     m_rec.status = RunStatus::Finished;
 }
@@ -416,15 +526,21 @@ RunRecord train(const TrainConfig &config, TrainControl &control, TrainObserver 
                     prepareCpu(config.threads);
                 if (!data)
                     data = Dataset::load(resolveDataSource(config.data));
-                if (data->trainCount() < config.folds)
-                    throw DataError(data->name() + ": " + std::to_string(data->trainCount()) +
+                if (config.trainSize > data->trainCount())
+                    throw DataError(data->name() + " has " + std::to_string(data->trainCount()) +
+                                    " training images, fewer than --train-size " + std::to_string(config.trainSize) +
+                                    " asks for; use at most " + std::to_string(data->trainCount()) +
+                                    ", or 0 for all of them");
+                const std::int64_t trainCount = config.trainSize > 0 ? config.trainSize : data->trainCount();
+                if (trainCount < config.folds)
+                    throw DataError(data->name() + ": " + std::to_string(trainCount) +
                                     " training image(s) cannot make " + std::to_string(config.folds) +
                                     " folds (each fold validates on at least one); " +
-                                    (data->trainCount() >= 2
-                                         ? "use at most " + std::to_string(data->trainCount()) + " folds (--folds " +
-                                               std::to_string(data->trainCount()) + "), or "
+                                    (trainCount >= 2
+                                         ? "use at most " + std::to_string(trainCount) + " folds (--folds " +
+                                               std::to_string(trainCount) + "), or "
                                          : std::string("use ")) +
-                                    "a data set with more training images");
+                                    (config.trainSize > 0 ? "a larger --train-size" : "a data set with more training images"));
                 Run run(config, control, obs, rec);
                 run.execute(*data, device);
             }

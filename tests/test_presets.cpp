@@ -134,6 +134,14 @@ TEST_CASE("bundled presets pin their optimizer and network")
     other.hidden = {10};
     other.dropout = {0.9};
     other.leakySlope = 0.5;
+    other.trainSize = 100;
+    other.labelNoise = 0.5;
+    other.validation = Validation::Holdout;
+    other.earlyStop = 2;
+    other.labelSmoothing = 0.3;
+    other.inputNoise = 1;
+    other.shift = 3;
+    other.maxNorm = 0.5;
     for (const auto &file : presetFiles(bundledPresetDir())) {
         const Preset a = parsePreset(readTextFile(file)), b = parsePreset(readTextFile(file), other);
         REQUIRE(a.runs.size() == b.runs.size());
@@ -153,6 +161,10 @@ TEST_CASE("bundled presets pin their optimizer and network")
             CHECK(x.hidden == y.hidden);
             CHECK(x.dropout == y.dropout);
             CHECK_EQ(x.leakySlope, y.leakySlope);
+            // The overfitting lab's settings: a lesson never inherits a cure or a noisy subset.
+            for (const char *key : {"train_size", "label_noise", "validation", "early_stop", "label_smoothing",
+                                    "input_noise", "shift", "max_norm"})
+                CHECK_EQ(field(key).get(x), field(key).get(y));
         }
     }
 }

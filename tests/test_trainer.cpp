@@ -63,7 +63,8 @@ struct Hooks : TrainObserver {
                               [this](const RunRecord &) { finished = true; },
                               [this](const WeightSnapshot &w) { snapshots.push_back(w); },
                               [this](const GradientBalance &b) { balances.push_back(b); },
-                              [this](const ValidationDetail &d) { details.push_back(d); }, [](const Progress &) {}},
+                              [this](const ValidationDetail &d) { details.push_back(d); }, [](const Progress &) {},
+                              [](const EarlyStop &) {}},
                    event);
     }
 };

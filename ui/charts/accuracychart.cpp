@@ -1,12 +1,18 @@
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/palette.h"
 
+#include <QAreaSeries>
 #include <QLineSeries>
 #include <QValueAxis>
 
 #include <cmath>
 
 namespace reglab::ui {
+
+namespace {
+// Training accuracy: the run's own colour family, dashed, so it reads as "what it memorized" beside the others.
+const QColor kTraining{0x00, 0x9E, 0x73};
+} // namespace
 
 AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after each epoch"), parent)
 {
@@ -22,6 +28,19 @@ AccuracyChart::AccuracyChart(QWidget *parent) : LiveChart(tr("Accuracy after eac
     addTrack(tr("Validation"), colors::validation, 3)->setPointsVisible(true);
     addTrack(tr("Test"), colors::test, 3)->setPointsVisible(true);
     addTrack(tr("Chance (10 %)"), colors::chance, 2, Qt::DashLine)->setProperty("reglabNoHover", true);
+    addTrack(tr("Training"), kTraining, 3, Qt::DashLine)->setPointsVisible(true);
+    addTrack(tr("Generalization gap"), kTraining, 3)->setPointsVisible(true);
+    setTrackShown(Gap, false); // comparisons only
+    // Shaded between training (upper) and test (lower): its own copies of the points, never decimated (epochs).
+    m_gapArea = new QAreaSeries(new QLineSeries(this), new QLineSeries(this));
+    m_gapArea->setName(tr("Generalization gap"));
+    QColor fill = kTraining;
+    fill.setAlpha(40);
+    m_gapArea->setBrush(fill);
+    m_gapArea->setPen(Qt::NoPen);
+    m_gapArea->setProperty("reglabNoHover", true);
+    addSeries(m_gapArea);
+    hideFromLegend(m_gapArea);
     setOverlayPointsVisible(true);
     setEpochs(m_epochs);
 }
@@ -37,6 +56,37 @@ void AccuracyChart::addEpoch(const reglab::EpochRecord &r)
 {
     append(Validation, {double(r.epoch), 100 * r.valAccuracy});
     append(Test, {double(r.epoch), 100 * r.testAccuracy});
+    if (!std::isfinite(r.trainAccuracy)) // not measured (--train-eval 0): no training line, no gap
+        return;
+    append(Training, {double(r.epoch), 100 * r.trainAccuracy});
+    append(Gap, {double(r.epoch), 100 * (r.trainAccuracy - r.testAccuracy)});
+    m_gapArea->upperSeries()->append(double(r.epoch), 100 * r.trainAccuracy);
+    m_gapArea->lowerSeries()->append(double(r.epoch), 100 * r.testAccuracy);
+    updateGapArea();
+}
+
+void AccuracyChart::setGapShaded(bool shaded)
+{
+    m_gapShaded = shaded;
+    updateGapArea();
+}
+
+bool AccuracyChart::gapShaded() const
+{
+    return m_gapArea->isVisible();
+}
+
+QList<QPointF> AccuracyChart::gapUpper() const
+{
+    return m_gapArea->upperSeries()->points();
+}
+
+void AccuracyChart::updateGapArea()
+{
+    const bool shown = m_gapShaded && trackShown(Training) && m_gapArea->upperSeries()->count() > 0;
+    if (m_gapArea->isVisible() != shown)
+        m_gapArea->setVisible(shown);
+    hideFromLegend(m_gapArea);
 }
 
 void AccuracyChart::updateRanges()
@@ -54,12 +104,26 @@ void AccuracyChart::updateRanges()
     // fitAxes() picks the one that fits.
     x->setTickInterval(std::max(x->tickInterval(), std::pow(10.0, std::floor(std::log10(std::max(1, last))))));
     ChartBase::setAxisRange(x, 0, last);
+    // Accuracies live in 0..100; the gap (training minus test) can go below 0, and the axis follows it there.
+    double low = 0;
+    for (const Track &t : tracks())
+        if (t.series->isVisible())
+            for (const QPointF &p : t.all)
+                low = std::min(low, p.y());
+    for (const Track &t : overlayTracks())
+        for (const QPointF &p : t.all)
+            low = std::min(low, p.y());
+    if (auto *y = qobject_cast<QValueAxis *>(yAxis()))
+        ChartBase::setAxisRange(y, std::floor(low / 10) * 10, 100);
     fitAxes();
 }
 
 void AccuracyChart::clear()
 {
     LiveChart::clear();
+    m_gapArea->upperSeries()->clear();
+    m_gapArea->lowerSeries()->clear();
+    updateGapArea();
     setEpochs(m_epochs); // the chance line stays
 }
 

@@ -121,6 +121,8 @@ protected:
     void viewChanged() override;
 
     void resizeEvent(QResizeEvent *event) override;
+    // Keeps a series out of the legend (a reference line, a shaded area).
+    void hideFromLegend(QAbstractSeries *series);
 
 private:
     void rebuild(Track &t);
@@ -128,7 +130,6 @@ private:
     void sharePoints();
     Marker makeMarker(double x, const QString &label, bool overlay);
     void removeMarkers(bool overlay);
-    void hideFromLegend(QAbstractSeries *series);
     std::vector<Track> m_tracks;
     std::vector<Marker> m_markers;
     std::vector<Track> m_overlays;              // drawn under the live series, not in the legend

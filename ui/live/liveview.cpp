@@ -12,6 +12,7 @@
 #include "ui/runs/runmodel.h"
 
 #include <QChart>
+#include <QCoreApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QSettings>
@@ -29,6 +30,15 @@
 
 namespace reglab::ui {
 namespace {
+
+// The accuracy chart's tracks of a run (the chance line is not one).
+constexpr int kAccuracyTracks[] = {AccuracyChart::Validation, AccuracyChart::Test, AccuracyChart::Training,
+                                   AccuracyChart::Gap};
+
+QString bestEpochLabel(int epoch)
+{
+    return QCoreApplication::translate("LiveView", "best epoch %1").arg(epoch);
+}
 
 // What to do about a failed run, chosen by what kind of fault it was.
 QString adviceFor(reglab::ErrorKind kind)
@@ -98,7 +108,7 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
                               QString::fromLatin1(key));
     m_lossMetric->setToolTip(tr("The loss each run shows when runs are compared"));
     m_accuracyMetric = new QComboBox(this);
-    for (const char *key : {"test_accuracy", "val_accuracy"})
+    for (const char *key : {"test_accuracy", "val_accuracy", "train_accuracy", "gap"})
         m_accuracyMetric->addItem(QString::fromStdString(reglab::findMetric(key)->label), QString::fromLatin1(key));
     m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
     m_smoothing = new QSlider(Qt::Horizontal, this);
@@ -312,6 +322,9 @@ double LiveView::epochsAt(std::int64_t stepsDone) const
 void LiveView::onFinished(const reglab::RunRecord &record)
 {
     flush();
+    // Early stopping's restored epoch, marked where the run's weights came from.
+    if (record.earlyStop)
+        m_accuracy->addMarker(record.earlyStop->bestEpoch, bestEpochLabel(record.earlyStop->bestEpoch));
     // A run that never started (its data did not load) names its data set.
     const QString headline = m_started ? m_startLine : m_dataName;
     const QString message = QString::fromStdString(record.message).toHtmlEscaped();
@@ -361,7 +374,7 @@ void LiveView::updateComparison()
     const reglab::Metric &lossMetric = *reglab::findMetric(m_lossMetric->currentData().toString().toStdString());
     const reglab::Metric &accuracyMetric =
         *reglab::findMetric(m_accuracyMetric->currentData().toString().toStdString());
-    const bool totalLoss = lossMetric.key == "loss", testAccuracy = accuracyMetric.key == "test_accuracy";
+    const bool totalLoss = lossMetric.key == "loss";
     // Runs of different data sets compared: each name says which (their accuracies are not comparable).
     std::vector<const reglab::RunRecord *> shownRecords;
     for (int id : shown)
@@ -382,9 +395,13 @@ void LiveView::updateComparison()
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveShown && part == loss);
         m_loss->setPartLook(loss, name, shortRunName(name), color);
-        const int accuracy = testAccuracy ? AccuracyChart::Test : AccuracyChart::Validation;
-        for (int track : {int(AccuracyChart::Validation), int(AccuracyChart::Test)})
+        const int accuracy = accuracyMetric.key == "test_accuracy"    ? AccuracyChart::Test
+                             : accuracyMetric.key == "val_accuracy"   ? AccuracyChart::Validation
+                             : accuracyMetric.key == "train_accuracy" ? AccuracyChart::Training
+                                                                      : AccuracyChart::Gap;
+        for (int track : kAccuracyTracks)
             m_accuracy->setTrackShown(track, liveShown && track == accuracy);
+        m_accuracy->setGapShaded(false);
         m_accuracy->setTrackLook(accuracy, name, shortRunName(name), color, 3);
         m_accuracy->setTrackInLegend(AccuracyChart::Chance, false); // the legend's room goes to the runs
     } else {
@@ -397,8 +414,11 @@ void LiveView::updateComparison()
                             colors::l2Term);
         m_loss->setPartLook(LossChart::Total, named(tr("Total")), tr("Total"), chartColors().text, 1.5, Qt::DashLine,
                             true);
-        for (int track : {int(AccuracyChart::Validation), int(AccuracyChart::Test)})
-            m_accuracy->setTrackShown(track, liveSeries);
+        for (int track : kAccuracyTracks)
+            m_accuracy->setTrackShown(track, liveSeries && track != AccuracyChart::Gap);
+        m_accuracy->setTrackLook(AccuracyChart::Training, named(tr("Training")), tr("Training"),
+                                 colors::l2Term, 3, Qt::DashLine);
+        m_accuracy->setGapShaded(true);
         m_accuracy->setTrackLook(AccuracyChart::Validation, named(tr("Validation")), tr("Validation"),
                                  colors::validation, 3);
         m_accuracy->setTrackLook(AccuracyChart::Test, named(tr("Test")), tr("Test"), colors::test, 3);
@@ -409,9 +429,9 @@ void LiveView::updateComparison()
     const QString lossTitle = !m_comparing ? tr("Training loss and its parts")
                               : totalLoss  ? tr("Training loss (total)")
                                            : tr("Training data loss (cross-entropy)");
-    const QString accuracyTitle = !m_comparing  ? tr("Accuracy after each epoch")
-                                  : testAccuracy ? tr("Test accuracy after each epoch")
-                                                 : tr("Validation accuracy after each epoch");
+    const QString accuracyTitle = !m_comparing ? tr("Accuracy after each epoch")
+                                  : tr("%1 after each epoch")
+                                        .arg(QString::fromStdString(accuracyMetric.brief()));
     if (m_loss->chartTitle() != lossTitle)
         m_loss->setChartTitle(lossTitle);
     if (m_accuracy->chartTitle() != accuracyTitle)
@@ -442,6 +462,8 @@ void LiveView::updateComparison()
             l.markers.append({double(step), label});
             a.markers.append({epochAt(*r, step - 1), label});
         }
+        if (r->earlyStop)
+            a.markers.append({double(r->earlyStop->bestEpoch), bestEpochLabel(r->earlyStop->bestEpoch)});
         loss << l;
         accuracy << a;
     }

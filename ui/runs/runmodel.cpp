@@ -272,9 +272,9 @@ QVariant RunModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return QString::fromStdString(reglab::toString(r.status));
         case ValColumn:
-            return r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().valAccuracy);
+            return r.epochs.empty() ? QStringLiteral("-") : percent(reglab::finalEpoch(r)->valAccuracy);
         case TestColumn:
-            return r.epochs.empty() ? QStringLiteral("-") : percent(r.epochs.back().testAccuracy);
+            return r.epochs.empty() ? QStringLiteral("-") : percent(reglab::finalEpoch(r)->testAccuracy);
         default:
             return {};
         }

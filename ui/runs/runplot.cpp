@@ -24,10 +24,10 @@ const reglab::Metric &info(const Metric &metric)
     return m ? *m : *reglab::findMetric("test_accuracy");
 }
 
-// A value as the chart draws it: fractions in percent; a first-layer share needs the layers.
+// A value as the chart draws it: fractions in percent; NaN where it was not measured (not drawn).
 double epochValue(const EpochRecord &e, const reglab::Metric &m)
 {
-    if (!m.read || (!m.write && e.layers.empty()))
+    if (!m.read)
         return std::nan("");
     return (m.fraction() ? 100 : 1) * m.read(e);
 }
@@ -142,9 +142,14 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
     // The sparsity's title is too long for an axis (a small multiple's): the axis says what is counted.
     yAxis->setTitleText(metric == "small_fraction"  ? QStringLiteral("Weights below threshold (%)")
                         : metric == "zero_fraction" ? QStringLiteral("Weights exactly zero (%)")
+                        : metric == "gap"           ? QStringLiteral("Training \u2212 test accuracy (points)")
                         : percent                   ? QStringLiteral("%1 (%)").arg(QString::fromStdString(m.label))
                                                     : QStringLiteral("Loss (nats)"));
-    if (percent) {
+    if (percent && std::isfinite(minY) && minY < 0) { // a difference of accuracies (the gap): around its values
+        yAxis->setRange(std::floor(minY / 5) * 5, std::ceil(std::max(0.0, maxY) / 5) * 5);
+        yAxis->applyNiceNumbers();
+        yAxis->setLabelFormat(QStringLiteral("%.0f"));
+    } else if (percent) {
         yAxis->setRange(0, 100);
         yAxis->setLabelFormat(QStringLiteral("%.0f"));
     } else {

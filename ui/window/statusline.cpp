@@ -100,7 +100,7 @@ void StatusLine::onFinished(const reglab::RunRecord &record)
     const int epochs = int(record.epochs.size());
     const QString accuracy = record.epochs.empty()
                                  ? QString()
-                                 : tr(", test accuracy %1 %").arg(100 * record.epochs.back().testAccuracy, 0, 'f', 2);
+                                 : tr(", test accuracy %1 %").arg(100 * reglab::finalEpoch(record)->testAccuracy, 0, 'f', 2);
     switch (record.status) {
     case reglab::RunStatus::Finished:
         m_state->setText(tr("Finished"));
