@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <sstream>
@@ -261,6 +262,35 @@ std::string trainUsage()
          "are written; after a crash, a kill or a failed save, reglab-train --recover --list shows it.\n"
          "example, the forum's collapse: reglab-train --l1 0.01 --epochs 10\n";
     return s.str();
+}
+
+std::string checkTrainOutputs(const CliOptions &options)
+{
+    for (const auto &[flag, path] :
+         {std::pair<const char *, const std::string *>{"--out", &options.outJson}, {"--csv", &options.outCsv}})
+        if (!path->empty())
+            if (const std::string e = checkWritableTarget(*path); !e.empty())
+                return std::string(flag) + ": " + e + "; choose a writable file";
+    if (!options.outJson.empty() && !options.outCsv.empty() && sameSaveTarget(options.outJson, options.outCsv))
+        return "--out and --csv name the same file (" + options.outCsv +
+               "); give two different files, or the CSV would replace the record";
+    return {};
+}
+
+bool writeTrainOutputs(const CliOptions &options, const RunRecord &record)
+{
+    bool ok = true;
+    if (!options.outJson.empty())
+        if (const std::string e = writeFileAtomically(options.outJson, toJson(record)); !e.empty()) {
+            std::fprintf(stderr, "reglab-train: --out: %s\n", e.c_str());
+            ok = false;
+        }
+    if (!options.outCsv.empty())
+        if (const std::string e = writeFileAtomically(options.outCsv, epochsCsv(record)); !e.empty()) {
+            std::fprintf(stderr, "reglab-train: --csv: %s\n", e.c_str());
+            ok = false;
+        }
+    return ok;
 }
 
 int exitStatusFor(const RunRecord &record, int stopSignal)

@@ -270,38 +270,6 @@ private:
     long m_calls = 0;
 };
 
-// The --out and --csv files, checked before training so a long run is not lost to a path that cannot be written
-// (a folder, a device, a FIFO, a folder that is not writable) or to two flags naming one file. "" or the message.
-std::string checkOutputs(const reglab::CliOptions &options)
-{
-    for (const auto &[flag, path] :
-         {std::pair<const char *, const std::string *>{"--out", &options.outJson}, {"--csv", &options.outCsv}})
-        if (!path->empty())
-            if (const std::string e = reglab::checkWritableTarget(*path); !e.empty())
-                return std::string(flag) + ": " + e + "; choose a writable file";
-    if (!options.outJson.empty() && !options.outCsv.empty() && reglab::sameSaveTarget(options.outJson, options.outCsv))
-        return "--out and --csv name the same file (" + options.outCsv +
-               "); give two different files, or the CSV would replace the record";
-    return {};
-}
-
-// Writes --out and --csv; true when every one asked for is on the disk.
-bool writeOutputs(const reglab::CliOptions &options, const reglab::RunRecord &record)
-{
-    bool ok = true;
-    if (!options.outJson.empty())
-        if (const std::string e = reglab::writeFileAtomically(options.outJson, reglab::toJson(record)); !e.empty()) {
-            std::cerr << "reglab-train: --out: " << e << '\n';
-            ok = false;
-        }
-    if (!options.outCsv.empty())
-        if (const std::string e = reglab::writeFileAtomically(options.outCsv, reglab::epochsCsv(record)); !e.empty()) {
-            std::cerr << "reglab-train: --csv: " << e << '\n';
-            ok = false;
-        }
-    return ok;
-}
-
 // reglab-train --recover [JOURNAL] --out FILE [--csv FILE], and --recover --list.
 int recoverCommand(const reglab::CliOptions &options)
 {
@@ -345,7 +313,7 @@ int recoverCommand(const reglab::CliOptions &options)
                      "journal is removed once they are written\n";
         return 2;
     }
-    if (const std::string e = checkOutputs(options); !e.empty()) {
+    if (const std::string e = reglab::checkTrainOutputs(options); !e.empty()) {
         std::cerr << "reglab-train: " << e << '\n';
         return 2;
     }
@@ -370,7 +338,7 @@ int recoverCommand(const reglab::CliOptions &options)
                   << " is held by another program (a run going on, or another recovery); try again once it ends\n";
         return 1;
     }
-    if (!writeOutputs(options, record)) {
+    if (!reglab::writeTrainOutputs(options, record)) {
         std::cerr << "reglab-train: the journal " << path << " is kept\n";
         return 1;
     }
@@ -460,7 +428,7 @@ int runMain(int argc, char **argv)
 int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &control)
 {
     using namespace reglab;
-    if (const std::string e = checkOutputs(options); !e.empty()) {
+    if (const std::string e = reglab::checkTrainOutputs(options); !e.empty()) {
         std::cerr << "reglab-train: " << e << '\n';
         return 2;
     }
@@ -584,7 +552,7 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     }
     bool saved = false;
     try {
-        saved = writeOutputs(options, record);
+        saved = reglab::writeTrainOutputs(options, record);
     } catch (const std::exception &e) { // out of memory while the record is made, say
         std::string message;
         if (!describeAllocationFailure(e, "saving the record", message))
