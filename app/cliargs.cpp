@@ -1,6 +1,8 @@
 #include "app/cliargs.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <sstream>
@@ -88,16 +90,20 @@ const std::vector<Flag> &flags()
                            char *end = nullptr;
                            const long n = std::strtol(v.c_str(), &end, 10);
                            if (v.empty() || *end != '\0' || n < 1 || n > 1024)
-                               return "give a whole number from 1 to 1024";
+                               return "'" + v + "' is not allowed; give a whole number from 1 to 1024";
                            o.jobs = int(n);
                            return {};
                        }});
         out.push_back({"--task", "I", "with --sweep: run only run I (what a cluster's array task calls)", {},
                        [](const std::string &v, CliOptions &o) -> std::string {
                            char *end = nullptr;
+                           errno = 0;
                            const long long n = std::strtoll(v.c_str(), &end, 10);
                            if (v.empty() || *end != '\0' || n < 0)
                                return "give a run's index, a whole number from 0 (--list shows them)";
+                           if (errno == ERANGE) // said as given, not as the largest number it was clamped to
+                               return "'" + v + "' is far more than any sweep's runs; give a run's index (--list "
+                                                "shows them)";
                            o.task = n;
                            return {};
                        }});
@@ -256,6 +262,35 @@ std::string trainUsage()
          "are written; after a crash, a kill or a failed save, reglab-train --recover --list shows it.\n"
          "example, the forum's collapse: reglab-train --l1 0.01 --epochs 10\n";
     return s.str();
+}
+
+std::string checkTrainOutputs(const CliOptions &options)
+{
+    for (const auto &[flag, path] :
+         {std::pair<const char *, const std::string *>{"--out", &options.outJson}, {"--csv", &options.outCsv}})
+        if (!path->empty())
+            if (const std::string e = checkWritableTarget(*path); !e.empty())
+                return std::string(flag) + ": " + e + "; choose a writable file";
+    if (!options.outJson.empty() && !options.outCsv.empty() && sameSaveTarget(options.outJson, options.outCsv))
+        return "--out and --csv name the same file (" + options.outCsv +
+               "); give two different files, or the CSV would replace the record";
+    return {};
+}
+
+bool writeTrainOutputs(const CliOptions &options, const RunRecord &record)
+{
+    bool ok = true;
+    if (!options.outJson.empty())
+        if (const std::string e = writeFileAtomically(options.outJson, toJson(record)); !e.empty()) {
+            std::fprintf(stderr, "reglab-train: --out: %s\n", e.c_str());
+            ok = false;
+        }
+    if (!options.outCsv.empty())
+        if (const std::string e = writeFileAtomically(options.outCsv, epochsCsv(record)); !e.empty()) {
+            std::fprintf(stderr, "reglab-train: --csv: %s\n", e.c_str());
+            ok = false;
+        }
+    return ok;
 }
 
 int exitStatusFor(const RunRecord &record, int stopSignal)

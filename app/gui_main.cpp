@@ -4,6 +4,7 @@
 #include "app/trainingcontroller.h"
 #include "model/blaskernels.h"
 #include "model/journal.h"
+#include "model/runfiles.h"
 #include "model/runrecord.h"
 
 #include "ui/charts/figureexport.h"
@@ -241,17 +242,40 @@ int main(int argc, char **argv)
         window.viewMenu()->setTheme(chosen);
     }
     if (parser.isSet(showNetwork)) {
-        window.networkDock()->show();
-        window.networkDock()->raise();
         const QString tab = parser.value(showNetwork);
+        QStringList names;
+        int chosen = -1;
         for (int v = 0; v < reglab::ui::NetworkPanel::ViewCount; ++v) {
             const QString name = reglab::ui::NetworkPanel::fileName(reglab::ui::NetworkPanel::View(v));
-            if (!tab.isEmpty() && (name.startsWith(tab) || tab.startsWith(name)))
-                window.networkPanel()->setCurrentIndex(v);
+            names << name;
+            if (chosen < 0 && !tab.isEmpty() && (name.startsWith(tab) || tab.startsWith(name)))
+                chosen = v;
         }
+        if (chosen < 0)
+            return fail(QStringLiteral("--show-network: '%1' is not allowed; use %2").arg(tab, names.join(QStringLiteral(", "))));
+        window.networkDock()->show();
+        window.networkDock()->raise();
+        window.networkPanel()->setCurrentIndex(chosen);
     }
 
     if (!parser.positionalArguments().isEmpty()) {
+        // An unattended shot must not quietly leave out a run it was asked to draw (a truncated record, a FIFO):
+        // the window would show a banner no one sees and exit 0.
+        if (shooting) {
+            std::vector<std::string> paths;
+            for (const QString &run : parser.positionalArguments())
+                paths.push_back(QFile::encodeName(run).toStdString());
+            const reglab::LoadedRuns check = reglab::openRunFiles(paths);
+            for (const std::string &newer : check.notUnderstood) // drawn, but said: no one sees the banner
+                std::fprintf(stderr, "reglab: %s\n", newer.c_str());
+            if (!check.problems.empty()) {
+                for (const std::string &problem : check.problems)
+                    std::fprintf(stderr, "reglab: %s\n", problem.c_str());
+                std::fprintf(stderr, "reglab: --screenshot: %zu of the run files cannot be read; nothing was saved\n",
+                             check.problems.size());
+                return 3;
+            }
+        }
         window.runList()->openFiles(parser.positionalArguments());
         // A screenshot's run is compared with the runs named (the window keeps no settings then).
         if (shooting)
@@ -299,6 +323,12 @@ int main(int argc, char **argv)
     // Checked before training: a folder or an unwritable place fails now, not minutes later.
     if (const std::string e = reglab::checkWritableTarget(QFile::encodeName(file).toStdString()); !e.empty())
         return fail(QStringLiteral("--screenshot: %1").arg(QString::fromStdString(e)));
+    std::vector<reglab::NamedFile> inputs; // the runs it opens: a shot named like one would replace it
+    for (const QString &run : parser.positionalArguments())
+        inputs.push_back({"the run record", QFile::encodeName(run).toStdString()});
+    if (const std::string e = reglab::outputOverInput({{"--screenshot", QFile::encodeName(file).toStdString()}}, inputs);
+        !e.empty())
+        return fail(QString::fromStdString(e));
     window.setFixedSize(shotSize); // the same layout on every machine
     window.show();
     if (parser.isSet(present))
@@ -336,14 +366,13 @@ int main(int argc, char **argv)
     };
     QString presetFile;
     if (parser.isSet(preset)) {
-        for (const QString &f : window.presetMenu()->files()) {
-            const QString base = QFileInfo(f).completeBaseName();
-            if (base == parser.value(preset) || base.section(QLatin1Char('-'), 1) == parser.value(preset))
-                presetFile = f;
-        }
+        const QString wanted = parser.value(preset);
+        QStringList known;
+        presetFile = window.presetMenu()->fileFor(wanted, &known);
         if (presetFile.isEmpty())
-            return fail(QStringLiteral("--preset: no preset '%1' (the files are in resources/presets)")
-                            .arg(parser.value(preset)));
+            return fail(QStringLiteral("--preset: no preset '%1'; the presets in %2 are %3")
+                            .arg(wanted, reglab::ui::PresetMenu::presetDirs().join(QStringLiteral(" and ")),
+                                 known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
         // The shot waits for the queue: each finished run lands in the runs list.
         QObject::connect(&controller, &reglab::app::TrainingController::event, &window,
                          [&](const reglab::TrainEvent &event) {

@@ -5,6 +5,7 @@
 #include "model/summarytable.h"
 #include "model/sweeppath.h"
 #include "ui/charts/figureexport.h"
+#include "ui/charts/palette.h"
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/runs/runplot.h"
 #include "ui/sweeps/pathchart.h"
@@ -14,6 +15,7 @@
 #include <QFileInfo>
 #include <QSet>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -57,6 +59,30 @@ int fail(int status, const QString &message)
     return status;
 }
 
+// The most pixels a PNG may have (8000x8000 at scale 1, 4000x4000 at 2): each is 4 bytes while it is drawn, and
+// --size 8000x8000 --scale 4 alone would take 4 GB and minutes.
+constexpr double kMaxPngPixels = 64e6;
+
+// "" or why a PNG of `size` at `scale` is too large; the other formats draw vectors at `size` and ignore the scale.
+QString pixelProblem(const QString &out, const QSize &size, double scale)
+{
+    if (QFileInfo(out).suffix().toLower() != QLatin1String("png"))
+        return {};
+    const double w = std::round(size.width() * scale), h = std::round(size.height() * scale);
+    if (w * h <= kMaxPngPixels)
+        return {};
+    return QStringLiteral("--size %1x%2 at --scale %3 makes a %4x%5-pixel PNG (%6 megapixels); a PNG has at most %7 "
+                          "megapixels (8000x8000 at scale 1, 4000x4000 at 2): lower --size or --scale, or write a "
+                          ".svg or .pdf")
+        .arg(size.width())
+        .arg(size.height())
+        .arg(scale)
+        .arg(w, 0, 'f', 0)
+        .arg(h, 0, 'f', 0)
+        .arg(w * h / 1e6, 0, 'f', 0)
+        .arg(kMaxPngPixels / 1e6, 0, 'f', 0);
+}
+
 // --out's name: "" or what is wrong with it (missing, or a format reglab plot does not write).
 QString figureNameProblem(const QString &out)
 {
@@ -77,6 +103,12 @@ int writeChart(QChart *chart, const QString &out, const QSize &size, double scal
         const QByteArray tex = ui::chartToPgfplots(chart).toUtf8();
         if (const std::string e = writeFileAtomically(outPath, tex.toStdString()); !e.empty())
             return fail(1, QString::fromStdString(e));
+        if (const QStringList lost = ui::textsLatexLoses(chart); !lost.isEmpty())
+            std::fprintf(stderr,
+                         "reglab plot: warning: pdflatex's fonts lack characters of %s, which show as '?' in %s; "
+                         "use Latin letters in the labels, or a .pdf or .svg figure\n",
+                         qPrintable(QStringLiteral("\"") + lost.join(QStringLiteral("\", \"")) + QStringLiteral("\"")),
+                         qPrintable(out));
     } else if (const QString error = ui::saveChart(chart, size, out, scale); !error.isEmpty()) {
         return fail(1, error);
     }
@@ -101,6 +133,14 @@ int plotSweep(const QString &dir, const QString &xKeys, const QString &metric, c
         return fail(2, e);
     if (!QFileInfo(dir).isDir())
         return fail(3, QStringLiteral("--sweep: %1 is not a folder (give the --out-dir of reglab-train --sweep)").arg(dir));
+    // The folder's records are the inputs: --csv D/0000-....json would replace one with the plotted numbers.
+    std::vector<NamedFile> inputs;
+    for (const std::string &record : presetFiles(QFile::encodeName(dir).toStdString()))
+        inputs.push_back({"the run record", record});
+    if (const std::string e = outputOverInput(
+            {{"--out", QFile::encodeName(out).toStdString()}, {"--csv", QFile::encodeName(csv).toStdString()}}, inputs);
+        !e.empty())
+        return fail(2, QString::fromStdString(e));
     for (const QString &target : {out, csv})
         if (!target.isEmpty())
             if (const std::string e = checkWritableTarget(QFile::encodeName(target).toStdString()); !e.empty())
@@ -185,6 +225,8 @@ int runPlotCommand(const QStringList &args)
             return fail(2, QStringLiteral("unknown option %1; see reglab plot --help").arg(arg));
         }
     }
+    if (const QString e = pixelProblem(out, size, scale); !e.isEmpty())
+        return fail(2, e);
     if (!sweepDir.isEmpty())
         return plotSweep(sweepDir, xKeys, metricName, group, out, title, size, scale, files, csv, summary);
     ui::Metric metric;
@@ -204,6 +246,13 @@ int runPlotCommand(const QStringList &args)
     // written (status 1, as for a failed write); --out and --csv naming one file, where one would silently replace
     // the other, are bad arguments (2).
     const std::string outPath = QFile::encodeName(out).toStdString(), csvPath = QFile::encodeName(csv).toStdString();
+    const std::string summaryPath = QFile::encodeName(summary).toStdString();
+    std::vector<NamedFile> inputs; // each run file: an output naming one would replace the run
+    for (const QString &file : files)
+        inputs.push_back({"the run record", QFile::encodeName(file).toStdString()});
+    if (const std::string e = outputOverInput({{"--out", outPath}, {"--csv", csvPath}, {"--summary", summaryPath}}, inputs);
+        !e.empty())
+        return fail(2, QString::fromStdString(e));
     if (const std::string e = checkWritableTarget(outPath); !e.empty())
         return fail(1, QStringLiteral("--out: %1").arg(QString::fromStdString(e)));
     if (!csv.isEmpty()) {
@@ -213,7 +262,6 @@ int runPlotCommand(const QStringList &args)
             return fail(2,
                         QStringLiteral("--out and --csv name the same file (%1); give two different files").arg(csv));
     }
-    const std::string summaryPath = QFile::encodeName(summary).toStdString();
     if (!summary.isEmpty()) {
         if (const std::string e = checkWritableTarget(summaryPath); !e.empty())
             return fail(1, QStringLiteral("--summary: %1").arg(QString::fromStdString(e)));
@@ -244,9 +292,26 @@ int runPlotCommand(const QStringList &args)
         runs << run;
     }
 
-    std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title));
+    const int named = ui::legendCapacity(size.height());
+    // Runs of different data sets: each name says which (their accuracies are not comparable), in the legend and
+    // the table.
+    std::vector<const RunRecord *> records;
+    for (const ui::PlotRun &run : runs)
+        records.push_back(&run.record);
+    if (dataSetsDiffer(records))
+        for (ui::PlotRun &run : runs)
+            run.label = QString::fromStdString(withDataSet(run.label.toStdString(), run.record));
+    std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title, named));
     if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)
         return status;
+    if (runs.size() > named)
+        std::fprintf(stderr,
+                     "reglab plot: the legend names the first %d of %lld runs (more would not fit), and runs share "
+                     "the %lld colours; %s\n",
+                     named, static_cast<long long>(runs.size()),
+                     static_cast<long long>(ui::runPalette().size()),
+                     summary.isEmpty() ? "--summary TABLE.md (or .csv) lists every run"
+                                       : "the summary table lists every run");
     if (!summary.isEmpty()) {
         std::vector<SummaryRow> rows;
         for (const ui::PlotRun &run : runs)

@@ -17,9 +17,22 @@ struct SweepHooks {
 
 int sweepCommand(const CliOptions &options, const SweepHooks &hooks);
 
-// Whether a record in the sweep's folder is a run that ended (finished, diverged or failed): a resumed sweep
-// skips it; a stopped run, a damaged record or none at all runs again.
+// Whether a record in the sweep's folder is a run that ended (finished or diverged): a resumed sweep skips it; a
+// stopped or failed run, a damaged record or none at all runs again.
 bool sweepRunDone(const std::string &recordPath);
+
+// What a sweep's run finds under its record's name.
+enum class SweepRunState {
+    ToRun,         // no record, a damaged one, or one that stopped or failed: the run runs (again)
+    Done,          // a finished or diverged record of these settings
+    OtherSettings, // a record of other settings (an earlier version of the sweep): kept, and the run not trained
+};
+// `config`: the run's settings; `difference` (if given) gets what differs for OtherSettings, such as "l1 0.01 in
+// the record, 0.001 in the sweep" (the machine's threads aside).
+SweepRunState sweepRunState(const std::string &recordPath, const TrainConfig &config,
+                            std::string *difference = nullptr);
+// The settings that differ between a record's and a sweep run's, in words ("" when none, threads aside).
+std::string configDifference(const TrainConfig &record, const TrainConfig &sweep);
 
 // The job-array script --slurm submits: one array task per run, at most `parallel` at once.
 std::string slurmScript(const std::string &self, const std::string &sweepFile, const std::string &outDir,

@@ -185,7 +185,17 @@ public:
                                       [this](const reglab::EpochRecord &e) { epochEnded(e); },
                                       [this](const reglab::RunRecord &) { clearLine(); }, [](const auto &) {}},
                    event);
+        // The journal that protects the run stopped (a full disk): said when it happens, even with --quiet.
+        if (!m_saidJournal && m_journalProblem)
+            if (const std::string problem = m_journalProblem(); !problem.empty()) {
+                clearLine();
+                std::fprintf(stderr, "reglab-train: %s\n", problem.c_str());
+                m_saidJournal = true;
+            }
     }
+
+    void setJournalProblem(std::function<std::string()> problem) { m_journalProblem = std::move(problem); }
+    bool saidJournalProblem() const { return m_saidJournal; }
 
 private:
     void started(const reglab::RunInfo &info)
@@ -252,44 +262,13 @@ private:
             m_dirty = false;
         }
     }
-    bool m_quiet, m_tty, m_dirty = false;
+    bool m_quiet, m_tty, m_dirty = false, m_saidJournal = false;
     Stdout &m_out;
     std::function<void()> m_onStdoutGone;
+    std::function<std::string()> m_journalProblem;
     int m_epochs = 0;
     long m_calls = 0;
 };
-
-// The --out and --csv files, checked before training so a long run is not lost to a path that cannot be written
-// (a folder, a device, a FIFO, a folder that is not writable) or to two flags naming one file. "" or the message.
-std::string checkOutputs(const reglab::CliOptions &options)
-{
-    for (const auto &[flag, path] :
-         {std::pair<const char *, const std::string *>{"--out", &options.outJson}, {"--csv", &options.outCsv}})
-        if (!path->empty())
-            if (const std::string e = reglab::checkWritableTarget(*path); !e.empty())
-                return std::string(flag) + ": " + e + "; choose a writable file";
-    if (!options.outJson.empty() && !options.outCsv.empty() && reglab::sameSaveTarget(options.outJson, options.outCsv))
-        return "--out and --csv name the same file (" + options.outCsv +
-               "); give two different files, or the CSV would replace the record";
-    return {};
-}
-
-// Writes --out and --csv; true when every one asked for is on the disk.
-bool writeOutputs(const reglab::CliOptions &options, const reglab::RunRecord &record)
-{
-    bool ok = true;
-    if (!options.outJson.empty())
-        if (const std::string e = reglab::writeFileAtomically(options.outJson, reglab::toJson(record)); !e.empty()) {
-            std::cerr << "reglab-train: --out: " << e << '\n';
-            ok = false;
-        }
-    if (!options.outCsv.empty())
-        if (const std::string e = reglab::writeFileAtomically(options.outCsv, reglab::epochsCsv(record)); !e.empty()) {
-            std::cerr << "reglab-train: --csv: " << e << '\n';
-            ok = false;
-        }
-    return ok;
-}
 
 // reglab-train --recover [JOURNAL] --out FILE [--csv FILE], and --recover --list.
 int recoverCommand(const reglab::CliOptions &options)
@@ -334,8 +313,15 @@ int recoverCommand(const reglab::CliOptions &options)
                      "journal is removed once they are written\n";
         return 2;
     }
-    if (const std::string e = checkOutputs(options); !e.empty()) {
+    if (const std::string e = reglab::checkTrainOutputs(options); !e.empty()) {
         std::cerr << "reglab-train: " << e << '\n';
+        return 2;
+    }
+    // --out J would write the record over the journal J, which is then removed as recovered: nothing left.
+    if (const std::string e = outputOverInput({{"--out", options.outJson}, {"--csv", options.outCsv}},
+                                              {{"the journal", path}});
+        !e.empty()) {
+        std::cerr << "reglab-train: " << e << "; the journal is kept\n";
         return 2;
     }
     // Held while the run is saved: no other program recovers or removes the journal meanwhile.
@@ -352,7 +338,7 @@ int recoverCommand(const reglab::CliOptions &options)
                   << " is held by another program (a run going on, or another recovery); try again once it ends\n";
         return 1;
     }
-    if (!writeOutputs(options, record)) {
+    if (!reglab::writeTrainOutputs(options, record)) {
         std::cerr << "reglab-train: the journal " << path << " is kept\n";
         return 1;
     }
@@ -417,9 +403,13 @@ int runMain(int argc, char **argv)
         }
         if (!options.sweepFile.empty()) {
             SweepHooks hooks;
+            // Scripts (Slurm's) start the launcher, as a user would; the pool starts this file directly.
             char self[4096];
             const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-            hooks.self = n > 0 ? std::string(self, std::size_t(n)) : std::string(argv[0]);
+            const char *launcher = std::getenv("REGLAB_TRAIN_LAUNCHER");
+            hooks.self = launcher && *launcher ? std::string(launcher)
+                         : n > 0               ? std::string(self, std::size_t(n))
+                                               : std::string(argv[0]);
             hooks.trainOne = [](const CliOptions &one) { return trainCommand(one, control); };
             hooks.pendingSignal = [] { return int(g_signal); };
             return sweepCommand(options, hooks);
@@ -438,7 +428,7 @@ int runMain(int argc, char **argv)
 int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &control)
 {
     using namespace reglab;
-    if (const std::string e = checkOutputs(options); !e.empty()) {
+    if (const std::string e = reglab::checkTrainOutputs(options); !e.empty()) {
         std::cerr << "reglab-train: " << e << '\n';
         return 2;
     }
@@ -478,6 +468,16 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
                 std::fprintf(stderr, "\n");
             files = resolveDataSource(dir);
         }
+        // Saving over a data file would lose the data set (and the run's next start).
+        if (const std::string e = outputOverInput({{"--out", options.outJson}, {"--csv", options.outCsv}},
+                                                  {{"the training images", files.trainImages},
+                                                   {"the training labels", files.trainLabels},
+                                                   {"the test images", files.testImages},
+                                                   {"the test labels", files.testLabels}});
+            !e.empty()) {
+            std::cerr << "reglab-train: " << e << '\n';
+            return 2;
+        }
         if (g_signal == 0)
             data = Dataset::load(files);
     } catch (const DownloadError &e) {
@@ -514,9 +514,11 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     // written, so a failed save or a kill during it loses nothing either.
     JournalObserver journal(defaultJournalDir(), &console, JournalObserver::End::KeepUntilDiscard);
     journal.setConfig(options.config);
+    console.setJournalProblem([&journal] { return journal.journalError(); });
     RunRecord record = train(options.config, control, &journal, data);
     const int stopSignal = g_signal;
-    if (!journal.journalError().empty()) // crash safety is off: worth a line even with --quiet
+    // Crash safety is off: worth a line even with --quiet (once).
+    if (!journal.journalError().empty() && !console.saidJournalProblem())
         std::cerr << "reglab-train: " << journal.journalError() << '\n';
     const std::string byUser = "stopped by the user";
     if (record.status == RunStatus::Stopped && stopSignal != 0 && record.message.rfind(byUser, 0) == 0)
@@ -550,7 +552,7 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     }
     bool saved = false;
     try {
-        saved = writeOutputs(options, record);
+        saved = reglab::writeTrainOutputs(options, record);
     } catch (const std::exception &e) { // out of memory while the record is made, say
         std::string message;
         if (!describeAllocationFailure(e, "saving the record", message))
@@ -563,6 +565,7 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     }
     if (journal.hasJournal())
         std::cerr << "reglab-train: the run is kept in its journal " << journal.path()
+                  << (journal.journalError().empty() ? "" : " (as far as the journal could keep it)")
                   << "; once the problem is fixed, save it with: reglab-train --recover " << journal.path()
                   << " --out FILE.json\n";
     return status ? status : 1;

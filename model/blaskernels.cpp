@@ -31,7 +31,7 @@ constexpr const char *kCoreVariable = "OPENBLAS_CORETYPE";
 // reason, whatever else the environment says; children (sweeps) inherit it and keep the choice.
 constexpr const char *kMarkerVariable = "REGLAB_BLAS_CHOSEN";
 // The signal mask the first process had, while restarts run with signals blocked (see restart()).
-constexpr const char *kMaskVariable = "REGLAB_BLAS_SIGMASK";
+constexpr const char *kMaskVariable = kSignalMaskVariable;
 constexpr const char *kStopping = "a stop signal came while starting"; // mayRestart said no
 constexpr std::size_t kMaxTries = 4; // SkylakeX, Haswell, default: never more, whatever the marker holds
 

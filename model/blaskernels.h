@@ -9,6 +9,10 @@
 
 namespace reglab {
 
+// Where a program that executes reglab-train with signals blocked (its launcher, a restart, the sweep pool) leaves
+// the signal mask to restore once the handlers are in place (hexadecimal, bit N-1 for signal N).
+inline constexpr const char *kSignalMaskVariable = "REGLAB_BLAS_SIGMASK";
+
 // The BLAS in use, as a run record keeps it ("blas": {library, version, core, chosen_by, note}).
 struct BlasKernels {
     std::string library;  // "OpenBLAS"; else the file name of the BLAS found ("libblas.so.3"), "" if none

@@ -147,8 +147,10 @@ std::string findBundledDir(const char *envVariable, const std::string &installed
     std::vector<std::string> candidates;
     if (const char *env = std::getenv(envVariable); env && *env)
         candidates.push_back(env);
-    if (const std::string exe = executablePath(); !exe.empty())
+    if (const std::string exe = executablePath(); !exe.empty()) {
         candidates.push_back(parentDir(exe) + "/../share/reglab/" + installed);
+        candidates.push_back(parentDir(exe) + "/../../share/reglab/" + installed); // libexec/reglab/reglab-train
+    }
     candidates.push_back(std::string(REGLAB_SOURCE_DIR) + "/" + inSource);
     for (const auto &dir : candidates)
         if (probe.empty() ? isDir(dir) : isFile(dir + "/" + probe))

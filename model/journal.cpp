@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio_ext.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -102,7 +103,7 @@ Json firstLine(int fd)
         if (line.size() > (1u << 20))
             break;
     }
-    return Json::parse(line, nullptr, false);
+    return parseJson(line);
 }
 
 // Whether a run going on writes the journal at `path`, open as `fd` (a shared lock taken and dropped, or, for an
@@ -158,20 +159,38 @@ void JournalObserver::close(bool remove)
 
 void JournalObserver::write(const std::string &line, bool sync)
 {
-    if (!m_file)
+    if (!writing())
         return;
     const bool ok = std::fputs(line.c_str(), m_file.get()) >= 0 && std::fputc('\n', m_file.get()) != EOF &&
                     std::fflush(m_file.get()) == 0 && (!sync || ::fdatasync(::fileno(m_file.get())) == 0);
-    if (!ok) { // a full disk must not stop training: drop the journal and say so
-        m_error = "cannot write the journal " + m_path + " (" + std::strerror(errno) + "); the run goes on unjournaled";
-        close(true);
+    if (ok) {
+        m_goodSize = std::ftell(m_file.get());
+        return;
     }
+    const int error = errno;
+    if (!m_started) { // no start line: nothing worth keeping
+        m_error = "cannot write the journal " + m_path + " (" + std::strerror(error) + "); the run goes on unjournaled";
+        close(true);
+        return;
+    }
+    // A full disk must not stop training, nor take what the journal holds: it keeps its complete lines (the cut
+    // one is cut off, and what stdio still buffers is dropped), stays locked, and takes no more.
+    m_full = true;
+    (void)!::ftruncate(::fileno(m_file.get()), m_goodSize);
+    __fpurge(m_file.get());
+    m_error = "cannot write the journal " + m_path + " (" + std::strerror(error) + "): it keeps the run up to step " +
+              std::to_string(m_lastStep) + " (" + std::to_string(m_epochs) +
+              " epoch(s)); from here on the run is no longer protected against a crash";
 }
 
 void JournalObserver::start(const RunInfo &info)
 {
     close(false); // a second run through the same observer: the first one's journal was removed or is kept
     m_error.clear();
+    m_started = m_full = false;
+    m_goodSize = 0;
+    m_lastStep = 0;
+    m_epochs = 0;
     if (!makeFolders(m_dir).empty()) {
         m_error =
             "cannot create a journal in " + m_dir + " (" + std::strerror(errno) + "); the run goes on unjournaled";
@@ -227,6 +246,7 @@ void JournalObserver::start(const RunInfo &info)
         return;
     }
     m_path = path;
+    m_started = true;
     setLive(m_path, true);
 }
 
@@ -254,10 +274,20 @@ bool JournalObserver::discard()
 void JournalObserver::onEvent(const TrainEvent &event)
 {
     std::visit(Overloaded{[this](const RunInfo &info) { start(info); },
-                          [this](const StepRecord &s) { write(dumpJson(typed(stepJson(s), "step")), false); },
+                          [this](const StepRecord &s) {
+                              write(dumpJson(typed(stepJson(s), "step")), false);
+                              if (writing())
+                                  m_lastStep = s.step;
+                          },
                           [this](const SettingChange &c) { write(dumpJson(typed(changeJson(c), "setting")), false); },
                           // An epoch is worth a trip to the disk.
-                          [this](const EpochRecord &e) { write(dumpJson(typed(epochJson(e), "epoch")), true); },
+                          [this](const EpochRecord &e) {
+                              write(dumpJson(typed(epochJson(e), "epoch")), true);
+                              if (writing()) {
+                                  ++m_epochs;
+                                  m_lastStep = e.step;
+                              }
+                          },
                           [this](const EarlyStop &s) { write(dumpJson(typed(earlyStopJson(s), "early_stop")), true); },
                           [this](const RunRecord &r) { finish(r); }, [](const auto &) {}},
                event);
@@ -323,7 +353,10 @@ RunRecord recoverJournal(const std::string &path)
         ~Line() { std::free(text); }
     } line;
     for (ssize_t n; (n = ::getline(&line.text, &line.capacity, in.get())) >= 0;) {
-        const Json j = Json::parse(line.text, line.text + n, nullptr, false);
+        std::string lineError;
+        const Json j = parseJson(std::string_view(line.text, std::size_t(n)), &lineError);
+        if (j.is_discarded() && !started && lineError.find("nests deeper") != std::string::npos)
+            throw RecordError(path + ": " + lineError); // not the crash's cut line: said, not a vague "no start line"
         if (j.is_discarded() || !j.is_object())
             continue; // the line the crash cut short
         try {

@@ -34,6 +34,7 @@ public:
 
     // The journal's path ("" before the run starts or when it could not be created).
     const std::string &path() const { return m_path; }
+    // Why the run is not (or no longer) protected by its journal, in words; "" while it is.
     const std::string &journalError() const { return m_error; }
     // Whether this run's journal is on the disk (it may have been dropped, or discarded).
     bool hasJournal() const { return m_file != nullptr; }
@@ -54,7 +55,14 @@ private:
     void finish(const RunRecord &record);
     void write(const std::string &line, bool sync);
     void close(bool remove);
+    // Whether lines still go to the journal (it is open and has not filled the disk).
+    bool writing() const { return m_file && !m_full; }
     std::string m_dir, m_path, m_error;
+    bool m_started = false; // renamed into place with its start line
+    bool m_full = false;    // a write failed: the journal keeps what it has, still locked, and takes no more
+    long m_goodSize = 0;    // its size after the last complete line
+    std::int64_t m_lastStep = 0;
+    int m_epochs = 0;
     TrainObserver *m_next;
     End m_end;
     TrainConfig m_config;

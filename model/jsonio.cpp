@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <set>
 
 namespace reglab::jsonio {
 
@@ -158,6 +159,102 @@ std::string getText(const json &j, const char *key, const std::string &fallback)
         out += static_cast<char>(a * 16 + b);
     }
     return out;
+}
+
+namespace {
+
+// Where the text first nests deeper than `limit` (an offset), or npos. Brackets in strings do not count; nothing
+// else is checked here, the parser does that.
+std::size_t tooDeepAt(std::string_view text, int limit)
+{
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character, a quote included
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit)
+                return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::string_view::npos;
+}
+
+} // namespace
+
+Json parseJson(std::string_view text, std::string *error, bool refuseDuplicateKeys)
+{
+    if (const std::size_t at = tooDeepAt(text, kMaxJsonDepth); at != std::string_view::npos) {
+        if (error)
+            *error = "not a RegLab file: its JSON nests deeper than " + std::to_string(kMaxJsonDepth) +
+                     " levels (at byte " + std::to_string(at) + "), where RegLab's files nest a few";
+        return Json(Json::value_t::discarded);
+    }
+    if (!refuseDuplicateKeys) {
+        Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
+        if (doc.is_discarded() && error)
+            *error = "not valid JSON";
+        return doc;
+    }
+    // The keys of each open object, and the key that holds it ("" at the top and in lists), for the message.
+    struct Open {
+        std::set<std::string> keys;
+        std::string name;
+    };
+    std::vector<Open> open;
+    std::string lastKey, duplicate;
+    const Json::parser_callback_t watch = [&](int, Json::parse_event_t event, Json &parsed) {
+        switch (event) {
+        case Json::parse_event_t::object_start:
+            open.push_back({{}, lastKey});
+            lastKey.clear();
+            break;
+        case Json::parse_event_t::key:
+            lastKey = parsed.get<std::string>();
+            if (!open.empty() && !open.back().keys.insert(lastKey).second && duplicate.empty())
+                duplicate = "the key \"" + lastKey + "\" appears twice" +
+                            (open.back().name.empty() ? std::string() : " in \"" + open.back().name + "\"") +
+                            " (JSON keeps only one of them without a word): give it once";
+            break;
+        case Json::parse_event_t::object_end:
+            if (!open.empty())
+                open.pop_back();
+            break;
+        case Json::parse_event_t::array_start:
+            lastKey.clear(); // an object in a list has no key of its own
+            break;
+        default:
+            break;
+        }
+        return true;
+    };
+    Json doc = Json::parse(text.begin(), text.end(), watch, false);
+    if (doc.is_discarded()) {
+        if (error)
+            *error = "not valid JSON";
+    } else if (!duplicate.empty()) {
+        if (error)
+            *error = duplicate;
+        return Json(Json::value_t::discarded);
+    }
+    return doc;
+}
+
+Json parseJsonOrThrow(std::string_view text, bool refuseDuplicateKeys)
+{
+    std::string error;
+    Json doc = parseJson(text, &error, refuseDuplicateKeys);
+    if (doc.is_discarded())
+        throw RecordError(error);
+    return doc;
 }
 
 std::string dumpJson(const json &j, int indent)
@@ -327,9 +424,7 @@ TrainConfig configFromJson(const json &j, TrainConfig c, std::vector<std::string
 
 Json parseNamedDocument(const std::string &text, const std::string &kind, const std::vector<std::string> &ownKeys)
 {
-    const Json doc = Json::parse(text, nullptr, false);
-    if (doc.is_discarded())
-        throw RecordError("not valid JSON");
+    const Json doc = parseJsonOrThrow(text, true);
     const std::string format = "reglab-" + kind;
     if (!doc.is_object() || getStr(doc, "format") != format)
         throw RecordError("not a RegLab " + kind + " (\"format\" is not \"" + format + "\")");

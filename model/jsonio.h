@@ -11,11 +11,24 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace reglab::jsonio {
 
 using Json = nlohmann::ordered_json;
+
+// The deepest nesting a file may have. RegLab's files nest a few levels; copying, printing or freeing a value
+// recurses once a level, so 100,000 levels would overflow the stack.
+inline constexpr int kMaxJsonDepth = 256;
+// Every reader of a user's JSON goes through here. Refuses text nested deeper than kMaxJsonDepth before anything
+// is built (a scan of the brackets outside strings), then parses. Returns a discarded value when the text is not
+// valid JSON or nests too deep, with `error` (if given) saying which in words. With `refuseDuplicateKeys`, an
+// object naming a key twice is refused too (JSON parsers keep one of the two without a word): for the files
+// people write by hand, presets and sweeps.
+Json parseJson(std::string_view text, std::string *error = nullptr, bool refuseDuplicateKeys = false);
+// parseJson, throwing RecordError with its message instead of returning a discarded value.
+Json parseJsonOrThrow(std::string_view text, bool refuseDuplicateKeys = false);
 
 // JSON has no NaN or infinity: non-finite values are written as null and read back as NaN.
 Json num(double v);

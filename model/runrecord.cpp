@@ -127,9 +127,7 @@ std::string toJson(const RunRecord &r)
 
 RunRecord runRecordFromJson(const std::string &text)
 {
-    json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded())
-        throw RecordError("not valid JSON");
+    json doc = parseJsonOrThrow(text);
     if (!doc.is_object())
         throw RecordError("not a RegLab run record (the document is not an object)");
     if (!doc.contains("config") || !doc.contains("status"))

@@ -266,6 +266,19 @@ bool sameSaveTarget(const std::string &a, const std::string &b)
     return ta == tb;
 }
 
+std::string outputOverInput(const std::vector<NamedFile> &outputs, const std::vector<NamedFile> &inputs)
+{
+    for (const NamedFile &output : outputs) {
+        if (output.path.empty())
+            continue;
+        for (const NamedFile &input : inputs)
+            if (!input.path.empty() && sameSaveTarget(output.path, input.path))
+                return output.role + " " + output.path + " is an input of this command (" + input.role + " " +
+                       input.path + "): writing it would replace it; give another file name";
+    }
+    return {};
+}
+
 std::string writeFileAtomically(const std::string &path, const std::string &contents)
 {
     if (const std::string problem = checkWritableTarget(path); !problem.empty())

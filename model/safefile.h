@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace reglab {
 
@@ -28,6 +29,15 @@ std::string resolveSaveTarget(const std::string &path, std::string &target);
 std::string checkWritableTarget(const std::string &path);
 // Whether two paths would save to the same file (through links, "..", and hard links of an existing file).
 bool sameSaveTarget(const std::string &a, const std::string &b);
+// A file a command reads or writes, with what names it: a flag ("--csv") or its part ("the run record").
+struct NamedFile {
+    std::string role;
+    std::string path;
+};
+// Checked before a command starts: "" when none of `outputs` is one of `inputs`, else a message naming both,
+// such as "--csv victim.json is an input of this command (the run record victim.json): writing it would replace
+// it; give another file name". "The same file" as sameSaveTarget says: through links, "." and "..", hard links.
+std::string outputOverInput(const std::vector<NamedFile> &outputs, const std::vector<NamedFile> &inputs);
 // Writes `contents` to a new uniquely named temporary file in the target's folder (unnamed while it is written,
 // where the file system allows), syncs it and renames it over the target, so a failure or a crash leaves the
 // old file or the new one, never a torn one; two writers never share a temporary file. Refuses targets that are

@@ -140,6 +140,25 @@ int SummaryRow::bestEpoch(const std::string &metric) const
     return i < bestEpochs.size() ? bestEpochs[i] : 0;
 }
 
+std::string dataSetName(const RunRecord &record)
+{
+    return record.dataName.empty() ? record.config.data : record.dataName;
+}
+
+bool dataSetsDiffer(const std::vector<const RunRecord *> &records)
+{
+    // By the setting: a run not started yet has no data name, and "sample" is the "MNIST sample" it loads.
+    for (const RunRecord *r : records)
+        if (r->config.data != records.front()->config.data)
+            return true;
+    return false;
+}
+
+std::string withDataSet(const std::string &name, const RunRecord &record)
+{
+    return name + " [" + dataSetName(record) + "]";
+}
+
 SummaryRow summarizeRun(const std::string &name, const RunRecord &record)
 {
     SummaryRow row;

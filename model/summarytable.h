@@ -25,6 +25,15 @@ struct SummaryRow {
 
 SummaryRow summarizeRun(const std::string &name, const RunRecord &record);
 
+// The data set a run trained on, in words: its record's ("MNIST sample", "Fashion-MNIST", a folder), else its
+// setting ("sample").
+std::string dataSetName(const RunRecord &record);
+// Whether compared runs trained on more than one data set: then each name says which (withDataSet), in a legend
+// and a table, since their accuracies are not comparable.
+bool dataSetsDiffer(const std::vector<const RunRecord *> &records);
+// "L1 0.01 (all) [Fashion-MNIST]".
+std::string withDataSet(const std::string &name, const RunRecord &record);
+
 // One header row, then a row per run. CSV quotes names as RFC 4180 asks; empty cells for runs with no epochs.
 std::string summaryCsv(const std::vector<SummaryRow> &rows);
 // A GitHub-flavoured Markdown table; '|' in names escaped.

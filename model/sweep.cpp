@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 namespace reglab {
 
@@ -33,6 +35,11 @@ const ConfigField *sweepField(const std::string &name)
 // significant digits (a grid of 1e-05, 3.16e-05, 0.0001, ...); whole numbers for whole-number settings.
 std::vector<std::string> rangeValues(const Json &range, const ConfigField &field)
 {
+    for (const auto &[key, value] : range.items()) // a misspelt "lgo" would quietly make a linear range
+        if (key != "from" && key != "to" && key != "points" && key != "log")
+            throw RecordError("unknown key \"" + key + "\" in a range (its keys are from, to, points, log)");
+    if (range.contains("log") && !range["log"].is_boolean())
+        throw RecordError("\"log\" is true or false");
     for (const char *key : {"from", "to", "points"})
         if (!range.contains(key) || !range[key].is_number())
             throw RecordError(std::string("a range needs \"from\", \"to\" and \"points\" as numbers (\"") + key +
@@ -75,6 +82,23 @@ std::string safeName(const std::string &text)
         out += keep ? c : '-';
     }
     return out;
+}
+
+// A file name holds at most 255 bytes, and a run's name becomes NAME.json, NAME.log and NAME.lock: a longer
+// name (a data folder's path among the settings) keeps its start and ends with a hash of the whole, the same on
+// every machine (FNV-1a), so two runs never share a shortened name by accident.
+std::string boundedRunName(const std::string &name)
+{
+    if (name.size() <= kMaxRunNameBytes)
+        return name;
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : name) {
+        hash ^= c;
+        hash *= 1099511628211ull;
+    }
+    char tail[24];
+    std::snprintf(tail, sizeof tail, "-%016llx", static_cast<unsigned long long>(hash));
+    return name.substr(0, kMaxRunNameBytes - std::strlen(tail)) + tail;
 }
 
 // One grid: {key: values, ...}, each key a setting, each value list checked against the setting's range.
@@ -214,16 +238,22 @@ Sweep parseSweep(const std::string &text, const TrainConfig &base)
         grids.push_back(doc["vary"]);
     if (grids.empty())
         throw RecordError("\"vary\" is an empty list");
+    // Counted against the limit before each product, so no count can wrap (axes of 2^32 values each once
+    // multiplied to a few runs, or to none).
+    const std::string tooMany = "the sweep has more than " + std::to_string(kMaxSweepRuns) +
+                                " runs (the limit); vary fewer settings or fewer values";
     std::size_t total = 0;
     for (const Json &vary : grids) {
         std::vector<SweepAxis> axes = parseGrid(vary, sweep.base);
         std::size_t count = 1;
-        for (const SweepAxis &axis : axes)
+        for (const SweepAxis &axis : axes) {
+            if (axis.values.size() > kMaxSweepRuns / count)
+                throw RecordError(tooMany);
             count *= axis.values.size();
+        }
+        if (count > kMaxSweepRuns - total)
+            throw RecordError(tooMany);
         total += count;
-        if (total > kMaxSweepRuns)
-            throw RecordError("the sweep has more than " + std::to_string(kMaxSweepRuns) +
-                              " runs; vary fewer settings or fewer values");
         sweep.grids.push_back(std::move(axes));
     }
     const int width = std::max<int>(4, int(std::to_string(total - 1).size()));
@@ -248,6 +278,7 @@ Sweep parseSweep(const std::string &text, const TrainConfig &base)
                 run.settings.emplace_back(axis.key, value);
                 run.name += "-" + safeName(axis.key) + "_" + safeName(value);
             }
+            run.name = boundedRunName(run.name);
             if (const std::string problem = validate(run.config); !problem.empty())
                 throw RecordError("run " + std::to_string(run.index) + " (" + run.name + "): " + problem);
             sweep.runs.push_back(std::move(run));

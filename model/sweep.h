@@ -25,7 +25,8 @@ struct SweepRun {
     // The varied settings of this run, in the axes' order: {"l1", "0.001"}, {"seed", "2"}.
     std::vector<std::pair<std::string, std::string>> settings;
     // "0007-l1_0.001-l1-method_proximal": the index, then each setting as key_value (a key's own underscores
-    // become dashes), in characters safe for any file system.
+    // become dashes), in characters safe for any file system. At most kMaxRunNameBytes: a longer one keeps its
+    // start and ends with "-" and 16 hexadecimal digits of a hash of the whole (stable across machines).
     std::string name;
 };
 
@@ -37,6 +38,9 @@ struct Sweep {
     std::vector<std::vector<SweepAxis>> grids;
     std::vector<SweepRun> runs; // each grid's product in turn
 };
+
+// Longest run name: NAME.json, NAME.log and NAME.lock stay within a file name's 255 bytes.
+inline constexpr std::size_t kMaxRunNameBytes = 200;
 
 // Largest sweep: a grid past this is a mistake in the file rather than a plan.
 inline constexpr std::size_t kMaxSweepRuns = 100000;

@@ -228,6 +228,33 @@ TEST_CASE("a signal during start-up stops the run before it trains")
     }
 }
 
+// Whether process `pid` (reglab-train's launcher, or the trainer it became) has `signal` blocked.
+inline bool blocks(pid_t pid, int signal)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("SigBlk:", 0) == 0)
+            return (std::stoull(line.substr(7), nullptr, 16) >> (signal - 1)) & 1;
+    return false;
+}
+
+// A signal in the first few hundred milliseconds, while the dynamic loader loads LibTorch and before any handler
+// can exist, ended the process in its default way: no message, no 128+N. The launcher blocks the signals first, so
+// such a signal waits for the trainer's handlers.
+TEST_CASE("a signal before the handlers exist waits for them")
+{
+    for (const int signal : {SIGTERM, SIGHUP}) {
+        CAPTURE(signal);
+        const std::string err = tempDir() + "/early.err";
+        const pid_t pid = spawn({"--epochs", "1000", "--device", "cpu"}, "/dev/null", err);
+        REQUIRE(waitFor([&] { return blocks(pid, signal); }, 10)); // the launcher runs: the libraries not loaded yet
+        ::kill(pid, signal);
+        CHECK_EQ(waitStatus(pid), 128 + signal);
+        CHECK(contains(slurp(err), "before training started; nothing was written"));
+    }
+}
+
 // `reglab-train ... | head -1`: stdout closes after the first line. The run goes on quietly and writes its record;
 // with no --out or --csv there is nothing left to train for, and it says so.
 TEST_CASE("a closed stdout neither kills the run nor loses its record")

@@ -31,6 +31,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <algorithm>
@@ -283,6 +284,39 @@ private Q_SLOTS:
         QVERIFY(QDir(library).entryList({QStringLiteral("*.json")}).isEmpty());
         QCOMPARE(reglab::ui::RunList::suggestedFileName(QStringLiteral("L1 0.01 (all)")),
                  QStringLiteral("L1_0.01__all_.json"));
+    }
+
+    // A file nested 100,000 levels deep in the runs library or the user's presets folder once crashed every start
+    // (a stack overflow): now the window starts, lists the rest and names both files in one banner.
+    void deepFilesAtStartAreSkippedAndNamed()
+    {
+        const QByteArray deep = QByteArray(100000, '[') + QByteArray(100000, ']');
+        const QString library = QString::fromStdString(reglab::runLibraryDir());
+        const QString presets =
+            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/presets");
+        QVERIFY(QDir().mkpath(library) && QDir().mkpath(presets));
+        for (const QString &path : {library + QStringLiteral("/deep-run.json"), presets + QStringLiteral("/deep.json")}) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{\"x\": " + deep + ", \"format\": \"reglab-preset\", \"name\": \"x\"}");
+        }
+        {
+            Dashboard d(true);
+            QVERIFY(d.window->liveView()->banner()->isShown());
+            const QString text = d.window->liveView()->banner()->text();
+            QVERIFY2(text.contains(QStringLiteral("deep-run.json")) && text.contains(QStringLiteral("deep.json")) &&
+                         text.count(QStringLiteral("nests deeper than 256 levels")) == 2,
+                     qPrintable(text));
+            QVERIFY(!d.window->presetMenu()->files().isEmpty()); // the bundled presets are there
+            // --preset takes the name the menu shows, in any case, as well as the file's name.
+            const QString forum = d.window->presetMenu()->fileFor(QStringLiteral("The forum thread"));
+            QVERIFY2(forum.endsWith(QStringLiteral("forum-thread.json")), qPrintable(forum));
+            QCOMPARE(d.window->presetMenu()->fileFor(QStringLiteral("the FORUM thread")), forum);
+            QCOMPARE(d.window->presetMenu()->fileFor(QStringLiteral("forum-thread")), forum);
+            QVERIFY(d.window->presetMenu()->fileFor(QStringLiteral("deep")).isEmpty()); // left out
+        }
+        QFile::remove(library + QStringLiteral("/deep-run.json"));
+        QFile::remove(presets + QStringLiteral("/deep.json"));
     }
 };
 

@@ -3,16 +3,22 @@
 #include "app/plotcommand.h"
 #include "model/runrecord.h"
 #include "ui/charts/figureexport.h"
+#include "ui/charts/pgfplotsexport.h"
 #include "ui/runs/runplot.h"
 
 #include <QChart>
+#include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QProcess>
 #include <QSet>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -79,6 +85,11 @@ private Q_SLOTS:
         QFile broken(path(QStringLiteral("broken.json")));
         QVERIFY(broken.open(QIODevice::WriteOnly));
         broken.write("{\"config\": {\"epochs\": 3}, \"status\": \"finished\", \"epochs\": [");
+        // Nested 100,000 levels deep before the other members: once a stack overflow.
+        QFile deep(path(QStringLiteral("deep.json")));
+        QVERIFY(deep.open(QIODevice::WriteOnly));
+        deep.write("{\"x\": " + QByteArray(100000, '[') + QByteArray(100000, ']') +
+                   ", \"config\": {}, \"status\": \"finished\"}");
     }
 
     void pngHasTheRequestedSizeAndIsNotBlank()
@@ -132,6 +143,7 @@ private Q_SLOTS:
         const QString out = path(QStringLiteral("never.png"));
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("broken.json")), QStringLiteral("--out"), out}), 3);
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("missing.json")), QStringLiteral("--out"), out}), 3);
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("deep.json")), QStringLiteral("--out"), out}), 3);
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--metric"),
                                       QStringLiteral("happiness"), QStringLiteral("--out"), out}),
                  2);
@@ -144,6 +156,198 @@ private Q_SLOTS:
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), QStringLiteral("--out"),
                                       path(QStringLiteral("no/such/dir/fig.png"))}),
                  1);
+    }
+
+    // `reglab plot victim.json --out pv.png --csv victim.json` once replaced the run with its CSV, exit 0. Any
+    // output that is an input (by name, through a link, a hard link, or "..") is refused before anything is drawn.
+    void outputsThatAreInputsAreRefused()
+    {
+        const QString victim = path(QStringLiteral("victim.json"));
+        const std::string text = toJson(syntheticRun(0.001, false));
+        // Inputs named like outputs: a record may have any name.
+        for (const QString &name : {victim, path(QStringLiteral("victim.csv")), path(QStringLiteral("victim.svg"))})
+            QVERIFY(writeFileAtomically(QFile::encodeName(name).toStdString(), text).empty());
+        QVERIFY(QFile::link(victim, path(QStringLiteral("link.csv"))));
+        const QString png = path(QStringLiteral("pv.png")), dotted = m_dir.path() + QStringLiteral("/./victim.json");
+        const QList<QStringList> cases{
+            {victim, QStringLiteral("--out"), png, QStringLiteral("--csv"), victim},
+            {victim, QStringLiteral("--out"), png, QStringLiteral("--csv"), dotted},
+            {victim, QStringLiteral("--out"), png, QStringLiteral("--csv"), path(QStringLiteral("link.csv"))},
+            {path(QStringLiteral("victim.csv")), QStringLiteral("--out"), png, QStringLiteral("--summary"),
+             path(QStringLiteral("victim.csv"))},
+            {path(QStringLiteral("strong.json")), path(QStringLiteral("victim.svg")), QStringLiteral("--out"),
+             path(QStringLiteral("victim.svg"))},
+        };
+        for (const QStringList &args : cases) {
+            QCOMPARE(app::runPlotCommand(args), 2);
+            for (const QString &name : {victim, path(QStringLiteral("victim.csv")), path(QStringLiteral("victim.svg"))})
+                QVERIFY2(readTextFile(QFile::encodeName(name).toStdString()) == text, qPrintable(args.join(u' ')));
+        }
+        QVERIFY(!QFile::exists(png));
+        // A sweep's folder: its records are the inputs.
+        const QString sweep = path(QStringLiteral("sweep"));
+        QVERIFY(QDir().mkpath(sweep));
+        const QString record = sweep + QStringLiteral("/0000-l1_0.001.json");
+        QVERIFY(writeFileAtomically(QFile::encodeName(record).toStdString(), text).empty());
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE), {QStringLiteral("plot"), QStringLiteral("--sweep"), sweep,
+                                                      QStringLiteral("--out"), png, QStringLiteral("--csv"), record});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 2);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("--csv %1 is an input of this command (the run record %1)").arg(record)),
+                 qPrintable(err));
+        QCOMPARE(readTextFile(QFile::encodeName(record).toStdString()), text);
+        // reglab --screenshot over the run it opens.
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     {QStringLiteral("--screenshot"), path(QStringLiteral("victim.svg")), path(QStringLiteral("victim.svg"))});
+        QVERIFY(reglab.waitForFinished(30000));
+        QVERIFY(reglab.exitCode() != 0);
+        QVERIFY(QString::fromUtf8(reglab.readAllStandardError()).contains(QStringLiteral("is an input of this command")));
+        QCOMPARE(readTextFile(QFile::encodeName(path(QStringLiteral("victim.svg"))).toStdString()), text);
+    }
+
+    // --size 8000x8000 --scale 4 (each in its range) took 4 GB and 93 s, and a failed allocation blamed the disk.
+    void pixelsAreLimitedAndMemoryIsNamed()
+    {
+        const QString out = path(QStringLiteral("huge.png"));
+        for (const QStringList &sizeScale : {QStringList{QStringLiteral("8000x8000"), QStringLiteral("4")},
+                                             QStringList{QStringLiteral("4001x4000"), QStringLiteral("2")}})
+            QCOMPARE(app::runPlotCommand({path(QStringLiteral("mild.json")), QStringLiteral("--out"), out,
+                                          QStringLiteral("--size"), sizeScale[0], QStringLiteral("--scale"),
+                                          sizeScale[1]}),
+                     2);
+        QVERIFY(!QFile::exists(out));
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     {QStringLiteral("plot"), path(QStringLiteral("mild.json")), QStringLiteral("--out"), out,
+                      QStringLiteral("--size"), QStringLiteral("8000x8000"), QStringLiteral("--scale"),
+                      QStringLiteral("4")});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 2);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("makes a 32000x32000-pixel PNG (1024 megapixels); a PNG has at most 64 "
+                                             "megapixels")),
+                 qPrintable(err));
+        // A picture whose pixels cannot be allocated (40 GB) says it is the memory, and writes nothing.
+        QList<ui::PlotRun> runs{{QStringLiteral("mild"), ui::runColor(0), syntheticRun(0.001, false)}};
+        std::unique_ptr<QChart> chart(ui::makeRunChart(runs, "test_accuracy"));
+        const QString error = ui::saveChart(chart.get(), QSize(100000, 100000), out, 1);
+        QVERIFY2(error.startsWith(QStringLiteral("not enough memory for a 100000x100000-pixel image (40000 MB)")),
+                 qPrintable(error));
+        QVERIFY(!QFile::exists(out));
+    }
+
+private:
+    // `reglab --screenshot FILE` with `args`: its exit status is `status` and its stderr holds every one of `needles`.
+    void screenshot(const QStringList &args, int status, const QStringList &needles)
+    {
+        QProcess p;
+        p.start(QStringLiteral(REGLAB_GUI_EXE), QStringList{QStringLiteral("--screenshot"), path(QStringLiteral("shot.png"))} + args);
+        QVERIFY(p.waitForFinished(30000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        bool all = p.exitCode() == status;
+        for (const QString &needle : needles)
+            all = all && err.contains(needle);
+        QVERIFY2(all, qPrintable(args.join(u' ') + QStringLiteral(": ") + err));
+        QVERIFY(!QFile::exists(path(QStringLiteral("shot.png"))));
+    }
+
+private Q_SLOTS:
+    // A truncated record or a FIFO given to --screenshot was dropped without a word, exit 0; a record from a newer
+    // RegLab was drawn without a word. Each is said before anything trains.
+    void screenshotSaysWhichRunsItCannotRead()
+    {
+        const QString fifo = path(QStringLiteral("fifo.json"));
+        QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0644) == 0);
+        const QString newer = path(QStringLiteral("newer.json"));
+        const QString text = QString::fromStdString(toJson(syntheticRun(0.001, false)))
+                                 .replace(QStringLiteral("\"format_version\": 2"), QStringLiteral("\"format_version\": 99"));
+        QVERIFY(writeFileAtomically(QFile::encodeName(newer).toStdString(), text.toStdString()).empty());
+        screenshot({path(QStringLiteral("mild.json")), path(QStringLiteral("broken.json")), fifo, newer}, 3,
+                   {QStringLiteral("broken.json: not valid JSON"), QStringLiteral("named pipe"),
+                    QStringLiteral("does not understand format_version 99"),
+                    QStringLiteral("2 of the run files cannot be read; nothing was saved")});
+    }
+
+    // --show-network bogus was taken; --preset "The forum thread" (the menu's name) was refused with a message that
+    // ignored the user's folder.
+    void screenshotChecksItsOptions()
+    {
+        screenshot({QStringLiteral("--show-network"), QStringLiteral("bogus")}, 2,
+                   {QStringLiteral("--show-network: 'bogus' is not allowed; use weights, histogram, sparsity")});
+        screenshot({QStringLiteral("--preset"), QStringLiteral("No such thread")}, 2,
+                   {QStringLiteral("\"The forum thread\" ("), QStringLiteral("RegLab/presets")});
+    }
+
+    // Labels in CJK or emoji became "??" in the .tex (and its PDF) without a word: the figure is written and the
+    // labels pdflatex cannot typeset are named; an emoji is one '?', not two.
+    void latexSaysWhichLabelsItLoses()
+    {
+        const QString tex = path(QStringLiteral("cjk.tex"));
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     {QStringLiteral("plot"), path(QStringLiteral("strong.json")), path(QStringLiteral("mild.json")),
+                      QStringLiteral("--labels"), QStringLiteral("学习率 0.01,\U0001F642 mild"), QStringLiteral("--out"),
+                      tex});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 0);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("warning: pdflatex's fonts lack characters of \"学习率 0.01\", "
+                                             "\"\U0001F642 mild\", which show as '?'")),
+                 qPrintable(err));
+        const QString text = QString::fromUtf8(readTextFile(QFile::encodeName(tex).toStdString()).c_str());
+        QVERIFY(text.contains(QStringLiteral("\\addlegendentry{??? 0.01}")));
+        QVERIFY(text.contains(QStringLiteral("\\addlegendentry{? mild}")));
+        QCOMPARE(ui::latexText(QStringLiteral("caf\u00e9 \u03bb\u2081")), QStringLiteral("caf\u00e9 $\\lambda_1$"));
+    }
+
+    // A 500-run plot's legend showed ~31 unnamed swatches and said nothing: it names the first runs and says how
+    // many it leaves out, and reglab plot says where every run is listed.
+    void aCutLegendSaysSo()
+    {
+        QList<ui::PlotRun> runs;
+        for (int i = 0; i < 45; ++i)
+            runs << ui::PlotRun{QStringLiteral("run %1").arg(i), ui::runColor(i), syntheticRun(0.001, false)};
+        std::unique_ptr<QChart> chart(ui::makeRunChart(runs, "test_accuracy"));
+        QVERIFY(!ui::renderChart(chart.get(), QSize(1200, 750)).isNull()); // laid out, as a figure is
+        QStringList named;
+        for (QLegendMarker *marker : chart->legend()->markers())
+            if (marker->isVisible())
+                named << marker->label();
+        QCOMPARE(named.size(), ui::kMaxLegendRuns + 2); // the runs named, the note, the chance line
+        QVERIFY(named.contains(QStringLiteral("run 19")) && !named.contains(QStringLiteral("run 20")));
+        QVERIFY(named.contains(QStringLiteral("\u2026 and 25 more (the summary table lists all)")));
+        QStringList args;
+        for (int i = 0; i < 25; ++i)
+            args << path(QStringLiteral("mild.json"));
+        QProcess reglab;
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE),
+                     QStringList{QStringLiteral("plot")} + args + QStringList{QStringLiteral("--out"), path(QStringLiteral("many.svg"))});
+        QVERIFY(reglab.waitForFinished(30000));
+        QCOMPARE(reglab.exitCode(), 0);
+        const QString err = QString::fromUtf8(reglab.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("the legend names the first 20 of 25 runs (more would not fit), and runs "
+                                             "share the 9 colours; --summary TABLE.md (or .csv) lists every run")),
+                 qPrintable(err));
+    }
+
+    // Runs on different data sets were plotted and tabulated together without a word.
+    void runsOfOtherDataSetsAreNamedSo()
+    {
+        RunRecord fashion = syntheticRun(0.001, false);
+        fashion.config.data = "fashion";
+        fashion.dataName = "Fashion-MNIST";
+        const QString file = path(QStringLiteral("fashion.json")), table = path(QStringLiteral("data.md"));
+        QVERIFY(writeFileAtomically(QFile::encodeName(file).toStdString(), toJson(fashion)).empty());
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("mild.json")), file, QStringLiteral("--out"),
+                                      path(QStringLiteral("data.svg")), QStringLiteral("--summary"), table}),
+                 0);
+        const QString text = QString::fromStdString(readTextFile(QFile::encodeName(table).toStdString()));
+        QVERIFY2(text.contains(QStringLiteral("[Fashion-MNIST]")) && text.contains(QStringLiteral("[sample]")),
+                 qPrintable(text));
+        QVERIFY(QString::fromStdString(readTextFile(QFile::encodeName(path(QStringLiteral("data.svg"))).toStdString()))
+                    .contains(QStringLiteral("[Fashion-MNIST]")));
     }
 
     void exportsKeepWhatIsOnScreen()

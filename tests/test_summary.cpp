@@ -84,3 +84,16 @@ TEST_CASE("a training accuracy gets its columns (and the gap) only where some ru
     CHECK(md.find("| Final Training accuracy | Final Generalization gap |") != std::string::npos);
     CHECK(md.find("| plain | 1 | 50.00 % | 51.00 % | - | - |") != std::string::npos);
 }
+
+// Runs on different data sets were compared without a word: their names then say which data set.
+TEST_CASE("compared runs of different data sets are named with their data set")
+{
+    RunRecord sample = run({0.9}), fashion = run({0.8}), notStarted;
+    sample.dataName = "MNIST sample";
+    fashion.config.data = "fashion";
+    fashion.dataName = "Fashion-MNIST";
+    CHECK(!dataSetsDiffer({&sample, &notStarted})); // "sample" either way, named or not yet
+    CHECK(dataSetsDiffer({&sample, &fashion}));
+    CHECK_EQ(withDataSet("L1 0.01", fashion), "L1 0.01 [Fashion-MNIST]");
+    CHECK_EQ(dataSetName(notStarted), "sample");
+}

@@ -27,3 +27,12 @@
 // `expr` throws ExceptionType whose message contains `needle`.
 #define CHECK_THROWS_CONTAINING(expr, ExceptionType, needle)                                                           \
     CHECK_THROWS_WITH_AS(expr, doctest::Contains(std::string(needle).c_str()), ExceptionType)
+
+#include <string>
+
+// A JSON value nested `levels` deep ("[[[...]]]"): a hostile file's, which once overflowed the stack of any reader
+// that copied it (100,000 levels) when it came before other members.
+inline std::string deepJson(int levels = 100000)
+{
+    return std::string(std::size_t(levels), '[') + std::string(std::size_t(levels), ']');
+}

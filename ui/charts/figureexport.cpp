@@ -252,10 +252,22 @@ int screenDpi()
     return screen ? int(std::lround(screen->logicalDotsPerInchY())) : 96;
 }
 
-QString savePng(const QImage &image, const QString &path)
+// A PNG whose pixels could not be allocated: said as memory, not blamed on the disk.
+QString memoryError(const QSize &pixels)
+{
+    const double megabytes = 4.0 * double(pixels.width()) * double(pixels.height()) / 1e6;
+    return QStringLiteral("not enough memory for a %1x%2-pixel image (%3 MB); choose a smaller size or scale")
+        .arg(pixels.width())
+        .arg(pixels.height())
+        .arg(megabytes, 0, 'f', 0);
+}
+
+QString savePng(const QImage &image, const QSize &pixels, const QString &path)
 {
     if (const QString error = targetError(path); !error.isEmpty())
         return error;
+    if (image.isNull())
+        return memoryError(pixels);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
         return writeError(path);
@@ -267,6 +279,8 @@ QString savePng(const QImage &image, const QString &path)
 QImage renderChart(QChart *chart, const QSize &size, qreal scale)
 {
     QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull()) // no memory for it: nothing to draw on
+        return image;
     image.setDevicePixelRatio(scale);
     image.fill(Qt::white);
     withChartInScene(chart, size, [&](QGraphicsScene &scene) {
@@ -282,7 +296,7 @@ QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal s
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == QLatin1String("png"))
-        return savePng(renderChart(chart, size, scale), path);
+        return savePng(renderChart(chart, size, scale), size * scale, path);
     if (suffix == QLatin1String("tex"))
         return saveText(path, chartToPgfplots(chart));
     if (suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
@@ -302,10 +316,12 @@ QString saveWidget(QWidget *widget, const QString &path, qreal scale)
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == QLatin1String("png")) {
         QImage image(widget->size() * scale, QImage::Format_ARGB32_Premultiplied);
-        image.setDevicePixelRatio(scale);
-        image.fill(Qt::white);
-        widget->render(&image);
-        return savePng(image, path);
+        if (!image.isNull()) {
+            image.setDevicePixelRatio(scale);
+            image.fill(Qt::white);
+            widget->render(&image);
+        }
+        return savePng(image, widget->size() * scale, path);
     }
     if (suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
         return suffixError(path);

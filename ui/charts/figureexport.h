@@ -11,9 +11,11 @@ class QWidget;
 
 namespace reglab::ui {
 
-// Renders `chart` at `size` logical pixels; PNG gets `scale` times the pixels (sharp text, not an upscale).
+// Renders `chart` at `size` logical pixels; PNG gets `scale` times the pixels (sharp text, not an upscale). A null
+// image when its pixels cannot be allocated.
 QImage renderChart(QChart *chart, const QSize &size, qreal scale = 1.0);
-// Saves by the file's suffix: .png, .svg, .pdf or .tex (pgfplots). Returns "" or what went wrong, in words.
+// Saves by the file's suffix: .png, .svg, .pdf or .tex (pgfplots). Returns "" or what went wrong, in words (for a
+// PNG too large for the memory, that it is the memory).
 QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale = 1.0);
 // The same for a whole widget (the dashboard): PNG at `scale`, SVG, or PDF.
 QString saveWidget(QWidget *widget, const QString &path, qreal scale = 1.0);

@@ -159,6 +159,8 @@ QString latexText(const QString &text)
         math.clear();
     };
     for (QChar c : text) {
+        if (c.isLowSurrogate())
+            continue; // the second half of one character (an emoji): its '?' is already there
         const QString m = mathOf(c);
         if (!m.isEmpty()) {
             // A command's name ends at a non-letter: "\\lambda" before "_1" needs no space, before "x" one.
@@ -171,6 +173,27 @@ QString latexText(const QString &text)
         out += textOf(c);
     }
     flush();
+    return out;
+}
+
+QStringList textsLatexLoses(QChart *chart, const QString &title)
+{
+    const auto loses = [](const QString &text) {
+        for (QChar c : text)
+            if (c != QLatin1Char('?') && mathOf(c).isEmpty() && textOf(c) == QLatin1String("?"))
+                return true;
+        return false;
+    };
+    QStringList texts{title.isEmpty() ? chart->title() : title};
+    for (QAbstractAxis *axis : chart->axes())
+        texts << axisTitle(axis);
+    for (QAbstractSeries *series : chart->series())
+        if (series->isVisible() && inLegend(chart, series))
+            texts << seriesName(series);
+    QStringList out;
+    for (const QString &text : texts)
+        if (loses(text) && !out.contains(text))
+            out << text;
     return out;
 }
 

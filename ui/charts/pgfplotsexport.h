@@ -7,6 +7,7 @@
 #include <QList>
 #include <QPointF>
 #include <QString>
+#include <QStringList>
 
 class QChart;
 
@@ -15,6 +16,10 @@ namespace reglab::ui {
 // Text for LaTeX: # $ % & _ { } ~ ^ \ escaped; λ, Σ, ·, ₁, ² and friends in math mode ("λ₁" -> "$\lambda_1$");
 // characters pdflatex's T1 fonts lack become '?'.
 QString latexText(const QString &text);
+
+// The chart's texts (title, axis titles, legend entries) with characters pdflatex's fonts lack (CJK, emoji),
+// which the .tex shows as '?': for a warning that names them.
+QStringList textsLatexLoses(QChart *chart, const QString &title = {});
 
 // At most `maxPoints` points that keep the curve's shape: the first and last, and per bucket its lowest and
 // highest point in x order (spikes survive, unlike every n-th point).

@@ -97,6 +97,11 @@ QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal sca
                                                   : saveWidget(chart, path, scale);
     if (!error.isEmpty())
         Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    else if (QFileInfo(path).suffix().toLower() == QLatin1String("tex"))
+        if (const QStringList lost = textsLatexLoses(chart->chart(), chart->chartTitle()); !lost.isEmpty())
+            Q_EMIT problem(tr("Saved %1, but pdflatex's fonts lack characters of %2, which show as '?' there: use "
+                              "Latin letters in the run names, or export a PDF or SVG.")
+                               .arg(path.toHtmlEscaped(), lost.join(QStringLiteral(", ")).toHtmlEscaped()));
     return error;
 }
 

@@ -33,7 +33,7 @@ void paintSmallMultiples(QPainter &painter, const QRectF &target, const QList<Pl
     for (int i = 0; i < metrics.size(); ++i) {
         // Each panel is laid out by a scene of its own at the cell's size, then painted into its cell.
         QGraphicsScene scene;
-        QChart *chart = makeRunChart(runs, metrics[i]);
+        QChart *chart = makeRunChart(runs, metrics[i], {}, legendCapacity(int(cell.height())));
         scene.addItem(chart); // the scene owns and deletes it
         chart->setGeometry(QRectF(QPointF(0, 0), cell));
         scene.setSceneRect(QRectF(QPointF(0, 0), cell));

@@ -12,12 +12,17 @@ namespace reglab::ui {
 
 std::vector<SummaryRow> shownSummary(const RunModel &runs)
 {
+    std::vector<const RunRecord *> records;
+    std::vector<std::string> names;
+    for (int id : runs.ids())
+        if (const RunRecord *record = runs.record(id); record && runs.isShown(id)) {
+            records.push_back(record);
+            names.push_back(runs.name(id).toStdString());
+        }
+    const bool differ = !records.empty() && dataSetsDiffer(records); // then each row names its data set
     std::vector<SummaryRow> rows;
-    for (int id : runs.ids()) {
-        const RunRecord *record = runs.record(id);
-        if (record && runs.isShown(id))
-            rows.push_back(summarizeRun(runs.name(id).toStdString(), *record));
-    }
+    for (std::size_t i = 0; i < records.size(); ++i)
+        rows.push_back(summarizeRun(differ ? withDataSet(names[i], *records[i]) : names[i], *records[i]));
     return rows;
 }
 

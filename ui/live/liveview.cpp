@@ -1,6 +1,8 @@
 #include "ui/live/liveview.h"
+
 #include "model/changes.h"
 #include "model/metrics.h"
+#include "model/summarytable.h"
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
@@ -373,7 +375,16 @@ void LiveView::updateComparison()
     const reglab::Metric &accuracyMetric =
         *reglab::findMetric(m_accuracyMetric->currentData().toString().toStdString());
     const bool totalLoss = lossMetric.key == "loss";
-    const QString name = live >= 0 ? m_runs->name(live) : QString();
+    // Runs of different data sets compared: each name says which (their accuracies are not comparable).
+    std::vector<const reglab::RunRecord *> shownRecords;
+    for (int id : shown)
+        shownRecords.push_back(m_runs->record(id));
+    const bool otherData = shownRecords.size() >= 2 && reglab::dataSetsDiffer(shownRecords);
+    const auto runName = [&](int id) {
+        return otherData ? QString::fromStdString(reglab::withDataSet(m_runs->name(id).toStdString(), *m_runs->record(id)))
+                         : m_runs->name(id);
+    };
+    const QString name = live >= 0 ? runName(live) : QString();
     const QColor color = live >= 0 ? m_runs->color(live) : QColor();
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
     // loss parts and both accuracies in their own colours, named with the run.
@@ -432,9 +443,9 @@ void LiveView::updateComparison()
         if (id == live)
             continue; // its live series are on screen already
         const reglab::RunRecord *r = m_runs->record(id);
-        const QString runName = m_runs->name(id);
-        Overlay l{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
-        Overlay a{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
+        const QString overlayName = runName(id);
+        Overlay l{overlayName, m_runs->color(id), {}, {}, {}, shortRunName(overlayName)};
+        Overlay a{overlayName, m_runs->color(id), {}, {}, {}, shortRunName(overlayName)};
         for (const auto &step : r->steps)
             if (const double v = lossMetric.readStep(step); std::isfinite(v))
                 l.points.append(QPointF(double(step.step), v));

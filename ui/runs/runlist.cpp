@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QTreeView>
@@ -98,7 +99,10 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &RunList::updateButtons);
     // A new run is selected, so Save and Remove act on what was just added.
     connect(m_model, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &, int, int last) { setCurrentId(m_model->idAt(last)); });
+            [this](const QModelIndex &, int, int last) {
+                if (!m_adding) // many at once: the last one becomes current once they are all in
+                    setCurrentId(m_model->idAt(last));
+            });
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RunList::updateButtons);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RunList::updateButtons);
     updateButtons();
@@ -155,11 +159,21 @@ void RunList::updateButtons()
 
 int RunList::add(const reglab::LoadedRuns &loaded, bool recovered)
 {
-    for (const reglab::LoadedRun &run : loaded.runs) {
-        const int id = m_model->addRun(run.record, QString::fromStdString(run.name), true);
-        m_model->setPath(id, QString::fromStdString(run.path));
-        if (recovered) // a recovered run lives on in the library, not in the journal it came from
-            keep(id);
+    // The charts are rebuilt once for all of them, and the list's current row set once: per run, each redid the
+    // work of every run before it (500 records froze the window for minutes).
+    {
+        const RunModel::Batch batch(m_model);
+        m_adding = true;
+        int last = -1;
+        for (const reglab::LoadedRun &run : loaded.runs) {
+            last = m_model->addRun(run.record, QString::fromStdString(run.name), true);
+            m_model->setPath(last, QString::fromStdString(run.path));
+            if (recovered) // a recovered run lives on in the library, not in the journal it came from
+                keep(last);
+        }
+        m_adding = false;
+        if (last >= 0)
+            setCurrentId(last);
     }
     QStringList problems;
     if (!loaded.problems.empty())
@@ -188,7 +202,28 @@ int RunList::add(const reglab::LoadedRuns &loaded, bool recovered)
 
 int RunList::openFiles(const QStringList &paths)
 {
-    return add(reglab::openRunFiles(toStd(paths)), false);
+    constexpr int kQuietly = 50; // fewer open in a blink; more get a progress dialog that can stop them
+    if (paths.size() <= kQuietly)
+        return add(reglab::openRunFiles(toStd(paths)), false);
+    QProgressDialog progress(tr("Opening %n run record(s)\u2026", nullptr, int(paths.size())), tr("Stop"), 0,
+                             int(paths.size()), this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(500);
+    reglab::LoadedRuns all;
+    int read = 0;
+    for (; read < paths.size() && !progress.wasCanceled(); ++read) {
+        progress.setValue(read);
+        reglab::LoadedRuns one = reglab::openRunFiles({paths[read].toStdString()});
+        all.problems.insert(all.problems.end(), one.problems.begin(), one.problems.end());
+        all.notUnderstood.insert(all.notUnderstood.end(), one.notUnderstood.begin(), one.notUnderstood.end());
+        for (reglab::LoadedRun &run : one.runs)
+            all.runs.push_back(std::move(run));
+    }
+    progress.setValue(int(paths.size()));
+    if (read < paths.size())
+        Q_EMIT message(
+            tr("Stopped opening: %1 of %2 run record(s) were not opened").arg(paths.size() - read).arg(paths.size()));
+    return add(all, false);
 }
 
 int RunList::recover(const QStringList &paths)

@@ -79,6 +79,7 @@ private:
     QPushButton *m_open, *m_save, *m_remove;
     QCheckBox *m_keepShown;
     QString m_library; // "" : runs are not kept
+    bool m_adding = false; // add() is adding many runs: the current row is set once, at the end
 };
 
 } // namespace reglab::ui

@@ -36,6 +36,22 @@ QString percent(double fraction)
 
 RunModel::RunModel(QObject *parent) : QAbstractTableModel(parent) {}
 
+void RunModel::compare()
+{
+    if (m_batchDepth > 0)
+        m_comparePending = true;
+    else
+        Q_EMIT comparisonChanged();
+}
+
+void RunModel::endBatch()
+{
+    if (--m_batchDepth == 0 && m_comparePending) {
+        m_comparePending = false;
+        Q_EMIT comparisonChanged();
+    }
+}
+
 int RunModel::addRun(const reglab::RunRecord &record, const QString &name, bool shown, bool live)
 {
     const int row = int(m_runs.size());
@@ -51,7 +67,7 @@ int RunModel::addRun(const reglab::RunRecord &record, const QString &name, bool 
     if (live)
         setLive(m_runs.back().id);
     else
-        Q_EMIT comparisonChanged();
+        compare();
     return m_runs.back().id;
 }
 
@@ -65,7 +81,7 @@ void RunModel::removeRun(int id)
     endRemoveRows();
     if (id == m_liveId)
         m_liveId = -1;
-    Q_EMIT comparisonChanged();
+    compare();
 }
 
 void RunModel::setRecord(int id, const reglab::RunRecord &record)
@@ -76,7 +92,7 @@ void RunModel::setRecord(int id, const reglab::RunRecord &record)
     m_runs[std::size_t(row)].record = record;
     rowChanged(row);
     if (id != m_liveId)
-        Q_EMIT comparisonChanged();
+        compare();
 }
 
 void RunModel::apply(int id, const reglab::TrainEvent &event)
@@ -150,7 +166,7 @@ void RunModel::setLive(int id)
         rowChanged(old);
     if (const int row = rowOf(m_liveId); row >= 0)
         rowChanged(row);
-    Q_EMIT comparisonChanged(); // the run that was live is now compared like the others, and the new one is not
+    compare(); // the run that was live is now compared like the others, and the new one is not
 }
 
 QList<int> RunModel::ids() const
@@ -299,7 +315,7 @@ bool RunModel::setData(const QModelIndex &index, const QVariant &value, int role
     else
         Q_EMIT dataChanged(index, index, {role, Qt::DisplayRole});
     if (e.id != m_liveId)
-        Q_EMIT comparisonChanged();
+        compare();
     return true;
 }
 

@@ -68,6 +68,19 @@ public:
     // ("L1 0.01 (all) - L2 off - bs 50, 10 epochs, L1\u21920.001 at step 800").
     static QString configurationText(const reglab::RunRecord &record);
 
+    // Many changes at once (opening 500 records): comparisonChanged is held back until the outermost batch ends,
+    // then emitted once, so the charts are rebuilt once instead of once per run. Use Batch.
+    class Batch {
+    public:
+        explicit Batch(RunModel *model) : m_model(model) { ++m_model->m_batchDepth; }
+        ~Batch() { m_model->endBatch(); }
+        Batch(const Batch &) = delete;
+        Batch &operator=(const Batch &) = delete;
+
+    private:
+        RunModel *m_model;
+    };
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -93,12 +106,17 @@ private:
         std::shared_ptr<const reglab::WeightSnapshot> snapshot;
     };
     void rowChanged(int row, int firstColumn = NameColumn, int lastColumn = ColumnCount - 1);
+    // comparisonChanged now, or at the end of the batch.
+    void compare();
+    void endBatch();
     // The first palette colour that no shown run other than `exceptId` has (cycling when all are taken).
     QColor freeColor(int exceptId) const;
 
     std::vector<Entry> m_runs;
     int m_nextId = 1;
     int m_liveId = -1;
+    int m_batchDepth = 0;
+    bool m_comparePending = false;
 };
 
 } // namespace reglab::ui

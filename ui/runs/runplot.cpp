@@ -4,12 +4,15 @@
 #include "ui/charts/palette.h"
 
 #include <QChart>
+#include <QFontMetricsF>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QPen>
 #include <QScatterSeries>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace reglab::ui {
@@ -50,6 +53,14 @@ QString metricTitle(const Metric &metric)
     return QString::fromStdString(info(metric).label);
 }
 
+int legendCapacity(int height)
+{
+    const QFontMetricsF metrics(chartFont(kLabelPointSize));
+    const double line = metrics.lineSpacing() + 6; // a marker's row, with Qt's spacing
+    const int lines = int((height - 120) / line);  // less the title, the margins and the legend's own
+    return std::clamp(lines - 2, 1, kMaxLegendRuns);
+}
+
 QColor runColor(int index)
 {
     const QList<QColor> palette = runPalette();
@@ -57,13 +68,14 @@ QColor runColor(int index)
     return palette[((index % count) + count) % count];
 }
 
-QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title)
+QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title, int maxNamed)
 {
     const reglab::Metric &m = info(metric);
     const bool perEpoch = m.per == reglab::Metric::Per::Epoch, percent = m.fraction();
     QChart *chart = newChart(title.isEmpty() ? QString::fromStdString(m.label) : title);
 
     double maxX = 1, minY = INFINITY, maxY = -INFINITY;
+    int named = 0;
     for (const PlotRun &run : runs) {
         auto *series = new QLineSeries;
         series->setName(run.label);
@@ -88,6 +100,8 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
         }
         series->replace(finite);
         chart->addSeries(series);
+        if (++named > maxNamed)
+            chart->legend()->markers(series).first()->setVisible(false);
         if (perEpoch && finite.size() <= 60) { // dots on the epochs, as on the dashboard
             auto *dots = new QScatterSeries;
             dots->setColor(run.color);
@@ -98,6 +112,22 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
             chart->legend()->markers(dots).first()->setVisible(false);
         }
     }
+
+    if (runs.size() > maxNamed) { // an entry without a swatch that says what the legend leaves out
+        auto *note = new QLineSeries;
+        note->setName(QStringLiteral("\u2026 and %1 more (the summary table lists all)")
+                          .arg(runs.size() - maxNamed));
+        note->setPen(QPen(Qt::transparent));
+        chart->addSeries(note);
+        if (QLegendMarker *marker = chart->legend()->markers(note).value(0)) {
+            marker->setBrush(Qt::transparent);
+            marker->setPen(Qt::NoPen);
+        }
+    }
+    // Qt lays a bottom legend out in one row, cutting every name once they do not fit: more than a few runs are
+    // listed down the right side, one a line.
+    if (runs.size() > kMaxBottomLegendRuns)
+        chart->legend()->setAlignment(Qt::AlignRight);
 
     auto *xAxis = new QValueAxis;
     xAxis->setTitleText(perEpoch ? QStringLiteral("Epoch") : QStringLiteral("Optimizer step (batches)"));

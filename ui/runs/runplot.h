@@ -33,7 +33,18 @@ struct PlotRun {
 // The n-th run's colour from runPalette() (Tableau 10 without grey), cycling.
 QColor runColor(int index);
 
-// A chart with titled axes, a legend, a white background and readable fonts. The caller owns it.
-QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title = {});
+// The runs a figure's legend names at most: more would be cut by the figure's edge without a word (500 runs
+// showed ~31 unnamed swatches). The rest are drawn, and a last entry says how many the legend leaves out.
+inline constexpr int kMaxLegendRuns = 20;
+// Up to this many runs the legend is a row under the chart; more are listed down its right side.
+inline constexpr int kMaxBottomLegendRuns = 5;
+// How many runs a legend down the right side of a figure `height` pixels high can name (the note and the chance
+// line take a line each), from 1 to kMaxLegendRuns.
+int legendCapacity(int height);
+
+// A chart with titled axes, a legend, a white background and readable fonts. The caller owns it. The legend
+// names the first `maxNamed` runs and says how many more there are.
+QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title = {},
+                     int maxNamed = kMaxLegendRuns);
 
 } // namespace reglab::ui

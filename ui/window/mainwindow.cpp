@@ -106,10 +106,19 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     if (!restoreGeometry(savedGeometry))
         resize(screenfit::firstStartSize(available));
     m_live->splitter()->restoreState(savedSplitter);
+    // Files left out at start-up (a damaged preset, a kept run that cannot be read) are named in one banner.
+    QStringList skipped;
+    if (!m_presets->skipped().isEmpty())
+        skipped << m_presets->skipped();
     if (m_store.writable()) { // every run is kept, and the kept runs are listed again
         m_runList->setLibrary(QString::fromStdString(reglab::runLibraryDir()));
+        const QMetaObject::Connection collect =
+            connect(m_runList, &RunList::problem, this, [&skipped](const QString &text) { skipped << text; });
         m_runList->openLibrary();
+        disconnect(collect);
     }
+    if (!skipped.isEmpty())
+        showBanner(skipped.join(QStringLiteral("<br>")));
 }
 
 void MainWindow::setCompactLayout(bool compact)

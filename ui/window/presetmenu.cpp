@@ -2,6 +2,7 @@
 
 #include "model/runfiles.h"
 
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -23,13 +24,19 @@ PresetMenu::PresetMenu(const QStringList &dirs, QWidget *parent) : QMenu(tr("&Pr
     for (const QString &dir : dirs)
         folders.push_back(dir.toStdString());
     const reglab::PresetList list = reglab::listPresets(folders);
+    // Made before the window can show anything: the window puts this in its banner once it is built.
+    QStringList skipped;
     for (const std::string &problem : list.problems)
-        qWarning("RegLab: skipping preset %s", problem.c_str());
+        skipped << QString::fromStdString(problem).toHtmlEscaped();
+    if (!skipped.isEmpty())
+        m_skipped = tr("<b>Left out %n preset file(s)</b> (fix or remove them):<br>%1", nullptr, int(skipped.size()))
+                        .arg(skipped.join(QStringLiteral("<br>")));
     if (list.presets.empty())
         addAction(tr("No presets found"))->setEnabled(false);
     for (const auto &entry : list.presets) {
         const QString file = QString::fromStdString(entry.file);
         m_files << file;
+        m_names << QString::fromStdString(entry.preset.name);
         QAction *a = addAction(QString::fromStdString(entry.preset.name) + QStringLiteral("\u2026"), this,
                                [this, file] { confirm(file); });
         a->setToolTip(QString::fromStdString(entry.preset.description));
@@ -37,6 +44,20 @@ PresetMenu::PresetMenu(const QStringList &dirs, QWidget *parent) : QMenu(tr("&Pr
     addSeparator();
     addAction(tr("Stop the preset after this run"), this, &PresetMenu::cancelRequested);
     setToolTipsVisible(true);
+}
+
+QString PresetMenu::fileFor(const QString &wanted, QStringList *known) const
+{
+    QString found;
+    for (int i = 0; i < m_files.size(); ++i) {
+        const QString base = QFileInfo(m_files[i]).completeBaseName();
+        if (known)
+            *known << QStringLiteral("\"%1\" (%2)").arg(m_names[i], base);
+        if (found.isEmpty() && (base == wanted || base.section(QLatin1Char('-'), 1) == wanted ||
+                                m_names[i].compare(wanted, Qt::CaseInsensitive) == 0))
+            found = m_files[i];
+    }
+    return found;
 }
 
 void PresetMenu::confirm(const QString &file)
