@@ -7,6 +7,7 @@
 #include "ui/charts/palette.h"
 #include "ui/charts/smoothing.h"
 #include "ui/live/banner.h"
+#include "ui/live/flowlayout.h"
 #include "ui/runs/runmodel.h"
 
 #include <QChart>
@@ -75,13 +76,12 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    m_banner = new Banner(this);
-    layout->addWidget(m_banner);
+    layout->setSpacing(4);
+    m_banner = new Banner(this); // floats over the charts (overlay() below), never in the layout
 
-    auto *header = new QHBoxLayout();
     m_headline = new QLabel(tr("Press Start (Ctrl+Return) to train the forum's 784-200-200-10 MLP."), this);
     m_headline->setFont(chartFont(kLabelPointSize));
-    // A narrow window wraps the line: never cut, never under the check box.
+    // A narrow window wraps the line: never cut, never under the buttons.
     m_headline->setWordWrap(true);
     m_headline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
     m_logScale = new QCheckBox(tr("Log scale (loss)"), this);
@@ -99,29 +99,29 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     for (const char *key : {"test_accuracy", "val_accuracy"})
         m_accuracyMetric->addItem(QString::fromStdString(reglab::findMetric(key)->label), QString::fromLatin1(key));
     m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
+    for (QComboBox *box : {m_lossMetric, m_accuracyMetric})
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents); // their choices whole, never "Training los..."
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_smoothing->setFixedWidth(80);
     m_smoothing->setToolTip(tr("Smoothing of the noisy loss: an exponential moving average (as TensorBoard's),\n"
                                "the raw curve kept faint beneath"));
     m_smoothingValue = new QLabel(this);
-    // The headline keeps its row (it wraps rather than squeeze); what a comparison plots and the smoothing share
-    // the next one.
-    header->addWidget(m_headline, 1);
-    header->addWidget(m_logScale);
-    layout->addLayout(header);
-    // Never what holds the window wider than a small screen: on a very narrow view the row is clipped instead.
-    auto *optionsRow = new QWidget(this);
-    optionsRow->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-    auto *options = new QHBoxLayout(optionsRow);
-    options->setContentsMargins(0, 0, 0, 0);
-    options->addWidget(m_lossMetric);
-    options->addWidget(m_accuracyMetric);
-    options->addStretch(1);
-    options->addWidget(new QLabel(tr("Smoothing"), this));
-    options->addWidget(m_smoothing);
-    options->addWidget(m_smoothingValue);
-    layout->addWidget(optionsRow);
+    // One row on a wide window, wrapping on a narrow one: the run's buttons (setRunBar), what a comparison
+    // plots, the log scale and the smoothing; the headline, which wraps rather than squeeze, under them.
+    auto *controlsRow = new QWidget(this);
+    m_header = new FlowLayout(controlsRow);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_lossMetric, m_accuracyMetric, m_logScale})
+        m_header->addWidget(w);
+    auto *smoothing = new QWidget(controlsRow);
+    auto *smoothingLayout = new QHBoxLayout(smoothing);
+    smoothingLayout->setContentsMargins(0, 0, 0, 0);
+    smoothingLayout->addWidget(new QLabel(tr("Smoothing"), smoothing));
+    smoothingLayout->addWidget(m_smoothing);
+    smoothingLayout->addWidget(m_smoothingValue);
+    m_header->addWidget(smoothing);
+    layout->addWidget(controlsRow);
+    layout->addWidget(m_headline);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_loss = new LossChart(m_splitter);
@@ -132,6 +132,7 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setChildrenCollapsible(false);
     layout->addWidget(m_splitter, 1);
+    m_banner->overlay(m_splitter);
     connect(m_logScale, &QCheckBox::toggled, m_loss, &LossChart::setLogScale);
     connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
         if (link == QLatin1String("restart"))
@@ -153,6 +154,14 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_smoothingValue->setText(QStringLiteral("0.00"));
     connect(m_loss, &ChartBase::logScaleRequested, m_logScale, &QCheckBox::setChecked);
     updateComparison();
+}
+
+void LiveView::setRunBar(QWidget *bar)
+{
+    m_header->addWidget(bar);
+    // First in the row: the buttons where they always are.
+    if (QLayoutItem *item = m_header->takeAt(m_header->count() - 1))
+        m_header->insertItem(0, item);
 }
 
 void LiveView::saveSettings(QSettings &settings) const

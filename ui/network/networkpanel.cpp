@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabBar>
 #include <QVBoxLayout>
 
 namespace reglab::ui {
@@ -19,6 +20,9 @@ namespace reglab::ui {
 NetworkPanel::NetworkPanel(QWidget *parent) : QTabWidget(parent)
 {
     setDocumentMode(true);
+    // Whole tab titles, scrolled in a narrow sidebar rather than holding it wide.
+    tabBar()->setUsesScrollButtons(true);
+    tabBar()->setElideMode(Qt::ElideNone);
     m_weights = new WeightsView();
     m_histograms = new HistogramView();
     m_sparsity = new SparsityChart();

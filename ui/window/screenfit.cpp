@@ -59,4 +59,17 @@ void keepOnScreen(QWidget *window)
     }
 }
 
+void placeInside(QWidget *floating, const QWidget *over)
+{
+    const QRect available = availableArea(over);
+    const QSize room = available.size().shrunkBy(kFrameGuess);
+    floating->resize(floating->size().boundedTo(room).expandedTo(floating->minimumSizeHint().boundedTo(room)));
+    // At the top left of the window it belongs to, its frame wholly inside the free area.
+    const QSize frame = floating->size().grownBy(kFrameGuess);
+    const QPoint wanted = over->mapToGlobal(QPoint(0, 0));
+    const int x = std::clamp(wanted.x(), available.left(), std::max(available.left(), available.right() + 1 - frame.width()));
+    const int y = std::clamp(wanted.y(), available.top(), std::max(available.top(), available.bottom() + 1 - frame.height()));
+    floating->move(x, y); // a window's move() places its frame's corner
+}
+
 } // namespace reglab::ui::screenfit
