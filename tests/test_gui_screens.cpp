@@ -354,6 +354,33 @@ private Q_SLOTS:
         d.window->viewMenu()->controlsAction()->trigger();
         settle();
         QVERIFY(d.controls()->isVisible());
+        // Floating over the charts, and wholly on the screen (it came back at (-1009, -1158) on 1024x768).
+        auto *controlsDock = d.window->findChild<QDockWidget *>(QStringLiteral("controlsDock"));
+        QVERIFY(controlsDock->isFloating());
+        const QRect screen = d.window->screen()->availableGeometry();
+        QVERIFY2(screen.contains(controlsDock->frameGeometry()),
+                 qPrintable(QStringLiteral("%1: controls at %2,%3 %4x%5")
+                                .arg(screenName)
+                                .arg(controlsDock->frameGeometry().x())
+                                .arg(controlsDock->frameGeometry().y())
+                                .arg(controlsDock->frameGeometry().width())
+                                .arg(controlsDock->frameGeometry().height())));
+        QVERIFY(d.window->grab().save(shots() + QStringLiteral("/%1-presenting-controls.png").arg(screenName)));
+        // Left off the screen (where a saved layout or another screen put it), hidden, shown again: back on it.
+        d.window->viewMenu()->controlsAction()->trigger();
+        settle();
+        QVERIFY(!controlsDock->isVisible());
+        controlsDock->move(-1009, -1158);
+        settle();
+        d.window->viewMenu()->controlsAction()->trigger();
+        settle();
+        QVERIFY2(screen.contains(controlsDock->frameGeometry()),
+                 qPrintable(QStringLiteral("%1: controls at %2,%3 %4x%5 after a move off the screen")
+                                .arg(screenName)
+                                .arg(controlsDock->frameGeometry().x())
+                                .arg(controlsDock->frameGeometry().y())
+                                .arg(controlsDock->frameGeometry().width())
+                                .arg(controlsDock->frameGeometry().height())));
         d.window->viewMenu()->presentationAction()->trigger();
         settle();
         QVERIFY(!d.window->isFullScreen());

@@ -54,6 +54,8 @@ void AccuracyChart::updateRanges()
     // fitAxes() picks the one that fits.
     x->setTickInterval(std::max(x->tickInterval(), std::pow(10.0, std::floor(std::log10(std::max(1, last))))));
     ChartBase::setAxisRange(x, 0, last);
+    // The home range of accuracy is all of it: a reset after a zoom comes back here, not to the zoom's range.
+    ChartBase::setAxisRange(qobject_cast<QValueAxis *>(yAxis()), 0, 100);
     fitAxes();
 }
 

@@ -3,6 +3,7 @@
 #include "ui/controls/logslider.h"
 #include "ui/controls/numberentry.h"
 #include "ui/controls/settingcontrol.h"
+#include "ui/controls/wheelguard.h"
 
 #include "model/datasource.h"
 #include "model/runtime.h"
@@ -139,6 +140,7 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
 
     setConfig(defaultConfig());
     setRunState(RunState::Idle);
+    WheelGuard::protect(this); // the wheel scrolls the panel; a box takes it once chosen
 }
 
 QScrollArea *ControlPanel::inScrollArea()

@@ -197,6 +197,7 @@ void LiveView::beginRun(const reglab::TrainConfig &config, const QString &dataNa
     m_started = false;
     m_collapsed = false;
     clear(tr("Loading %1\u2026").arg(dataName));
+    resetViews(); // a zoom into the last run would hide the new one
 }
 
 void LiveView::clear()
@@ -351,6 +352,12 @@ void LiveView::onFinished(const reglab::RunRecord &record)
 void LiveView::restyle()
 {
     m_headline->setFont(chartFont(int(std::lround(kLabelPointSize * ChartBase::presentationScale()))));
+}
+
+void LiveView::resetViews()
+{
+    m_loss->resetView();
+    m_accuracy->resetView();
 }
 
 void LiveView::flush()

@@ -73,6 +73,8 @@ public:
     void setHeadline(const QString &text);
     // The window's redraw tick.
     void flush() override;
+    // Both charts back to their home ranges (after a zoom or a pan); every new run starts there too.
+    void resetViews();
     // Fonts for the presentation mode's scale.
     void restyle();
     // Whether the live run has collapsed (accuracy at chance, nearly every weight ~0).

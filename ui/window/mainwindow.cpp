@@ -159,6 +159,7 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWid
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(name); // the name saveState() keys the layout by
+    screenfit::keepFloatingOnScreen(dock, this);
     dock->setWidget(content);
     addDockWidget(area, dock);
     return dock;

@@ -29,5 +29,8 @@ void keepOnScreen(QWidget *window);
 // Moves a floating window (a dock floated in presentation mode) onto the screen `over` is on, at its left edge,
 // and shrinks it to the free area where it is larger.
 void placeInside(QWidget *floating, const QWidget *over);
+// Keeps `floating` (a dock that can float) on the screen of `over` whenever it floats: moved or shown (F9 in
+// presentation mode, a restored layout from another screen) partly off it, it is placed inside again.
+void keepFloatingOnScreen(QWidget *floating, const QWidget *over);
 
 } // namespace reglab::ui::screenfit

@@ -30,6 +30,7 @@ ViewMenu::ViewMenu(const QList<QDockWidget *> &docks, QDockWidget *controls, Pre
         if (controls->isVisible()) {
             controls->raise();
             // A floating dock comes back where it last floated, which may be off this screen (or any).
+            // (screenfit::keepFloatingOnScreen keeps it there when the window system moves it afterwards.)
             if (controls->isFloating() && parent)
                 screenfit::placeInside(controls, parent);
         }
