@@ -240,9 +240,9 @@ int runPlotCommand(const QStringList &args)
         if (used.contains(run.label)) // two runs of the same configuration: tell them apart by file
             run.label += QStringLiteral(" (%1)").arg(QFileInfo(files[i]).completeBaseName());
         used.insert(run.label);
-        run.color = ui::runColor(i);
         runs << run;
     }
+    ui::colourRuns(runs); // each in its own colour, as the window showed it
 
     std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title));
     if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)

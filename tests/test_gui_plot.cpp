@@ -3,6 +3,7 @@
 #include "app/plotcommand.h"
 #include "model/runrecord.h"
 #include "ui/charts/figureexport.h"
+#include "ui/runs/runmodel.h"
 #include "ui/runs/runplot.h"
 
 #include <QChart>
@@ -101,6 +102,43 @@ private Q_SLOTS:
                 second = second || c == ui::runColor(1);
             }
         QVERIFY(first && second);
+    }
+
+    // The runs the window coloured keep their colours in `reglab plot`, in any order and whichever were shown
+    // when each was listed; a run the window never listed takes a colour none of the others has.
+    void plotDrawsRunsInTheirWindowColours()
+    {
+        ui::RunModel model;
+        QList<int> ids;
+        for (int i = 0; i < 3; ++i)
+            ids << model.addRun(syntheticRun(0.001 * (i + 1), false), QStringLiteral("run %1").arg(i));
+        model.setShown(ids[0], false);
+        ids << model.addRun(syntheticRun(0.01, true), QStringLiteral("run 3"));
+        QStringList files;
+        for (int id : ids) { // the window keeps each run's record, its colour in it
+            files.prepend(path(QStringLiteral("window-%1.json").arg(id)));
+            QVERIFY(writeFileAtomically(files.first().toStdString(), toJson(*model.record(id))).empty());
+        }
+        QList<ui::PlotRun> runs;
+        for (const QString &file : files)
+            runs << ui::PlotRun{file, {}, runRecordFromJson(readTextFile(file.toStdString()))};
+        runs << ui::PlotRun{QStringLiteral("from reglab-train"), {}, syntheticRun(0.1, true)}; // no colour kept
+        ui::colourRuns(runs);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(runs[i].color, model.color(ids[3 - i]));
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(runs[4].color != runs[i].color);
+
+        // The figure itself: the last-listed run's colour (not the palette's first) is on it.
+        const QString out = path(QStringLiteral("window-colours.png"));
+        QCOMPARE(app::runPlotCommand({files.first(), QStringLiteral("--out"), out}), 0);
+        const QImage image(out);
+        bool found = false;
+        for (int y = 0; y < image.height() && !found; ++y)
+            for (int x = 0; x < image.width() && !found; ++x)
+                found = image.pixelColor(x, y) == model.color(ids[3]);
+        QVERIFY(found);
+        QVERIFY(model.color(ids[3]) != ui::runColor(0));
     }
 
     void svgParsesAndPdfIsAPdf()

@@ -57,6 +57,28 @@ QColor runColor(int index)
     return palette[((index % count) + count) % count];
 }
 
+void colourRuns(QList<PlotRun> &runs)
+{
+    QList<QColor> taken;
+    for (PlotRun &run : runs)
+        if (isRunColor(run.record.color)) {
+            run.color = QColor(QString::fromStdString(run.record.color));
+            taken << run.color;
+        }
+    const QList<QColor> palette = runPalette();
+    int next = 0;
+    for (PlotRun &run : runs) {
+        if (isRunColor(run.record.color))
+            continue;
+        // The next colour no run has; when all are taken, the palette again from where it was.
+        int tries = 0;
+        while (taken.contains(palette[next % palette.size()]) && tries++ < palette.size())
+            ++next;
+        run.color = palette[next++ % palette.size()];
+        taken << run.color;
+    }
+}
+
 QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title)
 {
     const reglab::Metric &m = info(metric);

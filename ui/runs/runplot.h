@@ -30,8 +30,11 @@ struct PlotRun {
     RunRecord record;
 };
 
-// The n-th run's colour from runPalette() (Tableau 10 without grey), cycling.
+// The n-th run's colour from runPalette() (Tableau 10 without grey, then its lighter companions), cycling.
 QColor runColor(int index);
+// Each run's colour: the one its record keeps (the window gave it), or else, in order, the palette's first
+// colour that no other plotted run has: the same runs get the same colours as in the window.
+void colourRuns(QList<PlotRun> &runs);
 
 // A chart with titled axes, a legend, a white background and readable fonts. The caller owns it.
 QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title = {});

@@ -246,6 +246,8 @@ void MainWindow::finishRun(const reglab::RunRecord &record)
     const int id = m_runs->liveId();
     // It stays the live run (its series are the live charts') until the next run starts.
     m_runs->setRecord(id, record);
+    if (const reglab::RunRecord *kept = m_runs->record(id)) // with its colour, which Save writes too
+        m_lastRecord = *kept;
     if (m_router->discarding()) { // reset during the run: listed, not shown, on cleared charts
         m_router->setDiscarding(false);
         m_runs->setLive(-1);
