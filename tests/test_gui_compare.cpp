@@ -156,6 +156,15 @@ private Q_SLOTS:
         QVERIFY(strong < 0.2);
         QVERIFY(accuracy.at(0) > 0.85 && accuracy.at(1) > 0.85 && accuracy.at(3) > 0.8);
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 4); // the last run is the live one
+        // The controls show the last run's settings (not those before the preset), and showing them changed no
+        // run's settings.
+        const reglab::TrainConfig last = runs->record(runs->ids().last())->config;
+        QCOMPARE(d.controls()->config().l1, last.l1);
+        QCOMPARE(int(d.controls()->config().l1Scope), int(last.l1Scope));
+        QCOMPARE(QString::fromStdString(reglab::shortLabel(d.controls()->config())),
+                 QString::fromStdString(reglab::shortLabel(last)));
+        for (int id : runs->ids())
+            QVERIFY(runs->record(id)->settingChanges.empty());
     }
 
     void chartsExport()

@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace reglab::ui {
 namespace {
@@ -68,6 +69,47 @@ QString shortRunName(const QString &name)
     const QRegularExpressionMatch m = number.match(name);
     const bool numbered = m.hasMatch() && name.contains(QStringLiteral(" - "));
     return name.section(QStringLiteral(" - "), 0, 0) + (numbered ? m.captured() : QString());
+}
+
+// What tells compared runs apart in a legend: for each run, the settings whose values differ among `configs`
+// ("dropout 0.5/0.5", "Adam, lr 0.001"; a strength of 0 is "off", a choice its own word), at most three, in the
+// settings table's order; "" for every run when nothing differs.
+QStringList differences(const std::vector<reglab::TrainConfig> &configs)
+{
+    QStringList names;
+    for (std::size_t i = 0; i < configs.size(); ++i)
+        names << QString();
+    using Control = reglab::ConfigField::Control;
+    QList<int> parts(names.size(), 0);
+    for (const reglab::ConfigField &f : reglab::configFields()) {
+        if (f.control == Control::None || f.control == Control::Device || !f.get)
+            continue;
+        std::set<std::string> values;
+        for (const reglab::TrainConfig &c : configs)
+            values.insert(f.get(c));
+        if (values.size() < 2)
+            continue;
+        for (std::size_t i = 0; i < configs.size(); ++i) {
+            if ((f.relevant && !f.relevant(configs[i])) || parts[int(i)] >= 3)
+                continue; // momentum for an Adam run is not its own
+            const std::string value = f.get(configs[i]);
+            QString text = QString::fromStdString(value).replace(QLatin1Char(','), QLatin1Char('/'));
+            if (f.control == Control::Choice) {
+                const auto at = std::find(f.choices.begin(), f.choices.end(), value);
+                const auto index = std::size_t(at - f.choices.begin());
+                text = index < f.choiceLabels.size()
+                           ? QString::fromStdString(f.choiceLabels[index]).section(QStringLiteral(" ("), 0, 0)
+                           : text;
+            } else {
+                if (f.control == Control::Strength && value == "0")
+                    text = QObject::tr("off");
+                text = QStringLiteral("%1 %2").arg(QString::fromStdString(f.shortName.empty() ? f.label : f.shortName),
+                                                   text);
+            }
+            names[int(i)] += (parts[int(i)]++ ? QStringLiteral(", ") : QString()) + text;
+        }
+    }
+    return names;
 }
 
 } // namespace
@@ -381,16 +423,40 @@ void LiveView::updateComparison()
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
     // loss parts and both accuracies in their own colours, named with the run.
     const bool liveSeries = live < 0 || liveShown;
+    // A run named after its configuration is told apart in a legend by what differs from the other such runs
+    // shown; a name given by a person or a preset says what it is, and stays.
+    const auto automatic = [&](int id) {
+        const QString full = m_runs->name(id);
+        const QString label = QString::fromStdString(reglab::shortLabel(m_runs->record(id)->config));
+        return full == label || full.startsWith(label + QStringLiteral(" ("));
+    };
+    QList<int> unnamed;
+    std::vector<reglab::TrainConfig> configs;
+    for (int id : shown)
+        if (automatic(id)) {
+            unnamed << id;
+            configs.push_back(m_runs->record(id)->config);
+        }
+    const QStringList differing = differences(configs);
+    // The legend's name of a shown run and its short form for a crowded legend.
+    const auto legendName = [&](int id) -> std::pair<QString, QString> {
+        if (!m_runs->contains(id))
+            return {};
+        const QString full = m_runs->name(id);
+        if (const QString difference = differing.value(int(unnamed.indexOf(id))); !difference.isEmpty())
+            return {difference, difference};
+        return {full, shortRunName(full)};
+    };
     const auto named = [&](const QString &what) { return name.isEmpty() ? what : tr("%1: %2").arg(name, what); };
     if (m_comparing) {
         const LossChart::Series loss = totalLoss ? LossChart::Total : LossChart::Data;
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveShown && part == loss);
-        m_loss->setPartLook(loss, name, shortRunName(name), color);
+        m_loss->setPartLook(loss, legendName(live).first, legendName(live).second, color);
         const int accuracy = testAccuracy ? AccuracyChart::Test : AccuracyChart::Validation;
         for (int track : {int(AccuracyChart::Validation), int(AccuracyChart::Test)})
             m_accuracy->setTrackShown(track, liveShown && track == accuracy);
-        m_accuracy->setTrackLook(accuracy, name, shortRunName(name), color, 3);
+        m_accuracy->setTrackLook(accuracy, legendName(live).first, legendName(live).second, color, 3);
         m_accuracy->setTrackInLegend(AccuracyChart::Chance, false); // the legend's room goes to the runs
     } else {
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
@@ -429,8 +495,9 @@ void LiveView::updateComparison()
             continue; // its live series are on screen already
         const reglab::RunRecord *r = m_runs->record(id);
         const QString runName = m_runs->name(id);
-        Overlay l{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
-        Overlay a{runName, m_runs->color(id), {}, {}, {}, shortRunName(runName)};
+        const auto [legend, shortLegend] = legendName(id);
+        Overlay l{legend, m_runs->color(id), {}, {}, {}, shortLegend};
+        Overlay a{legend, m_runs->color(id), {}, {}, {}, shortLegend};
         for (const auto &step : r->steps)
             if (const double v = lossMetric.readStep(step); std::isfinite(v))
                 l.points.append(QPointF(double(step.step), v));

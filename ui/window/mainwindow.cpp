@@ -24,6 +24,7 @@
 #include <QMimeData>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTimer>
 #include <QToolButton>
@@ -365,6 +366,12 @@ void MainWindow::onQueuedRunStarting(int index, int count, const QString &label,
 {
     if (index == 1) // a preset is a new comparison: the runs before it stay in Runs, unticked
         m_runList->startClean();
+    {
+        // The controls show the run's settings (a slider moved now changes what it has); they are its own, so
+        // nothing is sent to it.
+        const QSignalBlocker quiet(m_controls);
+        m_controls->setConfig(config);
+    }
     beginRun(config, label);
     m_status->showMessage(tr("Preset run %1 of %2: %3").arg(index).arg(count).arg(label));
 }
