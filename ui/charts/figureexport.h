@@ -14,7 +14,10 @@ namespace reglab::ui {
 // Renders `chart` at `size` logical pixels; PNG gets `scale` times the pixels (sharp text, not an upscale).
 QImage renderChart(QChart *chart, const QSize &size, qreal scale = 1.0);
 // Saves by the file's suffix: .png, .svg, .pdf or .tex (pgfplots). Returns "" or what went wrong, in words.
-QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale = 1.0);
+// Laid out at `size`; drawn on a page of `pageSize` points where given (a print figure laid out larger than its
+// page, so Qt's fixed paddings take less of it), `scale` PNG pixels to each point.
+QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale = 1.0,
+                  const QSize &pageSize = {});
 // The same for a whole widget (the dashboard): PNG at `scale`, SVG, or PDF.
 QString saveWidget(QWidget *widget, const QString &path, qreal scale = 1.0);
 void copyImageToClipboard(const QImage &image);
