@@ -8,6 +8,7 @@
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
 #include "ui/controls/controlpanel.h"
+#include "ui/figures/exportmenu.h"
 #include "ui/runs/runlist.h"
 #include "ui/window/mainwindow.h"
 
@@ -165,6 +166,36 @@ private Q_SLOTS:
                  QString::fromStdString(reglab::shortLabel(last)));
         for (int id : runs->ids())
             QVERIFY(runs->record(id)->settingChanges.empty());
+    }
+
+    // Chart figures for a paper or a slide: laid out at that size, not copied from the screen; the chart on
+    // screen is as it was after; the choice is remembered.
+    void chartFiguresTakeTheirUse()
+    {
+        Dashboard d;
+        QCOMPARE(d.window->runList()->openFiles({path(QStringLiteral("cli.json"))}), 1);
+        reglab::ui::ExportMenu *exports = d.window->exports();
+        reglab::ui::AccuracyChart *accuracy = d.window->liveView()->accuracyChart();
+        const QFont before = accuracy->chart()->titleFont();
+        exports->setFigureUse(QStringLiteral("column"));
+        const QString pdf = path(QStringLiteral("column.pdf")), png = path(QStringLiteral("slide.png"));
+        QVERIFY(exports->exportChart(accuracy, pdf).isEmpty());
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("MediaBox [0 0 252.000000 180.000000]"));
+        QCOMPARE(accuracy->chart()->titleFont(), before);
+        exports->setFigureUse(QStringLiteral("slide"));
+        QVERIFY(exports->exportChart(accuracy, png).isEmpty());
+        QCOMPARE(QImage(png).size(), QSize(1920, 1080));
+        d.window->saveSettings(); // not written (the test's window keeps no settings), but the choice stays
+        QCOMPARE(exports->figureUse(), QStringLiteral("slide"));
+        QSettings settings;
+        exports->saveSettings(settings);
+        exports->setFigureUse(QStringLiteral("screen"));
+        exports->loadSettings(settings);
+        QCOMPARE(exports->figureUse(), QStringLiteral("slide"));
+        exports->setFigureUse(QStringLiteral("poster")); // unknown: as on screen
+        QCOMPARE(exports->figureUse(), QStringLiteral("screen"));
     }
 
     void chartsExport()

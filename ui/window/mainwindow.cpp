@@ -2,6 +2,7 @@
 
 #include "model/runfiles.h"
 #include "ui/controls/controlpanel.h"
+#include "ui/figures/exportmenu.h"
 #include "ui/live/banner.h"
 #include "ui/live/digitpanel.h"
 #include "ui/live/liveview.h"
@@ -101,6 +102,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
         m_live->loadSettings(settings);
         m_view->loadSettings(settings);
         m_runList->loadSettings(settings);
+        m_exports->loadSettings(settings);
         savedState = settings.value(QStringLiteral("window/state")).toByteArray();
         savedGeometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
         savedSplitter = settings.value(QStringLiteral("window/splitter")).toByteArray();
@@ -173,6 +175,7 @@ void MainWindow::saveSettings() const
         m_live->saveSettings(settings);
         m_view->saveSettings(settings);
         m_runList->saveSettings(settings);
+        m_exports->saveSettings(settings);
         settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
         settings.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
         settings.setValue(QStringLiteral("window/splitter"), m_live->splitter()->saveState());
