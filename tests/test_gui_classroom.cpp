@@ -167,9 +167,15 @@ private Q_SLOTS:
         Dashboard d;
         const QStringList lines = d.window->helpMenu()->shortcutLines();
         const QString all = lines.join(QLatin1Char('\n'));
-        for (const char *key : {"Ctrl+Return", "Space", "Esc", "Ctrl+R", "Ctrl+S", "Ctrl+O", "F11", "F9", "F1"})
+        for (const char *key : {"Ctrl+Return", "Space", "Esc", "Ctrl+R", "Ctrl+S", "Ctrl+O", "F11", "F9", "F1", "Ctrl+L",
+                                "Ctrl+B", "Ctrl+0"})
             QVERIFY2(all.contains(QLatin1String(key)), key);
         QVERIFY(all.contains(QStringLiteral("Presentation mode")));
+        // Each key once: Space (pause) is not listed twice.
+        int space = 0;
+        for (const QString &line : lines)
+            space += line.section(QLatin1Char('\t'), 0, 0).split(QStringLiteral(", ")).count(QStringLiteral("Space"));
+        QCOMPARE(space, 1);
     }
 
     // A dark room: the charts turn dark with light text; the light theme brings them back.

@@ -1,5 +1,6 @@
 #include "ui/window/helpmenu.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
@@ -7,6 +8,7 @@
 #include <QHeaderView>
 #include <QMessageBox>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace reglab::ui {
@@ -27,18 +29,26 @@ HelpMenu::HelpMenu(QWidget *window) : QMenu(tr("&Help"), window), m_window(windo
 QStringList HelpMenu::shortcutLines() const
 {
     QStringList lines;
-    for (const QAction *a : m_window->findChildren<QAction *>()) {
+    const auto add = [&lines](const QList<QKeySequence> &shortcuts, QString text) {
         QStringList keys;
-        for (const QKeySequence &k : a->shortcuts())
-            keys << k.toString(QKeySequence::NativeText);
-        const QString text = a->text().remove(QLatin1Char('&')).remove(QStringLiteral("\u2026"));
+        for (const QKeySequence &k : shortcuts)
+            if (!k.isEmpty())
+                keys << k.toString(QKeySequence::NativeText);
+        text = text.remove(QLatin1Char('&')).remove(QStringLiteral("\u2026"));
+        if (keys.contains(QStringLiteral("Space"))) // the window's own key filter: wherever the focus is
+            text += tr(", also while a number box has the focus");
         const QString line = keys.join(QStringLiteral(", ")) + QLatin1Char('\t') + text;
         if (!keys.isEmpty() && !text.isEmpty() && !lines.contains(line))
             lines << line;
-    }
+    };
+    for (const QAction *a : m_window->findChildren<QAction *>())
+        add(a->shortcuts(), a->text());
+    // Buttons with keys of their own (Ctrl+L for the log scale).
+    for (const QAbstractButton *b : m_window->findChildren<QAbstractButton *>())
+        if (const auto *tool = qobject_cast<const QToolButton *>(b); !tool || !tool->defaultAction())
+            add({b->shortcut()}, b->text()); // an action's button is listed with its action
     // Not actions: what the keys do inside the controls.
-    lines << tr("Shift+drag, Shift+arrows\tFine steps on a strength slider (without Shift: 1, 2, 5 x 10^k)")
-          << tr("Space\tPause or resume, also while a number box has the focus");
+    lines << tr("Shift+drag, Shift+arrows\tFine steps on a strength slider (without Shift: 1, 2, 5 x 10^k)");
     lines.sort(Qt::CaseInsensitive);
     return lines;
 }
