@@ -172,6 +172,12 @@ private Q_SLOTS:
         QCOMPARE(view.shownSeriesCount(), 2);
         QCOMPARE(view.shownCounts(1)[10], double(histogram("fc1", 3).counts[10]));
         QCOMPARE(view.chartView()->chart()->series().at(1)->name(), QStringLiteral("L1 0.01"));
+        // The live run too, in its own colour and name (not a blue a compared run may have).
+        view.setLiveLook(QStringLiteral("No regularization"), QColor(0x2C, 0xA0, 0x2C));
+        auto *live = qobject_cast<QLineSeries *>(view.chartView()->chart()->series().at(0));
+        QVERIFY(live);
+        QCOMPARE(live->pen().color(), QColor(0x2C, 0xA0, 0x2C));
+        QVERIFY(live->name().startsWith(QStringLiteral("No regularization")));
         view.clear();
         QCOMPARE(view.shownSeriesCount(), 1); // the overlay stays
     }

@@ -174,6 +174,9 @@ void NetworkPanel::setRunModel(RunModel *runs)
             if (const reglab::RunRecord *r = m_runs->record(id); id != m_runs->liveId() && !r->weightHistograms.empty())
                 overlays << HistogramOverlay{m_runs->name(id), m_runs->color(id), r->weightHistograms};
         m_histograms->setOverlays(overlays);
+        const int live = m_runs->liveId();
+        m_histograms->setLiveLook(live >= 0 ? m_runs->name(live) : QString(),
+                                  live >= 0 ? m_runs->color(live) : QColor());
     });
 }
 
