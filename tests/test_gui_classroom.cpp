@@ -284,8 +284,18 @@ private Q_SLOTS:
         QCOMPARE(runs->name(id), QStringLiteral("my first run"));
         QVERIFY(!runs->isShown(id));
         QCOMPARE(int(runs->record(id)->epochs.size()), 1);
+        const QColor colour = runs->color(id);
         again.window->runList()->remove(id);
         QCOMPARE(runs->count(), 0);
+        QVERIFY(QDir(library).entryList({QStringLiteral("*.json")}).isEmpty());
+        // Not lost: Undo brings it back, its file, name and colour too.
+        QVERIFY(again.window->runList()->canUndoRemove());
+        again.window->runList()->undoRemove();
+        QCOMPARE(runs->count(), 1);
+        QCOMPARE(runs->name(runs->ids().first()), QStringLiteral("my first run"));
+        QCOMPARE(runs->color(runs->ids().first()), colour);
+        QCOMPARE(QDir(library).entryList({QStringLiteral("*.json")}).size(), 1);
+        again.window->runList()->remove(runs->ids().first());
         QVERIFY(QDir(library).entryList({QStringLiteral("*.json")}).isEmpty());
         QCOMPARE(reglab::ui::RunList::suggestedFileName(QStringLiteral("L1 0.01 (all)")),
                  QStringLiteral("L1_0.01__all_.json"));
