@@ -176,6 +176,12 @@ private Q_SLOTS:
         for (const QString &line : lines)
             space += line.section(QLatin1Char('\t'), 0, 0).split(QStringLiteral(", ")).count(QStringLiteral("Space"));
         QCOMPARE(space, 1);
+        // The lessons: each preset with what it shows.
+        const QStringList lessons = d.window->helpMenu()->lessonLines();
+        QCOMPARE(lessons.size(), d.window->presetMenu()->files().size());
+        QVERIFY(lessons.join(QLatin1Char('\n')).contains(QStringLiteral("forum")));
+        for (const QString &line : lessons)
+            QVERIFY2(!line.section(QLatin1Char('\t'), 1).trimmed().isEmpty(), qPrintable(line));
     }
 
     // A dark room: the charts turn dark with light text; the light theme brings them back.

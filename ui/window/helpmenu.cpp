@@ -1,10 +1,13 @@
 #include "ui/window/helpmenu.h"
 
+#include "model/preset.h"
+
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QHeaderView>
 #include <QMessageBox>
 #include <QTableWidget>
@@ -15,6 +18,7 @@ namespace reglab::ui {
 
 HelpMenu::HelpMenu(QWidget *window) : QMenu(tr("&Help"), window), m_window(window)
 {
+    addAction(tr("Lessons (presets)\u2026"), this, &HelpMenu::showLessons);
     addAction(tr("Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &HelpMenu::showShortcuts);
     addAction(tr("About RegLab"), this, [this] {
         QMessageBox::about(
@@ -53,28 +57,54 @@ QStringList HelpMenu::shortcutLines() const
     return lines;
 }
 
+QStringList HelpMenu::lessonLines() const
+{
+    QStringList lines;
+    for (const QString &file : m_lessons) {
+        try {
+            const reglab::Preset preset = reglab::loadPreset(QFile::encodeName(file).toStdString());
+            lines << QString::fromStdString(preset.name) + QLatin1Char('\t') +
+                         QString::fromStdString(preset.description);
+        } catch (const std::exception &) {
+            // A preset that cannot be read says so in the presets menu when chosen.
+        }
+    }
+    return lines;
+}
+
+void HelpMenu::showLessons()
+{
+    showTable(tr("Lessons"), {tr("Preset"), tr("What it shows")}, lessonLines());
+}
+
 void HelpMenu::showShortcuts()
 {
+    showTable(tr("Keyboard shortcuts"), {tr("Keys"), tr("Does")}, shortcutLines());
+}
+
+void HelpMenu::showTable(const QString &title, const QStringList &headers, const QStringList &lines)
+{
     QDialog dialog(m_window);
-    dialog.setWindowTitle(tr("Keyboard shortcuts"));
-    const QStringList lines = shortcutLines();
+    dialog.setWindowTitle(title);
     auto *table = new QTableWidget(int(lines.size()), 2, &dialog);
-    table->setHorizontalHeaderLabels({tr("Keys"), tr("Does")});
+    table->setHorizontalHeaderLabels(headers);
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setWordWrap(true);
     for (int i = 0; i < lines.size(); ++i) {
         const QStringList parts = lines[i].split(QLatin1Char('\t'));
         table->setItem(i, 0, new QTableWidgetItem(parts.value(0)));
         table->setItem(i, 1, new QTableWidgetItem(parts.value(1)));
     }
-    table->resizeColumnsToContents();
+    table->resizeColumnToContents(0);
     table->horizontalHeader()->setStretchLastSection(true);
+    table->resizeRowsToContents();
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto *layout = new QVBoxLayout(&dialog);
     layout->addWidget(table);
     layout->addWidget(buttons);
-    dialog.resize(560, 460);
+    dialog.resize(640, 460);
     dialog.exec();
 }
 

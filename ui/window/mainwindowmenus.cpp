@@ -61,6 +61,7 @@ void MainWindow::buildMenus()
     addAction(home);
     addActions({m_view->presentationAction(), m_view->controlsAction()}); // they work with the menu bar hidden
     m_help = new HelpMenu(this);
+    m_help->setLessons(m_presets->files());
     menuBar()->addMenu(m_help);
 }
 
