@@ -264,6 +264,9 @@ private Q_SLOTS:
         QTRY_VERIFY(view->zoom()->isVisible());
         QCOMPARE(view->zoom()->weights(), tiles->unitWeights(3));
         QVERIFY(view->zoom()->title().contains(QStringLiteral("unit 3")));
+        // Another of the network's views chosen: the enlarged tile goes too, rather than stay over the charts.
+        d.window->networkPanel()->setCurrentIndex(reglab::ui::NetworkPanel::Histograms);
+        QTRY_VERIFY(!view->zoom()->isVisible());
     }
 
     // Every run that ends is kept; the next start lists it again (not shown); a rename is saved; Remove

@@ -134,6 +134,12 @@ void WeightsView::clear()
             m_tiles[side]->clear();
 }
 
+void WeightsView::hideEvent(QHideEvent *event)
+{
+    m_zoom->hide();
+    QWidget::hideEvent(event);
+}
+
 void WeightsView::zoomInto(int side, int unit)
 {
     const WeightTiles *tiles = m_tiles[side];
