@@ -278,6 +278,20 @@ private Q_SLOTS:
         QVERIFY(d.window->liveView()->banner()->isVisible());
         QCOMPARE(d.window->liveView()->lossChart()->size(), before);
         QVERIFY(d.window->grab().save(shots() + QStringLiteral("/%1-charts-banner.png").arg(screenName)));
+        d.window->showBanner({});
+
+        // Side panels collapsed (Ctrl+B): the charts fill the window, Start stays; back, the panels return.
+        const double withPanels = chartShare(d.window.get());
+        d.window->viewMenu()->panelsAction()->trigger();
+        settle();
+        QVERIFY(!d.window->runsDock()->isVisible());
+        QVERIFY2(chartShare(d.window.get()) > withPanels + 0.1,
+                 qPrintable(QStringLiteral("%1: %2 -> %3").arg(screenName).arg(withPanels).arg(chartShare(d.window.get()))));
+        QVERIFY(hiddenRunButtons(d.window.get()).isEmpty());
+        QVERIFY(d.window->grab().save(shots() + QStringLiteral("/%1-charts-collapsed.png").arg(screenName)));
+        d.window->viewMenu()->panelsAction()->trigger();
+        settle();
+        QVERIFY(d.window->runsDock()->isVisible());
     }
 
     // A short run, then the axes of a long one: still nothing cut short; a screenshot for a person.
