@@ -6,6 +6,7 @@
 #include "model/sweeppath.h"
 #include "ui/charts/figureexport.h"
 #include "ui/charts/palette.h"
+#include "ui/charts/figureuse.h"
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/runs/runplot.h"
 #include "ui/sweeps/pathchart.h"
@@ -34,8 +35,12 @@ QString usage()
                "  --out FILE      .png, .svg, .pdf, or .tex (a pgfplots figure for pdflatex) (required)\n"
                "  --title TEXT    chart title [the metric]\n"
                "  --labels A,B,.. legend labels, one per run [each run's configuration in short]\n"
-               "  --size WxH      figure size in pixels (points for PDF) [1200x750]\n"
-               "  --scale N       PNG pixel scale, 1 to 4, for sharp slides [1]\n"
+               "  --for USE       what the figure is for, laid out at its size with type that reads there:\n"
+               "                  column (3.5 in wide), page (7 in) or slide (16:9, 1920x1080 px)\n"
+               "                  [column for .pdf, .svg and .tex; slide for .png]\n"
+               "  --size WxH      a size of your own in in, pt or px: 3.5x2.5in, 504x288pt, 1200x750px\n"
+               "                  (no unit: pixels, with the screen's type)\n"
+               "  --scale N       PNG pixels per point, 1 to 5 [300 dpi for column and page, 2 for a slide]\n"
                "  --csv FILE      also write the plotted numbers (series,x,y)\n"
                "  --summary FILE  also write the runs' summary table (.csv, or .md for Markdown)\n\n"
                "reglab plot --sweep DIR --out FIG [--x l1,l2] [--metric M] [--group KEY]: the regularization path\n"
@@ -95,8 +100,8 @@ QString figureNameProblem(const QString &out)
     return {};
 }
 
-// Writes a chart as --out asks: .tex through the pgfplots writer, the rest as images; and its numbers as CSV.
-int writeChart(QChart *chart, const QString &out, const QSize &size, double scale, const QString &csv)
+// Writes a chart as --out asks, at its use's size: .tex through the pgfplots writer, the rest as images; and its numbers as CSV.
+int writeChart(QChart *chart, const QString &out, const ui::FigureUse &use, double scale, const QString &csv)
 {
     const std::string outPath = QFile::encodeName(out).toStdString();
     if (QFileInfo(out).suffix().toLower() == QLatin1String("tex")) {
@@ -109,7 +114,7 @@ int writeChart(QChart *chart, const QString &out, const QSize &size, double scal
                          "use Latin letters in the labels, or a .pdf or .svg figure\n",
                          qPrintable(QStringLiteral("\"") + lost.join(QStringLiteral("\", \"")) + QStringLiteral("\"")),
                          qPrintable(out));
-    } else if (const QString error = ui::saveChart(chart, size, out, scale); !error.isEmpty()) {
+    } else if (const QString error = ui::saveChart(chart, use.layoutSize(), out, scale, use.size); !error.isEmpty()) {
         return fail(1, error);
     }
     if (!csv.isEmpty()) {
@@ -122,8 +127,8 @@ int writeChart(QChart *chart, const QString &out, const QSize &size, double scal
 }
 
 int plotSweep(const QString &dir, const QString &xKeys, const QString &metric, const QString &group, const QString &out,
-              const QString &title, const QSize &size, double scale, const QStringList &files, const QString &csv,
-              const QString &summary)
+              const QString &title, const ui::FigureUse &use, double scale, const QStringList &files,
+              const QString &csv, const QString &summary)
 {
     if (!files.isEmpty())
         return fail(2, QStringLiteral("--sweep plots a folder of records; give run files without --sweep"));
@@ -160,7 +165,8 @@ int plotSweep(const QString &dir, const QString &xKeys, const QString &metric, c
         return fail(2, QString::fromStdString(e.what()));
     }
     std::unique_ptr<QChart> chart(ui::makePathChart(path, title));
-    if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)
+    ui::styleForUse(chart.get(), use);
+    if (const int status = writeChart(chart.get(), out, use, scale, csv); status != 0)
         return status;
     std::printf("reglab plot: wrote %s (the path of %zu run record(s), %zu curve(s), %d left out)\n", qPrintable(out),
                 records.size(), path.curves.size(), path.skipped);
@@ -174,7 +180,8 @@ int runPlotCommand(const QStringList &args)
     QStringList files, labels;
     QString out, title, csv, summary, metricName = QStringLiteral("test_accuracy");
     QString sweepDir, xKeys = QStringLiteral("l1,l2"), group;
-    QSize size(1200, 750);
+    ui::FigureUse use;
+    bool useGiven = false, scaleGiven = false;
     double scale = 1;
     for (int i = 0; i < args.size(); ++i) {
         const QString &arg = args[i];
@@ -207,28 +214,35 @@ int runPlotCommand(const QStringList &args)
             group = value;
         else if (arg == QLatin1String("--labels"))
             labels = value.split(QLatin1Char(','));
-        else if (arg == QLatin1String("--size")) {
-            const QStringList wh = value.toLower().split(QLatin1Char('x'));
-            bool okW = false, okH = false;
-            if (wh.size() == 2)
-                size = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
-            if (!okW || !okH || size.width() < 200 || size.height() < 150 || size.width() > 8000 ||
-                size.height() > 8000)
-                return fail(
-                    2, QStringLiteral("--size: '%1' is not allowed; give WxH from 200x150 to 8000x8000").arg(value));
+        else if (arg == QLatin1String("--for")) {
+            if (useGiven || !ui::figureUseNamed(value, use))
+                return fail(2, useGiven ? QStringLiteral("give --for or --size, not both")
+                                        : QStringLiteral("--for: '%1' is not allowed; use column, page or slide").arg(value));
+            useGiven = true;
+        } else if (arg == QLatin1String("--size")) {
+            if (useGiven)
+                return fail(2, QStringLiteral("give --for or --size, not both"));
+            if (const QString e = ui::parseFigureSize(value, use); !e.isEmpty())
+                return fail(2, e);
+            useGiven = true;
         } else if (arg == QLatin1String("--scale")) {
             bool ok = false;
             scale = value.toDouble(&ok);
-            if (!ok || !(scale >= 1 && scale <= 4)) // NaN fails every comparison: refused too
-                return fail(2, QStringLiteral("--scale: '%1' is not allowed; give a number from 1 to 4").arg(value));
+            scaleGiven = true;
+            if (!ok || !(scale >= 1 && scale <= 5)) // NaN fails every comparison: refused too
+                return fail(2, QStringLiteral("--scale: '%1' is not allowed; give a number from 1 to 5").arg(value));
         } else {
             return fail(2, QStringLiteral("unknown option %1; see reglab plot --help").arg(arg));
         }
     }
-    if (const QString e = pixelProblem(out, size, scale); !e.isEmpty())
+    if (!useGiven)
+        use = ui::defaultFigureUse(out);
+    if (!scaleGiven)
+        scale = use.pngScale;
+    if (const QString e = pixelProblem(out, use.size, scale); !e.isEmpty())
         return fail(2, e);
     if (!sweepDir.isEmpty())
-        return plotSweep(sweepDir, xKeys, metricName, group, out, title, size, scale, files, csv, summary);
+        return plotSweep(sweepDir, xKeys, metricName, group, out, title, use, scale, files, csv, summary);
     ui::Metric metric;
     if (!ui::parseMetric(metricName, metric))
         return fail(2, QStringLiteral("--metric: '%1' is not allowed; use one of %2")
@@ -288,11 +302,11 @@ int runPlotCommand(const QStringList &args)
         if (used.contains(run.label)) // two runs of the same configuration: tell them apart by file
             run.label += QStringLiteral(" (%1)").arg(QFileInfo(files[i]).completeBaseName());
         used.insert(run.label);
-        run.color = ui::runColor(i);
         runs << run;
     }
+    ui::colourRuns(runs); // each in its own colour, as the window showed it
 
-    const int named = ui::legendCapacity(size.height());
+    const int named = ui::legendCapacity(use.layoutSize().height(), ui::legendPixels(use));
     // Runs of different data sets: each name says which (their accuracies are not comparable), in the legend and
     // the table.
     std::vector<const RunRecord *> records;
@@ -302,7 +316,8 @@ int runPlotCommand(const QStringList &args)
         for (ui::PlotRun &run : runs)
             run.label = QString::fromStdString(withDataSet(run.label.toStdString(), run.record));
     std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title, named));
-    if (const int status = writeChart(chart.get(), out, size, scale, csv); status != 0)
+    ui::styleForUse(chart.get(), use);
+    if (const int status = writeChart(chart.get(), out, use, scale, csv); status != 0)
         return status;
     if (runs.size() > named)
         std::fprintf(stderr,

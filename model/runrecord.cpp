@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -49,6 +50,12 @@ json summaryJson(const RunRecord &r)
 
 } // namespace
 
+bool isRunColor(const std::string &color)
+{
+    return color.size() == 7 && color[0] == '#' &&
+           std::all_of(color.begin() + 1, color.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
 std::string toJson(const RunRecord &r)
 {
     json doc;
@@ -58,6 +65,8 @@ std::string toJson(const RunRecord &r)
     doc["label"] = shortLabel(r.config);
     if (!r.name.empty())
         putText(doc, "name", r.name);
+    if (isRunColor(r.color))
+        doc["color"] = r.color;
     doc["status"] = toString(r.status);
     putText(doc, "message", r.message);
     doc["error_kind"] = toString(r.errorKind);
@@ -144,7 +153,7 @@ RunRecord runRecordFromJson(const std::string &text)
             "format", "format_version", "config", "label", "name", "name_hex", "status", "message", "message_hex",
             "error_kind", "device", "device_hex", "data_name", "data_name_hex", "started_at", "started_at_hex",
             "versions", "summary", "epochs", "steps", "lambda_changes", "setting_changes", "last_predictions",
-            "weight_histograms", "total_seconds", "blas", "training_set", "early_stop"};
+            "weight_histograms", "total_seconds", "blas", "training_set", "early_stop", "color"};
         for (const auto &[key, value] : doc.items())
             if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown))
                 r.notUnderstood.push_back(key);
@@ -154,6 +163,8 @@ RunRecord runRecordFromJson(const std::string &text)
             throw RecordError("\"status\" is not one of running, finished, stopped, diverged, failed");
         r.message = getText(doc, "message");
         r.name = getText(doc, "name");
+        if (const std::string color = getStr(doc, "color"); isRunColor(color)) // another value: the reader colours
+            r.color = color;
         if (!parseErrorKind(getStr(doc, "error_kind", "none"), r.errorKind))
             throw RecordError("\"error_kind\" is not one of none, arguments, data, diverged, device, memory, io, "
                               "internal");

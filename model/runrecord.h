@@ -39,6 +39,9 @@ struct RunRecord {
     // Read from a file: what this version did not understand (a newer format's keys, "config.new_setting"), for
     // the reader to say; never written.
     std::vector<std::string> notUnderstood;
+    // The run's colour ("#1f77b4"), given once from the palette where it was first listed and kept in every
+    // view and export; "" for a run never shown (reglab-train's), which the reader colours.
+    std::string color;
 };
 
 // 2: live changes as {step, key, value} under "setting_changes".
@@ -63,5 +66,7 @@ void checkRecordValues(const RunRecord &record);
 const EpochRecord *finalEpoch(const RunRecord &record);
 
 std::string nowIso8601();
+// Whether `color` is a run colour as records keep it: "#" and six hex digits.
+bool isRunColor(const std::string &color);
 
 } // namespace reglab

@@ -168,9 +168,21 @@ private Q_SLOTS:
         Dashboard d;
         const QStringList lines = d.window->helpMenu()->shortcutLines();
         const QString all = lines.join(QLatin1Char('\n'));
-        for (const char *key : {"Ctrl+Return", "Space", "Esc", "Ctrl+R", "Ctrl+S", "Ctrl+O", "F11", "F9", "F1"})
+        for (const char *key : {"Ctrl+Return", "Space", "Esc", "Ctrl+R", "Ctrl+S", "Ctrl+O", "F11", "F9", "F1", "Ctrl+L",
+                                "Ctrl+B", "Ctrl+0"})
             QVERIFY2(all.contains(QLatin1String(key)), key);
         QVERIFY(all.contains(QStringLiteral("Presentation mode")));
+        // Each key once: Space (pause) is not listed twice.
+        int space = 0;
+        for (const QString &line : lines)
+            space += line.section(QLatin1Char('\t'), 0, 0).split(QStringLiteral(", ")).count(QStringLiteral("Space"));
+        QCOMPARE(space, 1);
+        // The lessons: each preset with what it shows.
+        const QStringList lessons = d.window->helpMenu()->lessonLines();
+        QCOMPARE(lessons.size(), d.window->presetMenu()->files().size());
+        QVERIFY(lessons.join(QLatin1Char('\n')).contains(QStringLiteral("forum")));
+        for (const QString &line : lessons)
+            QVERIFY2(!line.section(QLatin1Char('\t'), 1).trimmed().isEmpty(), qPrintable(line));
     }
 
     // A dark room: the charts turn dark with light text; the light theme brings them back.
@@ -253,6 +265,9 @@ private Q_SLOTS:
         QTRY_VERIFY(view->zoom()->isVisible());
         QCOMPARE(view->zoom()->weights(), tiles->unitWeights(3));
         QVERIFY(view->zoom()->title().contains(QStringLiteral("unit 3")));
+        // Another of the network's views chosen: the enlarged tile goes too, rather than stay over the charts.
+        d.window->networkPanel()->setCurrentIndex(reglab::ui::NetworkPanel::Histograms);
+        QTRY_VERIFY(!view->zoom()->isVisible());
     }
 
     // Every run that ends is kept; the next start lists it again (not shown); a rename is saved; Remove
@@ -279,8 +294,18 @@ private Q_SLOTS:
         QCOMPARE(runs->name(id), QStringLiteral("my first run"));
         QVERIFY(!runs->isShown(id));
         QCOMPARE(int(runs->record(id)->epochs.size()), 1);
+        const QColor colour = runs->color(id);
         again.window->runList()->remove(id);
         QCOMPARE(runs->count(), 0);
+        QVERIFY(QDir(library).entryList({QStringLiteral("*.json")}).isEmpty());
+        // Not lost: Undo brings it back, its file, name and colour too.
+        QVERIFY(again.window->runList()->canUndoRemove());
+        again.window->runList()->undoRemove();
+        QCOMPARE(runs->count(), 1);
+        QCOMPARE(runs->name(runs->ids().first()), QStringLiteral("my first run"));
+        QCOMPARE(runs->color(runs->ids().first()), colour);
+        QCOMPARE(QDir(library).entryList({QStringLiteral("*.json")}).size(), 1);
+        again.window->runList()->remove(runs->ids().first());
         QVERIFY(QDir(library).entryList({QStringLiteral("*.json")}).isEmpty());
         QCOMPARE(reglab::ui::RunList::suggestedFileName(QStringLiteral("L1 0.01 (all)")),
                  QStringLiteral("L1_0.01__all_.json"));

@@ -8,6 +8,7 @@
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
 #include "ui/controls/controlpanel.h"
+#include "ui/figures/exportmenu.h"
 #include "ui/runs/runlist.h"
 #include "ui/window/mainwindow.h"
 
@@ -156,6 +157,45 @@ private Q_SLOTS:
         QVERIFY(strong < 0.2);
         QVERIFY(accuracy.at(0) > 0.85 && accuracy.at(1) > 0.85 && accuracy.at(3) > 0.8);
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 4); // the last run is the live one
+        // The controls show the last run's settings (not those before the preset), and showing them changed no
+        // run's settings.
+        const reglab::TrainConfig last = runs->record(runs->ids().last())->config;
+        QCOMPARE(d.controls()->config().l1, last.l1);
+        QCOMPARE(int(d.controls()->config().l1Scope), int(last.l1Scope));
+        QCOMPARE(QString::fromStdString(reglab::shortLabel(d.controls()->config())),
+                 QString::fromStdString(reglab::shortLabel(last)));
+        for (int id : runs->ids())
+            QVERIFY(runs->record(id)->settingChanges.empty());
+    }
+
+    // Chart figures for a paper or a slide: laid out at that size, not copied from the screen; the chart on
+    // screen is as it was after; the choice is remembered.
+    void chartFiguresTakeTheirUse()
+    {
+        Dashboard d;
+        QCOMPARE(d.window->runList()->openFiles({path(QStringLiteral("cli.json"))}), 1);
+        reglab::ui::ExportMenu *exports = d.window->exports();
+        reglab::ui::AccuracyChart *accuracy = d.window->liveView()->accuracyChart();
+        const QFont before = accuracy->chart()->titleFont();
+        exports->setFigureUse(QStringLiteral("column"));
+        const QString pdf = path(QStringLiteral("column.pdf")), png = path(QStringLiteral("slide.png"));
+        QVERIFY(exports->exportChart(accuracy, pdf).isEmpty());
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("MediaBox [0 0 252.000000 180.000000]"));
+        QCOMPARE(accuracy->chart()->titleFont(), before);
+        exports->setFigureUse(QStringLiteral("slide"));
+        QVERIFY(exports->exportChart(accuracy, png).isEmpty());
+        QCOMPARE(QImage(png).size(), QSize(1920, 1080));
+        d.window->saveSettings(); // not written (the test's window keeps no settings), but the choice stays
+        QCOMPARE(exports->figureUse(), QStringLiteral("slide"));
+        QSettings settings;
+        exports->saveSettings(settings);
+        exports->setFigureUse(QStringLiteral("screen"));
+        exports->loadSettings(settings);
+        QCOMPARE(exports->figureUse(), QStringLiteral("slide"));
+        exports->setFigureUse(QStringLiteral("poster")); // unknown: as on screen
+        QCOMPARE(exports->figureUse(), QStringLiteral("screen"));
     }
 
     void chartsExport()

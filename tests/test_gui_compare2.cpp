@@ -118,12 +118,13 @@ private Q_SLOTS:
             colours.insert(c.rgb());
         }
         QCOMPARE(colours.size(), 8);
-        // A hidden run frees its colour for the next run; shown again, it takes one no shown run has.
-        const QColor freed = runs.color(ids[2]);
+        // A hidden run keeps its colour: the next run takes one not used yet, and shown again, it wears its own.
+        const QColor kept = runs.color(ids[2]);
         runs.setShown(ids[2], false);
         const int next = runs.addRun(finishedRun(0.5), QStringLiteral("next"), true);
-        QCOMPARE(runs.color(next), freed);
+        QVERIFY(runs.color(next) != kept);
         runs.setShown(ids[2], true);
+        QCOMPARE(runs.color(ids[2]), kept);
         QSet<QRgb> shown;
         for (int id : runs.shownIds())
             shown.insert(runs.color(id).rgb());
@@ -373,6 +374,69 @@ private Q_SLOTS:
         QVERIFY(!chart.userView());
         QCOMPARE(chart.xRange(), x0);
         QCOMPARE(chart.yRange(), y0);
+    }
+
+    // After a zoom, a pan and a double-click the accuracy axis is whole again (0 to 100 %); Reset view is
+    // offered while zoomed; View > Reset chart views brings both charts home, and a new run starts there.
+    void viewsComeHome()
+    {
+        RunModel runs;
+        LiveView view(&runs);
+        AccuracyChart *accuracy = view.accuracyChart();
+        accuracy->setEpochs(10);
+        for (const reglab::EpochRecord &e : finishedRun(0.0, 3).epochs)
+            accuracy->addEpoch(e);
+        showAt(view, 900, 800);
+        accuracy->flush();
+        const auto home = std::make_pair(0.0, 100.0);
+        const auto x0 = accuracy->xRange();
+        QCOMPARE(accuracy->yRange(), home);
+        QWidget *viewport = accuracy->viewport();
+        const QPointF centre =
+            accuracy->mapFromScene(accuracy->chart()->mapToScene(accuracy->chart()->plotArea().center()));
+        wheel(viewport, centre + QPointF(0, -40), 360);
+        mouse(viewport, QEvent::MouseButtonPress, centre, Qt::LeftButton, Qt::LeftButton);
+        mouse(viewport, QEvent::MouseMove, centre + QPointF(30, 60), Qt::NoButton, Qt::LeftButton);
+        mouse(viewport, QEvent::MouseButtonRelease, centre + QPointF(30, 60), Qt::LeftButton, Qt::NoButton);
+        QVERIFY(accuracy->yRange() != home);
+        const auto resetOffered = [](ChartBase *chart) {
+            std::unique_ptr<QMenu> menu(chart->contextMenu());
+            for (QAction *a : menu->actions())
+                if (a->text() == QStringLiteral("Reset view"))
+                    return a->isEnabled();
+            return false;
+        };
+        QVERIFY(resetOffered(accuracy));
+        mouse(viewport, QEvent::MouseButtonDblClick, centre, Qt::LeftButton, Qt::LeftButton);
+        QVERIFY(!accuracy->userView());
+        QVERIFY(!resetOffered(accuracy));
+        QCOMPARE(accuracy->yRange(), home);
+        QCOMPARE(accuracy->xRange(), x0);
+
+        // Both charts zoomed: one reset brings both home.
+        LossChart *loss = view.lossChart();
+        QList<double> values;
+        for (int i = 0; i < 60; ++i)
+            values << 2.0 / std::sqrt(i + 1.0);
+        loss->setTotalSteps(60);
+        addSteps(*loss, values);
+        loss->flush();
+        const auto lossX = loss->xRange(), lossY = loss->yRange();
+        wheel(loss->viewport(), loss->mapFromScene(loss->chart()->mapToScene(loss->chart()->plotArea().center())), 240);
+        wheel(viewport, centre, 240);
+        QVERIFY(loss->userView() && accuracy->userView());
+        view.resetViews();
+        QVERIFY(!loss->userView() && !accuracy->userView());
+        QCOMPARE(loss->xRange(), lossX);
+        QCOMPARE(loss->yRange(), lossY);
+        QCOMPARE(accuracy->yRange(), home);
+
+        // A zoom into the last run does not carry over to the next.
+        wheel(viewport, centre, 240);
+        QVERIFY(accuracy->userView());
+        view.beginRun(reglab::TrainConfig{}, QStringLiteral("MNIST sample"));
+        QVERIFY(!accuracy->userView() && !loss->userView());
+        QCOMPARE(accuracy->yRange(), home);
     }
 
     void hoverNamesTheSeriesAndValue()

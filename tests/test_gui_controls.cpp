@@ -1,5 +1,6 @@
 // The control panel's values: a damaged settings file gives the defaults, a value still being typed counts
-// at Start, the learning rate reads what it shows in any locale, the wheel never changes the dataset, and the
+// at Start, the learning rate reads what it shows in any locale, the wheel never changes the dataset (nor any
+// box, combo box or slider without the focus: it scrolls the panel), and the
 // dataset shown is the one used. Also the loss chart's axes and thinning, and where accuracy markers go.
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
@@ -20,7 +21,12 @@
 #include <QTest>
 
 #include "guitest.h"
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSlider>
 #include <QWheelEvent>
+
+#include <memory>
 
 #include <cmath>
 #include <limits>
@@ -309,6 +315,47 @@ private Q_SLOTS:
         }
         QCOMPARE(data->currentIndex(), before);
         QCOMPARE(activated.count(), 0);
+    }
+
+    // The wheel over the scrolling panel: a number box, combo box or slider it passes over stays as it is (the
+    // wheel is handed on to the panel, which scrolls); once chosen (it has the focus) it takes the wheel.
+    void wheelChangesOnlyTheFocusedControl()
+    {
+        auto *panel = new ControlPanel(); // the scroll area owns it
+        const std::unique_ptr<QScrollArea> scroll(panel->inScrollArea());
+        ControlPanel &p = *panel;
+        scroll->resize(340, 300);
+        scroll->show();
+        QVERIFY(QTest::qWaitForWindowExposed(scroll.get()));
+        const auto wheelOver = [](QWidget *w) {
+            const QPointF at(w->width() / 2.0, w->height() / 2.0);
+            QWheelEvent wheel(at, w->mapToGlobal(at), {}, {0, -120}, Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase,
+                              false);
+            QApplication::sendEvent(w, &wheel);
+            return wheel.isAccepted();
+        };
+        auto *epochs = p.widget<QSpinBox>("epochs");
+        auto *scope = p.widget<QComboBox>("l1_scope");
+        QSlider *slider = p.widget<reglab::ui::LogSlider>("l1")->findChild<QSlider *>();
+        QVERIFY(epochs && scope && slider);
+        const int epochsBefore = epochs->value(), scopeBefore = scope->currentIndex(), sliderBefore = slider->value();
+        for (QWidget *w : std::initializer_list<QWidget *>{epochs, scope, slider}) {
+            QCOMPARE(w->focusPolicy(), Qt::StrongFocus); // a click or Tab chooses it, the wheel alone does not
+            QVERIFY2(!wheelOver(w), w->metaObject()->className()); // passed on, to scroll the panel
+        }
+        QCOMPARE(epochs->value(), epochsBefore);
+        QCOMPARE(scope->currentIndex(), scopeBefore);
+        QCOMPARE(slider->value(), sliderBefore);
+        // What the panel does with it: it scrolls.
+        const int top = scroll->verticalScrollBar()->value();
+        wheelOver(scroll->viewport());
+        QVERIFY(scroll->verticalScrollBar()->value() > top);
+
+        // Chosen, the box takes the wheel.
+        epochs->setFocus();
+        QTRY_VERIFY(epochs->hasFocus());
+        QVERIFY(wheelOver(epochs));
+        QCOMPARE(epochs->value(), epochsBefore - 1);
     }
 
     void datasetShownIsTheOneUsed()

@@ -155,6 +155,34 @@ private Q_SLOTS:
         }
     }
 
+    // Runs named after their configuration are told apart by what differs between them (here the dropout and
+    // the optimizer), not "Adam", "Adam (2)"; a name a person or a preset gave stays.
+    void legendsSayWhatDiffers()
+    {
+        reglab::ui::RunModel runs;
+        reglab::ui::LiveView view(&runs);
+        view.resize(1400, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const double rates[] = {0.3, 0.5, 0.5};
+        for (int i = 0; i < 3; ++i) {
+            reglab::RunRecord r = guitest::finishedRun(0, 4);
+            r.config.optimizer = i < 2 ? reglab::Optimizer::Adam : reglab::Optimizer::Sgd;
+            r.config.dropout = {rates[i], rates[i]};
+            runs.addRun(r, QString::fromStdString(reglab::shortLabel(r.config)), true);
+        }
+        runs.addRun(guitest::finishedRun(0.01, 4), QStringLiteral("L1 0.01 (the forum code)"), true);
+        view.flush();
+        settle();
+        QStringList labels;
+        const QString problem = legendProblem(view.accuracyChart(), labels);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QVERIFY2(labels.contains(QStringLiteral("Adam, dropout 0.3/0.3")), qPrintable(labels.join(u'|')));
+        QVERIFY2(labels.contains(QStringLiteral("Adam, dropout 0.5/0.5")), qPrintable(labels.join(u'|')));
+        QVERIFY2(labels.contains(QStringLiteral("SGD, dropout 0.5/0.5")), qPrintable(labels.join(u'|')));
+        QVERIFY2(labels.contains(QStringLiteral("L1 0.01 (the forum code)")), qPrintable(labels.join(u'|')));
+    }
+
     void aSmallChartShortensNamesInTheMiddle()
     {
         reglab::ui::RunModel runs;

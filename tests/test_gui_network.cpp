@@ -23,6 +23,8 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPushButton>
@@ -172,6 +174,12 @@ private Q_SLOTS:
         QCOMPARE(view.shownSeriesCount(), 2);
         QCOMPARE(view.shownCounts(1)[10], double(histogram("fc1", 3).counts[10]));
         QCOMPARE(view.chartView()->chart()->series().at(1)->name(), QStringLiteral("L1 0.01"));
+        // The live run too, in its own colour and name (not a blue a compared run may have).
+        view.setLiveLook(QStringLiteral("No regularization"), QColor(0x2C, 0xA0, 0x2C));
+        auto *live = qobject_cast<QLineSeries *>(view.chartView()->chart()->series().at(0));
+        QVERIFY(live);
+        QCOMPARE(live->pen().color(), QColor(0x2C, 0xA0, 0x2C));
+        QVERIFY(live->name().startsWith(QStringLiteral("No regularization")));
         view.clear();
         QCOMPARE(view.shownSeriesCount(), 1); // the overlay stays
     }
@@ -240,6 +248,14 @@ private Q_SLOTS:
         QCOMPARE(chart.normPoints(QStringLiteral("fc2"), true), QList<QPointF>{QPointF(1, 2.0)});
         chart.normView()->redrawNow();
         QCOMPARE(chart.normView()->chart()->series().size(), 4);
+        // The legend says which line is which norm, whatever room the axis' title has.
+        QStringList named;
+        for (QAbstractSeries *series : chart.normView()->chart()->series())
+            if (!series->property("reglabNoLegend").toBool())
+                for (QLegendMarker *marker : chart.normView()->chart()->legend()->markers(series))
+                    named << chart.normView()->legendFullName(marker->label());
+        for (const char *name : {"fc1 L1", "fc1 L2", "fc2 L1", "fc2 L2"})
+            QVERIFY2(named.contains(QLatin1String(name)), qPrintable(named.join(u'|')));
         chart.clear();
         QVERIFY(chart.sharePoints(QStringLiteral("fc2")).isEmpty());
     }

@@ -4,6 +4,7 @@
 #include "model/runrecord.h"
 #include "ui/charts/figureexport.h"
 #include "ui/charts/pgfplotsexport.h"
+#include "ui/runs/runmodel.h"
 #include "ui/runs/runplot.h"
 
 #include <QChart>
@@ -17,6 +18,7 @@
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <sys/stat.h>
 
@@ -114,6 +116,43 @@ private Q_SLOTS:
         QVERIFY(first && second);
     }
 
+    // The runs the window coloured keep their colours in `reglab plot`, in any order and whichever were shown
+    // when each was listed; a run the window never listed takes a colour none of the others has.
+    void plotDrawsRunsInTheirWindowColours()
+    {
+        ui::RunModel model;
+        QList<int> ids;
+        for (int i = 0; i < 3; ++i)
+            ids << model.addRun(syntheticRun(0.001 * (i + 1), false), QStringLiteral("run %1").arg(i));
+        model.setShown(ids[0], false);
+        ids << model.addRun(syntheticRun(0.01, true), QStringLiteral("run 3"));
+        QStringList files;
+        for (int id : ids) { // the window keeps each run's record, its colour in it
+            files.prepend(path(QStringLiteral("window-%1.json").arg(id)));
+            QVERIFY(writeFileAtomically(files.first().toStdString(), toJson(*model.record(id))).empty());
+        }
+        QList<ui::PlotRun> runs;
+        for (const QString &file : files)
+            runs << ui::PlotRun{file, {}, runRecordFromJson(readTextFile(file.toStdString()))};
+        runs << ui::PlotRun{QStringLiteral("from reglab-train"), {}, syntheticRun(0.1, true)}; // no colour kept
+        ui::colourRuns(runs);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(runs[i].color, model.color(ids[3 - i]));
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(runs[4].color != runs[i].color);
+
+        // The figure itself: the last-listed run's colour (not the palette's first) is on it.
+        const QString out = path(QStringLiteral("window-colours.png"));
+        QCOMPARE(app::runPlotCommand({files.first(), QStringLiteral("--out"), out}), 0);
+        const QImage image(out);
+        bool found = false;
+        for (int y = 0; y < image.height() && !found; ++y)
+            for (int x = 0; x < image.width() && !found; ++x)
+                found = image.pixelColor(x, y) == model.color(ids[3]);
+        QVERIFY(found);
+        QVERIFY(model.color(ids[3]) != ui::runColor(0));
+    }
+
     void svgParsesAndPdfIsAPdf()
     {
         const QString svg = path(QStringLiteral("loss.svg")), pdf = path(QStringLiteral("l1.pdf")),
@@ -123,7 +162,7 @@ private Q_SLOTS:
                  0);
         QSvgRenderer renderer(svg);
         QVERIFY(renderer.isValid());
-        QCOMPARE(renderer.viewBox(), QRect(0, 0, 1200, 750));
+        QCOMPARE(renderer.viewBox(), QRect(0, 0, 252, 180)); // a paper's column unless told otherwise
         QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), path(QStringLiteral("mild.json")),
                                       QStringLiteral("--metric"), QStringLiteral("l1_term"), QStringLiteral("--out"),
                                       pdf, QStringLiteral("--csv"), csv}),
@@ -136,6 +175,59 @@ private Q_SLOTS:
         const QString text = QString::fromUtf8(table.readAll());
         QVERIFY(text.startsWith(QStringLiteral("series,x,y\n")));
         QCOMPARE(text.count(QLatin1Char('\n')), 1 + 2 * 18); // 6 epochs x 3 logged steps per run
+    }
+
+    // A figure is laid out for its use: a paper's column is a 3.5 x 2.5 in page with type of 7.5 to 9 points
+    // (not a screen chart's 17 pt shrunk to 4), a slide 1920x1080 pixels; a size of one's own in in, pt or px.
+    void figuresTakeTheSizeOfTheirUse()
+    {
+        const QString strong = path(QStringLiteral("strong.json")), mild = path(QStringLiteral("mild.json"));
+        const QString column = path(QStringLiteral("column.pdf"));
+        QCOMPARE(app::runPlotCommand({strong, mild, QStringLiteral("--out"), column}), 0); // the default for a PDF
+        QFile pdf(column);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.readAll().contains("MediaBox [0 0 252.000000 180.000000]"));
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"), {QStringLiteral("-bbox"), column, QStringLiteral("-")});
+        if (!text.waitForFinished(30000) || text.exitCode() != 0)
+            QSKIP("pdftotext (poppler-utils) is not installed; scripts/setup.sh installs it");
+        QXmlStreamReader xml(text.readAllStandardOutput());
+        int words = 0;
+        while (!xml.atEnd())
+            if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("word")) {
+                const auto at = [&](const char *key) { return xml.attributes().value(QLatin1String(key)).toDouble(); };
+                // A word's box is about 1.2 times its type size across the line (rotated: the y axis' title).
+                const double w = at("xMax") - at("xMin"), h = at("yMax") - at("yMin");
+                const QString word = xml.readElementText();
+                const double across = word.size() > 2 && h > w ? w : h;
+                QVERIFY2(across >= 7.5 && across <= 13,
+                         qPrintable(QStringLiteral("'%1' is %2 pt across").arg(word).arg(across)));
+                ++words;
+            }
+        QVERIFY(words > 10);
+
+        const QString slide = path(QStringLiteral("slide.png")), page = path(QStringLiteral("page.svg"));
+        QCOMPARE(app::runPlotCommand({strong, QStringLiteral("--for"), QStringLiteral("slide"), QStringLiteral("--out"),
+                                      slide}),
+                 0);
+        QCOMPARE(QImage(slide).size(), QSize(1920, 1080));
+        QCOMPARE(app::runPlotCommand({strong, QStringLiteral("--size"), QStringLiteral("7x4in"), QStringLiteral("--out"),
+                                      page}),
+                 0);
+        QCOMPARE(QSvgRenderer(page).viewBox(), QRect(0, 0, 504, 288));
+        QCOMPARE(app::runPlotCommand({strong, QStringLiteral("--for"), QStringLiteral("column"), QStringLiteral("--out"),
+                                      path(QStringLiteral("column.png"))}),
+                 0);
+        QCOMPARE(QImage(path(QStringLiteral("column.png"))).size(), QSize(1050, 750)); // 300 dpi
+        QCOMPARE(app::runPlotCommand({strong, QStringLiteral("--for"), QStringLiteral("poster"), QStringLiteral("--out"),
+                                      slide}),
+                 2);
+        QCOMPARE(app::runPlotCommand({strong, QStringLiteral("--for"), QStringLiteral("page"), QStringLiteral("--size"),
+                                      QStringLiteral("3x2in"), QStringLiteral("--out"), slide}),
+                 2);
+        QCOMPARE(app::runPlotCommand({strong, QStringLiteral("--size"), QStringLiteral("3x2cm"), QStringLiteral("--out"),
+                                      slide}),
+                 2);
     }
 
     void badInputIsRefusedAndWritesNothing()
@@ -373,7 +465,7 @@ private Q_SLOTS:
         QVERIFY(reglab.waitForFinished(30000));
         QCOMPARE(reglab.exitCode(), 0);
         QVERIFY(reglab.readAll().contains("wrote"));
-        QCOMPARE(QImage(out).size(), QSize(1200, 750));
+        QCOMPARE(QImage(out).size(), QSize(1920, 1080)); // a PNG is a slide unless told otherwise
     }
 };
 

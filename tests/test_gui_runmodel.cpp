@@ -3,6 +3,7 @@
 #include "ui/runs/runmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -53,32 +54,38 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
-    // A run shown again whose colour another run took meanwhile gets a new one: the change says so for its swatch
-    // and for ColorRole in every column (what the overlays read), not only for the tick.
-    void aNewColourIsAChange()
+    // A run's colour is its own: ticking others, unticking and ticking it again, replacing its record never
+    // change it; a new run takes a colour no shown run wears; the record keeps the colour, and a record that
+    // names one brings it back.
+    void aRunKeepsItsColour()
     {
         RunModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const int a = model.addRun(finishedRun(0.01, 0.5), QStringLiteral("a"));
-        model.addRun(finishedRun(0.001, 0.5), QStringLiteral("b"));
+        const int b = model.addRun(finishedRun(0.001, 0.5), QStringLiteral("b"));
+        const QColor colourA = model.color(a), colourB = model.color(b);
+        QVERIFY(colourA != colourB);
         model.setShown(a, false);
-        model.addRun(finishedRun(0, 0.5), QStringLiteral("c")); // takes a's colour
-        const QColor before = model.color(a);
-        QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+        const int c = model.addRun(finishedRun(0, 0.5), QStringLiteral("c"));
+        QVERIFY(model.color(c) != colourB);
+        QVERIFY(model.color(c) != colourA); // unused colours first: a keeps its own for when it is shown again
         model.setShown(a, true);
-        QVERIFY(model.color(a) != before);
-        bool swatch = false, colour = false;
-        for (const QList<QVariant> &change : changes) {
-            const auto topLeft = change.at(0).value<QModelIndex>(), bottomRight = change.at(1).value<QModelIndex>();
-            const auto roles = change.at(2).value<QList<int>>();
-            if (topLeft.row() > model.rowOf(a) || bottomRight.row() < model.rowOf(a))
-                continue;
-            const bool allColumns = topLeft.column() == 0 && bottomRight.column() == RunModel::ColumnCount - 1;
-            swatch = swatch || roles.isEmpty() || roles.contains(Qt::DecorationRole);
-            colour = colour || (allColumns && (roles.isEmpty() || roles.contains(RunModel::ColorRole)));
-        }
-        QVERIFY(swatch);
-        QVERIFY(colour);
+        QCOMPARE(model.color(a), colourA);
+        QCOMPARE(model.color(b), colourB);
+        model.setRecord(a, finishedRun(0.02, 0.5));
+        QCOMPARE(model.color(a), colourA);
+        QCOMPARE(model.record(a)->color, colourA.name().toStdString());
+
+        // A record that keeps a colour (saved by the window, reopened) comes back in it, even one a shown run has.
+        reglab::RunRecord kept = *model.record(b);
+        const int reopened = model.addRun(kept, QStringLiteral("b again"));
+        QCOMPARE(model.color(reopened), colourB);
+        // Ten runs shown together: ten colours.
+        RunModel many;
+        QSet<QRgb> colours;
+        for (int i = 0; i < 10; ++i)
+            colours.insert(many.color(many.addRun(finishedRun(0.001 * i, 0.5), QStringLiteral("run %1").arg(i))).rgb());
+        QCOMPARE(colours.size(), 10);
     }
 
     void showsWhatTheListShows()

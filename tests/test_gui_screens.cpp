@@ -1,8 +1,9 @@
 // The dashboard on the screens a classroom has: a 1024x768 projector, a 1366x768 laptop, a 1080p screen at
-// 150 % and 200 %, and 144 DPI. Each runs in a process of its own under Qt's offscreen platform configured as
-// that screen: the window opens inside the free area, the docks give way to the charts, no axis label, title
-// or legend entry is cut short (before, during and after a run, and for runs of 1 to 1,000 epochs), and a
-// screenshot is saved for a person to look at (build/tests/screens/).
+// 150 % and 200 %, a 4K screen at 200 %, and 144 DPI. Each runs in a process of its own under Qt's offscreen
+// platform configured as that screen: the window opens inside the free area, the charts cover at least half of
+// it (at a first start and with five runs compared) with Start, Pause and Stop in view, no axis label, title,
+// legend entry, button or box is cut short (before, during and after a run, and for runs of 1 to 1,000
+// epochs), and screenshots are saved for a person to look at (build/tests/screens/).
 #include "guitest.h"
 
 #include "ui/charts/accuracychart.h"
@@ -16,8 +17,15 @@
 #include "ui/window/statusline.h"
 #include "ui/window/viewmenu.h"
 
+#include "model/runrecord.h"
+#include "model/safefile.h"
+
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QToolButton>
 #include <QChart>
 #include <QDir>
 #include <QDockWidget>
@@ -42,15 +50,19 @@ struct Screen {
     const char *name;
     int width, height, dpi;
     const char *scale; // QT_SCALE_FACTOR
+    // The least share of the window the charts cover: half on the screens a class uses; less on the two whose
+    // room (948x502 and 841x495 points) is below the smallest projector's.
+    double chartShare;
 };
 
 const Screen kScreens[] = {
-    {"1024x768", 1024, 768, 96, "1"},         {"1366x768", 1366, 768, 96, "1"},
-    {"1080p-at-150", 1920, 1080, 96, "1.5"},  {"1080p-at-200", 1920, 1080, 96, "2"},
-    {"1280x800-144dpi", 1280, 800, 144, "1"},
+    {"1024x768", 1024, 768, 96, "1", 0.5},        {"1366x768", 1366, 768, 96, "1", 0.5},
+    {"1080p-at-150", 1920, 1080, 96, "1.5", 0.5}, {"1080p-at-200", 1920, 1080, 96, "2", 0.4},
+    {"4K-at-200", 3840, 2160, 96, "2", 0.5},      {"1280x800-144dpi", 1280, 800, 144, "1", 0.4},
 };
 
 QString screenName;
+double minimumChartShare = 0.5;
 
 // Every piece of chart text that Qt had to cut short ("…" or "...") in the charts on screen. A legend entry the
 // chart shortened itself in the middle, with the whole name on hover, is not cut: it is how a tiny chart keeps its
@@ -75,6 +87,84 @@ QStringList cutTexts(QWidget *window)
         }
     }
     return cut;
+}
+
+// The part of `w` its parents leave in view, in the window's coordinates (a scroll area's viewport clips what
+// is scrolled out of it).
+QRect seenRect(const QWidget *w)
+{
+    const QWidget *window = w->window();
+    QRect seen(w->mapTo(window, QPoint(0, 0)), w->size());
+    for (const QWidget *p = w->parentWidget(); p && p != window; p = p->parentWidget())
+        seen &= QRect(p->mapTo(window, QPoint(0, 0)), p->size());
+    return seen & window->rect();
+}
+
+// Every button, box and label on screen whose text is wider than the room it has (a combo box's "Training
+// los...", a label cut at a scroll area's edge). Only the width counts: a widget scrolled partly out of view
+// is not cut short.
+QStringList clippedWidgets(QWidget *window)
+{
+    QStringList clipped;
+    for (QWidget *w : window->findChildren<QWidget *>()) {
+        if (!w->isVisible() || w->window() != window)
+            continue;
+        const QRect seen = seenRect(w);
+        if (seen.isEmpty())
+            continue;
+        QString text;
+        int needed = 0;
+        if (auto *combo = qobject_cast<QComboBox *>(w)) {
+            if (combo->isEditable() || combo->currentText().isEmpty())
+                continue;
+            QComboBox probe; // the same box holding only the text it shows
+            probe.setFont(combo->font());
+            probe.addItem(combo->currentText());
+            probe.setSizeAdjustPolicy(QComboBox::AdjustToContents);
+            text = combo->currentText();
+            needed = probe.sizeHint().width();
+        } else if (auto *check = qobject_cast<QCheckBox *>(w)) {
+            text = check->text();
+            needed = check->sizeHint().width();
+        } else if (auto *button = qobject_cast<QAbstractButton *>(w)) {
+            text = button->text().remove(QLatin1Char('&'));
+            needed = button->fontMetrics().horizontalAdvance(text) + 4;
+        } else if (auto *label = qobject_cast<QLabel *>(w)) {
+            if (label->wordWrap() || label->text().isEmpty() || !label->pixmap().isNull())
+                continue;
+            text = label->text();
+            needed = label->minimumSizeHint().width();
+        } else {
+            continue;
+        }
+        if (!text.isEmpty() && seen.width() + 1 < needed)
+            clipped << QStringLiteral("'%1' %2 of %3 px").arg(text).arg(seen.width()).arg(needed);
+    }
+    return clipped;
+}
+
+// The share of the window the two charts cover.
+double chartShare(reglab::ui::MainWindow *window)
+{
+    double area = 0;
+    for (QWidget *chart : {static_cast<QWidget *>(window->liveView()->lossChart()),
+                           static_cast<QWidget *>(window->liveView()->accuracyChart())})
+        if (chart->isVisible())
+            area += double(seenRect(chart).width()) * seenRect(chart).height();
+    return area / (double(window->width()) * window->height());
+}
+
+// Start, Pause and Stop wholly in view: in the window and not scrolled or covered by a dock.
+QStringList hiddenRunButtons(reglab::ui::MainWindow *window)
+{
+    QStringList hidden;
+    reglab::ui::ControlPanel *c = window->controls();
+    for (QWidget *button : {static_cast<QWidget *>(c->startButton()), static_cast<QWidget *>(c->pauseButton()),
+                            static_cast<QWidget *>(c->stopButton())}) {
+        if (!button->isVisible() || seenRect(button) != QRect(button->mapTo(window, QPoint(0, 0)), button->size()))
+            hidden << static_cast<QAbstractButton *>(button)->text();
+    }
+    return hidden;
 }
 
 void settle()
@@ -122,7 +212,8 @@ private Q_SLOTS:
                                                            .arg(frame.height())
                                                            .arg(available.width())
                                                            .arg(available.height())));
-        QCOMPARE(d.window->compactLayout(), available.width() < 1280 || available.height() < 720);
+        QCOMPARE(d.window->compactLayout(),
+                 reglab::ui::screenfit::isSmall(QRect(QPoint(0, 0), reglab::ui::screenfit::firstStartSize(available))));
         // The charts get the room: each at least 300 px wide and 150 px high, and wholly in the window.
         for (QWidget *chart : {static_cast<QWidget *>(d.window->liveView()->lossChart()),
                                static_cast<QWidget *>(d.window->liveView()->accuracyChart())}) {
@@ -137,6 +228,70 @@ private Q_SLOTS:
             QRect(d.window->statusBar()->mapTo(d.window.get(), QPoint(0, 0)), d.window->statusBar()->size())));
         const QStringList cut = cutTexts(d.window.get());
         QVERIFY2(cut.isEmpty(), qPrintable(screenName + QStringLiteral(": ") + cut.join(QStringLiteral("; "))));
+    }
+
+    // The charts come first: at a first start and with five runs compared, they cover at least half of the
+    // window, Start, Pause and Stop are in view, and no button, box or label is cut short.
+    void chartsGetHalfTheWindow()
+    {
+        guitest::Dashboard d(false, false);
+        d.window->show();
+        settle();
+        const auto check = [&](const QString &when) {
+            const double share = chartShare(d.window.get());
+            std::printf("%s, %s: the charts cover %.0f %% of the %dx%d window\n", qPrintable(screenName),
+                        qPrintable(when), 100 * share, d.window->width(), d.window->height());
+            QVERIFY(d.window->grab().save(shots() + QStringLiteral("/%1-charts-%2.png").arg(screenName, when)));
+            QVERIFY2(share >= minimumChartShare, qPrintable(QStringLiteral("%1, %2: charts %3 %").arg(screenName, when).arg(100 * share)));
+            const QStringList hidden = hiddenRunButtons(d.window.get());
+            QVERIFY2(hidden.isEmpty(), qPrintable(screenName + QStringLiteral(", ") + when +
+                                                  QStringLiteral(": not in view: ") + hidden.join(QStringLiteral(", "))));
+            const QStringList clipped = clippedWidgets(d.window.get());
+            QVERIFY2(clipped.isEmpty(), qPrintable(screenName + QStringLiteral(", ") + when +
+                                                   QStringLiteral(": cut short: ") + clipped.join(QStringLiteral("; "))));
+            const QStringList cut = cutTexts(d.window.get());
+            QVERIFY2(cut.isEmpty(), qPrintable(screenName + QStringLiteral(", ") + when + QStringLiteral(": ") +
+                                               cut.join(QStringLiteral("; "))));
+        };
+        check(QStringLiteral("first-start"));
+        if (QTest::currentTestFailed())
+            return;
+
+        // Five runs opened from files, as a user compares them: the runs list comes to the front.
+        QStringList files;
+        const double strengths[] = {0, 0.0001, 0.001, 0.01, 0.1};
+        for (int i = 0; i < 5; ++i) {
+            reglab::RunRecord record = guitest::finishedRun(strengths[i], 4);
+            record.config.l2 = i == 0 ? 0.01 : 0;
+            files << m_dir.filePath(QStringLiteral("compared-%1.json").arg(i));
+            QCOMPARE(reglab::writeFileAtomically(files.last().toStdString(), reglab::toJson(record)), std::string());
+        }
+        QVERIFY2(d.window->runList()->openFiles(files) == 5, qPrintable(d.window->liveView()->banner()->text()));
+        settle();
+        QCOMPARE(d.window->runs()->shownIds().size(), 5);
+        check(QStringLiteral("five-runs"));
+        // A banner floats over the charts: they keep their size.
+        const QSize before = d.window->liveView()->lossChart()->size();
+        d.window->showBanner(QStringLiteral("<b>The network has collapsed</b> (epoch 3): a long explanation that "
+                                            "wraps over two or three lines on a small screen, as the real one does."));
+        settle();
+        QVERIFY(d.window->liveView()->banner()->isVisible());
+        QCOMPARE(d.window->liveView()->lossChart()->size(), before);
+        QVERIFY(d.window->grab().save(shots() + QStringLiteral("/%1-charts-banner.png").arg(screenName)));
+        d.window->showBanner({});
+
+        // Side panels collapsed (Ctrl+B): the charts fill the window, Start stays; back, the panels return.
+        const double withPanels = chartShare(d.window.get());
+        d.window->viewMenu()->panelsAction()->trigger();
+        settle();
+        QVERIFY(!d.window->runsDock()->isVisible());
+        QVERIFY2(chartShare(d.window.get()) > withPanels + 0.1,
+                 qPrintable(QStringLiteral("%1: %2 -> %3").arg(screenName).arg(withPanels).arg(chartShare(d.window.get()))));
+        QVERIFY(hiddenRunButtons(d.window.get()).isEmpty());
+        QVERIFY(d.window->grab().save(shots() + QStringLiteral("/%1-charts-collapsed.png").arg(screenName)));
+        d.window->viewMenu()->panelsAction()->trigger();
+        settle();
+        QVERIFY(d.window->runsDock()->isVisible());
     }
 
     // A short run, then the axes of a long one: still nothing cut short; a screenshot for a person.
@@ -213,6 +368,33 @@ private Q_SLOTS:
         d.window->viewMenu()->controlsAction()->trigger();
         settle();
         QVERIFY(d.controls()->isVisible());
+        // Floating over the charts, and wholly on the screen (it came back at (-1009, -1158) on 1024x768).
+        auto *controlsDock = d.window->findChild<QDockWidget *>(QStringLiteral("controlsDock"));
+        QVERIFY(controlsDock->isFloating());
+        const QRect screen = d.window->screen()->availableGeometry();
+        QVERIFY2(screen.contains(controlsDock->frameGeometry()),
+                 qPrintable(QStringLiteral("%1: controls at %2,%3 %4x%5")
+                                .arg(screenName)
+                                .arg(controlsDock->frameGeometry().x())
+                                .arg(controlsDock->frameGeometry().y())
+                                .arg(controlsDock->frameGeometry().width())
+                                .arg(controlsDock->frameGeometry().height())));
+        QVERIFY(d.window->grab().save(shots() + QStringLiteral("/%1-presenting-controls.png").arg(screenName)));
+        // Left off the screen (where a saved layout or another screen put it), hidden, shown again: back on it.
+        d.window->viewMenu()->controlsAction()->trigger();
+        settle();
+        QVERIFY(!controlsDock->isVisible());
+        controlsDock->move(-1009, -1158);
+        settle();
+        d.window->viewMenu()->controlsAction()->trigger();
+        settle();
+        QVERIFY2(screen.contains(controlsDock->frameGeometry()),
+                 qPrintable(QStringLiteral("%1: controls at %2,%3 %4x%5 after a move off the screen")
+                                .arg(screenName)
+                                .arg(controlsDock->frameGeometry().x())
+                                .arg(controlsDock->frameGeometry().y())
+                                .arg(controlsDock->frameGeometry().width())
+                                .arg(controlsDock->frameGeometry().height())));
         d.window->viewMenu()->presentationAction()->trigger();
         settle();
         QVERIFY(!d.window->isFullScreen());
@@ -247,6 +429,9 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && std::strcmp(argv[1], "--screen") == 0) {
         screenName = QString::fromLatin1(argv[2]);
+        for (const Screen &s : kScreens)
+            if (screenName == QLatin1String(s.name))
+                minimumChartShare = s.chartShare;
         QApplication app(argc, argv);
         TestScreens test;
         QStringList args = QApplication::arguments();

@@ -300,6 +300,23 @@ TEST_CASE("older records without the new keys keep the defaults")
                             RecordError, "\"l1_method\": 'ista' is not allowed; use subgradient or proximal");
 }
 
+TEST_CASE("a run keeps its colour in its record")
+{
+    RunRecord r;
+    r.status = RunStatus::Finished;
+    CHECK(toJson(r).find("\"color\"") == std::string::npos); // never shown: no colour, the reader gives one
+    r.color = "#2ca02c";
+    const RunRecord back = runRecordFromJson(toJson(r));
+    CHECK_EQ(back.color, std::string("#2ca02c"));
+    CHECK(back.notUnderstood.empty());
+    // Older records have none; a value that is no colour is left out rather than refuse the run.
+    CHECK(runRecordFromJson(R"({"status": "finished", "config": {}})").color.empty());
+    CHECK(runRecordFromJson(R"({"status": "finished", "config": {}, "color": "green"})").color.empty());
+    CHECK(isRunColor("#1F77b4"));
+    CHECK(!isRunColor("#1f77b"));
+    CHECK(!isRunColor("1f77b4a"));
+}
+
 TEST_CASE("seeds round trip exactly through a run record")
 {
     RunRecord r;

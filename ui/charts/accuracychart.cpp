@@ -107,7 +107,8 @@ void AccuracyChart::updateRanges()
     // fitAxes() picks the one that fits.
     x->setTickInterval(std::max(x->tickInterval(), std::pow(10.0, std::floor(std::log10(std::max(1, last))))));
     ChartBase::setAxisRange(x, 0, last);
-    // Accuracies live in 0..100; the gap (training minus test) can go below 0, and the axis follows it there.
+    // The home range of accuracy is all of it (a reset after a zoom comes back here, not to the zoom's range);
+    // the gap (training minus test) can go below 0, and the axis follows it there.
     double low = 0;
     for (const Track &t : tracks())
         if (t.series->isVisible())

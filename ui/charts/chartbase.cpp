@@ -154,8 +154,12 @@ void ChartBase::fitNow()
     const double height = chart()->size().height();
     const double line = QFontMetricsF(chartFont(int(std::lround(kLabelPointSize * g_presentationScale)))).height();
     const int level = height < line * 9 ? 3 : height < line * 11 ? 2 : height < line * 13 ? 1 : 0;
-    if (chart()->title() != (level >= 1 ? QString() : m_title))
-        chart()->setTitle(level >= 1 ? QString() : m_title);
+    // A title wider than a narrow chart (in the sidebar) goes too, rather than be cut short.
+    const bool titleFits =
+        QFontMetricsF(chart()->titleFont()).horizontalAdvance(m_title) <= chart()->size().width() - 24;
+    const bool titled = level == 0 && titleFits;
+    if (chart()->title() != (titled ? m_title : QString()))
+        chart()->setTitle(titled ? m_title : QString());
     fitLegend();
     const bool legendShown = level < 3 && m_legendShown && m_legendFits; // hidden rather than cut
     if (chart()->legend()->isVisible() != legendShown)

@@ -292,20 +292,23 @@ QImage renderChart(QChart *chart, const QSize &size, qreal scale)
     return image;
 }
 
-QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale)
+QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale, const QSize &pageSize)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == QLatin1String("png"))
-        return savePng(renderChart(chart, size, scale), size * scale, path);
+    const QSize page = pageSize.isValid() ? pageSize : size;
+    if (suffix == QLatin1String("png")) { // laid out at `size`, `scale` pixels to each of the page's points
+        const qreal pixelsPerPoint = scale * page.width() / size.width();
+        return savePng(renderChart(chart, size, pixelsPerPoint), size * pixelsPerPoint, path);
+    }
     if (suffix == QLatin1String("tex"))
         return saveText(path, chartToPgfplots(chart));
     if (suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
         return suffixError(path);
     QString result;
     withChartInScene(chart, size, [&](QGraphicsScene &scene) {
-        result = paintVector(path, size, chart->title(), screenDpi(), [&](QPainter &painter) {
+        result = paintVector(path, page, chart->title(), screenDpi(), [&](QPainter &painter) {
             painter.setRenderHint(QPainter::Antialiasing);
-            scene.render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), scene.sceneRect());
+            scene.render(&painter, QRectF(QPointF(0, 0), QSizeF(page)), scene.sceneRect());
         });
     });
     return result;

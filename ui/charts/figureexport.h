@@ -15,8 +15,11 @@ namespace reglab::ui {
 // image when its pixels cannot be allocated.
 QImage renderChart(QChart *chart, const QSize &size, qreal scale = 1.0);
 // Saves by the file's suffix: .png, .svg, .pdf or .tex (pgfplots). Returns "" or what went wrong, in words (for a
-// PNG too large for the memory, that it is the memory).
-QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale = 1.0);
+// PNG too large for the memory, that it is the memory). Laid out at `size`; drawn on a page of `pageSize` points
+// where given (a print figure laid out larger than its page, so Qt's fixed paddings take less of it), `scale` PNG
+// pixels to each point.
+QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal scale = 1.0,
+                  const QSize &pageSize = {});
 // The same for a whole widget (the dashboard): PNG at `scale`, SVG, or PDF.
 QString saveWidget(QWidget *widget, const QString &path, qreal scale = 1.0);
 void copyImageToClipboard(const QImage &image);

@@ -27,7 +27,8 @@ inline const QColor bannerBorder{0xD0, 0x1C, 0x1C};
 } // namespace colors
 
 // The runs' colours: Tableau 10 without its grey (the chance line's), colour-blind-safe and distinct from every
-// reference line (chance, change markers). A run keeps its colour in every chart.
+// reference line (chance, change markers), then Tableau 20's lighter companions of the same nine, so that
+// eighteen runs shown together differ. A run gets its colour once and keeps it in every chart and export.
 QList<QColor> runPalette();
 // The colours of lines that are not runs (chance line, change markers): never given to a run.
 QList<QColor> referenceColors();

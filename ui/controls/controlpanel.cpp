@@ -3,6 +3,7 @@
 #include "ui/controls/logslider.h"
 #include "ui/controls/numberentry.h"
 #include "ui/controls/settingcontrol.h"
+#include "ui/controls/wheelguard.h"
 
 #include "model/datasource.h"
 #include "model/runtime.h"
@@ -14,13 +15,13 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStyle>
 #include <QStandardItemModel>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -108,7 +109,12 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     connect(m_stop, &QAction::triggered, this, &ControlPanel::stopRequested);
     connect(m_reset, &QAction::triggered, this, &ControlPanel::resetRequested);
 
-    auto *buttons = new QGridLayout();
+    // Start, Pause, Stop and Reset in one row that the window places where it is always in view (the charts'
+    // header); until then it heads the panel.
+    m_runBar = new QWidget(this);
+    m_runBar->setObjectName(QStringLiteral("runBar"));
+    auto *buttons = new QHBoxLayout(m_runBar);
+    buttons->setContentsMargins(0, 0, 0, 0);
     m_startButton = makeButton(m_start);
     m_pauseButton = makeButton(m_pause);
     m_stopButton = makeButton(m_stop);
@@ -116,11 +122,9 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
     QFont bold = m_startButton->font();
     bold.setBold(true);
     m_startButton->setFont(bold);
-    buttons->addWidget(m_startButton, 0, 0);
-    buttons->addWidget(m_pauseButton, 0, 1);
-    buttons->addWidget(m_stopButton, 1, 0);
-    buttons->addWidget(m_resetButton, 1, 1);
-    layout->addLayout(buttons);
+    for (QToolButton *b : {m_startButton, m_pauseButton, m_stopButton, m_resetButton})
+        buttons->addWidget(b);
+    layout->insertWidget(0, m_runBar);
     layout->addStretch(1);
 
     connect(m_pace, &QSpinBox::valueChanged, this, [this](int value) { Q_EMIT paceChanged(value); });
@@ -136,6 +140,7 @@ ControlPanel::ControlPanel(QWidget *parent) : QWidget(parent)
 
     setConfig(defaultConfig());
     setRunState(RunState::Idle);
+    WheelGuard::protect(this); // the wheel scrolls the panel; a box takes it once chosen
 }
 
 QScrollArea *ControlPanel::inScrollArea()
@@ -145,7 +150,8 @@ QScrollArea *ControlPanel::inScrollArea()
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(sizeHint().width() + 20);
+    // As narrow as the panel can be with its scroll bar: the sidebar leaves the rest to the charts.
+    scroll->setMinimumWidth(minimumSizeHint().width() + scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
     return scroll;
 }
 
@@ -154,8 +160,8 @@ QToolButton *ControlPanel::makeButton(QAction *action)
     auto *button = new QToolButton(this);
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    button->setMinimumHeight(34);
+    button->setSizePolicy(QSizePolicy::Minimum, QSizePolicy::Fixed);
+    button->setMinimumHeight(30);
     return button;
 }
 

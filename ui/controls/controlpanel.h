@@ -81,6 +81,8 @@ public:
 
     // The window offers one to three hidden layers (reglab-train takes up to eight).
     static constexpr int kMaxHidden = 3;
+    // The row of Start, Pause, Stop and Reset: at the panel's top until the window places it elsewhere.
+    QWidget *runBar() const { return m_runBar; }
     QToolButton *startButton() const { return m_startButton; }
     QToolButton *pauseButton() const { return m_pauseButton; }
     QToolButton *stopButton() const { return m_stopButton; }
@@ -116,6 +118,7 @@ private:
     QComboBox *m_device = nullptr, *m_data = nullptr;
     QSpinBox *m_pace = nullptr;
     QAction *m_start, *m_pause, *m_stop, *m_reset;
+    QWidget *m_runBar;
     QToolButton *m_startButton, *m_pauseButton, *m_stopButton, *m_resetButton;
     RunState m_state = RunState::Idle;
     int m_lastDataIndex = 0;

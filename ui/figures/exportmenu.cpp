@@ -2,6 +2,7 @@
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/figureexport.h"
+#include "ui/charts/figureuse.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/figures/smallmultiples.h"
@@ -15,7 +16,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImage>
+#include <QAbstractAxis>
+#include <QChart>
 #include <QSaveFile>
+#include <QSettings>
 
 namespace reglab::ui {
 
@@ -56,6 +60,22 @@ ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
             exportSummary(path);
     });
     addSeparator();
+    // What a chart's figure is for: it is laid out afresh at that size, with type that reads there.
+    QMenu *uses = addMenu(tr("Chart figures for"));
+    m_uses = new QActionGroup(this);
+    const std::pair<const char *, QString> kUses[] = {
+        {"screen", tr("The screen (as shown)")},
+        {"column", tr("A paper's column (3.5 in)")},
+        {"page", tr("A paper's page width (7 in)")},
+        {"slide", tr("A slide (16:9, 1920x1080)")}};
+    for (const auto &[key, text] : kUses) {
+        QAction *a = uses->addAction(text);
+        a->setCheckable(true);
+        a->setData(QString::fromLatin1(key));
+        a->setChecked(m_use == QLatin1String(key));
+        m_uses->addAction(a);
+        connect(a, &QAction::triggered, this, [this, key = QString::fromLatin1(key)] { setFigureUse(key); });
+    }
     auto *scales = new QActionGroup(this);
     for (int scale : {1, 2, 3}) {
         QAction *a = addAction(tr("PNG at %1x").arg(scale));
@@ -86,9 +106,43 @@ void ExportMenu::chartDialog(LiveChart *chart, const QString &name)
         Q_EMIT message(tr("Saved %1").arg(path));
 }
 
+void ExportMenu::setFigureUse(const QString &use)
+{
+    FigureUse known;
+    m_use = figureUseNamed(use, known) ? use : QStringLiteral("screen");
+    for (QAction *a : m_uses->actions())
+        a->setChecked(a->data().toString() == m_use);
+}
+
+void ExportMenu::loadSettings(const QSettings &settings)
+{
+    setFigureUse(settings.value(QStringLiteral("export/figureUse"), QStringLiteral("screen")).toString());
+}
+
+void ExportMenu::saveSettings(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("export/figureUse"), m_use);
+}
+
 QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal scale)
 {
     m_live->flush();
+    FigureUse use;
+    if (figureUseNamed(m_use, use) && QFileInfo(path).suffix().toLower() != QLatin1String("tex")) {
+        // Laid out for its use, then the chart as it was: its fonts, lines and grid.
+        chart->restyle(); // the lines' base widths noted, so the restyle after gives them back
+        QList<QPen> grids;
+        for (QAbstractAxis *axis : chart->chart()->axes())
+            grids << axis->gridLinePen();
+        styleForUse(chart->chart(), use);
+        const QString error = saveChart(chart->chart(), use.layoutSize(), path, use.pngScale, use.size);
+        for (int i = 0; i < grids.size() && i < chart->chart()->axes().size(); ++i)
+            chart->chart()->axes().at(i)->setGridLinePen(grids.at(i));
+        chart->restyle();
+        if (!error.isEmpty())
+            Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+        return error;
+    }
     // A legend the window shortened: the figure is as high as the chart and wide enough for whole names.
     const int wide = chart->wholeNamesWidth();
     const QString error = QFileInfo(path).suffix().toLower() == QLatin1String("tex")

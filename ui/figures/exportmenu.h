@@ -5,6 +5,9 @@
 
 #include <QMenu>
 
+class QActionGroup;
+class QSettings;
+
 namespace reglab::ui {
 
 class LiveChart;
@@ -21,6 +24,13 @@ public:
     void setRunModel(RunModel *runs) { m_runs = runs; }
 
     qreal pngScale() const { return m_scale; }
+    // What a chart's export is for: "screen" (as the chart is on screen, PNG at pngScale()), "column" (a paper's
+    // 3.5 in column), "page" (7 in) or "slide" (1920x1080): laid out afresh at that size with type that reads
+    // there (figureuse.h). Remembered under export/figureUse.
+    QString figureUse() const { return m_use; }
+    void setFigureUse(const QString &use);
+    void loadSettings(const QSettings &settings);
+    void saveSettings(QSettings &settings) const;
     // PNG (at `scale`), SVG, PDF or .tex (pgfplots) by suffix; "" or what went wrong (also sent as problem()).
     QString exportChart(LiveChart *chart, const QString &path, qreal scale = 1.0);
     QString exportDashboard(const QString &path, qreal scale = 1.0);
@@ -46,6 +56,8 @@ private:
     LiveView *m_live;
     RunModel *m_runs = nullptr;
     qreal m_scale = 2.0;
+    QString m_use = QStringLiteral("screen");
+    QActionGroup *m_uses;
 };
 
 } // namespace reglab::ui

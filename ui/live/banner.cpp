@@ -2,9 +2,12 @@
 
 #include "ui/charts/palette.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
+
+#include <algorithm>
 
 namespace reglab::ui {
 
@@ -36,6 +39,32 @@ void Banner::showMessage(const QString &text)
 {
     m_text->setText(text);
     setVisible(!text.isEmpty());
+    place();
+}
+
+void Banner::overlay(QWidget *target)
+{
+    m_target = target;
+    target->installEventFilter(this);
+    place();
+}
+
+bool Banner::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_target && (event->type() == QEvent::Resize || event->type() == QEvent::Move))
+        place();
+    return QFrame::eventFilter(watched, event);
+}
+
+void Banner::place()
+{
+    if (!m_target || isHidden())
+        return;
+    // A little in from the charts' edges, as tall as the wrapped text needs (never taller than the charts).
+    const QRect area = m_target->geometry().adjusted(8, 4, -8, -4);
+    const int needed = hasHeightForWidth() ? heightForWidth(area.width()) : sizeHint().height();
+    setGeometry(area.x(), area.y(), area.width(), std::min(needed, area.height()));
+    raise();
 }
 
 QString Banner::text() const

@@ -1,4 +1,5 @@
-// A problem in plain words above the charts (rich text), with a button that hides it. The curves stay.
+// A problem in plain words over the top of the charts (rich text), with a button that hides it. It floats over
+// the charts rather than taking their room: the curves keep their size and stay where they were.
 #pragma once
 
 #include <QFrame>
@@ -16,13 +17,21 @@ public:
     // The text shown, "" while hidden.
     QString text() const;
     bool isShown() const { return !isHidden(); }
+    // Floats over the top of `target` (a sibling), as wide as it, whatever its size; not in any layout.
+    void overlay(QWidget *target);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 Q_SIGNALS:
     // A link in the text was clicked (<a href="restart">...): its href.
     void linkActivated(const QString &link);
 
 private:
+    void place();
+
     QLabel *m_text;
+    QWidget *m_target = nullptr;
 };
 
 } // namespace reglab::ui

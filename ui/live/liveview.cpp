@@ -9,6 +9,7 @@
 #include "ui/charts/palette.h"
 #include "ui/charts/smoothing.h"
 #include "ui/live/banner.h"
+#include "ui/live/flowlayout.h"
 #include "ui/runs/runmodel.h"
 
 #include <QChart>
@@ -27,6 +28,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace reglab::ui {
 namespace {
@@ -81,19 +83,59 @@ QString shortRunName(const QString &name)
     return name.section(QStringLiteral(" - "), 0, 0) + (numbered ? m.captured() : QString());
 }
 
+// What tells compared runs apart in a legend: for each run, the settings whose values differ among `configs`
+// ("dropout 0.5/0.5", "Adam, lr 0.001"; a strength of 0 is "off", a choice its own word), at most three, in the
+// settings table's order; "" for every run when nothing differs.
+QStringList differences(const std::vector<reglab::TrainConfig> &configs)
+{
+    QStringList names;
+    for (std::size_t i = 0; i < configs.size(); ++i)
+        names << QString();
+    using Control = reglab::ConfigField::Control;
+    QList<int> parts(names.size(), 0);
+    for (const reglab::ConfigField &f : reglab::configFields()) {
+        if (f.control == Control::None || f.control == Control::Device || !f.get)
+            continue;
+        std::set<std::string> values;
+        for (const reglab::TrainConfig &c : configs)
+            values.insert(f.get(c));
+        if (values.size() < 2)
+            continue;
+        for (std::size_t i = 0; i < configs.size(); ++i) {
+            if ((f.relevant && !f.relevant(configs[i])) || parts[int(i)] >= 3)
+                continue; // momentum for an Adam run is not its own
+            const std::string value = f.get(configs[i]);
+            QString text = QString::fromStdString(value).replace(QLatin1Char(','), QLatin1Char('/'));
+            if (f.control == Control::Choice) {
+                const auto at = std::find(f.choices.begin(), f.choices.end(), value);
+                const auto index = std::size_t(at - f.choices.begin());
+                text = index < f.choiceLabels.size()
+                           ? QString::fromStdString(f.choiceLabels[index]).section(QStringLiteral(" ("), 0, 0)
+                           : text;
+            } else {
+                if (f.control == Control::Strength && value == "0")
+                    text = QObject::tr("off");
+                text = QStringLiteral("%1 %2").arg(QString::fromStdString(f.shortName.empty() ? f.label : f.shortName),
+                                                   text);
+            }
+            names[int(i)] += (parts[int(i)]++ ? QStringLiteral(", ") : QString()) + text;
+        }
+    }
+    return names;
+}
+
 } // namespace
 
 LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(runs)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    m_banner = new Banner(this);
-    layout->addWidget(m_banner);
+    layout->setSpacing(4);
+    m_banner = new Banner(this); // floats over the charts (overlay() below), never in the layout
 
-    auto *header = new QHBoxLayout();
     m_headline = new QLabel(tr("Press Start (Ctrl+Return) to train the forum's 784-200-200-10 MLP."), this);
     m_headline->setFont(chartFont(kLabelPointSize));
-    // A narrow window wraps the line: never cut, never under the check box.
+    // A narrow window wraps the line: never cut, never under the buttons.
     m_headline->setWordWrap(true);
     m_headline->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
     m_logScale = new QCheckBox(tr("Log scale (loss)"), this);
@@ -111,29 +153,29 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     for (const char *key : {"test_accuracy", "val_accuracy", "train_accuracy", "gap"})
         m_accuracyMetric->addItem(QString::fromStdString(reglab::findMetric(key)->label), QString::fromLatin1(key));
     m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
+    for (QComboBox *box : {m_lossMetric, m_accuracyMetric})
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents); // their choices whole, never "Training los..."
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_smoothing->setFixedWidth(80);
     m_smoothing->setToolTip(tr("Smoothing of the noisy loss: an exponential moving average (as TensorBoard's),\n"
                                "the raw curve kept faint beneath"));
     m_smoothingValue = new QLabel(this);
-    // The headline keeps its row (it wraps rather than squeeze); what a comparison plots and the smoothing share
-    // the next one.
-    header->addWidget(m_headline, 1);
-    header->addWidget(m_logScale);
-    layout->addLayout(header);
-    // Never what holds the window wider than a small screen: on a very narrow view the row is clipped instead.
-    auto *optionsRow = new QWidget(this);
-    optionsRow->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-    auto *options = new QHBoxLayout(optionsRow);
-    options->setContentsMargins(0, 0, 0, 0);
-    options->addWidget(m_lossMetric);
-    options->addWidget(m_accuracyMetric);
-    options->addStretch(1);
-    options->addWidget(new QLabel(tr("Smoothing"), this));
-    options->addWidget(m_smoothing);
-    options->addWidget(m_smoothingValue);
-    layout->addWidget(optionsRow);
+    // One row on a wide window, wrapping on a narrow one: the run's buttons (setRunBar), what a comparison
+    // plots, the log scale and the smoothing; the headline, which wraps rather than squeeze, under them.
+    auto *controlsRow = new QWidget(this);
+    m_header = new FlowLayout(controlsRow);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_lossMetric, m_accuracyMetric, m_logScale})
+        m_header->addWidget(w);
+    auto *smoothing = new QWidget(controlsRow);
+    auto *smoothingLayout = new QHBoxLayout(smoothing);
+    smoothingLayout->setContentsMargins(0, 0, 0, 0);
+    smoothingLayout->addWidget(new QLabel(tr("Smoothing"), smoothing));
+    smoothingLayout->addWidget(m_smoothing);
+    smoothingLayout->addWidget(m_smoothingValue);
+    m_header->addWidget(smoothing);
+    layout->addWidget(controlsRow);
+    layout->addWidget(m_headline);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_loss = new LossChart(m_splitter);
@@ -144,6 +186,7 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setChildrenCollapsible(false);
     layout->addWidget(m_splitter, 1);
+    m_banner->overlay(m_splitter);
     connect(m_logScale, &QCheckBox::toggled, m_loss, &LossChart::setLogScale);
     connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
         if (link == QLatin1String("restart"))
@@ -165,6 +208,14 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_smoothingValue->setText(QStringLiteral("0.00"));
     connect(m_loss, &ChartBase::logScaleRequested, m_logScale, &QCheckBox::setChecked);
     updateComparison();
+}
+
+void LiveView::setRunBar(QWidget *bar)
+{
+    m_header->addWidget(bar);
+    // First in the row: the buttons where they always are.
+    if (QLayoutItem *item = m_header->takeAt(m_header->count() - 1))
+        m_header->insertItem(0, item);
 }
 
 void LiveView::saveSettings(QSettings &settings) const
@@ -200,6 +251,7 @@ void LiveView::beginRun(const reglab::TrainConfig &config, const QString &dataNa
     m_started = false;
     m_collapsed = false;
     clear(tr("Loading %1\u2026").arg(dataName));
+    resetViews(); // a zoom into the last run would hide the new one
 }
 
 void LiveView::clear()
@@ -359,6 +411,12 @@ void LiveView::restyle()
     m_headline->setFont(chartFont(int(std::lround(kLabelPointSize * ChartBase::presentationScale()))));
 }
 
+void LiveView::resetViews()
+{
+    m_loss->resetView();
+    m_accuracy->resetView();
+}
+
 void LiveView::flush()
 {
     m_loss->flush();
@@ -389,12 +447,36 @@ void LiveView::updateComparison()
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
     // loss parts and both accuracies in their own colours, named with the run.
     const bool liveSeries = live < 0 || liveShown;
+    // A run named after its configuration is told apart in a legend by what differs from the other such runs
+    // shown; a name given by a person or a preset says what it is, and stays.
+    const auto automatic = [&](int id) {
+        const QString full = m_runs->name(id);
+        const QString label = QString::fromStdString(reglab::shortLabel(m_runs->record(id)->config));
+        return full == label || full.startsWith(label + QStringLiteral(" ("));
+    };
+    QList<int> unnamed;
+    std::vector<reglab::TrainConfig> configs;
+    for (int id : shown)
+        if (automatic(id)) {
+            unnamed << id;
+            configs.push_back(m_runs->record(id)->config);
+        }
+    const QStringList differing = differences(configs);
+    // The legend's name of a shown run and its short form for a crowded legend.
+    const auto legendName = [&](int id) -> std::pair<QString, QString> {
+        if (!m_runs->contains(id))
+            return {};
+        const QString full = runName(id);
+        if (const QString difference = differing.value(int(unnamed.indexOf(id))); !difference.isEmpty())
+            return {difference, difference};
+        return {full, shortRunName(full)};
+    };
     const auto named = [&](const QString &what) { return name.isEmpty() ? what : tr("%1: %2").arg(name, what); };
     if (m_comparing) {
         const LossChart::Series loss = totalLoss ? LossChart::Total : LossChart::Data;
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveShown && part == loss);
-        m_loss->setPartLook(loss, name, shortRunName(name), color);
+        m_loss->setPartLook(loss, legendName(live).first, legendName(live).second, color);
         const int accuracy = accuracyMetric.key == "test_accuracy"    ? AccuracyChart::Test
                              : accuracyMetric.key == "val_accuracy"   ? AccuracyChart::Validation
                              : accuracyMetric.key == "train_accuracy" ? AccuracyChart::Training
@@ -402,7 +484,7 @@ void LiveView::updateComparison()
         for (int track : kAccuracyTracks)
             m_accuracy->setTrackShown(track, liveShown && track == accuracy);
         m_accuracy->setGapShaded(false);
-        m_accuracy->setTrackLook(accuracy, name, shortRunName(name), color, 3);
+        m_accuracy->setTrackLook(accuracy, legendName(live).first, legendName(live).second, color, 3);
         m_accuracy->setTrackInLegend(AccuracyChart::Chance, false); // the legend's room goes to the runs
     } else {
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
@@ -443,9 +525,9 @@ void LiveView::updateComparison()
         if (id == live)
             continue; // its live series are on screen already
         const reglab::RunRecord *r = m_runs->record(id);
-        const QString overlayName = runName(id);
-        Overlay l{overlayName, m_runs->color(id), {}, {}, {}, shortRunName(overlayName)};
-        Overlay a{overlayName, m_runs->color(id), {}, {}, {}, shortRunName(overlayName)};
+        const auto [legend, shortLegend] = legendName(id);
+        Overlay l{legend, m_runs->color(id), {}, {}, {}, shortLegend};
+        Overlay a{legend, m_runs->color(id), {}, {}, {}, shortLegend};
         for (const auto &step : r->steps)
             if (const double v = lossMetric.readStep(step); std::isfinite(v))
                 l.points.append(QPointF(double(step.step), v));

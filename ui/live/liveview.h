@@ -1,5 +1,6 @@
-// The centre of the window: a banner for problems, a headline saying what runs (or ran, and how it ended),
-// the log-scale switch, and the live loss and accuracy charts, with the compared runs of the RunModel drawn
+// The centre of the window: the run's buttons and a headline saying what runs (or ran, and how it ended), what a
+// comparison plots, the log-scale switch and the smoothing, and the live loss and accuracy charts filling the
+// rest, with a banner for problems floating over them, with the compared runs of the RunModel drawn
 // under the live one and a marker where a setting changed mid-run.
 #pragma once
 
@@ -23,6 +24,7 @@ namespace reglab::ui {
 
 class AccuracyChart;
 class Banner;
+class FlowLayout;
 class LiveChart;
 class LossChart;
 class RunModel;
@@ -33,6 +35,8 @@ public:
     explicit LiveView(RunModel *runs, QWidget *parent = nullptr);
 
     Banner *banner() const { return m_banner; }
+    // Puts the run's buttons (Start, Pause, Stop, Reset) before the headline, always in view.
+    void setRunBar(QWidget *bar);
     LossChart *lossChart() const { return m_loss; }
     AccuracyChart *accuracyChart() const { return m_accuracy; }
     QCheckBox *logScaleBox() const { return m_logScale; }
@@ -69,6 +73,8 @@ public:
     void setHeadline(const QString &text);
     // The window's redraw tick.
     void flush() override;
+    // Both charts back to their home ranges (after a zoom or a pan); every new run starts there too.
+    void resetViews();
     // Fonts for the presentation mode's scale.
     void restyle();
     // Whether the live run has collapsed (accuracy at chance, nearly every weight ~0).
@@ -88,6 +94,7 @@ private:
 
     RunModel *m_runs;
     Banner *m_banner;
+    FlowLayout *m_header; // the buttons and choices over the charts
     QLabel *m_headline;
     QCheckBox *m_logScale;
     QComboBox *m_lossMetric;

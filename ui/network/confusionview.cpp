@@ -189,6 +189,7 @@ MissGallery::MissGallery(QWidget *parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     auto *title = new QLabel(tr("Misclassified validation digits (label \u2192 prediction)"), this);
     title->setFont(chartFont(kLabelPointSize, true));
+    title->setWordWrap(true); // a narrow sidebar wraps it rather than hold the sidebar wide
     m_list = new QListWidget(this);
     m_list->setViewMode(QListView::IconMode);
     m_list->setIconSize(QSize(56, 56));

@@ -152,6 +152,15 @@ void HistogramView::updateLayers()
     m_layer->setCurrentText(names.contains(keep) ? keep : names.first());
 }
 
+void HistogramView::setLiveLook(const QString &name, const QColor &color)
+{
+    if (name == m_liveName && color == m_liveColor)
+        return;
+    m_liveName = name;
+    m_liveColor = color;
+    rebuild();
+}
+
 void HistogramView::rebuild()
 {
     m_view->removeAllSeries();
@@ -183,7 +192,10 @@ void HistogramView::rebuild()
     };
     const reglab::WeightHistogram *live = findLayer(m_live, name);
     if (live) {
-        addSeries(*live, m_epoch > 0 ? tr("this run, epoch %1").arg(m_epoch) : tr("this run"), colors::dataLoss, 2.5);
+        // In the run's own colour: beside compared runs it is told apart as it is everywhere else.
+        const QString who = m_liveName.isEmpty() ? tr("this run") : m_liveName;
+        addSeries(*live, m_epoch > 0 ? tr("%1, epoch %2").arg(who).arg(m_epoch) : who,
+                  m_liveColor.isValid() ? m_liveColor : colors::dataLoss, 2.5);
         m_summary->setText(tr("exactly 0: %1 \u00b7 below: %2 \u00b7 above: %3")
                                .arg(QLocale().toString(qlonglong(live->zeros)))
                                .arg(QLocale().toString(qlonglong(live->below)))

@@ -34,6 +34,8 @@ public:
 
     void setHistograms(const std::vector<reglab::WeightHistogram> &histograms, int epoch);
     void setOverlays(const QList<HistogramOverlay> &overlays);
+    // The live run's name and colour, as the runs list has them (none: "this run" in the live chart's blue).
+    void setLiveLook(const QString &name, const QColor &color);
     void clear();
     // The window's redraw tick: the chart is rebuilt only while on screen.
     void flush();
@@ -62,6 +64,8 @@ private:
     ChartBase *m_view;
     std::vector<reglab::WeightHistogram> m_live;
     int m_epoch = 0;
+    QString m_liveName;
+    QColor m_liveColor;
     QList<HistogramOverlay> m_overlays;
     QList<QLineSeries *> m_series; // live first, then the overlays that have the layer
 };

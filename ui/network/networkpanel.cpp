@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabBar>
 #include <QVBoxLayout>
 
 namespace reglab::ui {
@@ -19,6 +20,9 @@ namespace reglab::ui {
 NetworkPanel::NetworkPanel(QWidget *parent) : QTabWidget(parent)
 {
     setDocumentMode(true);
+    // Whole tab titles, scrolled in a narrow sidebar rather than holding it wide.
+    tabBar()->setUsesScrollButtons(true);
+    tabBar()->setElideMode(Qt::ElideNone);
     m_weights = new WeightsView();
     m_histograms = new HistogramView();
     m_sparsity = new SparsityChart();
@@ -170,6 +174,9 @@ void NetworkPanel::setRunModel(RunModel *runs)
             if (const reglab::RunRecord *r = m_runs->record(id); id != m_runs->liveId() && !r->weightHistograms.empty())
                 overlays << HistogramOverlay{m_runs->name(id), m_runs->color(id), r->weightHistograms};
         m_histograms->setOverlays(overlays);
+        const int live = m_runs->liveId();
+        m_histograms->setLiveLook(live >= 0 ? m_runs->name(live) : QString(),
+                                  live >= 0 ? m_runs->color(live) : QColor());
     });
 }
 

@@ -8,7 +8,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegend>
-#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
@@ -342,12 +341,10 @@ void SparsityChart::redrawNorms()
     m_normView->setAxes(epochAxis(m_normView, last), y);
     for (int i = 0; i < m_layers.size(); ++i)
         if (m_norms.count(m_layers[i])) {
-            // One legend entry per layer (its colour); the axis says which line style is which norm.
-            addLine(m_normView, m_layers[i], layerColor(i), normPoints(m_layers[i], false), Qt::SolidLine);
+            // Each line named in the legend ("fc1 L1", "fc1 L2"): the axis' title, which says the line styles, is
+            // the first thing a small view shortens.
+            addLine(m_normView, m_layers[i] + tr(" L1"), layerColor(i), normPoints(m_layers[i], false), Qt::SolidLine);
             addLine(m_normView, m_layers[i] + tr(" L2"), layerColor(i), normPoints(m_layers[i], true), Qt::DashLine);
-            chart->series().constLast()->setProperty("reglabNoLegend", true); // fitted without it
-            for (QLegendMarker *marker : chart->legend()->markers(chart->series().constLast()))
-                marker->setVisible(false);
         }
     m_normView->setLegendShown(!chart->series().isEmpty());
 }

@@ -23,7 +23,7 @@ WeightsView::WeightsView(QWidget *parent) : QWidget(parent)
     for (int side = 0; side < 2; ++side) {
         m_run[side] = new QComboBox(this);
         m_run[side]->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        m_run[side]->setMinimumContentsLength(10);
+        m_run[side]->setMinimumContentsLength(6);
         row->addWidget(new QLabel(side == 0 ? tr("Show:") : tr("beside:"), this));
         row->addWidget(m_run[side], 1);
     }
@@ -36,9 +36,13 @@ WeightsView::WeightsView(QWidget *parent) : QWidget(parent)
     m_scale->setCurrentIndex(m_scale->findData(0.1));
     m_scale->setToolTip(tr("Colours: a fixed scale (the same for every run and epoch, so weights near 0 look "
                            "white) or each picture's own largest weights"));
-    row->addWidget(new QLabel(tr("Scale:"), this));
-    row->addWidget(m_scale);
     layout->addLayout(row);
+    // The scale on a row of its own, so the view fits a narrow sidebar.
+    auto *scaleRow = new QHBoxLayout();
+    scaleRow->addWidget(new QLabel(tr("Scale:"), this));
+    scaleRow->addWidget(m_scale);
+    scaleRow->addStretch(1);
+    layout->addLayout(scaleRow);
 
     m_figure = new QWidget(this);
     auto *pictures = new QHBoxLayout(m_figure);
@@ -128,6 +132,12 @@ void WeightsView::clear()
     for (int side = 0; side < 2; ++side)
         if (m_run[side]->currentData().toInt() == kLiveRun)
             m_tiles[side]->clear();
+}
+
+void WeightsView::hideEvent(QHideEvent *event)
+{
+    m_zoom->hide();
+    QWidget::hideEvent(event);
 }
 
 void WeightsView::zoomInto(int side, int unit)

@@ -38,6 +38,10 @@ public:
     // The tiles' area, as a figure for export.
     QWidget *figure() const { return m_figure; }
 
+protected:
+    // The enlarged tile goes with the weights: another view or tab chosen, it does not stay over the charts.
+    void hideEvent(QHideEvent *event) override;
+
 private:
     void refillRunBoxes();
     void showChosen(int side);

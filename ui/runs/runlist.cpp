@@ -7,7 +7,7 @@
 #include <QFile>
 #include <QFileDialog>
 
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QProgressDialog>
@@ -55,6 +55,9 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     m_open = new QPushButton(tr("Open\u2026"), this);
     m_save = new QPushButton(tr("Save\u2026"), this);
     m_remove = new QPushButton(tr("Remove"), this);
+    m_undo = new QPushButton(tr("Undo remove"), this);
+    m_undo->setToolTip(tr("Bring back the run removed last, with its file"));
+    m_undo->setEnabled(false);
     m_open->setToolTip(tr("Open run records (JSON) from reglab-train or an earlier session"));
     m_save->setToolTip(tr("Save the selected run's record as JSON"));
     m_remove->setToolTip(tr("Remove the selected run from the list"));
@@ -64,11 +67,13 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
                                "ticked: a new run starts on clean charts; earlier runs stay here, unticked. A "
                                "preset always starts clean."));
 
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_open);
-    buttons->addWidget(m_save);
-    buttons->addWidget(m_remove);
-    buttons->addStretch();
+    // Two by two: the list fits a narrow sidebar.
+    auto *buttons = new QGridLayout;
+    buttons->addWidget(m_open, 0, 0);
+    buttons->addWidget(m_save, 0, 1);
+    buttons->addWidget(m_remove, 1, 0);
+    buttons->addWidget(m_undo, 1, 1);
+    buttons->setColumnStretch(2, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_view);
@@ -81,6 +86,7 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
             saveDialog(currentId());
     });
     connect(m_remove, &QPushButton::clicked, this, [this] { remove(currentId()); });
+    connect(m_undo, &QPushButton::clicked, this, &RunList::undoRemove);
     // A renamed run in the library is saved under its new name.
     connect(m_model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &from, const QModelIndex &, const QList<int> &roles) {
@@ -295,15 +301,45 @@ int RunList::openLibrary()
 
 void RunList::remove(int id)
 {
-    if (id < 0 || (id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running))
+    if (id < 0 || !m_model->contains(id) ||
+        (id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running))
         return; // the run that trains goes when it has ended
-    const QString path = m_model->path(id);
-    if (!m_library.isEmpty() && path.startsWith(m_library + QLatin1Char('/')) && !QFile::remove(path) &&
-        QFile::exists(path)) {
-        Q_EMIT problem(tr("Could not delete %1; the run stays in the list").arg(path.toHtmlEscaped()));
-        return;
+    Removed removed{*m_model->record(id), m_model->name(id), m_model->path(id), {}, m_model->isShown(id)};
+    if (!m_library.isEmpty() && removed.path.startsWith(m_library + QLatin1Char('/')) && QFile::exists(removed.path)) {
+        // To the desktop's trash, so nothing is lost by a slip; with no trash, kept until the list closes.
+        if (!QFile::moveToTrash(removed.path, &removed.trashed)) {
+            removed.trashed.clear();
+            m_deleteAtEnd << removed.path;
+        }
     }
     m_model->removeRun(id);
+    m_removed = removed;
+    m_undo->setEnabled(true);
+    Q_EMIT message(removed.trashed.isEmpty() ? tr("Removed %1 (Undo remove brings it back)").arg(removed.name)
+                                             : tr("Moved %1 to the trash (Undo remove brings it back)").arg(removed.name));
+}
+
+void RunList::undoRemove()
+{
+    if (!m_removed)
+        return;
+    const Removed removed = *m_removed;
+    m_removed.reset();
+    m_undo->setEnabled(false);
+    if (!removed.trashed.isEmpty() && !QFile::rename(removed.trashed, removed.path)) {
+        Q_EMIT problem(tr("Could not bring back %1 from the trash").arg(removed.trashed.toHtmlEscaped()));
+        return;
+    }
+    m_deleteAtEnd.removeAll(removed.path);
+    const int id = m_model->addRun(removed.record, removed.name, removed.shown); // in its own colour
+    m_model->setPath(id, removed.path);
+    setCurrentId(id);
+}
+
+RunList::~RunList()
+{
+    for (const QString &path : std::as_const(m_deleteAtEnd))
+        QFile::remove(path);
 }
 
 void RunList::saveDialog(int id)

@@ -2,8 +2,12 @@
 // and what brings runs in from files (records, interrupted runs' journals).
 #pragma once
 
+#include "model/runrecord.h"
+
 #include <QStringList>
 #include <QWidget>
+
+#include <optional>
 
 class QCheckBox;
 class QPushButton;
@@ -22,6 +26,7 @@ class RunList : public QWidget {
     Q_OBJECT
 public:
     explicit RunList(RunModel *model, QWidget *parent = nullptr);
+    ~RunList() override;
 
     RunModel *model() const { return m_model; }
     QTreeView *view() const { return m_view; }
@@ -50,8 +55,12 @@ public:
     bool keep(int id);
     // Lists the library's runs; returns how many.
     int openLibrary();
-    // Removes a run from the list, and its file when it is in the library.
+    // Removes a run from the list; its file, when it is in the library, goes to the desktop's trash (where
+    // there is none: it stays until the list is closed). Undo brings the last removed run back, file and all.
     void remove(int id);
+    bool canUndoRemove() const { return m_removed.has_value(); }
+    void undoRemove();
+    QPushButton *undoButton() const { return m_undo; }
 
     // A new comparison (a preset): every run is unticked; each stays in the list.
     void startClean();
@@ -76,7 +85,15 @@ private:
 
     RunModel *m_model;
     QTreeView *m_view;
-    QPushButton *m_open, *m_save, *m_remove;
+    QPushButton *m_open, *m_save, *m_remove, *m_undo;
+    // The last run removed: what Undo brings back.
+    struct Removed {
+        reglab::RunRecord record;
+        QString name, path, trashed; // trashed: where the file went ("" : it was left in place until the end)
+        bool shown = false;
+    };
+    std::optional<Removed> m_removed;
+    QStringList m_deleteAtEnd; // library files removed where no trash was: deleted when the list closes
     QCheckBox *m_keepShown;
     QString m_library; // "" : runs are not kept
     bool m_adding = false; // add() is adding many runs: the current row is set once, at the end

@@ -60,7 +60,9 @@ int RunModel::addRun(const reglab::RunRecord &record, const QString &name, bool 
     e.id = m_nextId++;
     e.record = record;
     e.name = uniqueName(name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name);
-    e.color = freeColor(-1);
+    // Its colour for good: the one its record keeps (it was listed before), or a new one from the palette.
+    e.color = reglab::isRunColor(record.color) ? QColor(QString::fromStdString(record.color)) : freeColor(-1);
+    e.record.color = e.color.name().toStdString();
     e.shown = shown;
     m_runs.push_back(std::move(e));
     endInsertRows();
@@ -89,7 +91,9 @@ void RunModel::setRecord(int id, const reglab::RunRecord &record)
     const int row = rowOf(id);
     if (row < 0)
         return;
-    m_runs[std::size_t(row)].record = record;
+    Entry &e = m_runs[std::size_t(row)];
+    e.record = record;
+    e.record.color = e.color.name().toStdString(); // the run keeps its colour, whatever record replaces its own
     rowChanged(row);
     if (id != m_liveId)
         compare();
@@ -293,14 +297,7 @@ bool RunModel::setData(const QModelIndex &index, const QVariant &value, int role
         const bool shown = value.toInt() == Qt::Checked;
         if (shown == e.shown)
             return true;
-        e.shown = shown;
-        // A run shown again must not wear the colour another shown run got meanwhile.
-        if (shown)
-            for (const Entry &other : m_runs)
-                if (other.id != e.id && other.shown && other.color == e.color) {
-                    e.color = freeColor(e.id);
-                    break;
-                }
+        e.shown = shown; // its colour stays: a run is known by it in every view and export
     } else if (role == Qt::EditRole) {
         const QString wanted = value.toString().trimmed();
         if (wanted.isEmpty() || wanted == e.name)
@@ -310,7 +307,7 @@ bool RunModel::setData(const QModelIndex &index, const QVariant &value, int role
     } else {
         return false;
     }
-    if (role == Qt::CheckStateRole) // a run shown again may get another colour: its swatch, ColorRole in every column
+    if (role == Qt::CheckStateRole)
         rowChanged(index.row());
     else
         Q_EMIT dataChanged(index, index, {role, Qt::DisplayRole});
@@ -364,18 +361,29 @@ QString RunModel::uniqueName(const QString &name, int exceptId) const
 
 QColor RunModel::freeColor(int exceptId) const
 {
+    // A colour no shown run wears, the least worn by all runs (the first in the palette among equals), so that
+    // runs shown together differ and colours repeat as late as they can.
     const QList<QColor> palette = runPalette();
-    int shown = 0;
-    for (const QColor &c : palette) {
-        const bool used = std::any_of(m_runs.begin(), m_runs.end(), [&](const Entry &e) {
-            return e.id != exceptId && e.shown && e.color == c;
-        });
-        if (!used)
-            return c;
+    QColor best;
+    int bestUses = 0;
+    for (bool avoidShown : {true, false}) {
+        for (const QColor &c : palette) {
+            int uses = 0;
+            bool wornByShown = false;
+            for (const Entry &e : m_runs)
+                if (e.id != exceptId && e.color == c) {
+                    ++uses;
+                    wornByShown = wornByShown || e.shown;
+                }
+            if ((!avoidShown || !wornByShown) && (!best.isValid() || uses < bestUses)) {
+                best = c;
+                bestUses = uses;
+            }
+        }
+        if (best.isValid())
+            return best;
     }
-    for (const Entry &e : m_runs)
-        shown += e.shown && e.id != exceptId ? 1 : 0;
-    return palette[shown % int(palette.size())]; // more shown runs than colours: they cycle
+    return palette.first();
 }
 
 QString RunModel::configurationText(const reglab::RunRecord &record)

@@ -26,8 +26,8 @@ public:
 
     explicit RunModel(QObject *parent = nullptr);
 
-    // Adds a run and returns its id (ids are never reused); it gets the first palette colour no other shown run
-    // has, and its name is made unique ("name (2)"). `live`: the run that
+    // Adds a run and returns its id (ids are never reused); it keeps the colour its record names, or gets one
+    // for good from the palette (one no shown run has, the least used), and its name is made unique ("name (2)"). `live`: the run that
     // is training now (at most one; a new live run ends the previous one's live state).
     int addRun(const reglab::RunRecord &record, const QString &name, bool shown = true, bool live = false);
     void removeRun(int id);
@@ -109,7 +109,8 @@ private:
     // comparisonChanged now, or at the end of the batch.
     void compare();
     void endBatch();
-    // The first palette colour that no shown run other than `exceptId` has (cycling when all are taken).
+    // A palette colour that no shown run other than `exceptId` has, the least used by all runs (when every colour
+    // is shown: the least used).
     QColor freeColor(int exceptId) const;
 
     std::vector<Entry> m_runs;

@@ -53,9 +53,12 @@ QString metricTitle(const Metric &metric)
     return QString::fromStdString(info(metric).label);
 }
 
-int legendCapacity(int height)
+int legendCapacity(int height, qreal legendPixels)
 {
-    const QFontMetricsF metrics(chartFont(kLabelPointSize));
+    QFont font = chartFont(kLabelPointSize);
+    if (legendPixels > 0) // a figure's legend type (figureuse.h)
+        font.setPixelSize(int(legendPixels));
+    const QFontMetricsF metrics(font);
     const double line = metrics.lineSpacing() + 6; // a marker's row, with Qt's spacing
     const int lines = int((height - 120) / line);  // less the title, the margins and the legend's own
     return std::clamp(lines - 2, 1, kMaxLegendRuns);
@@ -66,6 +69,28 @@ QColor runColor(int index)
     const QList<QColor> palette = runPalette();
     const int count = int(palette.size());
     return palette[((index % count) + count) % count];
+}
+
+void colourRuns(QList<PlotRun> &runs)
+{
+    QList<QColor> taken;
+    for (PlotRun &run : runs)
+        if (isRunColor(run.record.color)) {
+            run.color = QColor(QString::fromStdString(run.record.color));
+            taken << run.color;
+        }
+    const QList<QColor> palette = runPalette();
+    int next = 0;
+    for (PlotRun &run : runs) {
+        if (isRunColor(run.record.color))
+            continue;
+        // The next colour no run has; when all are taken, the palette again from where it was.
+        int tries = 0;
+        while (taken.contains(palette[next % palette.size()]) && tries++ < palette.size())
+            ++next;
+        run.color = palette[next++ % palette.size()];
+        taken << run.color;
+    }
 }
 
 QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QString &title, int maxNamed)

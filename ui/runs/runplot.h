@@ -30,8 +30,11 @@ struct PlotRun {
     RunRecord record;
 };
 
-// The n-th run's colour from runPalette() (Tableau 10 without grey), cycling.
+// The n-th run's colour from runPalette() (Tableau 10 without grey, then its lighter companions), cycling.
 QColor runColor(int index);
+// Each run's colour: the one its record keeps (the window gave it), or else, in order, the palette's first
+// colour that no other plotted run has: the same runs get the same colours as in the window.
+void colourRuns(QList<PlotRun> &runs);
 
 // The runs a figure's legend names at most: more would be cut by the figure's edge without a word (500 runs
 // showed ~31 unnamed swatches). The rest are drawn, and a last entry says how many the legend leaves out.
@@ -39,8 +42,9 @@ inline constexpr int kMaxLegendRuns = 20;
 // Up to this many runs the legend is a row under the chart; more are listed down its right side.
 inline constexpr int kMaxBottomLegendRuns = 5;
 // How many runs a legend down the right side of a figure `height` pixels high can name (the note and the chance
-// line take a line each), from 1 to kMaxLegendRuns.
-int legendCapacity(int height);
+// line take a line each), from 1 to kMaxLegendRuns; in the legend type of a figure of that many pixels, or the
+// screen's (0).
+int legendCapacity(int height, qreal legendPixels = 0);
 
 // A chart with titled axes, a legend, a white background and readable fonts. The caller owns it. The legend
 // names the first `maxNamed` runs and says how many more there are.

@@ -1,12 +1,14 @@
 #include "ui/sweeps/sweepview.h"
 #include "ui/sweeps/labelledrow.h"
 
+#include "model/runfiles.h"
 #include "ui/runs/runlist.h"
 #include "ui/sweeps/pathchart.h"
 
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -195,7 +197,11 @@ SweepView *SweepView::openFor(RunList *runs, const QString &folder)
 
 void SweepView::openDialog(RunList *runs)
 {
-    const QString folder = QFileDialog::getExistingDirectory(runs, tr("Open a sweep's folder of run records"));
+    // Where New sweep writes them (beside the run library), when there are any yet.
+    const QString sweeps = QDir(QFileInfo(QString::fromStdString(reglab::runLibraryDir())).path())
+                               .filePath(QStringLiteral("sweeps"));
+    const QString folder = QFileDialog::getExistingDirectory(runs, tr("Open a sweep's folder of run records"),
+                                                             QFileInfo(sweeps).isDir() ? sweeps : QString());
     if (!folder.isEmpty())
         openFor(runs, folder);
 }

@@ -2,6 +2,7 @@
 
 #include "model/runfiles.h"
 #include "ui/controls/controlpanel.h"
+#include "ui/figures/exportmenu.h"
 #include "ui/live/banner.h"
 #include "ui/live/digitpanel.h"
 #include "ui/live/liveview.h"
@@ -19,12 +20,15 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QHBoxLayout>
 #include <QLayout>
 #include <QMimeData>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTimer>
+#include <QToolButton>
 #include <QUrl>
 
 namespace reglab::ui {
@@ -37,25 +41,34 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     m_live = new LiveView(m_runs, this);
     setCentralWidget(m_live);
 
-    // Docks, so a teacher can enlarge, float or hide what they show.
+    // Docks, so a teacher can enlarge, float or hide what they show. The charts fill the centre; the controls
+    // are a narrow sidebar (the run's buttons sit over the charts, always in view) and the predictions, runs
+    // and network views are tabs beside them, or on the right in a very wide window.
     m_controls = new ControlPanel();
+    // Over the charts: the side panels' switch, then the run's buttons.
+    auto *bar = new QWidget();
+    auto *barLayout = new QHBoxLayout(bar);
+    barLayout->setContentsMargins(0, 0, 0, 0);
+    auto *panelsButton = new QToolButton(bar);
+    panelsButton->setMinimumHeight(30);
+    barLayout->addWidget(panelsButton);
+    barLayout->addWidget(m_controls->runBar());
+    m_live->setRunBar(bar);
     m_controlDock =
         addDock(tr("Controls"), QStringLiteral("controlsDock"), m_controls->inScrollArea(), Qt::LeftDockWidgetArea);
     m_digits = new DigitPanel();
     m_digitDock = addDock(tr("Predictions on test images"), QStringLiteral("digitsDock"), m_digits->inScrollArea(),
                           Qt::RightDockWidgetArea);
-    m_digitDock->setMinimumWidth(300);
-    resizeDocks({m_controlDock, m_digitDock}, {320, 430}, Qt::Horizontal);
     m_runList = new RunList(m_runs);
     m_runsDock = addDock(tr("Runs"), QStringLiteral("runsDock"), m_runList, Qt::RightDockWidgetArea);
     tabifyDockWidget(m_digitDock, m_runsDock);
-    // Behind the predictions at first, so the default window stays readable at 1280x720.
     m_network = new NetworkPanel();
     m_network->setRunModel(m_runs);
     m_networkDock =
         addDock(tr("Inside the network"), QStringLiteral("networkDock"), m_network, Qt::RightDockWidgetArea);
     tabifyDockWidget(m_runsDock, m_networkDock);
     m_digitDock->raise();
+    resizeDocks({m_controlDock, m_digitDock}, {kSidebarWidth, kDrawerWidth}, Qt::Horizontal);
     m_status = new StatusLine(this);
     setStatusBar(m_status);
     setAcceptDrops(true);
@@ -81,6 +94,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     m_redraw->setInterval(kRedrawIntervalMs);
     connect(m_redraw, &QTimer::timeout, this, &MainWindow::flushCharts);
     buildMenus();
+    panelsButton->setDefaultAction(m_view->panelsAction());
 
     QByteArray savedState, savedGeometry, savedSplitter;
     m_store.read([&](QSettings &settings) {
@@ -88,6 +102,7 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
         m_live->loadSettings(settings);
         m_view->loadSettings(settings);
         m_runList->loadSettings(settings);
+        m_exports->loadSettings(settings);
         savedState = settings.value(QStringLiteral("window/state")).toByteArray();
         savedGeometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
         savedSplitter = settings.value(QStringLiteral("window/splitter")).toByteArray();
@@ -96,15 +111,18 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
         restyleCharts(this);
         saveSettings();
     });
-    // A first start fits the screen; a saved layout from a larger screen gives way to the compact one.
-    // The layout first: a size below the three-column layout's minimum would not be taken.
+    // A first start fits the screen: the docks in one column unless the window is wide enough for three (a
+    // saved layout of an older version, with less room for the charts, is not restored). A saved layout from a
+    // larger screen gives way to the compact one. The layout first: a size below the three-column layout's
+    // minimum would not be taken.
     const QRect available = screenfit::availableArea(this);
-    const bool restored = restoreState(savedState);
-    if (screenfit::isSmall(available) && (!restored || minimumSizeHint().width() > available.width()))
+    const bool restored = m_layoutRestored = restoreState(savedState, kStateVersion);
+    const QSize firstSize = screenfit::firstStartSize(available);
+    if (restored ? minimumSizeHint().width() > available.width() : screenfit::isSmall(QRect(QPoint(), firstSize)))
         setCompactLayout(true);
     layout()->activate(); // the window's minimum follows the layout now, not at the next event
     if (!restoreGeometry(savedGeometry))
-        resize(screenfit::firstStartSize(available));
+        resize(firstSize);
     m_live->splitter()->restoreState(savedSplitter);
     // Files left out at start-up (a damaged preset, a kept run that cannot be read) are named in one banner.
     QStringList skipped;
@@ -131,7 +149,9 @@ void MainWindow::setCompactLayout(bool compact)
     tabifyDockWidget(m_digitDock, m_runsDock);
     tabifyDockWidget(m_runsDock, m_networkDock);
     (compact ? m_controlDock : m_digitDock)->raise();
-    resizeDocks({m_controlDock}, {300}, Qt::Horizontal);
+    resizeDocks({m_controlDock}, {kSidebarWidth}, Qt::Horizontal);
+    if (!compact)
+        resizeDocks({m_digitDock}, {kDrawerWidth}, Qt::Horizontal);
     // One word each in one column, so the four tabs fit.
     m_digitDock->setWindowTitle(compact ? tr("Predictions") : tr("Predictions on test images"));
     m_networkDock->setWindowTitle(compact ? tr("Network") : tr("Inside the network"));
@@ -142,6 +162,8 @@ void MainWindow::showEvent(QShowEvent *event)
     QMainWindow::showEvent(event);
     if (!m_shown && !isFullScreen()) // the frame is known once shown: all of it on the screen
         QTimer::singleShot(0, this, [this] { screenfit::keepOnScreen(this); });
+    if (!m_shown && !m_layoutRestored) // a first start: a narrow sidebar, the rest to the charts
+        resizeDocks({m_controlDock}, {kSidebarWidth}, Qt::Horizontal);
     m_shown = true;
 }
 
@@ -149,6 +171,7 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWid
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(name); // the name saveState() keys the layout by
+    screenfit::keepFloatingOnScreen(dock, this);
     dock->setWidget(content);
     addDockWidget(area, dock);
     return dock;
@@ -161,8 +184,9 @@ void MainWindow::saveSettings() const
         m_live->saveSettings(settings);
         m_view->saveSettings(settings);
         m_runList->saveSettings(settings);
+        m_exports->saveSettings(settings);
         settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-        settings.setValue(QStringLiteral("window/state"), saveState());
+        settings.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
         settings.setValue(QStringLiteral("window/splitter"), m_live->splitter()->saveState());
     });
 }
@@ -235,6 +259,8 @@ void MainWindow::finishRun(const reglab::RunRecord &record)
     const int id = m_runs->liveId();
     // It stays the live run (its series are the live charts') until the next run starts.
     m_runs->setRecord(id, record);
+    if (const reglab::RunRecord *kept = m_runs->record(id)) // with its colour, which Save writes too
+        m_lastRecord = *kept;
     if (m_router->discarding()) { // reset during the run: listed, not shown, on cleared charts
         m_router->setDiscarding(false);
         m_runs->setLive(-1);
@@ -352,6 +378,12 @@ void MainWindow::onQueuedRunStarting(int index, int count, const QString &label,
 {
     if (index == 1) // a preset is a new comparison: the runs before it stay in Runs, unticked
         m_runList->startClean();
+    {
+        // The controls show the run's settings (a slider moved now changes what it has); they are its own, so
+        // nothing is sent to it.
+        const QSignalBlocker quiet(m_controls);
+        m_controls->setConfig(config);
+    }
     beginRun(config, label);
     m_status->showMessage(tr("Preset run %1 of %2: %3").arg(index).arg(count).arg(label));
 }

@@ -36,6 +36,12 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     static constexpr int kRedrawIntervalMs = 40; // at most 25 redraws a second, however fast events arrive
+    // The docks' widths at a first start: a narrow sidebar of controls, and the panels on the right in a window
+    // wide enough for three columns.
+    static constexpr int kSidebarWidth = 290;
+    static constexpr int kDrawerWidth = 400;
+    // The version of the saved dock layout: 2 since the charts come first (older layouts are not restored).
+    static constexpr int kStateVersion = 2;
 
     // `persistSettings` false: read the saved settings but never write them (screenshots, benchmarks).
     explicit MainWindow(bool persistSettings = true, QWidget *parent = nullptr);
@@ -141,6 +147,7 @@ private:
     bool m_restartPending = false;
     bool m_compact = false;
     bool m_shown = false;
+    bool m_layoutRestored = false; // the docks as the user left them (not a first start's)
     QDockWidget *m_controlDock, *m_digitDock, *m_runsDock, *m_networkDock;
     QTimer *m_redraw;
     SweepJobFactory m_sweepJobs;

@@ -4,6 +4,7 @@
 
 #include "ui/controls/controlpanel.h"
 #include "ui/figures/exportmenu.h"
+#include "ui/live/liveview.h"
 #include "ui/runs/runlist.h"
 #include "ui/sweeps/sweepdialog.h"
 #include "ui/sweeps/sweepview.h"
@@ -52,8 +53,15 @@ void MainWindow::buildMenus()
 
     m_view = new ViewMenu({m_controlDock, m_digitDock, m_runsDock, m_networkDock}, m_controlDock, m_presentation, this);
     menuBar()->addMenu(m_view);
+    QAction *home = new QAction(tr("Reset chart views"), m_view);
+    home->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    home->setToolTip(tr("Both charts back to their whole ranges after a zoom or a pan (Ctrl+0)"));
+    connect(home, &QAction::triggered, m_live, &LiveView::resetViews);
+    m_view->insertAction(m_view->actions().value(2), home); // after the presentation mode and the controls
+    addAction(home);
     addActions({m_view->presentationAction(), m_view->controlsAction()}); // they work with the menu bar hidden
     m_help = new HelpMenu(this);
+    m_help->setLessons(m_presets->files());
     menuBar()->addMenu(m_help);
 }
 

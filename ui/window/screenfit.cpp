@@ -1,6 +1,9 @@
 #include "ui/window/screenfit.h"
 
+#include <QEvent>
 #include <QGuiApplication>
+#include <QPointer>
+#include <QTimer>
 #include <QScreen>
 #include <QTabBar>
 #include <QWidget>
@@ -27,6 +30,28 @@ void fit(QWidget *window, const QRect &available)
         std::clamp(placed.top(), available.top(), std::max(available.top(), available.bottom() - placed.height() + 1)));
     window->move(placed.topLeft());
 }
+// Watches a window that can float: off its screen after a move or a show, it is placed back (once the window
+// system is done with it: a position it reports late would undo an earlier placement).
+class FloatingGuard : public QObject {
+public:
+    FloatingGuard(QWidget *floating, const QWidget *over) : QObject(floating), m_floating(floating), m_over(over) {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == m_floating && (event->type() == QEvent::Move || event->type() == QEvent::Show))
+            QTimer::singleShot(0, this, [this] {
+                if (m_floating->isWindow() && m_floating->isVisible() && m_over &&
+                    !availableArea(m_over).contains(m_floating->frameGeometry()))
+                    placeInside(m_floating, m_over);
+            });
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    QWidget *m_floating;
+    QPointer<const QWidget> m_over;
+};
 } // namespace
 
 QRect availableArea(const QWidget *window)
@@ -57,6 +82,24 @@ void keepOnScreen(QWidget *window)
         bar->setElideMode(Qt::ElideNone);
         bar->setUsesScrollButtons(true);
     }
+}
+
+void placeInside(QWidget *floating, const QWidget *over)
+{
+    const QRect available = availableArea(over);
+    const QSize room = available.size().shrunkBy(kFrameGuess);
+    floating->resize(floating->size().boundedTo(room).expandedTo(floating->minimumSizeHint().boundedTo(room)));
+    // At the top left of the window it belongs to, its frame wholly inside the free area.
+    const QSize frame = floating->size().grownBy(kFrameGuess);
+    const QPoint wanted = over->mapToGlobal(QPoint(0, 0));
+    const int x = std::clamp(wanted.x(), available.left(), std::max(available.left(), available.right() + 1 - frame.width()));
+    const int y = std::clamp(wanted.y(), available.top(), std::max(available.top(), available.bottom() + 1 - frame.height()));
+    floating->move(x, y); // a window's move() places its frame's corner
+}
+
+void keepFloatingOnScreen(QWidget *floating, const QWidget *over)
+{
+    floating->installEventFilter(new FloatingGuard(floating, over));
 }
 
 } // namespace reglab::ui::screenfit

@@ -1,4 +1,5 @@
-// View: the docks, the presentation mode (F11), the controls on their own (F9) and the theme.
+// View: the docks, the side panels shown or collapsed (Ctrl+B), the presentation mode (F11), the controls on
+// their own (F9) and the theme.
 #pragma once
 
 #include "ui/charts/palette.h"
@@ -21,6 +22,9 @@ public:
              QWidget *parent = nullptr);
     QAction *presentationAction() const { return m_presentation; }
     QAction *controlsAction() const { return m_controls; }
+    // Checked while the docked panels show; unchecking collapses them all, so the charts fill the window, and
+    // checking brings back those that were there.
+    QAction *panelsAction() const { return m_panels; }
     // Checks the theme's entry (and applies it).
     void setTheme(Theme theme);
     // The theme, remembered under view/theme.
@@ -31,7 +35,11 @@ Q_SIGNALS:
     void themeChanged(Theme theme);
 
 private:
-    QAction *m_presentation, *m_controls;
+    void setPanelsShown(bool shown);
+
+    QList<QDockWidget *> m_docks;
+    QList<QDockWidget *> m_collapsed; // what the panels' collapse hid
+    QAction *m_presentation, *m_controls, *m_panels;
     QActionGroup *m_themes;
 };
 

@@ -1,0 +1,131 @@
+// FigureUse: the sizes and type sizes of figures for papers and slides.
+#include "ui/charts/figureuse.h"
+
+#include "ui/charts/palette.h"
+
+#include <QAbstractAxis>
+#include <QChart>
+#include <QFileInfo>
+#include <QLegend>
+#include <QLineSeries>
+#include <QScatterSeries>
+
+#include <algorithm>
+#include <cmath>
+
+namespace reglab::ui {
+namespace {
+
+// Fonts and lines by the figure's width: a column's and a page's read at arm's length in print, a slide's from
+// the back of a room (a slide is 960 points wide: 13.3 in at 72 points an inch).
+void typeFor(FigureUse &use)
+{
+    const qreal w = use.size.width();
+    use.layoutScale = w <= 620 ? 2.0 : 1.0;
+    if (w <= 300) {
+        use.tickPt = 7.5, use.axisPt = 8.5, use.titlePt = 9, use.legendPt = 7.5, use.line = 1.2;
+    } else if (w <= 620) {
+        use.tickPt = 8.5, use.axisPt = 9.5, use.titlePt = 10.5, use.legendPt = 8.5, use.line = 1.5;
+    } else {
+        const qreal k = w / 960.0;
+        use.tickPt = 18 * k, use.axisPt = 20 * k, use.titlePt = 24 * k, use.legendPt = 18 * k, use.line = 3.5 * k;
+    }
+}
+
+QFont pointFont(qreal points, bool bold = false)
+{
+    // Pixel sizes in the figure's own units, which are points: the type is the same in a PDF, an SVG and a PNG
+    // whatever the screen's DPI.
+    QFont font = chartFont(10, bold);
+    font.setPixelSize(std::max(1, int(std::lround(points))));
+    return font;
+}
+
+} // namespace
+
+bool figureUseNamed(const QString &name, FigureUse &out)
+{
+    constexpr qreal kPrint = 300.0 / 72.0; // 300 dpi
+    if (name == QLatin1String("column"))
+        out = {name, QSize(252, 180), kPrint};
+    else if (name == QLatin1String("page"))
+        out = {name, QSize(504, 288), kPrint};
+    else if (name == QLatin1String("slide"))
+        out = {name, QSize(960, 540), 2.0}; // 1920x1080 pixels
+    else
+        return false;
+    typeFor(out);
+    return true;
+}
+
+QString parseFigureSize(const QString &text, FigureUse &out)
+{
+    QString t = text.trimmed().toLower();
+    qreal unit = 0; // points per unit; 0: pixels
+    for (const auto &[suffix, points] : {std::pair{"in", 72.0}, std::pair{"pt", 1.0}, std::pair{"px", 0.0}})
+        if (t.endsWith(QLatin1String(suffix))) {
+            t.chop(2);
+            unit = points;
+            break;
+        }
+    const QStringList wh = t.split(QLatin1Char('x'));
+    bool okW = false, okH = false;
+    const double w = wh.size() == 2 ? wh[0].toDouble(&okW) : 0, h = wh.size() == 2 ? wh[1].toDouble(&okH) : 0;
+    const double k = unit > 0 ? unit : 1.0;
+    const QSize size(int(std::lround(w * k)), int(std::lround(h * k)));
+    const bool fits = unit > 0 ? size.width() >= 72 && size.height() >= 54 : size.width() >= 200 && size.height() >= 150;
+    if (!okW || !okH || !fits || size.width() > 8000 || size.height() > 8000)
+        return QStringLiteral("--size: '%1' is not allowed; give WxH in in, pt or px (no unit: px), such as 3.5x2.5in, "
+                              "504x288pt or 1200x750, from 1x0.75 in (200x150 px) to 8000x8000 pt")
+            .arg(text);
+    if (unit > 0) {
+        out = {QStringLiteral("custom"), size, 300.0 / 72.0};
+        typeFor(out);
+    } else {
+        out = {QStringLiteral("screen"), size, 1.0};
+    }
+    return {};
+}
+
+FigureUse defaultFigureUse(const QString &path)
+{
+    FigureUse use;
+    figureUseNamed(QFileInfo(path).suffix().toLower() == QLatin1String("png") ? QStringLiteral("slide")
+                                                                               : QStringLiteral("column"),
+                   use);
+    return use;
+}
+
+qreal legendPixels(const FigureUse &use)
+{
+    return use.tickPt <= 0 ? 0 : std::lround(use.legendPt * use.layoutScale);
+}
+
+void styleForUse(QChart *chart, const FigureUse &use)
+{
+    if (use.tickPt <= 0)
+        return;
+    const qreal k = use.layoutScale; // sizes in the layout's units, points once scaled to the page
+    chart->setTitleFont(pointFont(use.titlePt * k, true));
+    chart->legend()->setFont(pointFont(use.legendPt * k));
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    for (QAbstractAxis *axis : chart->axes()) {
+        axis->setLabelsFont(pointFont(use.tickPt * k));
+        axis->setTitleFont(pointFont(use.axisPt * k));
+        QPen grid = axis->gridLinePen();
+        grid.setWidthF(0.5 * k);
+        axis->setGridLinePen(grid);
+    }
+    for (QAbstractSeries *series : chart->series()) {
+        if (auto *dots = qobject_cast<QScatterSeries *>(series)) {
+            dots->setMarkerSize(use.line * 2.6 * k);
+        } else if (auto *line = qobject_cast<QLineSeries *>(series)) {
+            QPen pen = line->pen();
+            // Reference lines (the chance line) stay thinner than the runs'.
+            pen.setWidthF((pen.style() == Qt::SolidLine ? use.line : use.line * 0.6) * k);
+            line->setPen(pen);
+        }
+    }
+}
+
+} // namespace reglab::ui
