@@ -298,23 +298,45 @@ int runPlotCommand(const QStringList &args)
             const QString what = QString::fromStdString(e.what());
             return fail(3, what.startsWith(files[i]) ? what : files[i] + QStringLiteral(": ") + what);
         }
-        run.label = labels.isEmpty() ? QString::fromStdString(shortLabel(run.record.config)) : labels[i];
-        if (used.contains(run.label)) // two runs of the same configuration: tell them apart by file
-            run.label += QStringLiteral(" (%1)").arg(QFileInfo(files[i]).completeBaseName());
-        used.insert(run.label);
         runs << run;
+    }
+    // A legend names runs by what differs between their settings ("L1 0.01" beside "L1 0.001"), which a
+    // column's legend has room for; the summary table by their whole configuration. Runs of different data sets
+    // each say which (their accuracies are not comparable).
+    std::vector<TrainConfig> configs;
+    std::vector<const RunRecord *> records;
+    for (const ui::PlotRun &run : runs) {
+        configs.push_back(run.record.config);
+        records.push_back(&run.record);
+    }
+    const bool otherData = dataSetsDiffer(records);
+    for (TrainConfig &c : configs) // the data set is named on its own, below
+        c.data = configs.front().data;
+    const std::vector<std::string> differing = configDifferences(configs);
+    QStringList fullNames;
+    QSet<QString> usedFull;
+    for (int i = 0; i < runs.size(); ++i) {
+        ui::PlotRun &run = runs[i];
+        QString full = labels.isEmpty() ? QString::fromStdString(shortLabel(run.record.config)) : labels[i];
+        QString legend = labels.isEmpty() ? QString::fromStdString(differing[std::size_t(i)]) : labels[i];
+        if (otherData) {
+            full = QString::fromStdString(withDataSet(full.toStdString(), run.record));
+            legend = legend.isEmpty() ? QString::fromStdString(dataSetName(run.record))
+                                      : QString::fromStdString(withDataSet(legend.toStdString(), run.record));
+        }
+        legend = legend.isEmpty() ? full : legend;
+        // Two runs of one name: told apart by their files.
+        const QString file = QStringLiteral(" (%1)").arg(QFileInfo(files[i]).completeBaseName());
+        full += usedFull.contains(full) ? file : QString();
+        legend += used.contains(legend) ? file : QString();
+        usedFull.insert(full);
+        used.insert(legend);
+        fullNames << full;
+        run.label = legend;
     }
     ui::colourRuns(runs); // each in its own colour, as the window showed it
 
     const int named = ui::legendCapacity(use.layoutSize().height(), ui::legendPixels(use));
-    // Runs of different data sets: each name says which (their accuracies are not comparable), in the legend and
-    // the table.
-    std::vector<const RunRecord *> records;
-    for (const ui::PlotRun &run : runs)
-        records.push_back(&run.record);
-    if (dataSetsDiffer(records))
-        for (ui::PlotRun &run : runs)
-            run.label = QString::fromStdString(withDataSet(run.label.toStdString(), run.record));
     std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title, named));
     ui::styleForUse(chart.get(), use);
     if (const int status = writeChart(chart.get(), out, use, scale, csv); status != 0)
@@ -329,8 +351,8 @@ int runPlotCommand(const QStringList &args)
                                        : "the summary table lists every run");
     if (!summary.isEmpty()) {
         std::vector<SummaryRow> rows;
-        for (const ui::PlotRun &run : runs)
-            rows.push_back(summarizeRun(run.label.toStdString(), run.record));
+        for (int i = 0; i < runs.size(); ++i)
+            rows.push_back(summarizeRun(fullNames[i].toStdString(), runs[i].record));
         const std::string text = summarySuffix == QLatin1String("md") ? summaryMarkdown(rows) : summaryCsv(rows);
         if (const std::string e = writeFileAtomically(summaryPath, text); !e.empty())
             return fail(1, QString::fromStdString(e));

@@ -2,6 +2,9 @@
 // running network takes (live): one place beside the table, read by the window's controls and TrainControl.
 #include "model/config.h"
 
+#include <algorithm>
+#include <set>
+
 namespace reglab {
 
 namespace {
@@ -100,5 +103,38 @@ void describeControls(std::vector<ConfigField> &fields)
     show("data", Control::Data, "run", "Dataset");
 }
 
+
+std::vector<std::string> configDifferences(const std::vector<TrainConfig> &configs)
+{
+    std::vector<std::string> names(configs.size());
+    std::vector<int> parts(configs.size(), 0);
+    for (const ConfigField &f : configFields()) {
+        if (f.control == Control::None || f.control == Control::Device || !f.get)
+            continue;
+        std::set<std::string> values;
+        for (const TrainConfig &c : configs)
+            values.insert(f.get(c));
+        if (values.size() < 2)
+            continue;
+        for (std::size_t i = 0; i < configs.size(); ++i) {
+            if ((f.relevant && !f.relevant(configs[i])) || parts[i] >= 3)
+                continue; // momentum for an Adam run is not its own
+            const std::string value = f.get(configs[i]);
+            std::string text = value;
+            std::replace(text.begin(), text.end(), ',', '/');
+            if (f.control == Control::Choice) {
+                const auto index = std::size_t(std::find(f.choices.begin(), f.choices.end(), value) - f.choices.begin());
+                if (index < f.choiceLabels.size())
+                    text = f.choiceLabels[index].substr(0, f.choiceLabels[index].find(" ("));
+            } else {
+                if (f.control == Control::Strength && value == "0")
+                    text = "off";
+                text = (f.shortName.empty() ? f.label : f.shortName) + " " + text;
+            }
+            names[i] += (parts[i]++ ? ", " : "") + text;
+        }
+    }
+    return names;
+}
 
 } // namespace reglab

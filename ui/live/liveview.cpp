@@ -83,44 +83,12 @@ QString shortRunName(const QString &name)
     return name.section(QStringLiteral(" - "), 0, 0) + (numbered ? m.captured() : QString());
 }
 
-// What tells compared runs apart in a legend: for each run, the settings whose values differ among `configs`
-// ("dropout 0.5/0.5", "Adam, lr 0.001"; a strength of 0 is "off", a choice its own word), at most three, in the
-// settings table's order; "" for every run when nothing differs.
+// What tells compared runs apart in a legend (reglab::configDifferences()).
 QStringList differences(const std::vector<reglab::TrainConfig> &configs)
 {
     QStringList names;
-    for (std::size_t i = 0; i < configs.size(); ++i)
-        names << QString();
-    using Control = reglab::ConfigField::Control;
-    QList<int> parts(names.size(), 0);
-    for (const reglab::ConfigField &f : reglab::configFields()) {
-        if (f.control == Control::None || f.control == Control::Device || !f.get)
-            continue;
-        std::set<std::string> values;
-        for (const reglab::TrainConfig &c : configs)
-            values.insert(f.get(c));
-        if (values.size() < 2)
-            continue;
-        for (std::size_t i = 0; i < configs.size(); ++i) {
-            if ((f.relevant && !f.relevant(configs[i])) || parts[int(i)] >= 3)
-                continue; // momentum for an Adam run is not its own
-            const std::string value = f.get(configs[i]);
-            QString text = QString::fromStdString(value).replace(QLatin1Char(','), QLatin1Char('/'));
-            if (f.control == Control::Choice) {
-                const auto at = std::find(f.choices.begin(), f.choices.end(), value);
-                const auto index = std::size_t(at - f.choices.begin());
-                text = index < f.choiceLabels.size()
-                           ? QString::fromStdString(f.choiceLabels[index]).section(QStringLiteral(" ("), 0, 0)
-                           : text;
-            } else {
-                if (f.control == Control::Strength && value == "0")
-                    text = QObject::tr("off");
-                text = QStringLiteral("%1 %2").arg(QString::fromStdString(f.shortName.empty() ? f.label : f.shortName),
-                                                   text);
-            }
-            names[int(i)] += (parts[int(i)]++ ? QStringLiteral(", ") : QString()) + text;
-        }
-    }
+    for (const std::string &name : reglab::configDifferences(configs))
+        names << QString::fromStdString(name);
     return names;
 }
 
@@ -150,8 +118,13 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
                               QString::fromLatin1(key));
     m_lossMetric->setToolTip(tr("The loss each run shows when runs are compared"));
     m_accuracyMetric = new QComboBox(this);
-    for (const char *key : {"test_accuracy", "val_accuracy", "train_accuracy", "gap"})
-        m_accuracyMetric->addItem(QString::fromStdString(reglab::findMetric(key)->label), QString::fromLatin1(key));
+    // Each by its brief name ("Generalization gap"), which keeps the bar one row; the whole label is its tooltip.
+    for (const char *key : {"test_accuracy", "val_accuracy", "train_accuracy", "gap"}) {
+        const reglab::Metric *metric = reglab::findMetric(key);
+        m_accuracyMetric->addItem(QString::fromStdString(metric->brief()), QString::fromLatin1(key));
+        m_accuracyMetric->setItemData(m_accuracyMetric->count() - 1, QString::fromStdString(metric->label),
+                                      Qt::ToolTipRole);
+    }
     m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
     for (QComboBox *box : {m_lossMetric, m_accuracyMetric})
         box->setSizeAdjustPolicy(QComboBox::AdjustToContents); // their choices whole, never "Training los..."
