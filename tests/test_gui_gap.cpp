@@ -81,6 +81,49 @@ private Q_SLOTS:
         QVERIFY(!chart->gapShaded());
     }
 
+    // Playground draws training and test loss together: the same chart shows a run's three losses on choosing a
+    // loss, guessing's ln 10 as the reference, the gap shaded from test loss down to training loss; and back.
+    void aRunsLossesTogetherOnChoosingALoss()
+    {
+        RunModel runs;
+        LiveView view(&runs);
+        showAt(view, 1366, 768);
+        runs.addRun({}, QStringLiteral("live"), true, true);
+        reglab::RunRecord r = overfitRun();
+        for (auto &e : r.epochs) {
+            e.trainEvalLoss = 1.0 / e.epoch;
+            e.testLoss = 0.8 + 0.1 * e.epoch;
+        }
+        for (const auto &e : r.epochs)
+            view.onEpoch(e);
+        view.flush();
+        AccuracyChart *chart = view.accuracyChart();
+        QComboBox *box = view.accuracyMetricBox();
+        QVERIFY(indexOfKey(box, "test_loss") >= 0 && indexOfKey(box, "train_eval_loss") >= 0);
+        box->setCurrentIndex(indexOfKey(box, "val_loss"));
+        QCOMPARE(chart->measure(), AccuracyChart::Measure::Loss);
+        QCOMPARE(chart->chartTitle(), QStringLiteral("Loss after each epoch"));
+        QCOMPARE(chart->pointCount(AccuracyChart::Training), 6);
+        QCOMPARE(chart->pointCount(AccuracyChart::Validation), 6);
+        QVERIFY(chart->gapShaded());
+        const QList<QPointF> upper = chart->gapUpper();
+        QCOMPARE(upper.size(), 6);
+        QVERIFY(std::abs(upper.last().y() - 1.4) < 1e-9); // the test loss, above training's 1/6
+        const auto [low, high] = chart->yAxisRange();
+        QCOMPARE(low, 0.0);
+        QVERIFY2(high >= 4.0 && high < 5.0, qPrintable(QString::number(high))); // the highest, validation's 4.0
+        // A new epoch arrives in the chosen measure.
+        reglab::EpochRecord next = r.epochs.back();
+        next.epoch = 7;
+        view.onEpoch(next);
+        view.flush();
+        QCOMPARE(chart->gapUpper().size(), 7);
+        box->setCurrentIndex(indexOfKey(box, "test_accuracy"));
+        QCOMPARE(chart->measure(), AccuracyChart::Measure::Accuracy);
+        QCOMPARE(chart->gapUpper().last().y(), 100.0);
+        QCOMPARE(chart->yAxisRange().second, 100.0);
+    }
+
     void comparedRunsShowTheirTrainingAccuracyOrGapInTheirColours()
     {
         RunModel runs;
@@ -107,6 +150,10 @@ private Q_SLOTS:
         box->setCurrentIndex(indexOfKey(box, "train_accuracy"));
         QCOMPARE(chart->overlayPoints(1).last().y(), 100 * runs.record(b)->epochs.back().trainAccuracy);
         QVERIFY(chart->chartTitle().startsWith(QStringLiteral("Training accuracy")));
+        // A loss is compared as it is, not as a percentage.
+        box->setCurrentIndex(indexOfKey(box, "test_loss"));
+        QCOMPARE(chart->overlayPoints(1).last().y(), runs.record(b)->epochs.back().testLoss);
+        QVERIFY(chart->chartTitle().startsWith(QStringLiteral("Test loss")));
     }
 
     void earlyStoppingMarksTheRestoredEpoch()

@@ -55,17 +55,48 @@ void AccuracyChart::setEpochs(int epochs)
 
 void AccuracyChart::addEpoch(const reglab::EpochRecord &r)
 {
-    append(Validation, {double(r.epoch), 100 * r.valAccuracy});
-    append(Test, {double(r.epoch), 100 * r.testAccuracy});
-    if (!std::isfinite(r.trainAccuracy)) // not measured (--train-eval 0): no training line, no gap
+    m_seen.append(r);
+    plot(r);
+}
+
+void AccuracyChart::plot(const reglab::EpochRecord &r)
+{
+    const double x = r.epoch;
+    const bool loss = m_measure == Measure::Loss;
+    const double validation = loss ? r.valLoss : 100 * r.valAccuracy, test = loss ? r.testLoss : 100 * r.testAccuracy;
+    const double training = loss ? r.trainEvalLoss : 100 * r.trainAccuracy;
+    append(Validation, {x, validation});
+    append(Test, {x, test});
+    if (!std::isfinite(training)) // not measured (--train-eval 0): no training line, no gap
         return;
     if (track(Training).all.isEmpty())
         setTrackInLegend(Training, true);
-    append(Training, {double(r.epoch), 100 * r.trainAccuracy});
-    append(Gap, {double(r.epoch), 100 * (r.trainAccuracy - r.testAccuracy)});
-    m_gapArea->upperSeries()->append(double(r.epoch), 100 * r.trainAccuracy);
-    m_gapArea->lowerSeries()->append(double(r.epoch), 100 * r.testAccuracy);
+    append(Training, {x, training});
+    append(Gap, {x, loss ? test - training : training - test});
+    // Shaded from the better of the two to the worse: training accuracy over test's, test loss over training's.
+    m_gapArea->upperSeries()->append(x, loss ? test : training);
+    m_gapArea->lowerSeries()->append(x, loss ? training : test);
     updateGapArea();
+}
+
+void AccuracyChart::setMeasure(Measure measure)
+{
+    if (measure == m_measure)
+        return;
+    m_measure = measure;
+    const bool loss = measure == Measure::Loss;
+    styleAxis(yAxis(), loss ? tr("Loss (cross-entropy)") : tr("Accuracy (%)"), loss ? tr("Loss") : tr("%"));
+    qobject_cast<QValueAxis *>(yAxis())->setLabelFormat(loss ? QStringLiteral("%.1f") : QStringLiteral("%d"));
+    track(Chance).series->setName(loss ? tr("Chance (ln 10)") : tr("Chance (10 %)"));
+    clearTracks();
+    m_gapArea->upperSeries()->clear();
+    m_gapArea->lowerSeries()->clear();
+    setTrackInLegend(Training, false);
+    for (const reglab::EpochRecord &r : m_seen)
+        plot(r);
+    updateGapArea();
+    refreshRanges();
+    flush();
 }
 
 void AccuracyChart::setGapShaded(bool shaded)
@@ -99,31 +130,42 @@ void AccuracyChart::updateRanges()
     if (!track(Validation).all.isEmpty())
         last = std::max(last, int(std::ceil(track(Validation).all.last().x())));
     last = std::max(last, int(std::ceil(overlayMaxX()))); // compared runs that went further
-    // The chance line spans the axis. It is set here, not kept as a history: this chart never rebuilds its series.
+    // The chance line spans the axis: 10 % of the digits, or the loss of a uniform guess (ln 10). It is set here,
+    // not kept as a history: this chart never rebuilds its series.
+    const bool loss = m_measure == Measure::Loss;
+    const double chanceY = loss ? std::log(10.0) : 10.0;
     QLineSeries *chance = track(Chance).series;
-    if (chance->count() != 2 || chance->at(1).x() != double(last))
-        chance->replace(QList<QPointF>{{0, 10}, {double(last), 10}});
+    if (chance->count() != 2 || chance->at(1).x() != double(last) || chance->at(0).y() != chanceY)
+        chance->replace(QList<QPointF>{{0, chanceY}, {double(last), chanceY}});
     // A long run must not first create one tick item per epoch: a coarse interval before the new range, then
     // fitAxes() picks the one that fits.
     x->setTickInterval(std::max(x->tickInterval(), std::pow(10.0, std::floor(std::log10(std::max(1, last))))));
     ChartBase::setAxisRange(x, 0, last);
     // The home range of accuracy is all of it (a reset after a zoom comes back here, not to the zoom's range);
-    // the gap (training minus test) can go below 0, and the axis follows it there.
-    double low = 0;
-    for (const Track &t : tracks())
-        if (t.series->isVisible())
-            for (const QPointF &p : t.all)
+    // the gap (training minus test) can go below 0, and the axis follows it there. Losses start at 0 and reach
+    // the highest shown, guessing's included.
+    double low = 0, high = loss ? chanceY : 100;
+    const auto cover = [&](const QList<QPointF> &points) {
+        for (const QPointF &p : points)
+            if (std::isfinite(p.y())) {
                 low = std::min(low, p.y());
+                high = loss ? std::max(high, p.y()) : high;
+            }
+    };
+    for (const Track &t : tracks())
+        if (t.series->isVisible() && &t != &track(Chance))
+            cover(t.all);
     for (const Track &t : overlayTracks())
-        for (const QPointF &p : t.all)
-            low = std::min(low, p.y());
+        cover(t.all);
     if (auto *y = qobject_cast<QValueAxis *>(yAxis()))
-        ChartBase::setAxisRange(y, std::floor(low / 10) * 10, 100);
+        ChartBase::setAxisRange(y, loss ? std::floor(low * 2) / 2 : std::floor(low / 10) * 10,
+                                loss ? std::ceil(high * 1.05 * 2) / 2 : 100);
     fitAxes();
 }
 
 void AccuracyChart::clear()
 {
+    m_seen.clear();
     LiveChart::clear();
     m_gapArea->upperSeries()->clear();
     m_gapArea->lowerSeries()->clear();

@@ -246,7 +246,7 @@ int LiveChart::shownCount(int track) const
     return int(m_tracks[std::size_t(track)].series->count());
 }
 
-void LiveChart::clear()
+void LiveChart::clearTracks()
 {
     for (auto &t : m_tracks) {
         t.all.clear();
@@ -255,6 +255,11 @@ void LiveChart::clear()
         t.extraLast = false;
         t.series->clear();
     }
+}
+
+void LiveChart::clear()
+{
+    clearTracks();
     removeMarkers(false);
     refreshRanges();
 }

@@ -69,6 +69,8 @@ public:
     QColor trackColor(int track) const;
 
 protected:
+    // Empties every track (their points, not their looks), leaving markers and overlays.
+    void clearTracks();
     struct Track {
         QLineSeries *series = nullptr;
         QList<QPointF> all;     // the full history

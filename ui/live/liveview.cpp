@@ -119,13 +119,16 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     m_lossMetric->setToolTip(tr("The loss each run shows when runs are compared"));
     m_accuracyMetric = new QComboBox(this);
     // Each by its brief name ("Generalization gap"), which keeps the bar one row; the whole label is its tooltip.
-    for (const char *key : {"test_accuracy", "val_accuracy", "train_accuracy", "gap"}) {
+    // The accuracies, then the losses: a run alone shows all three of the chosen measure together.
+    for (const char *key : {"test_accuracy", "val_accuracy", "train_accuracy", "gap", "test_loss", "val_loss",
+                            "train_eval_loss"}) {
         const reglab::Metric *metric = reglab::findMetric(key);
         m_accuracyMetric->addItem(QString::fromStdString(metric->brief()), QString::fromLatin1(key));
         m_accuracyMetric->setItemData(m_accuracyMetric->count() - 1, QString::fromStdString(metric->label),
                                       Qt::ToolTipRole);
     }
-    m_accuracyMetric->setToolTip(tr("The accuracy each run shows when runs are compared"));
+    m_accuracyMetric->setToolTip(tr("What the epoch chart plots: a run's training, validation and test accuracy\n"
+                                    "(or loss) together, or, with runs compared, the one each run shows"));
     for (QComboBox *box : {m_lossMetric, m_accuracyMetric})
         box->setSizeAdjustPolicy(QComboBox::AdjustToContents); // their choices whole, never "Training los..."
     m_smoothing = new QSlider(Qt::Horizontal, this);
@@ -406,6 +409,9 @@ void LiveView::updateComparison()
     const reglab::Metric &accuracyMetric =
         *reglab::findMetric(m_accuracyMetric->currentData().toString().toStdString());
     const bool totalLoss = lossMetric.key == "loss";
+    // The epoch chart's measure follows the choice: accuracies (and the gap) in %, or the losses.
+    const bool epochLoss = !accuracyMetric.fraction();
+    m_accuracy->setMeasure(epochLoss ? AccuracyChart::Measure::Loss : AccuracyChart::Measure::Accuracy);
     // Runs of different data sets compared: each name says which (their accuracies are not comparable).
     std::vector<const reglab::RunRecord *> shownRecords;
     for (int id : shown)
@@ -450,10 +456,11 @@ void LiveView::updateComparison()
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveShown && part == loss);
         m_loss->setPartLook(loss, legendName(live).first, legendName(live).second, color);
-        const int accuracy = accuracyMetric.key == "test_accuracy"    ? AccuracyChart::Test
-                             : accuracyMetric.key == "val_accuracy"   ? AccuracyChart::Validation
-                             : accuracyMetric.key == "train_accuracy" ? AccuracyChart::Training
-                                                                      : AccuracyChart::Gap;
+        const std::string &key = accuracyMetric.key;
+        const int accuracy = key == "test_accuracy" || key == "test_loss"     ? AccuracyChart::Test
+                             : key == "val_accuracy" || key == "val_loss"     ? AccuracyChart::Validation
+                             : key == "train_accuracy" || key == "train_eval_loss" ? AccuracyChart::Training
+                                                                                 : AccuracyChart::Gap;
         for (int track : kAccuracyTracks)
             m_accuracy->setTrackShown(track, liveShown && track == accuracy);
         m_accuracy->setGapShaded(false);
@@ -484,7 +491,7 @@ void LiveView::updateComparison()
     const QString lossTitle = !m_comparing ? tr("Training loss and its parts")
                               : totalLoss  ? tr("Training loss (total)")
                                            : tr("Training data loss (cross-entropy)");
-    const QString accuracyTitle = !m_comparing ? tr("Accuracy after each epoch")
+    const QString accuracyTitle = !m_comparing ? (epochLoss ? tr("Loss after each epoch") : tr("Accuracy after each epoch"))
                                   : tr("%1 after each epoch")
                                         .arg(QString::fromStdString(accuracyMetric.brief()));
     if (m_loss->chartTitle() != lossTitle)
@@ -510,7 +517,7 @@ void LiveView::updateComparison()
         }
         for (const auto &epoch : r->epochs)
             if (const double v = accuracyMetric.read(epoch); std::isfinite(v))
-                a.points.append(QPointF(epoch.epoch, 100 * v));
+                a.points.append(QPointF(epoch.epoch, accuracyMetric.fraction() ? 100 * v : v));
         // A reopened run shows where its settings changed, as the live run does.
         for (const auto &[step, text] : reglab::changeMarkers(r->settingChanges)) {
             const QString label = QString::fromStdString(text);
