@@ -333,10 +333,12 @@ void ChartBase::styleAxis(QAbstractAxis *axis, const QString &title, const QStri
     axis->setLinePenColor(c.grid.darker(150));
     axis->setGridLineColor(c.grid);
     axis->setMinorGridLineColor(c.minorGrid);
+    const bool known = m_titles.contains(axis); // restyled (a new measure, a theme): connected already
     m_titles.insert(axis, {title, shortTitle.isEmpty() ? title : shortTitle, integerTicks});
     // An axis the chart replaced takes its entry with it. The guard, a member, goes before the chart's axes do
     // when this view is destroyed, so the entry is never removed from a map already gone.
-    connect(axis, &QObject::destroyed, &m_axisGuard, [this, axis] { m_titles.remove(axis); });
+    if (!known)
+        connect(axis, &QObject::destroyed, &m_axisGuard, [this, axis] { m_titles.remove(axis); });
 }
 
 void ChartBase::setAxes(QAbstractAxis *x, QAbstractAxis *y)
