@@ -100,6 +100,17 @@ QString figureNameProblem(const QString &out)
     return {};
 }
 
+// A run's whole name for a table: its configuration label, and the settings that differ from the other runs
+// which the label does not show ("L1 off - L2 off - bs 50 (lr 0.02)").
+QString withDifference(const QString &label, const QString &difference)
+{
+    QStringList missing;
+    for (const QString &part : difference.split(QStringLiteral(", "), Qt::SkipEmptyParts))
+        if (!label.contains(part))
+            missing << part;
+    return missing.isEmpty() ? label : QStringLiteral("%1 (%2)").arg(label, missing.join(QStringLiteral(", ")));
+}
+
 // Writes a chart as --out asks, at its use's size: .tex through the pgfplots writer, the rest as images; and its numbers as CSV.
 int writeChart(QChart *chart, const QString &out, const ui::FigureUse &use, double scale, const QString &csv)
 {
@@ -256,6 +267,10 @@ int runPlotCommand(const QStringList &args)
         return fail(2, QStringLiteral("--summary: %1: use a .csv or .md file name").arg(summary));
     if (!labels.isEmpty() && labels.size() != files.size())
         return fail(2, QStringLiteral("--labels: %1 labels for %2 runs").arg(labels.size()).arg(files.size()));
+    for (int i = 0; i < labels.size(); ++i)
+        if (labels[i].trimmed().isEmpty())
+            return fail(2, QStringLiteral("--labels: label %1 is empty; give each run a name, separated by commas")
+                               .arg(i + 1));
     // The outputs, checked before anything is drawn: a folder, a device, a FIFO or an unwritable folder cannot be
     // written (status 1, as for a failed write); --out and --csv naming one file, where one would silently replace
     // the other, are bad arguments (2).
@@ -317,16 +332,20 @@ int runPlotCommand(const QStringList &args)
     QSet<QString> usedFull;
     for (int i = 0; i < runs.size(); ++i) {
         ui::PlotRun &run = runs[i];
-        QString full = labels.isEmpty() ? QString::fromStdString(shortLabel(run.record.config)) : labels[i];
-        QString legend = labels.isEmpty() ? QString::fromStdString(differing[std::size_t(i)]) : labels[i];
+        const QString difference = QString::fromStdString(differing[std::size_t(i)]);
+        QString full = labels.isEmpty() ? withDifference(QString::fromStdString(shortLabel(run.record.config)), difference)
+                                        : labels[i];
+        // Runs of one configuration: their files tell them apart (a column's legend cuts a whole configuration).
+        const QString fileName = QFileInfo(files[i]).completeBaseName();
+        QString legend = !labels.isEmpty() ? labels[i] : difference;
         if (otherData) {
             full = QString::fromStdString(withDataSet(full.toStdString(), run.record));
             legend = legend.isEmpty() ? QString::fromStdString(dataSetName(run.record))
                                       : QString::fromStdString(withDataSet(legend.toStdString(), run.record));
         }
-        legend = legend.isEmpty() ? full : legend;
+        legend = !legend.isEmpty() ? legend : runs.size() == 1 ? full : fileName;
         // Two runs of one name: told apart by their files.
-        const QString file = QStringLiteral(" (%1)").arg(QFileInfo(files[i]).completeBaseName());
+        const QString file = QStringLiteral(" (%1)").arg(fileName);
         full += usedFull.contains(full) ? file : QString();
         legend += used.contains(legend) ? file : QString();
         usedFull.insert(full);

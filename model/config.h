@@ -139,8 +139,9 @@ std::string validate(const TrainConfig &config);
 // A short label such as "L1 0.01 (all) - L2 off - bs 50".
 std::string shortLabel(const TrainConfig &config);
 // What tells runs apart in a legend: for each run, the settings whose values differ among `configs` ("dropout
-// 0.5/0.5", "Adam, lr 0.001"; a strength of 0 is "off", a choice its own word), at most three, in the settings
-// table's order; "" for every run when nothing differs.
+// 0.5/0.5", "Adam, lr 0.001"; a strength of 0 is "off", a choice its own word), in the settings table's order;
+// when more than three differ, those where it departs from the others' most common value, at most three (a run
+// at every common value: its first three); "" for every run when nothing differs.
 std::vector<std::string> configDifferences(const std::vector<TrainConfig> &configs);
 
 // Numbers as flags and labels write them: the shortest text that reads back the same value ("0.01", "1e-05").

@@ -106,32 +106,59 @@ void describeControls(std::vector<ConfigField> &fields)
 
 std::vector<std::string> configDifferences(const std::vector<TrainConfig> &configs)
 {
-    std::vector<std::string> names(configs.size());
-    std::vector<int> parts(configs.size(), 0);
+    // The settings whose values differ, and each one's most common value (ties: the first run's).
+    struct Differing {
+        const ConfigField *field;
+        std::string common;
+    };
+    std::vector<Differing> differing;
     for (const ConfigField &f : configFields()) {
         if (f.control == Control::None || f.control == Control::Device || !f.get)
             continue;
-        std::set<std::string> values;
+        std::vector<std::string> values;
         for (const TrainConfig &c : configs)
-            values.insert(f.get(c));
-        if (values.size() < 2)
+            values.push_back(f.get(c));
+        if (std::set<std::string>(values.begin(), values.end()).size() < 2)
             continue;
-        for (std::size_t i = 0; i < configs.size(); ++i) {
-            if ((f.relevant && !f.relevant(configs[i])) || parts[i] >= 3)
-                continue; // momentum for an Adam run is not its own
-            const std::string value = f.get(configs[i]);
-            std::string text = value;
-            std::replace(text.begin(), text.end(), ',', '/');
-            if (f.control == Control::Choice) {
-                const auto index = std::size_t(std::find(f.choices.begin(), f.choices.end(), value) - f.choices.begin());
-                if (index < f.choiceLabels.size())
-                    text = f.choiceLabels[index].substr(0, f.choiceLabels[index].find(" ("));
-            } else {
-                if (f.control == Control::Strength && value == "0")
-                    text = "off";
-                text = (f.shortName.empty() ? f.label : f.shortName) + " " + text;
+        std::string common = values.front();
+        long most = 0;
+        for (const std::string &v : values)
+            if (const long n = std::count(values.begin(), values.end(), v); n > most) {
+                most = n;
+                common = v;
             }
-            names[i] += (parts[i]++ ? ", " : "") + text;
+        differing.push_back({&f, common});
+    }
+    const auto text = [](const ConfigField &f, const std::string &value) {
+        std::string out = value;
+        std::replace(out.begin(), out.end(), ',', '/');
+        if (f.control == Control::Choice) {
+            const auto index = std::size_t(std::find(f.choices.begin(), f.choices.end(), value) - f.choices.begin());
+            return index < f.choiceLabels.size() ? f.choiceLabels[index].substr(0, f.choiceLabels[index].find(" (")) : out;
+        }
+        if (f.control == Control::Strength && value == "0")
+            out = "off";
+        return (f.shortName.empty() ? f.label : f.shortName) + " " + out;
+    };
+    // Up to three differing settings: each run by all of them. More: each run by where it departs from the
+    // others' common values (two runs that share their first three are still told apart); a run at every
+    // common value by its first three.
+    const bool byDepartures = differing.size() > 3;
+    std::vector<std::string> names(configs.size());
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        for (bool departures : {byDepartures, false}) {
+            int parts = 0;
+            for (const Differing &d : differing) {
+                const ConfigField &f = *d.field;
+                if ((f.relevant && !f.relevant(configs[i])) || parts >= 3)
+                    continue; // momentum for an Adam run is not its own
+                const std::string value = f.get(configs[i]);
+                if (departures && value == d.common)
+                    continue;
+                names[i] += (parts++ ? ", " : "") + text(f, value);
+            }
+            if (parts > 0)
+                break;
         }
     }
     return names;

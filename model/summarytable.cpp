@@ -116,7 +116,8 @@ std::vector<std::string> cells(const SummaryRow &r, const Columns &columns)
     for (std::size_t i : columns.finals)
         out.push_back(shown(*finals[i], r.finals[i]));
     for (std::size_t i : columns.bests)
-        out.push_back(shown(*bests[i], r.bests[i]) + " (" + std::to_string(r.bestEpochs[i]) + ")");
+        out.push_back(std::isfinite(r.bests[i]) ? shown(*bests[i], r.bests[i]) + " (" + std::to_string(r.bestEpochs[i]) + ")"
+                                                : "-"); // never measured: no epoch either
     return out;
 }
 

@@ -373,6 +373,17 @@ private Q_SLOTS:
                    {QStringLiteral("\"The forum thread\" ("), QStringLiteral("RegLab/presets")});
     }
 
+    // An empty label made a legend entry with no name: refused, with which one.
+    void anEmptyLabelIsRefused()
+    {
+        const QString out = path(QStringLiteral("empty-label.svg"));
+        QCOMPARE(app::runPlotCommand({path(QStringLiteral("strong.json")), path(QStringLiteral("mild.json")),
+                                      QStringLiteral("--labels"), QStringLiteral("strong, "), QStringLiteral("--out"),
+                                      out}),
+                 2);
+        QVERIFY(!QFile::exists(out));
+    }
+
     // Labels in CJK or emoji became "??" in the .tex (and its PDF) without a word: the figure is written and the
     // labels pdflatex cannot typeset are named; an emoji is one '?', not two.
     void latexSaysWhichLabelsItLoses()
@@ -429,6 +440,32 @@ private Q_SLOTS:
     }
 
     // Runs on different data sets were plotted and tabulated together without a word.
+    // A column figure's legend cut every configuration to "L1 off - L2 off - b...": runs are named by what
+    // differs (where each departs, past three settings), whole, listed down the side when a row cannot hold them.
+    void aColumnLegendTellsRunsApart()
+    {
+        RunRecord base = syntheticRun(0, false), lr = base, drop = base, many = base;
+        lr.config.learningRate = 0.02;
+        drop.config.dropout = {0.1, 0.2};
+        many.config.optimizer = Optimizer::Adam;
+        many.config.learningRate = 0.001;
+        many.config.l1 = 0.001;
+        many.config.l2 = 0.01;
+        QStringList args;
+        int i = 0;
+        for (const RunRecord *r : {&base, &lr, &drop, &many}) {
+            const QString file = path(QStringLiteral("col%1.json").arg(i++));
+            QVERIFY(writeFileAtomically(QFile::encodeName(file).toStdString(), toJson(*r)).empty());
+            args << file;
+        }
+        const QString out = path(QStringLiteral("column.svg"));
+        QCOMPARE(app::runPlotCommand(args + QStringList{QStringLiteral("--out"), out}), 0);
+        const QString svg = QString::fromStdString(readTextFile(QFile::encodeName(out).toStdString()));
+        for (const char *name : {">lr 0.02<", ">dropout 0.1/0.2<", ">Chance (10 %)<"})
+            QVERIFY2(svg.contains(QString::fromUtf8(name)), name);
+        QVERIFY(!svg.contains(QStringLiteral("L2 off - b")));
+    }
+
     void runsOfOtherDataSetsAreNamedSo()
     {
         RunRecord fashion = syntheticRun(0.001, false);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <set>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -579,4 +580,24 @@ TEST_CASE("paths that are not utf-8 round trip through a record")
     // Valid UTF-8 (an accent) is written as it is, with no hexadecimal twin.
     r.config.data = "/tmp/caf\xc3\xa9";
     CHECK(toJson(r).find("data_hex") == std::string::npos);
+}
+
+// Legends name runs by what differs: every differing setting when up to three do; past three, each run by where it
+// departs from the others (runs that share the first three differing settings stay apart).
+TEST_CASE("config differences tell runs apart")
+{
+    TrainConfig a, lr = a, drop = a, many = a;
+    lr.learningRate = 0.02;
+    drop.dropout = {0.1, 0.2};
+    CHECK_EQ(configDifferences({a, lr}), std::vector<std::string>{"lr 0.01", "lr 0.02"});
+    CHECK_EQ(configDifferences({a, a}), std::vector<std::string>{"", ""});
+    many.optimizer = Optimizer::Adam;
+    many.learningRate = 0.001;
+    many.l1 = 0.001;
+    many.l2 = 0.01;
+    const std::vector<std::string> names = configDifferences({a, lr, drop, many});
+    CHECK_EQ(names[1], "lr 0.02");
+    CHECK_EQ(names[2], "dropout 0.1/0.2");
+    CHECK_NE(names[0], names[2]);
+    CHECK_EQ(std::set<std::string>(names.begin(), names.end()).size(), 4u);
 }

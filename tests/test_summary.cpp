@@ -83,6 +83,7 @@ TEST_CASE("a training accuracy gets its columns (and the gap) only where some ru
     const std::string md = summaryMarkdown(rows);
     CHECK(md.find("| Final Training accuracy | Final Generalization gap |") != std::string::npos);
     CHECK(md.find("| plain | 1 | 50.00 % | 51.00 % | - | - |") != std::string::npos);
+    CHECK(md.find("- (0)") == std::string::npos); // a best never measured has no epoch either
 }
 
 // Runs on different data sets were compared without a word: their names then say which data set.

@@ -6,7 +6,9 @@
 #include <QAbstractAxis>
 #include <QChart>
 #include <QFileInfo>
+#include <QFontMetricsF>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
 
@@ -108,6 +110,18 @@ void styleForUse(QChart *chart, const FigureUse &use)
     const qreal k = use.layoutScale; // sizes in the layout's units, points once scaled to the page
     chart->setTitleFont(pointFont(use.titlePt * k, true));
     chart->legend()->setFont(pointFont(use.legendPt * k));
+    // Qt cuts every name of a bottom row that is too long for the figure ("L1 off - L2 ..." twice): such a
+    // legend is listed down the right side instead, a name a line.
+    if (chart->legend()->alignment() == Qt::AlignBottom) {
+        const QFontMetricsF metrics(chart->legend()->font());
+        qreal row = 0;
+        // The lines' entries (a run's dots have none; markers say they are visible only once drawn).
+        for (QLegendMarker *marker : chart->legend()->markers())
+            if (qobject_cast<QLineSeries *>(marker->series()))
+                row += metrics.horizontalAdvance(marker->label()) + 2.5 * metrics.height(); // swatch and gaps
+        if (row > use.layoutSize().width() * 0.95)
+            chart->legend()->setAlignment(Qt::AlignRight);
+    }
     chart->setMargins(QMargins(2, 2, 2, 2));
     for (QAbstractAxis *axis : chart->axes()) {
         axis->setLabelsFont(pointFont(use.tickPt * k));
