@@ -100,6 +100,7 @@ private Q_SLOTS:
         AccuracyChart *chart = view.accuracyChart();
         QComboBox *box = view.accuracyMetricBox();
         QVERIFY(indexOfKey(box, "test_loss") >= 0 && indexOfKey(box, "train_eval_loss") >= 0);
+        QCOMPARE(box->accessibleName(), QStringLiteral("Epoch chart shows"));
         box->setCurrentIndex(indexOfKey(box, "val_loss"));
         QCOMPARE(chart->measure(), AccuracyChart::Measure::Loss);
         QCOMPARE(chart->chartTitle(), QStringLiteral("Loss after each epoch"));

@@ -129,9 +129,14 @@ LiveView::LiveView(RunModel *runs, QWidget *parent) : QWidget(parent), m_runs(ru
     }
     m_accuracyMetric->setToolTip(tr("What the epoch chart plots: a run's training, validation and test accuracy\n"
                                     "(or loss) together, or, with runs compared, the one each run shows"));
+    // A screen reader names each by what it chooses, not by its current item alone.
+    m_lossMetric->setAccessibleName(tr("Loss compared"));
+    m_accuracyMetric->setAccessibleName(tr("Epoch chart shows"));
+    m_accuracyMetric->setAccessibleDescription(m_accuracyMetric->toolTip());
     for (QComboBox *box : {m_lossMetric, m_accuracyMetric})
         box->setSizeAdjustPolicy(QComboBox::AdjustToContents); // their choices whole, never "Training los..."
     m_smoothing = new QSlider(Qt::Horizontal, this);
+    m_smoothing->setAccessibleName(tr("Smoothing"));
     m_smoothing->setRange(0, 99);
     m_smoothing->setFixedWidth(80);
     m_smoothing->setToolTip(tr("Smoothing of the noisy loss: an exponential moving average (as TensorBoard's),\n"
