@@ -39,6 +39,7 @@ target_compile_definitions(test_gui_compare PRIVATE REGLAB_TRAIN_EXE="$<TARGET_F
 add_dependencies(test_gui_compare reglab-train)
 reglab_gui_test(test_gui_overlays)
 reglab_gui_test(test_gui_legends)
+target_compile_definitions(test_gui_legends PRIVATE REGLAB_BINARY_DIR_FOR_TESTS="${CMAKE_BINARY_DIR}")
 reglab_gui_test(test_gui_network)
 reglab_gui_test(test_gui_download)
 target_compile_definitions(test_gui_download PRIVATE REGLAB_SOURCE_DIR_FOR_TESTS="${PROJECT_SOURCE_DIR}")

@@ -104,12 +104,14 @@ QList<ChartBase *> comparisonCharts(reglab::ui::LiveView *view)
 class TestLegends : public QObject {
     Q_OBJECT
     guitest::TestFolder m_dir;
+    // Kept for a person to look at, in the build folder (the test's own folder is removed when it ends).
+    static QString shots() { return QStringLiteral(REGLAB_BINARY_DIR_FOR_TESTS "/tests/legends"); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.enter());
-        QDir().mkpath(QStringLiteral("legends"));
+        QDir().mkpath(shots());
     }
 
     void fiveRunsOnAScreen_data()
@@ -129,8 +131,8 @@ private Q_SLOTS:
         addForumRuns(d.window->runs());
         d.window->flushCharts();
         settle();
-        const QString shot = QStringLiteral("legends/%1.png").arg(QLatin1String(QTest::currentDataTag()));
-        QVERIFY(d.window->grab().save(shot)); // for a person to look at (build/tests/legends/)
+        const QString shot = shots() + QStringLiteral("/%1.png").arg(QLatin1String(QTest::currentDataTag()));
+        QVERIFY(d.window->grab().save(shot));
         for (ChartBase *chart : comparisonCharts(d.window->liveView())) {
             QStringList labels;
             const QString problem = legendProblem(chart, labels);
@@ -145,7 +147,7 @@ private Q_SLOTS:
             expected.sort();
             QCOMPARE(names, expected);
             // Its figure (the export menu's) names every run in full, whatever the window shows.
-            const QString svg = QStringLiteral("legends/%1-%2.svg")
+            const QString svg = shots() + QStringLiteral("/%1-%2.svg")
                                     .arg(QLatin1String(QTest::currentDataTag()),
                                          chart == d.window->liveView()->lossChart() ? "loss" : "accuracy");
             QCOMPARE(d.window->exports()->exportChart(static_cast<reglab::ui::LiveChart *>(chart), svg), QString());
