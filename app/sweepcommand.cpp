@@ -128,12 +128,6 @@ pid_t spawnTask(const SweepHooks &hooks, const CliOptions &options, const SweepR
     // to restore once they are in place.
     sigset_t mask;
     ::sigprocmask(SIG_BLOCK, nullptr, &mask);
-    std::uint64_t bits = 0;
-    for (int s = 1; s <= 64 && s < NSIG; ++s)
-        if (::sigismember(&mask, s) == 1)
-            bits |= std::uint64_t(1) << (s - 1);
-    char maskText[32];
-    std::snprintf(maskText, sizeof maskText, "%llx", static_cast<unsigned long long>(bits));
     std::vector<std::string> env;
     for (char **e = environ; *e; ++e)
         if (std::strncmp(*e, kRunLockFdVariable, std::strlen(kRunLockFdVariable)) != 0 &&
@@ -141,11 +135,8 @@ pid_t spawnTask(const SweepHooks &hooks, const CliOptions &options, const SweepR
             env.emplace_back(*e);
     if (lockFd >= 0)
         env.push_back(std::string(kRunLockFdVariable) + "=" + std::to_string(lockFd));
-    env.push_back(std::string(kSignalMaskVariable) + "=" + maskText);
-    sigset_t blockAll;
-    sigfillset(&blockAll);
-    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS})
-        ::sigdelset(&blockAll, s);
+    env.push_back(std::string(kSignalMaskVariable) + "=" + maskText(mask));
+    const sigset_t blockAll = startupBlockMask();
     std::vector<char *> argv, envp;
     for (std::string &a : args)
         argv.push_back(a.data());

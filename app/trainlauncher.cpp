@@ -3,7 +3,7 @@
 // SIGINT or SIGHUP then ended the process in its default way, without a message or its 128+N status. Blocked,
 // such a signal waits across the exec for the trainer's handlers, which restore this mask
 // (kSignalMaskVariable) as soon as they are in place. Only libc here, so this runs within a millisecond.
-#include "model/blaskernels.h"
+#include "model/signalmask.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -17,24 +17,6 @@
 
 namespace {
 
-// Signals that report a thread's own fault are never blocked.
-bool synchronousSignal(int signal)
-{
-    return signal == SIGSEGV || signal == SIGBUS || signal == SIGFPE || signal == SIGILL || signal == SIGTRAP ||
-           signal == SIGSYS || signal == SIGKILL || signal == SIGSTOP;
-}
-
-std::string maskText(const sigset_t &mask)
-{
-    std::uint64_t bits = 0;
-    for (int s = 1; s <= 64 && s < NSIG; ++s)
-        if (::sigismember(&mask, s) == 1)
-            bits |= std::uint64_t(1) << (s - 1);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%llx", static_cast<unsigned long long>(bits));
-    return buffer;
-}
-
 std::string folderOf(const std::string &path)
 {
     const auto slash = path.rfind('/');
@@ -45,14 +27,11 @@ std::string folderOf(const std::string &path)
 
 int main(int, char **argv)
 {
-    sigset_t block, old;
-    sigfillset(&block);
-    for (int s = 1; s < NSIG; ++s)
-        if (synchronousSignal(s))
-            ::sigdelset(&block, s);
+    const sigset_t block = reglab::startupBlockMask();
+    sigset_t old;
     ::sigprocmask(SIG_BLOCK, &block, &old);
     if (!std::getenv(reglab::kSignalMaskVariable))
-        ::setenv(reglab::kSignalMaskVariable, maskText(old).c_str(), 1);
+        ::setenv(reglab::kSignalMaskVariable, reglab::maskText(old).c_str(), 1);
     char self[4096];
     const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     const std::string here = n > 0 ? folderOf(std::string(self, std::size_t(n))) : std::string(".");

@@ -184,24 +184,6 @@ void remember(const BlasKernels &k)
     g_chosen = true;
 }
 
-// Signals that report this thread's own fault: never blocked (a blocked SIGSEGV kills without a handler anyway).
-bool synchronousSignal(int signal)
-{
-    return signal == SIGSEGV || signal == SIGBUS || signal == SIGFPE || signal == SIGILL || signal == SIGTRAP ||
-           signal == SIGSYS || signal == SIGKILL || signal == SIGSTOP;
-}
-
-std::string maskText(const sigset_t &mask)
-{
-    std::uint64_t bits = 0;
-    for (int s = 1; s <= 64 && s < NSIG; ++s)
-        if (::sigismember(&mask, s) == 1)
-            bits |= std::uint64_t(1) << (s - 1);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%llx", static_cast<unsigned long long>(bits));
-    return buffer;
-}
-
 // Puts back the signal mask the first process had (restart() blocked signals across the exec): a signal that came
 // during the exec is delivered now, to the handlers this process has installed by now (or in its default way).
 void restoreSignalMask()
@@ -209,12 +191,7 @@ void restoreSignalMask()
     const char *text = std::getenv(kMaskVariable);
     if (!text)
         return;
-    const std::uint64_t bits = std::strtoull(text, nullptr, 16);
-    sigset_t mask;
-    sigemptyset(&mask);
-    for (int s = 1; s <= 64 && s < NSIG; ++s)
-        if (bits & (std::uint64_t(1) << (s - 1)))
-            ::sigaddset(&mask, s);
+    const sigset_t mask = maskFromText(text);
     ::unsetenv(kMaskVariable);
     ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);
 }
@@ -252,11 +229,8 @@ void restart(char **argv, const std::string &core, const Marker &marker, bool (*
     // it and then be replaced) nor end the process in its default way while the handlers are not yet installed
     // again: blocked, it stays pending across exec and is delivered once the new process restores the mask (in its
     // .preinit_array, right after reglab-train has installed its handlers there).
-    sigset_t block, old;
-    sigfillset(&block);
-    for (int s = 1; s < NSIG; ++s)
-        if (synchronousSignal(s))
-            ::sigdelset(&block, s);
+    const sigset_t block = startupBlockMask();
+    sigset_t old;
     ::pthread_sigmask(SIG_BLOCK, &block, &old);
     if (mayRestart && !mayRestart()) {
         ::pthread_sigmask(SIG_SETMASK, &old, nullptr);

@@ -5,13 +5,11 @@
 // bar, the run record and the benchmarks. No Qt and no torch here: OpenBLAS is reached by its own symbols.
 #pragma once
 
+#include "model/signalmask.h"
+
 #include <string>
 
 namespace reglab {
-
-// Where a program that executes reglab-train with signals blocked (its launcher, a restart, the sweep pool) leaves
-// the signal mask to restore once the handlers are in place (hexadecimal, bit N-1 for signal N).
-inline constexpr const char *kSignalMaskVariable = "REGLAB_BLAS_SIGMASK";
 
 // The BLAS in use, as a run record keeps it ("blas": {library, version, core, chosen_by, note}).
 struct BlasKernels {
