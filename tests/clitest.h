@@ -58,6 +58,13 @@ inline std::string slurp(const std::string &path)
     return s.str();
 }
 
+// Writes `text` to dir/name and returns the path.
+inline std::string write(const std::string &dir, const std::string &name, const std::string &text)
+{
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+}
+
 inline Result run(const std::string &args)
 {
     // Files of this process's own: another checkout's tests may run at the same time.

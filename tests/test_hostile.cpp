@@ -8,7 +8,7 @@
 #include "model/runfiles.h"
 #include "model/runrecord.h"
 #include "model/sweep.h"
-#include "testing.h"
+#include "clitest.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,55 +24,6 @@
 using namespace reglab;
 
 namespace {
-
-const bool kIsolated = [] { // journals of the runs started here go to a folder of their own
-    char pattern[] = "/tmp/reglab-hostile-xdg-XXXXXX";
-    ::setenv("XDG_DATA_HOME", ::mkdtemp(pattern), 1);
-    return true;
-}();
-
-std::string tempDir()
-{
-    char pattern[] = "/tmp/reglab-hostile-XXXXXX";
-    const char *dir = ::mkdtemp(pattern);
-    REQUIRE(dir != nullptr);
-    return dir;
-}
-
-std::string write(const std::string &dir, const std::string &name, const std::string &text)
-{
-    std::ofstream(dir + "/" + name) << text;
-    return dir + "/" + name;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-bool contains(const std::string &text, const std::string &needle)
-{
-    if (text.find(needle) != std::string::npos)
-        return true;
-    std::fprintf(stderr, "expected '%s' in: %.300s\n", needle.c_str(), text.c_str());
-    return false;
-}
-
-struct Result {
-    int status = -1;
-    std::string out, err;
-};
-
-Result train(const std::string &args)
-{
-    static const std::string dir = tempDir();
-    const std::string out = dir + "/out", err = dir + "/err";
-    const int raw = std::system((std::string(REGLAB_TRAIN_EXE) + " " + args + " >" + out + " 2>" + err).c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
 
 const std::string kTooDeep = "nests deeper than 256 levels";
 
@@ -171,7 +122,7 @@ TEST_CASE("a deeply nested file in a folder read at start-up is skipped and name
 TEST_CASE("reglab-train refuses a deep sweep file with a message")
 {
     const std::string dir = tempDir();
-    const Result sweep = train("--sweep " + write(dir, "deep.json", "{\"vary\": " + deepJson() + ", \"name\": \"x\"}") +
+    const Result sweep = run("--sweep " + write(dir, "deep.json", "{\"vary\": " + deepJson() + ", \"name\": \"x\"}") +
                                " --out-dir " + dir + "/out");
     CHECK_EQ(sweep.status, 3);
     CHECK(contains(sweep.err, kTooDeep));
@@ -180,7 +131,7 @@ TEST_CASE("reglab-train refuses a deep sweep file with a message")
 TEST_CASE("reglab-train refuses a deep journal with a message and keeps it")
 {
     const std::string dir = tempDir();
-    const Result recover = train("--recover " + write(dir, "run-deep.jsonl", "{\"config\": " + deepJson() + "}\n") +
+    const Result recover = run("--recover " + write(dir, "run-deep.jsonl", "{\"config\": " + deepJson() + "}\n") +
                                  " --out " + dir + "/recovered.json");
     CHECK_EQ(recover.status, 3);
     CHECK(contains(recover.err, kTooDeep));
@@ -216,7 +167,7 @@ TEST_CASE("reglab-train --recover refuses to save over its journal")
     REQUIRE(::symlink(journal.c_str(), (dir + "/link.json").c_str()) == 0);
     for (const std::string &flags : {"--out " + journal, "--out " + dir + "/ok.json --csv " + dir + "/link.json"}) {
         CAPTURE(flags);
-        const Result r = train("--recover " + journal + " " + flags);
+        const Result r = run("--recover " + journal + " " + flags);
         CHECK_EQ(r.status, 2);
         CHECK(contains(r.err, "is an input of this command (the journal " + journal + ")"));
         CHECK(contains(r.err, "the journal is kept"));
@@ -231,7 +182,7 @@ TEST_CASE("reglab-train --sweep refuses a run's record over the sweep file")
     const std::string dir = tempDir();
     const std::string text = R"({"format": "reglab-sweep", "name": "x", "base": {"epochs": 1}, "vary": {"l1": [0.001]}})";
     const std::string file = write(dir, "0000-l1_0.001.json", text);
-    const Result r = train("--sweep " + file + " --out-dir " + dir + " --task 0");
+    const Result r = run("--sweep " + file + " --out-dir " + dir + " --task 0");
     CHECK_EQ(r.status, 2);
     CHECK(contains(r.err, "the record of run 0 " + dir + "/0000-l1_0.001.json is an input of this command (--sweep " +
                               file + ")"));
@@ -245,7 +196,7 @@ TEST_CASE("reglab-train refuses to save over its data")
     REQUIRE(std::system(("cp " + std::string(REGLAB_SOURCE_DIR_FOR_TESTS) + "/resources/data/mnist-sample/*.gz " + data)
                             .c_str()) == 0);
     const std::string labels = data + "/train-labels-idx1-ubyte.gz", before = slurp(labels);
-    const Result r = train("--data " + data + " --device cpu --epochs 1 --quiet --out " + labels);
+    const Result r = run("--data " + data + " --device cpu --epochs 1 --quiet --out " + labels);
     CHECK_EQ(r.status, 2);
     CHECK(contains(r.err, "--out " + labels + " is an input of this command (the training labels"));
     CHECK_EQ(slurp(labels), before);
@@ -341,7 +292,7 @@ TEST_CASE("a run's long name is shortened with a stable hash, and its record is 
     CHECK(sweep.runs[0].name != sweep.runs[1].name);
     CHECK_EQ(parseSweep(text).runs[0].name, sweep.runs[0].name); // the same on every parse, every machine
     const std::string file = write(root, "s.json", text), out = root + "/out";
-    const Result task = train("--sweep " + file + " --out-dir " + out + " --task 0");
+    const Result task = run("--sweep " + file + " --out-dir " + out + " --task 0");
     CHECK_EQ(task.status, 0);
     const RunRecord r = runRecordFromJson(slurp(sweepRecordPath(out, sweep.runs[0])));
     CHECK(r.status == RunStatus::Finished);

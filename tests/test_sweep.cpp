@@ -8,7 +8,7 @@
 #include "model/runrecord.h"
 #include "model/sweep.h"
 #include "model/sweeppath.h"
-#include "testing.h"
+#include "clitest.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -27,45 +27,6 @@
 using namespace reglab;
 
 namespace {
-
-const bool kIsolated = [] { // journals of the runs started here go to a folder of their own
-    char pattern[] = "/tmp/reglab-sweep-xdg-XXXXXX";
-    ::setenv("XDG_DATA_HOME", ::mkdtemp(pattern), 1);
-    return true;
-}();
-
-std::string tempDir()
-{
-    char pattern[] = "/tmp/reglab-sweep-XXXXXX";
-    return ::mkdtemp(pattern);
-}
-
-std::string write(const std::string &dir, const std::string &name, const std::string &text)
-{
-    std::ofstream(dir + "/" + name) << text;
-    return dir + "/" + name;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct Result {
-    int status = -1;
-    std::string out, err;
-};
-
-Result train(const std::string &args)
-{
-    static const std::string dir = tempDir();
-    const std::string out = dir + "/out", err = dir + "/err";
-    const int raw = std::system((std::string(REGLAB_TRAIN_EXE) + " " + args + " >" + out + " 2>" + err).c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
 
 std::vector<std::string> recordsIn(const std::string &dir)
 {
@@ -197,7 +158,7 @@ TEST_CASE("the slurm script: one array task per run, logs per task, the same com
     CHECK(script.find("exec '/opt/reglab/bin/reglab-train' --sweep '/home/u/path.json' --task "
                       "\"$SLURM_ARRAY_TASK_ID\" --out-dir '/scratch/u/out' --quiet --threads 1\n") != std::string::npos);
     // --slurm --dry-run prints it for the bundled sweep.
-    const Result r = train("--sweep " + bundledSweepDir() + "/regularization-path.json --slurm --dry-run --jobs 4");
+    const Result r = run("--sweep " + bundledSweepDir() + "/regularization-path.json --slurm --dry-run --jobs 4");
     CHECK_EQ(r.status, 0);
     CHECK(r.out.find("#SBATCH --array=0-53%4") != std::string::npos);
 }
@@ -207,12 +168,12 @@ TEST_CASE("a sweep runs in a pool, resumes after a stop and lists what is done")
     const std::string dir = tempDir();
     const std::string file = write(dir, "quick.json", kQuickSweep);
     const std::string out = dir + "/out";
-    Result list = train("--sweep " + file + " --list");
+    Result list = run("--sweep " + file + " --list");
     CHECK_EQ(list.status, 0);
     CHECK(list.out.find("0003-l1_0.001-seed_1  (l1 0.001, seed 1)") != std::string::npos);
 
     // One run by index, as an array task runs it.
-    Result one = train("--sweep " + file + " --task 2 --out-dir " + out);
+    Result one = run("--sweep " + file + " --task 2 --out-dir " + out);
     CHECK_EQ(one.status, 0);
     CHECK(recordsIn(out) == std::vector<std::string>{"0002-l1_0.001-seed_0.json"});
     const RunRecord r2 = runRecordFromJson(slurp(out + "/0002-l1_0.001-seed_0.json"));
@@ -220,10 +181,10 @@ TEST_CASE("a sweep runs in a pool, resumes after a stop and lists what is done")
     CHECK_EQ(r2.config.hidden, std::vector<int>{16});
     CHECK(r2.status == RunStatus::Finished);
     // Again: already done, nothing trained.
-    one = train("--sweep " + file + " --task 2 --out-dir " + out);
+    one = run("--sweep " + file + " --task 2 --out-dir " + out);
     CHECK_EQ(one.status, 0);
     CHECK(one.out.find("already done") != std::string::npos);
-    CHECK(train("--sweep " + file + " --task 4 --out-dir " + out).err.find("its runs are 0 to 3") != std::string::npos);
+    CHECK(run("--sweep " + file + " --task 4 --out-dir " + out).err.find("its runs are 0 to 3") != std::string::npos);
 
     // A stopped run's record is not done: the pool runs it again, with the two never started.
     RunRecord stopped = r2;
@@ -233,7 +194,7 @@ TEST_CASE("a sweep runs in a pool, resumes after a stop and lists what is done")
     writeFileAtomically(out + "/0001-l1_0-seed_1.json", toJson(stopped));
     CHECK(!sweepRunDone(out + "/0001-l1_0-seed_1.json"));
     CHECK(sweepRunDone(out + "/0002-l1_0.001-seed_0.json"));
-    const Result pool = train("--sweep " + file + " --out-dir " + out + " --jobs 2");
+    const Result pool = run("--sweep " + file + " --out-dir " + out + " --jobs 2");
     CHECK_EQ(pool.status, 0);
     CHECK(pool.err.find("4 run(s), 1 already done") != std::string::npos);
     CHECK(pool.out.find("4 run(s) done") != std::string::npos);
@@ -250,10 +211,10 @@ TEST_CASE("a sweep runs in a pool, resumes after a stop and lists what is done")
         CHECK_EQ(pooled.blas->core, preferredBlasCore(CpuFeatures::detect()));
         CHECK_EQ(pooled.blas->chosenBy, "reglab");
     }
-    list = train("--sweep " + file + " --list --out-dir " + out);
+    list = run("--sweep " + file + " --list --out-dir " + out);
     CHECK(list.out.find("[to run]") == std::string::npos);
     // --progress-lines: the state for programs on stdout (the window's sweep dialog reads it).
-    const Result again = train("--sweep " + file + " --out-dir " + out + " --progress-lines");
+    const Result again = run("--sweep " + file + " --out-dir " + out + " --progress-lines");
     CHECK_EQ(again.status, 0);
     CHECK(again.out.find("progress done=4 total=4 running=0 failed=0 eta_s=0\n") != std::string::npos);
 }
@@ -301,7 +262,7 @@ TEST_CASE("a failed run is recorded and the sweep goes on")
     const std::string file = write(dir, "bad.json", R"({"format": "reglab-sweep", "name": "one bad",
       "base": {"hidden": [16], "dropout": [0], "epochs": 1, "device": "cpu"},
       "vary": {"data": ["sample", ")" + dir + R"(/no-such-folder"]}})");
-    const Result pool = train("--sweep " + file + " --out-dir " + dir + "/out --jobs 2");
+    const Result pool = run("--sweep " + file + " --out-dir " + dir + "/out --jobs 2");
     CHECK_EQ(pool.status, 1);
     CHECK(pool.err.find("run 1 (0001-data_") != std::string::npos);
     CHECK(pool.err.find("failed (exit status 3)") != std::string::npos);
@@ -317,7 +278,7 @@ TEST_CASE("a failed run is recorded and the sweep goes on")
     CHECK(bad.errorKind == ErrorKind::Data);
     CHECK(bad.message.find("no-such-folder") != std::string::npos);
     CHECK(bad.config.data == dir + "/no-such-folder");
-    const Result again = train("--sweep " + file + " --out-dir " + dir + "/out");
+    const Result again = run("--sweep " + file + " --out-dir " + dir + "/out");
     CHECK(again.err.find("2 run(s), 1 already done") != std::string::npos);
     CHECK(again.out.find("1 failed") != std::string::npos); // not "0 failed": it was tried, and failed again
 }

@@ -6,7 +6,7 @@
 #include "app/sweeprunlock.h"
 #include "model/journal.h"
 #include "model/runrecord.h"
-#include "testing.h"
+#include "clitest.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -29,54 +29,11 @@ using namespace reglab;
 
 namespace {
 
-std::string tempDir()
-{
-    char pattern[] = "/tmp/reglab-sweeplife-XXXXXX";
-    const char *dir = ::mkdtemp(pattern);
-    REQUIRE(dir != nullptr);
-    return dir;
-}
-
 // Journals of the runs a test starts go to a folder of that test's own (its children inherit the variable).
 std::string freshJournals()
 {
     ::setenv("XDG_DATA_HOME", tempDir().c_str(), 1);
     return defaultJournalDir();
-}
-
-std::string write(const std::string &dir, const std::string &name, const std::string &text)
-{
-    std::ofstream(dir + "/" + name) << text;
-    return dir + "/" + name;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-bool contains(const std::string &text, const std::string &needle)
-{
-    if (text.find(needle) != std::string::npos)
-        return true;
-    std::fprintf(stderr, "expected '%s' in: %s\n", needle.c_str(), text.c_str());
-    return false;
-}
-
-struct Result {
-    int status = -1;
-    std::string out, err;
-};
-
-Result train(const std::string &args)
-{
-    static const std::string dir = tempDir();
-    const std::string out = dir + "/out", err = dir + "/err";
-    const int raw = std::system((std::string(REGLAB_TRAIN_EXE) + " " + args + " >" + out + " 2>" + err).c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
 
 // A pool of `args` in a process group of its own (as a shell's job is), stdout and stderr into `dir`.
@@ -97,16 +54,6 @@ pid_t startPool(const std::string &dir, const std::vector<std::string> &args)
         _exit(99);
     }
     return pid;
-}
-
-bool waitFor(const std::function<bool()> &done, double seconds)
-{
-    for (int i = 0; i < seconds * 50; ++i) {
-        if (done())
-            return true;
-        ::usleep(20 * 1000);
-    }
-    return done();
 }
 
 // The journals in `dir` holding a line of `type` ("step", "epoch").
@@ -194,10 +141,10 @@ TEST_CASE("a run another process holds is left to it, by a task and by the pool"
     const int held = ::open(SweepRunLock::lockPath(out, "0000-seed_0").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     REQUIRE(held >= 0);
     REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0); // as the other process's run holds it
-    const Result task = train("--sweep " + sweep + " --out-dir " + out + " --task 0");
+    const Result task = run("--sweep " + sweep + " --out-dir " + out + " --task 0");
     CHECK_EQ(task.status, kRunHeldElsewhereStatus);
     CHECK(contains(task.out, "run 0 (0000-seed_0) is being trained by another process"));
-    const Result pool = train("--sweep " + sweep + " --out-dir " + out);
+    const Result pool = run("--sweep " + sweep + " --out-dir " + out);
     CHECK_EQ(pool.status, 1);
     CHECK(contains(pool.err, "run 0 (0000-seed_0) is being trained by another process; left to it"));
     CHECK(contains(pool.out, "0 run(s) done"));
@@ -258,11 +205,11 @@ TEST_CASE("a record of other settings under a run's name is kept and said, not t
     mine.threads = 1; // the machine's: never a difference
     CHECK(sweepRunState(record, mine, &difference) == SweepRunState::OtherSettings);
     CHECK_EQ(difference, "l1 0.5 in the record, 0.001 in the sweep");
-    const Result task = train("--sweep " + sweep + " --out-dir " + out + " --task 0");
+    const Result task = run("--sweep " + sweep + " --out-dir " + out + " --task 0");
     CHECK_EQ(task.status, 2);
     CHECK(contains(task.err, record + " is a record of other settings (l1 0.5 in the record, 0.001 in the sweep); it "
                              "is kept and the run is not trained"));
-    const Result list = train("--sweep " + sweep + " --out-dir " + out + " --list");
+    const Result list = run("--sweep " + sweep + " --out-dir " + out + " --list");
     CHECK(contains(list.out, "[a record of other settings: l1 0.5 in the record, 0.001 in the sweep]"));
     CHECK_EQ(slurp(record), text);
 }
