@@ -127,7 +127,9 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
         chart->addSeries(series);
         if (++named > maxNamed)
             chart->legend()->markers(series).first()->setVisible(false);
-        if (perEpoch && finite.size() <= 60) { // dots on the epochs, as on the dashboard
+        // Dots on the epochs, as on the dashboard; and a lone point (a run of one logged loss), which a line
+        // does not draw, yet sets the axis.
+        if ((perEpoch && finite.size() <= 60) || finite.size() == 1) {
             auto *dots = new QScatterSeries;
             dots->setColor(run.color);
             dots->setBorderColor(run.color);
@@ -167,13 +169,17 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
     // The sparsity's title is too long for an axis (a small multiple's): the axis says what is counted.
     yAxis->setTitleText(metric == "small_fraction"  ? QStringLiteral("Weights below threshold (%)")
                         : metric == "zero_fraction" ? QStringLiteral("Weights exactly zero (%)")
-                        : metric == "gap"           ? QStringLiteral("Training \u2212 test accuracy (points)")
+                        : metric == "gap"           ? QStringLiteral("Gap (points)") // the title says of what
                         : percent                   ? QStringLiteral("%1 (%)").arg(QString::fromStdString(m.label))
                                                     : QStringLiteral("Loss (nats)"));
-    if (percent && std::isfinite(minY) && minY < 0) { // a difference of accuracies (the gap): around its values
-        yAxis->setRange(std::floor(minY / 5) * 5, std::ceil(std::max(0.0, maxY) / 5) * 5);
+    if (metric == "gap" && std::isfinite(minY)) {
+        // A difference of accuracies (the gap, a few points, perhaps below 0): around its values and 0, with a
+        // margin, not 0-100 where it would be a flat line.
+        const double lo = std::min(0.0, minY), hi = std::max(0.0, maxY);
+        const double margin = std::max(1.0, 0.1 * (hi - lo));
+        yAxis->setRange(minY < 0 ? lo - margin : 0, hi + margin);
         yAxis->applyNiceNumbers();
-        yAxis->setLabelFormat(QStringLiteral("%.0f"));
+        yAxis->setLabelFormat(hi - lo + 2 * margin < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
     } else if (percent) {
         yAxis->setRange(0, 100);
         yAxis->setLabelFormat(QStringLiteral("%.0f"));
