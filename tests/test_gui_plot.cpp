@@ -571,6 +571,14 @@ private Q_SLOTS:
         const double overhang = std::max(ticks.horizontalAdvance(QStringLiteral("6")) / 2, column.line * 1.3 * 2);
         QVERIFY2(chart->plotArea().right() + overhang <= column.layoutSize().width(),
                  qPrintable(QStringLiteral("plot ends at %1 of %2").arg(chart->plotArea().right()).arg(column.layoutSize().width())));
+        // Qt clips the series to the plot: the last epoch's dot lies whole inside it.
+        QAbstractSeries *line = chart->series().first();
+        const double lastX = chart->mapToPosition(QPointF(6, 90), line).x();
+        const double radius = qobject_cast<QScatterSeries *>(chart->series().at(1))->markerSize() / 2;
+        QVERIFY2(lastX + radius <= chart->plotArea().right(),
+                 qPrintable(QStringLiteral("the last dot reaches %1, the plot ends at %2").arg(lastX + radius).arg(chart->plotArea().right())));
+        const auto *x = qobject_cast<QValueAxis *>(chart->axes(Qt::Horizontal).first());
+        QCOMPARE(x->tickInterval(), 1.0); // ticks on whole epochs still
         scene.removeItem(chart.get());
     }
 

@@ -32,6 +32,18 @@ double epochValue(const EpochRecord &e, const reglab::Metric &m)
     return (m.fraction() ? 100 : 1) * m.read(e);
 }
 
+// 1, 2 or 5 times a power of ten, at least `raw` (a tick step of round numbers).
+double niceTickStep(double raw)
+{
+    if (!(raw > 0))
+        return 1;
+    const double decade = std::pow(10, std::floor(std::log10(raw)));
+    for (double k : {1.0, 2.0, 5.0})
+        if (k * decade >= raw)
+            return k * decade;
+    return 10 * decade;
+}
+
 } // namespace
 
 QStringList metricNames()
@@ -158,13 +170,14 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
 
     auto *xAxis = new QValueAxis;
     xAxis->setTitleText(perEpoch ? QStringLiteral("Epoch") : QStringLiteral("Optimizer step (batches)"));
-    xAxis->setRange(0, maxX);
-    if (perEpoch && maxX <= 20) {
-        xAxis->setTickCount(int(maxX) + 1);
-        xAxis->setLabelFormat(QStringLiteral("%d"));
-    } else {
-        xAxis->setLabelFormat(QStringLiteral("%.0f"));
-    }
+    // Qt clips the series to the plot: the range reaches a little past the last point, so that its dot is whole
+    // (a column's end dots were cut in half); the ticks stay on whole epochs or round steps.
+    const double step = perEpoch && maxX <= 20 ? 1.0 : niceTickStep(maxX / 5);
+    xAxis->setTickType(QValueAxis::TicksDynamic);
+    xAxis->setTickAnchor(0);
+    xAxis->setTickInterval(step);
+    xAxis->setRange(0, maxX * 1.025);
+    xAxis->setLabelFormat(perEpoch && maxX <= 20 ? QStringLiteral("%d") : QStringLiteral("%.0f"));
     auto *yAxis = new QValueAxis;
     // The sparsity's title is too long for an axis (a small multiple's): the axis says what is counted.
     yAxis->setTitleText(metric == "small_fraction"  ? QStringLiteral("Weights below threshold (%)")
@@ -205,7 +218,7 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
         auto *chance = new QLineSeries; // ten classes
         chance->setName(QStringLiteral("Chance (10 %)"));
         chance->setPen(QPen(colors::chance, 1.5, Qt::DashLine));
-        chance->replace({QPointF(0, 10), QPointF(maxX, 10)});
+        chance->replace({QPointF(0, 10), QPointF(xAxis->max(), 10)});
         chart->addSeries(chance);
         chance->attachAxis(xAxis);
         chance->attachAxis(yAxis);
