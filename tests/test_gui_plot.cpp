@@ -607,6 +607,27 @@ private Q_SLOTS:
         QVERIFY(!texts.contains(QStringLiteral("Inside the network"))); // the roomy layout's dock title
     }
 
+    // A side legend's long name (a run with its data set) is wrapped before its data set, not cut ("L1 0.001
+    // [Fashion-...").
+    void aSideLegendWrapsALongName()
+    {
+        RunRecord off = syntheticRun(0, false), strong = syntheticRun(0.01, false), fashion = syntheticRun(0.001, false);
+        fashion.config.data = "fashion";
+        fashion.dataName = "Fashion-MNIST";
+        QStringList args;
+        int i = 0;
+        for (const RunRecord *r : {&off, &strong, &fashion}) {
+            args << path(QStringLiteral("side%1.json").arg(i++));
+            QVERIFY(writeFileAtomically(QFile::encodeName(args.last()).toStdString(), toJson(*r)).empty());
+        }
+        const QString svg = path(QStringLiteral("side.svg"));
+        QCOMPARE(app::runPlotCommand(args + QStringList{QStringLiteral("--out"), svg}), 0);
+        const QStringList texts = svgTexts(svg);
+        QVERIFY2(cutTexts(texts).isEmpty(), qPrintable(cutTexts(texts).join(u'|')));
+        QVERIFY2(texts.contains(QStringLiteral("L1 0.001")) && texts.contains(QStringLiteral("[Fashion-MNIST]")),
+                 qPrintable(texts.join(u'|')));
+    }
+
     void exportsKeepWhatIsOnScreen()
     {
         QList<ui::PlotRun> runs{{QStringLiteral("strong"), ui::runColor(0), syntheticRun(0.01, true)}};

@@ -124,6 +124,23 @@ void styleForUse(QChart *chart, const FigureUse &use)
         if (row > use.layoutSize().width() * 0.95)
             chart->legend()->setAlignment(Qt::AlignRight);
     }
+    // Qt gives a legend down the side at most about 0.4 of the figure and cuts a longer name ("L1 0.001
+    // [Fashion-..."): such a name is wrapped before its data set or its last part instead.
+    if (chart->legend()->alignment() == Qt::AlignRight) {
+        const QFontMetricsF metrics(chart->legend()->font());
+        const qreal room = 0.4 * use.layoutSize().width() - 2.5 * metrics.height() - 8; // less swatch and gaps
+        for (QLegendMarker *marker : chart->legend()->markers()) {
+            const QString label = marker->label();
+            if (!qobject_cast<QLineSeries *>(marker->series()) || metrics.horizontalAdvance(label) <= room)
+                continue;
+            qsizetype cut = label.lastIndexOf(QStringLiteral(" ["));
+            if (cut <= 0)
+                cut = label.lastIndexOf(QStringLiteral(", "));
+            if (cut > 0)
+                marker->setLabel(label.left(cut).toHtmlEscaped() + QStringLiteral("<br>") +
+                                 label.mid(label.at(cut) == QLatin1Char(',') ? cut + 2 : cut + 1).toHtmlEscaped());
+        }
+    }
     // Qt centres the last x tick's label on the plot's right end and lets it (and an end dot) stick out past it:
     // the figure's right margin holds half of it, unless a legend down the side stands there.
     int right = 2;
