@@ -357,6 +357,16 @@ private Q_SLOTS:
         const QStringList legend = live->accuracyChart()->overlayLabels();
         QVERIFY2(legend.contains(QStringLiteral("L1 0.001")) && !legend.join(u'|').contains(QStringLiteral("same-")),
                  qPrintable(legend.join(u'|')));
+        // A name a person gives stays in the legend; the others are still named by what differs.
+        const int renamed = d.window->runs()->ids().first();
+        d.window->runs()->setName(renamed, QStringLiteral("baseline"));
+        d.window->flushCharts();
+        QVERIFY2(live->accuracyChart()->overlayLabels().contains(QStringLiteral("baseline")) &&
+                     live->accuracyChart()->overlayLabels().contains(QStringLiteral("L1 0.01")),
+                 qPrintable(live->accuracyChart()->overlayLabels().join(u'|')));
+        d.window->runs()->setName(renamed, QStringLiteral("same-0")); // its file's name again: automatic
+        d.window->flushCharts();
+        QCOMPARE(live->accuracyChart()->overlayLabels(), legend);
         ui::ExportMenu *menu = d.window->exports();
         menu->setFigureUse(QStringLiteral("column"));
         const auto strokes = [](const QString &svg) {

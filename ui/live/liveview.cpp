@@ -412,7 +412,7 @@ void LiveView::updateComparison()
     };
     const QColor color = live >= 0 ? m_runs->color(live) : QColor();
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
-    // loss parts and both accuracies in their own colours, named with the run.
+    // loss parts and accuracies in their own colours, named by what each is.
     const bool liveSeries = live < 0 || liveShown;
     if (m_comparing) {
         const LossChart::Series loss = totalLoss ? LossChart::Total : LossChart::Data;
