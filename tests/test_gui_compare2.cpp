@@ -161,7 +161,7 @@ private Q_SLOTS:
         RunModel runs;
         LiveView view(&runs);
         showAt(view, 1700, 1000);
-        const int live = runs.addRun({}, QStringLiteral("my run"), true, true);
+        runs.addRun({}, QStringLiteral("my run"), true, true);
         reglab::EpochRecord e;
         e.epoch = 1;
         e.valAccuracy = 0.8;
