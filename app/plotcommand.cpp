@@ -8,13 +8,14 @@
 #include "ui/charts/palette.h"
 #include "ui/charts/figureuse.h"
 #include "ui/charts/pgfplotsexport.h"
+#include "ui/figures/runfigure.h"
+#include "ui/runs/runnames.h"
 #include "ui/runs/runplot.h"
 #include "ui/sweeps/pathchart.h"
 
 #include <QChart>
 #include <QFile>
 #include <QFileInfo>
-#include <QSet>
 
 #include <cmath>
 #include <cstdio>
@@ -100,34 +101,18 @@ QString figureNameProblem(const QString &out)
     return {};
 }
 
-// A run's whole name for a table: its configuration label, and the settings that differ from the other runs
-// which the label does not show ("L1 off - L2 off - bs 50 (lr 0.02)").
-QString withDifference(const QString &label, const QString &difference)
-{
-    QStringList missing;
-    for (const QString &part : difference.split(QStringLiteral(", "), Qt::SkipEmptyParts))
-        if (!label.contains(part))
-            missing << part;
-    return missing.isEmpty() ? label : QStringLiteral("%1 (%2)").arg(label, missing.join(QStringLiteral(", ")));
-}
-
 // Writes a chart as --out asks, at its use's size: .tex through the pgfplots writer, the rest as images; and its numbers as CSV.
 int writeChart(QChart *chart, const QString &out, const ui::FigureUse &use, double scale, const QString &csv)
 {
-    const std::string outPath = QFile::encodeName(out).toStdString();
-    if (QFileInfo(out).suffix().toLower() == QLatin1String("tex")) {
-        const QByteArray tex = ui::chartToPgfplots(chart).toUtf8();
-        if (const std::string e = writeFileAtomically(outPath, tex.toStdString()); !e.empty())
-            return fail(1, QString::fromStdString(e));
+    if (const QString error = ui::saveFigure(chart, use, out, scale); !error.isEmpty())
+        return fail(1, error);
+    if (QFileInfo(out).suffix().toLower() == QLatin1String("tex"))
         if (const QStringList lost = ui::textsLatexLoses(chart); !lost.isEmpty())
             std::fprintf(stderr,
                          "reglab plot: warning: pdflatex's fonts lack characters of %s, which show as '?' in %s; "
                          "use Latin letters in the labels, or a .pdf or .svg figure\n",
                          qPrintable(QStringLiteral("\"") + lost.join(QStringLiteral("\", \"")) + QStringLiteral("\"")),
                          qPrintable(out));
-    } else if (const QString error = ui::saveChart(chart, use.layoutSize(), out, scale, use.size); !error.isEmpty()) {
-        return fail(1, error);
-    }
     if (!csv.isEmpty()) {
         const QByteArray bytes = ui::chartCsv(chart).toUtf8();
         if (const std::string e = writeFileAtomically(QFile::encodeName(csv).toStdString(), bytes.toStdString());
@@ -300,7 +285,6 @@ int runPlotCommand(const QStringList &args)
     }
 
     QList<ui::PlotRun> runs;
-    QSet<QString> used;
     for (int i = 0; i < files.size(); ++i) {
         ui::PlotRun run;
         try {
@@ -316,48 +300,20 @@ int runPlotCommand(const QStringList &args)
         runs << run;
     }
     // A legend names runs by what differs between their settings ("L1 0.01" beside "L1 0.001"), which a
-    // column's legend has room for; the summary table by their whole configuration. Runs of different data sets
-    // each say which (their accuracies are not comparable).
-    std::vector<TrainConfig> configs;
-    std::vector<const RunRecord *> records;
-    for (const ui::PlotRun &run : runs) {
-        configs.push_back(run.record.config);
-        records.push_back(&run.record);
-    }
-    const bool otherData = dataSetsDiffer(records);
-    for (TrainConfig &c : configs) // the data set is named on its own, below
-        c.data = configs.front().data;
-    const std::vector<std::string> differing = configDifferences(configs);
+    // column's legend has room for, as the window's do; the summary table by their whole configuration.
+    QList<ui::RunNaming> naming;
+    for (int i = 0; i < runs.size(); ++i)
+        naming << ui::RunNaming{&runs[i].record, labels.value(i), QFileInfo(files[i]).completeBaseName()};
+    const QList<ui::RunNames> names = ui::runNames(naming);
     QStringList fullNames;
-    QSet<QString> usedFull;
     for (int i = 0; i < runs.size(); ++i) {
-        ui::PlotRun &run = runs[i];
-        const QString difference = QString::fromStdString(differing[std::size_t(i)]);
-        QString full = labels.isEmpty() ? withDifference(QString::fromStdString(shortLabel(run.record.config)), difference)
-                                        : labels[i];
-        // Runs of one configuration: their files tell them apart (a column's legend cuts a whole configuration).
-        const QString fileName = QFileInfo(files[i]).completeBaseName();
-        QString legend = !labels.isEmpty() ? labels[i] : difference;
-        if (otherData) {
-            full = QString::fromStdString(withDataSet(full.toStdString(), run.record));
-            legend = legend.isEmpty() ? QString::fromStdString(dataSetName(run.record))
-                                      : QString::fromStdString(withDataSet(legend.toStdString(), run.record));
-        }
-        legend = !legend.isEmpty() ? legend : runs.size() == 1 ? full : fileName;
-        // Two runs of one name: told apart by their files.
-        const QString file = QStringLiteral(" (%1)").arg(fileName);
-        full += usedFull.contains(full) ? file : QString();
-        legend += used.contains(legend) ? file : QString();
-        usedFull.insert(full);
-        used.insert(legend);
-        fullNames << full;
-        run.label = legend;
+        runs[i].label = names[i].legend;
+        fullNames << names[i].full;
     }
     ui::colourRuns(runs); // each in its own colour, as the window showed it
 
-    const int named = ui::legendCapacity(use.layoutSize().height(), ui::legendPixels(use));
-    std::unique_ptr<QChart> chart(ui::makeRunChart(runs, metric, title, named));
-    ui::styleForUse(chart.get(), use);
+    const int named = ui::runFigureLegendCapacity(use);
+    std::unique_ptr<QChart> chart(ui::makeRunFigure(runs, metric, use, title));
     if (const int status = writeChart(chart.get(), out, use, scale, csv); status != 0)
         return status;
     if (runs.size() > named)

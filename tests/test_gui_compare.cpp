@@ -4,6 +4,7 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 #include "guitest.h"
+#include "model/config.h"
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
@@ -74,7 +75,10 @@ private Q_SLOTS:
         QCOMPARE(d.window->liveView()->lossChart()->overlayCount(), 1);
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 1);
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayPointCount(0), 2); // two epochs
-        QCOMPARE(d.window->liveView()->accuracyChart()->overlayLabels(), QStringList{QStringLiteral("cli")});
+        // Named in the legend by its configuration, as `reglab plot` names a run alone (its file's name is the
+        // list's; a name a person gives would be the legend's too).
+        const QString label = QString::fromStdString(reglab::shortLabel(runs->record(id)->config));
+        QCOMPARE(d.window->liveView()->accuracyChart()->overlayLabels(), QStringList{label});
 
         // Saving and opening again gives back the same record.
         const QString saved = path(QStringLiteral("saved.json"));
@@ -217,7 +221,10 @@ private Q_SLOTS:
         QVERIFY(d.window->exports()->exportChartCsv(d.window->liveView()->accuracyChart(), csv).isEmpty());
         QFile table(csv);
         QVERIFY(table.open(QIODevice::ReadOnly));
-        QVERIFY(table.readAll().contains("cli,1,"));
+        const QByteArray rows = table.readAll();
+        const int id = d.window->runs()->ids().first();
+        QVERIFY2(rows.contains(QByteArray::fromStdString(reglab::shortLabel(d.window->runs()->record(id)->config) + ",1,")),
+                 rows.constData());
         d.window->exports()->copyChart(d.window->liveView()->lossChart());
         QVERIFY(!QApplication::clipboard()->image().isNull());
         QVERIFY(!d.window->exports()

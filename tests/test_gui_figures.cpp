@@ -7,15 +7,18 @@
 #include "app/plotcommand.h"
 #include "model/summarytable.h"
 #include "ui/charts/figureexport.h"
+#include "ui/charts/accuracychart.h"
 #include "ui/charts/livechart.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/pgfplotsexport.h"
+#include "ui/live/liveview.h"
 #include "ui/figures/summaryexport.h"
 #include "ui/runs/runplot.h"
 
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QClipboard>
 #include <QDir>
 #include <QFile>
@@ -331,6 +334,82 @@ private Q_SLOTS:
         for (int i = 1; i < thin.size(); ++i)
             QVERIFY(thin[i].x() > thin[i - 1].x());
         QCOMPARE(ui::thinPoints(points.mid(0, 10), 400), points.mid(0, 10));
+    }
+
+    // The same reopened runs give the same figure from the window's export and from `reglab plot` (one function
+    // builds both): the same texts (legend names, chance line, axis titles, ticks), the same stroke colours (each
+    // run's), and the same .tex (its markers too); the window names opened runs by what differs, not by file.
+    void windowAndPlotDrawTheSameFigure()
+    {
+        QStringList files;
+        for (double l1 : {0.0, 0.001, 0.01}) {
+            files << path(QStringLiteral("same-%1.json").arg(files.size()));
+            RunRecord run = syntheticRun(l1);
+            for (EpochRecord &e : run.epochs) // a gap of a few points
+                e.trainAccuracy = e.testAccuracy + 0.005 * e.epoch;
+            QVERIFY(writeFileAtomically(QFile::encodeName(files.last()).toStdString(), toJson(run)).empty());
+        }
+        guitest::Dashboard d;
+        d.window->setFixedSize(1680, 1050);
+        QCOMPARE(d.window->runList()->openFiles(files), 3);
+        d.window->flushCharts();
+        ui::LiveView *live = d.window->liveView();
+        const QStringList legend = live->accuracyChart()->overlayLabels();
+        QVERIFY2(legend.contains(QStringLiteral("L1 0.001")) && !legend.join(u'|').contains(QStringLiteral("same-")),
+                 qPrintable(legend.join(u'|')));
+        // A name a person gives stays in the legend; the others are still named by what differs.
+        const int renamed = d.window->runs()->ids().first();
+        d.window->runs()->setName(renamed, QStringLiteral("baseline"));
+        d.window->flushCharts();
+        QVERIFY2(live->accuracyChart()->overlayLabels().contains(QStringLiteral("baseline")) &&
+                     live->accuracyChart()->overlayLabels().contains(QStringLiteral("L1 0.01")),
+                 qPrintable(live->accuracyChart()->overlayLabels().join(u'|')));
+        d.window->runs()->setName(renamed, QStringLiteral("same-0")); // its file's name again: automatic
+        d.window->flushCharts();
+        QCOMPARE(live->accuracyChart()->overlayLabels(), legend);
+        ui::ExportMenu *menu = d.window->exports();
+        menu->setFigureUse(QStringLiteral("column"));
+        const auto strokes = [](const QString &svg) {
+            static const QRegularExpression stroke(QStringLiteral("stroke=\"(#[0-9a-f]{6})\""));
+            QStringList colours;
+            const QString text = QString::fromStdString(readTextFile(QFile::encodeName(svg).toStdString()));
+            for (auto it = stroke.globalMatch(text); it.hasNext();)
+                colours << it.next().captured(1);
+            colours.removeDuplicates();
+            colours.sort();
+            return colours;
+        };
+        for (const char *metric : {"test_accuracy", "gap", "loss"}) {
+            const QString key = QString::fromLatin1(metric);
+            const bool perStep = key == QLatin1String("loss");
+            QComboBox *box = perStep ? live->lossMetricBox() : live->accuracyMetricBox();
+            box->setCurrentIndex(box->findData(key));
+            QCOMPARE(box->currentData().toString(), key);
+            d.window->flushCharts();
+            ui::LiveChart *chart = perStep ? static_cast<ui::LiveChart *>(live->lossChart()) : live->accuracyChart();
+            for (const char *suffix : {"svg", "tex"}) {
+                const QString window = path(QStringLiteral("window-%1.%2").arg(key, QLatin1String(suffix)));
+                const QString plot = path(QStringLiteral("plot-%1.%2").arg(key, QLatin1String(suffix)));
+                QCOMPARE(menu->exportChart(chart, window), QString());
+                QCOMPARE(app::runPlotCommand(files + QStringList{QStringLiteral("--metric"), key, QStringLiteral("--for"),
+                                                                 QStringLiteral("column"), QStringLiteral("--out"), plot}),
+                         0);
+                if (QLatin1String(suffix) == QLatin1String("tex")) {
+                    const std::string tex = readTextFile(QFile::encodeName(window).toStdString());
+                    QCOMPARE(tex, readTextFile(QFile::encodeName(plot).toStdString()));
+                    QVERIFY(perStep || QString::fromStdString(tex).contains(QStringLiteral("mark=")));
+                    continue;
+                }
+                const QStringList texts = svgTexts(window);
+                QCOMPARE(texts, svgTexts(plot));
+                QVERIFY2(texts.contains(QStringLiteral("L1 0.01")), qPrintable(texts.join(u'|')));
+                QCOMPARE(texts.contains(QStringLiteral("Chance (10 %)")), key == QLatin1String("test_accuracy"));
+                const QStringList colours = strokes(window);
+                QCOMPARE(colours, strokes(plot));
+                for (int id : d.window->runs()->ids())
+                    QVERIFY2(colours.contains(d.window->runs()->color(id).name()), qPrintable(colours.join(u' ')));
+            }
+        }
     }
 
     void pgfplotsFigureCompilesWithTheRunNames()

@@ -7,18 +7,28 @@
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/runs/runmodel.h"
 #include "ui/runs/runplot.h"
+#include "ui/charts/figureuse.h"
+#include "ui/figures/runfigure.h"
 
 #include <QChart>
+#include <QCoreApplication>
 #include <QDir>
+#include <QFontMetricsF>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
 #include <QFile>
 #include <QImage>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QScatterSeries>
 #include <QSet>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
 #include <QXmlStreamReader>
 
 #include <sys/stat.h>
@@ -66,6 +76,28 @@ int distinctColours(const QImage &image)
         for (int x = 0; x < image.width(); x += 3)
             colours.insert(image.pixel(x, y));
     return int(colours.size());
+}
+
+// The text of each <text> element of an SVG, white space folded.
+QStringList svgTexts(const QString &file)
+{
+    QXmlStreamReader xml(QString::fromStdString(readTextFile(QFile::encodeName(file).toStdString())));
+    QStringList texts;
+    while (!xml.atEnd())
+        if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("text"))
+            texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).simplified();
+    return texts;
+}
+
+// Texts Qt cut or squeezed: ending in "..." or an ellipsis, or a tick label squeezed to "3....".
+QStringList cutTexts(const QStringList &texts)
+{
+    static const QRegularExpression squeezed(QStringLiteral("^\\d*\\.{2,}$"));
+    QStringList cut;
+    for (const QString &t : texts)
+        if (t.endsWith(QStringLiteral("...")) || t.endsWith(QChar(0x2026)) || squeezed.match(t).hasMatch())
+            cut << t;
+    return cut;
 }
 
 } // namespace
@@ -481,6 +513,119 @@ private Q_SLOTS:
                  qPrintable(text));
         QVERIFY(QString::fromStdString(readTextFile(QFile::encodeName(path(QStringLiteral("data.svg"))).toStdString()))
                     .contains(QStringLiteral("Fashion-MNIST")));
+    }
+
+    // The gap of a few points: its column figure fits the y axis to the values (0-100 drew a flat line) and its
+    // axis title fits ("Training - test accuracy (p..." was cut); the title says the whole metric.
+    void aGapFigureFitsItsValues()
+    {
+        RunRecord r = syntheticRun(0.001, false);
+        for (EpochRecord &e : r.epochs)
+            e.trainAccuracy = e.testAccuracy + 0.01 * e.epoch - 0.02; // from -1 to 4 points
+        const QString file = path(QStringLiteral("gap.json")), svg = path(QStringLiteral("gap.svg"));
+        QVERIFY(writeFileAtomically(QFile::encodeName(file).toStdString(), toJson(r)).empty());
+        QCOMPARE(app::runPlotCommand({file, QStringLiteral("--metric"), QStringLiteral("gap"), QStringLiteral("--out"), svg}),
+                 0);
+        QList<ui::PlotRun> runs{{QStringLiteral("gap"), ui::runColor(0), r}};
+        ui::FigureUse column;
+        QVERIFY(ui::figureUseNamed(QStringLiteral("column"), column));
+        std::unique_ptr<QChart> chart(ui::makeRunFigure(runs, "gap", column));
+        auto *y = qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).first());
+        QVERIFY(y);
+        QVERIFY2(y->min() < -1 && y->min() >= -5 && y->max() > 4 && y->max() <= 10,
+                 qPrintable(QStringLiteral("%1..%2").arg(y->min()).arg(y->max())));
+        QCOMPARE(y->titleText(), QStringLiteral("Gap (points)"));
+        QVERIFY(chart->title().startsWith(QStringLiteral("Generalization gap")));
+        const QStringList texts = svgTexts(svg);
+        QVERIFY2(texts.contains(QStringLiteral("Gap (points)")), qPrintable(texts.join(u'|')));
+        QVERIFY2(cutTexts(texts).isEmpty(), qPrintable(cutTexts(texts).join(u'|')));
+    }
+
+    // A run of one logged loss point is drawn as a dot (a line of one point draws nothing, yet set the axis).
+    void aLonePointIsDrawn()
+    {
+        RunRecord r = syntheticRun(0.001, false, 1);
+        r.steps.resize(1);
+        r.steps[0].loss = 45;
+        std::unique_ptr<QChart> chart(ui::makeRunChart({{QStringLiteral("one"), ui::runColor(0), r}}, "loss"));
+        int dots = 0;
+        for (QAbstractSeries *series : chart->series())
+            if (auto *scatter = qobject_cast<QScatterSeries *>(series))
+                dots += scatter->count();
+        QCOMPARE(dots, 1);
+    }
+
+    // A column PNG keeps its last x tick label and end dots inside the figure: the right margin holds them.
+    void aColumnKeepsItsRightEnd()
+    {
+        QList<ui::PlotRun> runs{{QStringLiteral("mild"), ui::runColor(0), syntheticRun(0.001, false)}};
+        ui::FigureUse column;
+        QVERIFY(ui::figureUseNamed(QStringLiteral("column"), column));
+        std::unique_ptr<QChart> chart(ui::makeRunFigure(runs, "test_accuracy", column));
+        QGraphicsScene scene;
+        scene.addItem(chart.get());
+        chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(column.layoutSize())));
+        chart->layout()->activate();
+        QCoreApplication::processEvents();
+        const QFontMetricsF ticks(chart->axes(Qt::Horizontal).first()->labelsFont());
+        const double overhang = std::max(ticks.horizontalAdvance(QStringLiteral("6")) / 2, column.line * 1.3 * 2);
+        QVERIFY2(chart->plotArea().right() + overhang <= column.layoutSize().width(),
+                 qPrintable(QStringLiteral("plot ends at %1 of %2").arg(chart->plotArea().right()).arg(column.layoutSize().width())));
+        // Qt clips the series to the plot: the last epoch's dot lies whole inside it.
+        QAbstractSeries *line = chart->series().first();
+        const double lastX = chart->mapToPosition(QPointF(6, 90), line).x();
+        const double radius = qobject_cast<QScatterSeries *>(chart->series().at(1))->markerSize() / 2;
+        QVERIFY2(lastX + radius <= chart->plotArea().right(),
+                 qPrintable(QStringLiteral("the last dot reaches %1, the plot ends at %2").arg(lastX + radius).arg(chart->plotArea().right())));
+        const auto *x = qobject_cast<QValueAxis *>(chart->axes(Qt::Horizontal).first());
+        QCOMPARE(x->tickInterval(), 1.0); // ticks on whole epochs still
+        scene.removeItem(chart.get());
+    }
+
+    // reglab --screenshot with no --size on the offscreen platform's own screen (800x600): the compact layout (the
+    // docks a tab each in one column, under their short titles), and no tick label, title or legend entry cut or
+    // squeezed ("3....").
+    void aScreenshotOfTheSmallestScreenIsCompactAndWhole()
+    {
+        const QString svg = path(QStringLiteral("small-screen.svg"));
+        QProcess reglab;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen")); // its screen: 800x600
+        env.remove(QStringLiteral("QT_SCALE_FACTOR"));
+        for (const char *name : {"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"}) // nothing of the user's is read
+            env.insert(QLatin1String(name), path(QStringLiteral("screen-%1").arg(QLatin1String(name))));
+        reglab.setProcessEnvironment(env);
+        reglab.setProcessChannelMode(QProcess::MergedChannels);
+        reglab.start(QStringLiteral(REGLAB_GUI_EXE), {QStringLiteral("--reset-settings"), QStringLiteral("--epochs"),
+                                                      QStringLiteral("1"), QStringLiteral("--screenshot"), svg});
+        QVERIFY(reglab.waitForFinished(120000));
+        QVERIFY2(reglab.exitCode() == 0, reglab.readAll().constData());
+        const QStringList texts = svgTexts(svg);
+        QVERIFY2(cutTexts(texts).isEmpty(), qPrintable(cutTexts(texts).join(u'|')));
+        for (const char *text : {"Predictions", "Network", "Runs", "Epoch", "100", "Accuracy (%)"})
+            QVERIFY2(texts.contains(QLatin1String(text)), qPrintable(QLatin1String(text) + QLatin1Char(':') + texts.join(u'|')));
+        QVERIFY(!texts.contains(QStringLiteral("Inside the network"))); // the roomy layout's dock title
+    }
+
+    // A side legend's long name (a run with its data set) is wrapped before its data set, not cut ("L1 0.001
+    // [Fashion-...").
+    void aSideLegendWrapsALongName()
+    {
+        RunRecord off = syntheticRun(0, false), strong = syntheticRun(0.01, false), fashion = syntheticRun(0.001, false);
+        fashion.config.data = "fashion";
+        fashion.dataName = "Fashion-MNIST";
+        QStringList args;
+        int i = 0;
+        for (const RunRecord *r : {&off, &strong, &fashion}) {
+            args << path(QStringLiteral("side%1.json").arg(i++));
+            QVERIFY(writeFileAtomically(QFile::encodeName(args.last()).toStdString(), toJson(*r)).empty());
+        }
+        const QString svg = path(QStringLiteral("side.svg"));
+        QCOMPARE(app::runPlotCommand(args + QStringList{QStringLiteral("--out"), svg}), 0);
+        const QStringList texts = svgTexts(svg);
+        QVERIFY2(cutTexts(texts).isEmpty(), qPrintable(cutTexts(texts).join(u'|')));
+        QVERIFY2(texts.contains(QStringLiteral("L1 0.001")) && texts.contains(QStringLiteral("[Fashion-MNIST]")),
+                 qPrintable(texts.join(u'|')));
     }
 
     void exportsKeepWhatIsOnScreen()

@@ -41,6 +41,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -347,6 +348,34 @@ private Q_SLOTS:
             QVERIFY2(cut.isEmpty(), qPrintable(QStringLiteral("%1, %2 epochs: ").arg(screenName).arg(epochs) +
                                                cut.join(QStringLiteral("; "))));
         }
+    }
+
+    // A preset's end is said whole in the status bar beside the figures (at 1024x768 its advice was cut: "...
+    // tick or untick them in Runs to comp"); the whole advice is the bar's tooltip.
+    void aPresetsEndFitsTheStatusBar()
+    {
+        guitest::Dashboard d(false, false);
+        d.window->show();
+        settle();
+        const QString preset = QStringLiteral("Adam: L2 penalty, weight decay and AdamW"); // the longest bundled
+        d.window->onQueueEnded(preset, true, {});
+        settle();
+        QStatusBar *bar = d.window->statusBar();
+        const QString message = bar->currentMessage();
+        QVERIFY(message.startsWith(preset));
+        QVERIFY2(bar->toolTip().contains(QStringLiteral("tick or untick them in Runs to compare")),
+                 qPrintable(bar->toolTip()));
+        int room = bar->width(); // the message is drawn left of the figures
+        for (QWidget *w : bar->findChildren<QWidget *>(QString(), Qt::FindDirectChildrenOnly))
+            if (w->isVisible() && w->x() > 0)
+                room = std::min(room, w->x());
+        const int needed = bar->fontMetrics().horizontalAdvance(message) + 8;
+        QVERIFY2(needed <= room, qPrintable(QStringLiteral("%1: '%2' needs %3 px of %4")
+                                                .arg(screenName, message)
+                                                .arg(needed)
+                                                .arg(room)));
+        bar->showMessage(QStringLiteral("another"));
+        QVERIFY(bar->toolTip().isEmpty()); // the tooltip goes with its message
     }
 
     // Presentation mode: full screen, the charts alone in large type, nothing cut short; F9 brings the controls.

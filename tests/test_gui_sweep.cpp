@@ -1,17 +1,22 @@
 // The sweep view: a folder of records becomes a regularization path that follows the folder as records land,
 // offers the settings that differ, and opens a point's runs when it is clicked.
+#include "guitest.h"
+
 #include "app/plotcommand.h"
+#include "ui/charts/figureexport.h"
 #include "model/runrecord.h"
 #include "ui/runs/runlist.h"
 #include "ui/runs/runmodel.h"
 #include "ui/sweeps/sweepview.h"
 
 #include <QApplication>
+#include <QAbstractAxis>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QDir>
 #include <QLineSeries>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -99,6 +104,53 @@ private Q_SLOTS:
         view.xBox()->setCurrentIndex(view.xBox()->findData(QStringLiteral("l1")));
         view.groupBox()->setCurrentIndex(view.groupBox()->findData(QStringLiteral("seed")));
         QVERIFY(view.groupBox()->findData(QStringLiteral("seed")) < 0); // seeds are averaged, not curves
+    }
+
+    // The path names its metric as the window's charts do ("Test accuracy", not "test_accuracy"), and a log axis
+    // over 1e-4..1e-1 keeps every decade's tick (its first, 1e-4, was lost to rounding).
+    void pathNamesItsMetricAndKeepsEveryDecade()
+    {
+        QTemporaryDir dir;
+        int i = 0;
+        for (double l1 : {1e-4, 1e-3, 1e-2, 1e-1})
+            writeRecord(dir.path(), QStringLiteral("%1.json").arg(i++), l1, 0, 0, 0.9 - l1);
+        SweepView view;
+        view.resize(900, 600);
+        view.setFolder(dir.path());
+        QCOMPARE(view.metricBox()->currentText(), QStringLiteral("Test accuracy"));
+        QChart *chart = view.chartView()->chart();
+        QCOMPARE(chart->axes(Qt::Vertical).first()->titleText(), QStringLiteral("Test accuracy (%)"));
+        const QString svg = dir.filePath(QStringLiteral("path.svg"));
+        QCOMPARE(reglab::ui::saveChart(chart, QSize(900, 500), svg), QString());
+        const QStringList texts = guitest::svgTexts(svg);
+        for (const char *tick : {"0.0001", "0.001", "0.01", "0.1"})
+            QVERIFY2(texts.contains(QLatin1String(tick)), qPrintable(texts.join(u'|')));
+        QVERIFY2(!texts.join(u'|').contains(QStringLiteral("test_accuracy")), qPrintable(texts.join(u'|')));
+        // Every metric a path shows is named from the metrics table.
+        for (int m = 0; m < view.metricBox()->count(); ++m)
+            QVERIFY2(!view.metricBox()->itemText(m).contains(u'_'), qPrintable(view.metricBox()->itemText(m)));
+    }
+
+    // File > Open sweep starts where sweeps are written: beside the run library, or above the folder the last
+    // sweep was told to write into; never the folder the window was started from.
+    void openSweepStartsWhereSweepsAreWritten()
+    {
+        guitest::TestFolder folder;
+        QVERIFY(folder.enter(true));
+        const QString data = QString::fromLocal8Bit(qgetenv("XDG_DATA_HOME"));
+        const QString sweeps = QDir(data).filePath(QStringLiteral("RegLab/sweeps"));
+        QVERIFY(QDir().mkpath(sweeps));
+        QCOMPARE(SweepView::startFolder(), QDir::cleanPath(sweeps));
+        const QString mine = folder.filePath(QStringLiteral("mine/sweep-a"));
+        QVERIFY(QDir().mkpath(mine));
+        {
+            QSettings settings(QStringLiteral("RegLab"), QStringLiteral("RegLab"));
+            settings.setValue(QStringLiteral("sweep/outDir"), mine);
+        }
+        QCOMPARE(SweepView::startFolder(), QDir::cleanPath(folder.filePath(QStringLiteral("mine"))));
+        QVERIFY(QDir(sweeps).removeRecursively());
+        QVERIFY(QDir(folder.filePath(QStringLiteral("mine"))).removeRecursively());
+        QVERIFY(SweepView::startFolder() != QDir::currentPath());
     }
 
     // File > Open sweep: the path in a window of its own; a clicked point's runs join the runs list.

@@ -131,8 +131,21 @@ void ChartBase::fitLegend()
     int stage = 0;
     while (stage < layouts.size() && layouts[stage].names != Names::Elided && !fits(layouts[stage]))
         ++stage;
-    if (legend->isVisible() && m_appliedStage >= stage && legendCut())
-        m_legendStage = std::min(int(layouts.size()), m_appliedStage + 1);
+    if (legend->isVisible() && m_appliedStage >= stage && m_appliedStage < layouts.size() && legendCut()) {
+        // On to the next layout that can do better: one the estimate says fits and that is not the cut one again
+        // (short names that are the whole names, in the same place and type); the fit after Qt's next layout
+        // checks that one too, however many fits this update has had.
+        const Layout &cut = layouts[m_appliedStage];
+        const auto same = [&](const Layout &l) {
+            return l.names != Names::Elided && cut.names != Names::Elided && l.row == cut.row &&
+                   l.compact == cut.compact && widths(l.names, l.compact) == widths(cut.names, cut.compact);
+        };
+        int next = m_appliedStage + 1;
+        while (next < layouts.size() && layouts[next].names != Names::Elided && (!fits(layouts[next]) || same(layouts[next])))
+            ++next;
+        m_legendStage = next;
+        m_fitBudget = std::max(m_fitBudget, 1);
+    }
     stage = std::max(stage, m_legendStage);
     m_appliedStage = stage;
     m_legendFits = stage < layouts.size();

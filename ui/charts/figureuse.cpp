@@ -10,7 +10,9 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QScatterSeries>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -122,7 +124,37 @@ void styleForUse(QChart *chart, const FigureUse &use)
         if (row > use.layoutSize().width() * 0.95)
             chart->legend()->setAlignment(Qt::AlignRight);
     }
-    chart->setMargins(QMargins(2, 2, 2, 2));
+    // Qt gives a legend down the side at most about 0.4 of the figure and cuts a longer name ("L1 0.001
+    // [Fashion-..."): such a name is wrapped before its data set or its last part instead.
+    if (chart->legend()->alignment() == Qt::AlignRight) {
+        const QFontMetricsF metrics(chart->legend()->font());
+        const qreal room = 0.4 * use.layoutSize().width() - 2.5 * metrics.height() - 8; // less swatch and gaps
+        for (QLegendMarker *marker : chart->legend()->markers()) {
+            const QString label = marker->label();
+            if (!qobject_cast<QLineSeries *>(marker->series()) || metrics.horizontalAdvance(label) <= room)
+                continue;
+            qsizetype cut = label.lastIndexOf(QStringLiteral(" ["));
+            if (cut <= 0)
+                cut = label.lastIndexOf(QStringLiteral(", "));
+            if (cut > 0)
+                marker->setLabel(label.left(cut).toHtmlEscaped() + QStringLiteral("<br>") +
+                                 label.mid(label.at(cut) == QLatin1Char(',') ? cut + 2 : cut + 1).toHtmlEscaped());
+        }
+    }
+    // Qt centres the last x tick's label on the plot's right end and lets it (and an end dot) stick out past it:
+    // the figure's right margin holds half of it, unless a legend down the side stands there.
+    int right = 2;
+    if (chart->legend()->alignment() != Qt::AlignRight || !chart->legend()->isVisible()) {
+        const QFontMetricsF ticks(pointFont(use.tickPt * k));
+        double half = 0;
+        for (QAbstractAxis *axis : chart->axes(Qt::Horizontal))
+            if (auto *value = qobject_cast<QValueAxis *>(axis))
+                half = std::max(half, ticks.horizontalAdvance(QString::number(value->max(), 'g', 6)) / 2);
+            else if (auto *log = qobject_cast<QLogValueAxis *>(axis))
+                half = std::max(half, ticks.horizontalAdvance(QString::number(log->max(), 'g', 6)) / 2);
+        right = std::max(right, int(std::ceil(std::max(half, use.line * 1.3 * k) + 1)));
+    }
+    chart->setMargins(QMargins(2, 2, right, 2));
     for (QAbstractAxis *axis : chart->axes()) {
         axis->setLabelsFont(pointFont(use.tickPt * k));
         axis->setTitleFont(pointFont(use.axisPt * k));

@@ -346,7 +346,8 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
 
     auto makeSeries = [this](const Overlay &o) {
         QLineSeries *series = makeLine(o.label, o.color, 2);
-        series->setPointsVisible(m_overlayPoints);
+        // A run of one logged point has no line to draw: its point is drawn, where it sets the axis.
+        series->setPointsVisible(m_overlayPoints || o.points.size() == 1);
         return series;
     };
     auto track = [](QLineSeries *series, const QList<QPointF> &points, bool faint) {

@@ -5,6 +5,7 @@
 #include "ui/charts/figureuse.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/pgfplotsexport.h"
+#include "ui/figures/runfigure.h"
 #include "ui/figures/smallmultiples.h"
 #include "ui/figures/summaryexport.h"
 #include "ui/live/liveview.h"
@@ -20,6 +21,8 @@
 #include <QChart>
 #include <QSaveFile>
 #include <QSettings>
+
+#include <memory>
 
 namespace reglab::ui {
 
@@ -128,6 +131,28 @@ QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal sca
 {
     m_live->flush();
     FigureUse use;
+    const bool tex = QFileInfo(path).suffix().toLower() == QLatin1String("tex");
+    // Compared runs for a paper or a slide (or LaTeX): the figure `reglab plot` draws of the same runs, built by
+    // the same function, so the two cannot drift. A smoothed or logarithmic loss chart is drawn as shown.
+    const bool plain = chart == m_live->accuracyChart() ||
+                       (chart == m_live->lossChart() && m_live->lossChart()->smoothing() <= 0 &&
+                        !m_live->lossChart()->logScale());
+    if (m_runs && m_live->comparing() && plain && (tex || figureUseNamed(m_use, use))) {
+        if (!figureUseNamed(m_use, use))
+            use = defaultFigureUse(path);
+        const QComboBox *box = chart == m_live->accuracyChart() ? m_live->accuracyMetricBox() : m_live->lossMetricBox();
+        const QList<PlotRun> runs = shownPlotRuns(*m_runs);
+        std::unique_ptr<QChart> figure(makeRunFigure(runs, box->currentData().toString().toStdString(), use));
+        const QString error = saveFigure(figure.get(), use, path, use.pngScale);
+        if (!error.isEmpty())
+            Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+        else if (tex)
+            if (const QStringList lost = textsLatexLoses(figure.get()); !lost.isEmpty())
+                Q_EMIT problem(tr("Saved %1, but pdflatex's fonts lack characters of %2, which show as '?' there: use "
+                                  "Latin letters in the run names, or export a PDF or SVG.")
+                                   .arg(path.toHtmlEscaped(), lost.join(QStringLiteral(", ")).toHtmlEscaped()));
+        return error;
+    }
     if (figureUseNamed(m_use, use) && QFileInfo(path).suffix().toLower() != QLatin1String("tex")) {
         // Laid out for its use, then the chart as it was: its fonts, lines and grid.
         chart->restyle(); // the lines' base widths noted, so the restyle after gives them back

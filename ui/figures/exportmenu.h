@@ -32,6 +32,8 @@ public:
     void loadSettings(const QSettings &settings);
     void saveSettings(QSettings &settings) const;
     // PNG (at `scale`), SVG, PDF or .tex (pgfplots) by suffix; "" or what went wrong (also sent as problem()).
+    // Compared runs for a column, a page or a slide, or as .tex, are the figure `reglab plot` draws of them
+    // (runfigure.h: the same colours, names, chance line and markers); otherwise the chart as shown.
     QString exportChart(LiveChart *chart, const QString &path, qreal scale = 1.0);
     QString exportDashboard(const QString &path, qreal scale = 1.0);
     void copyChart(LiveChart *chart);

@@ -2,6 +2,7 @@
 
 #include "ui/charts/palette.h"
 #include "ui/runs/runmodel.h"
+#include "ui/runs/runnames.h"
 
 #include <QChart>
 #include <QGraphicsScene>
@@ -12,9 +13,15 @@ namespace reglab::ui {
 
 QList<PlotRun> shownPlotRuns(const RunModel &runs)
 {
+    // Named as the window's legends name them (runnames.h).
+    const QList<int> ids = runs.shownIds();
+    QList<RunNaming> naming;
+    for (int id : ids)
+        naming << RunNaming{runs.record(id), runs.givenName(id), runs.name(id)};
+    const QList<RunNames> names = runNames(naming);
     QList<PlotRun> out;
-    for (int id : runs.shownIds())
-        out.append({runs.name(id), runs.color(id), *runs.record(id)});
+    for (int i = 0; i < ids.size(); ++i)
+        out.append({names[i].legend, runs.color(ids[i]), *runs.record(ids[i])});
     return out;
 }
 

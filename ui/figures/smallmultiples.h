@@ -15,7 +15,7 @@ namespace reglab::ui {
 
 class RunModel;
 
-// The shown runs of `runs`, named and coloured as in the window.
+// The shown runs of `runs`, named (by what differs, as the window's legends) and coloured as in the window.
 QList<PlotRun> shownPlotRuns(const RunModel &runs);
 // The panels' metrics, in order: `loss` (Loss or DataLoss), validation accuracy, test accuracy, sparsity.
 QList<Metric> smallMultipleMetrics(const Metric &loss = "loss");

@@ -11,6 +11,7 @@
 #include "ui/live/banner.h"
 #include "ui/live/flowlayout.h"
 #include "ui/runs/runmodel.h"
+#include "ui/runs/runnames.h"
 
 #include <QChart>
 #include <QCoreApplication>
@@ -22,7 +23,6 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLocale>
-#include <QRegularExpression>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -71,25 +71,6 @@ double epochAt(const reglab::RunRecord &record, std::int64_t stepsDone)
         previousEnd = end;
     }
     return double(record.epochs.size());
-}
-
-// A run's name for a crowded legend: a configuration label's first part ("L1 0.01 (all)" of "L1 0.01 (all) - L2
-// off - bs 50"), with the " (2)" that tells apart runs of the same name; the colour tells the rest.
-QString shortRunName(const QString &name)
-{
-    static const QRegularExpression number(QStringLiteral(" \\(\\d+\\)$"));
-    const QRegularExpressionMatch m = number.match(name);
-    const bool numbered = m.hasMatch() && name.contains(QStringLiteral(" - "));
-    return name.section(QStringLiteral(" - "), 0, 0) + (numbered ? m.captured() : QString());
-}
-
-// What tells compared runs apart in a legend (reglab::configDifferences()).
-QStringList differences(const std::vector<reglab::TrainConfig> &configs)
-{
-    QStringList names;
-    for (const std::string &name : reglab::configDifferences(configs))
-        names << QString::fromStdString(name);
-    return names;
 }
 
 } // namespace
@@ -417,45 +398,22 @@ void LiveView::updateComparison()
     // The epoch chart's measure follows the choice: accuracies (and the gap) in %, or the losses.
     const bool epochLoss = !accuracyMetric.fraction();
     m_accuracy->setMeasure(epochLoss ? AccuracyChart::Measure::Loss : AccuracyChart::Measure::Accuracy);
-    // Runs of different data sets compared: each name says which (their accuracies are not comparable).
-    std::vector<const reglab::RunRecord *> shownRecords;
+    // Each shown run's legend name and its short form for a crowded legend: by what differs from the other runs
+    // named after their configurations (or files); a name given by a person or a preset says what it is, and stays.
+    QList<RunNaming> naming;
     for (int id : shown)
-        shownRecords.push_back(m_runs->record(id));
-    const bool otherData = shownRecords.size() >= 2 && reglab::dataSetsDiffer(shownRecords);
-    const auto runName = [&](int id) {
-        return otherData ? QString::fromStdString(reglab::withDataSet(m_runs->name(id).toStdString(), *m_runs->record(id)))
-                         : m_runs->name(id);
+        naming << RunNaming{m_runs->record(id), m_runs->givenName(id), m_runs->name(id)};
+    const QList<RunNames> names = runNames(naming);
+    const auto legendName = [&](int id) -> std::pair<QString, QString> {
+        const int i = int(shown.indexOf(id));
+        if (i < 0)
+            return {};
+        return {names[i].legend, names[i].shortLegend};
     };
-    const QString name = live >= 0 ? runName(live) : QString();
     const QColor color = live >= 0 ? m_runs->color(live) : QColor();
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
-    // loss parts and both accuracies in their own colours, named with the run.
+    // loss parts and accuracies in their own colours, named by what each is.
     const bool liveSeries = live < 0 || liveShown;
-    // A run named after its configuration is told apart in a legend by what differs from the other such runs
-    // shown; a name given by a person or a preset says what it is, and stays.
-    const auto automatic = [&](int id) {
-        const QString full = m_runs->name(id);
-        const QString label = QString::fromStdString(reglab::shortLabel(m_runs->record(id)->config));
-        return full == label || full.startsWith(label + QStringLiteral(" ("));
-    };
-    QList<int> unnamed;
-    std::vector<reglab::TrainConfig> configs;
-    for (int id : shown)
-        if (automatic(id)) {
-            unnamed << id;
-            configs.push_back(m_runs->record(id)->config);
-        }
-    const QStringList differing = differences(configs);
-    // The legend's name of a shown run and its short form for a crowded legend.
-    const auto legendName = [&](int id) -> std::pair<QString, QString> {
-        if (!m_runs->contains(id))
-            return {};
-        const QString full = runName(id);
-        if (const QString difference = differing.value(int(unnamed.indexOf(id))); !difference.isEmpty())
-            return {difference, difference};
-        return {full, shortRunName(full)};
-    };
-    const auto named = [&](const QString &what) { return name.isEmpty() ? what : tr("%1: %2").arg(name, what); };
     if (m_comparing) {
         const LossChart::Series loss = totalLoss ? LossChart::Total : LossChart::Data;
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
@@ -471,24 +429,24 @@ void LiveView::updateComparison()
         m_accuracy->setGapShaded(false);
         m_accuracy->setTrackLook(accuracy, legendName(live).first, legendName(live).second, color, 3);
         m_accuracy->setTrackInLegend(AccuracyChart::Chance, false); // the legend's room goes to the runs
-    } else {
+    } else { // a run alone: its series named by what they are ("Training"); the runs list says which run
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveSeries);
-        m_loss->setPartLook(LossChart::Data, named(tr("Data loss (cross-entropy)")), tr("Data loss"), colors::dataLoss);
-        m_loss->setPartLook(LossChart::L1, named(tr("L1 term  \u03bb\u2081\u00b7\u03a3|p|")), tr("L1 term"),
+        m_loss->setPartLook(LossChart::Data, tr("Data loss (cross-entropy)"), tr("Data loss"), colors::dataLoss);
+        m_loss->setPartLook(LossChart::L1, tr("L1 term  \u03bb\u2081\u00b7\u03a3|p|"), tr("L1 term"),
                             colors::l1Term);
-        m_loss->setPartLook(LossChart::L2, named(tr("L2 term  \u03bb\u2082/2\u00b7\u03a3p\u00b2")), tr("L2 term"),
+        m_loss->setPartLook(LossChart::L2, tr("L2 term  \u03bb\u2082/2\u00b7\u03a3p\u00b2"), tr("L2 term"),
                             colors::l2Term);
-        m_loss->setPartLook(LossChart::Total, named(tr("Total")), tr("Total"), chartColors().text, 1.5, Qt::DashLine,
+        m_loss->setPartLook(LossChart::Total, tr("Total"), tr("Total"), chartColors().text, 1.5, Qt::DashLine,
                             true);
         for (int track : kAccuracyTracks)
             m_accuracy->setTrackShown(track, liveSeries && track != AccuracyChart::Gap);
-        m_accuracy->setTrackLook(AccuracyChart::Training, named(tr("Training")), tr("Training"),
+        m_accuracy->setTrackLook(AccuracyChart::Training, tr("Training"), tr("Training"),
                                  colors::l2Term, 3, Qt::DashLine);
         m_accuracy->setGapShaded(true);
-        m_accuracy->setTrackLook(AccuracyChart::Validation, named(tr("Validation")), tr("Validation"),
+        m_accuracy->setTrackLook(AccuracyChart::Validation, tr("Validation"), tr("Validation"),
                                  colors::validation, 3);
-        m_accuracy->setTrackLook(AccuracyChart::Test, named(tr("Test")), tr("Test"), colors::test, 3);
+        m_accuracy->setTrackLook(AccuracyChart::Test, tr("Test"), tr("Test"), colors::test, 3);
         m_accuracy->setTrackInLegend(AccuracyChart::Chance, true);
     }
 

@@ -5,6 +5,7 @@
 #include "model/config.h"
 #include "ui/charts/palette.h"
 
+#include <QFileInfo>
 #include <QIcon>
 #include <QPainter>
 #include <QPixmap>
@@ -200,6 +201,23 @@ QString RunModel::name(int id) const
 {
     const int row = rowOf(id);
     return row < 0 ? QString() : m_runs[std::size_t(row)].name;
+}
+
+QString RunModel::givenName(int id) const
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return {};
+    const Entry &e = m_runs[std::size_t(row)];
+    // "label" or "label (2)": the automatic names, as the list makes them unique.
+    const auto namedAfter = [&](const QString &automatic) {
+        return !automatic.isEmpty() &&
+               (e.name == automatic || (e.name.startsWith(automatic + QStringLiteral(" (")) && e.name.endsWith(')')));
+    };
+    if (namedAfter(QString::fromStdString(reglab::shortLabel(e.record.config))) ||
+        (e.record.name.empty() && !e.path.isEmpty() && namedAfter(QFileInfo(e.path).completeBaseName())))
+        return {};
+    return e.name;
 }
 
 QColor RunModel::color(int id) const

@@ -58,6 +58,9 @@ public:
     bool contains(int id) const { return rowOf(id) >= 0; }
     const reglab::RunRecord *record(int id) const;
     QString name(int id) const;
+    // The name a person (or a preset) gave the run; "" when it is named after its configuration ("L1 0.01 (all) -
+    // L2 off - bs 50", "... (2)") or its file's base name, which a legend replaces by what differs (runnames.h).
+    QString givenName(int id) const;
     QColor color(int id) const;
     bool isShown(int id) const;
     int rowOf(int id) const;

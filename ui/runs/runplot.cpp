@@ -32,6 +32,18 @@ double epochValue(const EpochRecord &e, const reglab::Metric &m)
     return (m.fraction() ? 100 : 1) * m.read(e);
 }
 
+// 1, 2 or 5 times a power of ten, at least `raw` (a tick step of round numbers).
+double niceTickStep(double raw)
+{
+    if (!(raw > 0))
+        return 1;
+    const double decade = std::pow(10, std::floor(std::log10(raw)));
+    for (double k : {1.0, 2.0, 5.0})
+        if (k * decade >= raw)
+            return k * decade;
+    return 10 * decade;
+}
+
 } // namespace
 
 QStringList metricNames()
@@ -127,7 +139,9 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
         chart->addSeries(series);
         if (++named > maxNamed)
             chart->legend()->markers(series).first()->setVisible(false);
-        if (perEpoch && finite.size() <= 60) { // dots on the epochs, as on the dashboard
+        // Dots on the epochs, as on the dashboard; and a lone point (a run of one logged loss), which a line
+        // does not draw, yet sets the axis.
+        if ((perEpoch && finite.size() <= 60) || finite.size() == 1) {
             auto *dots = new QScatterSeries;
             dots->setColor(run.color);
             dots->setBorderColor(run.color);
@@ -156,24 +170,29 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
 
     auto *xAxis = new QValueAxis;
     xAxis->setTitleText(perEpoch ? QStringLiteral("Epoch") : QStringLiteral("Optimizer step (batches)"));
-    xAxis->setRange(0, maxX);
-    if (perEpoch && maxX <= 20) {
-        xAxis->setTickCount(int(maxX) + 1);
-        xAxis->setLabelFormat(QStringLiteral("%d"));
-    } else {
-        xAxis->setLabelFormat(QStringLiteral("%.0f"));
-    }
+    // Qt clips the series to the plot: the range reaches a little past the last point, so that its dot is whole
+    // (a column's end dots were cut in half); the ticks stay on whole epochs or round steps.
+    const double step = perEpoch && maxX <= 20 ? 1.0 : niceTickStep(maxX / 5);
+    xAxis->setTickType(QValueAxis::TicksDynamic);
+    xAxis->setTickAnchor(0);
+    xAxis->setTickInterval(step);
+    xAxis->setRange(0, maxX * 1.025);
+    xAxis->setLabelFormat(perEpoch && maxX <= 20 ? QStringLiteral("%d") : QStringLiteral("%.0f"));
     auto *yAxis = new QValueAxis;
     // The sparsity's title is too long for an axis (a small multiple's): the axis says what is counted.
     yAxis->setTitleText(metric == "small_fraction"  ? QStringLiteral("Weights below threshold (%)")
                         : metric == "zero_fraction" ? QStringLiteral("Weights exactly zero (%)")
-                        : metric == "gap"           ? QStringLiteral("Training \u2212 test accuracy (points)")
+                        : metric == "gap"           ? QStringLiteral("Gap (points)") // the title says of what
                         : percent                   ? QStringLiteral("%1 (%)").arg(QString::fromStdString(m.label))
                                                     : QStringLiteral("Loss (nats)"));
-    if (percent && std::isfinite(minY) && minY < 0) { // a difference of accuracies (the gap): around its values
-        yAxis->setRange(std::floor(minY / 5) * 5, std::ceil(std::max(0.0, maxY) / 5) * 5);
+    if (metric == "gap" && std::isfinite(minY)) {
+        // A difference of accuracies (the gap, a few points, perhaps below 0): around its values and 0, with a
+        // margin, not 0-100 where it would be a flat line.
+        const double lo = std::min(0.0, minY), hi = std::max(0.0, maxY);
+        const double margin = std::max(1.0, 0.1 * (hi - lo));
+        yAxis->setRange(minY < 0 ? lo - margin : 0, hi + margin);
         yAxis->applyNiceNumbers();
-        yAxis->setLabelFormat(QStringLiteral("%.0f"));
+        yAxis->setLabelFormat(hi - lo + 2 * margin < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
     } else if (percent) {
         yAxis->setRange(0, 100);
         yAxis->setLabelFormat(QStringLiteral("%.0f"));
@@ -199,7 +218,7 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
         auto *chance = new QLineSeries; // ten classes
         chance->setName(QStringLiteral("Chance (10 %)"));
         chance->setPen(QPen(colors::chance, 1.5, Qt::DashLine));
-        chance->replace({QPointF(0, 10), QPointF(maxX, 10)});
+        chance->replace({QPointF(0, 10), QPointF(xAxis->max(), 10)});
         chart->addSeries(chance);
         chance->attachAxis(xAxis);
         chance->attachAxis(yAxis);

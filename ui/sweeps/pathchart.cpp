@@ -1,4 +1,7 @@
+// The regularization path chart shared by the sweep view and `reglab plot --sweep`.
 #include "ui/sweeps/pathchart.h"
+
+#include "model/metrics.h"
 
 #include "ui/charts/palette.h"
 #include "ui/runs/runplot.h"
@@ -17,17 +20,32 @@
 namespace reglab::ui {
 namespace {
 
+// A fraction shown in percent (the accuracies, the gap, the sparsity), as the metrics table says.
 bool percent(const std::string &metric)
 {
-    return metric.find("accuracy") != std::string::npos || metric.find("fraction") != std::string::npos;
+    const reglab::Metric *m = reglab::findMetric(metric);
+    return m && m->fraction();
 }
 
-QString groupName(const std::string &group)
+} // namespace
+
+QString pathMetricName(const std::string &metric)
+{
+    const reglab::Metric *m = reglab::findMetric(metric);
+    return m ? QString::fromStdString(m->brief()) : QString::fromStdString(metric);
+}
+
+namespace {
+
+// A curve's legend name: "L1", "L2", a grouping setting's value, or (one curve, no groups) its metric's name.
+QString groupName(const std::string &group, const std::string &metric)
 {
     if (group == "l1")
         return QStringLiteral("L1");
     if (group == "l2")
         return QStringLiteral("L2");
+    if (group == metric)
+        return pathMetricName(metric);
     return QString::fromStdString(group);
 }
 
@@ -35,15 +53,7 @@ QString groupName(const std::string &group)
 
 QString pathMetricTitle(const std::string &metric)
 {
-    const QString title = metric == "test_accuracy"    ? QStringLiteral("Final test accuracy")
-                          : metric == "val_accuracy"   ? QStringLiteral("Final validation accuracy")
-                          : metric == "test_loss"      ? QStringLiteral("Final test loss")
-                          : metric == "val_loss"       ? QStringLiteral("Final validation loss")
-                          : metric == "train_loss"     ? QStringLiteral("Final training loss")
-                          : metric == "small_fraction" ? QStringLiteral("fc1 weights near 0")
-                          : metric == "zero_fraction"  ? QStringLiteral("fc1 weights exactly 0")
-                                                       : QString::fromStdString(metric);
-    return percent(metric) ? title + QStringLiteral(" (%)") : title;
+    return percent(metric) ? pathMetricName(metric) + QStringLiteral(" (%)") : pathMetricName(metric);
 }
 
 QString pathXTitle(const std::string &xLabel)
@@ -86,7 +96,10 @@ QChart *makePathChart(const SweepPath &path, const QString &title)
         auto *log = new QLogValueAxis;
         log->setBase(10);
         log->setLabelFormat(QStringLiteral("%g"));
-        log->setRange(std::pow(10, std::floor(std::log10(xLo) + 1e-9)), std::pow(10, std::ceil(std::log10(xHi) - 1e-9)));
+        // Qt's first tick is 10^ceil(log10(min)), and log10(1e-4) is a hair above -4: the range starts a hair
+        // below each end's decade, so that the decade's tick is drawn (1e-4..1e-1 showed no 1e-4).
+        log->setRange(std::pow(10, std::floor(std::log10(xLo) + 1e-9)) * (1 - 1e-9),
+                      std::pow(10, std::ceil(std::log10(xHi) - 1e-9)) * (1 + 1e-9));
         log->setMinorTickCount(-1);
         xAxis = log;
     } else {
@@ -98,8 +111,11 @@ QChart *makePathChart(const SweepPath &path, const QString &title)
     xAxis->setTitleText(pathXTitle(path.xLabel));
     auto *yAxis = new QValueAxis;
     yAxis->setTitleText(pathMetricTitle(path.metric));
-    if (percent(path.metric)) {
+    if (percent(path.metric) && yLo >= 0) {
         yAxis->setRange(0, 100);
+    } else if (percent(path.metric)) { // a difference of accuracies (the gap): around its values
+        yAxis->setRange(std::floor(yLo / 5) * 5, std::ceil(std::max(0.0, yHi) / 5) * 5);
+        yAxis->applyNiceNumbers();
     } else {
         yAxis->setRange(std::min(0.0, yLo), yHi > 0 ? yHi * 1.05 : 1.0);
         yAxis->applyNiceNumbers();
@@ -135,10 +151,10 @@ QChart *makePathChart(const SweepPath &path, const QString &title)
         fill.setAlphaF(0.2);
         band->setBrush(fill);
         band->setPen(Qt::NoPen);
-        band->setName(groupName(curve.group) + QStringLiteral(" (min-max over seeds)"));
+        band->setName(groupName(curve.group, path.metric) + QStringLiteral(" (min-max over seeds)"));
         attach(band);
         chart->legend()->markers(band).first()->setVisible(false);
-        mean->setName(groupName(curve.group));
+        mean->setName(groupName(curve.group, path.metric));
         mean->setProperty("reglabCurve", i); // which curve a click on it means
         mean->setPen(QPen(color, 2.5));
         attach(mean);

@@ -11,7 +11,9 @@ class QChart;
 
 namespace reglab::ui {
 
-// "Test accuracy (%)", "L1 strength λ₁", ...: axis titles for a path's metric and x setting.
+// A path metric's name from the metrics table ("Test accuracy", as the window's charts say it), and its axis
+// title ("Test accuracy (%)"); "L1 strength λ₁", ...: the x setting's.
+QString pathMetricName(const std::string &metric);
 QString pathMetricTitle(const std::string &metric);
 QString pathXTitle(const std::string &xLabel);
 

@@ -2,6 +2,7 @@
 #include "ui/sweeps/labelledrow.h"
 
 #include "model/runfiles.h"
+#include "ui/controls/settingsstore.h"
 #include "ui/runs/runlist.h"
 #include "ui/sweeps/pathchart.h"
 
@@ -16,6 +17,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QMouseEvent>
+#include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -30,7 +32,7 @@ SweepView::SweepView(QWidget *parent) : QWidget(parent)
     auto *row = new QHBoxLayout;
     m_metric = new QComboBox(this);
     for (const std::string &m : reglab::pathMetrics())
-        m_metric->addItem(pathMetricTitle(m), QString::fromStdString(m));
+        m_metric->addItem(pathMetricName(m), QString::fromStdString(m));
     m_x = new QComboBox(this);
     m_group = new QComboBox(this);
     addLabelled(row, tr("&Metric:"), m_metric);
@@ -195,13 +197,27 @@ SweepView *SweepView::openFor(RunList *runs, const QString &folder)
     return view;
 }
 
+QString SweepView::startFolder()
+{
+    // Where New sweep writes (beside the run library), or the folder above the last sweep's a person chose; the
+    // first of them that exists, else the library's own folder, else home: never the current folder.
+    const QString base = QFileInfo(QString::fromStdString(reglab::runLibraryDir())).path();
+    QString chosen;
+    SettingsStore().read([&](const QSettings &settings) { chosen = settings.value(QStringLiteral("sweep/outDir")).toString(); });
+    QStringList candidates;
+    if (!chosen.isEmpty())
+        candidates << QFileInfo(QDir::cleanPath(chosen)).path();
+    candidates << QDir(base).filePath(QStringLiteral("sweeps")) << base << QDir::homePath();
+    for (const QString &folder : candidates)
+        if (QFileInfo(folder).isDir())
+            return QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    return QDir::homePath();
+}
+
 void SweepView::openDialog(RunList *runs)
 {
-    // Where New sweep writes them (beside the run library), when there are any yet.
-    const QString sweeps = QDir(QFileInfo(QString::fromStdString(reglab::runLibraryDir())).path())
-                               .filePath(QStringLiteral("sweeps"));
-    const QString folder = QFileDialog::getExistingDirectory(runs, tr("Open a sweep's folder of run records"),
-                                                             QFileInfo(sweeps).isDir() ? sweeps : QString());
+    const QString folder =
+        QFileDialog::getExistingDirectory(runs, tr("Open a sweep's folder of run records"), startFolder());
     if (!folder.isEmpty())
         openFor(runs, folder);
 }

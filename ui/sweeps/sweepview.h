@@ -29,8 +29,11 @@ public:
     // beside the dashboard), which follows the folder while a sweep fills it; a click on a point opens that
     // point's runs in the list.
     static SweepView *openFor(RunList *runs, const QString &folder);
-    // File > Open sweep: asks for the folder, then openFor().
+    // File > Open sweep: asks for the folder, starting in startFolder(), then openFor().
     static void openDialog(RunList *runs);
+    // Where Open sweep starts: where sweeps are written (the sweep dialog's folder for them, or the one above
+    // the last sweep's chosen folder), never the current folder.
+    static QString startFolder();
 
     // Shows the records in `folder` and follows it; "" stops.
     void setFolder(const QString &folder);

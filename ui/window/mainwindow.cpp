@@ -391,8 +391,12 @@ void MainWindow::onQueuedRunStarting(int index, int count, const QString &label,
 void MainWindow::onQueueEnded(const QString &presetName, bool completed, const QString &why)
 {
     m_runsDock->raise();
-    m_status->showMessage(completed ? tr("%1: all runs done; tick or untick them in Runs to compare").arg(presetName)
-                                    : tr("%1 ended early (%2)").arg(presetName, why));
+    // Brief, so that a 1024x768 window's bar shows it whole beside the figures; the whole advice in its tooltip.
+    if (completed)
+        m_status->showBrief(tr("%1: all runs done").arg(presetName),
+                            tr("%1: all runs done; tick or untick them in Runs to compare").arg(presetName));
+    else
+        m_status->showMessage(tr("%1 ended early (%2)").arg(presetName, why)); // why it ended is the message
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

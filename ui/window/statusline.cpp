@@ -38,6 +38,20 @@ StatusLine::StatusLine(QWidget *parent) : QStatusBar(parent)
     for (QWidget *w : {static_cast<QWidget *>(m_state), static_cast<QWidget *>(m_progress),
                        static_cast<QWidget *>(m_rate), static_cast<QWidget *>(m_eta), static_cast<QWidget *>(m_device)})
         addPermanentWidget(w);
+    // The whole text of a brief message goes with it.
+    connect(this, &QStatusBar::messageChanged, this, [this](const QString &message) {
+        if (message != m_brief) {
+            m_brief.clear();
+            setToolTip({});
+        }
+    });
+}
+
+void StatusLine::showBrief(const QString &brief, const QString &whole)
+{
+    m_brief = brief;
+    showMessage(brief);
+    setToolTip(whole);
 }
 
 void StatusLine::follow(ControlPanel *controls)

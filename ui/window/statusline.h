@@ -33,6 +33,9 @@ public:
     // "Idle", "Stopping", ...: what the left label says between runs.
     void setState(const QString &text);
     void clearFigures();
+    // A passing message in words that fit a 1024x768 window's bar beside the figures; `whole`, the full text, is
+    // its tooltip while it shows.
+    void showBrief(const QString &brief, const QString &whole);
 
     QLabel *stateLabel() const { return m_state; }
     QProgressBar *progressBar() const { return m_progress; }
@@ -42,6 +45,7 @@ public:
 private:
     QLabel *m_state, *m_rate, *m_eta, *m_device;
     QProgressBar *m_progress;
+    QString m_brief; // the message showBrief() shows, whose tooltip is the whole text
 };
 
 } // namespace reglab::ui
