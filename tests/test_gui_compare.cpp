@@ -19,6 +19,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -134,6 +137,8 @@ private Q_SLOTS:
 
     // The acceptance check of the forum preset, through the window: its runs are queued one after another,
     // all land in the runs list with their labels, and end in the thread's order (L1 0.01 lowest).
+    // The forum's preset, made small (its finding, L1 0.01 at chance, is asserted at full size in test_presets):
+    // its runs go in order, under their labels, the last one live with the others overlaid.
     void forumPresetRunsInOrder()
     {
         Dashboard d;
@@ -142,24 +147,34 @@ private Q_SLOTS:
             if (QFileInfo(file).fileName() == QLatin1String("1-forum-thread.json"))
                 forum = file;
         QVERIFY(!forum.isEmpty());
-        QVERIFY(d.window->startPreset(forum, false));
+        QFile full(forum);
+        QVERIFY(full.open(QIODevice::ReadOnly));
+        QJsonObject preset = QJsonDocument::fromJson(full.readAll()).object();
+        QJsonObject base = preset.value(QStringLiteral("base")).toObject();
+        base.insert(QStringLiteral("epochs"), 2);
+        base.insert(QStringLiteral("train_size"), 500);
+        base.insert(QStringLiteral("hidden"), QJsonArray{32, 32});
+        preset.insert(QStringLiteral("base"), base);
+        const QString small = path(QStringLiteral("forum-small.json"));
+        QFile out(small);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(preset).toJson());
+        out.close();
+        QVERIFY(d.window->startPreset(small, false));
         reglab::ui::RunModel *runs = d.window->runs();
-        QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 5, 120000);
+        QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 5, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
         QStringList names;
-        QList<double> accuracy;
         for (int id : runs->ids()) {
             names << runs->name(id);
-            accuracy << runs->record(id)->epochs.back().testAccuracy;
             QCOMPARE(int(runs->record(id)->status), int(reglab::RunStatus::Finished));
-            QCOMPARE(int(runs->record(id)->epochs.size()), 10);
+            QCOMPARE(int(runs->record(id)->epochs.size()), 2);
         }
-        QCOMPARE(names.at(2), QStringLiteral("L1 0.01 (the forum code)"));
-        const double strong = accuracy.at(2);
-        for (double a : accuracy)
-            QVERIFY(strong <= a);
-        QVERIFY(strong < 0.2);
-        QVERIFY(accuracy.at(0) > 0.85 && accuracy.at(1) > 0.85 && accuracy.at(3) > 0.8);
+        QStringList expected;
+        for (const QJsonValue &run : preset.value(QStringLiteral("runs")).toArray())
+            if (!run.toObject().value(QStringLiteral("optional")).toBool())
+                expected << run.toObject().value(QStringLiteral("label")).toString();
+        QCOMPARE(names, expected);
         QCOMPARE(d.window->liveView()->accuracyChart()->overlayCount(), 4); // the last run is the live one
         // The controls show the last run's settings (not those before the preset), and showing them changed no
         // run's settings.
