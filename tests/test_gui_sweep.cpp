@@ -104,6 +104,12 @@ private Q_SLOTS:
         view.xBox()->setCurrentIndex(view.xBox()->findData(QStringLiteral("l1")));
         view.groupBox()->setCurrentIndex(view.groupBox()->findData(QStringLiteral("seed")));
         QVERIFY(view.groupBox()->findData(QStringLiteral("seed")) < 0); // seeds are averaged, not curves
+        // The curves are offered by the settings' labels in the window, not their keys.
+        QCOMPARE(view.groupBox()->itemText(view.groupBox()->findData(QStringLiteral("l2"))),
+                 QStringLiteral("L2 strength λ₂"));
+        for (int i = 1; i < view.groupBox()->count(); ++i)
+            QVERIFY2(view.groupBox()->itemText(i) != view.groupBox()->itemData(i).toString(),
+                     qPrintable(view.groupBox()->itemText(i)));
     }
 
     // The path names its metric as the window's charts do ("Test accuracy", not "test_accuracy"), and a log axis

@@ -1,6 +1,7 @@
 // The regularization path chart shared by the sweep view and `reglab plot --sweep`.
 #include "ui/sweeps/pathchart.h"
 
+#include "model/config.h"
 #include "model/metrics.h"
 
 #include "ui/charts/palette.h"
@@ -64,6 +65,9 @@ QString pathXTitle(const std::string &xLabel)
         return QStringLiteral("L2 strength λ₂");
     if (xLabel == "l1,l2" || xLabel == "l2,l1")
         return QStringLiteral("Strength λ (L1: λ₁, L2: λ₂)");
+    // Another swept setting: its label in the window ("Learning rate"), not its key.
+    if (const reglab::ConfigField *f = reglab::findField(xLabel); f && !f->label.empty())
+        return QString::fromStdString(f->label);
     return QString::fromStdString(xLabel);
 }
 

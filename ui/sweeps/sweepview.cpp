@@ -95,7 +95,7 @@ void SweepView::reload()
     m_group->addItem(tr("by the swept setting"), QString());
     for (const std::string &key : varied)
         if (key != "seed")
-            m_group->addItem(QString::fromStdString(key), QString::fromStdString(key));
+            m_group->addItem(pathXTitle(key), QString::fromStdString(key));
     if (const int i = m_x->findData(x); i >= 0)
         m_x->setCurrentIndex(i);
     if (const int i = m_group->findData(group); i >= 0)
