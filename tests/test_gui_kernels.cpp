@@ -15,11 +15,18 @@ private Q_SLOTS:
     void statusBarNamesTheKernels()
     {
         reglab::ui::StatusLine status;
+        status.resize(1200, 30);
+        status.show();
         reglab::RunInfo info;
         info.device = "cpu";
         info.kernels = "OpenBLAS SkylakeX";
         status.onStarted(info);
         QCOMPARE(status.deviceLabel()->text(), QStringLiteral("Device: cpu (OpenBLAS SkylakeX)"));
+        // A narrow window's bar keeps the device and the kernels; the whole line is the tooltip.
+        status.resize(700, 30);
+        QCOMPARE(status.deviceLabel()->text(), QStringLiteral("cpu \u00b7 SkylakeX"));
+        QCOMPARE(status.deviceLabel()->toolTip(), QStringLiteral("Device: cpu (OpenBLAS SkylakeX)"));
+        status.resize(1200, 30);
         info.device = "cuda:0";
         info.kernels.clear();
         status.onStarted(info);

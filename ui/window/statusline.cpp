@@ -83,10 +83,23 @@ void StatusLine::setState(const QString &text)
 void StatusLine::onStarted(const reglab::RunInfo &info)
 {
     // The kernels too: on a CPU that OpenBLAS does not know they decide a factor of three in speed.
-    m_device->setText(
-        info.kernels.empty()
-            ? tr("Device: %1").arg(QString::fromStdString(info.device))
-            : tr("Device: %1 (%2)").arg(QString::fromStdString(info.device), QString::fromStdString(info.kernels)));
+    const QString device = QString::fromStdString(info.device), kernels = QString::fromStdString(info.kernels);
+    m_deviceWhole = kernels.isEmpty() ? tr("Device: %1").arg(device) : tr("Device: %1 (%2)").arg(device, kernels);
+    // A narrow window keeps the device and the kernels' name, not the words around them.
+    m_deviceBrief = kernels.isEmpty() ? device : QStringLiteral("%1 \u00b7 %2").arg(device, kernels.section(u' ', -1));
+    m_device->setToolTip(m_deviceWhole);
+    fitDevice();
+}
+
+void StatusLine::fitDevice()
+{
+    m_device->setText(width() < kNarrow ? m_deviceBrief : m_deviceWhole);
+}
+
+void StatusLine::resizeEvent(QResizeEvent *event)
+{
+    QStatusBar::resizeEvent(event);
+    fitDevice();
 }
 
 void StatusLine::onEvent(const reglab::TrainEvent &event)
@@ -119,7 +132,11 @@ void StatusLine::onFinished(const reglab::RunRecord &record)
     case reglab::RunStatus::Finished:
         m_state->setText(tr("Finished"));
         m_progress->setValue(1000);
-        showMessage(tr("Finished %n epoch(s)%1", nullptr, epochs).arg(accuracy));
+        // The state label beside it says "Finished": the message says what came of it.
+        showMessage(record.epochs.empty()
+                        ? tr("No epoch completed")
+                        : tr("Test accuracy %1 % after %n epoch(s)", nullptr, epochs)
+                              .arg(100 * reglab::finalEpoch(record)->testAccuracy, 0, 'f', 2));
         break;
     case reglab::RunStatus::Stopped:
         m_state->setText(tr("Stopped"));

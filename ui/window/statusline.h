@@ -42,7 +42,15 @@ public:
     QLabel *etaLabel() const { return m_eta; }
     QLabel *deviceLabel() const { return m_device; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    // Below this width (a window under about 1024 px) the device line is brief; its tooltip is whole.
+    static constexpr int kNarrow = 1000;
+    void fitDevice();
+
+    QString m_deviceWhole, m_deviceBrief;
     QLabel *m_state, *m_rate, *m_eta, *m_device;
     QProgressBar *m_progress;
     QString m_brief; // the message showBrief() shows, whose tooltip is the whole text
