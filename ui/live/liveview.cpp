@@ -2,7 +2,6 @@
 
 #include "model/changes.h"
 #include "model/metrics.h"
-#include "model/summarytable.h"
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
@@ -10,6 +9,7 @@
 #include "ui/charts/smoothing.h"
 #include "ui/live/banner.h"
 #include "ui/live/flowlayout.h"
+#include "ui/runs/runlegend.h"
 #include "ui/runs/runmodel.h"
 
 #include <QChart>
@@ -22,7 +22,6 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLocale>
-#include <QRegularExpression>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -71,25 +70,6 @@ double epochAt(const reglab::RunRecord &record, std::int64_t stepsDone)
         previousEnd = end;
     }
     return double(record.epochs.size());
-}
-
-// A run's name for a crowded legend: a configuration label's first part ("L1 0.01 (all)" of "L1 0.01 (all) - L2
-// off - bs 50"), with the " (2)" that tells apart runs of the same name; the colour tells the rest.
-QString shortRunName(const QString &name)
-{
-    static const QRegularExpression number(QStringLiteral(" \\(\\d+\\)$"));
-    const QRegularExpressionMatch m = number.match(name);
-    const bool numbered = m.hasMatch() && name.contains(QStringLiteral(" - "));
-    return name.section(QStringLiteral(" - "), 0, 0) + (numbered ? m.captured() : QString());
-}
-
-// What tells compared runs apart in a legend (reglab::configDifferences()).
-QStringList differences(const std::vector<reglab::TrainConfig> &configs)
-{
-    QStringList names;
-    for (const std::string &name : reglab::configDifferences(configs))
-        names << QString::fromStdString(name);
-    return names;
 }
 
 } // namespace
@@ -417,44 +397,19 @@ void LiveView::updateComparison()
     // The epoch chart's measure follows the choice: accuracies (and the gap) in %, or the losses.
     const bool epochLoss = !accuracyMetric.fraction();
     m_accuracy->setMeasure(epochLoss ? AccuracyChart::Measure::Loss : AccuracyChart::Measure::Accuracy);
-    // Runs of different data sets compared: each name says which (their accuracies are not comparable).
-    std::vector<const reglab::RunRecord *> shownRecords;
-    for (int id : shown)
-        shownRecords.push_back(m_runs->record(id));
-    const bool otherData = shownRecords.size() >= 2 && reglab::dataSetsDiffer(shownRecords);
-    const auto runName = [&](int id) {
-        return otherData ? QString::fromStdString(reglab::withDataSet(m_runs->name(id).toStdString(), *m_runs->record(id)))
-                         : m_runs->name(id);
+    // Each shown run under the name every comparing view gives it (runlegend.h); a run not shown by its own.
+    const QHash<int, LegendName> names = legendNames(*m_runs, shown);
+    const auto legendName = [&](int id) -> std::pair<QString, QString> {
+        if (!m_runs->contains(id))
+            return {};
+        const LegendName n = names.value(id, {m_runs->name(id), shortRunName(m_runs->name(id))});
+        return {n.full, n.brief};
     };
-    const QString name = live >= 0 ? runName(live) : QString();
+    const QString name = live >= 0 ? legendName(live).first : QString();
     const QColor color = live >= 0 ? m_runs->color(live) : QColor();
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its
     // loss parts and both accuracies in their own colours, named with the run.
     const bool liveSeries = live < 0 || liveShown;
-    // A run named after its configuration is told apart in a legend by what differs from the other such runs
-    // shown; a name given by a person or a preset says what it is, and stays.
-    const auto automatic = [&](int id) {
-        const QString full = m_runs->name(id);
-        const QString label = QString::fromStdString(reglab::shortLabel(m_runs->record(id)->config));
-        return full == label || full.startsWith(label + QStringLiteral(" ("));
-    };
-    QList<int> unnamed;
-    std::vector<reglab::TrainConfig> configs;
-    for (int id : shown)
-        if (automatic(id)) {
-            unnamed << id;
-            configs.push_back(m_runs->record(id)->config);
-        }
-    const QStringList differing = differences(configs);
-    // The legend's name of a shown run and its short form for a crowded legend.
-    const auto legendName = [&](int id) -> std::pair<QString, QString> {
-        if (!m_runs->contains(id))
-            return {};
-        const QString full = runName(id);
-        if (const QString difference = differing.value(int(unnamed.indexOf(id))); !difference.isEmpty())
-            return {difference, difference};
-        return {full, shortRunName(full)};
-    };
     const auto named = [&](const QString &what) { return name.isEmpty() ? what : tr("%1: %2").arg(name, what); };
     if (m_comparing) {
         const LossChart::Series loss = totalLoss ? LossChart::Total : LossChart::Data;
