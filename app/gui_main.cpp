@@ -343,6 +343,8 @@ int main(int argc, char **argv)
         shot = true;
         // Let the last queued events and the charts settle before grabbing.
         QTimer::singleShot(150, &window, [&, exitCode] {
+            if (parser.isSet(showNetwork)) // a preset's end brings the runs list to the front: the view asked for
+                window.networkDock()->raise();
             window.flushCharts();
             QApplication::processEvents();
             QString error;

@@ -6,6 +6,7 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 #include "model/journal.h"
+#include "ui/charts/chartbase.h"
 #include "ui/controls/controlpanel.h"
 #include "ui/figures/exportmenu.h"
 #include "ui/live/banner.h"
@@ -18,6 +19,9 @@
 #include <QAbstractItemModelTester>
 #include <QDeadlineTimer>
 #include <QFile>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -27,6 +31,8 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <tuple>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -82,6 +88,92 @@ inline reglab::RunRecord finishedRun(double l1, int epochs = 3, int stepsPerEpoc
         r.epochs.push_back(epoch);
     }
     return r;
+}
+
+// Every chart text on screen (tick labels, titles, legend entries) that reaches past its chart's edge, where the
+// view cuts it ("0000" of "10000", ".00" of "0.00").
+inline QStringList textsPastTheEdge(QWidget *window)
+{
+    QStringList cut;
+    for (reglab::ui::ChartBase *chart : window->findChildren<reglab::ui::ChartBase *>()) {
+        if (!chart->isVisible() || !chart->scene())
+            continue;
+        const QRectF visible = chart->mapToScene(chart->viewport()->rect()).boundingRect().adjusted(-1, -1, 1, 1);
+        for (QGraphicsItem *item : chart->scene()->items()) {
+            if (!item->isVisible())
+                continue;
+            QString text;
+            if (auto *t = dynamic_cast<QGraphicsTextItem *>(item))
+                text = t->toPlainText();
+            else if (auto *s = dynamic_cast<QGraphicsSimpleTextItem *>(item))
+                text = s->text();
+            if (text.isEmpty())
+                continue;
+            const QRectF r = item->sceneBoundingRect();
+            if (!visible.contains(r))
+                cut << QStringLiteral("%1: '%2' at %3,%4 %5x%6 in %7x%8")
+                           .arg(chart->chart()->title(), text)
+                           .arg(r.x())
+                           .arg(r.y())
+                           .arg(r.width())
+                           .arg(r.height())
+                           .arg(visible.width() - 2)
+                           .arg(visible.height() - 2);
+        }
+    }
+    return cut;
+}
+
+// A finished run with what the network views draw: per-epoch layer statistics, its last histograms and its last
+// weights (fc1 784 wide, as the weight images need). `sparse`: an L1 run whose weights went to zero.
+inline std::pair<reglab::RunRecord, std::shared_ptr<reglab::WeightSnapshot>> networkRun(bool sparse, int epochs)
+{
+    reglab::RunRecord r = finishedRun(sparse ? 0.01 : 0, epochs);
+    if (!sparse)
+        r.config.l2 = 0.01;
+    for (auto &e : r.epochs) {
+        e.layers.clear();
+        const double t = double(e.epoch) / epochs;
+        for (const char *name : {"fc1", "fc2", "fc3"}) {
+            reglab::LayerStats l;
+            l.name = name;
+            l.smallFraction = sparse ? 0.2 + 0.75 * t : 0.05;
+            l.zeroFraction = sparse ? 0.1 * t : 0;
+            l.l1Norm = sparse ? 12000 * (1 - 0.9 * t) : 9000 + 100 * e.epoch;
+            l.l2Norm = sparse ? 40 * (1 - 0.8 * t) : 35;
+            e.layers.push_back(l);
+        }
+    }
+    auto snapshot = std::make_shared<reglab::WeightSnapshot>();
+    snapshot->epoch = epochs;
+    snapshot->step = r.epochs.back().step;
+    std::uint32_t state = sparse ? 7 : 11;
+    const auto next = [&state] {
+        state = state * 1664525u + 1013904223u;
+        return double(state >> 8) / double(1 << 24) - 0.5;
+    };
+    for (auto [name, rows, cols] : {std::tuple{"fc1", 200, 784}, {"fc2", 200, 200}, {"fc3", 10, 200}}) {
+        reglab::WeightSnapshot::Layer layer{name, rows, cols, {}};
+        reglab::WeightHistogram h;
+        h.name = name;
+        h.counts.assign(reglab::kHistogramBins, 0);
+        for (int i = 0; i < rows * cols; ++i) {
+            const double w = sparse ? (std::abs(next()) < 0.45 ? 0.0 : next() * 0.3) : next() * 0.2;
+            layer.weights.push_back(float(w));
+            const int bin = int((w - h.low) / (h.high - h.low) * reglab::kHistogramBins);
+            if (bin < 0)
+                ++h.below;
+            else if (bin >= reglab::kHistogramBins)
+                ++h.above;
+            else
+                ++h.counts[std::size_t(bin)];
+            h.zeros += w == 0;
+        }
+        snapshot->layers.push_back(std::move(layer));
+        snapshot->histograms.push_back(h);
+    }
+    r.weightHistograms = snapshot->histograms;
+    return {r, snapshot};
 }
 
 // A test's settings (and Qt's standard paths) go to `dir`, never the user's; the run events' types are

@@ -4,8 +4,10 @@
 #include "app/guiwiring.h"
 #include "app/trainingcontroller.h"
 #include "guitest.h"
+#include "model/runfiles.h"
 #include "model/trainer.h"
 #include "ui/charts/chartbase.h"
+#include "ui/charts/legendstrip.h"
 
 #include "ui/controls/controlpanel.h"
 #include "ui/network/confusionview.h"
@@ -13,16 +15,21 @@
 #include "ui/network/histogramview.h"
 #include "ui/network/networkpanel.h"
 #include "ui/network/sparsitychart.h"
+#include "ui/network/weightsview.h"
 #include "ui/network/weighttiles.h"
+#include "ui/runs/runlegend.h"
 #include "ui/runs/runlist.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QChartView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -73,6 +80,23 @@ reglab::WeightHistogram histogram(const std::string &name, int offset)
     return h;
 }
 
+// The entries a chart's legend shows, by their whole names, in order.
+QStringList legendEntries(ChartBase *view)
+{
+    QStringList named;
+    for (QAbstractSeries *series : view->chart()->series())
+        if (!series->property("reglabNoLegend").toBool())
+            for (QLegendMarker *marker : view->chart()->legend()->markers(series))
+                named << view->legendFullName(marker->label());
+    return named;
+}
+
+QList<QPointF> seriesPoints(ChartBase *view, int index)
+{
+    auto *line = qobject_cast<QLineSeries *>(view->chart()->series().value(index));
+    return line ? line->points() : QList<QPointF>();
+}
+
 reglab::WeightSnapshot snapshot(int epoch, const std::vector<float> &fc2)
 {
     reglab::WeightSnapshot s;
@@ -89,7 +113,7 @@ reglab::WeightSnapshot snapshot(int epoch, const std::vector<float> &fc2)
 class TestNetwork : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_dir.enter()); }
+    void initTestCase() { QVERIFY(m_dir.enter(true)); } // kept runs go to the test's folder
 
     void tileColours()
     {
@@ -151,7 +175,7 @@ private Q_SLOTS:
         for (int i = 0; i < reglab::kHistogramBins; ++i)
             QCOMPARE(shown[std::size_t(i)], double(expected[std::size_t(i)]));
         QVERIFY(view.summaryText().contains(QStringLiteral("exactly 0: 7")));
-        QVERIFY(view.summaryText().contains(QStringLiteral("below: 3")));
+        QVERIFY(view.summaryText().contains(QStringLiteral("below the range: 3")));
 
         // The bins sit on the fixed range: bin 0 starts at -0.25, the last ends at 0.25.
         auto *series = qobject_cast<QLineSeries *>(view.chartView()->chart()->series().first());
@@ -232,8 +256,17 @@ private Q_SLOTS:
         fc2 = chart.sharePoints(QStringLiteral("fc2"));
         QCOMPARE(fc2[1], QPointF(2, 100 * 3.0 / 8));
         chart.shareView()->redrawNow(); // drawn lazily: at the redraw tick, or now for a reader
-        QCOMPARE(chart.shareView()->chart()->series().size(), 4); // fc1 and fc2, below the threshold and exactly 0
-        QCOMPARE(chart.shareView()->chart()->series().at(1)->name(), QStringLiteral("fc1 exactly 0"));
+        // One layer at a time (fc1 first): the run below the threshold and exactly 0, and the grey key to the styles.
+        QCOMPARE(chart.layer(), QStringLiteral("fc1"));
+        QCOMPARE(chart.layerBox()->count(), 2);
+        QCOMPARE(chart.shareView()->chart()->series().size(), 4);
+        QCOMPARE(chart.shareView()->chart()->series().at(1)->name(), QStringLiteral("this run, exactly 0"));
+        // The chart's legend is the key to the styles; the run is named in the strip under both charts.
+        QCOMPARE(legendEntries(chart.shareView()), (QStringList{QStringLiteral("|w| below 0.0001"), QStringLiteral("exactly 0")}));
+        QCOMPARE(chart.legend()->names(), QStringList{QStringLiteral("this run")});
+        chart.setLayer(QStringLiteral("fc2"));
+        chart.shareView()->redrawNow();
+        QCOMPARE(seriesPoints(chart.shareView(), 0), chart.sharePoints(QStringLiteral("fc2")));
         // Exact zeros do not depend on the threshold.
         QCOMPARE(chart.zeroPoints(QStringLiteral("fc2")), (QList<QPointF>{QPointF(1, 0), QPointF(2, 100 * 2.0 / 8)}));
         QCOMPARE(chart.zeroPoints(QStringLiteral("fc1")).size(), 2);
@@ -247,15 +280,17 @@ private Q_SLOTS:
         QCOMPARE(chart.normPoints(QStringLiteral("fc1"), false), QList<QPointF>{QPointF(1, 120.0)});
         QCOMPARE(chart.normPoints(QStringLiteral("fc2"), true), QList<QPointF>{QPointF(1, 2.0)});
         chart.normView()->redrawNow();
-        QCOMPARE(chart.normView()->chart()->series().size(), 4);
-        // The legend says which line is which norm, whatever room the axis' title has.
-        QStringList named;
-        for (QAbstractSeries *series : chart.normView()->chart()->series())
-            if (!series->property("reglabNoLegend").toBool())
-                for (QLegendMarker *marker : chart.normView()->chart()->legend()->markers(series))
-                    named << chart.normView()->legendFullName(marker->label());
-        for (const char *name : {"fc1 L1", "fc1 L2", "fc2 L1", "fc2 L2"})
-            QVERIFY2(named.contains(QLatin1String(name)), qPrintable(named.join(u'|')));
+        QCOMPARE(chart.normView()->chart()->series().size(), 4); // fc2's L1 and L2, and the key
+        QCOMPARE(seriesPoints(chart.normView(), 1), (QList<QPointF>{QPointF(1, 2.0)}));
+        // The legend says which line is which norm, whatever room the axis' title has: a grey stroke of each style.
+        QCOMPARE(legendEntries(chart.normView()),
+                 (QStringList{QStringLiteral("L1 norm \u03a3|w|"), QStringLiteral("L2 norm \u221a\u03a3w\u00b2")}));
+        auto *l1Key = qobject_cast<QLineSeries *>(chart.normView()->chart()->series().at(2));
+        auto *l2Key = qobject_cast<QLineSeries *>(chart.normView()->chart()->series().at(3));
+        QCOMPARE(l1Key->pen().style(), Qt::SolidLine);
+        QCOMPARE(l2Key->pen().style(), Qt::DashLine);
+        QCOMPARE(chart.normView()->chart()->legend()->markers(l2Key).first()->shape(), QLegend::MarkerShapeFromSeries);
+        QCOMPARE(qobject_cast<QLineSeries *>(chart.normView()->chart()->series().at(1))->pen().style(), Qt::DashLine);
         chart.clear();
         QVERIFY(chart.sharePoints(QStringLiteral("fc2")).isEmpty());
     }
@@ -300,6 +335,192 @@ private Q_SLOTS:
         chart.addSnapshot(last.snapshot);
         QCOMPARE(chart.zeroPoints(QStringLiteral("fc1")).front().y(),
                  100.0 * double(zeros) / double(fc1.weights.size()));
+    }
+
+    // Runs compared inside the network: the sparsity view draws each shown run in its colour under its legend name,
+    // from its record's epochs; at a threshold its record did not measure, from its saved weights (its last epoch),
+    // or it names the run it cannot draw; the live run unticked is not drawn, ticked it comes first.
+    void sparsityComparesRuns()
+    {
+        auto [sparseRecord, sparseWeights] = guitest::networkRun(true, 4);
+        auto [denseRecord, denseWeights] = guitest::networkRun(false, 4);
+        const QColor blue(0x1F, 0x77, 0xB4), orange(0xFF, 0x7F, 0x0E);
+        SparsityChart chart;
+        chart.resize(600, 600);
+        chart.addSnapshot(snapshot(1, {0.1f, 0.0f})); // the live run's fc1 and fc2
+        chart.setLiveLook(QStringLiteral("live run"), QStringLiteral("live"), Qt::black, false); // unticked
+        SparsityOverlay a = SparsityOverlay::fromRecord(sparseRecord, QStringLiteral("L1 0.01, L2 off"),
+                                                        QStringLiteral("L1 0.01"), blue);
+        const std::shared_ptr<const reglab::WeightSnapshot> saved = sparseWeights;
+        int reads = 0;
+        a.weights = [saved, &reads] {
+            ++reads;
+            return saved;
+        };
+        const SparsityOverlay b = SparsityOverlay::fromRecord(denseRecord, QStringLiteral("L1 off, L2 0.01"),
+                                                              QStringLiteral("L2 0.01"), orange); // no saved weights
+        chart.setOverlays({a, b});
+        QCOMPARE(chart.layerBox()->count(), 3); // fc1 and fc2 (the live run), fc3 (the records)
+        QCOMPARE(chart.layer(), QStringLiteral("fc1"));
+        chart.shareView()->redrawNow();
+        QCOMPARE(chart.legend()->names(), (QStringList{QStringLiteral("L1 0.01, L2 off"), QStringLiteral("L1 off, L2 0.01")}));
+        QCOMPARE(chart.legend()->entries().at(1).color, orange);
+        QCOMPARE(legendEntries(chart.shareView()), (QStringList{QStringLiteral("|w| below 0.001"), QStringLiteral("exactly 0")}));
+        auto pen = [&](ChartBase *view, int i) { return qobject_cast<QLineSeries *>(view->chart()->series().at(i))->pen(); };
+        QCOMPARE(pen(chart.shareView(), 0).color(), blue);
+        QCOMPARE(pen(chart.shareView(), 1).color(), blue);
+        QCOMPARE(pen(chart.shareView(), 1).style(), Qt::DashLine);
+        QCOMPARE(pen(chart.shareView(), 2).color(), orange);
+        // The record's own threshold (0.001): its epochs, as measured.
+        QList<QPointF> expected, zeros, l1, l2;
+        for (const auto &e : sparseRecord.epochs) {
+            expected << QPointF(e.epoch, 100 * e.layers[0].smallFraction);
+            zeros << QPointF(e.epoch, 100 * e.layers[0].zeroFraction);
+            l1 << QPointF(e.epoch, e.layers[0].l1Norm);
+            l2 << QPointF(e.epoch, e.layers[0].l2Norm);
+        }
+        QCOMPARE(chart.overlayPoints(0, SparsityChart::Share), expected);
+        QCOMPARE(seriesPoints(chart.shareView(), 0), expected);
+        QCOMPARE(chart.overlayPoints(0, SparsityChart::Zero), zeros);
+        QCOMPARE(chart.overlayPoints(0, SparsityChart::L1Norm), l1);
+        QCOMPARE(chart.overlayPoints(0, SparsityChart::L2Norm), l2);
+        chart.normView()->redrawNow();
+        QCOMPARE(pen(chart.normView(), 2).color(), orange);
+        QCOMPARE(pen(chart.normView(), 3).style(), Qt::DashLine);
+        QCOMPARE(reads, 0); // its weights are read only when needed
+        QVERIFY(chart.noteText().isEmpty());
+
+        // Another threshold: the records cannot say; the saved weights give the last epoch's share, exactly.
+        chart.setThreshold(1e-2);
+        const auto &fc1 = saved->layers[0].weights;
+        const auto below = std::count_if(fc1.begin(), fc1.end(), [](float w) { return std::abs(w) < 1e-2f; });
+        const QList<QPointF> last = chart.overlayPoints(0, SparsityChart::Share);
+        QCOMPARE(last.size(), 1);
+        QCOMPARE(last[0].x(), 4.0);
+        QVERIFY2(std::abs(last[0].y() - 100.0 * double(below) / double(fc1.size())) < 1e-9, qPrintable(QString::number(last[0].y())));
+        QVERIFY(chart.overlayPoints(1, SparsityChart::Share).isEmpty());
+        QCOMPARE(chart.overlayPoints(1, SparsityChart::Zero).size(), 4); // exact zeros need no threshold
+        QVERIFY2(chart.noteText().contains(QStringLiteral("L1 off, L2 0.01")), qPrintable(chart.noteText()));
+        QVERIFY(!chart.noteText().contains(QStringLiteral("L1 0.01, L2 off")));
+        QCOMPARE(reads, 1); // read once, summarized, kept
+        chart.setThreshold(2e-2);
+        QCOMPARE(reads, 1);
+
+        // The live run ticked: drawn first, in its colour under its name.
+        chart.setLiveLook(QStringLiteral("live run"), QStringLiteral("live"), Qt::black, true);
+        chart.shareView()->redrawNow();
+        QCOMPARE(chart.legend()->names().first(), QStringLiteral("live run"));
+        QCOMPARE(pen(chart.shareView(), 0).color(), QColor(Qt::black));
+        // A layer only the records have: the live run has nothing to draw there.
+        chart.setLayer(QStringLiteral("fc3"));
+        chart.shareView()->redrawNow();
+        QCOMPARE(chart.legend()->names().first(), QStringLiteral("L1 0.01, L2 off"));
+    }
+
+    // The panel compares the runs ticked in the runs list: histograms and sparsity in each run's colour under the
+    // names the charts' legends give them (what differs between them), the weight images captioned likewise; a run
+    // whose record keeps no histograms or weights (an older one) is named, not silently left out.
+    void panelComparesShownRuns()
+    {
+        RunModel runs;
+        NetworkPanel panel;
+        panel.resize(600, 700);
+        panel.setRunModel(&runs);
+        auto [sparseRecord, sparseWeights] = guitest::networkRun(true, 3);
+        auto [denseRecord, denseWeights] = guitest::networkRun(false, 3);
+        const int a = runs.addRun(sparseRecord, {}, true);
+        runs.setSnapshot(a, sparseWeights);
+        const int b = runs.addRun(denseRecord, {}, true);
+        runs.setSnapshot(b, denseWeights);
+        reglab::RunRecord older = guitest::finishedRun(0.001, 3); // no histograms, no weights, nameless layers
+        const int c = runs.addRun(older, {}, false);
+        QVERIFY(runs.color(a) != runs.color(b));
+
+        HistogramView *h = panel.histograms();
+        QCOMPARE(h->shownSeriesCount(), 2);
+        const QList<QAbstractSeries *> drawn = h->chartView()->chart()->series();
+        QCOMPARE(drawn.at(0)->name(), QStringLiteral("L1 0.01, L2 off"));
+        QCOMPARE(drawn.at(1)->name(), QStringLiteral("L1 off, L2 0.01"));
+        QCOMPARE(qobject_cast<QLineSeries *>(drawn.at(0))->pen().color(), runs.color(a));
+        QCOMPARE(qobject_cast<QLineSeries *>(drawn.at(1))->pen().color(), runs.color(b));
+        QCOMPARE(h->legend()->names(), (QStringList{QStringLiteral("L1 0.01, L2 off"), QStringLiteral("L1 off, L2 0.01")}));
+        QCOMPARE(h->legend()->entries().at(1).color, runs.color(b));
+        const auto &counts = sparseRecord.weightHistograms[0].counts;
+        QCOMPARE(h->shownCounts(0), std::vector<double>(counts.begin(), counts.end()));
+        QVERIFY(h->noteText().isEmpty());
+        QCOMPARE(panel.sparsity()->overlayPoints(1, SparsityChart::L2Norm).size(), 3);
+
+        runs.setShown(c, true);
+        const QString olderName = legendNames(runs, runs.shownIds()).value(c).full;
+        QVERIFY(!olderName.isEmpty());
+        QVERIFY2(h->noteText().contains(olderName), qPrintable(h->noteText()));
+        QCOMPARE(h->shownSeriesCount(), 2);
+        QCOMPARE(panel.sparsity()->layerBox()->count(), 3); // fc1, fc2, fc3: no nameless layer offered
+
+        // The weight images: each names its run as the legends do, in its colour.
+        panel.weights()->showRuns(a, b);
+        QCOMPARE(panel.tiles()->caption(), legendNames(runs, runs.shownIds()).value(a).full);
+        QCOMPARE(panel.tiles()->captionColor(), runs.color(a));
+        QCOMPARE(panel.weights()->secondTiles()->captionColor(), runs.color(b));
+        QCOMPARE(panel.tiles()->unitWeights(1), std::vector<float>(sparseWeights->layers[0].weights.begin() + 784,
+                                                                   sparseWeights->layers[0].weights.begin() + 2 * 784));
+        panel.weights()->showRuns(a, c);
+        QVERIFY(panel.weights()->secondTiles()->isEmpty());
+        QVERIFY2(panel.weights()->secondTiles()->message().contains(QStringLiteral("No weights were saved")),
+                 qPrintable(panel.weights()->secondTiles()->message()));
+        QCOMPARE(panel.weights()->secondTiles()->caption(), olderName);
+    }
+
+    // The histogram and sparsity views at the sizes the sidebar gives them (narrow, short, wide), with two runs
+    // compared and counts and norms in the hundred thousands: every tick label, title and legend entry whole, none
+    // past its chart's edge ("0000" for 140000) nor shortened with an ellipsis.
+    void tickLabelsAreWhole()
+    {
+        auto [sparseRecord, sparseWeights] = guitest::networkRun(true, 12);
+        auto [denseRecord, denseWeights] = guitest::networkRun(false, 12);
+        for (auto &e : denseRecord.epochs)
+            e.layers[0].l1Norm *= 30; // norms from 5 to 360,000: a wide log axis
+        HistogramView histograms;
+        histograms.setHistograms(sparseWeights->histograms, 12);
+        histograms.setOverlays({HistogramOverlay{QStringLiteral("L1 off, L2 0.01"), Qt::red, denseWeights->histograms,
+                                                 QStringLiteral("L2 0.01")}});
+        SparsityChart sparsity;
+        // The live run under a configuration's long name, as a run alone is named.
+        sparsity.setLiveLook(QStringLiteral("L1 0.01 (all) - L2 off - bs 50"), QStringLiteral("L1 0.01 (all)"), Qt::blue);
+        sparsity.addSnapshot(*sparseWeights);
+        for (const auto &e : sparseRecord.epochs)
+            sparsity.addEpoch(e);
+        sparsity.setOverlays({SparsityOverlay::fromRecord(denseRecord, QStringLiteral("L1 off, L2 0.01"),
+                                                          QStringLiteral("L2 0.01"), Qt::red)});
+        for (QWidget *view : {static_cast<QWidget *>(&histograms), static_cast<QWidget *>(&sparsity)}) {
+            view->show();
+            for (const QSize size : {QSize(240, 330), QSize(280, 420), QSize(340, 560), QSize(410, 620), QSize(600, 700),
+                                     QSize(900, 500), QSize(1200, 340), QSize(250, 900)})
+                for (bool log : {false, true}) {
+                    view->resize(size);
+                    histograms.setLogCounts(log);
+                    QApplication::processEvents();
+                    histograms.chartView()->redrawNow();
+                    sparsity.shareView()->redrawNow();
+                    sparsity.normView()->redrawNow();
+                    for (int i = 0; i < 5; ++i) {
+                        QApplication::processEvents();
+                        QTest::qWait(10);
+                    }
+                    const QStringList past = guitest::textsPastTheEdge(view);
+                    QVERIFY2(past.isEmpty(), qPrintable(QStringLiteral("%1x%2: ").arg(size.width()).arg(size.height()) +
+                                                        past.join(QStringLiteral("; "))));
+                    for (ChartBase *chart : view->findChildren<ChartBase *>())
+                        for (QGraphicsItem *item : chart->scene()->items())
+                            if (auto *text = dynamic_cast<QGraphicsTextItem *>(item); text && item->isVisible()) {
+                                const QString t = text->toPlainText();
+                                const bool ellipsis = t.contains(QChar(0x2026)) || t.contains(QStringLiteral("..."));
+                                QVERIFY2(chart->legendFullName(t) != t || !ellipsis,
+                                         qPrintable(QStringLiteral("%1x%2, %3 (%4): '%5' cut short").arg(size.width()).arg(size.height()).arg(chart->chartTitle()).arg(chart->size().width()).arg(t)));
+                            }
+                }
+            view->hide();
+        }
     }
 
     void gradientPoints()
@@ -461,6 +682,105 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!p->tiles()->isEmpty(), 2000);
         d.window->controls()->stopAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!c.isRunning(), 60000);
+    }
+
+    // A run kept in the library keeps its last weights beside its record: after a restart its network views look as
+    // they did (the same weight images, its histograms, its sparsity); a run saved with Save and opened again too; a
+    // record without weights, or with a damaged weights file, opens and its view says why. Remove takes the weights
+    // with the record, and Undo brings both back.
+    void reopenedRunsHaveNetworkViews()
+    {
+        const QString library = QString::fromStdString(reglab::runLibraryDir());
+        QVERIFY(library.startsWith(m_dir.path()));
+        QDir(library).removeRecursively();
+        const QString saved = m_dir.filePath(QStringLiteral("saved.json"));
+        reglab::WeightSnapshot last;
+        {
+            Dashboard d(true);
+            guitest::Spy<reglab::WeightSnapshot> weights(d.controller.get());
+            guitest::Spy<reglab::RunRecord> finished(d.controller.get());
+            d.window->controls()->widget<QSpinBox>("epochs")->setValue(1);
+            d.window->controls()->startAction()->trigger();
+            QVERIFY(finished.wait(60000));
+            QTRY_VERIFY_WITH_TIMEOUT(!d.controller->isRunning(), 60000);
+            last = weights.last();
+            QCOMPARE(QDir(library).entryList({QStringLiteral("*.json")}).size(), 1);
+            QCOMPARE(QDir(library).entryList({QStringLiteral("*.weights")}).size(), 1);
+            QVERIFY(d.window->saveRecordTo(saved)); // File > Save run record: the weights beside it too
+            QVERIFY(QFileInfo::exists(m_dir.filePath(QStringLiteral("saved.weights"))));
+        }
+        const auto unit = [](const reglab::WeightSnapshot &s, int u) {
+            const auto &w = s.layers.at(0).weights;
+            return std::vector<float>(w.begin() + u * 784, w.begin() + (u + 1) * 784);
+        };
+
+        Dashboard again(true);
+        RunModel *runs = again.window->runs();
+        QCOMPARE(runs->count(), 1);
+        const int id = runs->ids().first();
+        QVERIFY(runs->hasSnapshot(id));
+        runs->setShown(id, true);
+        NetworkPanel *p = again.window->networkPanel();
+        p->weights()->showRuns(id);
+        QVERIFY(!p->tiles()->isEmpty());
+        QCOMPARE(p->tiles()->epoch(), last.epoch);
+        QCOMPARE(p->tiles()->unitWeights(7), unit(last, 7));
+        QCOMPARE(p->tiles()->caption(), runs->name(id));
+        QCOMPARE(p->tiles()->captionColor(), runs->color(id));
+        QCOMPARE(p->histograms()->shownSeriesCount(), 1);
+        QCOMPARE(p->histograms()->shownCounts(0)[50], double(last.histograms.at(0).counts[50]));
+        QCOMPARE(p->sparsity()->overlayPoints(0, SparsityChart::Share).size(), 1);
+        QVERIFY(!p->sparsity()->overlayPoints(0, SparsityChart::L2Norm).isEmpty());
+        // At a threshold its record did not measure: from the weights kept beside it.
+        p->sparsity()->setThreshold(1e-2);
+        const auto &fc1 = last.layers.at(0).weights;
+        const auto below = std::count_if(fc1.begin(), fc1.end(), [](float w) { return std::abs(w) < 1e-2f; });
+        QCOMPARE(p->sparsity()->overlayPoints(0, SparsityChart::Share),
+                 (QList<QPointF>{QPointF(1, 100.0 * double(below) / double(fc1.size()))}));
+
+        // File > Open run: the weights beside a saved record come with it.
+        QCOMPARE(again.window->runList()->openFiles({saved}), 1);
+        const int opened = runs->ids().last();
+        QVERIFY(runs->snapshot(opened));
+        QCOMPARE(unit(*runs->snapshot(opened), 150), unit(last, 150));
+
+        // An older record (no weights beside it) opens; its view says it has none.
+        const QString older = m_dir.filePath(QStringLiteral("older.json"));
+        QVERIFY(QFile::copy(saved, older));
+        QCOMPARE(again.window->runList()->openFiles({older}), 1);
+        const int olderId = runs->ids().last();
+        QVERIFY(!runs->hasSnapshot(olderId));
+        p->weights()->showRuns(olderId);
+        QVERIFY(p->tiles()->isEmpty());
+        QVERIFY2(p->tiles()->message().contains(QStringLiteral("No weights were saved")), qPrintable(p->tiles()->message()));
+
+        // A damaged weights file: the record opens, the view says what is wrong with its weights, nothing crashes.
+        const QString damaged = m_dir.filePath(QStringLiteral("damaged.json"));
+        QVERIFY(QFile::copy(saved, damaged));
+        {
+            QFile bytes(m_dir.filePath(QStringLiteral("saved.weights")));
+            QVERIFY(bytes.open(QIODevice::ReadOnly));
+            QFile cut(m_dir.filePath(QStringLiteral("damaged.weights")));
+            QVERIFY(cut.open(QIODevice::WriteOnly));
+            cut.write(bytes.read(bytes.size() / 2));
+        }
+        QCOMPARE(again.window->runList()->openFiles({damaged}), 1);
+        const int damagedId = runs->ids().last();
+        runs->setShown(damagedId, true);
+        p->weights()->showRuns(damagedId);
+        QVERIFY(p->tiles()->isEmpty());
+        QVERIFY2(p->tiles()->message().contains(QStringLiteral("cannot be read")) &&
+                     p->tiles()->message().contains(QStringLiteral("truncated")),
+                 qPrintable(p->tiles()->message()));
+        QVERIFY(!runs->hasSnapshot(damagedId));
+
+        // Remove takes the kept run's weights with its record; Undo brings both back.
+        again.window->runList()->remove(id);
+        QVERIFY(QDir(library).entryList({QStringLiteral("*.weights")}).isEmpty());
+        QVERIFY(again.window->runList()->canUndoRemove());
+        again.window->runList()->undoRemove();
+        QCOMPARE(QDir(library).entryList({QStringLiteral("*.weights")}).size(), 1);
+        QVERIFY(runs->hasSnapshot(runs->ids().last()));
     }
 
 private:

@@ -3,7 +3,8 @@
 // platform configured as that screen: the window opens inside the free area, the charts cover at least half of
 // it (at a first start and with five runs compared) with Start, Pause and Stop in view, no axis label, title,
 // legend entry, button or box is cut short (before, during and after a run, and for runs of 1 to 1,000
-// epochs), and screenshots are saved for a person to look at (build/tests/screens/).
+// epochs), two runs compared inside the network show with no text past a chart's edge, and screenshots are saved
+// for a person to look at (build/tests/screens/).
 #include "guitest.h"
 
 #include "ui/charts/accuracychart.h"
@@ -13,6 +14,8 @@
 #include "ui/network/histogramview.h"
 #include "ui/network/networkpanel.h"
 #include "ui/network/sparsitychart.h"
+#include "ui/network/weightsview.h"
+#include "ui/runs/runmodel.h"
 #include "ui/window/screenfit.h"
 #include "ui/window/statusline.h"
 #include "ui/window/viewmenu.h"
@@ -429,6 +432,44 @@ private Q_SLOTS:
         QVERIFY(!d.window->isFullScreen());
         QVERIFY(d.window->menuBar()->isVisible());
         QCOMPARE(reglab::ui::ChartBase::presentationScale(), 1.0);
+    }
+
+    // Two finished runs compared inside the network: the weight images, the histograms and the sparsity view draw
+    // both, in their colours under their legend names, with no text past a chart's edge; a screenshot of each view
+    // for a person (build/tests/screens/).
+    void networkViewsCompareRuns()
+    {
+        guitest::Dashboard d(false, false);
+        d.window->show();
+        settle();
+        reglab::ui::RunModel *runs = d.window->runs();
+        QList<int> ids;
+        for (bool sparse : {true, false}) {
+            auto [record, snapshot] = guitest::networkRun(sparse, 10);
+            const int id = runs->addRun(record, {}, true);
+            runs->setSnapshot(id, snapshot);
+            ids << id;
+        }
+        reglab::ui::NetworkPanel *panel = d.window->networkPanel();
+        d.window->networkDock()->show();
+        d.window->networkDock()->raise();
+        panel->weights()->showRuns(ids[0], ids[1]);
+        const char *names[] = {"weights", "histograms", "sparsity"};
+        for (int v : {reglab::ui::NetworkPanel::Tiles, reglab::ui::NetworkPanel::Histograms,
+                      reglab::ui::NetworkPanel::Sparsity}) {
+            panel->setCurrentIndex(v);
+            settle();
+            d.window->flushCharts();
+            settle();
+            QVERIFY(d.window->grab().save(
+                shots() + QStringLiteral("/%1-network-compared-%2.png").arg(screenName, QLatin1String(names[v]))));
+            const QStringList past = guitest::textsPastTheEdge(d.window.get());
+            QVERIFY2(past.isEmpty(), qPrintable(screenName + QStringLiteral(", ") + QLatin1String(names[v]) +
+                                                QStringLiteral(": ") + past.join(QStringLiteral("; "))));
+            const QStringList cut = cutTexts(d.window.get());
+            QVERIFY2(cut.isEmpty(), qPrintable(screenName + QStringLiteral(", ") + QLatin1String(names[v]) +
+                                               QStringLiteral(": ") + cut.join(QStringLiteral("; "))));
+        }
     }
 
     // reglab --screenshot without --size pictures the window a first start gives on this screen.

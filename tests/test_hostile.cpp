@@ -1,5 +1,6 @@
 // Hostile files (issue 23): JSON nested 100,000 levels deep is refused by every reader before anything is built,
-// with a message, and a folder read at start-up skips such a file and names it; nothing crashes.
+// with a message, and a folder read at start-up skips such a file and names it; a run's weights file that claims
+// more than it holds is refused before anything is allocated for it; nothing crashes.
 #include "app/cliargs.h"
 #include "app/sweepcommand.h"
 #include "model/journal.h"
@@ -8,11 +9,14 @@
 #include "model/runfiles.h"
 #include "model/runrecord.h"
 #include "model/sweep.h"
+#include "model/weightsfile.h"
 #include "clitest.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -117,6 +121,44 @@ TEST_CASE("a deeply nested file in a folder read at start-up is skipped and name
     REQUIRE(list.problems.size() == 1u);
     CHECK(contains(list.problems.front(), presets + "/deep.json"));
     CHECK(contains(list.problems.front(), kTooDeep));
+}
+
+// A run's weights file (RUN.weights beside RUN.json) is binary and sized by its own header: one that is a FIFO, a
+// device, far too large, or whose header claims layers of billions of weights is refused at once, with the file
+// named, before anything is allocated for what it claims; its record still opens.
+TEST_CASE("a hostile weights file beside a record is refused at once and the record still opens")
+{
+    const std::string library = tempDir();
+    const std::string record = write(library, "run.json", goodRecord());
+    const RunRecord r = keptRuns(library).runs.at(0).record;
+    const std::string weights = weightsPathFor(record);
+    const auto start = std::chrono::steady_clock::now();
+    REQUIRE(::mkfifo(weights.c_str(), 0644) == 0);
+    CHECK_THROWS_CONTAINING(readWeightsFile(weights, weightsRunKey(r)), RecordError, "named pipe");
+    ::unlink(weights.c_str());
+    REQUIRE(::symlink("/dev/zero", weights.c_str()) == 0);
+    CHECK_THROWS_CONTAINING(readWeightsFile(weights, weightsRunKey(r)), RecordError, "character device");
+    ::unlink(weights.c_str());
+    // A header that claims 2^20 x 2^20 weights in a file of a few bytes.
+    WeightSnapshot small;
+    small.layers.push_back({"fc1", 1, 1, {0.5f}});
+    std::string claims = weightsFileBytes(small, weightsRunKey(r));
+    const std::size_t rows = claims.size() - 4 - 4 - 4; // the last layer's rows, cols, then one weight
+    for (std::size_t at : {rows, rows + 4})
+        claims.replace(at, 4, std::string("\x00\x00\x10\x00", 4));
+    std::ofstream(weights, std::ios::binary) << claims;
+    CHECK_THROWS_CONTAINING(readWeightsFile(weights, weightsRunKey(r)), RecordError, weights + ": ");
+    CHECK_THROWS_CONTAINING(readWeightsFile(weights, weightsRunKey(r)), RecordError, "more than the");
+    // A file larger than any weights file can be: refused by its size, not read.
+    {
+        std::ofstream big(weights, std::ios::binary | std::ios::trunc);
+        big.seekp(std::streamoff(kMaxWeightsFileBytes) + 1);
+        big.put('\0');
+    }
+    CHECK_THROWS_CONTAINING(readWeightsFile(weights, weightsRunKey(r)), RecordError, "larger than");
+    CHECK_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+    ::unlink(weights.c_str());
+    CHECK_EQ(keptRuns(library).runs.size(), 1u); // *.json only: the weights beside are never taken for a record
 }
 
 TEST_CASE("reglab-train refuses a deep sweep file with a message")

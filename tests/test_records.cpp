@@ -1,8 +1,9 @@
-// Folds, configuration checks, and the run record's JSON and CSV.
+// Folds, configuration checks, the run record's JSON and CSV, and the weights file beside a record.
 #include "model/changes.h"
 #include "model/config.h"
 #include "model/folds.h"
 #include "model/runrecord.h"
+#include "model/weightsfile.h"
 #include "testing.h"
 
 #include <dirent.h>
@@ -11,10 +12,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <set>
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <limits>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace reglab;
@@ -600,4 +603,117 @@ TEST_CASE("config differences tell runs apart")
     CHECK_EQ(names[2], "dropout 0.1/0.2");
     CHECK_NE(names[0], names[2]);
     CHECK_EQ(std::set<std::string>(names.begin(), names.end()).size(), 4u);
+}
+
+// A run's last weights beside its record (RUN.weights): read back exactly, and every damaged, foreign or hostile
+// file refused with what is wrong said, before anything is allocated for the sizes it claims.
+namespace {
+WeightSnapshot weightsSample()
+{
+    WeightSnapshot s;
+    s.epoch = 7;
+    s.step = 1400;
+    s.layers.push_back({"fc1", 3, 784, {}});
+    for (int i = 0; i < 3 * 784; ++i)
+        s.layers.back().weights.push_back(i % 5 == 0 ? 0.0f : float(i) * -1e-4f);
+    s.layers.back().weights[5] = std::numeric_limits<float>::quiet_NaN(); // a diverged run's, kept as it was
+    s.layers.push_back({"fc2", 2, 3, {1.5f, -0.25f, 1e-30f, 0.0f, -0.0f, 3.0f}});
+    return s;
+}
+
+std::string slurpFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The bytes with the little-endian u32 at `at` replaced.
+std::string withU32(std::string bytes, std::size_t at, std::uint32_t v)
+{
+    std::string le;
+    for (int i = 0; i < 4; ++i)
+        le += char((v >> (8 * i)) & 0xFF);
+    return bytes.replace(at, 4, le);
+}
+} // namespace
+
+TEST_CASE("a weights file round trips its snapshot bit for bit")
+{
+    CHECK_EQ(weightsPathFor("/a/run.json"), "/a/run.weights");
+    CHECK_EQ(weightsPathFor("/a/run.rec"), "/a/run.rec.weights");
+    CHECK_EQ(weightsPathFor(".json"), ".json.weights");
+    RunRecord r = sampleRecord();
+    r.startedAt = "2026-01-02T03:04:05Z";
+    r.config.seed = 42;
+    const std::string dir = tempDir();
+    const std::string path = dir + "/run.weights";
+    const WeightSnapshot s = weightsSample();
+    REQUIRE_EQ(writeWeightsFile(path, s, weightsRunKey(r)), "");
+    const WeightSnapshot back = readWeightsFile(path, weightsRunKey(r));
+    CHECK_EQ(back.epoch, 7);
+    CHECK_EQ(back.step, 1400);
+    REQUIRE_EQ(back.layers.size(), 2u);
+    for (std::size_t l = 0; l < 2; ++l) {
+        CHECK_EQ(back.layers[l].name, s.layers[l].name);
+        CHECK_EQ(back.layers[l].rows, s.layers[l].rows);
+        CHECK_EQ(back.layers[l].cols, s.layers[l].cols);
+        REQUIRE_EQ(back.layers[l].weights.size(), s.layers[l].weights.size());
+        CHECK_EQ(std::memcmp(back.layers[l].weights.data(), s.layers[l].weights.data(), s.layers[l].weights.size() * 4), 0);
+    }
+    // 3 x 784 + 6 weights and a header of a few dozen bytes.
+    CHECK_LT(slurpFile(path).size(), (3 * 784 + 6) * 4 + 100);
+
+    // Another run's weights left beside this record are refused, not shown as this run's.
+    RunRecord other = r;
+    other.config.seed = 43;
+    CHECK_THROWS_CONTAINING(readWeightsFile(path, weightsRunKey(other)), RecordError, "weights of another run");
+}
+
+TEST_CASE("damaged or hostile weights files are refused with what is wrong")
+{
+    const std::string good = weightsFileBytes(weightsSample(), "key");
+    std::string key;
+    CHECK_NOTHROW(weightsFromBytes(good, key));
+    CHECK_EQ(key, "key");
+    // Offsets: the mark (8), the version (4), the key's length (4) and "key" (3), epoch (4), step (8), layers (4),
+    // then fc1's name length (4), "fc1" (3), rows (4), cols (4).
+    const std::size_t version = 8, layers = 8 + 4 + 4 + 3 + 4 + 8, rows = layers + 4 + 4 + 3, cols = rows + 4;
+    CHECK_THROWS_CONTAINING(weightsFromBytes("", key), RecordError, "not a RegLab weights file");
+    CHECK_THROWS_CONTAINING(weightsFromBytes("{\"format\": \"reglab-run\"}", key), RecordError,
+                            "not a RegLab weights file");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(good, version, 9), key), RecordError, "weights format 9");
+    // Cut anywhere: in the header or in the weights.
+    for (std::size_t cut : {std::size_t(10), layers + 2, rows + 1, good.size() / 2, good.size() - 1})
+        CHECK_THROWS_CONTAINING(weightsFromBytes(good.substr(0, cut), key), RecordError, "truncated");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(good + "x", key), RecordError, "wrong size");
+    // Sizes that do not match the bytes, or are beyond every cap, refused before anything is allocated for them.
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(good, rows, 4), key), RecordError, "truncated");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(good, rows, 2), key), RecordError, "wrong size");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(good, rows, 0), key), RecordError, "each side must be");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(good, cols, 0xFFFFFFFFu), key), RecordError,
+                            "each side must be");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(withU32(good, rows, 1 << 20), cols, 1 << 20), key),
+                            RecordError, "more than the 33554432 weights");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(good, layers, 1000000), key), RecordError, "1000000 layers");
+    CHECK_THROWS_CONTAINING(weightsFromBytes(withU32(good, 8 + 4, 0x7FFFFFFF), key), RecordError,
+                            "the run's key is 2147483647 bytes long");
+    // The reader names the file.
+    const std::string dir = tempDir();
+    std::ofstream(dir + "/bad.weights", std::ios::binary) << good.substr(0, good.size() - 3);
+    CHECK_THROWS_CONTAINING(readWeightsFile(dir + "/bad.weights", "key"), RecordError, dir + "/bad.weights: truncated");
+    CHECK_THROWS_CONTAINING(readWeightsFile(dir + "/none.weights", "key"), RecordError, "cannot open");
+}
+
+TEST_CASE("a weights file keeps the layers within its caps")
+{
+    WeightSnapshot s = weightsSample();
+    s.layers.push_back({"broken", 2, 2, {1.0f}}); // fewer weights than its shape: left out, not written torn
+    s.layers.push_back({"fc3", 1, 2, {0.5f, -0.5f}});
+    std::string key;
+    const WeightSnapshot back = weightsFromBytes(weightsFileBytes(s, "k"), key);
+    REQUIRE_EQ(back.layers.size(), 3u);
+    CHECK_EQ(back.layers[2].name, "fc3");
+    CHECK_EQ(back.layers[2].weights, std::vector<float>{0.5f, -0.5f});
 }

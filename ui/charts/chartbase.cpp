@@ -3,6 +3,7 @@
 #include "ui/charts/palette.h"
 
 #include <QChart>
+#include <QFontMetricsF>
 #include <QLegend>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -56,7 +57,48 @@ QString axisLabel(const QValueAxis *axis, double value)
     return QString::asprintf(format.constData(), value);
 }
 
+// The labels a log axis draws: each power of its base within its range, in its printf-style format.
+QStringList logAxisLabels(const QLogValueAxis *axis)
+{
+    QStringList labels;
+    const double base = axis->base();
+    if (!(axis->min() > 0) || !(axis->max() > axis->min()) || !(base > 1))
+        return labels;
+    const QByteArray format = axis->labelFormat().toLatin1();
+    const double first = std::ceil(std::log(axis->min()) / std::log(base) - 1e-9);
+    const double last = std::floor(std::log(axis->max()) / std::log(base) + 1e-9);
+    for (double n = first; n <= last && labels.size() < 64; ++n) {
+        const double v = std::pow(base, n);
+        labels << (format.isEmpty() ? QString::number(v) : QString::asprintf(format.constData(), v));
+    }
+    return labels;
+}
+
 } // namespace
+
+double ChartBase::verticalAxesWidth() const
+{
+    // Qt's own measure (Qt Charts' vertical axes): the widest label, a label padding of 4 and 2 px to spare, and a
+    // title's height with 2 px of padding each side; a few pixels more for the ticks.
+    double total = 0;
+    for (QAbstractAxis *axis : chart()->axes(Qt::Vertical)) {
+        if (!axis->isVisible())
+            continue;
+        const QFontMetricsF metrics(axis->labelsFont());
+        double widest = 0;
+        if (const auto *value = qobject_cast<QValueAxis *>(axis)) {
+            const double span = value->max() - value->min();
+            for (double v : {value->min(), value->max(), value->min() + span / 3, value->max() - span / 7})
+                widest = std::max(widest, metrics.horizontalAdvance(axisLabel(value, v)));
+        } else if (const auto *log = qobject_cast<QLogValueAxis *>(axis)) {
+            for (const QString &label : logAxisLabels(log))
+                widest = std::max(widest, metrics.horizontalAdvance(label));
+        }
+        const bool titled = axis->isTitleVisible() && !axis->titleText().isEmpty();
+        total += widest + 4 + 2 + 4 + (titled ? QFontMetricsF(axis->titleFont()).height() + 4 : 0);
+    }
+    return total;
+}
 
 ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
 {
@@ -186,6 +228,19 @@ void ChartBase::fitNow()
                 axisTitle.clear(); // no title rather than a cut one
             if (axis->titleText() != axisTitle)
                 axis->setTitleText(axisTitle);
+        }
+        if (auto *log = qobject_cast<QLogValueAxis *>(axis); log && !horizontal) {
+            // Qt gives each label of a vertical axis an equal share of the axis' height and cuts one taller than
+            // its share to "...": a label every 10^k decades, k as small as lets each label have its line.
+            const double labelLine = QFontMetricsF(log->labelsFont()).height() + 8 + 2;
+            const double decades = std::log10(log->max() / log->min());
+            int step = 1;
+            if (log->min() > 0 && std::isfinite(decades))
+                while (step < 8 && (std::floor(decades / step + 1e-9) + 1) * labelLine > length)
+                    ++step;
+            if (log->base() != std::pow(10.0, step))
+                log->setBase(std::pow(10.0, step));
+            continue;
         }
         auto *value = qobject_cast<QValueAxis *>(axis);
         if (!value)

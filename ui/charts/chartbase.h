@@ -147,6 +147,9 @@ private:
     void fitNow();
     // Whether Qt cut a legend entry short as it laid the legend out.
     bool legendCut() const;
+    // About the width Qt wants for the vertical axes (labels, ticks and titles as they are now): Qt gives them at
+    // most 0.4 of what the legend leaves, and cuts their labels to "..." beyond that.
+    double verticalAxesWidth() const;
     // The whole name of the shortened legend entry at `scenePos`; "" where there is none.
     QString legendTextAt(const QPointF &scenePos) const;
     struct AxisTitles {

@@ -14,6 +14,7 @@
 #include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -75,7 +76,10 @@ void ChartBase::fitLegend()
     const double inner = chart()->size().width() - margins.left() - margins.right() - 17;
     const double rowRoom = inner - 12;
     auto overhead = [&](bool compact) { return QFontMetricsF(fonts[compact]).height() / 2 + 32; };
-    auto columnCap = [&](bool compact) { return 0.4 * inner - overhead(compact); };
+    // A column beside the plot takes its width from the plot's side, where Qt gives the vertical axes at most 0.4
+    // of what is left: a column may be only as wide as leaves the axes' labels whole.
+    const double besideAxes = inner - verticalAxesWidth() / 0.4 - 6;
+    auto columnCap = [&](bool compact) { return std::min(0.4 * inner, besideAxes) - overhead(compact); };
     auto columnTallEnough = [&](bool compact) {
         return double(entries.size()) * (QFontMetricsF(fonts[compact]).height() + 10) <=
                chart()->size().height() - margins.top() - margins.bottom() - 20;
@@ -187,6 +191,9 @@ void ChartBase::fitLegend()
 
 bool ChartBase::legendCut() const
 {
+    QSet<QString> labels; // the entries' texts as given: an ellipsis in one of them is a name shortened here
+    for (const QLegendMarker *marker : chart()->legend()->markers())
+        labels.insert(marker->label());
     QList<QGraphicsItem *> todo = chart()->legend()->childItems();
     while (!todo.isEmpty()) {
         QGraphicsItem *item = todo.takeLast();
@@ -196,8 +203,10 @@ bool ChartBase::legendCut() const
             text = t->toPlainText();
         else if (auto *simple = dynamic_cast<QGraphicsSimpleTextItem *>(item))
             text = simple->text();
-        // Qt ends a cut text with "..."; a name shortened here has its ellipsis inside.
-        if (item->isVisible() && (text.endsWith(QStringLiteral("...")) || text.endsWith(QChar(0x2026))))
+        // Qt ends a cut text with "..." or cuts it in the middle ("bel…001" of "below 0.001"): a text that is not
+        // an entry's own label and has an ellipsis was cut by Qt.
+        if (item->isVisible() && !labels.contains(text) &&
+            (text.contains(QStringLiteral("...")) || text.contains(QChar(0x2026))))
             return true;
     }
     return false;

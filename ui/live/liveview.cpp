@@ -2,7 +2,6 @@
 
 #include "model/changes.h"
 #include "model/metrics.h"
-#include "model/summarytable.h"
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
@@ -10,8 +9,8 @@
 #include "ui/charts/smoothing.h"
 #include "ui/live/banner.h"
 #include "ui/live/flowlayout.h"
+#include "ui/runs/runlegend.h"
 #include "ui/runs/runmodel.h"
-#include "ui/runs/runnames.h"
 
 #include <QChart>
 #include <QCoreApplication>
@@ -398,17 +397,13 @@ void LiveView::updateComparison()
     // The epoch chart's measure follows the choice: accuracies (and the gap) in %, or the losses.
     const bool epochLoss = !accuracyMetric.fraction();
     m_accuracy->setMeasure(epochLoss ? AccuracyChart::Measure::Loss : AccuracyChart::Measure::Accuracy);
-    // Each shown run's legend name and its short form for a crowded legend: by what differs from the other runs
-    // named after their configurations (or files); a name given by a person or a preset says what it is, and stays.
-    QList<RunNaming> naming;
-    for (int id : shown)
-        naming << RunNaming{m_runs->record(id), m_runs->givenName(id), m_runs->name(id)};
-    const QList<RunNames> names = runNames(naming);
+    // Each shown run under the name every comparing view gives it (runlegend.h); a run not shown by its own.
+    const QHash<int, LegendName> names = legendNames(*m_runs, shown);
     const auto legendName = [&](int id) -> std::pair<QString, QString> {
-        const int i = int(shown.indexOf(id));
-        if (i < 0)
+        if (!m_runs->contains(id))
             return {};
-        return {names[i].legend, names[i].shortLegend};
+        const LegendName n = names.value(id, {m_runs->name(id), shortRunName(m_runs->name(id))});
+        return {n.full, n.brief};
     };
     const QColor color = live >= 0 ? m_runs->color(live) : QColor();
     // The live run's series: with runs compared, one per chart in the run's colour and under its name; alone, its

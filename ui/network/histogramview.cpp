@@ -1,5 +1,6 @@
 #include "ui/network/histogramview.h"
 #include "ui/charts/chartbase.h"
+#include "ui/charts/legendstrip.h"
 #include "ui/charts/palette.h"
 
 #include <QChart>
@@ -40,17 +41,34 @@ HistogramView::HistogramView(QWidget *parent) : QWidget(parent)
     m_layer->setToolTip(tr("The layer whose weights are counted"));
     m_log = new QCheckBox(tr("Log counts"), this);
     m_log->setToolTip(tr("Counts on a logarithmic axis, so the few large weights stay visible"));
+    // The live run's counts outside the range, under the figure: wrapped, never cut at the sidebar's edge.
     m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
     m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     row->addWidget(new QLabel(tr("Layer:"), this));
     row->addWidget(m_layer);
     row->addWidget(m_log);
-    row->addWidget(m_summary, 1);
+    row->addStretch(1);
     layout->addLayout(row);
 
-    m_view = new ChartBase({}, this);
+    m_figure = new QWidget(this);
+    auto *figure = new QVBoxLayout(m_figure);
+    figure->setContentsMargins(0, 0, 0, 0);
+    figure->setSpacing(0);
+    m_view = new ChartBase({}, m_figure);
     m_view->setMinimumSize(240, 150);
-    layout->addWidget(m_view, 1);
+    m_view->setLegendShown(false);
+    m_legend = new LegendStrip(m_figure);
+    m_legend->hide();
+    figure->addWidget(m_view, 1);
+    figure->addWidget(m_legend);
+    layout->addWidget(m_figure, 1);
+    layout->addWidget(m_summary);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_note->hide();
+    layout->addWidget(m_note);
 
     connect(m_layer, &QComboBox::currentTextChanged, this, [this] { rebuild(); });
     connect(m_log, &QCheckBox::toggled, this, [this] { rebuild(); });
@@ -152,13 +170,28 @@ void HistogramView::updateLayers()
     m_layer->setCurrentText(names.contains(keep) ? keep : names.first());
 }
 
-void HistogramView::setLiveLook(const QString &name, const QColor &color)
+void HistogramView::setLiveLook(const QString &name, const QColor &color, const QString &brief, bool shown)
 {
-    if (name == m_liveName && color == m_liveColor)
+    if (name == m_liveName && color == m_liveColor && brief == m_liveBrief && shown == m_liveShown)
         return;
     m_liveName = name;
     m_liveColor = color;
+    m_liveBrief = brief;
+    m_liveShown = shown;
     rebuild();
+}
+
+void HistogramView::setMissing(const QStringList &names)
+{
+    m_note->setText(names.isEmpty() ? QString()
+                                    : tr("No histograms saved with %1 (a record from an older RegLab)")
+                                          .arg(names.join(QStringLiteral(", "))));
+    m_note->setVisible(!names.isEmpty());
+}
+
+QString HistogramView::noteText() const
+{
+    return m_note->text();
 }
 
 void HistogramView::rebuild()
@@ -170,12 +203,11 @@ void HistogramView::rebuild()
     const bool log = logCounts();
     double low = -0.25, high = 0.25, top = 1;
     QList<QLineSeries *> lines;
-    auto addSeries = [&](const reglab::WeightHistogram &h, const QString &label, const QColor &color, qreal width) {
+    auto addSeries = [&](const reglab::WeightHistogram &h, const QString &label, const QString &brief,
+                         const QColor &color, qreal width) {
         QLineSeries *s = m_view->makeLine(label, color, width);
-        // In a narrow view the legend names the runs by their first words ("L1 0.01" for "L1 0.01 (all) - ...").
-        QString brief = label.section(QStringLiteral(" - "), 0, 0).section(QStringLiteral(" ("), 0, 0);
-        brief = brief.section(QLatin1Char(','), 0, 0);
-        ChartBase::setLegendNames(s, label, brief.size() > 16 ? brief.left(14).trimmed() : brief);
+        // In a narrow view the legend names the runs briefly, as the other charts do.
+        ChartBase::setLegendNames(s, label, brief.isEmpty() ? label : brief);
         const int bins = int(h.counts.size());
         const double w = bins > 0 ? (h.high - h.low) / bins : 0;
         QList<QPointF> points;
@@ -190,22 +222,23 @@ void HistogramView::rebuild()
         high = h.high;
         lines << s;
     };
-    const reglab::WeightHistogram *live = findLayer(m_live, name);
+    const reglab::WeightHistogram *live = m_liveShown ? findLayer(m_live, name) : nullptr;
     if (live) {
         // In the run's own colour: beside compared runs it is told apart as it is everywhere else.
         const QString who = m_liveName.isEmpty() ? tr("this run") : m_liveName;
-        addSeries(*live, m_epoch > 0 ? tr("%1, epoch %2").arg(who).arg(m_epoch) : who,
+        const QString brief = m_liveBrief.isEmpty() ? who : m_liveBrief;
+        addSeries(*live, m_epoch > 0 ? tr("%1, epoch %2").arg(who, QString::number(m_epoch)) : who, brief,
                   m_liveColor.isValid() ? m_liveColor : colors::dataLoss, 2.5);
-        m_summary->setText(tr("exactly 0: %1 \u00b7 below: %2 \u00b7 above: %3")
-                               .arg(QLocale().toString(qlonglong(live->zeros)))
-                               .arg(QLocale().toString(qlonglong(live->below)))
-                               .arg(QLocale().toString(qlonglong(live->above))));
+        m_summary->setText(tr("%1: exactly 0: %2 \u00b7 below the range: %3 \u00b7 above: %4")
+                               .arg(who, QLocale().toString(qlonglong(live->zeros)),
+                                    QLocale().toString(qlonglong(live->below)),
+                                    QLocale().toString(qlonglong(live->above))));
     } else {
         m_summary->clear();
     }
     for (const auto &o : m_overlays)
         if (const auto *h = findLayer(o.histograms, name))
-            addSeries(*h, o.label, o.color, 1.5);
+            addSeries(*h, o.label, o.brief, o.color, 2);
 
     m_view->setChartTitle(name.isEmpty() ? tr("Weight histogram") : tr("Weights of %1").arg(name));
     auto *x = new QValueAxis();
@@ -227,11 +260,13 @@ void HistogramView::rebuild()
     }
     m_view->styleAxis(y, tr("weights per bin"), tr("count"));
     m_view->setAxes(x, y);
+    QList<LegendStrip::Entry> entries;
     for (QLineSeries *s : lines) {
         m_view->addSeries(s);
         m_series << s;
+        entries << LegendStrip::Entry{s->name(), s->pen().color()};
     }
-    m_view->setLegendShown(!m_series.isEmpty());
+    m_legend->setEntries(entries);
 }
 
 } // namespace reglab::ui

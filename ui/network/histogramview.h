@@ -1,5 +1,6 @@
 // Per-layer weight histograms over the core's fixed range, so frames of a run and different runs compare bin by
-// bin: the live run's last snapshot, and the last histograms of the runs ticked for comparison.
+// bin: the live run's last snapshot, and the last histograms of the runs ticked for comparison, each in its run
+// colour under the name the other charts' legends give it.
 #pragma once
 
 #include "model/records.h"
@@ -19,12 +20,15 @@ class QLineSeries;
 namespace reglab::ui {
 
 class ChartBase;
+class LegendStrip;
 
-// A compared run's histograms (RunRecord::weightHistograms) under its list name and colour.
+// A compared run's histograms (RunRecord::weightHistograms) under its legend name (and the brief one for a
+// crowded legend) and its colour.
 struct HistogramOverlay {
     QString label;
     QColor color;
     std::vector<reglab::WeightHistogram> histograms;
+    QString brief = {};
 };
 
 class HistogramView : public QWidget {
@@ -34,8 +38,10 @@ public:
 
     void setHistograms(const std::vector<reglab::WeightHistogram> &histograms, int epoch);
     void setOverlays(const QList<HistogramOverlay> &overlays);
-    // The live run's name and colour, as the runs list has them (none: "this run" in the live chart's blue).
-    void setLiveLook(const QString &name, const QColor &color);
+    // The live run's legend name and colour, and whether it is shown (none: "this run" in the live chart's blue).
+    void setLiveLook(const QString &name, const QColor &color, const QString &brief = {}, bool shown = true);
+    // The compared runs whose records keep no histograms (older records): named under the chart.
+    void setMissing(const QStringList &names);
     void clear();
     // The window's redraw tick: the chart is rebuilt only while on screen.
     void flush();
@@ -47,12 +53,19 @@ public:
     void setLogCounts(bool on);
 
     ChartBase *chartView() const { return m_view; }
+    // The runs drawn, each in its colour under its legend name, in rows under the chart (a legend inside the
+    // sidebar's narrow chart would squeeze the plot or be cut).
+    LegendStrip *legend() const { return m_legend; }
+    // The chart and its legend, as a figure for export.
+    QWidget *figure() const { return m_figure; }
     QComboBox *layerBox() const { return m_layer; }
     // The counts drawn for the live run (index 0) and the overlays (1...), read back from the series: one per bin.
     int shownSeriesCount() const;
     std::vector<double> shownCounts(int index) const;
-    // "exactly 0: n, below: n, above: n" for the live run's shown layer.
+    // "this run: exactly 0: n · below the range: n · above: n" for the live run's shown layer.
     QString summaryText() const;
+    // Under the chart: the runs shown without histograms, or "".
+    QString noteText() const;
 
 private:
     void rebuild();
@@ -61,11 +74,15 @@ private:
     QComboBox *m_layer;
     QCheckBox *m_log;
     QLabel *m_summary;
+    QLabel *m_note;
     ChartBase *m_view;
+    LegendStrip *m_legend;
+    QWidget *m_figure;
     std::vector<reglab::WeightHistogram> m_live;
     int m_epoch = 0;
-    QString m_liveName;
+    QString m_liveName, m_liveBrief;
     QColor m_liveColor;
+    bool m_liveShown = true;
     QList<HistogramOverlay> m_overlays;
     QList<QLineSeries *> m_series; // live first, then the overlays that have the layer
 };

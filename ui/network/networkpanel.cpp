@@ -6,10 +6,12 @@
 #include "ui/network/sparsitychart.h"
 #include "ui/network/weightsview.h"
 #include "ui/network/weighttiles.h"
+#include "ui/runs/runlegend.h"
 #include "ui/runs/runmodel.h"
 
 #include <QChartView>
 #include <QHBoxLayout>
+#include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabBar>
@@ -76,9 +78,9 @@ QWidget *NetworkPanel::figure(View view) const
     case Tiles:
         return m_weights->figure();
     case Histograms:
-        return m_histograms->chartView();
+        return m_histograms->figure();
     case Sparsity:
-        return m_sparsity;
+        return m_sparsity->figure();
     case Gradients:
         return m_gradients->chartView();
     case Confusion:
@@ -168,16 +170,46 @@ void NetworkPanel::setRunModel(RunModel *runs)
 {
     m_runs = runs;
     m_weights->setRunModel(runs);
-    connect(runs, &RunModel::comparisonChanged, this, [this] {
-        QList<HistogramOverlay> overlays;
-        for (int id : m_runs->shownIds())
-            if (const reglab::RunRecord *r = m_runs->record(id); id != m_runs->liveId() && !r->weightHistograms.empty())
-                overlays << HistogramOverlay{m_runs->name(id), m_runs->color(id), r->weightHistograms};
-        m_histograms->setOverlays(overlays);
-        const int live = m_runs->liveId();
-        m_histograms->setLiveLook(live >= 0 ? m_runs->name(live) : QString(),
-                                  live >= 0 ? m_runs->color(live) : QColor());
-    });
+    connect(runs, &RunModel::comparisonChanged, this, &NetworkPanel::updateComparison);
+    // A run's saved weights found: the sparsity view can draw it at thresholds its record did not measure.
+    connect(runs, &RunModel::snapshotsChanged, this, &NetworkPanel::updateComparison);
+    updateComparison();
+}
+
+void NetworkPanel::updateComparison()
+{
+    // The shown runs, each in its colour under the name every chart's legend gives it; the live run by its own
+    // series when it is shown.
+    const QList<int> shown = m_runs->shownIds();
+    const QHash<int, LegendName> names = legendNames(*m_runs, shown);
+    QList<HistogramOverlay> histograms;
+    QList<SparsityOverlay> sparsity;
+    QStringList missing;
+    const int live = m_runs->liveId();
+    for (int id : shown) {
+        if (id == live)
+            continue;
+        const reglab::RunRecord *r = m_runs->record(id);
+        const LegendName name = names.value(id);
+        if (r->weightHistograms.empty())
+            missing << name.full;
+        else
+            histograms << HistogramOverlay{name.full, m_runs->color(id), r->weightHistograms, name.brief};
+        SparsityOverlay o = SparsityOverlay::fromRecord(*r, name.full, name.brief, m_runs->color(id));
+        o.weights = [runs = QPointer<RunModel>(m_runs), id]() {
+            return runs ? runs->snapshot(id) : std::shared_ptr<const reglab::WeightSnapshot>();
+        };
+        sparsity << o;
+    }
+    const bool liveShown = live < 0 || m_runs->isShown(live);
+    const LegendName liveName =
+        live < 0 ? LegendName{} : names.value(live, {m_runs->name(live), shortRunName(m_runs->name(live))});
+    const QColor liveColor = live >= 0 ? m_runs->color(live) : QColor();
+    m_histograms->setLiveLook(liveName.full, liveColor, liveName.brief, liveShown);
+    m_histograms->setOverlays(histograms);
+    m_histograms->setMissing(missing);
+    m_sparsity->setLiveLook(liveName.full, liveName.brief, liveColor, liveShown);
+    m_sparsity->setOverlays(sparsity);
 }
 
 void NetworkPanel::clear()

@@ -26,7 +26,8 @@ public:
     enum View { Tiles = 0, Histograms, Sparsity, Gradients, Confusion, Mistakes, ViewCount };
 
     explicit NetworkPanel(QWidget *parent = nullptr);
-    // The runs shown for comparison in the model have their histograms overlaid.
+    // The runs shown for comparison in the model are drawn beside the live run, in their colours under their
+    // legend names: histograms, sparsity and norms; the weight images name their runs.
     void setRunModel(RunModel *runs);
 
     WeightTiles *tiles() const;
@@ -73,6 +74,7 @@ private:
     void exportDialog(View view);
     void redrawNow(View view);
     void prepareForExport(QWidget *widget) const;
+    void updateComparison();
 
     WeightsView *m_weights;
     HistogramView *m_histograms;

@@ -1,13 +1,16 @@
 #include "ui/network/sparsitychart.h"
 #include "ui/charts/chartbase.h"
+#include "ui/charts/legendstrip.h"
 #include "ui/charts/palette.h"
 #include "ui/controls/numberentry.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
@@ -27,12 +30,6 @@ namespace {
 constexpr int kSummaryBins =
     int((SparsitySummary::kHighDecade - SparsitySummary::kLowDecade) * SparsitySummary::kBinsPerDecade);
 
-const QColor &layerColor(int index)
-{
-    static const QColor c[] = {colors::dataLoss, colors::l1Term, colors::l2Term, colors::marker, colors::validation};
-    return c[index % 5];
-}
-
 ChartBase *makeView(const QString &title, QWidget *parent)
 {
     auto *view = new ChartBase(title, parent);
@@ -49,14 +46,25 @@ QValueAxis *epochAxis(ChartBase *view, int lastEpoch)
     return x;
 }
 
-// A line, with dots so that a single epoch shows.
-void addLine(ChartBase *view, const QString &name, const QColor &color, const QList<QPointF> &points,
-             Qt::PenStyle style)
+// A run's line, with dots so that a single epoch shows.
+void addLine(ChartBase *view, const QString &name, const QString &brief, const QColor &color,
+             const QList<QPointF> &points, Qt::PenStyle style)
 {
     QLineSeries *line = view->makeLine(name, color, 2.5, style);
+    // A dashed line has no legend entry: its own name in full (hover says it), none to stand for the solid one's.
+    ChartBase::setLegendNames(line, name, style == Qt::SolidLine ? brief : name);
     line->setPointsVisible(true);
     line->replace(points);
     view->addSeries(line);
+    // Named in the strip under the charts, not in the chart's own legend (the key to the line styles).
+    line->setProperty("reglabNoLegend", true);
+    for (QLegendMarker *marker : view->chart()->legend()->markers(line))
+        marker->setVisible(false);
+}
+
+bool sameThreshold(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
 }
 
 } // namespace
@@ -174,28 +182,73 @@ void ThresholdSpinBox::stepBy(int steps)
     setValue(std::clamp(std::pow(10.0, quarter / 4), minimum(), maximum()));
 }
 
+SparsityOverlay SparsityOverlay::fromRecord(const reglab::RunRecord &record, const QString &label,
+                                            const QString &brief, const QColor &color)
+{
+    SparsityOverlay o;
+    o.label = label;
+    o.brief = brief;
+    o.color = color;
+    o.threshold = record.config.sparsityThreshold;
+    for (const auto &epoch : record.epochs)
+        for (const auto &layer : epoch.layers) {
+            const QString name = QString::fromStdString(layer.name);
+            if (name.isEmpty()) // no layer to choose it by
+                continue;
+            if (!o.layerOrder.contains(name))
+                o.layerOrder << name;
+            o.layers[name].push_back({epoch.epoch, layer.smallFraction, layer.zeroFraction, layer.l1Norm, layer.l2Norm});
+        }
+    return o;
+}
+
 SparsityChart::SparsityChart(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *row = new QHBoxLayout();
+    m_layer = new QComboBox(this);
+    m_layer->setToolTip(tr("The layer whose weights are counted"));
+    auto *layerLabel = new QLabel(tr("Layer:"), this);
+    layerLabel->setBuddy(m_layer);
     m_threshold = new ThresholdSpinBox(this);
     m_threshold->setToolTip(tr("A weight counts as \"zero\" when |w| is below this (1e-6 to 0.1)"));
-    auto *label = new QLabel(tr("Counts as zero: |w| <"), this);
+    auto *label = new QLabel(tr("Zero: |w| <"), this);
+    label->setToolTip(m_threshold->toolTip());
     label->setBuddy(m_threshold);
+    row->addWidget(layerLabel);
+    row->addWidget(m_layer);
     row->addWidget(label);
     row->addWidget(m_threshold);
     row->addStretch(1);
     layout->addLayout(row);
-    m_shareView = makeView(tr("Share of weights near zero"), this);
-    m_normView = makeView(tr("Weight norms"), this);
-    m_shareView->setLegendPlace(Qt::AlignRight); // a column keeps every name whole
+    m_figure = new QWidget(this);
+    auto *figure = new QVBoxLayout(m_figure);
+    figure->setContentsMargins(0, 0, 0, 0);
+    figure->setSpacing(2);
+    m_shareView = makeView(tr("Share of weights near zero"), m_figure);
+    m_normView = makeView(tr("Weight norms"), m_figure);
+    // Each chart's legend is only its two-entry key: a row under the plot leaves the plot the chart's width.
+    m_shareView->setLegendPlace(Qt::AlignBottom);
     m_shareView->setToolTip(tr("Solid: |w| below the threshold; dashed: exactly 0"));
-    m_normView->setLegendPlace(Qt::AlignRight);
-    m_normView->setToolTip(tr("Solid: L1 norm Σ|w|; dashed: L2 norm √Σw²"));
-    layout->addWidget(m_shareView, 1);
-    layout->addWidget(m_normView, 1);
+    m_normView->setLegendPlace(Qt::AlignBottom);
+    m_normView->setToolTip(tr("Solid: L1 norm \u03a3|w|; dashed: L2 norm \u221a\u03a3w\u00b2"));
+    m_legend = new LegendStrip(m_figure);
+    m_legend->hide();
+    m_note = new QLabel(m_figure);
+    m_note->setWordWrap(true);
+    m_note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_note->hide();
+    figure->addWidget(m_shareView, 1);
+    figure->addWidget(m_normView, 1);
+    figure->addWidget(m_legend);
+    figure->addWidget(m_note);
+    layout->addWidget(m_figure, 1);
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, [this] { redrawShares(); });
+    connect(m_layer, &QComboBox::currentTextChanged, this, [this] {
+        redrawShares();
+        redrawNorms();
+    });
     connect(m_shareView, &ChartBase::redrawDue, this, &SparsityChart::redrawShares);
     connect(m_normView, &ChartBase::redrawDue, this, &SparsityChart::redrawNorms);
     redrawShares();
@@ -206,8 +259,10 @@ void SparsityChart::addSnapshot(const reglab::WeightSnapshot &snapshot)
 {
     for (const auto &layer : snapshot.layers) {
         const QString name = QString::fromStdString(layer.name);
-        if (!m_layers.contains(name))
+        if (!m_layers.contains(name)) {
             m_layers << name;
+            updateLayers();
+        }
         auto &epochs = m_summaries[name];
         epochs[snapshot.epoch] = SparsitySummary(layer.weights);
         if (epochs.size() > 256) { // a very long run keeps every other epoch's summary: memory stays flat
@@ -223,8 +278,10 @@ void SparsityChart::addEpoch(const reglab::EpochRecord &record)
 {
     for (const auto &layer : record.layers) {
         const QString name = QString::fromStdString(layer.name);
-        if (!m_layers.contains(name))
+        if (!m_layers.contains(name)) {
             m_layers << name;
+            updateLayers();
+        }
         m_norms[name][record.epoch] = {layer.l1Norm, layer.l2Norm};
     }
     m_normView->scheduleRedraw();
@@ -241,8 +298,70 @@ void SparsityChart::clear()
     m_layers.clear();
     m_summaries.clear();
     m_norms.clear();
+    updateLayers();
     redrawShares();
     redrawNorms();
+}
+
+void SparsityChart::setOverlays(const QList<SparsityOverlay> &overlays)
+{
+    m_overlays = overlays;
+    m_overlaySummaries.clear();
+    updateLayers();
+    redrawShares();
+    redrawNorms();
+}
+
+void SparsityChart::setLiveLook(const QString &name, const QString &brief, const QColor &color, bool shown)
+{
+    if (name == m_liveName && brief == m_liveBrief && color == m_liveColor && shown == m_liveShown)
+        return;
+    m_liveName = name;
+    m_liveBrief = brief;
+    m_liveColor = color;
+    m_liveShown = shown;
+    redrawShares();
+    redrawNorms();
+}
+
+QString SparsityChart::liveLabel() const
+{
+    return m_liveName.isEmpty() ? tr("this run") : m_liveName;
+}
+
+QColor SparsityChart::liveColor() const
+{
+    return m_liveColor.isValid() ? m_liveColor : colors::dataLoss;
+}
+
+void SparsityChart::updateLayers()
+{
+    QStringList names = m_layers;
+    for (const SparsityOverlay &o : m_overlays)
+        for (const QString &name : o.layerOrder)
+            if (!names.contains(name))
+                names << name;
+    QStringList current;
+    for (int i = 0; i < m_layer->count(); ++i)
+        current << m_layer->itemText(i);
+    if (names == current)
+        return;
+    const QString keep = m_layer->currentText();
+    const QSignalBlocker block(m_layer);
+    m_layer->clear();
+    m_layer->addItems(names);
+    if (!names.isEmpty())
+        m_layer->setCurrentText(names.contains(keep) ? keep : names.first());
+}
+
+QString SparsityChart::layer() const
+{
+    return m_layer->currentText();
+}
+
+void SparsityChart::setLayer(const QString &name)
+{
+    m_layer->setCurrentText(name);
 }
 
 double SparsityChart::threshold() const
@@ -292,61 +411,163 @@ QList<QPointF> SparsityChart::normPoints(const QString &name, bool l2) const
     return out;
 }
 
+QList<QPointF> SparsityChart::overlayPoints(int overlay, Measure measure) const
+{
+    QList<QPointF> out;
+    if (overlay < 0 || overlay >= m_overlays.size())
+        return out;
+    const SparsityOverlay &o = m_overlays[overlay];
+    const auto found = o.layers.find(layer());
+    if (found == o.layers.end())
+        return out;
+    if (measure == Share && !sameThreshold(o.threshold, threshold())) {
+        // Its epochs were measured at its own threshold: at this one only its last snapshot can say.
+        auto cached = m_overlaySummaries.find(overlay);
+        if (cached == m_overlaySummaries.end()) {
+            std::pair<int, std::map<QString, SparsitySummary>> summaries{-1, {}};
+            if (const auto snapshot = o.weights ? o.weights() : nullptr) {
+                summaries.first = snapshot->epoch;
+                for (const auto &l : snapshot->layers)
+                    summaries.second.emplace(QString::fromStdString(l.name), SparsitySummary(l.weights));
+            }
+            cached = m_overlaySummaries.emplace(overlay, std::move(summaries)).first;
+        }
+        if (const auto s = cached->second.second.find(found->first); s != cached->second.second.end())
+            out << QPointF(cached->second.first, 100 * s->second.shareBelow(threshold()));
+        return out;
+    }
+    for (const SparsityOverlay::Point &p : found->second) {
+        const double v = measure == Share ? 100 * p.small : measure == Zero ? 100 * p.zero : measure == L1Norm ? p.l1 : p.l2;
+        if (std::isfinite(v) && (measure == Share || measure == Zero || v > 0)) // a log axis has no place for 0
+            out << QPointF(p.epoch, v);
+    }
+    return out;
+}
+
+QString SparsityChart::noteText() const
+{
+    return m_note->text();
+}
+
+void SparsityChart::addKey(ChartBase *view, const QStringList &solid, const QStringList &dashed)
+{
+    for (const auto &[names, style] : {std::pair{solid, Qt::SolidLine}, std::pair{dashed, Qt::DashLine}}) {
+        QLineSeries *key = view->makeLine(names.value(0), colors::chance, 2.5, style);
+        ChartBase::setLegendNames(key, names.value(0), names.value(1, names.value(0)));
+        key->setProperty("reglabKey", true);
+        view->addSeries(key);
+        // A stroke of the line in the legend, not a swatch: it shows the style the entry names.
+        for (QLegendMarker *marker : view->chart()->legend()->markers(key))
+            marker->setShape(QLegend::MarkerShapeFromSeries);
+    }
+}
+
 void SparsityChart::redrawShares()
 {
-    QChart *chart = m_shareView->chart();
     m_shareView->removeAllSeries();
+    const QString name = layer();
+    QList<QList<QPointF>> lines[2]; // below the threshold, exactly 0: the live run first when drawn
+    QStringList labels, briefs;
+    QList<QColor> colours;
+    QStringList unknown;
+    if (m_liveShown && m_summaries.count(name)) {
+        lines[0] << sharePoints(name);
+        lines[1] << zeroPoints(name);
+        labels << liveLabel();
+        briefs << (m_liveBrief.isEmpty() ? liveLabel() : m_liveBrief);
+        colours << liveColor();
+    }
+    for (int i = 0; i < m_overlays.size(); ++i) {
+        if (!m_overlays[i].layers.count(name))
+            continue;
+        lines[0] << overlayPoints(i, Share);
+        lines[1] << overlayPoints(i, Zero);
+        labels << m_overlays[i].label;
+        briefs << m_overlays[i].brief;
+        colours << m_overlays[i].color;
+        if (lines[0].last().isEmpty())
+            unknown << m_overlays[i].label;
+    }
     int last = 1;
-    for (const auto &[name, epochs] : m_summaries)
-        if (!epochs.empty())
-            last = std::max(last, epochs.rbegin()->first);
+    for (const auto &kind : lines)
+        for (const auto &points : kind)
+            for (const QPointF &p : points)
+                last = std::max(last, int(p.x()));
     // The chart title is rich text: "<" must be escaped.
-    m_shareView->setChartTitle(tr("Weights with |w| &lt; %1").arg(QString::number(threshold(), 'g', 3)));
+    const QString shown = QString::number(threshold(), 'g', 3);
+    m_shareView->setChartTitle(name.isEmpty() ? tr("Weights with |w| &lt; %1").arg(shown)
+                                              : tr("Weights of %1 with |w| &lt; %2").arg(name, shown));
     auto *y = new QValueAxis();
     y->setRange(0, 100);
     y->setLabelFormat(QStringLiteral("%d"));
     m_shareView->styleAxis(y, tr("% of weights"), tr("%"));
     m_shareView->setAxes(epochAxis(m_shareView, last), y);
-    for (int i = 0; i < m_layers.size(); ++i)
-        if (m_summaries.count(m_layers[i])) {
-            addLine(m_shareView, m_layers[i], layerColor(i), sharePoints(m_layers[i]), Qt::SolidLine);
-            addLine(m_shareView, tr("%1 exactly 0").arg(m_layers[i]), layerColor(i), zeroPoints(m_layers[i]),
-                    Qt::DashLine);
-        }
-    m_shareView->setLegendShown(!chart->series().isEmpty());
+    for (int i = 0; i < labels.size(); ++i) {
+        addLine(m_shareView, labels[i], briefs[i], colours[i], lines[0][i], Qt::SolidLine);
+        addLine(m_shareView, tr("%1, exactly 0").arg(labels[i]), briefs[i], colours[i], lines[1][i], Qt::DashLine);
+    }
+    if (!labels.isEmpty())
+        addKey(m_shareView, {tr("|w| below %1").arg(shown), tr("below %1").arg(shown)}, {tr("exactly 0")});
+    m_shareView->setLegendShown(!labels.isEmpty());
+    QList<LegendStrip::Entry> entries;
+    for (int i = 0; i < labels.size(); ++i)
+        entries << LegendStrip::Entry{labels[i], colours[i]};
+    m_legend->setEntries(entries);
+    // A compared run's record measured its epochs at its own threshold; at another, with no saved weights, its
+    // solid line cannot be drawn: said, not left out without a word.
+    m_note->setText(unknown.isEmpty() ? QString()
+                                      : tr("Not measured at |w| < %1 (no saved weights): %2")
+                                            .arg(shown, unknown.join(QStringLiteral(", "))));
+    m_note->setVisible(!unknown.isEmpty());
 }
 
 void SparsityChart::redrawNorms()
 {
-    QChart *chart = m_normView->chart();
     m_normView->removeAllSeries();
+    const QString name = layer();
+    QList<QList<QPointF>> lines[2]; // L1, L2
+    QStringList labels, briefs;
+    QList<QColor> colours;
+    if (m_liveShown && m_norms.count(name)) {
+        lines[0] << normPoints(name, false);
+        lines[1] << normPoints(name, true);
+        labels << liveLabel();
+        briefs << (m_liveBrief.isEmpty() ? liveLabel() : m_liveBrief);
+        colours << liveColor();
+    }
+    for (int i = 0; i < m_overlays.size(); ++i)
+        if (m_overlays[i].layers.count(name)) {
+            lines[0] << overlayPoints(i, L1Norm);
+            lines[1] << overlayPoints(i, L2Norm);
+            labels << m_overlays[i].label;
+            briefs << m_overlays[i].brief;
+            colours << m_overlays[i].color;
+        }
     int last = 1;
     double low = 1, high = 10;
     bool any = false;
-    for (const auto &[name, epochs] : m_norms)
-        for (const auto &[epoch, n] : epochs) {
-            last = std::max(last, epoch);
-            for (double v : {n.first, n.second})
-                if (v > 0) {
-                    low = any ? std::min(low, v) : v;
-                    high = any ? std::max(high, v) : v;
-                    any = true;
-                }
-        }
+    for (const auto &kind : lines)
+        for (const auto &points : kind)
+            for (const QPointF &p : points) {
+                last = std::max(last, int(p.x()));
+                low = any ? std::min(low, p.y()) : p.y();
+                high = any ? std::max(high, p.y()) : p.y();
+                any = true;
+            }
+    m_normView->setChartTitle(name.isEmpty() ? tr("Weight norms") : tr("Norms of %1's weights").arg(name));
     auto *y = new QLogValueAxis();
     y->setBase(10);
     y->setLabelFormat(QStringLiteral("%g"));
     y->setRange(std::pow(10, std::floor(std::log10(low))), std::pow(10, std::ceil(std::log10(high) + 1e-9)));
-    m_normView->styleAxis(y, tr("L1 solid, L2 dashed"), tr("norm"));
+    m_normView->styleAxis(y, tr("norm (L1 solid, L2 dashed)"), tr("norm"));
     m_normView->setAxes(epochAxis(m_normView, last), y);
-    for (int i = 0; i < m_layers.size(); ++i)
-        if (m_norms.count(m_layers[i])) {
-            // Each line named in the legend ("fc1 L1", "fc1 L2"): the axis' title, which says the line styles, is
-            // the first thing a small view shortens.
-            addLine(m_normView, m_layers[i] + tr(" L1"), layerColor(i), normPoints(m_layers[i], false), Qt::SolidLine);
-            addLine(m_normView, m_layers[i] + tr(" L2"), layerColor(i), normPoints(m_layers[i], true), Qt::DashLine);
-        }
-    m_normView->setLegendShown(!chart->series().isEmpty());
+    for (int i = 0; i < labels.size(); ++i) {
+        addLine(m_normView, labels[i], briefs[i], colours[i], lines[0][i], Qt::SolidLine);
+        addLine(m_normView, tr("%1, L2 norm").arg(labels[i]), briefs[i], colours[i], lines[1][i], Qt::DashLine);
+    }
+    if (!labels.isEmpty())
+        addKey(m_normView, {tr("L1 norm \u03a3|w|"), tr("L1 norm")}, {tr("L2 norm \u221a\u03a3w\u00b2"), tr("L2 norm")});
+    m_normView->setLegendShown(!labels.isEmpty());
 }
 
 } // namespace reglab::ui

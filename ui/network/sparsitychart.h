@@ -1,23 +1,33 @@
-// Sparsity over time: per layer, the share of weights with |w| below a threshold the user sets (solid) and the
-// share exactly 0 (dashed: proximal L1 makes them, the subgradient hardly ever), and the layers' L1 and L2 norms,
-// against epoch. Each snapshot is kept as a compact summary (a fine histogram of log10|w| and
-// the exact-zero count), so a new threshold redraws the whole curve without keeping the weights.
+// Sparsity over time, one layer at a time, for the live run and the runs shown beside it, each in its run colour:
+// the share of weights with |w| below a threshold the user sets (solid) and the share exactly 0 (dashed: proximal
+// L1 makes them, the subgradient hardly ever), and the layer's L1 norm (solid) and L2 norm (dashed), against
+// epoch; each chart's legend is a grey key to its line styles, and one strip under both names the runs. The live run's snapshots are kept as compact
+// summaries (a fine histogram of log10|w| and the exact-zero count), so a new threshold redraws its whole curve
+// without keeping the weights; a compared run's curves come from its record's epochs (measured at its own
+// threshold), and at another threshold from its saved last snapshot.
 #pragma once
 
-#include "model/records.h"
+#include "model/runrecord.h"
 
+#include <QColor>
 #include <QDoubleSpinBox>
 #include <QList>
 #include <QPointF>
 #include <QWidget>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <vector>
+
+class QComboBox;
+class QLabel;
 
 namespace reglab::ui {
 
 class ChartBase;
+class LegendStrip;
 
 class SparsitySummary {
 public:
@@ -49,10 +59,29 @@ public:
     void stepBy(int steps) override;
 };
 
+// A compared run: its per-epoch layer statistics from its record, under its legend name and colour.
+struct SparsityOverlay {
+    QString label, brief;
+    QColor color;
+    struct Point {
+        int epoch = 0;
+        double small = 0, zero = 0, l1 = 0, l2 = 0; // small: the share below `threshold`
+    };
+    std::map<QString, std::vector<Point>> layers;
+    QStringList layerOrder;
+    double threshold = 0; // the run's sparsity_threshold, at which its records measured `small`
+    // Its last weight snapshot, read only when the chart's threshold is not the run's (may return null).
+    std::function<std::shared_ptr<const reglab::WeightSnapshot>()> weights;
+
+    static SparsityOverlay fromRecord(const reglab::RunRecord &record, const QString &label, const QString &brief,
+                                      const QColor &color);
+};
+
 class SparsityChart : public QWidget {
     Q_OBJECT
 public:
     static constexpr double kDefaultThreshold = 1e-3;
+    enum Measure { Share, Zero, L1Norm, L2Norm };
 
     explicit SparsityChart(QWidget *parent = nullptr);
 
@@ -64,27 +93,60 @@ public:
     // The window's redraw tick: the charts are rebuilt only while on screen.
     void flush();
 
+    // The runs compared with the live one (the runs list's shown runs).
+    void setOverlays(const QList<SparsityOverlay> &overlays);
+    // The live run's legend name and colour, and whether it is shown (none: "this run" in the live chart's blue).
+    void setLiveLook(const QString &name, const QString &brief, const QColor &color, bool shown = true);
+
     double threshold() const;
     void setThreshold(double value);
     ThresholdSpinBox *thresholdBox() const { return m_threshold; }
+    // The layer shown ("fc1", ...); the combo box lists the layers of every run drawn.
+    QString layer() const;
+    void setLayer(const QString &name);
+    QComboBox *layerBox() const { return m_layer; }
 
-    // Share (%) of layer `name` per summarized epoch, as drawn: below the threshold, and exactly 0.
+    // The live run's share (%) of layer `name` per summarized epoch, as drawn: below the threshold, and exactly 0.
     QList<QPointF> sharePoints(const QString &name) const;
     QList<QPointF> zeroPoints(const QString &name) const;
     QList<QPointF> normPoints(const QString &name, bool l2) const;
+    // Compared run `overlay`'s points for the shown layer, as drawn (shares in %).
+    QList<QPointF> overlayPoints(int overlay, Measure measure) const;
     const SparsitySummary *summary(const QString &name, int epoch) const;
     ChartBase *shareView() const { return m_shareView; }
     ChartBase *normView() const { return m_normView; }
+    // The runs drawn, once for both charts, in rows under them; each chart's own legend is the key to its line
+    // styles.
+    LegendStrip *legend() const { return m_legend; }
+    // Under the charts: the compared runs whose shares at this threshold are not known, or "".
+    QString noteText() const;
+    // Both charts, the runs' legend and the note, as a figure for export.
+    QWidget *figure() const { return m_figure; }
 
 private:
     void redrawShares();
     void redrawNorms();
+    void updateLayers();
+    // Draws the key to the line styles: two grey entries in the legend (their names, then the short ones), no points.
+    void addKey(ChartBase *view, const QStringList &solid, const QStringList &dashed);
+    QString liveLabel() const;
+    QColor liveColor() const;
 
+    QComboBox *m_layer;
     ThresholdSpinBox *m_threshold;
     ChartBase *m_shareView, *m_normView;
-    QStringList m_layers; // in the order first seen, for stable colours
+    LegendStrip *m_legend;
+    QLabel *m_note;
+    QWidget *m_figure;
+    QStringList m_layers; // the live run's, in the order first seen
     std::map<QString, std::map<int, SparsitySummary>> m_summaries;
     std::map<QString, std::map<int, std::pair<double, double>>> m_norms; // epoch -> (L1, L2)
+    QList<SparsityOverlay> m_overlays;
+    // A compared run's last snapshot summarized, per layer, once read (for thresholds not its own); epoch first.
+    mutable std::map<int, std::pair<int, std::map<QString, SparsitySummary>>> m_overlaySummaries;
+    QString m_liveName, m_liveBrief;
+    QColor m_liveColor;
+    bool m_liveShown = true;
 };
 
 } // namespace reglab::ui

@@ -2,6 +2,7 @@
 
 #include "ui/network/tilezoom.h"
 #include "ui/network/weighttiles.h"
+#include "ui/runs/runlegend.h"
 #include "ui/runs/runmodel.h"
 
 #include <QComboBox>
@@ -70,6 +71,8 @@ void WeightsView::setRunModel(RunModel *runs)
     connect(runs, &RunModel::snapshotsChanged, this, &WeightsView::refillRunBoxes);
     connect(runs, &QAbstractItemModel::rowsRemoved, this, &WeightsView::refillRunBoxes);
     connect(runs, &QAbstractItemModel::dataChanged, this, &WeightsView::refillRunBoxes);
+    // Ticking runs changes the names legends give them (what differs between the shown runs).
+    connect(runs, &RunModel::comparisonChanged, this, &WeightsView::refillRunBoxes);
     refillRunBoxes();
 }
 
@@ -83,14 +86,30 @@ void WeightsView::refillRunBoxes()
         if (side == 1)
             box->addItem(tr("nothing"), kNone);
         box->addItem(tr("this run"), kLiveRun);
+        // The runs with weights to show, and the shown ones (a reopened run without saved weights says so).
         if (m_runs)
             for (int id : m_runs->ids())
-                if (m_runs->snapshot(id) && id != m_runs->liveId())
+                if ((m_runs->hasSnapshot(id) || m_runs->isShown(id) || id == chosen) && id != m_runs->liveId())
                     box->addItem(m_runs->name(id), id);
         const int index = box->findData(chosen);
         box->setCurrentIndex(index >= 0 ? index : 0);
         if (index < 0) // the run shown was removed
             showChosen(side);
+    }
+    updateCaptions();
+}
+
+void WeightsView::updateCaptions()
+{
+    const QHash<int, LegendName> names = m_runs ? legendNames(*m_runs, m_runs->shownIds()) : QHash<int, LegendName>();
+    for (int side = 0; side < 2; ++side) {
+        const int id = m_run[side]->currentData().toInt();
+        const int run = id == kLiveRun && m_runs ? m_runs->liveId() : id;
+        if (!m_runs || !m_runs->contains(run)) { // the live run before any run: no name to give
+            m_tiles[side]->setCaption({});
+            continue;
+        }
+        m_tiles[side]->setCaption(names.value(run, {m_runs->name(run), {}}).full, m_runs->color(run));
     }
 }
 
@@ -114,10 +133,20 @@ void WeightsView::showChosen(int side)
     const int run = id == kLiveRun && m_runs ? m_runs->liveId() : id;
     const auto snapshot = m_runs ? m_runs->snapshot(run) : nullptr;
     if (!snapshot) {
-        m_tiles[side]->clear();
+        // A run from a file: its weights were not saved with it (an older record, reglab-train's), or cannot be read.
+        QString message;
+        if (id != kLiveRun && m_runs) {
+            const QString problem = m_runs->snapshotProblem(run);
+            message = problem.isEmpty() ? tr("No weights were saved with this run (runs kept by an older RegLab, and "
+                                             "reglab-train's records, have none).")
+                                        : tr("Its saved weights cannot be read: %1").arg(problem);
+        }
+        m_tiles[side]->clear(message);
+        updateCaptions();
         return;
     }
-    m_tiles[side]->setSnapshot(*snapshot, id == kLiveRun ? QString() : m_runs->name(id));
+    m_tiles[side]->setSnapshot(*snapshot);
+    updateCaptions();
 }
 
 void WeightsView::onLiveSnapshot(const reglab::WeightSnapshot &snapshot)
@@ -125,6 +154,7 @@ void WeightsView::onLiveSnapshot(const reglab::WeightSnapshot &snapshot)
     for (int side = 0; side < 2; ++side)
         if (m_run[side]->currentData().toInt() == kLiveRun)
             m_tiles[side]->setSnapshot(snapshot);
+    updateCaptions(); // the first snapshot of a new run: its name
 }
 
 void WeightsView::clear()
@@ -132,6 +162,7 @@ void WeightsView::clear()
     for (int side = 0; side < 2; ++side)
         if (m_run[side]->currentData().toInt() == kLiveRun)
             m_tiles[side]->clear();
+    updateCaptions();
 }
 
 void WeightsView::hideEvent(QHideEvent *event)
@@ -143,7 +174,7 @@ void WeightsView::hideEvent(QHideEvent *event)
 void WeightsView::zoomInto(int side, int unit)
 {
     const WeightTiles *tiles = m_tiles[side];
-    const QString run = m_run[side]->currentText();
+    const QString run = tiles->caption().isEmpty() ? m_run[side]->currentText() : tiles->caption();
     m_zoom->show(tr("%1, %2 unit %3, epoch %4").arg(run, tiles->layerName()).arg(unit).arg(tiles->epoch()),
                  tiles->unitWeights(unit), tiles->scale());
 }

@@ -1,6 +1,7 @@
 // The "Weights" view: a run's first-layer weights as tiles, and a second run's beside them (the L1 run against
 // the L2 run, say), on one colour scale that can be fixed across runs and epochs so a dead network looks dead.
-// Clicking a tile enlarges it.
+// Each picture names its run as the legends do, in its colour; a reopened run shows the weights saved beside its
+// record, or says it has none. Clicking a tile enlarges it.
 #pragma once
 
 #include "model/records.h"
@@ -45,6 +46,8 @@ protected:
 private:
     void refillRunBoxes();
     void showChosen(int side);
+    // The chosen run's legend name and colour over each picture.
+    void updateCaptions();
     void zoomInto(int side, int unit);
 
     RunModel *m_runs = nullptr;

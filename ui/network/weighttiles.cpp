@@ -104,7 +104,7 @@ WeightTiles::WeightTiles(QWidget *parent) : QWidget(parent)
     setBackgroundRole(QPalette::Base);
 }
 
-void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot, const QString &caption)
+void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot)
 {
     for (const auto &layer : snapshot.layers) {
         if (layer.cols != kPixels)
@@ -116,7 +116,7 @@ void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot, const QStr
         m_epoch = snapshot.epoch;
         m_step = snapshot.step;
         m_layer = QString::fromStdString(layer.name);
-        m_caption = caption;
+        m_message.clear();
         setToolTip(tr("%1: each tile is one hidden unit's 784 incoming weights; click one to enlarge it").arg(m_layer));
         update();
         return;
@@ -130,8 +130,18 @@ void WeightTiles::setFixedScale(double scale)
     update();
 }
 
-void WeightTiles::clear()
+void WeightTiles::setCaption(const QString &caption, const QColor &color)
 {
+    if (caption == m_caption && color == m_captionColor)
+        return;
+    m_caption = caption;
+    m_captionColor = color;
+    update();
+}
+
+void WeightTiles::clear(const QString &message)
+{
+    m_message = message;
     m_image = {};
     m_weights.clear();
     m_rows = 0;
@@ -143,8 +153,10 @@ void WeightTiles::clear()
 
 QRect WeightTiles::tileArea() const
 {
+    // A title line (two with the run's name over it), the tiles, the colour bar and its scale.
     const int line = QFontMetrics(chartFont(kLabelPointSize)).height();
-    return {4, line + 6, width() - 8, height() - 3 * line - 16};
+    const int title = m_caption.isEmpty() ? line : 2 * line;
+    return {4, title + 6, width() - 8, height() - title - 2 * line - 16};
 }
 
 const QImage &WeightTiles::image() const
@@ -231,17 +243,41 @@ void WeightTiles::paintEvent(QPaintEvent *)
     rerender();
     if (m_image.isNull()) {
         p.setPen(colors::chance);
-        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
-                   tr("The first layer's weights appear here after each epoch (or Refresh while paused)."));
+        const QString text = m_message.isEmpty()
+                                 ? tr("The first layer's weights appear here after each epoch (or Refresh while paused).")
+                                 : m_message;
+        p.drawText(rect().adjusted(8, 0, -8, 0), Qt::AlignCenter | Qt::TextWordWrap,
+                   m_caption.isEmpty() ? text : m_caption + QStringLiteral(": ") + text);
         return;
     }
-    // Title line, the tiles scaled with whole pixels kept square, and a colour bar with its scale.
+    // Title line: the run in its colour (a swatch and its name), then what the pictures are; the tiles scaled with
+    // whole pixels kept square; a colour bar with its scale.
+    // What the pictures are, shorter where the picture is narrow (two side by side in the sidebar).
+    QString what = m_epoch > 0 ? tr("%1 weights after epoch %2 (step %3)").arg(m_layer).arg(m_epoch).arg(m_step)
+                               : tr("%1 weights at step %2").arg(m_layer).arg(m_step);
+    if (fm.horizontalAdvance(what) > width() - 4)
+        what = m_epoch > 0 ? tr("%1, epoch %2").arg(m_layer).arg(m_epoch) : tr("%1, step %2").arg(m_layer).arg(m_step);
     p.setPen(chartColors().text);
-    QString title = m_epoch > 0 ? tr("%1 weights after epoch %2 (step %3)").arg(m_layer).arg(m_epoch).arg(m_step)
-                                : tr("%1 weights at step %2").arg(m_layer).arg(m_step);
-    if (!m_caption.isEmpty())
-        title = m_caption + QStringLiteral(": ") + title;
-    p.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, fm.elidedText(title, Qt::ElideMiddle, width() - 4));
+    int titleY = 2;
+    if (!m_caption.isEmpty()) {
+        // The run first, on a line of its own: a swatch and its name in bold, in its colour.
+        const QFont normal = p.font();
+        QFont bold = normal;
+        bold.setBold(true);
+        const QFontMetrics bm(bold);
+        const int swatch = fm.ascent() - 2, gap = 4;
+        const QString name = bm.elidedText(m_caption, Qt::ElideMiddle, width() - 8 - swatch - gap);
+        const int x = std::max(4, (width() - swatch - gap - bm.horizontalAdvance(name)) / 2);
+        const QColor colour = m_captionColor.isValid() ? m_captionColor : chartColors().text;
+        p.fillRect(QRect(x, titleY + (line - swatch) / 2, swatch, swatch), colour);
+        p.setFont(bold);
+        p.setPen(colour);
+        p.drawText(QRect(x + swatch + gap, titleY, width(), line), Qt::AlignLeft, name);
+        p.setFont(normal);
+        p.setPen(chartColors().text);
+        titleY += line;
+    }
+    p.drawText(QRect(0, titleY, width(), line), Qt::AlignHCenter, fm.elidedText(what, Qt::ElideMiddle, width() - 4));
     const QRect target = imageTarget();
     p.drawImage(target, m_image);
     // Scaled down, the 1-pixel gaps can vanish: redraw them as lines at the tiles' edges.
@@ -267,11 +303,17 @@ void WeightTiles::paintEvent(QPaintEvent *)
     }
     p.setPen(chartColors().text);
     p.drawRect(bar.adjusted(0, 0, -1, -1));
-    const QString s = QString::number(scale(), 'g', 2) + (m_fixedScale > 0 ? tr(" (fixed)") : QString());
+    // The scale under the bar's ends, inside it so that a narrow picture cuts no label; "(fixed)" where it fits.
+    const QString value = QString::number(scale(), 'g', 2);
+    QString low = QStringLiteral("\u2212") + value, high = QStringLiteral("+") + value;
+    const int half = bar.width() / 2 - fm.horizontalAdvance(QStringLiteral("0")) / 2 - 4; // room beside the "0"
+    if (m_fixedScale > 0 && fm.horizontalAdvance(high + tr(" (fixed)")) <= half)
+        high += tr(" (fixed)");
     const int textY = bar.bottom() + 2;
-    p.drawText(QRect(bar.left() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("\u2212") + s);
-    p.drawText(QRect(bar.center().x() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("0"));
-    p.drawText(QRect(bar.right() - 60, textY, 120, line), Qt::AlignHCenter, QStringLiteral("+") + s);
+    p.drawText(QRect(bar.left(), textY, bar.width(), line), Qt::AlignLeft, low);
+    if (fm.horizontalAdvance(low) <= half && fm.horizontalAdvance(high) <= half)
+        p.drawText(QRect(bar.center().x() - 20, textY, 40, line), Qt::AlignHCenter, QStringLiteral("0"));
+    p.drawText(QRect(bar.left(), textY, bar.width(), line), Qt::AlignRight, high);
     const QRect swatch(bar.right() + 8, bar.top(), bar.height(), bar.height());
     if (swatch.right() + 80 < width()) {
         p.fillRect(swatch, zeroColor());

@@ -36,10 +36,16 @@ public:
     // The tiles per row that make them largest in a `size` area (at least one, at most `units`).
     static int bestColumns(int units, const QSize &size);
 
-    // Shows the snapshot's first layer with 784 inputs; other layers are ignored. `caption` names the run
-    // ("" for the live one). Drawn when next painted (or read), not now: snapshots come every epoch.
-    void setSnapshot(const reglab::WeightSnapshot &snapshot, const QString &caption = {});
-    void clear();
+    // Shows the snapshot's first layer with 784 inputs; other layers are ignored. Drawn when next painted (or
+    // read), not now: snapshots come every epoch.
+    void setSnapshot(const reglab::WeightSnapshot &snapshot);
+    // The run the pictures are of, by its legend name in its colour, over them ("" and no colour: unnamed).
+    void setCaption(const QString &caption, const QColor &color = {});
+    QString caption() const { return m_caption; }
+    QColor captionColor() const { return m_captionColor; }
+    // No pictures, and what the empty view says instead (a run with no saved weights; "" : the usual hint).
+    void clear(const QString &message = {});
+    QString message() const { return m_message; }
 
     // The colour scale: 0 stretches each picture to its own largest weights (99th percentile); a value fixes
     // it at +-value for every run and epoch, so a network whose weights all went to ~0 looks white.
@@ -82,6 +88,8 @@ private:
     mutable double m_autoScale = -1; // -1 until needed
     double m_fixedScale = 0;
     QString m_caption;
+    QColor m_captionColor;
+    QString m_message;
     int m_epoch = -1;
     std::int64_t m_step = 0;
     QString m_layer;

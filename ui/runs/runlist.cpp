@@ -1,11 +1,13 @@
 #include "ui/runs/runlist.h"
 
 #include "model/runfiles.h"
+#include "model/weightsfile.h"
 #include "ui/runs/runmodel.h"
 
 #include <QCheckBox>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 
 #include <QGridLayout>
 #include <QHeaderView>
@@ -279,8 +281,22 @@ bool RunList::keep(int id)
                            .arg(m_library.toHtmlEscaped(), QString::fromStdString(error).toHtmlEscaped()));
         return false;
     }
+    const QString weightsError = saveWeights(id, QString::fromStdString(path));
     m_model->setPath(id, QString::fromStdString(path));
+    if (!weightsError.isEmpty())
+        Q_EMIT problem(tr("Kept the run, but not its weights (reopened, it will have no network views): %1")
+                           .arg(weightsError.toHtmlEscaped()));
     return true;
+}
+
+QString RunList::saveWeights(int id, const QString &recordPath) const
+{
+    const reglab::RunRecord *record = m_model->record(id);
+    const auto snapshot = m_model->snapshot(id);
+    if (!record || !snapshot || snapshot->layers.empty())
+        return {};
+    const std::string path = QFile::encodeName(RunModel::weightsPathFor(recordPath)).toStdString();
+    return QString::fromStdString(reglab::writeWeightsFile(path, *snapshot, reglab::weightsRunKey(*record)));
 }
 
 int RunList::openLibrary()
@@ -288,9 +304,12 @@ int RunList::openLibrary()
     if (m_library.isEmpty())
         return 0;
     const reglab::LoadedRuns kept = reglab::keptRuns(m_library.toStdString());
-    for (const reglab::LoadedRun &run : kept.runs) {
-        const int id = m_model->addRun(run.record, QString::fromStdString(run.name), false);
-        m_model->setPath(id, QString::fromStdString(run.path));
+    {
+        const RunModel::Batch batch(m_model); // the views follow once for all of them
+        for (const reglab::LoadedRun &run : kept.runs) {
+            const int id = m_model->addRun(run.record, QString::fromStdString(run.name), false);
+            m_model->setPath(id, QString::fromStdString(run.path));
+        }
     }
     if (!kept.problems.empty())
         Q_EMIT problem(
@@ -304,12 +323,21 @@ void RunList::remove(int id)
     if (id < 0 || !m_model->contains(id) ||
         (id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running))
         return; // the run that trains goes when it has ended
-    Removed removed{*m_model->record(id), m_model->name(id), m_model->path(id), {}, m_model->isShown(id)};
+    Removed removed{*m_model->record(id), m_model->name(id), m_model->path(id), {}, {}, {}, m_model->isShown(id)};
     if (!m_library.isEmpty() && removed.path.startsWith(m_library + QLatin1Char('/')) && QFile::exists(removed.path)) {
-        // To the desktop's trash, so nothing is lost by a slip; with no trash, kept until the list closes.
-        if (!QFile::moveToTrash(removed.path, &removed.trashed)) {
-            removed.trashed.clear();
-            m_deleteAtEnd << removed.path;
+        // To the desktop's trash, so nothing is lost by a slip; with no trash, kept until the list closes. Its
+        // weights go with it.
+        const auto toTrash = [this](const QString &file, QString &trashed) {
+            if (!QFile::moveToTrash(file, &trashed)) {
+                trashed.clear();
+                m_deleteAtEnd << file;
+            }
+        };
+        toTrash(removed.path, removed.trashed);
+        const QString weights = RunModel::weightsPathFor(removed.path);
+        if (QFileInfo(weights).isFile()) {
+            removed.weights = weights;
+            toTrash(weights, removed.weightsTrashed);
         }
     }
     m_model->removeRun(id);
@@ -331,6 +359,12 @@ void RunList::undoRemove()
         return;
     }
     m_deleteAtEnd.removeAll(removed.path);
+    if (!removed.weights.isEmpty()) { // its weights too; without them it is back, without network views
+        m_deleteAtEnd.removeAll(removed.weights);
+        if (!removed.weightsTrashed.isEmpty() && !QFile::rename(removed.weightsTrashed, removed.weights))
+            Q_EMIT problem(tr("Brought the run back, but not its weights from %1")
+                               .arg(removed.weightsTrashed.toHtmlEscaped()));
+    }
     const int id = m_model->addRun(removed.record, removed.name, removed.shown); // in its own colour
     m_model->setPath(id, removed.path);
     setCurrentId(id);
@@ -356,6 +390,9 @@ void RunList::saveDialog(int id)
     if (const std::string error = reglab::writeFileAtomically(path.toStdString(), reglab::toJson(named));
         !error.empty())
         Q_EMIT problem(tr("Could not save the run: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
+    else if (const QString weightsError = saveWeights(id, path); !weightsError.isEmpty())
+        Q_EMIT problem(tr("Saved the run, but not its weights (reopened, it will have no network views): %1")
+                           .arg(weightsError.toHtmlEscaped()));
 }
 
 } // namespace reglab::ui

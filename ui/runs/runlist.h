@@ -51,8 +51,12 @@ public:
     // saved, and Remove deletes its file; at the next start the kept runs are listed again (not shown).
     void setLibrary(const QString &dir);
     QString library() const { return m_library; }
-    // Keeps a run that just ended (or was recovered) in the library; false, with problem(), when it cannot.
+    // Keeps a run that just ended (or was recovered) in the library, with its last weights beside its record;
+    // false, with problem(), when it cannot.
     bool keep(int id);
+    // Writes the run's last weight snapshot beside the record saved at `recordPath` (reglab::weightsPathFor), so
+    // the run reopened shows its network views; "" when written or when the run has none, else what went wrong.
+    QString saveWeights(int id, const QString &recordPath) const;
     // Lists the library's runs; returns how many.
     int openLibrary();
     // Removes a run from the list; its file, when it is in the library, goes to the desktop's trash (where
@@ -90,6 +94,7 @@ private:
     struct Removed {
         reglab::RunRecord record;
         QString name, path, trashed; // trashed: where the file went ("" : it was left in place until the end)
+        QString weights, weightsTrashed; // the weights file beside it ("" : none), and where it went
         bool shown = false;
     };
     std::optional<Removed> m_removed;

@@ -3,8 +3,10 @@
 #include "model/runrecordbuilder.h"
 
 #include "model/config.h"
+#include "model/weightsfile.h"
 #include "ui/charts/palette.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QIcon>
 #include <QPainter>
@@ -45,9 +47,23 @@ void RunModel::compare()
         Q_EMIT comparisonChanged();
 }
 
+void RunModel::snapshotsGained()
+{
+    if (m_batchDepth > 0)
+        m_snapshotsPending = true;
+    else
+        Q_EMIT snapshotsChanged();
+}
+
 void RunModel::endBatch()
 {
-    if (--m_batchDepth == 0 && m_comparePending) {
+    if (--m_batchDepth > 0)
+        return;
+    if (m_snapshotsPending) {
+        m_snapshotsPending = false;
+        Q_EMIT snapshotsChanged();
+    }
+    if (m_comparePending) {
         m_comparePending = false;
         Q_EMIT comparisonChanged();
     }
@@ -139,22 +155,81 @@ void RunModel::setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot>
     const int row = rowOf(id);
     if (row < 0)
         return;
-    const bool first = !m_runs[std::size_t(row)].snapshot;
+    const bool first = !hasSnapshot(id);
     m_runs[std::size_t(row)].snapshot = std::move(snapshot);
     if (first)
-        Q_EMIT snapshotsChanged(); // a run the network views can now show
+        snapshotsGained(); // a run the network views can now show
 }
 
 std::shared_ptr<const reglab::WeightSnapshot> RunModel::snapshot(int id) const
 {
     const int row = rowOf(id);
-    return row < 0 ? nullptr : m_runs[std::size_t(row)].snapshot;
+    if (row < 0)
+        return nullptr;
+    const Entry &e = m_runs[std::size_t(row)];
+    if (e.snapshot)
+        return e.snapshot;
+    if (e.weightsPath.isEmpty() || !e.weightsProblem.isEmpty())
+        return nullptr;
+    e.lastUse = ++m_uses;
+    if (e.loaded)
+        return e.loaded;
+    try {
+        auto read = std::make_shared<reglab::WeightSnapshot>(
+            reglab::readWeightsFile(QFile::encodeName(e.weightsPath).toStdString(), reglab::weightsRunKey(e.record)));
+        read->histograms = e.record.weightHistograms; // kept in the record, not beside it
+        e.loaded = std::move(read);
+    } catch (const std::exception &error) {
+        e.weightsProblem = QString::fromStdString(error.what());
+        return nullptr;
+    }
+    // The least recently used of the others go: a list of hundreds of reopened runs does not hold all their weights.
+    std::vector<const Entry *> loaded;
+    for (const Entry &other : m_runs)
+        if (other.loaded)
+            loaded.push_back(&other);
+    if (loaded.size() > std::size_t(kLoadedSnapshots)) {
+        std::sort(loaded.begin(), loaded.end(), [](const Entry *a, const Entry *b) { return a->lastUse < b->lastUse; });
+        for (std::size_t i = 0; i + kLoadedSnapshots < loaded.size(); ++i)
+            loaded[i]->loaded.reset();
+    }
+    return e.loaded;
+}
+
+bool RunModel::hasSnapshot(int id) const
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return false;
+    const Entry &e = m_runs[std::size_t(row)];
+    return e.snapshot || (!e.weightsPath.isEmpty() && e.weightsProblem.isEmpty());
+}
+
+QString RunModel::snapshotProblem(int id) const
+{
+    const int row = rowOf(id);
+    return row < 0 || m_runs[std::size_t(row)].snapshot ? QString() : m_runs[std::size_t(row)].weightsProblem;
+}
+
+QString RunModel::weightsPathFor(const QString &recordPath)
+{
+    return QFile::decodeName(reglab::weightsPathFor(QFile::encodeName(recordPath).toStdString()).c_str());
 }
 
 void RunModel::setPath(int id, const QString &path)
 {
-    if (const int row = rowOf(id); row >= 0)
-        m_runs[std::size_t(row)].path = path;
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    Entry &e = m_runs[std::size_t(row)];
+    const bool had = hasSnapshot(id);
+    e.path = path;
+    const QString weights = path.isEmpty() ? QString() : weightsPathFor(path);
+    e.weightsPath = !weights.isEmpty() && QFileInfo(weights).isFile() ? weights : QString();
+    e.loaded.reset();
+    e.weightsProblem.clear();
+    if (!had && hasSnapshot(id))
+        snapshotsGained();
 }
 
 QString RunModel::path(int id) const

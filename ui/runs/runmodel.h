@@ -38,14 +38,25 @@ public:
     void apply(int id, const reglab::TrainEvent &event);
     void setName(int id, const QString &name);
     void setShown(int id, bool shown);
-    // The run's last weight snapshot (kept in memory only, for the network views' pictures of it).
+    // The run's last weight snapshot, kept in memory (a run of this session), for the network views.
     void setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot> snapshot);
     // RunView: the live run's record grows with its steps, setting changes, epochs and weight snapshots.
     void onStarted(const reglab::RunInfo &) override {}
     void onEvent(const reglab::TrainEvent &event) override;
+    // The run's last weight snapshot: the one in memory, or else the one saved beside its record (RUN.weights),
+    // read when first asked for (at most kLoadedSnapshots of those stay in memory); null when it has none or its
+    // file cannot be read (snapshotProblem() says why).
     std::shared_ptr<const reglab::WeightSnapshot> snapshot(int id) const;
-    // The file the run is kept in (the run library, or where it was opened from); "" when only in memory.
+    // Whether the run has a snapshot, without reading a file: in memory, or a file beside its record not found bad.
+    bool hasSnapshot(int id) const;
+    // Why the run's saved weights could not be read; "" when they could or there are none.
+    QString snapshotProblem(int id) const;
+    static constexpr int kLoadedSnapshots = 8;
+    // The file the run is kept in (the run library, or where it was opened from); "" when only in memory. A
+    // weights file beside it (reglab::weightsPathFor) is the run's saved snapshot.
     void setPath(int id, const QString &path);
+    // The weights file beside a record (reglab::weightsPathFor): "run.json" -> "run.weights".
+    static QString weightsPathFor(const QString &recordPath);
     QString path(int id) const;
     // The live run: the one whose series are the live charts' (training now, or the last to end); -1 when
     // none. setLive(-1) makes the current one a compared run like the others.
@@ -95,7 +106,7 @@ Q_SIGNALS:
     // What the charts compare changed: a run other than the live one was added, removed, renamed, shown or
     // hidden, or its record replaced. The live run's own growth does not count (its series are live).
     void comparisonChanged();
-    // A run got its first weight snapshot.
+    // A run got its first weight snapshot (in memory, or a file beside its record).
     void snapshotsChanged();
 
 private:
@@ -107,10 +118,16 @@ private:
         bool shown = true;
         QString path;
         std::shared_ptr<const reglab::WeightSnapshot> snapshot;
+        // The weights saved beside the record: its path ("" : none), and once read, the snapshot or why not.
+        QString weightsPath;
+        mutable std::shared_ptr<const reglab::WeightSnapshot> loaded;
+        mutable QString weightsProblem;
+        mutable quint64 lastUse = 0;
     };
     void rowChanged(int row, int firstColumn = NameColumn, int lastColumn = ColumnCount - 1);
-    // comparisonChanged now, or at the end of the batch.
+    // comparisonChanged now, or at the end of the batch; snapshotsChanged likewise.
     void compare();
+    void snapshotsGained();
     void endBatch();
     // A palette colour that no shown run other than `exceptId` has, the least used by all runs (when every colour
     // is shown: the least used).
@@ -121,6 +138,8 @@ private:
     int m_liveId = -1;
     int m_batchDepth = 0;
     bool m_comparePending = false;
+    bool m_snapshotsPending = false;
+    mutable quint64 m_uses = 0; // orders the snapshots read from files by their last use
 };
 
 } // namespace reglab::ui

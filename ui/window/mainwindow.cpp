@@ -343,6 +343,10 @@ bool MainWindow::saveRecordTo(const QString &path)
         showBanner(tr("Could not save the run record: %1").arg(QString::fromStdString(error).toHtmlEscaped()));
         return false;
     }
+    // Its last weights beside it, so the run opened again shows its network views.
+    if (const QString weightsError = m_runList->saveWeights(m_runs->liveId(), path); !weightsError.isEmpty())
+        showBanner(tr("Saved the run record, but not its weights (reopened, it will have no network views): %1")
+                       .arg(weightsError.toHtmlEscaped()));
     return true;
 }
 
