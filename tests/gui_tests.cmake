@@ -53,3 +53,8 @@ set_tests_properties(test_gui_figures PROPERTIES TIMEOUT 300)
 reglab_gui_test(test_gui_newsetting)
 target_link_libraries(test_gui_newsetting PRIVATE reglab_cli)
 reglab_gui_test(test_gui_gap)
+# reglab --record: runs the binary and reads its videos back with ffprobe and ffmpeg.
+reglab_gui_test(test_gui_record)
+target_compile_definitions(test_gui_record PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE:reglab>")
+add_dependencies(test_gui_record reglab)
+set_tests_properties(test_gui_record PROPERTIES TIMEOUT 300)
