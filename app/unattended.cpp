@@ -25,9 +25,11 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QBackingStore>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QPixmap>
@@ -114,7 +116,10 @@ public:
 private:
     QString check();
     void prepare();
+    // The target drawn whole, as a still is: the first and last frames.
     QImage grab();
+    // The target's pixels as its own paint left them, brought up to date: the frames in between.
+    QImage painted();
     // Records the frames due by the run's progress (the picture taken once however many are due).
     void pump();
     void onEvent(const reglab::TrainEvent &event);
@@ -126,6 +131,7 @@ private:
     TrainingController &m_controller;
     const UnattendedJob &m_job;
     QSize m_size;
+    QSize m_frameSize; // the target's size in pixels
     QString m_view;           // "" for the whole window
     QWidget *m_target = nullptr; // what is drawn: the window or the view's own window
     bool m_recording = false;
@@ -139,6 +145,7 @@ private:
     bool m_dirty = true;          // events arrived since the last picture
     QImage m_last;
     int m_epochsSeen = 0;
+    QElapsedTimer m_clockSinceStart; // the run's time, recording and saving included (scripts/bench-record)
     bool m_finishing = false;
     int m_status = 0;
     QString m_presetFile; // "" for one run
@@ -253,13 +260,33 @@ QImage Unattended::grab()
     return m_target->grab().toImage();
 }
 
+QImage Unattended::painted()
+{
+    m_window.flushCharts();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    m_dirty = false;
+    // The paint the window does anyway, done now (only what changed: the charts, the status line) and its pixels
+    // copied, rather than the whole window drawn again.
+    QEvent update(QEvent::UpdateRequest);
+    QCoreApplication::sendEvent(m_target, &update);
+    if (QBackingStore *store = m_target->backingStore())
+        if (QPaintDevice *device = store->paintDevice(); device && device->devType() == QInternal::Image) {
+            const QImage &image = *static_cast<QImage *>(device);
+            if (image.size() == m_frameSize)
+                return image.copy();
+        }
+    return m_target->grab().toImage(); // a backing store that is not an image (OpenGL)
+}
+
 void Unattended::pump()
 {
     const int due = m_clock.dueAt(m_step);
     if (!m_recording || m_finishing || m_encoder.frameCount() >= due)
         return;
-    if (m_dirty || m_last.isNull())
+    if (m_last.isNull())
         m_last = grab();
+    else if (m_dirty)
+        m_last = painted();
     while (m_encoder.frameCount() < due) // steps the run passed quicker than the frames: the picture repeats
         m_encoder.addFrame(m_last);
 }
@@ -356,7 +383,8 @@ void Unattended::save(int exitCode)
         std::fprintf(stdout, "reglab: stopped by %s after %d epoch(s); saved what was recorded: %s\n",
                      signalName(g_stopSignal), m_epochsSeen, qPrintable(saved));
     else
-        std::fprintf(stdout, "reglab: saved %s after %d epoch(s)\n", qPrintable(saved), m_epochsSeen);
+        std::fprintf(stdout, "reglab: saved %s after %d epoch(s) in %.2f s\n", qPrintable(saved), m_epochsSeen,
+                     double(m_clockSinceStart.elapsed()) / 1000);
     std::fflush(stdout);
     m_controller.shutdown(2000);
     QApplication::exit(m_status);
@@ -390,8 +418,8 @@ int Unattended::run()
         m_clock = FrameClock(std::max(1, int(std::lround(m_fps * m_seconds))),
                              m_presetFile.isEmpty() ? 1 : std::max(1, m_presetRuns));
         // The frames are the target's pixels (a window's device pixel ratio of 1 offscreen).
-        const QSize frameSize = m_target->grab().size();
-        if (const QString e = m_encoder.open(m_job.record, frameSize, m_fps); !e.isEmpty())
+        m_frameSize = m_target->grab().size();
+        if (const QString e = m_encoder.open(m_job.record, m_frameSize, m_fps); !e.isEmpty())
             return fail(QStringLiteral("--record: %1").arg(e));
         // Ctrl-C, SIGTERM or SIGHUP (a timeout, a closed terminal): the video ends with what it has.
         struct sigaction action {};
@@ -411,10 +439,13 @@ int Unattended::run()
     // After the window's own connection: a frame taken for an event shows that event.
     QObject::connect(&m_controller, &TrainingController::event, &m_window,
                      [this](const reglab::TrainEvent &event) { onEvent(event); });
-    if (!m_presetFile.isEmpty())
-        QTimer::singleShot(0, &m_window, [this] { m_window.startPreset(m_presetFile, false); });
-    else
-        QTimer::singleShot(0, m_window.controls()->startAction(), &QAction::trigger);
+    QTimer::singleShot(0, &m_window, [this] {
+        m_clockSinceStart.start();
+        if (!m_presetFile.isEmpty())
+            m_window.startPreset(m_presetFile, false);
+        else
+            m_window.controls()->startAction()->trigger();
+    });
     QTimer::singleShot(600000, &m_window, [this] {
         std::fprintf(stderr, "reglab: nothing saved after 10 minutes; giving up\n");
         m_encoder.abandon();
