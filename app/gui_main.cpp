@@ -301,5 +301,6 @@ int main(int argc, char **argv)
     job.preset = parser.value(preset);
     job.runs = parser.positionalArguments();
     job.present = parser.isSet(present);
+    job.showNetwork = parser.isSet(showNetwork);
     return reglab::app::runUnattended(window, controller, job);
 }

@@ -28,6 +28,7 @@
 #include <QBackingStore>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -233,6 +234,10 @@ void Unattended::prepare()
 {
     if (!m_job.size.isEmpty())
         m_window.setCompactLayout(reglab::ui::screenfit::isSmall(QRect(QPoint(0, 0), m_size)));
+    if (m_job.showNetwork) { // a small screen's docks share one column: the network's tab in front
+        m_window.networkDock()->show();
+        m_window.networkDock()->raise();
+    }
     m_window.setFixedSize(m_size); // the same layout on every machine
     m_window.show();
     if (m_job.present)

@@ -25,6 +25,7 @@ struct UnattendedJob {
     QString preset;             // --preset NAME or file; "" for one run with the controls' settings
     QStringList runs;           // run records opened beside the run
     bool present = false;       // --present
+    bool showNetwork = false;   // --show-network: its dock stays raised in the layout for --size
 };
 
 // The names --view takes, the whole window first: dashboard, loss, accuracy, weights, gap.
