@@ -18,6 +18,8 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,8 +38,15 @@ namespace reglab::ui {
 
 namespace {
 
-// Frames waiting for the encoder: enough to ride out a slow frame, few enough to bound the memory.
-constexpr std::size_t kMaxQueued = 4;
+// The distinct frames waiting for the encoder may take this much memory; beyond it addFrame waits. The encoder
+// runs on idle time only, so during a run it may fall far behind (128 frames of 1280x800).
+constexpr qsizetype kMaxQueuedBytes = qsizetype(512) << 20;
+
+// A frame waiting for the encoder, and how many more times it is shown (the run between two events).
+struct Queued {
+    QImage image;
+    int repeats = 0;
+};
 
 QString avError(int code)
 {
@@ -79,7 +88,8 @@ struct VideoEncoder::Impl {
     std::thread worker;
     std::mutex mutex;
     std::condition_variable changed;
-    std::deque<QImage> queue;
+    std::deque<Queued> queue;
+    qsizetype queuedBytes = 0;
     bool closing = false;
     QString error; // the first thing that went wrong; frames after it are dropped
     int given = 0;
@@ -101,6 +111,7 @@ struct VideoEncoder::Impl {
     QString openCodec();
     QString openGifStats();
     void run();
+    void encodeQueued(const Queued &item);
     void encodeImage(const QImage &image);
     bool convert(const QImage &image, AVFrame *into, AVPixelFormat pixelFormat);
     AVFrame *newRgbFrame() const; // RGB32 at the video's size; nullptr without memory
@@ -289,39 +300,59 @@ QString VideoEncoder::Impl::openGifStats()
     return {};
 }
 
-void VideoEncoder::addFrame(const QImage &image)
+void VideoEncoder::addFrame(const QImage &image, bool exact)
 {
     if (!isOpen() || image.isNull())
         return;
     std::unique_lock<std::mutex> lock(m->mutex);
-    m->changed.wait(lock, [this] { return m->queue.size() < kMaxQueued || !m->error.isEmpty(); });
     if (!m->error.isEmpty())
         return;
-    m->queue.push_back(image);
     ++m->given;
+    const bool full = !m->queue.empty() && m->queuedBytes + image.sizeInBytes() > kMaxQueuedBytes;
+    if (!m->queue.empty() && (m->queue.back().image.cacheKey() == image.cacheKey() || (full && !exact))) {
+        ++m->queue.back().repeats; // the same picture again (or, when full, instead): a count, no memory, no wait
+        return;
+    }
+    // Waits only when the backlog is over its memory (one frame always goes in, whatever its size).
+    m->changed.wait(lock, [this, &image] {
+        return m->queue.empty() || m->queuedBytes + image.sizeInBytes() <= kMaxQueuedBytes || !m->error.isEmpty();
+    });
+    if (!m->error.isEmpty())
+        return;
+    m->queue.push_back({image, 0});
+    m->queuedBytes += image.sizeInBytes();
     m->changed.notify_all();
 }
 
 void VideoEncoder::Impl::run()
 {
-    // Only on a core the training leaves idle: a frame encoded later costs nothing, a training step slowed costs
-    // the run (spinning matrix kernels slow down manyfold when a busy thread shares their cores).
-    ::setpriority(PRIO_PROCESS, pid_t(::gettid()), 19);
+    // Only on a core nothing else wants (SCHED_IDLE; where refused, the lowest priority): a frame encoded later
+    // costs nothing, a training step slowed costs the run (spinning matrix kernels slow down manyfold when a busy
+    // thread shares their cores). What is left at the end is encoded by finish(), at the caller's priority.
+    sched_param idle{};
+    if (::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle) != 0)
+        ::setpriority(PRIO_PROCESS, pid_t(::gettid()), 19);
     for (;;) {
-        QImage image;
+        Queued item;
         {
             std::unique_lock<std::mutex> lock(mutex);
             changed.wait(lock, [this] { return !queue.empty() || closing; });
-            if (queue.empty())
+            if (closing)
                 return;
-            image = queue.front();
+            item = queue.front();
             queue.pop_front();
         }
-        if (!failed())
-            encodeImage(image);
+        encodeQueued(item);
         std::lock_guard<std::mutex> lock(mutex);
-        changed.notify_all(); // room in the queue
+        queuedBytes -= item.image.sizeInBytes(); // its memory is free only now
+        changed.notify_all();                    // room in the queue
     }
+}
+
+void VideoEncoder::Impl::encodeQueued(const Queued &item)
+{
+    for (int i = 0; i <= item.repeats && !failed(); ++i)
+        encodeImage(item.image);
 }
 
 bool VideoEncoder::Impl::convert(const QImage &input, AVFrame *into, AVPixelFormat pixelFormat)
@@ -538,6 +569,14 @@ QString VideoEncoder::finish()
     }
     if (m->worker.joinable())
         m->worker.join();
+    // The frames the idle encoder has not reached: encoded here, at the caller's priority (the run is over; a
+    // thread cannot raise its own priority back without privileges).
+    while (!m->queue.empty() && !m->failed()) {
+        m->encodeQueued(m->queue.front());
+        m->queuedBytes -= m->queue.front().image.sizeInBytes();
+        m->queue.pop_front();
+    }
+    m->queue.clear();
     QString problem = m->given == 0 ? QStringLiteral("no frames were recorded") : QString();
     if (problem.isEmpty() && !m->failed() && m->format == Format::Gif)
         problem = m->finishGif();

@@ -1,7 +1,8 @@
 // A video or GIF of a window or a chart, frame by frame, through FFmpeg's libraries: H.264 in MP4 (yuv420p, for
 // slides), VP9 in WebM (the web), GIF with a palette made for its frames. The frames are encoded on a thread of
 // their own; the file is written beside the target and renamed onto it when finished, so the target's name never
-// holds half a video, and a recording ended early still leaves a playable file of what it got.
+// holds half a video, and a recording ended early still leaves a playable file of what it got. The encoder's thread
+// runs only on a core nothing else wants, so a run recorded trains at full speed; finish() encodes the rest.
 #pragma once
 
 #include <QImage>
@@ -30,12 +31,14 @@ public:
     // thread. "" or what is wrong (an unknown suffix, a folder, an unwritable place, a missing encoder).
     QString open(const QString &path, const QSize &size, int fps);
     bool isOpen() const;
-    // Queues a frame (RGB32 or ARGB32; another size is scaled to the video's). Blocks while the encoder is a few
-    // frames behind, so memory stays bounded. The same image given again costs no conversion.
-    void addFrame(const QImage &frame);
+    // Queues a frame (RGB32 or ARGB32; another size is scaled to the video's). The same image given again is a
+    // count, not a copy, and costs no conversion. Returns at once unless the distinct frames waiting for the encoder
+    // (which runs on idle cores only) hold over 512 MiB; then an `exact` frame waits for room, and another is
+    // replaced by the last one queued (a recording's frames between its first and last: the run is not held up).
+    void addFrame(const QImage &frame, bool exact = true);
     // The frames given so far.
     int frameCount() const;
-    // Encodes what is queued, closes the file and renames it onto the target; "" or what went wrong (then the
+    // Encodes what is still queued (on the calling thread, at its priority), closes the file and renames it onto the target; "" or what went wrong (then the
     // target is left as it was and the temporary file removed). A GIF gets its palette and frames now.
     QString finish();
     // Stops and removes the temporary file; the target is left as it was.
