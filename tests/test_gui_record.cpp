@@ -2,20 +2,27 @@
 // duration and size asked for and ends on the still a --screenshot of the same run saves (PSNR of 30 dB or more);
 // a view is laid out at the video's size; bad targets are refused in words before training and leave nothing; a
 // recording stopped by SIGTERM leaves a playable file of what it got, and never half a file under the target's
-// name. The frame clock spreads a run's steps (and a preset's runs) over the frames.
+// name. The frame clock spreads a run's steps (and a preset's runs) over the frames. File > Export figure >
+// Animation replays two run records into a GIF and an MP4 with the frames and size asked, ending on the still
+// figure; cancelled, it leaves no file.
 #include "guitest.h"
 
 #include "app/frameclock.h"
+#include "ui/figures/exportmenu.h"
+#include "ui/runs/runlist.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QApplication>
 #include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProgressDialog>
+#include <QTimer>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -161,6 +168,23 @@ private:
         for (int y = 0; y < size.height(); ++y)
             std::memcpy(image.scanLine(y), last + qsizetype(y) * size.width() * 3, std::size_t(size.width()) * 3);
         return image;
+    }
+
+    // The video's first frame, decoded by ffmpeg.
+    static QImage firstFrame(const QString &file, const QSize &size)
+    {
+        QByteArray raw;
+        if (const QString e = tool(QStringLiteral("ffmpeg"),
+                                   {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), file,
+                                    QStringLiteral("-frames:v"), QStringLiteral("1"), QStringLiteral("-f"),
+                                    QStringLiteral("rawvideo"), QStringLiteral("-pix_fmt"), QStringLiteral("rgb24"),
+                                    QStringLiteral("-")},
+                                   &raw);
+            !e.isEmpty() || raw.size() != qsizetype(size.width()) * size.height() * 3)
+            return {};
+        return QImage(reinterpret_cast<const uchar *>(raw.constData()), size.width(), size.height(),
+                      size.width() * 3, QImage::Format_RGB888)
+            .copy();
     }
 
     // No file under `name` and no temporary file beside it.
@@ -359,6 +383,104 @@ private Q_SLOTS:
         QVERIFY2(probed.frames >= 1 && probed.frames < 500, qPrintable(output));
         QCOMPARE(QSize(probed.width, probed.height), QSize(640, 400));
         QVERIFY(QDir(m_dir.path()).entryList(pattern, QDir::Files | QDir::Hidden).isEmpty());
+    }
+
+    // Two short runs trained by reglab-train, opened in the window and shown (ticked).
+    bool openTwoRuns(guitest::Dashboard &d)
+    {
+        QStringList files;
+        for (const QString &l1 : {QStringLiteral("0"), QStringLiteral("0.001")}) {
+            const QString file = path(QStringLiteral("run-l1-%1.json").arg(l1));
+            if (!QFile::exists(file)) {
+                QProcess p;
+                p.setProcessChannelMode(QProcess::MergedChannels);
+                p.start(QStringLiteral(REGLAB_TRAIN_EXE),
+                        {QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--train-size"),
+                         QStringLiteral("500"), QStringLiteral("--l1"), l1, QStringLiteral("--out"), file});
+                if (!p.waitForFinished(120000) || p.exitCode() != 0) {
+                    qWarning("reglab-train: %s", p.readAll().constData());
+                    return false;
+                }
+            }
+            files << file;
+        }
+        d.window->runList()->openFiles(files);
+        return d.window->runs()->shownIds().size() == 2;
+    }
+
+    void anAnimationReplaysTheShownRuns_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("gif") << QStringLiteral("runs.gif");
+        QTest::newRow("mp4") << QStringLiteral("runs.mp4");
+    }
+
+    // 4 fps over 2.5 s: 10 frames of 320x200 (a custom size in pixels), of the validation accuracy growing epoch
+    // by epoch; the last frame is the still figure of the same runs and settings.
+    void anAnimationReplaysTheShownRuns()
+    {
+        if (!haveFfmpeg())
+            QSKIP("ffmpeg and ffprobe are not installed (scripts/setup.sh installs them)");
+        QFETCH(QString, name);
+        guitest::Dashboard d;
+        QVERIFY(openTwoRuns(d));
+        reglab::ui::AnimationSettings settings;
+        settings.metric = "val_accuracy";
+        settings.use = QStringLiteral("custom");
+        settings.size = QStringLiteral("320x200");
+        settings.fps = 4;
+        settings.seconds = 2.5;
+        reglab::ui::ExportMenu *menu = d.window->exports();
+        const QString file = path(name), still = path(name + QStringLiteral(".png"));
+        QCOMPARE(menu->exportAnimation(file, settings, false), QString());
+        QCOMPARE(menu->exportAnimationStill(still, settings), QString());
+        QCOMPARE(menu->animationSettings().fps, 4); // remembered for the dialog
+        const Probe p = probe(file);
+        QCOMPARE(QSize(p.width, p.height), QSize(320, 200));
+        QCOMPARE(p.frames, 10);
+        int decoded = 0;
+        const QImage last = lastFrame(file, QSize(320, 200), &decoded);
+        QCOMPARE(decoded, 10);
+        const QImage expected(still);
+        QCOMPARE(expected.size(), QSize(320, 200));
+        const double db = psnr(last, expected);
+        QVERIFY2(db >= 30, qPrintable(QStringLiteral("%1 dB").arg(db)));
+        // The first frame shows the first epoch only: not the still.
+        QVERIFY(psnr(firstFrame(file, QSize(320, 200)), expected) < db);
+    }
+
+    void aCancelledAnimationLeavesNoFile()
+    {
+        guitest::Dashboard d;
+        QVERIFY(openTwoRuns(d));
+        reglab::ui::AnimationSettings settings;
+        settings.use = QStringLiteral("custom");
+        settings.size = QStringLiteral("320x200");
+        settings.fps = 10;
+        settings.seconds = 5;
+        // Cancelled from the progress dialog (modal, and shown only for a long export: a timer presses its Cancel).
+        QTimer cancel;
+        QObject::connect(&cancel, &QTimer::timeout, [] {
+            for (QWidget *w : QApplication::topLevelWidgets())
+                if (auto *progress = qobject_cast<QProgressDialog *>(w))
+                    progress->cancel();
+        });
+        cancel.start(20);
+        QCOMPARE(d.window->exports()->exportAnimation(path(QStringLiteral("cancelled.mp4")), settings),
+                 QStringLiteral("cancelled"));
+        QVERIFY(leftNothing(QStringLiteral("cancelled.mp4")));
+        // An old file under the name is left as it was.
+        QFile old(path(QStringLiteral("kept.gif")));
+        QVERIFY(old.open(QIODevice::WriteOnly) && old.write("old") == 3);
+        old.close();
+        QCOMPARE(d.window->exports()->exportAnimation(old.fileName(), settings), QStringLiteral("cancelled"));
+        QVERIFY(old.open(QIODevice::ReadOnly));
+        QCOMPARE(old.readAll(), QByteArray("old"));
+        // Errors in words: no run shown, a size that is none.
+        settings.size = QStringLiteral("10x10");
+        QVERIFY(d.window->exports()->exportAnimation(path(QStringLiteral("bad.gif")), settings, false)
+                    .contains(QStringLiteral("not allowed")));
+        QVERIFY(leftNothing(QStringLiteral("bad.gif")));
     }
 };
 
