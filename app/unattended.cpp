@@ -105,6 +105,21 @@ QWidget *viewWidget(MainWindow &window, const QString &view)
     return nullptr;
 }
 
+// Sets a flag when the window it watches paints (the repaint manager's request): its pixels changed.
+class PaintWatch : public QObject {
+public:
+    explicit PaintWatch(bool *painted) : m_painted(painted) {}
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::UpdateRequest)
+            *m_painted = true;
+        return false;
+    }
+
+private:
+    bool *m_painted;
+};
+
 class Unattended {
 public:
     Unattended(MainWindow &window, TrainingController &controller, const UnattendedJob &job)
@@ -119,7 +134,7 @@ private:
     void prepare();
     // The target drawn whole, as a still is: the first and last frames.
     QImage grab();
-    // The target's pixels as its own paint left them, brought up to date: the frames in between.
+    // The target's pixels as its own paint left them: the frames in between.
     QImage painted();
     // Records the frames due by the run's progress (the picture taken once however many are due).
     void pump();
@@ -143,7 +158,8 @@ private:
     FrameClock m_clock;
     std::int64_t m_step = 0;      // the current run's steps done, as its events said
     std::int64_t m_stepsPerEpoch = 0;
-    bool m_dirty = true;          // events arrived since the last picture
+    bool m_dirty = true;          // the target painted since the last picture
+    PaintWatch m_paints{&m_dirty};
     QImage m_last;
     int m_epochsSeen = 0;
     QElapsedTimer m_clockSinceStart; // the run's time, and the file's (scripts/bench-record)
@@ -267,20 +283,16 @@ QImage Unattended::grab()
 
 QImage Unattended::painted()
 {
-    m_window.flushCharts();
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     m_dirty = false;
-    // The paint the window does anyway, done now (only what changed: the charts, the status line) and its pixels
-    // copied, rather than the whole window drawn again.
-    QEvent update(QEvent::UpdateRequest);
-    QCoreApplication::sendEvent(m_target, &update);
+    // The pixels the window's own paint left (it paints what changed, when it changed), copied: nothing is drawn
+    // for the video. They may be an event behind; the last frame, drawn whole, is exact.
     if (QBackingStore *store = m_target->backingStore())
         if (QPaintDevice *device = store->paintDevice(); device && device->devType() == QInternal::Image) {
             const QImage &image = *static_cast<QImage *>(device);
             if (image.size() == m_frameSize)
                 return image.copy();
         }
-    return m_target->grab().toImage(); // a backing store that is not an image (OpenGL)
+    return grab(); // a backing store that is not an image (OpenGL)
 }
 
 void Unattended::pump()
@@ -298,7 +310,6 @@ void Unattended::pump()
 
 void Unattended::onEvent(const reglab::TrainEvent &event)
 {
-    m_dirty = true;
     if (const auto *info = std::get_if<reglab::RunInfo>(&event)) {
         m_stepsPerEpoch = info->stepsPerEpoch;
         std::int64_t steps = info->totalSteps;
@@ -426,6 +437,7 @@ int Unattended::run()
                              m_presetFile.isEmpty() ? 1 : std::max(1, m_presetRuns));
         // The frames are the target's pixels (a window's device pixel ratio of 1 offscreen).
         m_frameSize = m_target->grab().size();
+        m_target->installEventFilter(&m_paints);
         if (const QString e = m_encoder.open(m_job.record, m_frameSize, m_fps); !e.isEmpty())
             return fail(QStringLiteral("--record: %1").arg(e));
         // Ctrl-C, SIGTERM or SIGHUP (a timeout, a closed terminal): the video ends with what it has.
