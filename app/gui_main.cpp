@@ -1,13 +1,12 @@
-// reglab: the live dashboard. With --screenshot it also runs unattended: trains, grabs the window, exits.
+// reglab: the live dashboard. With --screenshot or --record it runs unattended (app/unattended.*): trains, saves a
+// still or a video of the window or of one view, exits.
 #include "app/guiwiring.h"
 #include "app/plotcommand.h"
 #include "app/trainingcontroller.h"
+#include "app/unattended.h"
 #include "model/blaskernels.h"
 #include "model/journal.h"
-#include "model/runfiles.h"
-#include "model/runrecord.h"
 
-#include "ui/charts/figureexport.h"
 #include "ui/charts/palette.h"
 #include "ui/controls/controlpanel.h"
 #include "ui/controls/logslider.h"
@@ -16,41 +15,20 @@
 #include "ui/runs/runlist.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/presentation.h"
-#include "ui/window/presetmenu.h"
-#include "ui/window/screenfit.h"
 #include "ui/window/viewmenu.h"
 
-#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCommandLineParser>
 #include <QDockWidget>
-#include <QDoubleSpinBox>
-#include <QFile>
-#include <QFileInfo>
 #include <QMessageBox>
-#include <QPixmap>
 #include <QSettings>
-#include <QSpinBox>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
 
 namespace {
-
-bool parseSize(const QString &text, QSize &out)
-{
-    const QStringList parts = text.toLower().split(QLatin1Char('x'));
-    if (parts.size() != 2)
-        return false;
-    bool okW = false, okH = false;
-    const int w = parts[0].toInt(&okW), h = parts[1].toInt(&okH);
-    if (!okW || !okH || w < 640 || h < 400 || w > 7680 || h > 4320)
-        return false;
-    out = QSize(w, h);
-    return true;
-}
 
 int fail(const QString &message)
 {
@@ -68,7 +46,7 @@ bool prepareDisplay(int argc, char **argv)
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
         if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version" ||
-            arg.startsWith("--screenshot") || (i == 1 && arg == "plot")) {
+            arg.startsWith("--screenshot") || arg.startsWith("--record") || (i == 1 && arg == "plot")) {
             qputenv("QT_QPA_PLATFORM", "offscreen");
             return true;
         }
@@ -117,6 +95,25 @@ int main(int argc, char **argv)
         QStringLiteral("Train on its own, save the window to <file> (.png; .pdf or .svg as "
                        "vectors with text as text), exit."),
         QStringLiteral("file"));
+    const QCommandLineOption record(
+        QStringLiteral("record"),
+        QStringLiteral("Train on its own like --screenshot and save a video of the run to <file>: .mp4 (H.264, "
+                       "for slides), .webm (VP9, for the web) or .gif; exit. The run's steps are spread over "
+                       "--seconds at --fps; the last frame is the still --screenshot saves."),
+        QStringLiteral("file"));
+    const QCommandLineOption view(
+        QStringLiteral("view"),
+        QStringLiteral("With --record or --screenshot: what is drawn, laid out at --size: dashboard (the window, "
+                       "the default), loss, accuracy, weights (the first layer's weight images) or gap (the epoch "
+                       "chart with the generalization gap)."),
+        QStringLiteral("name"));
+    const QCommandLineOption fps(QStringLiteral("fps"),
+                                 QStringLiteral("With --record: frames a second, 1 to 60 (default 25; 10 for a GIF)."),
+                                 QStringLiteral("n"));
+    const QCommandLineOption seconds(
+        QStringLiteral("seconds"),
+        QStringLiteral("With --record: the video's length; the run's steps are spread over it (default 10)."),
+        QStringLiteral("s"));
     const QCommandLineOption epochs(QStringLiteral("epochs"),
                                     describe("epochs", "; with --screenshot the shot is taken when they are done"),
                                     QStringLiteral("n"));
@@ -157,7 +154,7 @@ int main(int argc, char **argv)
         QStringLiteral("Raise the \"Inside the network\" dock at its <tab>: weights, histograms, sparsity, "
                        "gradients, confusion or mistakes."),
         QStringLiteral("tab"));
-    parser.addOptions({screenshot, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings, preset,
+    parser.addOptions({screenshot, record, view, fps, seconds, epochs, after, size, data, l1, l2, lr, changeL1, logScale, resetSettings, preset,
                        showNetwork, present, theme});
     parser.addPositionalArgument(QStringLiteral("runs"),
                                  QStringLiteral("Run records (JSON, from reglab-train --out or Save) to open for "
@@ -175,8 +172,12 @@ int main(int argc, char **argv)
         settings.clear();
         settings.sync();
     }
-    const bool shooting = parser.isSet(screenshot);
-    reglab::ui::MainWindow window(!shooting); // an unattended run leaves the user's settings alone
+    const bool unattended = parser.isSet(screenshot) || parser.isSet(record);
+    // Flags that only an unattended run uses are refused in a window, not ignored.
+    for (const QCommandLineOption *option : {&view, &fps, &seconds})
+        if (!unattended && parser.isSet(*option))
+            return fail(QStringLiteral("--%1 is for --record or --screenshot").arg(option->names().constFirst()));
+    reglab::ui::MainWindow window(!unattended); // an unattended run leaves the user's settings alone
     reglab::app::TrainingController controller;
     reglab::app::connectWindow(window, controller);
     reglab::ui::ControlPanel *controls = window.controls();
@@ -258,30 +259,9 @@ int main(int argc, char **argv)
         window.networkPanel()->setCurrentIndex(chosen);
     }
 
-    if (!parser.positionalArguments().isEmpty()) {
-        // An unattended shot must not quietly leave out a run it was asked to draw (a truncated record, a FIFO):
-        // the window would show a banner no one sees and exit 0.
-        if (shooting) {
-            std::vector<std::string> paths;
-            for (const QString &run : parser.positionalArguments())
-                paths.push_back(QFile::encodeName(run).toStdString());
-            const reglab::LoadedRuns check = reglab::openRunFiles(paths);
-            for (const std::string &newer : check.notUnderstood) // drawn, but said: no one sees the banner
-                std::fprintf(stderr, "reglab: %s\n", newer.c_str());
-            if (!check.problems.empty()) {
-                for (const std::string &problem : check.problems)
-                    std::fprintf(stderr, "reglab: %s\n", problem.c_str());
-                std::fprintf(stderr, "reglab: --screenshot: %zu of the run files cannot be read; nothing was saved\n",
-                             check.problems.size());
-                return 3;
-            }
-        }
-        window.runList()->openFiles(parser.positionalArguments());
-        // A screenshot's run is compared with the runs named (the window keeps no settings then).
-        if (shooting)
-            window.runList()->keepShownBox()->setChecked(true);
-    }
-    if (!shooting) {
+    if (!unattended) {
+        if (!parser.positionalArguments().isEmpty())
+            window.runList()->openFiles(parser.positionalArguments());
         window.show();
         // Runs the program was training when it last ended (a crash, a kill) left their journals behind. Asked
         // once the window is up, so the question has the dashboard behind it.
@@ -308,111 +288,19 @@ int main(int argc, char **argv)
         return app.exec();
     }
 
-    // Without --size the picture is what a first start shows on this screen; with it, what a screen that size shows.
-    QSize shotSize = window.size();
-    if (parser.isSet(size)) {
-        if (!parseSize(parser.value(size), shotSize))
-            return fail(QStringLiteral("--size: '%1' is not allowed; give WxH from 640x400 to 7680x4320")
-                            .arg(parser.value(size)));
-        window.setCompactLayout(reglab::ui::screenfit::isSmall(QRect(QPoint(0, 0), shotSize)));
-    }
-    const QString file = parser.value(screenshot);
-    const QString shotSuffix = QFileInfo(file).suffix().toLower();
-    if (shotSuffix != QLatin1String("png") && shotSuffix != QLatin1String("pdf") && shotSuffix != QLatin1String("svg"))
-        return fail(QStringLiteral("--screenshot: %1: use a .png, .pdf or .svg file name").arg(file));
-    // Checked before training: a folder or an unwritable place fails now, not minutes later.
-    if (const std::string e = reglab::checkWritableTarget(QFile::encodeName(file).toStdString()); !e.empty())
-        return fail(QStringLiteral("--screenshot: %1").arg(QString::fromStdString(e)));
-    std::vector<reglab::NamedFile> inputs; // the runs it opens: a shot named like one would replace it
-    for (const QString &run : parser.positionalArguments())
-        inputs.push_back({"the run record", QFile::encodeName(run).toStdString()});
-    if (const std::string e = reglab::outputOverInput({{"--screenshot", QFile::encodeName(file).toStdString()}}, inputs);
-        !e.empty())
-        return fail(QString::fromStdString(e));
-    window.setFixedSize(shotSize); // the same layout on every machine
-    window.show();
-    if (parser.isSet(present))
-        window.presentation()->setActive(true);
-
-    int status = 0;
-    int epochsSeen = 0;
-    bool shot = false;
-    auto takeShot = [&](int exitCode) {
-        if (shot)
-            return;
-        shot = true;
-        // Let the last queued events and the charts settle before grabbing.
-        QTimer::singleShot(150, &window, [&, exitCode] {
-            if (parser.isSet(showNetwork)) // a preset's end brings the runs list to the front: the view asked for
-                window.networkDock()->raise();
-            window.flushCharts();
-            QApplication::processEvents();
-            QString error;
-            QSize saved = window.size();
-            if (shotSuffix == QLatin1String("png")) {
-                const QPixmap pixmap = window.grab();
-                saved = pixmap.size();
-                error = pixmap.save(file, "PNG") ? QString() : QStringLiteral("cannot write %1").arg(file);
-            } else {
-                error = reglab::ui::saveWidget(&window, file); // vectors: legends, swatches, text as text
-            }
-            status = error.isEmpty() ? exitCode : 1;
-            if (status == 1)
-                std::fprintf(stderr, "reglab: %s\n", qPrintable(error));
-            else
-                std::fprintf(stdout, "reglab: saved %s (%dx%d) after %d epoch(s)\n", qPrintable(file), saved.width(),
-                             saved.height(), epochsSeen);
-            controller.shutdown(2000);
-            QApplication::exit(status);
-        });
-    };
-    QString presetFile;
-    if (parser.isSet(preset)) {
-        const QString wanted = parser.value(preset);
-        QStringList known;
-        presetFile = window.presetMenu()->fileFor(wanted, &known);
-        if (presetFile.isEmpty())
-            return fail(QStringLiteral("--preset: no preset '%1'; the presets in %2 are %3")
-                            .arg(wanted, reglab::ui::PresetMenu::presetDirs().join(QStringLiteral(" and ")),
-                                 known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
-        // The shot waits for the queue: each finished run lands in the runs list.
-        QObject::connect(&controller, &reglab::app::TrainingController::event, &window,
-                         [&](const reglab::TrainEvent &event) {
-                             const auto *record = std::get_if<reglab::RunRecord>(&event);
-                             if (!record)
-                                 return;
-                             if (record->status == reglab::RunStatus::Failed) {
-                                 std::fprintf(stderr, "reglab: a preset run failed: %s\n", record->message.c_str());
-                                 takeShot(3);
-                             }
-                             QTimer::singleShot(200, &window, [&] {
-                                 if (!controller.isRunning())
-                                     takeShot(0);
-                             });
-                         });
-        QTimer::singleShot(0, &window, [&] { window.startPreset(presetFile, false); });
-        return app.exec();
-    }
-    QObject::connect(&controller, &reglab::app::TrainingController::event, &window,
-                     [&](const reglab::TrainEvent &event) {
-                         if (const auto *e = std::get_if<reglab::EpochRecord>(&event)) {
-                             epochsSeen = e->epoch;
-                             if (changeEpoch > 0 && e->epoch == changeEpoch) // the way a typed value goes
-                                 controls->widget<reglab::ui::LogSlider>("l1")->spinBox()->setValue(changeValue);
-                             if (epochsSeen >= waitEpochs)
-                                 takeShot(0);
-                         } else if (const auto *record = std::get_if<reglab::RunRecord>(&event)) {
-                             const bool ok = record->status == reglab::RunStatus::Finished ||
-                                             record->status == reglab::RunStatus::Stopped;
-                             if (!ok)
-                                 std::fprintf(stderr, "reglab: the run ended: %s\n", record->message.c_str());
-                             takeShot(ok ? 0 : 3);
-                         }
-                     });
-    QTimer::singleShot(0, controls->startAction(), &QAction::trigger);
-    QTimer::singleShot(600000, &app, [] {
-        std::fprintf(stderr, "reglab: no screenshot after 10 minutes; giving up\n");
-        QApplication::exit(1);
-    });
-    return app.exec();
+    reglab::app::UnattendedJob job;
+    job.shot = parser.value(screenshot);
+    job.record = parser.value(record);
+    job.view = parser.value(view);
+    job.fps = parser.value(fps);
+    job.seconds = parser.value(seconds);
+    job.size = parser.value(size);
+    job.waitEpochs = waitEpochs;
+    job.changeEpoch = changeEpoch;
+    job.changeValue = changeValue;
+    job.preset = parser.value(preset);
+    job.runs = parser.positionalArguments();
+    job.present = parser.isSet(present);
+    job.showNetwork = parser.isSet(showNetwork);
+    return reglab::app::runUnattended(window, controller, job);
 }

@@ -14,6 +14,9 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
   # headless GUI tests and screenshots
   xvfb xauth
+  # reglab --record: videos and GIFs through FFmpeg's libraries (H.264 with libx264, VP9 with libvpx, GIF with
+  # the palettegen/paletteuse filters); its tests read them back with ffprobe and ffmpeg
+  libavcodec-dev libavformat-dev libavfilter-dev libswscale-dev libavutil-dev ffmpeg
   # fuzzing the file readers (libFuzzer with AddressSanitizer and UBSan)
   clang libclang-rt-14-dev
   # the install test: desktop entry and AppStream checks, the Debian package (cpack, dpkg-shlibdeps)

@@ -53,3 +53,9 @@ set_tests_properties(test_gui_figures PROPERTIES TIMEOUT 300)
 reglab_gui_test(test_gui_newsetting)
 target_link_libraries(test_gui_newsetting PRIVATE reglab_cli)
 reglab_gui_test(test_gui_gap)
+# reglab --record and the window's animation export: videos read back with ffprobe and ffmpeg.
+reglab_gui_test(test_gui_record)
+target_compile_definitions(test_gui_record PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE:reglab>"
+                                                  REGLAB_TRAIN_EXE="$<TARGET_FILE:reglab-train>")
+add_dependencies(test_gui_record reglab reglab-train)
+set_tests_properties(test_gui_record PROPERTIES TIMEOUT 300)

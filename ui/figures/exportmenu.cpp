@@ -5,6 +5,7 @@
 #include "ui/charts/figureuse.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/pgfplotsexport.h"
+#include "ui/figures/animationdialog.h"
 #include "ui/figures/runfigure.h"
 #include "ui/figures/smallmultiples.h"
 #include "ui/figures/summaryexport.h"
@@ -18,7 +19,9 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QAbstractAxis>
+#include <QApplication>
 #include <QChart>
+#include <QProgressDialog>
 #include <QSaveFile>
 #include <QSettings>
 
@@ -54,6 +57,7 @@ ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
         if (!path.isEmpty())
             exportSmallMultiples(path);
     });
+    addAction(tr("Animation of the shown runs (MP4, WebM, GIF)\u2026"), this, [this] { animationDialog(); });
     addAction(tr("Copy summary table of shown runs"), this, [this] { copySummary(); });
     addAction(tr("Summary table of shown runs (CSV, Markdown)\u2026"), this, [this] {
         const QString path =
@@ -120,11 +124,13 @@ void ExportMenu::setFigureUse(const QString &use)
 void ExportMenu::loadSettings(const QSettings &settings)
 {
     setFigureUse(settings.value(QStringLiteral("export/figureUse"), QStringLiteral("screen")).toString());
+    m_animation.load(settings);
 }
 
 void ExportMenu::saveSettings(QSettings &settings) const
 {
     settings.setValue(QStringLiteral("export/figureUse"), m_use);
+    m_animation.save(settings);
 }
 
 QString ExportMenu::exportChart(LiveChart *chart, const QString &path, qreal scale)
@@ -250,6 +256,72 @@ QString ExportMenu::exportSmallMultiples(const QString &path)
     }
     Q_EMIT message(tr("Saved %1").arg(path));
     return {};
+}
+
+} // namespace reglab::ui
+
+namespace reglab::ui {
+
+void ExportMenu::animationDialog()
+{
+    AnimationDialog dialog(m_animation, m_window);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_animation = dialog.settings();
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, tr("Export animation"), QStringLiteral("runs.mp4"),
+        tr("MP4 video, H.264 (*.mp4);;WebM video, VP9 (*.webm);;GIF animation (*.gif)"));
+    if (!path.isEmpty())
+        exportAnimation(path, m_animation);
+}
+
+QString ExportMenu::exportAnimation(const QString &path, const AnimationSettings &settings, bool showProgress)
+{
+    m_live->flush();
+    m_animation = settings;
+    std::unique_ptr<QProgressDialog> dialog;
+    if (showProgress) {
+        dialog = std::make_unique<QProgressDialog>(tr("Writing %1\u2026").arg(QFileInfo(path).fileName()),
+                                                   tr("Cancel"), 0, settings.frames(), m_window);
+        dialog->setWindowTitle(tr("Export animation"));
+        dialog->setWindowModality(Qt::WindowModal);
+        dialog->setMinimumDuration(300);
+    }
+    bool cancelled = false;
+    const QString error = writeRunAnimation(
+        m_runs ? shownPlotRuns(*m_runs) : QList<PlotRun>(), settings, path,
+        [&dialog](int done, int total) {
+            if (!dialog)
+                return true;
+            dialog->setMaximum(total);
+            dialog->setValue(done);
+            QApplication::processEvents(); // the Cancel button
+            return !dialog->wasCanceled();
+        },
+        &cancelled);
+    if (cancelled)
+        Q_EMIT message(tr("Cancelled the animation; nothing was written"));
+    else if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the animation: %1").arg(error.toHtmlEscaped()));
+    else
+        Q_EMIT message(tr("Saved %1").arg(path));
+    return error;
+}
+
+QString ExportMenu::exportAnimationStill(const QString &path, const AnimationSettings &settings)
+{
+    m_live->flush();
+    const QList<PlotRun> runs = m_runs ? shownPlotRuns(*m_runs) : QList<PlotRun>();
+    FigureUse use;
+    QString error = runs.isEmpty() ? tr("no run is shown: tick the runs to replay in Runs, then export again")
+                                   : settings.figureUse(use);
+    if (error.isEmpty()) {
+        const std::unique_ptr<QChart> chart(makeAnimationChart(runs, settings.metric, use));
+        error = saveChart(chart.get(), use.layoutSize(), path, use.pngScale, use.size);
+    }
+    if (!error.isEmpty())
+        Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+    return error;
 }
 
 } // namespace reglab::ui

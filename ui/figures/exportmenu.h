@@ -1,7 +1,10 @@
 // File > Export figure: a live chart as PNG (1x to 3x), SVG, PDF or a LaTeX pgfplots figure, the whole window
 // as PNG, SVG or PDF, to the clipboard, the plotted numbers as CSV, and the shown runs' summary table (copied, or
-// as CSV or Markdown), the comparison as small multiples. The file formats are figureexport's, shared with the network views.
+// as CSV or Markdown), the comparison as small multiples, and the shown runs replayed as an animation (MP4, WebM,
+// GIF). The file formats are figureexport's, shared with the network views.
 #pragma once
+
+#include "ui/figures/runanimation.h"
 
 #include <QMenu>
 
@@ -43,6 +46,14 @@ public:
     void copySummary();
     // The shown runs as small multiples (loss, validation and test accuracy, sparsity) in one PNG.
     QString exportSmallMultiples(const QString &path);
+    // The shown runs replayed epoch by epoch as a video (.mp4, .webm, .gif by suffix) laid out as `settings` say,
+    // with a cancellable progress dialog when `showProgress`; "" or what went wrong (also sent as problem());
+    // "cancelled" when cancelled (no file is left).
+    QString exportAnimation(const QString &path, const AnimationSettings &settings, bool showProgress = true);
+    // The still that animation ends on (.png, .svg, .pdf): the same figure of the whole runs.
+    QString exportAnimationStill(const QString &path, const AnimationSettings &settings);
+    // What the animation's dialog starts with: the last settings used (remembered with the others).
+    AnimationSettings animationSettings() const { return m_animation; }
 
 Q_SIGNALS:
     // What went wrong, as rich text for the banner.
@@ -53,6 +64,7 @@ Q_SIGNALS:
 private:
     void exportDialog(QWidget *figure, const QString &name);
     void chartDialog(LiveChart *chart, const QString &name);
+    void animationDialog();
 
     QWidget *m_window;
     LiveView *m_live;
@@ -60,6 +72,7 @@ private:
     qreal m_scale = 2.0;
     QString m_use = QStringLiteral("screen");
     QActionGroup *m_uses;
+    AnimationSettings m_animation;
 };
 
 } // namespace reglab::ui
