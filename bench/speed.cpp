@@ -283,7 +283,7 @@ int main(int argc, char **argv)
                         evalS[i] / f.evalSeconds);
         }
         std::printf("median floor: train %.3f s, eval %.3f s, epoch %.3f s (the matrix products alone); RegLab's epoch "
-                    "is %.2fx the floor (training %.2fx; goal: at most 1.5x)\n",
+                    "is %.2fx the floor (training %.2fx; goal: at most 1.3x)\n",
                     median(floorTrain), median(floorEval), median(floorTrain) + median(floorEval), median(ratio),
                     median(trainRatio));
         std::printf("REGLAB_FLOOR_RATIO %.4f\n", median(ratio));

@@ -122,8 +122,7 @@ std::string programName(char **argv)
     return slash ? slash + 1 : name;
 }
 
-using Sgemm = void (*)(const char *, const char *, const int *, const int *, const int *, const float *, const float *,
-                       const int *, const float *, const int *, const float *, float *, const int *);
+using Sgemm = SgemmFunction;
 using Text = char *(*)();
 
 // sgemm_ as LibTorch's calls find it: the first definition in the process's global scope.
@@ -338,6 +337,12 @@ std::string blasLibraryPath()
     if (!sgemm || !::dladdr(sgemm, &info) || !info.dli_fname)
         return {};
     return info.dli_fname;
+}
+
+SgemmFunction blasSgemm()
+{
+    static const auto sgemm = reinterpret_cast<SgemmFunction>(sgemmSymbol());
+    return sgemm;
 }
 
 bool checkBlasProducts(std::string &detail)

@@ -58,6 +58,14 @@ std::string shortBlasKernels(const BlasKernels &kernels);
 // The file the matrix products run in (the library holding sgemm_), "" if none.
 std::string blasLibraryPath();
 
+// sgemm_ (the Fortran interface, column-major) as LibTorch's own calls reach it, for passes that call the products
+// themselves into buffers they keep: the same function with the same arguments gives the same numbers as
+// torch::addmm and torch::mm. nullptr when the process has no sgemm_.
+using SgemmFunction = void (*)(const char *transA, const char *transB, const int *m, const int *n, const int *k,
+                               const float *alpha, const float *a, const int *lda, const float *b, const int *ldb,
+                               const float *beta, float *c, const int *ldc);
+SgemmFunction blasSgemm();
+
 // A few single-precision products of the library in use (sgemm_, the entry LibTorch calls; shapes of the forum
 // network's step among them) against a plain loop in double: each element within 1e-5 of the sum of its terms'
 // magnitudes. False with `detail` saying which product and how far off. REGLAB_BLAS_CHECK_FAIL=SkylakeX[,Haswell]

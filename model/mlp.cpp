@@ -1,9 +1,12 @@
 // The forum's MLP and its hand-written training pass (forward, dropout, LeakyReLU, backward).
 #include "model/mlp.h"
 
+#include "model/blaskernels.h"
+#include "model/cpupasses.h"
 #include "model/error.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -42,124 +45,74 @@ MlpImpl::MlpImpl(int inputs, const std::vector<int> &hidden, int classes, const 
 
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t &state)
+// Every parameter and the batch as contiguous float32 on the CPU, labels as int64, no dimension under 2 (LibTorch
+// picks other BLAS arguments for vectors), sizes a BLAS int holds: the products then go straight to sgemm_ with the
+// arguments LibTorch would pass.
+bool directCpuPath(const std::vector<torch::nn::Linear> &layers, const torch::Tensor &x, const torch::Tensor &y)
 {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-// Inverted dropout on the CPU. torch's bernoulli_ draws each element from mt19937 (~4 ns each): for the
-// forum's two 50x200 masks that was a quarter of a training step. Here one splitmix64 draw gives four 16-bit
-// uniforms (element i uses bits 16 * (i % 4) of draw i / 4), so p is applied in steps of
-// 1/65536 (0.3 -> 0.300003). The draws go to a buffer first so that the per-element passes below have no
-// branches and vectorize (they are kept out of line so the compiler sees unaliased pointers).
-void drawBits(std::vector<std::int32_t> &bits, std::int64_t n, std::uint64_t &state)
-{
-    bits.resize(static_cast<std::size_t>((n + 3) / 4 * 4));
-    for (std::size_t d = 0; d < bits.size(); d += 4) {
-        const std::uint64_t z = splitmix64(state);
-        for (std::size_t k = 0; k < 4; ++k) // 32-bit lanes, so the passes below vectorize on plain SSE2
-            bits[d + k] = static_cast<std::int32_t>((z >> (16 * k)) & 0xffff);
+    const auto fits = [](const torch::Tensor &t) {
+        return t.is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous() && t.layout() == torch::kStrided;
+    };
+    if (!blasSgemm() || !fits(x) || x.dim() != 2 || x.size(0) < 2 || x.size(0) > (1 << 24) || !y.is_cpu() ||
+        y.scalar_type() != torch::kInt64 || !y.is_contiguous() || y.dim() != 1 || y.size(0) != x.size(0))
+        return false;
+    std::int64_t in = x.size(1);
+    for (const auto &layer : layers) {
+        const torch::Tensor &w = layer->weight, &b = layer->bias;
+        if (!fits(w) || !fits(b) || w.dim() != 2 || w.size(1) != in || w.size(0) < 2 || in < 2 || in > (1 << 24) ||
+            w.size(0) > (1 << 24))
+            return false;
+        for (const torch::Tensor *grad : {&w.grad(), &b.grad()})
+            if (grad->defined() && !fits(*grad))
+                return false;
+        in = w.size(0);
     }
+    return true;
 }
 
-float keepScale(double p)
-{
-    return static_cast<float>(1.0 / (1.0 - p));
-}
-
-std::int32_t dropThreshold(double p)
-{
-    return static_cast<std::int32_t>(std::llround(p * 65536.0));
-}
-
-__attribute__((noinline)) void maskPass(float *__restrict f, const std::int32_t *__restrict bits, std::int64_t n,
-                                        std::int32_t threshold, float scale)
-{
-    for (std::int64_t i = 0; i < n; ++i)
-        f[i] = bits[i] >= threshold ? scale : 0.0f;
-}
-
-// h > 0 tested on the float's bits (positive floats are positive integers): a float comparison may trap,
-// so the compiler would keep it as a branch and not vectorize the loop.
-bool positive(const float &x)
-{
-    std::int32_t bits;
-    std::memcpy(&bits, &x, sizeof bits);
-    return bits > 0;
-}
-
-// f = mask * (h > 0 ? 1 : slope), h *= f: dropout then LeakyReLU, and the factor the backward pass needs.
-__attribute__((noinline)) void dropoutLeakyPass(float *__restrict f, float *__restrict h,
-                                                const std::int32_t *__restrict bits, std::int64_t n,
-                                                std::int32_t threshold, float scale, float slope)
-{
-    const float scaleSlope = scale * slope;
-    for (std::int64_t i = 0; i < n; ++i) {
-        const float factor = static_cast<float>(bits[i] >= threshold) * (positive(h[i]) ? scale : scaleSlope);
-        f[i] = factor;
-        h[i] *= factor;
-    }
-}
-
-__attribute__((noinline)) void leakyPass(float *__restrict f, float *__restrict h, std::int64_t n, float slope)
-{
-    for (std::int64_t i = 0; i < n; ++i) {
-        const float factor = positive(h[i]) ? 1.0f : slope;
-        f[i] = factor;
-        h[i] *= factor;
-    }
-}
-
-// The mean cross-entropy of `logits` (n rows of k) against `labels`, and its gradient (softmax - onehot) / n into
-// `grad`, in one pass: on a batch of 50 the six LibTorch ops this replaces cost more in dispatch than in arithmetic.
-// Returns -1 for a label outside 0..k-1.
-double crossEntropyPass(const float *__restrict logits, const std::int64_t *__restrict labels, float *__restrict grad,
-                        std::int64_t n, std::int64_t k, double smoothing)
-{
-    double loss = 0;
-    const float perRow = 1.0f / static_cast<float>(n);
-    for (std::int64_t i = 0; i < n; ++i) {
-        const float *z = logits + i * k;
-        float *g = grad + i * k;
-        const std::int64_t label = labels[i];
-        if (label < 0 || label >= k)
-            return -1;
-        float top = z[0];
-        for (std::int64_t j = 1; j < k; ++j)
-            top = std::max(top, z[j]);
-        float sum = 0;
-        for (std::int64_t j = 0; j < k; ++j) {
-            g[j] = std::exp(z[j] - top);
-            sum += g[j];
-        }
-        const float scale = perRow / sum;
-        for (std::int64_t j = 0; j < k; ++j)
-            g[j] *= scale;
-        const double logSum = double(top) + std::log(double(sum));
-        if (smoothing == 0) {
-            g[label] -= perRow;
-            loss += logSum - double(z[label]); // -log softmax(z)[label]
-            continue;
-        }
-        // Smoothed target t = (1 - e) onehot + e / k: gradient softmax - t, loss -sum_j t_j log softmax(z)_j.
-        const float spread = perRow * static_cast<float>(smoothing / double(k));
-        double meanLogit = 0;
-        for (std::int64_t j = 0; j < k; ++j) {
-            g[j] -= spread;
-            meanLogit += double(z[j]);
-        }
-        meanLogit /= double(k);
-        g[label] -= perRow * static_cast<float>(1.0 - smoothing);
-        loss += (1.0 - smoothing) * (logSum - double(z[label])) + smoothing * (logSum - meanLogit);
-    }
-    return loss / double(n);
-}
+std::atomic<bool> g_allowDirect{true};
 
 } // namespace
 
+void allowDirectCpuPass(bool allowed)
+{
+    g_allowDirect.store(allowed);
+}
+
+// Found once by matching LibTorch's results on a few shapes (whose columns the two widths sum in different orders).
+int torchSumLanes()
+{
+    static const int lanes = [] {
+        torch::NoGradGuard noGrad;
+        std::uint32_t state = 2463534242u; // xorshift: torch's own generator must not move
+        int found = 0;
+        for (int candidate : {16, 8}) {
+            bool all = true;
+            for (const auto &[rows, cols] : {std::pair{50, 48}, {37, 10}, {130, 200}, {64, 7}}) {
+                torch::Tensor g = torch::empty({rows, cols});
+                float *data = g.data_ptr<float>();
+                for (std::int64_t i = 0; i < g.numel(); ++i) {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    data[i] = static_cast<float>(state % 20001) / 1000.0f - 10.0f;
+                }
+                const torch::Tensor reference = g.sum(0);
+                std::vector<float> sums(static_cast<std::size_t>(cols));
+                columnSums(sums.data(), data, rows, cols, candidate);
+                all = all && std::memcmp(sums.data(), reference.data_ptr<float>(), sums.size() * sizeof(float)) == 0;
+            }
+            if (all && found == 0)
+                found = candidate;
+        }
+        return found;
+    }();
+    return lanes;
+}
+
+// Inverted dropout on the CPU. torch's bernoulli_ draws each element from mt19937 (~4 ns each): for the forum's
+// two 50x200 masks that was a quarter of a training step. Here one splitmix64 draw gives four 16-bit uniforms
+// (model/cpupasses.h), so p is applied in steps of 1/65536 (0.3 -> 0.300003).
 void MlpImpl::dropoutMask(torch::Tensor &mask, double p)
 {
     if (!mask.is_cpu()) { // on CUDA torch's generator is fast
@@ -171,8 +124,7 @@ void MlpImpl::dropoutMask(torch::Tensor &mask, double p)
                                ? mask
                                : torch::empty(mask.sizes(), mask.options().dtype(torch::kFloat32));
     requireCpuFloat32(floats, "a dropout mask");
-    drawBits(m_bits, floats.numel(), m_rngState);
-    maskPass(floats.data_ptr<float>(), m_bits.data(), floats.numel(), dropThreshold(p), keepScale(p));
+    dropoutMaskPass(floats.data_ptr<float>(), floats.numel(), m_rngState, p);
     if (!floats.is_same(mask))
         mask.copy_(floats);
 }
@@ -209,6 +161,8 @@ void MlpImpl::applyMaxNorm(double maxNorm)
 torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Tensor &y, double smoothing)
 {
     torch::NoGradGuard noGrad;
+    if (g_allowDirect.load(std::memory_order_relaxed) && directCpuPath(layers, x, y))
+        return cpuLossAndGradients(x, y, smoothing);
     const std::size_t count = layers.size();
     std::vector<torch::Tensor> inputs(count), factors(count);
     torch::Tensor a = x;
@@ -220,9 +174,8 @@ torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Ten
         torch::Tensor f = torch::empty_like(h);
         const bool fastPath = h.is_cpu() && h.scalar_type() == torch::kFloat32 && h.is_contiguous();
         if (fastPath && p > 0) {
-            drawBits(m_bits, h.numel(), m_rngState);
-            dropoutLeakyPass(f.data_ptr<float>(), h.data_ptr<float>(), m_bits.data(), h.numel(), dropThreshold(p),
-                             keepScale(p), static_cast<float>(m_slope));
+            dropoutLeakyPass(f.data_ptr<float>(), h.data_ptr<float>(), h.numel(), m_rngState, p,
+                             static_cast<float>(m_slope));
         } else if (fastPath) {
             leakyPass(f.data_ptr<float>(), h.data_ptr<float>(), h.numel(), static_cast<float>(m_slope));
         } else {
@@ -274,6 +227,85 @@ torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Ten
             g = torch::mm(g, w).mul_(factors[i - 1]);
     }
     return loss;
+}
+
+// The same arithmetic as the general pass above, on buffers kept from step to step, with the products handed to
+// sgemm_ as LibTorch hands them (row-major tensors are the BLAS's column-major transposes):
+//   forward  h = bias + a W^T:   sgemm(T, N, out, rows, in, 1, W, in, a, in, 1, h, out), h holding the bias rows
+//   weights  gW = g^T a:         sgemm(N, T, in, out, rows, 1, a, in, g, out, 0, gW, in)
+//   inputs   g' = g W:           sgemm(N, N, in, rows, out, 1, W, in, g, out, 0, g', in)
+// At batch 50 LibTorch's dispatch, its allocations and its copies cost about as much as the passes themselves.
+torch::Tensor MlpImpl::cpuLossAndGradients(const torch::Tensor &x, const torch::Tensor &y, double smoothing)
+{
+    const SgemmFunction sgemm = blasSgemm();
+    const std::size_t count = layers.size();
+    const std::int64_t rows = x.size(0);
+    if (m_buffers.rows != rows || m_buffers.outputs.size() != count) {
+        m_buffers = {};
+        m_buffers.rows = rows;
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::int64_t width = layers[i]->weight.size(0);
+            m_buffers.outputs.push_back(torch::empty({rows, width}));
+            m_buffers.factors.push_back(torch::empty({rows, width}));
+            m_buffers.gradients.push_back(torch::empty({rows, width}));
+        }
+    }
+    const int lanes = torchSumLanes();
+    const bool ownSums = lanes > 0 && torch::get_num_threads() == 1;
+    const float one = 1.0f, zero = 0.0f;
+    const char normal = 'N', transposed = 'T';
+    const int n = static_cast<int>(rows);
+
+    const float *a = x.data_ptr<float>();
+    int in = static_cast<int>(x.size(1));
+    for (std::size_t i = 0; i < count; ++i) {
+        const torch::Tensor &w = layers[i]->weight;
+        const int out = static_cast<int>(w.size(0));
+        float *h = m_buffers.outputs[i].data_ptr<float>();
+        biasRows(h, layers[i]->bias.data_ptr<float>(), rows, out);
+        sgemm(&transposed, &normal, &out, &n, &in, &one, w.data_ptr<float>(), &in, a, &in, &one, h, &out);
+        if (i + 1 < count) {
+            const double p = is_training() ? m_dropout[i] : 0.0;
+            float *f = m_buffers.factors[i].data_ptr<float>();
+            if (p > 0)
+                dropoutLeakyPass(f, h, rows * out, m_rngState, p, static_cast<float>(m_slope));
+            else
+                leakyPass(f, h, rows * out, static_cast<float>(m_slope));
+        }
+        a = h;
+        in = out;
+    }
+    const std::int64_t classes = layers.back()->weight.size(0);
+    float *g = m_buffers.gradients[count - 1].data_ptr<float>();
+    const double mean = crossEntropyPass(m_buffers.outputs[count - 1].data_ptr<float>(), y.data_ptr<std::int64_t>(), g,
+                                         rows, classes, smoothing);
+    if (mean < 0)
+        throw DataError("a label outside 0.." + std::to_string(classes - 1) + " in the batch");
+
+    for (std::size_t i = count; i-- > 0;) {
+        torch::Tensor &w = layers[i]->weight, &b = layers[i]->bias;
+        if (!w.grad().defined())
+            w.mutable_grad() = torch::zeros_like(w);
+        if (!b.grad().defined())
+            b.mutable_grad() = torch::zeros_like(b);
+        const int out = static_cast<int>(w.size(0));
+        in = static_cast<int>(w.size(1));
+        const float *input = i > 0 ? m_buffers.outputs[i - 1].data_ptr<float>() : x.data_ptr<float>();
+        sgemm(&normal, &transposed, &in, &out, &n, &one, input, &in, g, &out, &zero, w.grad().data_ptr<float>(), &in);
+        if (ownSums) {
+            columnSums(b.grad().data_ptr<float>(), g, rows, out, lanes);
+        } else {
+            torch::Tensor gb = b.mutable_grad();
+            torch::sum_out(gb, m_buffers.gradients[i], {0});
+        }
+        if (i > 0) {
+            float *previous = m_buffers.gradients[i - 1].data_ptr<float>();
+            sgemm(&normal, &normal, &in, &n, &out, &one, w.data_ptr<float>(), &in, g, &out, &zero, previous, &in);
+            multiplyPass(previous, m_buffers.factors[i - 1].data_ptr<float>(), rows * in);
+            g = previous;
+        }
+    }
+    return torch::scalar_tensor(mean, x.options());
 }
 
 } // namespace reglab

@@ -40,12 +40,28 @@ private:
     std::vector<double> m_dropout;
     double m_slope;
     std::uint64_t m_rngState = 0;
-    std::vector<std::int32_t> m_bits; // scratch for the dropout draws
+
+    // lossAndGradients for contiguous float32 CPU tensors: products straight into these buffers, kept while the
+    // batch size stays (a shorter last batch makes new ones).
+    torch::Tensor cpuLossAndGradients(const torch::Tensor &x, const torch::Tensor &y, double smoothing);
+    struct CpuBuffers {
+        std::int64_t rows = 0;
+        std::vector<torch::Tensor> outputs, factors, gradients; // per layer: h, dropout/slope factor, dLoss/dh
+    };
+    CpuBuffers m_buffers;
 };
 TORCH_MODULE(Mlp);
 
 // "fc1", "fc2", ...: the name of layer `index` (0-based), as the module registers it and records report it.
 std::string layerName(std::size_t index);
+
+// For tests: whether lossAndGradients may take its direct CPU pass (the default) or must take the general one, so
+// that the two can be compared bit for bit.
+void allowDirectCpuPass(bool allowed);
+// The vector width (in floats) LibTorch's sum kernel runs with on this machine, which decides the order it adds a
+// column's values in (columnSums, model/cpupasses.h); 0 when it could not be told, and the direct pass then leaves
+// the bias gradients to torch::sum.
+int torchSumLanes();
 
 // Hand-written CPU passes read raw float pointers: a tensor of another type, device or layout would be
 // misread. Throws reglab::Error (Internal) naming `what` and what it got.

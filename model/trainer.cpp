@@ -3,6 +3,7 @@
 #include "model/augment.h"
 #include "model/dataset.h"
 #include "model/datasettensors.h"
+#include "model/error.h"
 #include "model/flatoptimizer.h"
 #include "model/folds.h"
 #include "model/measurements.h"
@@ -11,6 +12,7 @@
 #include "model/runtime.h"
 
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <cmath>
 #include <new>
@@ -25,6 +27,35 @@ constexpr int kClasses = 10;
 double secondsSince(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Rows `idx` of images and labels into x and y. On the CPU (contiguous float32 images, int64 labels) a copy row by
+// row: index_select's dispatch and its checks cost as much as copying the batch's 50 rows.
+void gatherBatch(const torch::Tensor &images, const torch::Tensor &labels, const torch::Tensor &idx, torch::Tensor &x,
+                 torch::Tensor &y)
+{
+    const bool plain = images.is_cpu() && images.scalar_type() == torch::kFloat32 && images.is_contiguous() &&
+                       labels.is_cpu() && labels.scalar_type() == torch::kInt64 && labels.is_contiguous() &&
+                       idx.is_cpu() && idx.scalar_type() == torch::kInt64 && idx.is_contiguous() && x.is_contiguous() &&
+                       images.dim() == 2 && labels.dim() == 1;
+    if (!plain) {
+        torch::index_select_out(x, images, 0, idx);
+        torch::index_select_out(y, labels, 0, idx);
+        return;
+    }
+    const std::int64_t rows = idx.size(0), width = images.size(1), count = images.size(0);
+    const std::int64_t *index = idx.data_ptr<std::int64_t>();
+    const float *from = images.data_ptr<float>();
+    const std::int64_t *labelFrom = labels.data_ptr<std::int64_t>();
+    float *to = x.data_ptr<float>();
+    std::int64_t *labelTo = y.data_ptr<std::int64_t>();
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t i = index[r];
+        if (i < 0 || i >= count)
+            throw Error(ErrorKind::Internal, "a batch index outside the data set; this is a bug in RegLab");
+        std::memcpy(to + r * width, from + i * width, static_cast<std::size_t>(width) * sizeof(float));
+        labelTo[r] = labelFrom[i];
+    }
 }
 
 class Run {
@@ -156,6 +187,9 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
     const std::int64_t batch = m_config.batchSize;
     const bool onCpu = m_device.is_cpu();
     torch::Tensor lossSum = torch::zeros({}, m_trainX.options());
+    // On the CPU the same float additions as that tensor's, without an op per step.
+    float cpuLossSum = 0;
+    const auto epochLossSum = [&] { return onCpu ? double(cpuLossSum) : lossSum.item<double>(); };
     auto lastLog = Clock::now();
     std::int64_t samplesSinceLog = 0;
     m_stepInEpoch = 0;
@@ -185,8 +219,7 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         const torch::Tensor idx = order.narrow(0, start, size);
         // Gathered into buffers reused all epoch: a fresh 157 KB batch each step costs an mmap and page faults.
         torch::Tensor x = xBuffer.narrow(0, 0, size), y = yBuffer.narrow(0, 0, size);
-        torch::index_select_out(x, m_trainX, 0, idx);
-        torch::index_select_out(y, m_trainY, 0, idx);
+        gatherBatch(m_trainX, m_trainY, idx, x, y);
         augment(x);
         // The explicit L2 penalty goes through autograd: it is the check that weight decay is right. Everything
         // else takes the hand-written backward, which gives the same gradients with far fewer ops.
@@ -226,7 +259,10 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
         ++m_step;
         ++m_stepInEpoch;
         samplesSinceLog += size;
-        lossSum += dataLoss.detach();
+        if (onCpu)
+            cpuLossSum += dataLoss.item<float>();
+        else
+            lossSum += dataLoss.detach();
 
         // On CPU a scalar read costs nothing, so divergence is caught at its step; on CUDA only at logging
         // points, to keep the host from waiting on the GPU every step.
@@ -253,14 +289,14 @@ bool Run::trainEpoch(int epoch, const Fold &fold, const torch::Tensor &order)
             m_lastRate = s.samplesPerSecond;
             lastLog = Clock::now();
             samplesSinceLog = 0;
-            if (!std::isfinite(s.dataLoss) || !std::isfinite(lossSum.item<double>()))
+            if (!std::isfinite(s.dataLoss) || !std::isfinite(epochLossSum()))
                 return diverged("became non-finite by step " + std::to_string(m_step), epoch);
             emit(s);
         }
         sendProgress(false, false);
         pace();
     }
-    const double meanLoss = lossSum.item<double>() / double(m_stepInEpoch);
+    const double meanLoss = epochLossSum() / double(m_stepInEpoch);
     if (!std::isfinite(meanLoss))
         return diverged("became non-finite in this epoch", epoch);
     m_lastEpochLoss = meanLoss;

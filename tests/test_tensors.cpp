@@ -1,11 +1,13 @@
 // The network and the penalties at tensor level: shapes, penalty values, and the two equivalences the forum
 // answer relies on (L1 gradient added directly == autograd through abs; weight_decay == explicit L2 penalty).
+#include "model/cpupasses.h"
 #include "model/error.h"
 #include "model/flatoptimizer.h"
 #include "model/mlp.h"
 #include "testing.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <tuple>
 
@@ -470,4 +472,194 @@ TEST_CASE("the hand-written passes say what they need")
     const torch::Tensor loss =
         net->lossAndGradients(torch::randn({5, 784}, torch::kFloat64), torch::randint(0, 10, {5}, torch::kInt64));
     CHECK(std::isfinite(loss.item<double>()));
+}
+
+namespace {
+
+bool sameBits(const torch::Tensor &a, const torch::Tensor &b)
+{
+    const torch::Tensor ca = a.contiguous(), cb = b.contiguous();
+    return ca.sizes() == cb.sizes() && ca.scalar_type() == cb.scalar_type() &&
+           std::memcmp(ca.data_ptr(), cb.data_ptr(), static_cast<std::size_t>(ca.nbytes())) == 0;
+}
+
+// Random floats of assorted magnitudes and both signs, exact zeros among them, from torch's seeded generator.
+torch::Tensor assorted(std::int64_t rows, std::int64_t cols)
+{
+    torch::Tensor t = torch::randn({rows, cols}) * torch::exp(torch::randn({rows, cols}) * 3);
+    return t.masked_fill_(torch::rand({rows, cols}) < 0.05, 0.0);
+}
+
+} // namespace
+
+// The direct CPU pass (products straight into kept buffers, the element-wise passes in AVX-512 where the CPU has
+// it) must change no number of a run: its loss, gradients and the parameters after a few SGD steps against the
+// general pass (LibTorch's ops), bit for bit, for assorted shapes, dropout, smoothing and vector widths.
+TEST_CASE("the direct cpu pass gives the general pass's bits")
+{
+    if (!testDevice().is_cpu())
+        return;
+    struct Case {
+        std::vector<int> hidden;
+        std::vector<double> dropout;
+        std::int64_t batch;
+        double smoothing;
+    };
+    const Case cases[] = {{{200, 200}, {0.3, 0.4}, 50, 0.0},    {{200, 200}, {0.3, 0.4}, 37, 0.1},
+                          {{100, 64, 30}, {0.2, 0.0, 0.5}, 64, 0.0}, {{7}, {0.0}, 2, 0.0},
+                          {{33, 17}, {0.9999, 0.5}, 13, 0.05},  {{300}, {0.5}, 128, 0.0}};
+    for (VectorWidth width : {VectorWidth::Avx512, VectorWidth::Avx2, VectorWidth::Sse2}) {
+        limitVectorWidth(width);
+        for (const Case &c : cases) {
+            CAPTURE(static_cast<int>(width));
+            CAPTURE(c.batch);
+            CAPTURE(c.hidden.size());
+            std::vector<Mlp> nets;
+            std::vector<std::unique_ptr<FlatOptimizer>> optimizers;
+            for (int k = 0; k < 2; ++k) {
+                torch::manual_seed(5);
+                nets.emplace_back(784, c.hidden, 10, c.dropout, 0.05);
+                nets.back()->seedDropout(11);
+                OptimizerSettings settings;
+                settings.momentum = 0.5;
+                optimizers.push_back(std::make_unique<FlatOptimizer>(nets.back(), settings));
+            }
+            torch::manual_seed(6);
+            for (int step = 0; step < 3; ++step) {
+                const torch::Tensor x = torch::randn({c.batch, 784});
+                const torch::Tensor y = torch::randint(0, 10, {c.batch}, torch::kInt64);
+                torch::Tensor losses[2];
+                for (int k = 0; k < 2; ++k) {
+                    allowDirectCpuPass(k == 0);
+                    optimizers[std::size_t(k)]->zeroGrad();
+                    losses[k] = nets[std::size_t(k)]->lossAndGradients(x, y, c.smoothing);
+                }
+                allowDirectCpuPass(true);
+                CHECK(sameBits(losses[0], losses[1]));
+                const auto direct = nets[0]->parameters(), general = nets[1]->parameters();
+                for (std::size_t i = 0; i < direct.size(); ++i)
+                    CHECK(sameBits(direct[i].grad(), general[i].grad()));
+                for (auto &opt : optimizers)
+                    opt->step({0.05, 0.001, 0.0});
+                for (std::size_t i = 0; i < direct.size(); ++i)
+                    CHECK(sameBits(direct[i], general[i]));
+            }
+        }
+    }
+    limitVectorWidth(VectorWidth::Avx512);
+}
+
+// The bias gradients: LibTorch's order of additions for torch::sum(g, 0), reproduced, for shapes on both sides of
+// its kernel's vector groups; and the width it runs with here is found.
+TEST_CASE("column sums add in libtorch's order")
+{
+    const int lanes = torchSumLanes();
+    CHECK((lanes == 8 || lanes == 16));
+    if (lanes == 0)
+        return;
+    torch::manual_seed(8);
+    for (std::int64_t rows : {2, 3, 4, 5, 15, 16, 17, 31, 33, 50, 64, 100, 128, 257}) {
+        for (std::int64_t cols : {2, 3, 5, 7, 8, 10, 16, 31, 32, 48, 64, 65, 100, 128, 200, 300}) {
+            CAPTURE(rows);
+            CAPTURE(cols);
+            const torch::Tensor g = assorted(rows, cols);
+            std::vector<float> sums(static_cast<std::size_t>(cols));
+            columnSums(sums.data(), g.data_ptr<float>(), rows, cols, lanes);
+            CHECK(sameBits(torch::from_blob(sums.data(), {cols}), g.sum(0)));
+        }
+    }
+}
+
+// Each AVX-512 pass against the plain one (what a CPU without it runs): dropout with LeakyReLU, whose draws the
+// AVX-512 pass makes eight at a time, over lengths around its blocks of 32, and its thresholds' extremes (p =
+// 0.999995 rounds to 65536 of 65536: nothing kept).
+TEST_CASE("the avx-512 element-wise passes give the plain passes' bits")
+{
+    if (vectorWidth() != VectorWidth::Avx512) {
+        MESSAGE("no AVX-512 on this CPU: only the plain passes run here");
+        return;
+    }
+    torch::manual_seed(9);
+    for (std::int64_t n : {1, 3, 4, 31, 32, 33, 64, 100, 10000, 10007}) {
+        for (double p : {0.0, 1.0 / 65536, 0.3, 0.5, 0.99999, 0.999995}) {
+            CAPTURE(n);
+            CAPTURE(p);
+            const torch::Tensor h = assorted(1, n).reshape({n});
+            torch::Tensor h2[2], f2[2];
+            std::uint64_t states[2];
+            for (int k = 0; k < 2; ++k) {
+                limitVectorWidth(k == 0 ? VectorWidth::Avx512 : VectorWidth::Sse2);
+                h2[k] = h.clone();
+                f2[k] = torch::empty({n});
+                states[k] = 12345;
+                if (p > 0)
+                    dropoutLeakyPass(f2[k].data_ptr<float>(), h2[k].data_ptr<float>(), n, states[k], p, 0.01f);
+                else
+                    leakyPass(f2[k].data_ptr<float>(), h2[k].data_ptr<float>(), n, 0.01f);
+            }
+            CHECK(sameBits(h2[0], h2[1]));
+            CHECK(sameBits(f2[0], f2[1]));
+            CHECK_EQ(states[0], states[1]);
+            for (int k = 0; k < 2; ++k) {
+                limitVectorWidth(k == 0 ? VectorWidth::Avx512 : VectorWidth::Sse2);
+                multiplyPass(h2[k].data_ptr<float>(), h.data_ptr<float>(), n);
+            }
+            CHECK(sameBits(h2[0], h2[1]));
+        }
+    }
+    limitVectorWidth(VectorWidth::Avx512);
+}
+
+// The optimizers' AVX-512 passes against their AVX2 ones (what this CPU ran before they were added): the same
+// source compiled for both, so the same fused multiply-adds and the same bits, for SGD (plain, momentum, Nesterov,
+// proximal, masked) and Adam and AdamW.
+TEST_CASE("the avx-512 optimizer passes give the avx2 passes' bits")
+{
+    if (vectorWidth() != VectorWidth::Avx512) {
+        MESSAGE("no AVX-512 on this CPU");
+        return;
+    }
+    struct Setting {
+        Optimizer kind;
+        double momentum;
+        bool nesterov;
+        L1Method method;
+        L1Scope scope;
+    };
+    const Setting settings[] = {{Optimizer::Sgd, 0.0, false, L1Method::Subgradient, L1Scope::All},
+                                {Optimizer::Sgd, 0.9, false, L1Method::Subgradient, L1Scope::Weights},
+                                {Optimizer::Sgd, 0.9, true, L1Method::Proximal, L1Scope::All},
+                                {Optimizer::Adam, 0.0, false, L1Method::Subgradient, L1Scope::Weights},
+                                {Optimizer::AdamW, 0.0, false, L1Method::Proximal, L1Scope::All}};
+    for (const Setting &s : settings) {
+        CAPTURE(toString(s.kind));
+        std::vector<Mlp> nets;
+        std::vector<std::unique_ptr<FlatOptimizer>> optimizers;
+        for (int k = 0; k < 2; ++k) {
+            torch::manual_seed(4);
+            nets.emplace_back(784, std::vector<int>{37, 19}, 10, std::vector<double>{0.0, 0.0}, 0.01);
+            OptimizerSettings o;
+            o.kind = s.kind;
+            o.momentum = s.momentum;
+            o.nesterov = s.nesterov;
+            o.l1Method = s.method;
+            o.l1Scope = s.scope;
+            optimizers.push_back(std::make_unique<FlatOptimizer>(nets.back(), o));
+        }
+        torch::manual_seed(5);
+        for (int step = 0; step < 4; ++step) {
+            const torch::Tensor x = torch::randn({20, 784});
+            const torch::Tensor y = torch::randint(0, 10, {20}, torch::kInt64);
+            for (int k = 0; k < 2; ++k) {
+                limitVectorWidth(k == 0 ? VectorWidth::Avx512 : VectorWidth::Avx2);
+                optimizers[std::size_t(k)]->zeroGrad();
+                nets[std::size_t(k)]->lossAndGradients(x, y);
+                optimizers[std::size_t(k)]->step({0.01, 0.001, 0.0005});
+            }
+            const auto a = nets[0]->parameters(), b = nets[1]->parameters();
+            for (std::size_t i = 0; i < a.size(); ++i)
+                CHECK(sameBits(a[i], b[i]));
+        }
+    }
+    limitVectorWidth(VectorWidth::Avx512);
 }
