@@ -1,5 +1,7 @@
 #include "app/cliargs.h"
 
+#include "model/weightsfile.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -277,14 +279,21 @@ std::string checkTrainOutputs(const CliOptions &options)
     return {};
 }
 
-bool writeTrainOutputs(const CliOptions &options, const RunRecord &record)
+bool writeTrainOutputs(const CliOptions &options, const RunRecord &record, const WeightSnapshot *weights)
 {
     bool ok = true;
-    if (!options.outJson.empty())
+    if (!options.outJson.empty()) {
         if (const std::string e = writeFileAtomically(options.outJson, toJson(record)); !e.empty()) {
             std::fprintf(stderr, "reglab-train: --out: %s\n", e.c_str());
             ok = false;
+        } else if (weights && !weights->layers.empty()) {
+            const std::string path = weightsPathFor(options.outJson);
+            if (const std::string w = writeWeightsFile(path, *weights, weightsRunKey(record)); !w.empty())
+                std::fprintf(stderr, "reglab-train: --out: the record is saved, its weights are not (%s): the window "
+                                     "will show its charts but not its network\n",
+                             w.c_str());
         }
+    }
     if (!options.outCsv.empty())
         if (const std::string e = writeFileAtomically(options.outCsv, epochsCsv(record)); !e.empty()) {
             std::fprintf(stderr, "reglab-train: --csv: %s\n", e.c_str());

@@ -41,8 +41,10 @@ std::vector<std::string> trainFlagNames();
 // The --out and --csv files, checked before training so a long run is not lost to a path that cannot be written
 // (a folder, a device, a FIFO, a folder that is not writable) or to two flags naming one file. "" or the message.
 std::string checkTrainOutputs(const CliOptions &options);
-// Writes --out and --csv, each failure said on stderr; true when every one asked for is on the disk.
-bool writeTrainOutputs(const CliOptions &options, const RunRecord &record);
+// Writes --out and --csv, each failure said on stderr; true when every one asked for is on the disk. With --out,
+// `weights` (the run's last snapshot) goes beside the record (RUN.weights), so the window shows the reopened run's
+// network; a failure there is said but loses nothing of the record.
+bool writeTrainOutputs(const CliOptions &options, const RunRecord &record, const WeightSnapshot *weights = nullptr);
 
 // reglab-train's exit status for a run that ended as `record` did: 0 finished, 2 bad arguments, 3 a data error,
 // 4 diverged, 128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), 1 anything else (memory,

@@ -169,6 +169,23 @@ std::string clock(double seconds)
     return buffer;
 }
 
+// Keeps the run's last weight snapshot (sent after each evaluation) for the file beside --out; passes every event on.
+class LastWeights : public reglab::TrainObserver {
+public:
+    explicit LastWeights(reglab::TrainObserver *next) : m_next(next) {}
+    void onEvent(const reglab::TrainEvent &event) override
+    {
+        if (const auto *snapshot = std::get_if<reglab::WeightSnapshot>(&event))
+            m_last = *snapshot;
+        m_next->onEvent(event);
+    }
+    const reglab::WeightSnapshot &last() const { return m_last; }
+
+private:
+    reglab::TrainObserver *m_next;
+    reglab::WeightSnapshot m_last;
+};
+
 class ConsoleObserver : public reglab::TrainObserver {
 public:
     // `onStdoutGone` is called once, on the training thread, when stdout turns out to be closed.
@@ -512,7 +529,8 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     });
     // Journaled, so a crash or kill -9 leaves what was computed to recover; kept until --out and --csv are safely
     // written, so a failed save or a kill during it loses nothing either.
-    JournalObserver journal(defaultJournalDir(), &console, JournalObserver::End::KeepUntilDiscard);
+    LastWeights weights(&console);
+    JournalObserver journal(defaultJournalDir(), &weights, JournalObserver::End::KeepUntilDiscard);
     journal.setConfig(options.config);
     console.setJournalProblem([&journal] { return journal.journalError(); });
     RunRecord record = train(options.config, control, &journal, data);
@@ -552,7 +570,7 @@ int trainCommand(const reglab::CliOptions &options, reglab::TrainControl &contro
     }
     bool saved = false;
     try {
-        saved = reglab::writeTrainOutputs(options, record);
+        saved = reglab::writeTrainOutputs(options, record, &weights.last());
     } catch (const std::exception &e) { // out of memory while the record is made, say
         std::string message;
         if (!describeAllocationFailure(e, "saving the record", message))

@@ -2,6 +2,7 @@
 // before training, saves through links, memory limits, and the matrix kernels it chooses at start (once, named by
 // --version and the record; a user's OPENBLAS_CORETYPE kept; a failed check falls back).
 #include "clitest.h"
+#include "model/weightsfile.h"
 
 // Crash safety: a real training process killed with SIGKILL leaves a journal from which the run is recovered up
 // to its last logging point; a run that ends normally leaves none.
@@ -151,6 +152,19 @@ TEST_CASE("the largest seed round trips through the cli")
     REQUIRE_EQ(run("--epochs 1 " + kQuick + " --seed 18446744073709551615 --out " + json).status, 0);
     CHECK_EQ(runRecordFromJson(readTextFile(json)).config.seed, 18446744073709551615ULL);
     CHECK(contains(readTextFile(json), "\"seed\": 18446744073709551615"));
+}
+
+// A run saved with --out keeps its last weights beside the record: reopened in the window, its network shows.
+TEST_CASE("a run saved with --out keeps its last weights beside it")
+{
+    const std::string dir = tempDir(), json = dir + "/w.json";
+    REQUIRE_EQ(run("--epochs 2 " + kQuick + " --out " + json).status, 0);
+    const RunRecord r = runRecordFromJson(readTextFile(json));
+    const WeightSnapshot w = readWeightsFile(dir + "/w.weights", weightsRunKey(r));
+    CHECK_EQ(w.epoch, 2);
+    REQUIRE_FALSE(w.layers.empty());
+    CHECK_EQ(w.layers[0].rows, 16); // kQuick's 16 hidden units, each a 28x28 picture
+    CHECK_EQ(w.layers[0].cols, 784);
 }
 
 // A memory limit (ulimit -v) gives a message and status 1 wherever it bites (the libraries, OpenBLAS's buffers,
