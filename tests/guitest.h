@@ -90,15 +90,13 @@ inline reglab::RunRecord finishedRun(double l1, int epochs = 3, int stepsPerEpoc
     return r;
 }
 
-// Every chart text on screen (tick labels, titles, legend entries) that reaches past its chart's edge, where the
-// view cuts it ("0000" of "10000", ".00" of "0.00").
-inline QStringList textsPastTheEdge(QWidget *window)
+// Calls visit(chart, item, text) for every text on screen in `window`'s charts (tick labels, titles, legends).
+template <typename Visit>
+void forEachChartText(QWidget *window, Visit visit)
 {
-    QStringList cut;
     for (reglab::ui::ChartBase *chart : window->findChildren<reglab::ui::ChartBase *>()) {
         if (!chart->isVisible() || !chart->scene())
             continue;
-        const QRectF visible = chart->mapToScene(chart->viewport()->rect()).boundingRect().adjusted(-1, -1, 1, 1);
         for (QGraphicsItem *item : chart->scene()->items()) {
             if (!item->isVisible())
                 continue;
@@ -107,20 +105,29 @@ inline QStringList textsPastTheEdge(QWidget *window)
                 text = t->toPlainText();
             else if (auto *s = dynamic_cast<QGraphicsSimpleTextItem *>(item))
                 text = s->text();
-            if (text.isEmpty())
-                continue;
-            const QRectF r = item->sceneBoundingRect();
-            if (!visible.contains(r))
-                cut << QStringLiteral("%1: '%2' at %3,%4 %5x%6 in %7x%8")
-                           .arg(chart->chart()->title(), text)
-                           .arg(r.x())
-                           .arg(r.y())
-                           .arg(r.width())
-                           .arg(r.height())
-                           .arg(visible.width() - 2)
-                           .arg(visible.height() - 2);
+            visit(chart, item, text);
         }
     }
+}
+
+// Every chart text on screen that reaches past its chart's edge, where the view cuts it ("0000" of "10000", ".00"
+// of "0.00").
+inline QStringList textsPastTheEdge(QWidget *window)
+{
+    QStringList cut;
+    forEachChartText(window, [&](reglab::ui::ChartBase *chart, QGraphicsItem *item, const QString &text) {
+        const QRectF visible = chart->mapToScene(chart->viewport()->rect()).boundingRect().adjusted(-1, -1, 1, 1);
+        const QRectF r = item->sceneBoundingRect();
+        if (!text.isEmpty() && !visible.contains(r))
+            cut << QStringLiteral("%1: '%2' at %3,%4 %5x%6 in %7x%8")
+                       .arg(chart->chart()->title(), text)
+                       .arg(r.x())
+                       .arg(r.y())
+                       .arg(r.width())
+                       .arg(r.height())
+                       .arg(visible.width() - 2)
+                       .arg(visible.height() - 2);
+    });
     return cut;
 }
 

@@ -74,22 +74,11 @@ double minimumChartShare = 0.5;
 QStringList cutTexts(QWidget *window)
 {
     QStringList cut;
-    for (reglab::ui::ChartBase *chart : window->findChildren<reglab::ui::ChartBase *>()) {
-        if (!chart->isVisible() || !chart->scene())
-            continue;
-        for (QGraphicsItem *item : chart->scene()->items()) {
-            if (!item->isVisible())
-                continue;
-            QString text;
-            if (auto *t = dynamic_cast<QGraphicsTextItem *>(item))
-                text = t->toPlainText();
-            else if (auto *s = dynamic_cast<QGraphicsSimpleTextItem *>(item))
-                text = s->text();
-            const bool shortened = chart->legendFullName(text) != text;
-            if (!shortened && (text.contains(QChar(0x2026)) || text.contains(QStringLiteral("..."))))
-                cut << QStringLiteral("%1: '%2'").arg(chart->chart()->title(), text);
-        }
-    }
+    guitest::forEachChartText(window, [&](reglab::ui::ChartBase *chart, QGraphicsItem *, const QString &text) {
+        const bool shortened = chart->legendFullName(text) != text;
+        if (!shortened && (text.contains(QChar(0x2026)) || text.contains(QStringLiteral("..."))))
+            cut << QStringLiteral("%1: '%2'").arg(chart->chart()->title(), text);
+    });
     return cut;
 }
 
