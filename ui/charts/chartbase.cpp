@@ -249,18 +249,31 @@ void ChartBase::fitNow()
         if (!(span > 0) || !std::isfinite(span))
             continue;
         const QFontMetricsF metrics(value->labelsFont());
-        double room;
-        if (horizontal) {
-            double widest = 0;
-            for (double v : {value->min(), value->max(), value->min() + span / 3, value->max() - span / 7})
-                widest = std::max(widest, metrics.horizontalAdvance(axisLabel(value, v)));
-            room = widest * 1.3 + 12;
-        } else {
-            room = metrics.height() * 1.8;
-        }
-        const int ticks = std::clamp(int(length / room) + 1, 2, 11);
         const bool integer = titles != m_titles.constEnd() && titles->integerTicks;
-        const double interval = niceStep(span / (ticks - 1), integer);
+        double interval;
+        if (horizontal) {
+            // The most ticks whose own labels fit side by side. (A guess from other values, such as a third of the
+            // span, took "-0.0833" for a label of a -0.25..0.25 axis and left it the single tick "0".)
+            int ticks = 11;
+            for (; ticks > 2; --ticks) {
+                const double step = niceStep(span / (ticks - 1), integer);
+                double widest = 0;
+                int count = 0;
+                bool clean = true; // Qt adds the interval up from the first tick: 0 may come out as -1.39e-17
+                for (double v = std::ceil(value->min() / step - 1e-9) * step; v <= value->max() + step * 1e-9 && count < 64;
+                     v += step, ++count) {
+                    const QString label = axisLabel(value, v);
+                    clean = clean && !label.contains(QLatin1Char('e'));
+                    widest = std::max(widest, metrics.horizontalAdvance(label));
+                }
+                if (clean && length * step / span >= widest * 1.15 + 10) // neighbours' labels apart
+                    break;
+            }
+            interval = niceStep(span / (ticks - 1), integer);
+        } else {
+            const int ticks = std::clamp(int(length / (metrics.height() * 1.8)) + 1, 2, 11);
+            interval = niceStep(span / (ticks - 1), integer);
+        }
         const double anchor = std::ceil(value->min() / interval - 1e-9) * interval;
         if (value->tickType() != QValueAxis::TicksDynamic)
             value->setTickType(QValueAxis::TicksDynamic);
