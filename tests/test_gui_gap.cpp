@@ -148,7 +148,23 @@ private Q_SLOTS:
         QCOMPARE(chart->overlayPoints(0).last().y(), 100 * (lastA.trainAccuracy - lastA.testAccuracy));
         QVERIFY(std::abs(chart->overlayPoints(1).last().y() - 2.0) < 1e-9);
         QVERIFY(chart->chartTitle().contains(QStringLiteral("Generalization gap")));
+        // Gaps in points: the axis fits them (not 0-100) and guessing's 10 % is no reference for a gap.
+        chart->flush();
+        QCOMPARE(int(chart->measure()), int(AccuracyChart::Measure::Gap));
+        double highest = 0;
+        for (int i = 0; i < 2; ++i)
+            for (const QPointF &p : chart->overlayPoints(i))
+                highest = std::max(highest, p.y());
+        const auto [low, high] = chart->yAxisRange();
+        QVERIFY2(low <= 0 && high >= highest && high <= highest + 10,
+                 qPrintable(QStringLiteral("%1..%2 for gaps up to %3").arg(low).arg(high).arg(highest)));
+        QVERIFY(!chart->chart()->series().isEmpty());
+        for (QAbstractSeries *series : chart->chart()->series())
+            QVERIFY2(!series->isVisible() || !series->name().startsWith(QStringLiteral("Chance")),
+                     qPrintable(series->name()));
         box->setCurrentIndex(indexOfKey(box, "train_accuracy"));
+        QCOMPARE(int(chart->measure()), int(AccuracyChart::Measure::Accuracy));
+        QCOMPARE(chart->yAxisRange().second, 100.0);
         QCOMPARE(chart->overlayPoints(1).last().y(), 100 * runs.record(b)->epochs.back().trainAccuracy);
         QVERIFY(chart->chartTitle().startsWith(QStringLiteral("Training accuracy")));
         // A loss is compared as it is, not as a percentage.

@@ -84,10 +84,14 @@ void AccuracyChart::setMeasure(Measure measure)
     if (measure == m_measure)
         return;
     m_measure = measure;
-    const bool loss = measure == Measure::Loss;
-    styleAxis(yAxis(), loss ? tr("Loss (cross-entropy)") : tr("Accuracy (%)"), loss ? tr("Loss") : tr("%"));
+    const bool loss = measure == Measure::Loss, gap = measure == Measure::Gap;
+    if (gap)
+        styleAxis(yAxis(), tr("Training \u2212 test accuracy (points)"), tr("Gap (points)"));
+    else
+        styleAxis(yAxis(), loss ? tr("Loss (cross-entropy)") : tr("Accuracy (%)"), loss ? tr("Loss") : tr("%"));
     qobject_cast<QValueAxis *>(yAxis())->setLabelFormat(loss ? QStringLiteral("%.1f") : QStringLiteral("%d"));
     track(Chance).series->setName(loss ? tr("Chance (ln 10)") : tr("Chance (10 %)"));
+    track(Chance).series->setVisible(!gap); // guessing has no gap to compare with
     clearTracks();
     m_gapArea->upperSeries()->clear();
     m_gapArea->lowerSeries()->clear();
@@ -144,12 +148,13 @@ void AccuracyChart::updateRanges()
     // The home range of accuracy is all of it (a reset after a zoom comes back here, not to the zoom's range);
     // the gap (training minus test) can go below 0, and the axis follows it there. Losses start at 0 and reach
     // the highest shown, guessing's included.
-    double low = 0, high = loss ? chanceY : 100;
+    const bool gap = m_measure == Measure::Gap; // runs' gaps: a few points either side of 0, not 0-100
+    double low = 0, high = loss ? chanceY : gap ? 0 : 100;
     const auto cover = [&](const QList<QPointF> &points) {
         for (const QPointF &p : points)
             if (std::isfinite(p.y())) {
                 low = std::min(low, p.y());
-                high = loss ? std::max(high, p.y()) : high;
+                high = loss || gap ? std::max(high, p.y()) : high;
             }
     };
     for (const Track &t : tracks())
@@ -157,9 +162,13 @@ void AccuracyChart::updateRanges()
             cover(t.all);
     for (const Track &t : overlayTracks())
         cover(t.all);
-    if (auto *y = qobject_cast<QValueAxis *>(yAxis()))
-        ChartBase::setAxisRange(y, loss ? std::floor(low * 2) / 2 : std::floor(low / 10) * 10,
-                                loss ? std::ceil(high * 1.05 * 2) / 2 : 100);
+    if (auto *y = qobject_cast<QValueAxis *>(yAxis())) {
+        if (gap)
+            ChartBase::setAxisRange(y, std::floor(low / 5) * 5, std::max(std::ceil(high / 5) * 5, std::floor(low / 5) * 5 + 10));
+        else
+            ChartBase::setAxisRange(y, loss ? std::floor(low * 2) / 2 : std::floor(low / 10) * 10,
+                                    loss ? std::ceil(high * 1.05 * 2) / 2 : 100);
+    }
     fitAxes();
 }
 

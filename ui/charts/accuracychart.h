@@ -16,8 +16,9 @@ class AccuracyChart : public LiveChart {
     Q_OBJECT
 public:
     enum Series { Validation = 0, Test = 1, Chance = 2, Training = 3, Gap = 4 };
-    // What the tracks plot: accuracy (%) or loss (cross-entropy; training's measured in eval mode).
-    enum class Measure { Accuracy, Loss };
+    // What the tracks plot: accuracy (%), loss (cross-entropy; training's measured in eval mode), or runs' gaps
+    // compared (training minus test accuracy, in points: no chance line, the axis fitted to the gaps).
+    enum class Measure { Accuracy, Loss, Gap };
 
     explicit AccuracyChart(QWidget *parent = nullptr);
 

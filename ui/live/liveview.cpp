@@ -396,7 +396,9 @@ void LiveView::updateComparison()
     const bool totalLoss = lossMetric.key == "loss";
     // The epoch chart's measure follows the choice: accuracies (and the gap) in %, or the losses.
     const bool epochLoss = !accuracyMetric.fraction();
-    m_accuracy->setMeasure(epochLoss ? AccuracyChart::Measure::Loss : AccuracyChart::Measure::Accuracy);
+    m_accuracy->setMeasure(epochLoss ? AccuracyChart::Measure::Loss
+                           : accuracyMetric.key == "gap" && m_comparing ? AccuracyChart::Measure::Gap
+                                                                        : AccuracyChart::Measure::Accuracy);
     // Each shown run under the name every comparing view gives it (runlegend.h); a run not shown by its own.
     const QHash<int, LegendName> names = legendNames(*m_runs, shown);
     const auto legendName = [&](int id) -> std::pair<QString, QString> {
