@@ -5,7 +5,31 @@
 #include "model/idx.h"
 #include "model/runtime.h"
 
+#include <sys/mman.h>
+
+#include <cstdint>
+
 namespace reglab {
+namespace {
+
+// Asks the kernel for 2 MB pages over the tensor's memory (where transparent huge pages are "madvise", as here):
+// a training step gathers 50 rows scattered through the 188 MB training set, and with 4 KB pages nearly every row
+// is a TLB miss and a page walk. Only advice: the numbers are the same either way.
+void adviseHugePages(const torch::Tensor &t)
+{
+#if defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t huge = std::uintptr_t(2) << 20;
+    const auto begin = reinterpret_cast<std::uintptr_t>(t.data_ptr());
+    const std::uintptr_t end = begin + std::uintptr_t(t.nbytes());
+    const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1), last = end & ~(huge - 1);
+    if (last > first)
+        (void)::madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);
+#else
+    (void)t;
+#endif
+}
+
+} // namespace
 
 std::shared_ptr<const Dataset> Dataset::load(const DataFiles &files)
 {
@@ -27,8 +51,11 @@ std::shared_ptr<const Dataset> Dataset::load(const DataFiles &files)
         auto normalized = [](const IdxImages &images) {
             torch::Tensor raw =
                 torch::from_blob(const_cast<std::uint8_t *>(images.pixels.data()), {images.count, 784}, torch::kUInt8);
-            // Same float32 arithmetic as torchvision's ToTensor() then Normalize((0.1307,), (0.3081,)).
-            return raw.to(torch::kFloat32).div_(255.0f).sub_(float(kMean)).div_(float(kStd));
+            // Same float32 arithmetic as torchvision's ToTensor() then Normalize((0.1307,), (0.3081,)), into memory
+            // asked for in 2 MB pages before it is first written.
+            torch::Tensor images32 = torch::empty({images.count, 784}, torch::kFloat32);
+            adviseHugePages(images32);
+            return images32.copy_(raw).div_(255.0f).sub_(float(kMean)).div_(float(kStd));
         };
         auto labels = [](const IdxLabels &l) {
             torch::Tensor raw = torch::from_blob(const_cast<std::uint8_t *>(l.labels.data()),
