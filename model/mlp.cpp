@@ -72,6 +72,13 @@ bool directCpuPath(const std::vector<torch::nn::Linear> &layers, const torch::Te
 
 std::atomic<bool> g_allowDirect{true};
 
+// A parameter's gradient, made (zeros) the first time a hand-written backward writes into it.
+void ensureGrad(torch::Tensor &p)
+{
+    if (!p.grad().defined())
+        p.mutable_grad() = torch::zeros_like(p);
+}
+
 } // namespace
 
 void allowDirectCpuPass(bool allowed)
@@ -216,10 +223,8 @@ torch::Tensor MlpImpl::lossAndGradients(const torch::Tensor &x, const torch::Ten
     }
     for (std::size_t i = count; i-- > 0;) {
         torch::Tensor &w = layers[i]->weight, &b = layers[i]->bias;
-        if (!w.grad().defined())
-            w.mutable_grad() = torch::zeros_like(w);
-        if (!b.grad().defined())
-            b.mutable_grad() = torch::zeros_like(b);
+        ensureGrad(w);
+        ensureGrad(b);
         torch::Tensor gw = w.mutable_grad(), gb = b.mutable_grad();
         torch::mm_out(gw, g.t(), inputs[i]);
         torch::sum_out(gb, g, {0});
@@ -284,10 +289,8 @@ torch::Tensor MlpImpl::cpuLossAndGradients(const torch::Tensor &x, const torch::
 
     for (std::size_t i = count; i-- > 0;) {
         torch::Tensor &w = layers[i]->weight, &b = layers[i]->bias;
-        if (!w.grad().defined())
-            w.mutable_grad() = torch::zeros_like(w);
-        if (!b.grad().defined())
-            b.mutable_grad() = torch::zeros_like(b);
+        ensureGrad(w);
+        ensureGrad(b);
         const int out = static_cast<int>(w.size(0));
         in = static_cast<int>(w.size(1));
         const float *input = i > 0 ? m_buffers.outputs[i - 1].data_ptr<float>() : x.data_ptr<float>();

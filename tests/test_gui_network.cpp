@@ -21,6 +21,11 @@
 #include "ui/runs/runlist.h"
 #include "ui/window/mainwindow.h"
 
+#include <QAccessible>
+#include <QAbstractButton>
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
+#include <QLineEdit>
 #include <QAction>
 #include <QApplication>
 #include <QChartView>
@@ -421,6 +426,28 @@ private Q_SLOTS:
     // The panel compares the runs ticked in the runs list: histograms and sparsity in each run's colour under the
     // names the charts' legends give them (what differs between them), the weight images captioned likewise; a run
     // whose record keeps no histograms or weights (an older one) is named, not silently left out.
+    // Every control of the network views is named for a screen reader (its label's text, as a buddy).
+    void everyControlHasAnAccessibleName()
+    {
+        NetworkPanel panel;
+        panel.resize(600, 700);
+        panel.show();
+        QStringList unnamed;
+        for (QWidget *w : panel.findChildren<QWidget *>()) {
+            // The controls a person sets (a spin box's or combo's own line edit is named with it).
+            const bool control = qobject_cast<QAbstractButton *>(w) || qobject_cast<QComboBox *>(w) ||
+                                 qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QAbstractSlider *>(w) ||
+                                 (qobject_cast<QLineEdit *>(w) && !qobject_cast<QAbstractSpinBox *>(w->parent()) &&
+                                  !qobject_cast<QComboBox *>(w->parent()));
+            if (!control || w->focusPolicy() == Qt::NoFocus)
+                continue;
+            QAccessibleInterface *a = QAccessible::queryAccessibleInterface(w);
+            if (a && a->text(QAccessible::Name).trimmed().isEmpty())
+                unnamed << QString::fromLatin1(w->metaObject()->className()) + QLatin1Char(' ') + w->toolTip();
+        }
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral("; "))));
+    }
+
     void panelComparesShownRuns()
     {
         RunModel runs;

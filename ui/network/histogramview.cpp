@@ -45,7 +45,9 @@ HistogramView::HistogramView(QWidget *parent) : QWidget(parent)
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);
     m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    row->addWidget(new QLabel(tr("Layer:"), this));
+    auto *layerLabel = new QLabel(tr("Layer:"), this);
+    layerLabel->setBuddy(m_layer); // the combo's accessible name
+    row->addWidget(layerLabel);
     row->addWidget(m_layer);
     row->addWidget(m_log);
     row->addStretch(1);
