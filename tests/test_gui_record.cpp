@@ -4,11 +4,13 @@
 // recording stopped by SIGTERM leaves a playable file of what it got, and never half a file under the target's
 // name. The frame clock spreads a run's steps (and a preset's runs) over the frames. File > Export figure >
 // Animation replays two run records into a GIF and an MP4 with the frames and size asked, ending on the still
-// figure; cancelled, it leaves no file.
+// figure; cancelled, it leaves no file. The weight images of this session's runs replay epoch by epoch.
 #include "guitest.h"
 
 #include "app/frameclock.h"
 #include "ui/figures/exportmenu.h"
+#include "ui/figures/weightsanimation.h"
+#include "ui/runs/runmodel.h"
 #include "ui/runs/runlist.h"
 
 #include <QDir>
@@ -23,6 +25,8 @@
 #include <QProcess>
 #include <QProgressDialog>
 #include <QTimer>
+#include <QSpinBox>
+#include <QToolButton>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -447,6 +451,127 @@ private Q_SLOTS:
         QVERIFY2(db >= 30, qPrintable(QStringLiteral("%1 dB").arg(db)));
         // The first frame shows the first epoch only: not the still.
         QVERIFY(psnr(firstFrame(file, QSize(320, 200)), expected) < db);
+    }
+
+    // The first layer of two runs of this session, epoch by epoch: L1's weights shrink to nothing over four
+    // epochs while the other run's stay. 2 fps over 4 s: 8 frames of 480x300, two frames an epoch; the last frame
+    // is the still (the last epoch), the first differs from it (the fading shows on the fixed scale).
+    void weightImagesAnimateEpochByEpoch()
+    {
+        if (!haveFfmpeg())
+            QSKIP("ffmpeg and ffprobe are not installed (scripts/setup.sh installs them)");
+        guitest::Dashboard d;
+        reglab::ui::RunModel *runs = d.window->runs();
+        const int faded = runs->addRun(guitest::finishedRun(0.01, 4), QStringLiteral("L1 0.01"));
+        const int kept = runs->addRun(guitest::finishedRun(0, 4), QStringLiteral("no penalty"));
+        for (int epoch = 1; epoch <= 4; ++epoch)
+            for (int id : {faded, kept}) {
+                auto s = std::make_shared<reglab::WeightSnapshot>();
+                s->epoch = epoch;
+                s->step = epoch * 20;
+                reglab::WeightSnapshot::Layer fc1{"fc1", 50, 784, std::vector<float>(50 * 784)};
+                // Strokes a few pixels wide, as learnt weights are.
+                for (std::size_t i = 0; i < fc1.weights.size(); ++i) {
+                    const double unit = double(i / 784), x = double(i % 28), y = double(i % 784 / 28);
+                    fc1.weights[i] = float(0.2 * std::sin((x + unit) / 4) * std::cos(y / 5) *
+                                           (id == faded ? 1.0 - epoch / 4.0 : 1.0));
+                }
+                s->layers.push_back(fc1);
+                s->layers.push_back({"fc2", 10, 50, std::vector<float>(500, 0.1f)}); // not kept in the history
+                runs->setSnapshot(id, s);
+            }
+        QCOMPARE(runs->weightHistory(faded).size(), std::size_t(4));
+        QCOMPARE(runs->weightHistory(faded).back()->layers.size(), std::size_t(1));
+        QCOMPARE(reglab::ui::shownWeightsRuns(*runs).size(), 2);
+
+        reglab::ui::AnimationSettings settings;
+        settings.metric = reglab::ui::kWeightsContent;
+        settings.use = QStringLiteral("custom");
+        settings.size = QStringLiteral("480x300");
+        settings.fps = 2;
+        settings.seconds = 4;
+        reglab::ui::ExportMenu *menu = d.window->exports();
+        const QString file = path(QStringLiteral("weights.mp4")), still = path(QStringLiteral("weights.png"));
+        QCOMPARE(menu->exportAnimation(file, settings, false), QString());
+        QCOMPARE(menu->exportAnimationStill(still, settings), QString());
+        const Probe p = probe(file);
+        QCOMPARE(QSize(p.width, p.height), QSize(480, 300));
+        QCOMPARE(p.frames, 8);
+        const QImage expected(still);
+        QCOMPARE(expected.size(), QSize(480, 300));
+        const double db = psnr(lastFrame(file, QSize(480, 300)), expected);
+        QVERIFY2(db >= 30, qPrintable(QStringLiteral("%1 dB").arg(db)));
+        QVERIFY(psnr(firstFrame(file, QSize(480, 300)), expected) < db - 3);
+
+        // A run opened from a file has no weights per epoch: said in words, and nothing written.
+        runs->setShown(faded, false);
+        runs->setShown(kept, false);
+        runs->addRun(guitest::finishedRun(0, 4), QStringLiteral("from a file"));
+        const QString none = menu->exportAnimation(path(QStringLiteral("none.gif")), settings, false);
+        QVERIFY2(none.contains(QStringLiteral("trained since RegLab started")), qPrintable(none));
+        QVERIFY(leftNothing(QStringLiteral("none.gif")));
+    }
+
+    // A run trained in the window keeps its first layer per epoch: three epochs on the sample replay as three
+    // pictures (a GIF), the last the run's end.
+    void aLiveRunsWeightsReplay()
+    {
+        if (!haveFfmpeg())
+            QSKIP("ffmpeg and ffprobe are not installed (scripts/setup.sh installs them)");
+        guitest::Dashboard d;
+        guitest::Spy<reglab::RunRecord> finished(d.controller.get());
+        d.controls()->widget<QSpinBox>("epochs")->setValue(3);
+        d.controls()->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
+        QTRY_VERIFY(!d.controller->isRunning());
+        reglab::ui::RunModel *runs = d.window->runs();
+        const QList<reglab::ui::WeightsRun> replayed = reglab::ui::shownWeightsRuns(*runs);
+        QCOMPARE(replayed.size(), 1);
+        QCOMPARE(int(replayed[0].epochs.size()), 3);
+        QCOMPARE(replayed[0].epochs.back()->epoch, 3);
+        reglab::ui::AnimationSettings settings;
+        settings.metric = reglab::ui::kWeightsContent;
+        settings.use = QStringLiteral("custom");
+        settings.size = QStringLiteral("400x300");
+        settings.fps = 3;
+        settings.seconds = 2;
+        const QString file = path(QStringLiteral("live.gif")), still = path(QStringLiteral("live.png"));
+        QCOMPARE(d.window->exports()->exportAnimation(file, settings, false), QString());
+        QCOMPARE(d.window->exports()->exportAnimationStill(still, settings), QString());
+        QCOMPARE(probe(file).frames, 6);
+        const QImage expected(still);
+        QVERIFY(psnr(lastFrame(file, QSize(400, 300)), expected) >= 30);
+        QVERIFY(psnr(firstFrame(file, QSize(400, 300)), expected) < 100); // epoch 1's picture is not epoch 3's
+    }
+
+    // Past its memory cap a long run keeps every other epoch, the first and the last always; a snapshot of an
+    // epoch seen already (a refresh, the best epoch restored) replaces it.
+    void aLongRunsWeightHistoryIsThinned()
+    {
+        reglab::ui::RunModel runs;
+        const int id = runs.addRun(guitest::finishedRun(0, 1), QStringLiteral("long"));
+        const std::size_t each = 200 * 784 * sizeof(float);
+        const int epochs = int(reglab::ui::RunModel::kHistoryBytes / each) + 5;
+        for (int epoch = 1; epoch <= epochs; ++epoch) {
+            auto s = std::make_shared<reglab::WeightSnapshot>();
+            s->epoch = epoch;
+            s->layers.push_back({"fc1", 200, 784, std::vector<float>(200 * 784, float(epoch))});
+            runs.setSnapshot(id, s);
+        }
+        const auto &history = runs.weightHistory(id);
+        QVERIFY(history.size() * each <= reglab::ui::RunModel::kHistoryBytes);
+        QVERIFY(history.size() > 2);
+        QCOMPARE(history.front()->epoch, 1);
+        QCOMPARE(history.back()->epoch, epochs);
+        for (std::size_t i = 1; i < history.size(); ++i)
+            QVERIFY(history[i]->epoch > history[i - 1]->epoch);
+        auto again = std::make_shared<reglab::WeightSnapshot>();
+        again->epoch = epochs;
+        again->layers.push_back({"fc1", 200, 784, std::vector<float>(200 * 784, -1.0f)});
+        const std::size_t before = history.size();
+        runs.setSnapshot(id, again);
+        QCOMPARE(runs.weightHistory(id).size(), before);
+        QCOMPARE(runs.weightHistory(id).back()->layers[0].weights[0], -1.0f);
     }
 
     void aCancelledAnimationLeavesNoFile()

@@ -333,6 +333,13 @@ QString saveWidget(QWidget *widget, const QString &path, qreal scale)
     });
 }
 
+QString saveImage(const QImage &image, const QString &path)
+{
+    if (QFileInfo(path).suffix().toLower() != QLatin1String("png"))
+        return suffixError(path);
+    return savePng(image, image.size(), path);
+}
+
 void copyImageToClipboard(const QImage &image)
 {
     QApplication::clipboard()->setImage(image);

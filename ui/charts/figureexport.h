@@ -22,6 +22,8 @@ QString saveChart(QChart *chart, const QSize &size, const QString &path, qreal s
                   const QSize &pageSize = {});
 // The same for a whole widget (the dashboard): PNG at `scale`, SVG, or PDF.
 QString saveWidget(QWidget *widget, const QString &path, qreal scale = 1.0);
+// An image drawn already, as a PNG (saved atomically, as the others); a null image was one too large for the memory.
+QString saveImage(const QImage &image, const QString &path);
 void copyImageToClipboard(const QImage &image);
 // Renders a widget at twice its size (sharp on a slide) onto the clipboard.
 void copyWidget(QWidget *widget);

@@ -21,6 +21,8 @@ AnimationDialog::AnimationDialog(const AnimationSettings &settings, QWidget *par
     m_metric = new QComboBox(this);
     for (const QString &key : metricNames())
         m_metric->addItem(metricTitle(key.toStdString()), key);
+    m_metric->addItem(tr("First layer's weight images (runs trained since RegLab started)"),
+                      QString::fromLatin1(kWeightsContent));
     m_metric->setCurrentIndex(std::max(0, m_metric->findData(QString::fromStdString(settings.metric))));
     form->addRow(tr("Shows"), m_metric);
 
@@ -56,6 +58,7 @@ AnimationDialog::AnimationDialog(const AnimationSettings &settings, QWidget *par
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     form->addRow(buttons);
 
+    connect(m_metric, &QComboBox::currentIndexChanged, this, &AnimationDialog::updateSummary);
     connect(m_use, &QComboBox::currentIndexChanged, this, &AnimationDialog::updateSummary);
     connect(m_size, &QLineEdit::textChanged, this, &AnimationDialog::updateSummary);
     connect(m_fps, &QSpinBox::valueChanged, this, &AnimationDialog::updateSummary);
@@ -83,7 +86,10 @@ void AnimationDialog::updateSummary()
         m_summary->setText(e);
         return;
     }
-    m_summary->setText(tr("%1 frames of %2x%3 pixels; the runs grow epoch by epoch and end on the still figure")
+    m_summary->setText((s.metric == kWeightsContent
+                            ? tr("%1 frames of %2x%3 pixels; each shown run's weight images epoch by epoch, on one "
+                                 "colour scale, ending on the last epoch's")
+                            : tr("%1 frames of %2x%3 pixels; the runs grow epoch by epoch and end on the still figure"))
                            .arg(s.frames())
                            .arg(std::lround(use.size.width() * use.pngScale))
                            .arg(std::lround(use.size.height() * use.pngScale)));

@@ -6,6 +6,7 @@
 #include "ui/charts/losschart.h"
 #include "ui/charts/pgfplotsexport.h"
 #include "ui/figures/animationdialog.h"
+#include "ui/figures/weightsanimation.h"
 #include "ui/figures/runfigure.h"
 #include "ui/figures/smallmultiples.h"
 #include "ui/figures/summaryexport.h"
@@ -288,17 +289,20 @@ QString ExportMenu::exportAnimation(const QString &path, const AnimationSettings
         dialog->setMinimumDuration(300);
     }
     bool cancelled = false;
-    const QString error = writeRunAnimation(
-        m_runs ? shownPlotRuns(*m_runs) : QList<PlotRun>(), settings, path,
-        [&dialog](int done, int total) {
-            if (!dialog)
-                return true;
-            dialog->setMaximum(total);
-            dialog->setValue(done);
-            QApplication::processEvents(); // the Cancel button
-            return !dialog->wasCanceled();
-        },
-        &cancelled);
+    const AnimationProgress progress = [&dialog](int done, int total) {
+        if (!dialog)
+            return true;
+        dialog->setMaximum(total);
+        dialog->setValue(done);
+        QApplication::processEvents(); // the Cancel button
+        return !dialog->wasCanceled();
+    };
+    const QString error =
+        settings.metric == kWeightsContent
+            ? writeWeightsAnimation(m_runs ? shownWeightsRuns(*m_runs) : QList<WeightsRun>(), settings, path, progress,
+                                    &cancelled)
+            : writeRunAnimation(m_runs ? shownPlotRuns(*m_runs) : QList<PlotRun>(), settings, path, progress,
+                                &cancelled);
     if (cancelled)
         Q_EMIT message(tr("Cancelled the animation; nothing was written"));
     else if (!error.isEmpty())
@@ -311,6 +315,25 @@ QString ExportMenu::exportAnimation(const QString &path, const AnimationSettings
 QString ExportMenu::exportAnimationStill(const QString &path, const AnimationSettings &settings)
 {
     m_live->flush();
+    if (settings.metric == kWeightsContent) {
+        // The last frame, alone: a PNG at the frames' pixels.
+        const QList<WeightsRun> runs = m_runs ? shownWeightsRuns(*m_runs) : QList<WeightsRun>();
+        FigureUse use;
+        QString error = weightsAnimationProblem(runs);
+        if (error.isEmpty())
+            error = settings.figureUse(use);
+        if (error.isEmpty() && QFileInfo(path).suffix().toLower() != QLatin1String("png"))
+            error = tr("the weight images' still is a PNG; give the file name a .png ending");
+        if (error.isEmpty()) {
+            const QImage still =
+                renderWeightsFrame(runs, weightsAnimationEpochs(runs), weightsAnimationScale(runs), use);
+            error = still.isNull() ? tr("not enough memory for the figure; choose a smaller size")
+                                   : saveImage(still, path);
+        }
+        if (!error.isEmpty())
+            Q_EMIT problem(tr("Could not export the figure: %1").arg(error.toHtmlEscaped()));
+        return error;
+    }
     const QList<PlotRun> runs = m_runs ? shownPlotRuns(*m_runs) : QList<PlotRun>();
     FigureUse use;
     QString error = runs.isEmpty() ? tr("no run is shown: tick the runs to replay in Runs, then export again")

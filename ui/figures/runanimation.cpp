@@ -47,8 +47,10 @@ void AnimationSettings::load(const QSettings &settings)
 {
     const AnimationSettings defaults;
     Metric known;
-    metric = parseMetric(settings.value(QStringLiteral("export/animationMetric")).toString(), known) ? known
-                                                                                                       : defaults.metric;
+    const QString saved = settings.value(QStringLiteral("export/animationMetric")).toString();
+    metric = saved == QLatin1String(kWeightsContent) ? kWeightsContent
+             : parseMetric(saved, known)            ? known
+                                                    : defaults.metric;
     use = settings.value(QStringLiteral("export/animationUse"), defaults.use).toString();
     size = settings.value(QStringLiteral("export/animationSize"), defaults.size).toString();
     fps = std::clamp(settings.value(QStringLiteral("export/animationFps"), defaults.fps).toInt(), 1, kMaxFps);
@@ -128,21 +130,20 @@ QString writeRunAnimation(const QList<PlotRun> &runs, const AnimationSettings &s
     const bool perEpoch = !metric || metric->per == reglab::Metric::Per::Epoch;
 
     // The first frame is drawn before the encoder opens: a figure too large for the memory fails in words.
-    QImage frame = renderForUse(chart.get(), use);
-    if (frame.isNull())
+    QImage first = renderForUse(chart.get(), use);
+    if (first.isNull())
         return QStringLiteral("not enough memory for frames of %1x%2 pixels; choose a smaller size")
             .arg(use.size.width() * use.pngScale)
             .arg(use.size.height() * use.pngScale);
-    VideoEncoder encoder;
-    if (const QString e = encoder.open(path, frame.size(), settings.fps); !e.isEmpty())
-        return e;
-    const int total = settings.frames();
     double shown = -1; // the x up to which the last frame drew the lines
-    for (int i = 0; i < total; ++i) {
-        // Frame i shows (i+1)/total of the runs: whole epochs (each an equal share of the frames), or steps.
-        const double fraction = double(i + 1) / total;
-        const double upTo = i + 1 == total ? maxX : perEpoch ? std::ceil(fraction * maxX - 1e-9) : fraction * maxX;
-        if (upTo != shown) {
+    return writeFrames(
+        path, settings, std::move(first),
+        [&](int i, int total, QImage &frame) {
+            // Frame i shows (i+1)/total of the runs: whole epochs (each an equal share of the frames), or steps.
+            const double fraction = double(i + 1) / total;
+            const double upTo = i + 1 == total ? maxX : perEpoch ? std::ceil(fraction * maxX - 1e-9) : fraction * maxX;
+            if (upTo == shown)
+                return true;
             for (const Growing &g : growing) {
                 QList<QPointF> part;
                 for (const QPointF &p : g.points)
@@ -151,11 +152,25 @@ QString writeRunAnimation(const QList<PlotRun> &runs, const AnimationSettings &s
                 g.series->replace(part);
             }
             frame = renderForUse(chart.get(), use);
-            if (frame.isNull()) {
-                encoder.abandon();
-                return QStringLiteral("not enough memory for the animation's frames; choose a smaller size");
-            }
             shown = upTo;
+            return !frame.isNull();
+        },
+        progress, cancelled);
+}
+
+QString writeFrames(const QString &path, const AnimationSettings &settings, QImage frame, const FrameDrawer &draw,
+                    const AnimationProgress &progress, bool *cancelled)
+{
+    if (cancelled)
+        *cancelled = false;
+    VideoEncoder encoder;
+    if (const QString e = encoder.open(path, frame.size(), settings.fps); !e.isEmpty())
+        return e;
+    const int total = settings.frames();
+    for (int i = 0; i < total; ++i) {
+        if (!draw(i, total, frame)) {
+            encoder.abandon();
+            return QStringLiteral("not enough memory for the animation's frames; choose a smaller size");
         }
         encoder.addFrame(frame); // the same image again: a repeat, not encoded anew
         if (progress && !progress(i + 1, total)) {

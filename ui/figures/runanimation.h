@@ -18,8 +18,11 @@ class QSettings;
 
 namespace reglab::ui {
 
+// AnimationSettings::metric of the first layer's weight images per epoch (weightsanimation.h), not a metric.
+inline const char *const kWeightsContent = "weights";
+
 struct AnimationSettings {
-    Metric metric = "test_accuracy";
+    Metric metric = "test_accuracy"; // or kWeightsContent
     QString use = QStringLiteral("slide"); // "slide", "page", "column" or "custom" (then `size`)
     QString size = QStringLiteral("1280x720"); // a custom size: WxH in px, in or pt (figureuse.h)
     int fps = 10;
@@ -47,5 +50,13 @@ using AnimationProgress = std::function<bool(int done, int total)>;
 // `cancelled` and leaves no file (nor the old one touched).
 QString writeRunAnimation(const QList<PlotRun> &runs, const AnimationSettings &settings, const QString &path,
                           const AnimationProgress &progress = {}, bool *cancelled = nullptr);
+
+// Draws frame `i` of `total` into `frame` where it differs from the last one (left as it is: a repeat, not
+// encoded anew); false when it could not (no memory for it).
+using FrameDrawer = std::function<bool(int i, int total, QImage &frame)>;
+// The encoding loop of every animation: opens `path` for frames of `first`'s size at the settings' rate, asks
+// `draw` for each of settings.frames() frames, reports progress; a cancel or a failure leaves no file.
+QString writeFrames(const QString &path, const AnimationSettings &settings, QImage first, const FrameDrawer &draw,
+                    const AnimationProgress &progress = {}, bool *cancelled = nullptr);
 
 } // namespace reglab::ui

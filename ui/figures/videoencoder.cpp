@@ -329,6 +329,7 @@ void VideoEncoder::Impl::run()
     // Only on a core nothing else wants (SCHED_IDLE; where refused, the lowest priority): a frame encoded later
     // costs nothing, a training step slowed costs the run (spinning matrix kernels slow down manyfold when a busy
     // thread shares their cores). What is left at the end is encoded by finish(), at the caller's priority.
+    ::pthread_setname_np(::pthread_self(), "reglab-encoder"); // what top and a debugger name it
     sched_param idle{};
     if (::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle) != 0)
         ::setpriority(PRIO_PROCESS, pid_t(::gettid()), 19);

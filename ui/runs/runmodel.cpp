@@ -156,9 +156,45 @@ void RunModel::setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot>
     if (row < 0)
         return;
     const bool first = !hasSnapshot(id);
-    m_runs[std::size_t(row)].snapshot = std::move(snapshot);
+    Entry &e = m_runs[std::size_t(row)];
+    if (snapshot)
+        keepInHistory(e.history, *snapshot);
+    e.snapshot = std::move(snapshot);
     if (first)
         snapshotsGained(); // a run the network views can now show
+}
+
+void RunModel::keepInHistory(std::vector<std::shared_ptr<const reglab::WeightSnapshot>> &history,
+                             const reglab::WeightSnapshot &snapshot)
+{
+    // The layer the weight images show (784 inputs); the others and the histograms stay out of the history.
+    auto first = std::find_if(snapshot.layers.begin(), snapshot.layers.end(),
+                              [](const reglab::WeightSnapshot::Layer &l) { return l.cols == 784; });
+    if (first == snapshot.layers.end())
+        return;
+    auto kept = std::make_shared<reglab::WeightSnapshot>();
+    kept->epoch = snapshot.epoch;
+    kept->step = snapshot.step;
+    kept->layers.push_back(*first);
+    if (!history.empty() && history.back()->epoch >= snapshot.epoch)
+        history.back() = std::move(kept); // the same epoch again (a refresh, the best epoch restored): the newer
+    else
+        history.push_back(std::move(kept));
+    const std::size_t each = first->weights.size() * sizeof(float);
+    if (history.size() > 2 && history.size() * each > kHistoryBytes) {
+        std::vector<std::shared_ptr<const reglab::WeightSnapshot>> thinned;
+        for (std::size_t i = 0; i < history.size(); ++i)
+            if (i % 2 == 0 || i + 1 == history.size())
+                thinned.push_back(std::move(history[i]));
+        history = std::move(thinned);
+    }
+}
+
+const std::vector<std::shared_ptr<const reglab::WeightSnapshot>> &RunModel::weightHistory(int id) const
+{
+    static const std::vector<std::shared_ptr<const reglab::WeightSnapshot>> none;
+    const int row = rowOf(id);
+    return row < 0 ? none : m_runs[std::size_t(row)].history;
 }
 
 std::shared_ptr<const reglab::WeightSnapshot> RunModel::snapshot(int id) const

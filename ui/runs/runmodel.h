@@ -38,8 +38,14 @@ public:
     void apply(int id, const reglab::TrainEvent &event);
     void setName(int id, const QString &name);
     void setShown(int id, bool shown);
-    // The run's last weight snapshot, kept in memory (a run of this session), for the network views.
+    // The run's last weight snapshot, kept in memory (a run of this session), for the network views. Its first
+    // layer also joins the run's weight history (a later snapshot of the same epoch replaces that epoch's).
     void setSnapshot(int id, std::shared_ptr<const reglab::WeightSnapshot> snapshot);
+    // A run of this session's first-layer weights, one snapshot per epoch seen (oldest first), for the weights'
+    // animation; empty for a run opened from a file (its weights file holds only the last). Past kHistoryBytes a
+    // run keeps every other epoch (the first and the last always), so a long run costs bounded memory.
+    const std::vector<std::shared_ptr<const reglab::WeightSnapshot>> &weightHistory(int id) const;
+    static constexpr std::size_t kHistoryBytes = std::size_t(48) << 20;
     // RunView: the live run's record grows with its steps, setting changes, epochs and weight snapshots.
     void onStarted(const reglab::RunInfo &) override {}
     void onEvent(const reglab::TrainEvent &event) override;
@@ -118,6 +124,7 @@ private:
         bool shown = true;
         QString path;
         std::shared_ptr<const reglab::WeightSnapshot> snapshot;
+        std::vector<std::shared_ptr<const reglab::WeightSnapshot>> history; // first layer only, one per epoch
         // The weights saved beside the record: its path ("" : none), and once read, the snapshot or why not.
         QString weightsPath;
         mutable std::shared_ptr<const reglab::WeightSnapshot> loaded;
@@ -125,6 +132,8 @@ private:
         mutable quint64 lastUse = 0;
     };
     void rowChanged(int row, int firstColumn = NameColumn, int lastColumn = ColumnCount - 1);
+    static void keepInHistory(std::vector<std::shared_ptr<const reglab::WeightSnapshot>> &history,
+                              const reglab::WeightSnapshot &snapshot);
     // comparisonChanged now, or at the end of the batch; snapshotsChanged likewise.
     void compare();
     void snapshotsGained();
