@@ -255,10 +255,17 @@ private Q_SLOTS:
         QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(runs->count(), before);
         QCOMPARE(runs->name(list->currentId()), QStringLiteral("renamed run"));
-        // Its menu by keyboard: the list's actions.
+        // Its menu by keyboard (the Menu key, Shift+F10): the list's actions, as the right button shows them.
         QCOMPARE(view->contextMenuPolicy(), Qt::ActionsContextMenu);
-        QVERIFY(view->actions().contains(list->renameAction()));
-        QVERIFY(view->actions().contains(list->removeAction()));
+        for (const auto &[key, mods] : {std::pair{Qt::Key_Menu, Qt::KeyboardModifiers()},
+                                        std::pair{Qt::Key_F10, Qt::KeyboardModifiers(Qt::ShiftModifier)}}) {
+            QTest::keyClick(view, key, mods);
+            auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+            QVERIFY(menu);
+            QVERIFY(menu->actions().contains(list->renameAction()));
+            QVERIFY(menu->actions().contains(list->removeAction()));
+            menu->close();
+        }
     }
 
     // Tab goes through the control panel as it is laid out: down the panel, left to right within a row.

@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
@@ -206,14 +207,24 @@ void RunList::setCurrentId(int id)
 
 bool RunList::eventFilter(QObject *watched, QEvent *event)
 {
-    // The keys of kRunKeys (the Menu key is the view's own, through its actions' menu).
+    // The keys of kRunKeys.
     // The view's own keys only: an editor's Return (renaming a run) comes up to the view unused, and ticking the run
     // then would put its old name back into the editor before the new one is saved.
     if (watched != m_view || event->type() != QEvent::KeyPress || !m_view->hasFocus())
         return QWidget::eventFilter(watched, event);
     const auto *key = static_cast<QKeyEvent *>(event);
     const int id = currentId();
-    if (id < 0 || (key->modifiers() & ~Qt::KeypadModifier) != Qt::NoModifier)
+    const Qt::KeyboardModifiers mods = key->modifiers() & ~Qt::KeypadModifier;
+    if (key->key() == Qt::Key_Menu || (key->key() == Qt::Key_F10 && mods == Qt::ShiftModifier)) {
+        // Qt makes no context menu of these keys: the list's actions, under the selected row.
+        auto *menu = new QMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->addActions(m_view->actions());
+        const QRect row = m_view->visualRect(m_view->currentIndex());
+        menu->popup(m_view->viewport()->mapToGlobal(row.isValid() ? row.bottomLeft() : QPoint(0, 0)));
+        return true;
+    }
+    if (id < 0 || mods != Qt::NoModifier)
         return false;
     if (key->key() == Qt::Key_Space) { // the window's Pause lets the list have it (SpaceKeyFilter)
         m_model->setShown(id, !m_model->isShown(id));
