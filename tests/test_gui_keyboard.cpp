@@ -3,6 +3,7 @@
 // the runs list ticks, renames, removes and undoes by keys, the control panel's tab order follows its layout,
 // Help's shortcut list names every action's key and the keys of charts and the runs list, and no two actions
 // share a key (Qt would silently run neither).
+#include "app/sweeprunner.h"
 #include "guitest.h"
 
 #include "ui/charts/accuracychart.h"
@@ -10,6 +11,7 @@
 #include "ui/charts/palette.h"
 #include "ui/controls/logslider.h"
 #include "ui/network/networkpanel.h"
+#include "ui/sweeps/sweepdialog.h"
 #include "ui/window/helpmenu.h"
 #include "ui/window/regionfocus.h"
 #include "ui/window/viewmenu.h"
@@ -18,6 +20,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMenuBar>
+#include <QPushButton>
 #include <QLineEdit>
 #include <QMenu>
 #include <QScrollArea>
@@ -70,6 +76,29 @@ int differingPixels(const QImage &a, const QImage &b)
         for (int x = 0; x < a.width(); ++x)
             count += a.pixel(x, y) != b.pixel(x, y);
     return count;
+}
+
+// The letters of `texts`' mnemonics ("&File": F) that more than one of them claims.
+QStringList clashes(const QStringList &texts)
+{
+    QHash<QString, QStringList> byLetter;
+    for (const QString &text : texts)
+        if (const QKeySequence m = QKeySequence::mnemonic(text); !m.isEmpty())
+            byLetter[m.toString()] << text;
+    QStringList out;
+    for (auto it = byLetter.cbegin(); it != byLetter.cend(); ++it)
+        if (it.value().size() > 1)
+            out << it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral(", "));
+    return out;
+}
+
+// Every menu under `menu` (itself too), depth first.
+void collectMenus(QMenu *menu, QList<QMenu *> &out)
+{
+    out << menu;
+    for (QAction *a : menu->actions())
+        if (a->menu())
+            collectMenus(a->menu(), out);
 }
 
 } // namespace
@@ -332,6 +361,67 @@ private Q_SLOTS:
                 shared << it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral(", "));
         QVERIFY2(shared.isEmpty(), qPrintable(shared.join(u'\n')));
         QVERIFY(owners.size() >= 15); // the check saw the window's keys
+    }
+
+    // Alt+letter goes one way: in the menu bar, in each menu and in the sweep dialog no two mnemonics clash.
+    void mnemonicsDoNotClash()
+    {
+        Dashboard d;
+        QStringList titles, problems;
+        QList<QMenu *> menus;
+        for (QAction *a : d.window->menuBar()->actions()) {
+            titles << a->text();
+            if (a->menu())
+                collectMenus(a->menu(), menus);
+        }
+        problems << clashes(titles);
+        int withMnemonic = 0;
+        for (QMenu *menu : menus) {
+            QStringList texts;
+            for (QAction *a : menu->actions())
+                if (a->isVisible() && !a->isSeparator())
+                    texts << a->text();
+            withMnemonic += int(texts.size() - std::count_if(texts.begin(), texts.end(), [](const QString &t) {
+                                    return QKeySequence::mnemonic(t).isEmpty();
+                                }));
+            for (const QString &clash : clashes(texts))
+                problems << menu->title() + QStringLiteral(" > ") + clash;
+        }
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+        QVERIFY(withMnemonic >= 15); // File, View, Help have theirs
+
+        // The sweep dialog: labels (each with a buddy to go to), buttons, group boxes and tabs.
+        RunList list(d.window->runs());
+        reglab::ui::SweepDialog dialog(new reglab::app::SweepRunner, &list);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QStringList texts;
+        for (const QLabel *label : dialog.findChildren<QLabel *>())
+            if (label->isVisible() && !QKeySequence::mnemonic(label->text()).isEmpty()) {
+                texts << label->text();
+                QVERIFY2(label->buddy(), qPrintable(label->text()));
+            }
+        for (const QAbstractButton *b : dialog.findChildren<QAbstractButton *>())
+            if (b->isVisible())
+                texts << b->text();
+        for (const QGroupBox *g : dialog.findChildren<QGroupBox *>())
+            if (g->isCheckable())
+                texts << g->title();
+        for (int i = 0; i < dialog.tabs()->count(); ++i)
+            texts << dialog.tabs()->tabText(i);
+        QVERIFY2(clashes(texts).isEmpty(), qPrintable(clashes(texts).join(u'\n')));
+        // Enter runs the sweep (the default button), Escape closes the dialog.
+        const QList<QPushButton *> defaults = [&] {
+            QList<QPushButton *> out;
+            for (QPushButton *b : dialog.findChildren<QPushButton *>())
+                if (b->isDefault())
+                    out << b;
+            return out;
+        }();
+        QCOMPARE(defaults.size(), 1);
+        QVERIFY(defaults.first()->text().contains(QStringLiteral("Run")));
+        QTest::keyClick(&dialog, Qt::Key_Escape);
+        QVERIFY(!dialog.isVisible());
     }
 
     // A chart with the keyboard's focus shows a frame in the theme's highlight, in the light and the dark theme;

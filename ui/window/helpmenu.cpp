@@ -21,9 +21,9 @@ namespace reglab::ui {
 
 HelpMenu::HelpMenu(QWidget *window) : QMenu(tr("&Help"), window), m_window(window)
 {
-    addAction(tr("Lessons (presets)\u2026"), this, &HelpMenu::showLessons);
-    addAction(tr("Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &HelpMenu::showShortcuts);
-    addAction(tr("About RegLab"), this, [this] {
+    addAction(tr("&Lessons (presets)\u2026"), this, &HelpMenu::showLessons);
+    addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &HelpMenu::showShortcuts);
+    addAction(tr("&About RegLab"), this, [this] {
         QMessageBox::about(
             m_window, tr("About RegLab"),
             tr("<h3>RegLab %1</h3><p>Watch L1 and L2 regularization shape a neural network while it trains.</p>"
