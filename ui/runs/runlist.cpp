@@ -50,7 +50,8 @@ struct RunKey {
 constexpr RunKey kRunKeys[] = {
     {QT_TRANSLATE_NOOP("RunList", "Space"),
      QT_TRANSLATE_NOOP("RunList", "In Runs: tick or untick the selected run (show it on the charts)")},
-    {QT_TRANSLATE_NOOP("RunList", "Enter"), QT_TRANSLATE_NOOP("RunList", "In Runs: show the selected run on the charts")},
+    {QT_TRANSLATE_NOOP("RunList", "Enter"),
+     QT_TRANSLATE_NOOP("RunList", "In Runs: show the selected run on the charts")},
     {QT_TRANSLATE_NOOP("RunList", "Menu, Shift+F10"),
      QT_TRANSLATE_NOOP("RunList", "In Runs: the selected run's menu (show, rename, save, remove)")},
 };

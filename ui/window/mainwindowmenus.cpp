@@ -28,7 +28,8 @@ void MainWindow::buildMenus()
             showBanner(tr("Sweeps run through reglab-train, which this window was not given."));
     });
     file->addAction(tr("Open swee&p\u2026"), this, [this] { SweepView::openDialog(m_runList); });
-    file->addAction(tr("&Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
+    file->addAction(tr("&Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)
+        ->setShortcut(QKeySequence::Save);
     file->addSeparator();
     m_exports = new ExportMenu(this, m_live, file);
     m_exports->setRunModel(m_runs);

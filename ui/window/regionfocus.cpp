@@ -54,10 +54,12 @@ RegionFocus::RegionFocus(QMainWindow *window, QWidget *runBar, QWidget *central,
     };
     m_next = make(tr("Focus the next region (panels, run buttons, charts)"), QKeySequence(Qt::Key_F6),
                   [this] { moveRegion(1); });
-    m_previous = make(tr("Focus the previous region"), QKeySequence(Qt::SHIFT | Qt::Key_F6), [this] { moveRegion(-1); });
+    m_previous =
+        make(tr("Focus the previous region"), QKeySequence(Qt::SHIFT | Qt::Key_F6), [this] { moveRegion(-1); });
     m_nextTab = make(tr("Next tab: of the panels tabbed together, or of the network views"),
                      QKeySequence(Qt::CTRL | Qt::Key_Tab), [this] { switchTab(1); });
-    m_previousTab = make(tr("Previous tab"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), [this] { switchTab(-1); });
+    m_previousTab =
+        make(tr("Previous tab"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), [this] { switchTab(-1); });
     // The panel the focus was in last: Ctrl+Tab from the charts switches that panel's tabs.
     connect(qApp, &QApplication::focusChanged, this, [this](QWidget *, QWidget *now) {
         if (QDockWidget *dock = dockOf(now))
