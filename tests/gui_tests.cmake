@@ -59,3 +59,4 @@ target_compile_definitions(test_gui_record PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE
                                                   REGLAB_TRAIN_EXE="$<TARGET_FILE:reglab-train>")
 add_dependencies(test_gui_record reglab reglab-train)
 set_tests_properties(test_gui_record PROPERTIES TIMEOUT 300)
+reglab_gui_test(test_gui_keyboard)

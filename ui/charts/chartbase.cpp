@@ -107,6 +107,7 @@ ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(240, 150);
     setMouseTracking(true); // hover values without a button held
+    setFocusPolicy(Qt::StrongFocus); // the keys of kChartKeys (chartnavigation.cpp): in the tab order, and a click
     // Fitting changes the plot area, which asks for a fit again: a budget per resize or update keeps a title or a
     // tick count that sits on a threshold from flipping back and forth for ever.
     connect(chart(), &QChart::plotAreaChanged, this, [this] {

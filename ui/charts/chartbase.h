@@ -101,7 +101,8 @@ public:
     std::pair<double, double> xRange() const;
 
     // Interrogation, for every chart: hover names the series and the value under the cursor, the wheel zooms
-    // about the cursor, a drag pans, a double-click resets, the right button opens contextMenu().
+    // about the cursor, a drag pans, a double-click resets, the right button opens contextMenu(); with the focus,
+    // keys do each of these (keyHelp()).
     // Zooms both axes by `factor` (< 1 in, > 1 out) about the point at `pos` (view coordinates).
     void zoomAt(const QPointF &pos, double factor);
     // Moves the view by `pixels` (a drag to the right shows what lies left).
@@ -115,6 +116,20 @@ public:
     QString hoverText() const { return m_hoverText; }
     // The right-click menu (the caller owns it): export, copy, log scale where the chart has one, reset.
     QMenu *contextMenu();
+    // The keys a chart with the focus answers to, "keys\ttext" a line, as Help > Keyboard shortcuts lists them:
+    // read from the table keyPressEvent follows (chartnavigation.cpp).
+    static QStringList keyHelp();
+    // The keyboard's hover: moves the value cursor to the next (`direction` > 0) or previous x of a point in
+    // view, and shows what hovering there would (hoverText()); "" when no point is in view.
+    QString stepValueCursor(int direction);
+    // While one lives, charts draw no focus frame: a figure shows the chart, not where the keyboard was.
+    class NoFocusFrame {
+    public:
+        NoFocusFrame();
+        ~NoFocusFrame();
+        NoFocusFrame(const NoFocusFrame &) = delete;
+        NoFocusFrame &operator=(const NoFocusFrame &) = delete;
+    };
     // A chart with a log scale says so and reports a request through logScaleRequested.
     virtual bool logScaleAvailable() const { return false; }
     virtual bool logScaleActive() const { return false; }
@@ -135,6 +150,10 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
     // Sets the ranges the chart would choose (default: a redraw, which sets them); resetView calls it.
     virtual void autoRange();
     // After the view changed (zoom, pan, reset): what depends on the ranges follows (markers).
@@ -179,6 +198,8 @@ private:
     bool m_dragging = false;
     QPointF m_dragFrom;
     QString m_hoverText;
+    bool m_cursorSet = false; // the value cursor (stepValueCursor) stands at m_cursorX
+    double m_cursorX = 0;
     QObject m_axisGuard;
 };
 

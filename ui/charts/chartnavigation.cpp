@@ -1,5 +1,6 @@
-// ChartBase's interrogation: hover values, wheel zoom, drag pan, double-click reset and the right-click menu. Every
-// chart derives from ChartBase, so every chart can be questioned the same way.
+// ChartBase's interrogation: hover values, wheel zoom, drag pan, double-click reset and the right-click menu, and
+// the same by keyboard on a chart with the focus (drawn with a frame). Every chart derives from ChartBase, so every
+// chart can be questioned the same way.
 #include "ui/charts/chartbase.h"
 
 #include "ui/charts/figureexport.h"
@@ -7,11 +8,14 @@
 #include <QAction>
 #include <QChart>
 #include <QContextMenuEvent>
+#include <QCoreApplication>
+#include <QKeyEvent>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMenu>
 #include <QMetaMethod>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QWheelEvent>
@@ -62,7 +66,48 @@ QString number(double v)
     return QString::number(v, 'g', std::abs(v) >= 1000 ? 7 : 4);
 }
 
+// The keys of a chart with the focus, as keyPressEvent answers them: Help > Keyboard shortcuts reads this table,
+// so what it says is what the keys do.
+struct ChartKey {
+    const char *keys, *text;
+};
+constexpr ChartKey kChartKeys[] = {
+    {QT_TRANSLATE_NOOP("ChartBase", "+, - (or Ctrl++, Ctrl+-)"),
+     QT_TRANSLATE_NOOP("ChartBase", "On a chart with the focus: zoom in, zoom out about its centre")},
+    {QT_TRANSLATE_NOOP("ChartBase", "Arrows, Shift+arrows"),
+     QT_TRANSLATE_NOOP("ChartBase", "On a chart with the focus: pan (a tenth of the plot; with Shift, a fiftieth)")},
+    {QT_TRANSLATE_NOOP("ChartBase", "0, Home"),
+     QT_TRANSLATE_NOOP("ChartBase", "On a chart with the focus: back to the whole range (as a double-click)")},
+    {QT_TRANSLATE_NOOP("ChartBase", "Ctrl+Right, Ctrl+Left"),
+     QT_TRANSLATE_NOOP("ChartBase", "On a chart with the focus: the values at the next, previous point (as hover)")},
+    {QT_TRANSLATE_NOOP("ChartBase", "Menu, Shift+F10"),
+     QT_TRANSLATE_NOOP("ChartBase", "On a chart with the focus: its menu (export, copy, log scale, reset)")},
+};
+constexpr double kKeyZoom = 0.8;     // one wheel step
+constexpr double kKeyPan = 0.1;      // of the plot's width or height
+constexpr double kKeyPanFine = 0.02; // with Shift
+int g_noFocusFrame = 0;              // NoFocusFrame guards alive
+
 } // namespace
+
+QStringList ChartBase::keyHelp()
+{
+    QStringList lines;
+    for (const ChartKey &k : kChartKeys)
+        lines << QCoreApplication::translate("ChartBase", k.keys) + QLatin1Char('\t') +
+                     QCoreApplication::translate("ChartBase", k.text);
+    return lines;
+}
+
+ChartBase::NoFocusFrame::NoFocusFrame()
+{
+    ++g_noFocusFrame;
+}
+
+ChartBase::NoFocusFrame::~NoFocusFrame()
+{
+    --g_noFocusFrame;
+}
 
 std::pair<double, double> ChartBase::xRange() const
 {
@@ -250,8 +295,154 @@ void ChartBase::contextMenuEvent(QContextMenuEvent *event)
 {
     QMenu *menu = contextMenu();
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->popup(event->globalPos());
+    // From the keyboard: at the chart's centre, not wherever the mouse happens to be.
+    menu->popup(event->reason() == QContextMenuEvent::Mouse ? event->globalPos() : mapToGlobal(rect().center()));
     event->accept();
+}
+
+QString ChartBase::stepValueCursor(int direction)
+{
+    // The series hover reads, and the x of every point of theirs in view.
+    QList<QLineSeries *> shown;
+    std::vector<double> xs;
+    const auto [left, right] = rangeOf(m_xAxis);
+    for (QAbstractSeries *abstract : chart()->series()) {
+        auto *series = qobject_cast<QLineSeries *>(abstract);
+        if (!series || !series->isVisible() || series->property("reglabNoHover").toBool() || series->count() == 0)
+            continue;
+        shown << series;
+        for (const QPointF &p : series->points())
+            if (p.x() >= left && p.x() <= right)
+                xs.push_back(p.x());
+    }
+    std::sort(xs.begin(), xs.end());
+    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+    if (xs.empty()) {
+        m_cursorSet = false;
+        m_hoverText.clear();
+        QToolTip::hideText();
+        return {};
+    }
+    // The first press starts at the end it points away from; then a point at a time, stopping at either end.
+    double x = direction > 0 ? xs.front() : xs.back();
+    if (m_cursorSet) {
+        const auto next = std::upper_bound(xs.begin(), xs.end(), m_cursorX);
+        const auto atOrAfter = std::lower_bound(xs.begin(), xs.end(), m_cursorX);
+        x = direction > 0 ? (next != xs.end() ? *next : xs.back())
+                          : (atOrAfter != xs.begin() ? *std::prev(atOrAfter) : xs.front());
+    }
+    m_cursorSet = true;
+    m_cursorX = x;
+    // Each series' point nearest that x, as hover names it.
+    QStringList lines;
+    QPointF anchor;
+    for (QLineSeries *series : shown) {
+        const QList<QPointF> points = series->points();
+        const auto nearest = std::min_element(points.begin(), points.end(), [x](const QPointF &a, const QPointF &b) {
+            return std::abs(a.x() - x) < std::abs(b.x() - x);
+        });
+        const QVariant longName = series->property("reglabLongName");
+        const QString name = longName.isValid() ? longName.toString() : series->name();
+        lines << tr("%1: %2 at %3").arg(name, number(nearest->y()), number(nearest->x()));
+        if (lines.size() == 1)
+            anchor = chart()->mapToPosition(*nearest, series);
+    }
+    m_hoverText = lines.join(QLatin1Char('\n'));
+    QToolTip::showText(mapToGlobal(mapFromScene(chart()->mapToScene(anchor))), m_hoverText, this);
+    return m_hoverText;
+}
+
+void ChartBase::keyPressEvent(QKeyEvent *event)
+{
+    // Clicked, then used by keys: the focus frame shows from now on, as after Tab.
+    if (!window()->testAttribute(Qt::WA_KeyboardFocusChange)) {
+        window()->setAttribute(Qt::WA_KeyboardFocusChange);
+        viewport()->update();
+    }
+    // The keys of kChartKeys, which Help > Keyboard shortcuts lists: change both together.
+    const Qt::KeyboardModifiers mods = event->modifiers() & ~Qt::KeypadModifier;
+    const QPointF centre = mapFromScene(chart()->mapToScene(chart()->plotArea().center()));
+    const QRectF plot = chart()->plotArea();
+    const double pan = (mods & Qt::ShiftModifier) ? kKeyPanFine : kKeyPan;
+    const bool plain = (mods & ~Qt::ShiftModifier) == Qt::NoModifier; // Shift: "+" is Shift+= on many layouts
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+    case Qt::Key_Minus:
+        if (plain || mods == Qt::ControlModifier || mods == (Qt::ControlModifier | Qt::ShiftModifier)) {
+            zoomAt(centre, event->key() == Qt::Key_Minus ? 1 / kKeyZoom : kKeyZoom);
+            event->accept();
+            return;
+        }
+        break;
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+        if (mods == Qt::ControlModifier) {
+            stepValueCursor(event->key() == Qt::Key_Right ? 1 : -1);
+            event->accept();
+            return;
+        }
+        [[fallthrough]];
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+        if (plain) {
+            // The view moves the way the arrow points: what lies right of it comes into view.
+            const double dx = event->key() == Qt::Key_Left ? 1 : event->key() == Qt::Key_Right ? -1 : 0;
+            const double dy = event->key() == Qt::Key_Up ? 1 : event->key() == Qt::Key_Down ? -1 : 0;
+            panBy(QPointF(dx * pan * plot.width(), dy * pan * plot.height()));
+            event->accept();
+            return;
+        }
+        break;
+    case Qt::Key_0:
+    case Qt::Key_Home:
+        if (mods == Qt::NoModifier) {
+            resetView();
+            event->accept();
+            return;
+        }
+        break;
+    case Qt::Key_Menu:
+    case Qt::Key_F10:
+        if (event->key() == Qt::Key_Menu || mods == Qt::ShiftModifier) {
+            QContextMenuEvent menu(QContextMenuEvent::Keyboard, rect().center(), mapToGlobal(rect().center()));
+            contextMenuEvent(&menu);
+            event->accept();
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    QChartView::keyPressEvent(event);
+}
+
+void ChartBase::paintEvent(QPaintEvent *event)
+{
+    QChartView::paintEvent(event);
+    // As the style draws a button's focus: once the keyboard moved it (Tab, F6), not after a click.
+    if (!hasFocus() || !window()->testAttribute(Qt::WA_KeyboardFocusChange) || g_noFocusFrame > 0)
+        return;
+    // Where the keyboard is: a frame in the palette's highlight, which stands out on the chart's background in
+    // either theme (Fusion's #308cc6 on white 3.7:1, the dark theme's #56b4e9 on #1c1d20 7.3:1; a test checks 3:1).
+    QPainter painter(viewport());
+    QPen pen(palette().color(QPalette::Highlight), 3);
+    pen.setJoinStyle(Qt::MiterJoin);
+    painter.setPen(pen);
+    painter.drawRect(QRectF(viewport()->rect()).adjusted(1.5, 1.5, -1.5, -1.5));
+}
+
+void ChartBase::focusInEvent(QFocusEvent *event)
+{
+    QChartView::focusInEvent(event);
+    viewport()->update();
+}
+
+void ChartBase::focusOutEvent(QFocusEvent *event)
+{
+    QChartView::focusOutEvent(event);
+    m_cursorSet = false;
+    viewport()->update();
 }
 
 } // namespace reglab::ui

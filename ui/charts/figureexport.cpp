@@ -322,6 +322,7 @@ QString saveWidget(QWidget *widget, const QString &path, qreal scale)
         if (!image.isNull()) {
             image.setDevicePixelRatio(scale);
             image.fill(Qt::white);
+            const ChartBase::NoFocusFrame noFrame;
             widget->render(&image);
         }
         return savePng(image, widget->size() * scale, path);
@@ -350,6 +351,7 @@ void copyWidget(QWidget *widget)
     QImage image(widget->size() * 2, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(2);
     image.fill(Qt::white);
+    const ChartBase::NoFocusFrame noFrame;
     widget->render(&image);
     copyImageToClipboard(image);
 }

@@ -175,6 +175,12 @@ LogSlider::LogSlider(QWidget *parent) : QWidget(parent)
     });
 }
 
+QStringList LogSlider::keyHelp()
+{
+    // What eventFilter and the slider's steps (steppedNice) do with the keys and Shift.
+    return {tr("Arrows; Shift+arrows, Shift+drag\tOn a strength slider: 1, 2, 5 x 10^k; fine steps")};
+}
+
 bool LogSlider::eventFilter(QObject *watched, QEvent *event)
 {
     // Shift held at the start of a drag or with a key: fine steps for that gesture.

@@ -48,6 +48,8 @@ public:
     // Whether the slider moves in fine steps (Shift held while dragging or pressing keys) rather than 1-2-5.
     bool fineSteps() const { return m_fine; }
     LogSpinBox *spinBox() const { return m_spin; }
+    // What the keys and Shift do on a strength slider, "keys\ttext", as Help > Keyboard shortcuts lists it.
+    static QStringList keyHelp();
 
 Q_SIGNALS:
     // The user committed a new value: slider released or moved by keys, or a value typed.

@@ -31,7 +31,7 @@
 namespace reglab::ui {
 
 ExportMenu::ExportMenu(QWidget *window, LiveView *live, QWidget *parent)
-    : QMenu(tr("Export figure"), parent), m_window(window), m_live(live)
+    : QMenu(tr("&Export figure"), parent), m_window(window), m_live(live)
 {
     addAction(tr("Loss chart (PNG, SVG, PDF, LaTeX)\u2026"), this,
               [this] { chartDialog(m_live->lossChart(), QStringLiteral("loss")); });

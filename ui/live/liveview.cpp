@@ -177,6 +177,19 @@ void LiveView::setRunBar(QWidget *bar)
     // First in the row: the buttons where they always are.
     if (QLayoutItem *item = m_header->takeAt(m_header->count() - 1))
         m_header->insertItem(0, item);
+    // And first in the tab order, then the row's choices and the charts, as they are laid out (the bar was made
+    // after them).
+    QWidget *previous = nullptr;
+    QList<QWidget *> order;
+    for (QWidget *w : bar->findChildren<QWidget *>())
+        if (w->focusPolicy() & Qt::TabFocus)
+            order << w;
+    order << m_lossMetric << m_accuracyMetric << m_logScale << m_smoothing << m_loss << m_accuracy;
+    for (QWidget *w : order) {
+        if (previous)
+            setTabOrder(previous, w);
+        previous = w;
+    }
 }
 
 void LiveView::saveSettings(QSettings &settings) const

@@ -4,7 +4,9 @@
 #include "model/weightsfile.h"
 #include "ui/runs/runmodel.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -12,6 +14,8 @@
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
+#include <QMenu>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
@@ -38,7 +42,30 @@ QString htmlLines(const std::vector<std::string> &lines)
     return out.join(QStringLiteral("<br>"));
 }
 
+// The list's keys that are no action's shortcut (Space would clash with the window's Pause, Enter with nothing but
+// is the view's own): eventFilter answers these, and Help > Keyboard shortcuts reads them from here.
+struct RunKey {
+    const char *keys, *text;
+};
+constexpr RunKey kRunKeys[] = {
+    {QT_TRANSLATE_NOOP("RunList", "Space"),
+     QT_TRANSLATE_NOOP("RunList", "In Runs: tick or untick the selected run (show it on the charts)")},
+    {QT_TRANSLATE_NOOP("RunList", "Enter"),
+     QT_TRANSLATE_NOOP("RunList", "In Runs: show the selected run on the charts")},
+    {QT_TRANSLATE_NOOP("RunList", "Menu, Shift+F10"),
+     QT_TRANSLATE_NOOP("RunList", "In Runs: the selected run's menu (show, rename, save, remove)")},
+};
+
 } // namespace
+
+QStringList RunList::keyHelp()
+{
+    QStringList lines;
+    for (const RunKey &k : kRunKeys)
+        lines << QCoreApplication::translate("RunList", k.keys) + QLatin1Char('\t') +
+                     QCoreApplication::translate("RunList", k.text);
+    return lines;
+}
 
 RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(model)
 {
@@ -89,6 +116,30 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     });
     connect(m_remove, &QPushButton::clicked, this, [this] { remove(currentId()); });
     connect(m_undo, &QPushButton::clicked, this, &RunList::undoRemove);
+    // The same by keyboard and in the list's menu (Menu key, Shift+F10, right button): the keys work while the
+    // focus is in the list, and Help > Keyboard shortcuts lists them as it lists every action.
+    const auto listAction = [this](const QString &text, const QKeySequence &key, auto slot) {
+        auto *action = new QAction(text, this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        m_view->addAction(action);
+        return action;
+    };
+    m_showAction = listAction(tr("Show on the charts"), {}, [this] { m_model->setShown(currentId(), true); });
+    m_renameAction = listAction(tr("Rename run"), QKeySequence(Qt::Key_F2), [this] {
+        if (const int row = m_model->rowOf(currentId()); row >= 0)
+            m_view->edit(m_model->index(row, RunModel::NameColumn));
+    });
+    m_saveAction = listAction(tr("Save run\u2026"), {}, [this] {
+        if (currentId() >= 0)
+            saveDialog(currentId());
+    });
+    m_removeAction = listAction(tr("Remove run"), QKeySequence::Delete, [this] { remove(currentId()); });
+    m_undoAction = listAction(tr("Undo remove run"), QKeySequence::Undo, &RunList::undoRemove);
+    m_undoAction->setEnabled(false);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->installEventFilter(this);
     // A renamed run in the library is saved under its new name.
     connect(m_model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &from, const QModelIndex &, const QList<int> &roles) {
@@ -155,12 +206,47 @@ void RunList::setCurrentId(int id)
     updateButtons();
 }
 
+bool RunList::eventFilter(QObject *watched, QEvent *event)
+{
+    // The keys of kRunKeys.
+    // The view's own keys only: an editor's Return (renaming a run) comes up to the view unused, and ticking the run
+    // then would put its old name back into the editor before the new one is saved.
+    if (watched != m_view || event->type() != QEvent::KeyPress || !m_view->hasFocus())
+        return QWidget::eventFilter(watched, event);
+    const auto *key = static_cast<QKeyEvent *>(event);
+    const int id = currentId();
+    const Qt::KeyboardModifiers mods = key->modifiers() & ~Qt::KeypadModifier;
+    if (key->key() == Qt::Key_Menu || (key->key() == Qt::Key_F10 && mods == Qt::ShiftModifier)) {
+        // Qt makes no context menu of these keys: the list's actions, under the selected row.
+        auto *menu = new QMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->addActions(m_view->actions());
+        const QRect row = m_view->visualRect(m_view->currentIndex());
+        menu->popup(m_view->viewport()->mapToGlobal(row.isValid() ? row.bottomLeft() : QPoint(0, 0)));
+        return true;
+    }
+    if (id < 0 || mods != Qt::NoModifier)
+        return false;
+    if (key->key() == Qt::Key_Space) { // the window's Pause lets the list have it (SpaceKeyFilter)
+        m_model->setShown(id, !m_model->isShown(id));
+        return true;
+    }
+    if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+        m_model->setShown(id, true);
+        return true;
+    }
+    return false;
+}
+
 void RunList::updateButtons()
 {
     const int id = currentId();
     m_save->setEnabled(id >= 0);
     m_remove->setEnabled(id >= 0 &&
                          !(id == m_model->liveId() && m_model->record(id)->status == reglab::RunStatus::Running));
+    m_removeAction->setEnabled(m_remove->isEnabled());
+    for (QAction *action : {m_showAction, m_renameAction, m_saveAction})
+        action->setEnabled(id >= 0);
     m_remove->setToolTip(m_library.isEmpty() ? tr("Remove the selected run from the list")
                                              : tr("Remove the selected run from the list and from the kept runs"));
 }
@@ -343,6 +429,7 @@ void RunList::remove(int id)
     m_model->removeRun(id);
     m_removed = removed;
     m_undo->setEnabled(true);
+    m_undoAction->setEnabled(true);
     Q_EMIT message(removed.trashed.isEmpty() ? tr("Removed %1 (Undo remove brings it back)").arg(removed.name)
                                              : tr("Moved %1 to the trash (Undo remove brings it back)").arg(removed.name));
 }
@@ -354,6 +441,7 @@ void RunList::undoRemove()
     const Removed removed = *m_removed;
     m_removed.reset();
     m_undo->setEnabled(false);
+    m_undoAction->setEnabled(false);
     if (!removed.trashed.isEmpty() && !QFile::rename(removed.trashed, removed.path)) {
         Q_EMIT problem(tr("Could not bring back %1 from the trash").arg(removed.trashed.toHtmlEscaped()));
         return;

@@ -1,5 +1,6 @@
 // The runs list: a view on the RunModel (tick to compare, double-click to rename) with Open, Save and Remove,
-// and what brings runs in from files (records, interrupted runs' journals).
+// and what brings runs in from files (records, interrupted runs' journals). By keyboard: Space ticks, Enter shows,
+// F2 renames, Delete removes, Ctrl+Z undoes the removal, the Menu key opens the same actions as a menu.
 #pragma once
 
 #include "model/runrecord.h"
@@ -9,6 +10,7 @@
 
 #include <optional>
 
+class QAction;
 class QCheckBox;
 class QPushButton;
 class QSettings;
@@ -65,6 +67,13 @@ public:
     bool canUndoRemove() const { return m_removed.has_value(); }
     void undoRemove();
     QPushButton *undoButton() const { return m_undo; }
+    // The list's actions, in its context menu, with their keys while the list has the focus.
+    QAction *renameAction() const { return m_renameAction; }
+    QAction *removeAction() const { return m_removeAction; }
+    QAction *undoAction() const { return m_undoAction; }
+    // The keys the list answers to that are not actions' shortcuts (Space, Enter), "keys\ttext" a line, as
+    // Help > Keyboard shortcuts lists them: read from the table the list's key handler follows.
+    static QStringList keyHelp();
 
     // A new comparison (a preset): every run is unticked; each stays in the list.
     void startClean();
@@ -83,6 +92,9 @@ Q_SIGNALS:
     // Runs were added from files: the list should come to the front.
     void runsAdded();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void updateButtons();
     int add(const reglab::LoadedRuns &loaded, bool recovered);
@@ -90,6 +102,7 @@ private:
     RunModel *m_model;
     QTreeView *m_view;
     QPushButton *m_open, *m_save, *m_remove, *m_undo;
+    QAction *m_showAction, *m_renameAction, *m_saveAction, *m_removeAction, *m_undoAction;
     // The last run removed: what Undo brings back.
     struct Removed {
         reglab::RunRecord record;

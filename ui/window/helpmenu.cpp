@@ -1,6 +1,9 @@
 #include "ui/window/helpmenu.h"
 
 #include "model/preset.h"
+#include "ui/charts/chartbase.h"
+#include "ui/controls/logslider.h"
+#include "ui/runs/runlist.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -18,9 +21,9 @@ namespace reglab::ui {
 
 HelpMenu::HelpMenu(QWidget *window) : QMenu(tr("&Help"), window), m_window(window)
 {
-    addAction(tr("Lessons (presets)\u2026"), this, &HelpMenu::showLessons);
-    addAction(tr("Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &HelpMenu::showShortcuts);
-    addAction(tr("About RegLab"), this, [this] {
+    addAction(tr("&Lessons (presets)\u2026"), this, &HelpMenu::showLessons);
+    addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &HelpMenu::showShortcuts);
+    addAction(tr("&About RegLab"), this, [this] {
         QMessageBox::about(
             m_window, tr("About RegLab"),
             tr("<h3>RegLab %1</h3><p>Watch L1 and L2 regularization shape a neural network while it trains.</p>"
@@ -40,7 +43,7 @@ QStringList HelpMenu::shortcutLines() const
                 keys << k.toString(QKeySequence::NativeText);
         text = text.remove(QLatin1Char('&')).remove(QStringLiteral("\u2026"));
         if (keys.contains(QStringLiteral("Space"))) // the window's own key filter: wherever the focus is
-            text += tr(", also while a number box has the focus");
+            text += tr(", also while a number box has the focus (in Runs, Space ticks: Ctrl+P pauses)");
         const QString line = keys.join(QStringLiteral(", ")) + QLatin1Char('\t') + text;
         if (!keys.isEmpty() && !text.isEmpty() && !lines.contains(line))
             lines << line;
@@ -51,8 +54,8 @@ QStringList HelpMenu::shortcutLines() const
     for (const QAbstractButton *b : m_window->findChildren<QAbstractButton *>())
         if (const auto *tool = qobject_cast<const QToolButton *>(b); !tool || !tool->defaultAction())
             add({b->shortcut()}, b->text()); // an action's button is listed with its action
-    // Not actions: what the keys do inside the controls.
-    lines << tr("Shift+drag, Shift+arrows\tFine steps on a strength slider (without Shift: 1, 2, 5 x 10^k)");
+    // Not actions: what the keys do inside a widget with the focus, each from the table its key handler follows.
+    lines << ChartBase::keyHelp() << RunList::keyHelp() << LogSlider::keyHelp();
     lines.sort(Qt::CaseInsensitive);
     return lines;
 }

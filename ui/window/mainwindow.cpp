@@ -12,6 +12,7 @@
 #include "ui/runs/runmodel.h"
 #include "ui/window/presentation.h"
 #include "ui/window/presetmenu.h"
+#include "ui/window/regionfocus.h"
 #include "ui/window/screenfit.h"
 #include "ui/window/spacekey.h"
 #include "ui/window/statusline.h"
@@ -75,6 +76,8 @@ MainWindow::MainWindow(bool persistSettings, QWidget *parent) : QMainWindow(pare
     m_presentation = new PresentationMode(this);
     connect(m_presentation, &PresentationMode::activeChanged, m_live, &LiveView::restyle);
     new SpaceKeyFilter(this, m_controls->pauseAction());
+    m_regions = new RegionFocus(this, bar, m_live, m_live->splitter(),
+                                {m_controlDock, m_digitDock, m_runsDock, m_networkDock});
     connect(m_live, &LiveView::restartRequested, this, &MainWindow::restart);
     // The views of the run, the run model first: each view after it finds the run as the event left it.
     m_router = new EventRouter(this);

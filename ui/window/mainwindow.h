@@ -28,6 +28,7 @@ class ViewMenu;
 class LiveView;
 class NetworkPanel;
 class PresetMenu;
+class RegionFocus;
 class RunList;
 class RunModel;
 class StatusLine;
@@ -80,6 +81,8 @@ public:
     ViewMenu *viewMenu() const { return m_view; }
     HelpMenu *helpMenu() const { return m_help; }
     PresentationMode *presentation() const { return m_presentation; }
+    // F6 between the window's regions, Ctrl+Tab between tabbed panels.
+    RegionFocus *regionFocus() const { return m_regions; }
     // Whether the docks share one tabbed column (a small screen) rather than three columns.
     bool compactLayout() const { return m_compact; }
     void setCompactLayout(bool compact);
@@ -143,6 +146,7 @@ private:
     ViewMenu *m_view = nullptr;
     HelpMenu *m_help = nullptr;
     PresentationMode *m_presentation;
+    RegionFocus *m_regions;
     EventRouter *m_router;
     bool m_restartPending = false;
     bool m_compact = false;

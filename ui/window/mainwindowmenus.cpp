@@ -20,22 +20,23 @@ namespace reglab::ui {
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
+    file->addAction(tr("&Open runs (JSON)\u2026"), m_runList, &RunList::openDialog)->setShortcut(QKeySequence::Open);
     file->addAction(tr("New s&weep\u2026"), this, [this] {
         if (m_sweepJobs) // app/ gives the window its sweep runner
             SweepDialog::showIn(this, m_controls->config(), m_runList, m_sweepJobs, m_store);
         else
             showBanner(tr("Sweeps run through reglab-train, which this window was not given."));
     });
-    file->addAction(tr("Open sweep\u2026"), this, [this] { SweepView::openDialog(m_runList); });
-    file->addAction(tr("Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Open swee&p\u2026"), this, [this] { SweepView::openDialog(m_runList); });
+    file->addAction(tr("&Save run record (JSON)\u2026"), this, &MainWindow::saveRecord)
+        ->setShortcut(QKeySequence::Save);
     file->addSeparator();
     m_exports = new ExportMenu(this, m_live, file);
     m_exports->setRunModel(m_runs);
     file->addMenu(m_exports);
     report(m_exports);
     file->addSeparator();
-    file->addAction(tr("Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     for (QAction *a :
@@ -44,7 +45,7 @@ void MainWindow::buildMenus()
         addAction(a); // shortcuts work wherever the focus is in the window
     }
     run->addSeparator();
-    run->addAction(tr("Restore default settings"), this, &MainWindow::restoreDefaults);
+    run->addAction(tr("Restore &default settings"), this, &MainWindow::restoreDefaults);
 
     m_presets = new PresetMenu(PresetMenu::presetDirs(), this);
     menuBar()->addMenu(m_presets);
@@ -53,7 +54,7 @@ void MainWindow::buildMenus()
 
     m_view = new ViewMenu({m_controlDock, m_digitDock, m_runsDock, m_networkDock}, m_controlDock, m_presentation, this);
     menuBar()->addMenu(m_view);
-    QAction *home = new QAction(tr("Reset chart views"), m_view);
+    QAction *home = new QAction(tr("&Reset chart views"), m_view);
     home->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     home->setToolTip(tr("Both charts back to their whole ranges after a zoom or a pan (Ctrl+0)"));
     connect(home, &QAction::triggered, m_live, &LiveView::resetViews);

@@ -14,13 +14,13 @@ ViewMenu::ViewMenu(const QList<QDockWidget *> &docks, QDockWidget *controls, Pre
                    QWidget *parent)
     : QMenu(tr("&View"), parent), m_docks(docks)
 {
-    m_presentation = addAction(tr("Presentation mode"));
+    m_presentation = addAction(tr("&Presentation mode"));
     m_presentation->setCheckable(true);
     m_presentation->setShortcut(QKeySequence(Qt::Key_F11));
     m_presentation->setToolTip(tr("Full screen, the charts alone, large fonts and lines: for a projector"));
     connect(m_presentation, &QAction::toggled, presentation, &PresentationMode::setActive);
     connect(presentation, &PresentationMode::activeChanged, m_presentation, &QAction::setChecked);
-    m_controls = addAction(tr("Show the controls"));
+    m_controls = addAction(tr("Show the &controls"));
     m_controls->setShortcut(QKeySequence(Qt::Key_F9));
     // In presentation mode the controls come and go over the charts, floating.
     connect(m_controls, &QAction::triggered, controls, [controls, presentation, parent] {
@@ -35,7 +35,7 @@ ViewMenu::ViewMenu(const QList<QDockWidget *> &docks, QDockWidget *controls, Pre
                 screenfit::placeInside(controls, parent);
         }
     });
-    m_panels = addAction(tr("Side panels"));
+    m_panels = addAction(tr("&Side panels"));
     m_panels->setCheckable(true);
     m_panels->setChecked(true);
     m_panels->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
@@ -53,12 +53,12 @@ ViewMenu::ViewMenu(const QList<QDockWidget *> &docks, QDockWidget *controls, Pre
     for (QDockWidget *dock : docks)
         addAction(dock->toggleViewAction());
     addSeparator();
-    QMenu *themes = addMenu(tr("Theme"));
+    QMenu *themes = addMenu(tr("&Theme"));
     m_themes = new QActionGroup(this);
     for (Theme t : {Theme::System, Theme::Light, Theme::Dark}) {
-        QAction *a = themes->addAction(t == Theme::System  ? tr("Follow the system")
-                                       : t == Theme::Light ? tr("Light")
-                                                           : tr("Dark"));
+        QAction *a = themes->addAction(t == Theme::System  ? tr("&Follow the system")
+                                       : t == Theme::Light ? tr("&Light")
+                                                           : tr("&Dark"));
         a->setCheckable(true);
         a->setData(int(t));
         m_themes->addAction(a);
