@@ -59,3 +59,5 @@ target_compile_definitions(test_gui_record PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE
                                                   REGLAB_TRAIN_EXE="$<TARGET_FILE:reglab-train>")
 add_dependencies(test_gui_record reglab reglab-train)
 set_tests_properties(test_gui_record PROPERTIES TIMEOUT 300)
+# The QAccessible tree: a name for every focusable widget in the window and its dialogs, descriptions that follow.
+reglab_gui_test(test_gui_accessibility)

@@ -2,6 +2,7 @@
 
 #include "ui/charts/palette.h"
 
+#include <QAccessible>
 #include <QChart>
 #include <QFontMetricsF>
 #include <QLegend>
@@ -102,6 +103,7 @@ double ChartBase::verticalAxesWidth() const
 
 ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
 {
+    installAccessibility();
     setChart(newChart(title));
     m_title = title;
     setRenderHint(QPainter::Antialiasing);
@@ -301,6 +303,8 @@ void ChartBase::setChartTitle(const QString &title)
     m_title = title;
     chart()->setTitle(title);
     fitAxes();
+    QAccessibleEvent event(this, QAccessible::NameChanged); // the name a reader reads is the title
+    QAccessible::updateAccessibility(&event);
 }
 
 void ChartBase::setLegendShown(bool shown)
@@ -339,6 +343,7 @@ void ChartBase::redrawNow()
         applyUserView();
         fitAxes();
     }
+    descriptionMayChange();
 }
 
 void ChartBase::showEvent(QShowEvent *event)

@@ -28,6 +28,7 @@ Banner::Banner(QWidget *parent) : QFrame(parent)
     auto *dismiss = new QToolButton(this);
     dismiss->setText(QStringLiteral("\u2715"));
     dismiss->setToolTip(tr("Hide this message"));
+    dismiss->setAccessibleName(dismiss->toolTip()); // read as words, not as "multiplication x"
     dismiss->setAutoRaise(true);
     connect(dismiss, &QToolButton::clicked, this, [this] { showMessage({}); });
     layout->addWidget(m_text, 1);
