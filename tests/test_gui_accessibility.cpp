@@ -9,7 +9,7 @@
 #include "ui/figures/exportmenu.h"
 #include "ui/live/digitpanel.h"
 #include "ui/network/networkpanel.h"
-#include "ui/network/tilezoom.h"
+#include "ui/network/gradientchart.h"
 #include "ui/window/helpmenu.h"
 #include "ui/window/statusline.h"
 
@@ -123,6 +123,40 @@ bool walkModal(Walk &walk, const std::function<void()> &open)
     return shown;
 }
 
+QString nameOf(QObject *object)
+{
+    return QAccessible::queryAccessibleInterface(object)->text(QAccessible::Name);
+}
+
+QString descriptionOf(QObject *object)
+{
+    return QAccessible::queryAccessibleInterface(object)->text(QAccessible::Description);
+}
+
+// The live run's start and its first epoch, as the trainer sends them (validation 91.2 %, test 90.8 %).
+void feedOneEpoch(reglab::ui::MainWindow &window)
+{
+    reglab::RunInfo info;
+    info.device = "cpu";
+    info.dataName = "synthetic";
+    info.stepsPerEpoch = 10;
+    info.totalSteps = 10;
+    window.onEvent(info);
+    reglab::StepRecord step;
+    step.step = 10;
+    step.epoch = 1;
+    step.dataLoss = step.loss = 0.412;
+    window.onEvent(step);
+    reglab::EpochRecord epoch;
+    epoch.epoch = 1;
+    epoch.step = 10;
+    epoch.valAccuracy = 0.912;
+    epoch.testAccuracy = 0.908;
+    window.onEvent(epoch);
+    window.flushCharts();
+    window.flushCharts();
+}
+
 QAction *actionNamed(QWidget *window, const QString &text)
 {
     for (QAction *a : window->findChildren<QAction *>())
@@ -186,6 +220,110 @@ private Q_SLOTS:
             qWarning("without a name: %s", qPrintable(offender));
         QVERIFY2(walk.unreached.isEmpty(), qPrintable(QStringList(walk.unreached.values()).join(QStringLiteral("; "))));
         QVERIFY2(walk.unnamed.isEmpty(), qPrintable(QStringLiteral("%1 without a name").arg(walk.unnamed.size())));
+    }
+
+    // A chart reads as a chart named by its title, described by what it plots and each shown series' newest value,
+    // live and in a comparison.
+    void chartsDescribeTheirData()
+    {
+        guitest::Dashboard d;
+        reglab::ui::AccuracyChart *accuracy = d.window->liveView()->accuracyChart();
+        reglab::ui::LossChart *loss = d.window->liveView()->lossChart();
+        QCOMPARE(QAccessible::queryAccessibleInterface(accuracy)->role(), QAccessible::Chart);
+        QCOMPARE(nameOf(accuracy), QStringLiteral("Accuracy after each epoch"));
+        QCOMPARE(descriptionOf(accuracy), QStringLiteral("Accuracy (%) by epoch: no data yet."));
+        feedOneEpoch(*d.window);
+        QCOMPARE(descriptionOf(accuracy),
+                 QStringLiteral("Accuracy (%) by epoch: Validation 91.2 % at epoch 1; Test 90.8 % at epoch 1."));
+        QVERIFY2(descriptionOf(loss).contains(QStringLiteral("Data loss (cross-entropy) 0.412 nats at step 10")),
+                 qPrintable(descriptionOf(loss)));
+        QVERIFY2(!descriptionOf(loss).contains(QStringLiteral("\u03bb")), qPrintable(descriptionOf(loss))); // no formula
+
+        // Two finished runs compared: each by its name, in the metric the comparison plots.
+        d.window->runs()->setLive(-1);
+        d.window->runs()->addRun(guitest::finishedRun(0), QStringLiteral("No regularization"), true);
+        d.window->runs()->addRun(guitest::finishedRun(0.01), QStringLiteral("L1 0.01"), true);
+        d.window->flushCharts();
+        const QString compared = descriptionOf(accuracy);
+        QVERIFY2(compared.contains(QStringLiteral("No regularization 75 % at epoch 3")) &&
+                     compared.contains(QStringLiteral("L1 0.01 75 % at epoch 3")),
+                 qPrintable(compared));
+        // A network chart too (no title drawn: named by what it shows).
+        auto *gradients = d.window->networkPanel()->gradients()->chartView();
+        QCOMPARE(nameOf(gradients), QStringLiteral("Gradient sizes"));
+    }
+
+    // A banner is an alert named by its message (a reader announces an alert as it shows: tests/atspi_check.py
+    // hears it over AT-SPI); the status bar's name is its message.
+    void bannersAndMessagesReadAsTheirText()
+    {
+        guitest::Dashboard d;
+        d.window->showBanner(QStringLiteral("Training <b>diverged</b> at step 12"));
+        reglab::ui::Banner *banner = d.window->liveView()->banner();
+        QCOMPARE(QAccessible::queryAccessibleInterface(banner)->role(), QAccessible::AlertMessage);
+        QCOMPARE(nameOf(banner), QStringLiteral("Training diverged at step 12"));
+        d.window->showStatus(QStringLiteral("Saved runs.json"));
+        QCOMPARE(nameOf(d.window->statusLine()), QStringLiteral("Saved runs.json"));
+        d.window->statusLine()->clearMessage();
+        QCOMPARE(nameOf(d.window->statusLine()), QStringLiteral("Status"));
+    }
+
+    // The runs list reads each run's name, status and accuracies; each digit its true and predicted class.
+    void runsAndDigitsReadAsWords()
+    {
+        reglab::ui::RunModel runs;
+        const int id = runs.addRun(guitest::finishedRun(0.01), QStringLiteral("L1 0.01"), true);
+        const int row = runs.rowOf(id);
+        QCOMPARE(runs.index(row, reglab::ui::RunModel::TestColumn).data(Qt::AccessibleTextRole).toString(),
+                 QStringLiteral("test 75.00 %"));
+        QCOMPARE(runs.index(row, reglab::ui::RunModel::NameColumn).data(Qt::AccessibleDescriptionRole).toString(),
+                 QStringLiteral("L1 0.01: finished after 3 epochs, validation accuracy 80.00 %, test accuracy 75.00 %, "
+                                "shown on the charts"));
+        QCOMPARE(runs.headerData(reglab::ui::RunModel::ValColumn, Qt::Horizontal, Qt::AccessibleTextRole).toString(),
+                 QStringLiteral("Validation accuracy"));
+
+        reglab::ui::DigitPanel panel;
+        std::vector<std::array<std::uint8_t, 784>> pixels(2);
+        panel.setDigits(pixels, {7, 4}, {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"});
+        const QList<reglab::ui::DigitTile *> tiles = panel.findChildren<reglab::ui::DigitTile *>();
+        QCOMPARE(tiles.size(), 2);
+        QCOMPARE(nameOf(tiles[0]), QStringLiteral("True 7, no prediction yet"));
+        reglab::Predictions p;
+        p.epoch = 1;
+        p.digits.resize(2);
+        p.digits[0].label = 7;
+        p.digits[0].predicted = 7;
+        p.digits[0].probabilities[7] = 0.982f;
+        p.digits[1].label = 4;
+        p.digits[1].predicted = 9;
+        p.digits[1].probabilities[9] = 0.61f;
+        panel.setPredictions(p);
+        QCOMPARE(nameOf(tiles[0]), QStringLiteral("True 7, predicted 7 with 98.2 %, right"));
+        QCOMPARE(nameOf(tiles[1]), QStringLiteral("True 4, predicted 9 with 61.0 %, wrong"));
+    }
+
+    // The strength slider and its box read as one setting, with its range, and the slider says the strength.
+    void aStrengthReadsAsOneSetting()
+    {
+        guitest::Dashboard d;
+        auto *l1 = qobject_cast<reglab::ui::LogSlider *>(d.controls()->control("l1")->widget());
+        QVERIFY(l1);
+        l1->setValue(0.01);
+        for (QWidget *part : {static_cast<QWidget *>(l1->slider()), static_cast<QWidget *>(l1->spinBox())}) {
+            QCOMPARE(nameOf(part), QStringLiteral("L1 strength"));
+            QVERIFY2(descriptionOf(part).contains(QStringLiteral("from 1e-05 to 1, or off")), qPrintable(descriptionOf(part)));
+        }
+        QAccessibleInterface *slider = QAccessible::queryAccessibleInterface(l1->slider());
+        QCOMPARE(slider->valueInterface()->currentValue().toDouble(), 0.01);
+        QCOMPARE(slider->text(QAccessible::Value), QStringLiteral("0.01"));
+        // The label beside it is its buddy.
+        bool buddied = false;
+        for (QLabel *label : d.window->findChildren<QLabel *>())
+            buddied = buddied || label->buddy() == l1;
+        QVERIFY(buddied);
+        // A choice reads its words, not its keys.
+        const QString method = descriptionOf(d.controls()->control("l1_method")->widget());
+        QVERIFY2(method.contains(QStringLiteral("Subgradient (in the loss)")), qPrintable(method));
     }
 
 private:

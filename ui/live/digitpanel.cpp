@@ -31,6 +31,11 @@ void DigitTile::setPrediction(const QString &predictedName, double confidence, b
     m_right = right;
     m_hasPrediction = true;
     setToolTip(tr("true: %1\npredicted: %2 (%3 %)").arg(m_true, m_predicted).arg(100 * confidence, 0, 'f', 1));
+    // What a screen reader says of the tile: what colour and size tell the eye.
+    setAccessibleName(tr("True %1, predicted %2 with %3 %, %4")
+                          .arg(m_true, m_predicted)
+                          .arg(100 * confidence, 0, 'f', 1)
+                          .arg(right ? tr("right") : tr("wrong")));
     update();
 }
 
@@ -39,6 +44,7 @@ void DigitTile::clearPrediction()
     m_hasPrediction = false;
     m_predicted.clear();
     setToolTip(tr("true: %1").arg(m_true));
+    setAccessibleName(tr("True %1, no prediction yet").arg(m_true));
     update();
 }
 
