@@ -58,10 +58,11 @@ struct Walk {
     QStringList unnamed;
     QSet<const QWidget *> seen;
 
+    // Reached by the Tab key, on screen and enabled. A widget with a focus proxy hands the focus on (a spin
+    // box's line edit to the box): the proxy is read. A tab bar reads as its current tab; the main window keeps an
+    // empty one of no tabs when docks move. (tests/atspi_check.py checks AT-SPI's wider "focusable" too.)
     static bool focusable(const QWidget *w)
     {
-        // A widget with a focus proxy hands the focus on (a spin box's line edit to the box): the proxy is read.
-        // A tab bar reads as its current tab; the main window keeps an empty one of no tabs when docks move.
         if (auto *bar = qobject_cast<const QTabBar *>(w); bar && bar->count() == 0)
             return false;
         return (w->focusPolicy() & Qt::TabFocus) && w->isVisible() && w->isEnabled() && !w->focusProxy();

@@ -107,6 +107,12 @@ ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
     setChart(newChart(title));
     m_title = title;
     setRenderHint(QPainter::Antialiasing);
+    // The view takes the focus (a click on the plot gives it to the view): a screen reader finds one focusable
+    // chart, not a nameless viewport inside it. (The viewport passes a policy on to the view, its focus proxy:
+    // the view's own is put back.)
+    const Qt::FocusPolicy policy = focusPolicy();
+    viewport()->setFocusPolicy(Qt::NoFocus);
+    setFocusPolicy(policy);
     setMinimumSize(240, 150);
     setMouseTracking(true); // hover values without a button held
     // Fitting changes the plot area, which asks for a fit again: a budget per resize or update keeps a title or a

@@ -8,35 +8,14 @@
 #include <QChart>
 #include <QLegend>
 #include <QLegendMarker>
-#include <QXYSeries>
+#include <QTextDocument>
 #include <QTimer>
+#include <QXYSeries>
 
 #include <cmath>
 
 namespace reglab::ui {
 namespace {
-
-// A chart as a screen reader sees it: a chart, named by its title, described by its data.
-class ChartAccessible : public QAccessibleWidget {
-public:
-    explicit ChartAccessible(ChartBase *chart) : QAccessibleWidget(chart, QAccessible::Chart) {}
-    QString text(QAccessible::Text t) const override
-    {
-        const auto *chart = static_cast<const ChartBase *>(widget());
-        if (t == QAccessible::Description && chart->accessibleDescription().isEmpty())
-            return chart->accessibleSummary();
-        if (t == QAccessible::Name && chart->accessibleName().isEmpty())
-            return chart->chartTitle();
-        return QAccessibleWidget::text(t);
-    }
-};
-
-QAccessibleInterface *chartFactory(const QString &, QObject *object)
-{
-    if (auto *chart = qobject_cast<ChartBase *>(object))
-        return new ChartAccessible(chart);
-    return nullptr;
-}
 
 // "91.2", "0.412", "12000": three significant digits, never an exponent for what a chart plots.
 QString spoken(double v)
@@ -48,15 +27,48 @@ QString spoken(double v)
     return QString::number(v, 'g', 3);
 }
 
-// The unit in an axis title: "Accuracy (%)" -> "%", "Loss (nats, log)" -> "nats", "% of weights" -> "%".
+// The unit in an axis title: "Accuracy (%)" -> "%", "Loss (nats, log)" -> "nats", "% of weights" -> "%"; none in
+// "norm (L1 solid, L2 dashed)" or "size (log)", where the brackets say something else.
 QString unitOf(const QString &title)
 {
     const qsizetype open = title.indexOf(QLatin1Char('('));
     if (open >= 0) {
-        const QString inside = title.mid(open + 1).section(QLatin1Char(')'), 0, 0);
-        return inside.section(QLatin1Char(','), 0, 0).trimmed();
+        const QString unit = title.mid(open + 1).section(QLatin1Char(')'), 0, 0).section(QLatin1Char(','), 0, 0).trimmed();
+        return unit.contains(QLatin1Char(' ')) || unit == QLatin1String("log") ? QString() : unit;
     }
     return title.startsWith(QLatin1Char('%')) ? QStringLiteral("%") : QString();
+}
+
+// A title as words: Qt Charts draws titles as rich text ("|w| &lt; 0.001").
+QString plain(const QString &text)
+{
+    if (!text.contains(QLatin1Char('&')) && !text.contains(QLatin1Char('<')))
+        return text;
+    QTextDocument document;
+    document.setHtml(text);
+    return document.toPlainText();
+}
+
+// A chart as a screen reader sees it: a chart, named by its title, described by its data.
+class ChartAccessible : public QAccessibleWidget {
+public:
+    explicit ChartAccessible(ChartBase *chart) : QAccessibleWidget(chart, QAccessible::Chart) {}
+    QString text(QAccessible::Text t) const override
+    {
+        const auto *chart = static_cast<const ChartBase *>(widget());
+        if (t == QAccessible::Description && chart->accessibleDescription().isEmpty())
+            return chart->accessibleSummary();
+        if (t == QAccessible::Name && chart->accessibleName().isEmpty())
+            return plain(chart->chartTitle());
+        return QAccessibleWidget::text(t);
+    }
+};
+
+QAccessibleInterface *chartFactory(const QString &, QObject *object)
+{
+    if (auto *chart = qobject_cast<ChartBase *>(object))
+        return new ChartAccessible(chart);
+    return nullptr;
 }
 
 } // namespace
@@ -87,7 +99,9 @@ QString ChartBase::accessibleSummary() const
     const auto x = m_titles.constFind(m_xAxis), y = m_titles.constFind(m_yAxis);
     const bool overTime = x != m_titles.constEnd() && x->integerTicks;
     const QString xName = x == m_titles.constEnd() ? QString() : x->shortTitle.toLower();
-    const QString yTitle = y == m_titles.constEnd() ? m_title : y->title;
+    QString yTitle = plain(y == m_titles.constEnd() ? m_title : y->title);
+    if (!yTitle.isEmpty())
+        yTitle[0] = yTitle[0].toUpper(); // the description's first word
     const QString unit = unitOf(yTitle);
     QStringList parts;
     for (const Reading &r : readings()) {

@@ -182,6 +182,10 @@ QWidget *ControlPanel::makeGroup(const QString &title, const char *group)
             widget = m_data = makeDataBox(box);
         if (widget) {
             form->addRow(label, widget);
+            // Named like the controls made from the table (a reader reads a combo's buddy label on Linux).
+            widget->setAccessibleName(label);
+            if (widget->accessibleDescription().isEmpty())
+                widget->setAccessibleDescription(QString::fromStdString(field.help));
             continue;
         }
         SettingControl *control = SettingControl::create(field, box);
