@@ -184,8 +184,15 @@ QWidget *ControlPanel::makeGroup(const QString &title, const char *group)
             form->addRow(label, widget);
             // Named like the controls made from the table (a reader reads a combo's buddy label on Linux).
             widget->setAccessibleName(label);
-            if (widget->accessibleDescription().isEmpty())
+            if (widget == m_data) { // the words the box shows, not the command line's keys
+                QStringList items;
+                for (int i = 0; i < m_data->count(); ++i)
+                    items << m_data->itemText(i);
+                widget->setAccessibleDescription(tr("The images the network trains and is tested on: %1")
+                                                     .arg(items.join(QStringLiteral(", "))));
+            } else if (widget->accessibleDescription().isEmpty()) {
                 widget->setAccessibleDescription(QString::fromStdString(field.help));
+            }
             continue;
         }
         SettingControl *control = SettingControl::create(field, box);

@@ -165,6 +165,8 @@ void DigitPanel::setDigits(const std::vector<std::array<std::uint8_t, 784>> &pix
     for (std::size_t i = 0; i < n; ++i) {
         QImage image(pixels[i].data(), 28, 28, 28, QImage::Format_Grayscale8);
         m_tiles[i]->setDigit(image.copy(), className(labels[i]));
+        // Read after the tile's name (else the tooltip, which repeats it).
+        m_tiles[i]->setAccessibleDescription(tr("Test image %1 of %2").arg(i + 1).arg(n));
     }
     m_summary->setText(tr("%n test image(s); predictions appear after the first epoch.", nullptr, int(n)));
 }

@@ -32,6 +32,7 @@ StatusLine::StatusLine(QWidget *parent) : QStatusBar(parent)
     m_progress->setValue(0);
     m_progress->setMaximumWidth(220);
     m_progress->setFormat(tr("epoch %p%"));
+    m_progress->setAccessibleName(tr("Epoch progress"));
     m_rate = new QLabel(this);
     m_eta = new QLabel(this);
     m_device = new QLabel(this);
