@@ -155,6 +155,14 @@ try:
         check(abs(slider - 0.01) < 1e-12 and abs(box - 0.01) < 1e-12,
               f"the slider set to 0.01 reads the strength ({slider}, not its notch), and the box follows ({box})")
 
+    # A choice is named by its current value on Linux; its label reaches the reader as its "labelled by".
+    def labels_of(obj):
+        return [target.name for relation in obj.getRelationSet()
+                if relation.getRelationType() == pyatspi.RELATION_LABELLED_BY
+                for target in (relation.getTarget(i) for i in range(relation.getNTargets()))]
+    methods = [c for c in find(reglab, "combo box") if "L1 applies to" in labels_of(c)]
+    check(len(methods) == 1, "the L1 method's combo box is labelled by 'L1 applies to'")
+
     # The banner: File > Save run record before any run says why not, in an alert announced as it shows.
     told.clear()
     find(reglab, "menu item", "Save run record (JSON)…")[0].queryAction().doAction(0)

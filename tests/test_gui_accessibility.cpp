@@ -322,9 +322,14 @@ private Q_SLOTS:
         for (QLabel *label : d.window->findChildren<QLabel *>())
             buddied = buddied || label->buddy() == l1;
         QVERIFY(buddied);
-        // A choice reads its words, not its keys.
-        const QString method = descriptionOf(d.controls()->control("l1_method")->widget());
+        // A choice reads its words, not its keys, and is labelled by its label (on Linux a combo's name is its value:
+        // the label comes as a relation, which Qt finds among the control's siblings only).
+        QWidget *methodBox = d.controls()->control("l1_method")->widget();
+        const QString method = descriptionOf(methodBox);
         QVERIFY2(method.contains(QStringLiteral("Subgradient (in the loss)")), qPrintable(method));
+        const auto labels = QAccessible::queryAccessibleInterface(methodBox)->relations(QAccessible::Label);
+        QVERIFY(!labels.isEmpty());
+        QCOMPARE(labels.first().first->text(QAccessible::Name), QStringLiteral("L1 acts as"));
     }
 
 private:
