@@ -5,24 +5,22 @@
 
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
+#include "ui/controls/downloaddialog.h"
 #include "ui/controls/logslider.h"
 #include "ui/figures/exportmenu.h"
 #include "ui/live/digitpanel.h"
-#include "ui/network/networkpanel.h"
 #include "ui/network/gradientchart.h"
+#include "ui/network/networkpanel.h"
+#include "ui/network/tilezoom.h"
 #include "ui/window/helpmenu.h"
 #include "ui/window/statusline.h"
 
-#include <QAbstractItemView>
-#include <QAbstractSpinBox>
 #include <QAccessible>
 #include <QAction>
 #include <QApplication>
-#include <QComboBox>
 #include <QDialog>
 #include <QDockWidget>
 #include <QLabel>
-#include <QMenu>
 #include <QSet>
 #include <QSlider>
 #include <QTabBar>
@@ -200,8 +198,8 @@ private Q_SLOTS:
         d.window->setCompactLayout(false);
         const int inWindow = walk.checked;
 
-        // The dialogs: the sweep (not modal), the lessons, the shortcuts, the animation export, a figure export,
-        // a weight tile's zoom and About.
+        // The dialogs: the sweep (not modal), a weight tile's zoom, the download, the lessons, the shortcuts, the
+        // animation export, a figure export and About.
         QAction *sweep = actionNamed(window, QStringLiteral("New sweep"));
         QVERIFY(sweep);
         sweep->trigger();
@@ -211,6 +209,17 @@ private Q_SLOTS:
                 walk.visit(dialog);
                 dialog->close();
             }
+        {
+            reglab::ui::TileZoom zoom(window); // a weight tile enlarged
+            zoom.show(QStringLiteral("fc1 unit 3"), std::vector<float>(784, 0.01f), 0.1);
+            QTest::qWait(20);
+            walk.seen.clear();
+            walk.visit(&zoom);
+            reglab::ui::DownloadDialog download(m_dir.path(), {}, {}, window); // shown, not started
+            download.show();
+            QTest::qWait(20);
+            walk.visit(&download);
+        }
         QVERIFY(walkModal(walk, [&] { d.window->helpMenu()->showLessons(); }));
         QVERIFY(walkModal(walk, [&] { d.window->helpMenu()->showShortcuts(); }));
         QVERIFY(walkModal(walk, [&] { actionNamed(d.window->exports(), QStringLiteral("Animation"))->trigger(); }));
