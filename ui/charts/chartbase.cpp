@@ -306,11 +306,14 @@ void ChartBase::setAxisRange(QValueAxis *axis, double lo, double hi)
 
 void ChartBase::setChartTitle(const QString &title)
 {
+    const bool renamed = title != m_title;
     m_title = title;
     chart()->setTitle(title);
     fitAxes();
-    QAccessibleEvent event(this, QAccessible::NameChanged); // the name a reader reads is the title
-    QAccessible::updateAccessibility(&event);
+    if (renamed) { // the name a reader reads is the title
+        QAccessibleEvent event(this, QAccessible::NameChanged);
+        QAccessible::updateAccessibility(&event);
+    }
 }
 
 void ChartBase::setLegendShown(bool shown)
