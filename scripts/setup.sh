@@ -14,6 +14,9 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
   # headless GUI tests and screenshots
   xvfb xauth
+  # the screen-reader test: the window read over the real accessibility stack (the AT-SPI bus and registry, a
+  # D-Bus session for them, and the Python client Orca uses)
+  at-spi2-core dbus-daemon python3-pyatspi
   # reglab --record: videos and GIFs through FFmpeg's libraries (H.264 with libx264, VP9 with libvpx, GIF with
   # the palettegen/paletteuse filters); its tests read them back with ffprobe and ffmpeg
   libavcodec-dev libavformat-dev libavfilter-dev libswscale-dev libavutil-dev ffmpeg

@@ -60,3 +60,13 @@ target_compile_definitions(test_gui_record PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE
 add_dependencies(test_gui_record reglab reglab-train)
 set_tests_properties(test_gui_record PROPERTIES TIMEOUT 300)
 reglab_gui_test(test_gui_keyboard)
+# The QAccessible tree: a name for every focusable widget in the window and its dialogs, descriptions that follow.
+reglab_gui_test(test_gui_accessibility)
+# The window read over AT-SPI as Orca would, under Xvfb with a D-Bus session and the real accessibility stack
+# (about 10 s); skipped where python3-pyatspi, xvfb-run or dbus-run-session is missing.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME test_gui_atspi
+           COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/atspi_check.py $<TARGET_FILE:reglab>)
+  set_tests_properties(test_gui_atspi PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 90 LABELS gui)
+endif()

@@ -110,9 +110,15 @@ private Q_SLOTS:
         QCOMPARE(box->value(), 0.5);
         QCOMPARE(box->minimum(), 0.0);
         QCOMPARE(box->maximum(), 1.0);
-        auto *form = qobject_cast<QFormLayout *>(box->parentWidget()->parentWidget()->layout());
+        auto *form = qobject_cast<QFormLayout *>(box->parentWidget()->layout());
         QVERIFY(form);
-        auto *label = qobject_cast<QLabel *>(form->labelForField(box->parentWidget()));
+        int row = 0; // the form's row whose field (a row of its own) holds the box
+        while (row < form->rowCount() && !(form->itemAt(row, QFormLayout::FieldRole) &&
+                                           form->itemAt(row, QFormLayout::FieldRole)->layout() &&
+                                           form->itemAt(row, QFormLayout::FieldRole)->layout()->indexOf(box) >= 0))
+            ++row;
+        QVERIFY(row < form->rowCount());
+        auto *label = qobject_cast<QLabel *>(form->itemAt(row, QFormLayout::LabelRole)->widget());
         QVERIFY(label);
         QCOMPARE(label->text(), QStringLiteral("Test knob"));
         QCOMPARE(label->buddy(), box);

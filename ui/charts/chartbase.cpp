@@ -2,6 +2,7 @@
 
 #include "ui/charts/palette.h"
 
+#include <QAccessible>
 #include <QChart>
 #include <QFontMetricsF>
 #include <QLegend>
@@ -102,12 +103,17 @@ double ChartBase::verticalAxesWidth() const
 
 ChartBase::ChartBase(const QString &title, QWidget *parent) : QChartView(parent)
 {
+    installAccessibility();
     setChart(newChart(title));
     m_title = title;
     setRenderHint(QPainter::Antialiasing);
+    // The view takes the focus, for the keys of kChartKeys (chartnavigation.cpp): in the tab order, and a click on
+    // the plot gives it to the view, so a screen reader finds one focusable chart, not a nameless viewport inside
+    // it. (The viewport passes its policy on to the view, its focus proxy: the view's is set after.)
+    viewport()->setFocusPolicy(Qt::NoFocus);
+    setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(240, 150);
     setMouseTracking(true); // hover values without a button held
-    setFocusPolicy(Qt::StrongFocus); // the keys of kChartKeys (chartnavigation.cpp): in the tab order, and a click
     // Fitting changes the plot area, which asks for a fit again: a budget per resize or update keeps a title or a
     // tick count that sits on a threshold from flipping back and forth for ever.
     connect(chart(), &QChart::plotAreaChanged, this, [this] {
@@ -299,9 +305,14 @@ void ChartBase::setAxisRange(QValueAxis *axis, double lo, double hi)
 
 void ChartBase::setChartTitle(const QString &title)
 {
+    const bool renamed = title != m_title;
     m_title = title;
     chart()->setTitle(title);
     fitAxes();
+    if (renamed) { // the name a reader reads is the title
+        QAccessibleEvent event(this, QAccessible::NameChanged);
+        QAccessible::updateAccessibility(&event);
+    }
 }
 
 void ChartBase::setLegendShown(bool shown)
@@ -340,6 +351,7 @@ void ChartBase::redrawNow()
         applyUserView();
         fitAxes();
     }
+    descriptionMayChange();
 }
 
 void ChartBase::showEvent(QShowEvent *event)

@@ -16,6 +16,7 @@ class QValueAxis;
 class QAbstractSeries;
 class QLineSeries;
 class QMenu;
+class QTimer;
 
 namespace reglab::ui {
 
@@ -134,6 +135,15 @@ public:
     virtual bool logScaleAvailable() const { return false; }
     virtual bool logScaleActive() const { return false; }
 
+    // What a screen reader reads (chartdescription.cpp): the title is the chart's accessible name; its description,
+    // made when read, says what is plotted and each shown series' newest value ("Accuracy (%) by epoch: Test
+    // 91.2 % at epoch 10, ...") or, on an axis of something else (a histogram's weights), its highest point.
+    QString accessibleSummary() const;
+    struct Reading {
+        QString name;
+        QPointF point;
+    };
+
 Q_SIGNALS:
     // The chart should rebuild its series now.
     void redrawDue();
@@ -160,8 +170,15 @@ protected:
     virtual void viewChanged() {}
     // Puts the person's zoom back after the chart set its own ranges (call after every range update).
     void applyUserView();
+    // The series the description reads, each with the point it reads. By default each shown, named series in the
+    // legend with its newest point (its highest on an axis other than steps or epochs).
+    virtual QList<Reading> readings() const;
+    // The data changed: a screen reader in use hears that the description did, at most once a second.
+    void descriptionMayChange();
 
 private:
+    // Offers every chart to screen readers as a chart (once per program).
+    static void installAccessibility();
     void setView(double x0, double x1, double y0, double y1);
     void fitNow();
     // Whether Qt cut a legend entry short as it laid the legend out.
@@ -200,6 +217,8 @@ private:
     QString m_hoverText;
     bool m_cursorSet = false; // the value cursor (stepValueCursor) stands at m_cursorX
     double m_cursorX = 0;
+    QTimer *m_describeTimer = nullptr; // made when a screen reader is first told
+    QString m_toldDescription;
     QObject m_axisGuard;
 };
 

@@ -79,7 +79,11 @@ void LiveChart::setTrackLook(int track, const QString &name, const QString &shor
 
 QString LiveChart::trackName(int track) const
 {
-    const QLineSeries *series = m_tracks[std::size_t(track)].series;
+    return trackNameOf(m_tracks[std::size_t(track)].series);
+}
+
+QString LiveChart::trackNameOf(const QLineSeries *series)
+{
     const QVariant longName = series->property("reglabLongName");
     return longName.isValid() ? longName.toString() : series->name();
 }
@@ -191,6 +195,7 @@ void LiveChart::flush()
     }
     refreshRanges();
     fitAxes();
+    descriptionMayChange();
     updateMarkers();
 }
 
@@ -401,6 +406,7 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     refreshRanges();
     fitAxes(); // the new legend entries fitted (shortened where they would be cut)
     updateMarkers();
+    descriptionMayChange();
 }
 
 QList<QPointF> LiveChart::overlayPoints(int index) const
@@ -423,6 +429,19 @@ void LiveChart::autoRange()
 void LiveChart::viewChanged()
 {
     updateMarkers();
+}
+
+QList<ChartBase::Reading> LiveChart::readings() const
+{
+    QList<Reading> out;
+    for (const Track &t : m_tracks)
+        if (t.series->isVisible() && t.inLegend && !t.faint && !t.all.isEmpty() &&
+            !t.series->property("reglabNoHover").toBool() && !t.series->name().isEmpty())
+            out << Reading{trackNameOf(t.series), t.all.last()};
+    for (const Track &t : m_overlays)
+        if (!t.all.isEmpty())
+            out << Reading{t.series->name(), t.all.last()};
+    return out;
 }
 
 QStringList LiveChart::overlayLabels() const

@@ -66,6 +66,7 @@ public:
     void setTrackLook(int track, const QString &name, const QString &shortName, const QColor &color, qreal width = 2.5,
                       Qt::PenStyle style = Qt::SolidLine, bool textColored = false);
     QString trackName(int track) const; // the long name
+    static QString trackNameOf(const QLineSeries *series);
     QColor trackColor(int track) const;
 
 protected:
@@ -106,6 +107,8 @@ protected:
     // may depend on them).
     virtual void overlaysChanged() {}
 
+    // The live tracks shown in the legend (not the faint raw curves, not the chance line) and the compared runs.
+    QList<Reading> readings() const override;
     // Maps a stored point to what the series shows (the log loss chart clamps non-positive values).
     virtual QPointF shown(const QPointF &p) const { return p; }
     // Called after points were flushed: adjust the axis ranges.

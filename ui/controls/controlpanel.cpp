@@ -170,7 +170,7 @@ QWidget *ControlPanel::makeGroup(const QString &title, const char *group)
     auto *box = new QGroupBox(title, this);
     auto *form = new QFormLayout(box);
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
-    QWidget *lastRow = nullptr;
+    QHBoxLayout *lastRow = nullptr;
     for (const reglab::ConfigField &field : reglab::configFields()) {
         if (field.group != group)
             continue;
@@ -182,6 +182,17 @@ QWidget *ControlPanel::makeGroup(const QString &title, const char *group)
             widget = m_data = makeDataBox(box);
         if (widget) {
             form->addRow(label, widget);
+            // Named like the controls made from the table (a reader reads a combo's buddy label on Linux).
+            widget->setAccessibleName(label);
+            if (widget == m_data) { // the words the box shows, not the command line's keys
+                QStringList items;
+                for (int i = 0; i < m_data->count(); ++i)
+                    items << m_data->itemText(i);
+                widget->setAccessibleDescription(tr("The images the network trains and is tested on: %1")
+                                                     .arg(items.join(QStringLiteral(", "))));
+            } else if (widget->accessibleDescription().isEmpty()) {
+                widget->setAccessibleDescription(QString::fromStdString(field.help));
+            }
             continue;
         }
         SettingControl *control = SettingControl::create(field, box);
@@ -191,14 +202,14 @@ QWidget *ControlPanel::makeGroup(const QString &title, const char *group)
         connect(control, &SettingControl::committed, this, [this, control] { committed(control); });
         if (field.control == reglab::ConfigField::Control::Check && lastRow) {
             // A switch sits beside the setting before it (Nesterov beside Momentum) and shows with it.
-            lastRow->layout()->addWidget(control->widget());
+            lastRow->addWidget(control->widget());
             m_rows.append({control, lastRow});
             continue;
         }
-        auto *row = new QWidget(box);
-        auto *rowLayout = new QHBoxLayout(row);
-        rowLayout->setContentsMargins(0, 0, 0, 0);
-        rowLayout->addWidget(control->widget(), 1);
+        // A row is a layout, not a widget: the control stays a sibling of its label, the only place where Qt
+        // looks for the label a screen reader reads it by ("labelled by"; on Linux a choice's name is its value).
+        auto *row = new QHBoxLayout();
+        row->addWidget(control->widget(), 1);
         form->addRow(label, row);
         if (auto *formLabel = qobject_cast<QLabel *>(form->labelForField(row)))
             formLabel->setBuddy(control->widget());
@@ -327,9 +338,9 @@ void ControlPanel::updateVisibility()
     for (const auto &[control, row] : m_rows)
         if (control->field().relevant) {
             const bool shown = control->field().relevant(c);
-            if (row->layout()->indexOf(control->widget()) > 0)
+            if (row->indexOf(control->widget()) > 0)
                 control->widget()->setVisible(shown); // beside another setting: only itself
-            else if (auto *form = qobject_cast<QFormLayout *>(row->parentWidget()->layout()))
+            else if (auto *form = qobject_cast<QFormLayout *>(control->widget()->parentWidget()->layout()))
                 form->setRowVisible(row, shown);
         }
     if (QCheckBox *nesterov = widget<QCheckBox>("nesterov"))

@@ -16,6 +16,7 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QHBoxLayout;
 class QScrollArea;
 class QSettings;
 class QSpinBox;
@@ -114,7 +115,7 @@ private:
     void updateVisibility();
 
     QList<SettingControl *> m_controls;
-    QList<std::pair<SettingControl *, QWidget *>> m_rows; // each control and the row it is shown in
+    QList<std::pair<SettingControl *, QHBoxLayout *>> m_rows; // each control and the row it is shown in
     QComboBox *m_device = nullptr, *m_data = nullptr;
     QSpinBox *m_pace = nullptr;
     QAction *m_start, *m_pause, *m_stop, *m_reset;

@@ -2,6 +2,8 @@
 #include "model/config.h"
 #include "ui/controls/numberentry.h"
 
+#include <QAccessible>
+#include <QAccessibleWidget>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QInputEvent>
@@ -132,8 +134,53 @@ void LogSpinBox::stepBy(int steps)
     setValue(v);
 }
 
+namespace {
+
+// The slider as a screen reader reads it: the strength it stands for ("0.01", "off"), not its notch (61 of 101).
+class LogSliderAccessible : public QAccessibleWidget, public QAccessibleValueInterface {
+public:
+    LogSliderAccessible(QSlider *slider, LogSlider *owner)
+        : QAccessibleWidget(slider, QAccessible::Slider), m_owner(owner)
+    {
+    }
+    void *interface_cast(QAccessible::InterfaceType t) override
+    {
+        return t == QAccessible::ValueInterface ? static_cast<QAccessibleValueInterface *>(this)
+                                                : QAccessibleWidget::interface_cast(t);
+    }
+    QString text(QAccessible::Text t) const override
+    {
+        return t == QAccessible::Value ? LogSlider::format(m_owner->value()) : QAccessibleWidget::text(t);
+    }
+    QVariant currentValue() const override { return m_owner->value(); }
+    void setCurrentValue(const QVariant &value) override
+    {
+        m_owner->slider()->setValue(LogSlider::valueToPosition(value.toDouble()));
+    }
+    QVariant maximumValue() const override { return LogSlider::kMax; }
+    QVariant minimumValue() const override { return 0.0; }
+    QVariant minimumStepSize() const override { return 0.0; }
+
+private:
+    LogSlider *m_owner;
+};
+
+QAccessibleInterface *logSliderFactory(const QString &, QObject *object)
+{
+    auto *slider = qobject_cast<QSlider *>(object);
+    auto *owner = slider ? qobject_cast<LogSlider *>(slider->parent()) : nullptr;
+    return owner ? new LogSliderAccessible(slider, owner) : nullptr;
+}
+
+} // namespace
+
 LogSlider::LogSlider(QWidget *parent) : QWidget(parent)
 {
+    static const bool accessible = [] {
+        QAccessible::installFactory(logSliderFactory);
+        return true;
+    }();
+    Q_UNUSED(accessible);
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setRange(0, kPositions - 1);
     m_slider->setPageStep(kStepsPerDecade);

@@ -30,6 +30,27 @@ QString tip(const reglab::ConfigField &field)
                       : text;
 }
 
+// What a screen reader says of a setting beside its name: its meaning and what it allows (the table's words).
+QString description(const reglab::ConfigField &field)
+{
+    QString allowed = QString::fromStdString(field.allowed());
+    if (field.control == Control::Strength) // what the slider offers, not the files' wider range
+        allowed = QObject::tr("from %1 to %2, or off").arg(LogSlider::format(LogSlider::kMin), LogSlider::format(LogSlider::kMax));
+    else if (field.control == Control::Choice && !field.choiceLabels.empty()) { // the words shown, not the keys
+        QStringList labels;
+        for (const std::string &label : field.choiceLabels)
+            labels << QString::fromStdString(label);
+        allowed = QObject::tr("one of %1").arg(labels.join(QStringLiteral(", ")));
+    }
+    return QString::fromStdString(field.help) + QStringLiteral("; ") + allowed +
+           (field.live ? QObject::tr("; can be changed while training") : QString());
+}
+
+QString spokenLabel(const reglab::ConfigField &field)
+{
+    return QString::fromStdString(field.label.empty() ? field.key : field.label);
+}
+
 std::vector<std::string> split(const std::string &text)
 {
     std::vector<std::string> items;
@@ -82,6 +103,11 @@ public:
         : SettingControl(field, new LogSlider(parent)), m_slider(static_cast<LogSlider *>(widget()))
     {
         m_slider->setToolTip(tip(field));
+        // The slider and its number box are one setting: both read as it, with what it allows.
+        for (QWidget *part : {static_cast<QWidget *>(m_slider->slider()), static_cast<QWidget *>(m_slider->spinBox())}) {
+            part->setAccessibleName(spokenLabel(field));
+            part->setAccessibleDescription(description(field));
+        }
         connect(m_slider, &LogSlider::valueChanged, this, &SettingControl::committed);
     }
     std::string text() const override
@@ -210,9 +236,8 @@ SettingControl::SettingControl(const reglab::ConfigField &field, QWidget *widget
 {
     widget->setObjectName(QString::fromStdString(field.key));
     // What a screen reader says: the setting's name, and its meaning with what it allows.
-    widget->setAccessibleName(QString::fromStdString(field.label.empty() ? field.key : field.label));
-    widget->setAccessibleDescription(QString::fromStdString(field.help + "; " + field.allowed()) +
-                                     (field.live ? tr("; can be changed while training") : QString()));
+    widget->setAccessibleName(spokenLabel(field));
+    widget->setAccessibleDescription(description(field));
 }
 
 SettingControl *SettingControl::create(const reglab::ConfigField &field, QWidget *parent)
@@ -250,6 +275,9 @@ UnitsControl::UnitsControl(const reglab::ConfigField &field, QWidget *parent) : 
         box->setKeyboardTracking(false);
         box->setToolTip(i == 0 ? tr("Units in hidden layer 1")
                                : tr("Units in hidden layer %1 (none: no such layer)").arg(i + 1));
+        // One setting in three boxes: each reads as the setting and its layer.
+        box->setAccessibleName(tr("%1, layer %2").arg(spokenLabel(field)).arg(i + 1));
+        box->setAccessibleDescription(description(field) + (i > 0 ? tr("; none: no such layer") : QString()));
         widget()->layout()->addWidget(box);
         m_boxes << box;
         connect(box, &QSpinBox::valueChanged, this, [this] {
@@ -296,6 +324,8 @@ RatesControl::RatesControl(const reglab::ConfigField &field, QWidget *parent) : 
                             .arg(QString::fromStdString(field.label))
                             .arg(i + 1)
                             .arg(field.live ? tr("Can be changed while training") : QString()));
+        box->setAccessibleName(tr("%1, layer %2").arg(spokenLabel(field)).arg(i + 1));
+        box->setAccessibleDescription(description(field));
         widget()->layout()->addWidget(box);
         m_boxes << box;
         connect(box, &QDoubleSpinBox::valueChanged, this, &SettingControl::committed);

@@ -2,17 +2,36 @@
 
 #include "ui/charts/palette.h"
 
+#include <QAccessible>
+#include <QAccessibleWidget>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QTextDocument>
 #include <QToolButton>
 
 #include <algorithm>
 
 namespace reglab::ui {
+namespace {
+
+// The banner as a screen reader sees it: an alert, which a reader announces when it shows (Qt 6.4 has no
+// announcement event; Orca reads an alert's text as it appears).
+QAccessibleInterface *bannerFactory(const QString &, QObject *object)
+{
+    auto *banner = qobject_cast<Banner *>(object);
+    return banner ? new QAccessibleWidget(banner, QAccessible::AlertMessage) : nullptr;
+}
+
+} // namespace
 
 Banner::Banner(QWidget *parent) : QFrame(parent)
 {
+    static const bool accessible = [] {
+        QAccessible::installFactory(bannerFactory);
+        return true;
+    }();
+    Q_UNUSED(accessible);
     setObjectName(QStringLiteral("banner"));
     // Dark text on a light red in either theme: the banner is meant to stand out.
     setStyleSheet(QStringLiteral("#banner { background: %1; border: 2px solid %2; border-radius: 4px; }"
@@ -28,6 +47,7 @@ Banner::Banner(QWidget *parent) : QFrame(parent)
     auto *dismiss = new QToolButton(this);
     dismiss->setText(QStringLiteral("\u2715"));
     dismiss->setToolTip(tr("Hide this message"));
+    dismiss->setAccessibleName(dismiss->toolTip()); // read as words, not as "multiplication x"
     dismiss->setAutoRaise(true);
     connect(dismiss, &QToolButton::clicked, this, [this] { showMessage({}); });
     layout->addWidget(m_text, 1);
@@ -37,9 +57,19 @@ Banner::Banner(QWidget *parent) : QFrame(parent)
 
 void Banner::showMessage(const QString &text)
 {
+    // Another message while one shows: hidden and shown again, so that a reader announces it as new.
+    if (!isHidden() && !text.isEmpty() && text != m_text->text())
+        hide();
     m_text->setText(text);
+    QTextDocument plain;
+    plain.setHtml(text);
+    setAccessibleName(plain.toPlainText()); // the alert's name is its message, without the markup
     setVisible(!text.isEmpty());
     place();
+    if (!text.isEmpty()) {
+        QAccessibleEvent alert(this, QAccessible::Alert);
+        QAccessible::updateAccessibility(&alert);
+    }
 }
 
 void Banner::overlay(QWidget *target)

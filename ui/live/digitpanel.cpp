@@ -31,6 +31,11 @@ void DigitTile::setPrediction(const QString &predictedName, double confidence, b
     m_right = right;
     m_hasPrediction = true;
     setToolTip(tr("true: %1\npredicted: %2 (%3 %)").arg(m_true, m_predicted).arg(100 * confidence, 0, 'f', 1));
+    // What a screen reader says of the tile: what colour and size tell the eye.
+    setAccessibleName(tr("True %1, predicted %2 with %3 %, %4")
+                          .arg(m_true, m_predicted)
+                          .arg(100 * confidence, 0, 'f', 1)
+                          .arg(right ? tr("right") : tr("wrong")));
     update();
 }
 
@@ -39,6 +44,7 @@ void DigitTile::clearPrediction()
     m_hasPrediction = false;
     m_predicted.clear();
     setToolTip(tr("true: %1").arg(m_true));
+    setAccessibleName(tr("True %1, no prediction yet").arg(m_true));
     update();
 }
 
@@ -159,6 +165,8 @@ void DigitPanel::setDigits(const std::vector<std::array<std::uint8_t, 784>> &pix
     for (std::size_t i = 0; i < n; ++i) {
         QImage image(pixels[i].data(), 28, 28, 28, QImage::Format_Grayscale8);
         m_tiles[i]->setDigit(image.copy(), className(labels[i]));
+        // Read after the tile's name (else the tooltip, which repeats it).
+        m_tiles[i]->setAccessibleDescription(tr("Test image %1 of %2").arg(i + 1).arg(n));
     }
     m_summary->setText(tr("%n test image(s); predictions appear after the first epoch.", nullptr, int(n)));
 }

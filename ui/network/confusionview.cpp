@@ -191,6 +191,7 @@ MissGallery::MissGallery(QWidget *parent) : QWidget(parent)
     title->setFont(chartFont(kLabelPointSize, true));
     title->setWordWrap(true); // a narrow sidebar wraps it rather than hold the sidebar wide
     m_list = new QListWidget(this);
+    m_list->setAccessibleName(title->text());
     m_list->setViewMode(QListView::IconMode);
     m_list->setIconSize(QSize(56, 56));
     m_list->setGridSize(QSize(72, 84));

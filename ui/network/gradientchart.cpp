@@ -30,6 +30,7 @@ GradientChart::GradientChart(QWidget *parent) : QWidget(parent)
     layout->addLayout(row);
 
     m_view = new ChartBase({}, this);
+    m_view->setAccessibleName(tr("Gradient sizes")); // no title on the chart: the tab says what it shows
     m_view->setMinimumSize(240, 150);
     m_x = new QValueAxis();
     m_x->setLabelFormat(QStringLiteral("%d"));

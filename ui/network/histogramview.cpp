@@ -58,6 +58,7 @@ HistogramView::HistogramView(QWidget *parent) : QWidget(parent)
     figure->setContentsMargins(0, 0, 0, 0);
     figure->setSpacing(0);
     m_view = new ChartBase({}, m_figure);
+    m_view->setAccessibleName(tr("Weight histogram")); // no title on the chart: the tab says what it shows
     m_view->setMinimumSize(240, 150);
     m_view->setLegendShown(false);
     m_legend = new LegendStrip(m_figure);

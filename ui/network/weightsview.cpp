@@ -25,7 +25,10 @@ WeightsView::WeightsView(QWidget *parent) : QWidget(parent)
         m_run[side] = new QComboBox(this);
         m_run[side]->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         m_run[side]->setMinimumContentsLength(6);
-        row->addWidget(new QLabel(side == 0 ? tr("Show:") : tr("beside:"), this));
+        auto *label = new QLabel(side == 0 ? tr("Show:") : tr("beside:"), this);
+        label->setBuddy(m_run[side]); // a reader names the combo by its label
+        m_run[side]->setAccessibleName(side == 0 ? tr("Show weights of") : tr("Beside them, weights of"));
+        row->addWidget(label);
         row->addWidget(m_run[side], 1);
     }
     m_run[0]->setToolTip(tr("The run whose first-layer weights are shown"));
@@ -40,7 +43,10 @@ WeightsView::WeightsView(QWidget *parent) : QWidget(parent)
     layout->addLayout(row);
     // The scale on a row of its own, so the view fits a narrow sidebar.
     auto *scaleRow = new QHBoxLayout();
-    scaleRow->addWidget(new QLabel(tr("Scale:"), this));
+    auto *scaleLabel = new QLabel(tr("Scale:"), this);
+    scaleLabel->setBuddy(m_scale);
+    m_scale->setAccessibleName(tr("Colour scale"));
+    scaleRow->addWidget(scaleLabel);
     scaleRow->addWidget(m_scale);
     scaleRow->addStretch(1);
     layout->addLayout(scaleRow);

@@ -102,6 +102,8 @@ WeightTiles::WeightTiles(QWidget *parent) : QWidget(parent)
 {
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Base);
+    setAccessibleName(tr("Weight images"));
+    setAccessibleDescription(tr("No weights yet"));
 }
 
 void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot)
@@ -118,6 +120,15 @@ void WeightTiles::setSnapshot(const reglab::WeightSnapshot &snapshot)
         m_layer = QString::fromStdString(layer.name);
         m_message.clear();
         setToolTip(tr("%1: each tile is one hidden unit's 784 incoming weights; click one to enlarge it").arg(m_layer));
+        // What the picture shows the eye, in words: once an epoch, one pass over the layer.
+        const auto zeros = std::count(m_weights.begin(), m_weights.end(), 0.0f);
+        setAccessibleDescription(
+            tr("%1 after epoch %2: %3 hidden units, each a 28 by 28 tile of its incoming weights, blue negative, red "
+               "positive; %4 % of the weights are exactly 0")
+                .arg(m_layer)
+                .arg(m_epoch)
+                .arg(m_rows)
+                .arg(m_weights.empty() ? 0.0 : 100.0 * double(zeros) / double(m_weights.size()), 0, 'f', 1));
         update();
         return;
     }
@@ -136,6 +147,7 @@ void WeightTiles::setCaption(const QString &caption, const QColor &color)
         return;
     m_caption = caption;
     m_captionColor = color;
+    setAccessibleName(caption.isEmpty() ? tr("Weight images") : tr("Weight images of %1").arg(caption));
     update();
 }
 
@@ -148,6 +160,7 @@ void WeightTiles::clear(const QString &message)
     m_autoScale = -1;
     m_epoch = -1;
     m_layer.clear();
+    setAccessibleDescription(message.isEmpty() ? tr("No weights yet") : message);
     update();
 }
 

@@ -81,6 +81,8 @@ RunList::RunList(RunModel *model, QWidget *parent) : QWidget(parent), m_model(mo
     for (int column : {RunModel::ValColumn, RunModel::TestColumn, RunModel::StatusColumn})
         m_view->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_view->setToolTip(tr("Tick runs to overlay them on the charts; double-click a name to rename it."));
+    m_view->setAccessibleName(tr("Runs"));
+    m_view->setAccessibleDescription(m_view->toolTip());
     m_open = new QPushButton(tr("Open\u2026"), this);
     m_save = new QPushButton(tr("Save\u2026"), this);
     m_remove = new QPushButton(tr("Remove"), this);

@@ -396,6 +396,26 @@ QVariant RunModel::data(const QModelIndex &index, int role) const
                 .arg(r.epochs.size())
                 .arg(qulonglong(r.config.seed));
         return {};
+    case Qt::AccessibleTextRole: // what a screen reader says of a cell: its value with what it is
+        switch (index.column()) {
+        case ValColumn:
+            return tr("validation %1").arg(data(index).toString());
+        case TestColumn:
+            return tr("test %1").arg(data(index).toString());
+        default:
+            return data(index);
+        }
+    case Qt::AccessibleDescriptionRole: // and of its row, on any cell: the run's name, status and accuracies
+        return r.epochs.empty()
+                   ? tr("%1: %2, no epoch yet%3")
+                         .arg(e.name, QString::fromStdString(reglab::toString(r.status)),
+                              e.shown ? tr(", shown on the charts") : QString())
+                   : tr("%1: %2 after %3, validation accuracy %4, test accuracy %5%6")
+                         .arg(e.name, QString::fromStdString(reglab::toString(r.status)),
+                              r.epochs.size() == 1 ? tr("1 epoch") : tr("%1 epochs").arg(r.epochs.size()),
+                              percent(reglab::finalEpoch(r)->valAccuracy),
+                              percent(reglab::finalEpoch(r)->testAccuracy),
+                              e.shown ? tr(", shown on the charts") : QString());
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
@@ -457,6 +477,10 @@ Qt::ItemFlags RunModel::flags(const QModelIndex &index) const
 
 QVariant RunModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::AccessibleTextRole) // "Val" read aloud says little
+        return section == ValColumn    ? tr("Validation accuracy")
+               : section == TestColumn ? tr("Test accuracy")
+                                       : headerData(section, orientation, Qt::DisplayRole);
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

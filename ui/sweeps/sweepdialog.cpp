@@ -128,11 +128,13 @@ SweepDialog::SweepDialog(SweepJob *job, RunList *runs, QWidget *parent, const Se
     m_tabs = new QTabWidget(this);
     m_preview = codeBox(m_tabs);
     m_preview->setPlaceholderText(tr("The sweep file appears here once the grid can run."));
+    m_preview->setAccessibleName(tr("Sweep file (JSON)"));
     m_tabs->addTab(m_preview, tr("Sweep &file (JSON)"));
     auto *cluster = new QWidget(m_tabs);
     auto *clusterLayout = new QVBoxLayout(cluster);
     m_commands = codeBox(cluster);
     m_commands->setLineWrapMode(QPlainTextEdit::WidgetWidth); // a long path wraps; a copy keeps each line whole
+    m_commands->setAccessibleName(tr("Commands for a cluster"));
     clusterLayout->addWidget(m_commands, 1);
     auto *copy = new QPushButton(tr("&Copy commands"), cluster);
     auto *copyRow = new QHBoxLayout;

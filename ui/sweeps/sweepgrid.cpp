@@ -119,9 +119,13 @@ int SweepGrid::addRow(const QString &key)
     r.to = new QLineEdit(this);
     r.from->setToolTip(tr("The first value (1e-5 and 0.00001 both work)"));
     r.to->setToolTip(tr("The last value"));
+    r.param->setAccessibleName(tr("Setting varied"));
+    r.from->setAccessibleName(tr("First value"));
+    r.to->setAccessibleName(tr("Last value"));
     r.points = new QSpinBox(this);
     r.points->setRange(1, 10000);
     r.points->setToolTip(tr("How many values from the first to the last, both included"));
+    r.points->setAccessibleName(tr("Number of values"));
     r.log = new QCheckBox(tr("log"), this);
     r.log->setToolTip(tr("Evenly spaced on a log scale (1e-5, 1e-4, 1e-3, ...), as strengths are usually swept"));
     r.choiceBox = new QWidget(this);
@@ -131,6 +135,7 @@ int SweepGrid::addRow(const QString &key)
     r.remove = new QToolButton(this);
     r.remove->setText(QStringLiteral("\u2715"));
     r.remove->setToolTip(tr("Remove this row"));
+    r.remove->setAccessibleName(r.remove->toolTip()); // read as words, not as "multiplication x"
     r.remove->setAutoRaise(true);
     connect(r.param, &QComboBox::currentIndexChanged, this, [this, box = r.param] {
         const int row = indexOf(box);

@@ -90,6 +90,7 @@ void HelpMenu::showTable(const QString &title, const QStringList &headers, const
     QDialog dialog(m_window);
     dialog.setWindowTitle(title);
     auto *table = new QTableWidget(int(lines.size()), 2, &dialog);
+    table->setAccessibleName(title);
     table->setHorizontalHeaderLabels(headers);
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);

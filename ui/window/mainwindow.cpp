@@ -176,6 +176,8 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWid
     dock->setObjectName(name); // the name saveState() keys the layout by
     screenfit::keepFloatingOnScreen(dock, this);
     dock->setWidget(content);
+    if (content->accessibleName().isEmpty()) // a scroll area the Tab key reaches reads as its dock
+        content->setAccessibleName(title);
     addDockWidget(area, dock);
     return dock;
 }

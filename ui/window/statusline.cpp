@@ -32,14 +32,18 @@ StatusLine::StatusLine(QWidget *parent) : QStatusBar(parent)
     m_progress->setValue(0);
     m_progress->setMaximumWidth(220);
     m_progress->setFormat(tr("epoch %p%"));
+    m_progress->setAccessibleName(tr("Epoch progress"));
     m_rate = new QLabel(this);
     m_eta = new QLabel(this);
     m_device = new QLabel(this);
     for (QWidget *w : {static_cast<QWidget *>(m_state), static_cast<QWidget *>(m_progress),
                        static_cast<QWidget *>(m_rate), static_cast<QWidget *>(m_eta), static_cast<QWidget *>(m_device)})
         addPermanentWidget(w);
-    // The whole text of a brief message goes with it.
+    setAccessibleName(tr("Status"));
+    // The whole text of a brief message goes with it; a screen reader reads the message as the bar's name (a
+    // name change it is told of: QStatusBar paints the message, no label holds it).
     connect(this, &QStatusBar::messageChanged, this, [this](const QString &message) {
+        setAccessibleName(message.isEmpty() ? tr("Status") : message);
         if (message != m_brief) {
             m_brief.clear();
             setToolTip({});
