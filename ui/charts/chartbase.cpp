@@ -1,12 +1,14 @@
 #include "ui/charts/chartbase.h"
 
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 
 #include <QChart>
 #include <QFontMetricsF>
 #include <QLegend>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QScatterSeries>
 #include <QTimer>
 #include <QValueAxis>
 
@@ -158,7 +160,9 @@ void ChartBase::restyle()
     }
     // Lines keep their width relative to the style they were made with (the base width is kept on the series).
     for (QAbstractSeries *abstract : chart()->series())
-        if (auto *line = qobject_cast<QLineSeries *>(abstract)) {
+        if (auto *marks = qobject_cast<QScatterSeries *>(abstract); marks && seriesIsRunMarks(marks))
+            marks->setBorderColor(c.background); // a run's markers stay apart from one another on this background
+        else if (auto *line = qobject_cast<QLineSeries *>(abstract)) {
             QPen pen = line->pen();
             const QVariant base = line->property("reglabBaseWidth");
             const double width = base.isValid() ? base.toDouble() : pen.widthF();
