@@ -59,3 +59,7 @@ target_compile_definitions(test_gui_record PRIVATE REGLAB_GUI_EXE="$<TARGET_FILE
                                                   REGLAB_TRAIN_EXE="$<TARGET_FILE:reglab-train>")
 add_dependencies(test_gui_record reglab reglab-train)
 set_tests_properties(test_gui_record PROPERTIES TIMEOUT 300)
+# Accessibility: the themes' WCAG contrast, and compared runs told apart in a greyscale print.
+reglab_gui_test(test_gui_contrast)
+reglab_gui_test(test_gui_greyscale)
+set_tests_properties(test_gui_greyscale PROPERTIES TIMEOUT 120)

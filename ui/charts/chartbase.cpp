@@ -142,7 +142,7 @@ void ChartBase::restyle()
 {
     const ChartColors c = chartColors();
     const double k = g_presentationScale;
-    const double lines = g_lineScale;
+    const double lines = g_lineScale * themeLineScale();
     setBackgroundBrush(c.background);
     chart()->setBackgroundBrush(c.background);
     chart()->setTitleBrush(c.text);
@@ -370,7 +370,7 @@ QLineSeries *ChartBase::makeLine(const QString &name, const QColor &color, qreal
     auto *series = new QLineSeries(this);
     series->setName(name);
     series->setProperty("reglabBaseWidth", width);
-    QPen pen(color, width * g_lineScale, style);
+    QPen pen(color, width * g_lineScale * themeLineScale(), style);
     pen.setCapStyle(m_lineCap);
     series->setPen(pen);
     // OpenGL would be faster but breaks grabbing and the offscreen platform; thinned series draw fast enough.

@@ -4,6 +4,7 @@
 #include <QColor>
 #include <QList>
 #include <QFont>
+#include <QPalette>
 #include <QString>
 
 class QChart;
@@ -44,14 +45,23 @@ QFont chartFont(int pointSize, bool bold = false);
 // a readable font, no animations (they would replay on every batched update). The caller owns it.
 QChart *newChart(const QString &title);
 
-// Light or dark: System follows the desktop's palette (a dark window colour means dark).
-enum class Theme { System, Light, Dark };
-QString themeName(Theme theme); // "system", "light", "dark"
+// Light, dark or high contrast: System follows the desktop (its high-contrast setting where desktopcontrast.h
+// finds one, else its palette: a dark window colour means dark).
+enum class Theme { System, Light, Dark, HighContrast };
+QString themeName(Theme theme); // "system", "light", "dark", "high-contrast"
 bool parseTheme(const QString &name, Theme &out);
-// Applies the theme to the application (a dark Fusion palette, or the desktop's own) and to the colours below.
+// Applies the theme to the application (a dark or high-contrast Fusion palette, or the desktop's own) and to the
+// colours below.
 void applyTheme(Theme theme);
 Theme currentTheme();
-bool darkThemeActive();
+bool darkThemeActive(); // dark or high contrast: light lines on a dark background
+// High contrast (chosen, or followed from the desktop): white on black, lines thicker (themeLineScale()), a
+// strong yellow for focus and selection. Every run colour and reference line has at least 3:1 on its black.
+bool highContrastActive();
+double themeLineScale(); // 1.4 in high contrast, else 1
+// The palette the high-contrast theme gives the application (for its contrast test too).
+QPalette highContrastPalette();
+QPalette darkPalette();
 
 // What charts and painted views draw with, for the active theme. The series' hues stay the same in both.
 struct ChartColors {
