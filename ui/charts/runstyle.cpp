@@ -201,17 +201,23 @@ QList<QPointF> markPoints(const QList<QPointF> &points, const RunStyle &style, i
     return out;
 }
 
-QScatterSeries *newRunMarks(QXYSeries *line, const RunStyle &style, qreal size, int maxMarks)
+QScatterSeries *newRunMarkSeries(const QString &name, const QColor &color, const RunStyle &style, qreal size)
 {
     auto *marks = new QScatterSeries;
-    marks->setName(line->name());
-    marks->setColor(line->pen().color());
+    marks->setName(name);
+    marks->setColor(color);
     marks->setBorderColor(chartColors().background);
     marks->setMarkerShape(QScatterSeries::MarkerShape(scatterShape(style.marker)));
     marks->setMarkerSize(size);
-    marks->setVisible(line->isVisible());
     setSeriesRunMarks(marks, style);
     marks->setProperty("reglabNoLegend", true);
+    return marks;
+}
+
+QScatterSeries *newRunMarks(QXYSeries *line, const RunStyle &style, qreal size, int maxMarks)
+{
+    QScatterSeries *marks = newRunMarkSeries(line->name(), line->pen().color(), style, size);
+    marks->setVisible(line->isVisible());
     const auto follow = [line, marks, style, maxMarks] { marks->replace(markPoints(line->points(), style, maxMarks)); };
     follow();
     QObject::connect(line, &QXYSeries::pointsReplaced, marks, follow);
@@ -240,6 +246,28 @@ void showRunSample(QChart *chart, QAbstractSeries *sample)
 {
     for (QLegendMarker *marker : chart->legend()->markers(sample))
         marker->setShape(QLegend::MarkerShapeFromSeries);
+}
+
+void hideRunMarks(QChart *chart, QAbstractSeries *marks)
+{
+    marks->setProperty("reglabNoLegend", true);
+    for (QLegendMarker *marker : chart->legend()->markers(marks))
+        marker->setVisible(false);
+}
+
+void paintRunSample(QPainter &painter, const QPointF &from, const QPointF &to, const QColor &color, qreal width,
+                    const RunStyle &style, bool dashed, qreal markerSize, const QColor &background)
+{
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    QPen pen(color, width);
+    pen.setCapStyle(Qt::FlatCap);
+    if (dashed)
+        applyRunDashes(pen, style);
+    painter.setPen(pen);
+    painter.drawLine(from, to);
+    painter.restore();
+    paintMarker(painter, (from + to) / 2, markerSize, style.marker, color, background);
 }
 
 } // namespace reglab::ui

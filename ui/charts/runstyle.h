@@ -67,16 +67,27 @@ bool seriesIsRunMarks(const QAbstractSeries *series);
 // evenly along x, shifted by the style's index so that the markers of runs sharing an x stay apart.
 QList<QPointF> markPoints(const QList<QPointF> &points, const RunStyle &style, int maxMarks = 12);
 
+// The marker size of a sample and of marks: a legend's sample is kept a little larger than the marks (legible).
+inline constexpr qreal kRunMarkSize = 9;
+
+// A run's markers, placed by the caller (replace()): a scatter series in the run's colour and shape, outlined in
+// the chart's background, marked as a run's marks (setSeriesRunMarks) and kept out of the legend.
+QScatterSeries *newRunMarkSeries(const QString &name, const QColor &color, const RunStyle &style,
+                                 qreal size = kRunMarkSize);
 // The markers of a run along `line`: a scatter series in the run's colour and shape, outlined in the chart's
 // background, that follows the line's points (markPoints) and visibility as they change. Not in the legend; the
 // caller adds it to the chart after the line (drawn on top) and removes it with the line.
-QScatterSeries *newRunMarks(QXYSeries *line, const RunStyle &style, qreal size = 9, int maxMarks = 12);
+QScatterSeries *newRunMarks(QXYSeries *line, const RunStyle &style, qreal size = kRunMarkSize, int maxMarks = 12);
 // An empty line that carries a run's legend entry: a stroke in its colour and dashes with its marker on it.
 QLineSeries *newRunSample(const QString &name, const QColor &color, qreal width, const RunStyle &style,
                           qreal markerSize = 10);
 // Once the sample is on the chart: its legend entry shows the stroke and marker, not a swatch.
 void showRunSample(QChart *chart, QAbstractSeries *sample);
-// The marker size of a sample and of marks: a legend's sample is kept a little larger than the marks (legible).
-inline constexpr qreal kRunMarkSize = 9;
+// Once marks are on the chart: no legend entry of their own (the run's entry is its line's or its sample's).
+void hideRunMarks(QChart *chart, QAbstractSeries *marks);
+// A legend's sample drawn by hand (a legend outside a chart): a stroke from `from` to `to` in the run's colour,
+// in its dashes or solid, with its marker in the middle, outlined in `background`.
+void paintRunSample(QPainter &painter, const QPointF &from, const QPointF &to, const QColor &color, qreal width,
+                    const RunStyle &style, bool dashed, qreal markerSize, const QColor &background);
 
 } // namespace reglab::ui
