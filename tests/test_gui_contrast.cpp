@@ -1,12 +1,14 @@
 // The themes' contrast by WCAG 2.1 (relative luminance): the high-contrast theme gives text at least 4.5:1 and
 // every line a run or a reference draws at least 3:1 on the plot's background; the light and dark themes' text
-// passes too, and their run colours' figures are printed. The desktop's high-contrast setting is followed, and
-// each run's style (dash and marker) is its own.
+// passes too, and their run colours' figures are printed. The error banner's text and link pass in every theme.
+// The desktop's high-contrast setting is followed, and each run's style (dash and marker) is its own.
 #include "ui/charts/desktopcontrast.h"
 #include "ui/charts/palette.h"
 #include "ui/charts/runstyle.h"
+#include "ui/live/banner.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QPalette>
 #include <QSet>
 #include <QTest>
@@ -118,6 +120,32 @@ private Q_SLOTS:
                   qPrintable(themeName(theme)), contrast(c.text, c.background), static_cast<long long>(weak.size()),
                   static_cast<long long>(runPalette().size()), qPrintable(weak.join(QStringLiteral(", "))));
         }
+    }
+
+    // The error banner in each theme: its text (and close button) and its link at least 4.5:1 on its background,
+    // its frame 3:1 on the charts it floats over; a banner made before the theme changed takes the new colours.
+    void bannerPassesAA()
+    {
+        applyTheme(Theme::Light);
+        Banner banner;
+        banner.showMessage(QStringLiteral("<b>Problem</b> and <a href=\"restart\">start afresh</a>"));
+        for (Theme theme : {Theme::Light, Theme::Dark, Theme::HighContrast}) {
+            applyTheme(theme);
+            const BannerColors b = bannerColors();
+            const QString what = themeName(theme);
+            QVERIFY2(contrast(b.text, b.background) >= 4.5, qPrintable(what + QStringLiteral(" text")));
+            QVERIFY2(contrast(b.link, b.background) >= 4.5, qPrintable(what + QStringLiteral(" link")));
+            QVERIFY2(contrast(b.border, chartColors().background) >= 3, qPrintable(what + QStringLiteral(" frame")));
+            const QLabel *text = banner.findChild<QLabel *>();
+            QVERIFY(text);
+            QCOMPARE(text->palette().color(QPalette::Link), b.link);
+            QVERIFY2(banner.styleSheet().contains(b.text.name()) && banner.styleSheet().contains(b.background.name()),
+                     qPrintable(banner.styleSheet()));
+            qInfo("%s banner: text %.1f:1, link %.1f:1, frame %.1f:1 on the charts", qPrintable(what),
+                  contrast(b.text, b.background), contrast(b.link, b.background),
+                  contrast(b.border, chartColors().background));
+        }
+        applyTheme(Theme::Light);
     }
 
     void theThemeIsNamedAndParsed()

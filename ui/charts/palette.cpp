@@ -168,6 +168,15 @@ ChartColors chartColors()
     return {Qt::white, QColor(0x33, 0x33, 0x33), QColor(0xE0, 0xE0, 0xE0), QColor(0xF0, 0xF0, 0xF0), Qt::white};
 }
 
+BannerColors bannerColors()
+{
+    if (g_highContrast) // white text 21:1, the palette's yellow links 17:1
+        return {Qt::black, QColor(0xFF, 0x60, 0x60), Qt::white, QColor(0xFF, 0xE0, 0x00)};
+    if (g_dark) // a light blue link on the light red was 1.7:1; here 8.7:1 on dark red
+        return {QColor(0x3B, 0x1A, 0x1A), QColor(0xE0, 0x5A, 0x5A), QColor(0xF2, 0xF2, 0xF2), QColor(0x9C, 0xCB, 0xFF)};
+    return {colors::bannerBackground, colors::bannerBorder, QColor(0x20, 0x20, 0x20), QColor(0x0B, 0x4F, 0x9C)};
+}
+
 QChart *newChart(const QString &title)
 {
     auto *chart = new QChart();

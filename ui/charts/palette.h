@@ -68,6 +68,14 @@ struct ChartColors {
     QColor background, text, grid, minorGrid, panel;
 };
 ChartColors chartColors();
+// The error banner's colours for the active theme: it stands out over the charts (light red with dark text in the
+// light theme, dark red with light text in the dark one, black framed in red in high contrast), and its text,
+// link and close button keep at least 4.5:1 on its background in every theme.
+struct BannerColors {
+    QColor background, border, text, link;
+};
+BannerColors bannerColors();
+
 // A colour made faint for a curve drawn beneath its own (the unsmoothed loss): opaque, mixed with the chart's
 // background, since translucent wide lines cost the raster engine a blend per pixel at every redraw.
 QColor faintColor(const QColor &color);
