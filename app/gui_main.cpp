@@ -129,7 +129,8 @@ int main(int argc, char **argv)
                                      QStringLiteral("Start in presentation mode: full screen, the charts alone, "
                                                     "large type (F11 leaves it, F9 shows the controls)."));
     const QCommandLineOption theme(QStringLiteral("theme"),
-                                   QStringLiteral("Colours: system (follow the desktop), light or dark."),
+                                   QStringLiteral("Colours: system (follow the desktop, its high-contrast setting too), "
+                                                  "light, dark or high-contrast."),
                                    QStringLiteral("name"));
     const QCommandLineOption data(QStringLiteral("data"), QString::fromStdString(reglab::field("data").help),
                                   QStringLiteral("spec"));
@@ -239,7 +240,7 @@ int main(int argc, char **argv)
         reglab::ui::Theme chosen = reglab::ui::Theme::System;
         if (!reglab::ui::parseTheme(parser.value(theme), chosen))
             return fail(
-                QStringLiteral("--theme: '%1' is not allowed; use system, light or dark").arg(parser.value(theme)));
+                QStringLiteral("--theme: '%1' is not allowed; use system, light, dark or high-contrast").arg(parser.value(theme)));
         window.viewMenu()->setTheme(chosen);
     }
     if (parser.isSet(showNetwork)) {

@@ -70,3 +70,7 @@ if(Python3_Interpreter_FOUND)
            COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/atspi_check.py $<TARGET_FILE:reglab>)
   set_tests_properties(test_gui_atspi PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 90 LABELS gui)
 endif()
+# Accessibility: the themes' WCAG contrast, and compared runs told apart in a greyscale print.
+reglab_gui_test(test_gui_contrast)
+reglab_gui_test(test_gui_greyscale)
+set_tests_properties(test_gui_greyscale PROPERTIES TIMEOUT 120)

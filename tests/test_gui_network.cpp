@@ -8,6 +8,8 @@
 #include "model/trainer.h"
 #include "ui/charts/chartbase.h"
 #include "ui/charts/legendstrip.h"
+#include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 
 #include "ui/controls/controlpanel.h"
 #include "ui/network/confusionview.h"
@@ -40,6 +42,7 @@
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScatterSeries>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -421,6 +424,146 @@ private Q_SLOTS:
         chart.setLayer(QStringLiteral("fc3"));
         chart.shareView()->redrawNow();
         QCOMPARE(chart.legend()->names().first(), QStringLiteral("L1 0.01, L2 off"));
+    }
+
+    // Four runs compared in the sparsity and histogram views: each run's series carry its own marker (and, in the
+    // histograms, its dashes) from runstyle, the strip under the charts shows them, and in a greyscale grab of the
+    // sparsity chart the runs' markers differ in shape, not only in grey. A run alone keeps its dots.
+    void networkViewsTellRunsApartInGrey()
+    {
+        applyTheme(Theme::Light);
+        const QList<QColor> palette = runPalette();
+        constexpr int kRuns = 4;
+        QList<SparsityOverlay> overlays;
+        QList<HistogramOverlay> histograms;
+        for (int k = 0; k < kRuns; ++k) {
+            // Flat lines far apart (20, 40, 60, 80 % below the threshold), none exactly 0.
+            SparsityOverlay o;
+            o.label = QStringLiteral("run %1").arg(k);
+            o.brief = o.label;
+            o.color = palette[k];
+            o.threshold = SparsityChart::kDefaultThreshold;
+            o.layerOrder = {QStringLiteral("fc1")};
+            for (int e = 1; e <= 5; ++e)
+                o.layers[QStringLiteral("fc1")].push_back({e, 0.2 * (k + 1), 0, 10.0 * (k + 1), 1.0 + k});
+            overlays << o;
+            histograms << HistogramOverlay{o.label, o.color, {histogram("fc1", 3 * k)}, o.brief};
+        }
+        SparsityChart sparsity;
+        sparsity.resize(700, 800);
+        sparsity.setLiveLook(QStringLiteral("live"), QStringLiteral("live"), palette[kRuns], false);
+        sparsity.setOverlays(overlays);
+        sparsity.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&sparsity));
+        sparsity.shareView()->redrawNow();
+        sparsity.normView()->redrawNow();
+
+        // Each run's marks: its own shape, on both its lines; its lines keep solid and dashed for the measures.
+        for (ChartBase *view : {sparsity.shareView(), sparsity.normView()}) {
+            QMap<int, QSet<int>> shapes; // run style -> scatter shapes
+            int marks = 0;
+            for (QAbstractSeries *series : view->chart()->series()) {
+                if (auto *scatter = qobject_cast<QScatterSeries *>(series); scatter && seriesIsRunMarks(scatter)) {
+                    ++marks;
+                    shapes[scatter->property("reglabRunMarks").toInt()] << int(scatter->markerShape());
+                    QCOMPARE(scatter->count(), 5); // every epoch of five
+                } else if (auto *line = qobject_cast<QLineSeries *>(series); line && !line->property("reglabKey").toBool()) {
+                    QVERIFY(!line->pointsVisible()); // the markers stand on the points instead of dots
+                    QVERIFY(line->pen().style() == Qt::SolidLine || line->pen().style() == Qt::DashLine);
+                }
+            }
+            QCOMPARE(marks, 2 * kRuns);
+            QCOMPARE(shapes.size(), kRuns);
+            QSet<int> all;
+            for (int k = 0; k < kRuns; ++k) {
+                QCOMPARE(shapes.value(k), QSet<int>{scatterShape(runStyleAt(k).marker)});
+                all += shapes.value(k);
+            }
+            QCOMPARE(int(all.size()), kRuns);
+        }
+        // The strip under the charts: each run's stroke with its marker, solid (dashed means "exactly 0" here).
+        QCOMPARE(sparsity.legend()->entries().size(), kRuns);
+        for (int k = 0; k < kRuns; ++k) {
+            QCOMPARE(sparsity.legend()->entries()[k].runStyle, k);
+            QVERIFY(!sparsity.legend()->entries()[k].runDashes);
+        }
+
+        // In grey: around each run's marker at epoch 3, ink (grey below 215) in one run's patch where the other's is
+        // plain paper (245 and up) in at least 3 pixels: the shapes differ, not the grey of their colours nor their
+        // anti-aliased edges (the soft pixels in between count for neither: four runs' circles differ in none, a
+        // circle and a square in 6, their corners; the closest pair of shapes in 4). Each patch is crossed by its
+        // run's flat line alike.
+        const QImage grey = sparsity.shareView()->grab().toImage().convertToFormat(QImage::Format_Grayscale8);
+        QChart *chart = sparsity.shareView()->chart();
+        QList<std::vector<int>> patches; // 15 x 15 grey levels, row by row
+        for (QAbstractSeries *series : chart->series())
+            if (auto *scatter = qobject_cast<QScatterSeries *>(series); scatter && seriesIsRunMarks(scatter)) {
+                const QPointF at = scatter->at(2);
+                if (at.y() == 0)
+                    continue; // the "exactly 0" lines, all at 0 %
+                const QPoint centre = sparsity.shareView()->mapFromScene(chart->mapToScene(chart->mapToPosition(at, scatter)));
+                std::vector<int> patch;
+                for (int y = 0; y < 15; ++y)
+                    for (int x = 0; x < 15; ++x)
+                        patch.push_back(qGray(grey.pixel(centre.x() - 7 + x, centre.y() - 7 + y)));
+                patches << patch;
+            }
+        QCOMPARE(patches.size(), kRuns);
+        int fewest = 15 * 15;
+        for (int a = 0; a < kRuns; ++a)
+            for (int b = a + 1; b < kRuns; ++b) {
+                int differ = 0;
+                for (std::size_t i = 0; i < patches[a].size(); ++i) {
+                    const int ga = patches[a][i], gb = patches[b][i];
+                    differ += (ga < 215 && gb >= 245) || (gb < 215 && ga >= 245);
+                }
+                fewest = std::min(fewest, differ);
+                QVERIFY2(differ >= 3, qPrintable(QStringLiteral("runs %1 and %2: %3 pixels").arg(a).arg(b).arg(differ)));
+            }
+        qInfo("greyscale marker patches of %d runs differ in at least %d of 225 pixels", kRuns, fewest);
+
+        // The histograms: each run's outline in its dashes, its marks in its shape; the strip shows both.
+        HistogramView view;
+        view.resize(600, 500);
+        view.setOverlays(histograms);
+        QCOMPARE(view.shownSeriesCount(), kRuns);
+        QSet<int> histogramShapes;
+        int histogramMarks = 0;
+        for (QAbstractSeries *series : view.chartView()->chart()->series()) {
+            if (auto *scatter = qobject_cast<QScatterSeries *>(series); scatter && seriesIsRunMarks(scatter)) {
+                ++histogramMarks;
+                histogramShapes << int(scatter->markerShape());
+                QVERIFY(scatter->count() > 0 && scatter->count() <= 6);
+                for (const QPointF &p : scatter->points())
+                    QVERIFY(p.y() > 0); // on a non-empty bin
+            } else if (auto *line = qobject_cast<QLineSeries *>(series)) {
+                const int k = seriesRunStyle(line);
+                QVERIFY(k >= 0 && k < kRuns);
+                QCOMPARE(line->pen().color(), palette[k]);
+                if (k == 0)
+                    QCOMPARE(line->pen().style(), Qt::SolidLine);
+                else
+                    QCOMPARE(line->pen().dashPattern(), runStyleAt(k).dashes);
+            }
+        }
+        QCOMPARE(histogramMarks, kRuns);
+        QCOMPARE(int(histogramShapes.size()), kRuns);
+        for (int k = 0; k < kRuns; ++k) {
+            QCOMPARE(view.legend()->entries()[k].runStyle, k);
+            QVERIFY(view.legend()->entries()[k].runDashes);
+        }
+
+        // A run alone: drawn as before (dots, no marks, a swatch in the strip).
+        sparsity.setOverlays({});
+        sparsity.setLiveLook(QStringLiteral("live"), QStringLiteral("live"), palette[0], true);
+        sparsity.addSnapshot(snapshot(1, {0.1f, 0.0f}));
+        sparsity.shareView()->redrawNow();
+        for (QAbstractSeries *series : sparsity.shareView()->chart()->series()) {
+            QVERIFY(!seriesIsRunMarks(series));
+            if (auto *line = qobject_cast<QLineSeries *>(series); line && !line->property("reglabKey").toBool())
+                QVERIFY(line->pointsVisible());
+        }
+        QCOMPARE(sparsity.legend()->entries().value(0).runStyle, -1);
     }
 
     // The panel compares the runs ticked in the runs list: histograms and sparsity in each run's colour under the

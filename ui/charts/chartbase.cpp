@@ -1,6 +1,7 @@
 #include "ui/charts/chartbase.h"
 
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 
 #include <QAccessible>
 #include <QChart>
@@ -8,6 +9,7 @@
 #include <QLegend>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QScatterSeries>
 #include <QTimer>
 #include <QValueAxis>
 
@@ -147,7 +149,7 @@ void ChartBase::restyle()
 {
     const ChartColors c = chartColors();
     const double k = g_presentationScale;
-    const double lines = g_lineScale;
+    const double lines = g_lineScale * themeLineScale();
     setBackgroundBrush(c.background);
     chart()->setBackgroundBrush(c.background);
     chart()->setTitleBrush(c.text);
@@ -165,7 +167,9 @@ void ChartBase::restyle()
     }
     // Lines keep their width relative to the style they were made with (the base width is kept on the series).
     for (QAbstractSeries *abstract : chart()->series())
-        if (auto *line = qobject_cast<QLineSeries *>(abstract)) {
+        if (auto *marks = qobject_cast<QScatterSeries *>(abstract); marks && seriesIsRunMarks(marks))
+            marks->setBorderColor(c.background); // a run's markers stay apart from one another on this background
+        else if (auto *line = qobject_cast<QLineSeries *>(abstract)) {
             QPen pen = line->pen();
             const QVariant base = line->property("reglabBaseWidth");
             const double width = base.isValid() ? base.toDouble() : pen.widthF();
@@ -379,7 +383,7 @@ QLineSeries *ChartBase::makeLine(const QString &name, const QColor &color, qreal
     auto *series = new QLineSeries(this);
     series->setName(name);
     series->setProperty("reglabBaseWidth", width);
-    QPen pen(color, width * g_lineScale, style);
+    QPen pen(color, width * g_lineScale * themeLineScale(), style);
     pen.setCapStyle(m_lineCap);
     series->setPen(pen);
     // OpenGL would be faster but breaks grabbing and the offscreen platform; thinned series draw fast enough.

@@ -1,6 +1,8 @@
 // FigureUse: the sizes and type sizes of figures for papers and slides.
 #include "ui/charts/figureuse.h"
 
+#include "ui/charts/runstyle.h"
+
 #include "ui/charts/palette.h"
 
 #include <QAbstractAxis>
@@ -119,7 +121,7 @@ void styleForUse(QChart *chart, const FigureUse &use)
         qreal row = 0;
         // The lines' entries (a run's dots have none; markers say they are visible only once drawn).
         for (QLegendMarker *marker : chart->legend()->markers())
-            if (qobject_cast<QLineSeries *>(marker->series()))
+            if (qobject_cast<QLineSeries *>(marker->series()) && !marker->series()->property("reglabNoLegend").toBool())
                 row += metrics.horizontalAdvance(marker->label()) + 2.5 * metrics.height(); // swatch and gaps
         if (row > use.layoutSize().width() * 0.95)
             chart->legend()->setAlignment(Qt::AlignRight);
@@ -164,12 +166,16 @@ void styleForUse(QChart *chart, const FigureUse &use)
     }
     for (QAbstractSeries *series : chart->series()) {
         if (auto *dots = qobject_cast<QScatterSeries *>(series)) {
-            dots->setMarkerSize(use.line * 2.6 * k);
+            // A compared run's marker shapes are a little larger than dots: a shape must be seen, not only a spot.
+            dots->setMarkerSize(use.line * (seriesIsRunMarks(dots) ? 3.4 : 2.6) * k);
         } else if (auto *line = qobject_cast<QLineSeries *>(series)) {
             QPen pen = line->pen();
-            // Reference lines (the chance line) stay thinner than the runs'.
-            pen.setWidthF((pen.style() == Qt::SolidLine ? use.line : use.line * 0.6) * k);
+            // Reference lines (the chance line) stay thinner than the runs' (solid, or in a compared run's dashes).
+            const bool run = pen.style() == Qt::SolidLine || seriesRunStyle(line) >= 0;
+            pen.setWidthF((run ? use.line : use.line * 0.6) * k);
             line->setPen(pen);
+            if (!line->lightMarker().isNull()) // a compared run's legend sample: as high as the legend's type
+                line->setMarkerSize(QFontMetricsF(chart->legend()->font()).height());
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #include "ui/charts/chartbase.h"
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 
 #include <QEvent>
 #include <QFontMetrics>
@@ -29,8 +30,11 @@ LegendStrip::LegendStrip(QWidget *parent) : QWidget(parent)
 
 int LegendStrip::markerRoom(const Entry &entry) const
 {
-    // A swatch, or a stroke long enough to show its dashes, and the space before the name.
+    // A swatch, or a stroke long enough to show its dashes (a run's: its marker with a dash or two either side; kept
+    // short, for the names' room in the narrow sidebar), and the space before the name.
     const QFontMetrics fm(entryFont());
+    if (entry.runStyle >= 0)
+        return (entry.runDashes ? fm.height() * 2 : fm.height() * 3 / 2) + 4;
     return entry.line == Qt::NoPen ? fm.ascent() * 2 / 3 + 6 : fm.height() * 3 / 2;
 }
 
@@ -44,7 +48,8 @@ void LegendStrip::setEntries(const QList<Entry> &entries)
     bool same = entries.size() == m_entries.size();
     for (qsizetype i = 0; same && i < entries.size(); ++i)
         same = entries[i].name == m_entries[i].name && entries[i].color == m_entries[i].color &&
-               entries[i].line == m_entries[i].line;
+               entries[i].line == m_entries[i].line && entries[i].runStyle == m_entries[i].runStyle &&
+               entries[i].runDashes == m_entries[i].runDashes;
     if (same)
         return;
     m_entries = entries;
@@ -112,7 +117,13 @@ void LegendStrip::paintEvent(QPaintEvent *)
         const QRect r = rects[i];
         const int marker = markerRoom(e);
         const int mid = r.top() + line / 2;
-        if (e.line == Qt::NoPen) {
+        if (e.runStyle >= 0) {
+            // As the charts' legends show a compared run: its stroke with its marker, the marker a little larger
+            // than the type's x-height so that its shape reads.
+            paintRunSample(p, QPointF(r.left(), mid), QPointF(r.left() + marker - 4, mid), e.color,
+                           2.5 * themeLineScale(), runStyleAt(e.runStyle), e.runDashes, fm.ascent() * 0.85,
+                           colours.background);
+        } else if (e.line == Qt::NoPen) {
             const int side = fm.ascent() * 2 / 3;
             p.setPen(e.color.darker(130));
             p.setBrush(e.color);

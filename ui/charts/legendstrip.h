@@ -1,5 +1,6 @@
-// A legend outside a chart, in rows that wrap: each entry a colour swatch (a run) or a stroke of a line style (a
-// key to what solid and dashed mean), and its name, whole. For views in the narrow sidebar, where a legend inside
+// A legend outside a chart, in rows that wrap: each entry a colour swatch (a run), a run's sample in its style (a
+// stroke with its marker, runstyle.h, where runs are compared) or a stroke of a line style (a key to what solid
+// and dashed mean), and its name, whole. For views in the narrow sidebar, where a legend inside
 // the chart would squeeze the plot and its axis labels, or be cut; one strip can name the runs of two charts.
 #pragma once
 
@@ -18,6 +19,10 @@ public:
         QString name;
         QColor color;
         Qt::PenStyle line = Qt::NoPen; // NoPen: a swatch; otherwise a stroke in this style
+        // A run drawn in its style (runstyle.h): the index of its RunStyle, and a stroke with its marker stands for
+        // it; the stroke in the run's dashes where the view draws runs in them (runDashes), else solid.
+        int runStyle = -1;
+        bool runDashes = false;
     };
 
     explicit LegendStrip(QWidget *parent = nullptr);

@@ -1,11 +1,13 @@
 #include "ui/charts/livechart.h"
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 
 #include <QChart>
 #include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QScatterSeries>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -43,7 +45,9 @@ void LiveChart::setTrackShown(int track, bool shown)
     rebuild(t);
     // Qt shows a series' legend entry again with the series: one kept out of the legend stays out.
     for (QLegendMarker *lm : chart()->legend()->markers(t.series))
-        lm->setVisible(shown && t.inLegend);
+        lm->setVisible(trackInLegend(t));
+    if (t.runStyle >= 0)
+        rebuildLegendEntries(); // its entry comes and goes with it
     fitAxes();
 }
 
@@ -51,9 +55,11 @@ void LiveChart::setTrackInLegend(int track, bool inLegend)
 {
     Track &t = m_tracks[std::size_t(track)];
     t.inLegend = inLegend;
-    t.series->setProperty("reglabNoLegend", !inLegend);
+    t.series->setProperty("reglabNoLegend", !inLegend || t.runStyle >= 0);
     for (QLegendMarker *lm : chart()->legend()->markers(t.series))
-        lm->setVisible(t.series->isVisible() && inLegend);
+        lm->setVisible(trackInLegend(t));
+    if (t.runStyle >= 0)
+        rebuildLegendEntries();
     fitAxes();
 }
 
@@ -75,6 +81,57 @@ void LiveChart::setTrackLook(int track, const QString &name, const QString &shor
     pen.setStyle(style);
     series->setPen(pen);
     restyle(); // line width at the presentation scale, and the legend fitted to the new names
+}
+
+void LiveChart::setTrackRunStyle(int track, int styleIndex)
+{
+    Track &t = m_tracks[std::size_t(track)];
+    if (t.runStyle < 0 && styleIndex < 0)
+        return; // plain, and plain it stays
+    const RunStyle style = runStyleAt(styleIndex);
+    if (t.runStyle < 0 && styleIndex >= 0)
+        t.dots = t.series->pointsVisible();
+    removeMarks(t);
+    t.runStyle = styleIndex;
+    QPen pen = t.series->pen();
+    if (styleIndex >= 0) {
+        applyRunDashes(pen, style);
+        t.series->setPen(pen);
+        t.series->setPointsVisible(false); // the markers stand on the points instead
+        t.marks = newRunMarks(t.series, style, kRunMarkSize, m_overlayPoints ? kMaxShownPoints : 12);
+        t.marks->setParent(this);
+        addMarks(t);
+    } else {
+        t.series->setPointsVisible(t.dots);
+    }
+    setSeriesRunStyle(t.series, style);
+    t.series->setProperty("reglabNoLegend", !t.inLegend || t.runStyle >= 0);
+    for (QLegendMarker *lm : chart()->legend()->markers(t.series))
+        lm->setVisible(trackInLegend(t));
+    rebuildLegendEntries();
+    fitAxes();
+}
+
+bool LiveChart::trackInLegend(const Track &t) const
+{
+    return t.series->isVisible() && t.inLegend && t.runStyle < 0; // a styled track's entry is its twin's
+}
+
+void LiveChart::addMarks(const Track &t)
+{
+    if (!t.marks)
+        return;
+    addSeries(t.marks);
+    hideFromLegend(t.marks);
+}
+
+void LiveChart::removeMarks(Track &t)
+{
+    if (!t.marks)
+        return;
+    chart()->removeSeries(t.marks);
+    delete t.marks;
+    t.marks = nullptr;
 }
 
 QString LiveChart::trackName(int track) const
@@ -333,6 +390,7 @@ QList<double> LiveChart::markerPositions() const
 void LiveChart::setOverlays(const QList<Overlay> &overlays)
 {
     for (auto &t : m_overlays) {
+        removeMarks(t);
         chart()->removeSeries(t.series);
         delete t.series;
     }
@@ -343,16 +401,17 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     }
     m_overlayRaw.clear();
     removeMarkers(true);
-    for (QLineSeries *s : m_overlayLegend) {
-        chart()->removeSeries(s);
-        delete s;
-    }
-    m_overlayLegend.clear();
+    m_overlayLooks = overlays;
 
+    // Runs compared: each in its dashes with its markers (runstyle.h), which stand on the points instead of dots.
     auto makeSeries = [this](const Overlay &o) {
         QLineSeries *series = makeLine(o.label, o.color, 2);
+        QPen pen = series->pen();
+        applyRunDashes(pen, runStyleOf(o.color));
+        series->setPen(pen);
+        setSeriesRunStyle(series, runStyleOf(o.color));
         // A run of one logged point has no line to draw: its point is drawn, where it sets the axis.
-        series->setPointsVisible(m_overlayPoints || o.points.size() == 1);
+        series->setPointsVisible(o.points.size() == 1);
         return series;
     };
     auto track = [](QLineSeries *series, const QList<QPointF> &points, bool faint) {
@@ -364,6 +423,7 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
     };
     for (const Overlay &o : overlays) {
         m_overlays.push_back(track(makeSeries(o), o.points, false));
+        m_overlays.back().runStyle = runStyleOf(o.color).index;
         if (!o.raw.isEmpty()) { // the unsmoothed curve, faint: a fifth of the points is plenty beneath another
             QLineSeries *raw = makeLine(tr("%1 (unsmoothed)").arg(o.label), faintColor(o.color), 1.2);
             m_overlayRaw.push_back(track(raw, o.raw, true));
@@ -378,6 +438,12 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
             rebuild(t); // before attaching: a log axis must not see non-positive values
             addSeries(t.series);
             hideFromLegend(t.series);
+            if (list == &m_overlays) {
+                t.marks = newRunMarks(t.series, runStyleAt(t.runStyle), kRunMarkSize,
+                                      m_overlayPoints ? kMaxShownPoints : 12);
+                t.marks->setParent(this);
+                addMarks(t);
+            }
         }
     for (const Overlay &o : overlays)
         for (const auto &[x, label] : o.markers)
@@ -387,7 +453,11 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
             chart()->removeSeries(t.series);
             addSeries(t.series);
             for (QLegendMarker *lm : chart()->legend()->markers(t.series))
-                lm->setVisible(t.series->isVisible() && t.inLegend);
+                lm->setVisible(trackInLegend(t));
+            if (t.marks) {
+                chart()->removeSeries(t.marks);
+                addMarks(t);
+            }
         }
         for (auto &m : m_markers) {
             chart()->removeSeries(m.line);
@@ -395,18 +465,43 @@ void LiveChart::setOverlays(const QList<Overlay> &overlays)
             hideFromLegend(m.line);
         }
     }
-    // The legend lists series in the order they were added: empty twins after the live series carry the
-    // overlays' entries.
-    for (const Overlay &o : overlays) {
-        QLineSeries *entry = makeSeries(o);
-        setLegendNames(entry, o.label, o.shortLabel.isEmpty() ? o.label : o.shortLabel);
-        addSeries(entry);
-        m_overlayLegend.push_back(entry);
-    }
+    rebuildLegendEntries();
     refreshRanges();
     fitAxes(); // the new legend entries fitted (shortened where they would be cut)
     updateMarkers();
     descriptionMayChange();
+}
+
+void LiveChart::rebuildLegendEntries()
+{
+    for (QLineSeries *s : m_overlayLegend) {
+        chart()->removeSeries(s);
+        delete s;
+    }
+    m_overlayLegend.clear();
+    // The legend lists series in the order they were added: empty twins after the live series carry the entries
+    // of the styled tracks (the live run compared), then of the overlays: each a stroke with the run's marker.
+    const auto add = [this](const QString &name, const QString &shortName, const QColor &color, qreal width,
+                            int style) {
+        QLineSeries *entry = newRunSample(name, color, width, runStyleAt(style));
+        entry->setParent(this);
+        entry->setProperty("reglabBaseWidth", width);
+        setLegendNames(entry, name, shortName);
+        addSeries(entry);
+        showRunSample(chart(), entry);
+        m_overlayLegend.push_back(entry);
+    };
+    for (const Track &t : m_tracks)
+        if (t.runStyle >= 0 && t.inLegend && t.series->isVisible())
+            add(t.series->property("reglabLongName").toString().isEmpty() ? t.series->name()
+                                                                           : t.series->property("reglabLongName").toString(),
+                t.series->property("reglabShortName").toString().isEmpty()
+                    ? t.series->name()
+                    : t.series->property("reglabShortName").toString(),
+                t.series->pen().color(), t.series->property("reglabBaseWidth").toDouble(), t.runStyle);
+    for (const Overlay &o : m_overlayLooks)
+        add(o.label, o.shortLabel.isEmpty() ? o.label : o.shortLabel, o.color, 2, runStyleOf(o.color).index);
+    restyle(); // the entries' lines at the presentation scale
 }
 
 QList<QPointF> LiveChart::overlayPoints(int index) const

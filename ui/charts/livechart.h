@@ -7,6 +7,7 @@
 #include <vector>
 
 class QGraphicsSimpleTextItem;
+class QScatterSeries;
 
 namespace reglab::ui {
 
@@ -68,6 +69,11 @@ public:
     QString trackName(int track) const; // the long name
     static QString trackNameOf(const QLineSeries *series);
     QColor trackColor(int track) const;
+    // A track drawn as a compared run (runstyle.h): its run's dashes, its markers along it, and a legend entry
+    // that shows both; -1 draws it plainly again. Call after setTrackLook, which sets the pen's style. Compared
+    // runs (setOverlays) are drawn in their styles whenever there are any.
+    void setTrackRunStyle(int track, int styleIndex);
+    int trackRunStyle(int track) const { return m_tracks[std::size_t(track)].runStyle; }
 
 protected:
     // Empties every track (their points, not their looks), leaving markers and overlays.
@@ -81,6 +87,9 @@ protected:
         bool inLegend = true;
         bool faint = false;             // a faint curve beneath another: a fifth of a full curve's points
         int maxShown = kMaxShownPoints; // points drawn at most: the track's share of kPointBudget
+        int runStyle = -1;              // drawn in a compared run's style (runstyle.h): its index
+        QScatterSeries *marks = nullptr; // then its markers, which follow the series' points
+        bool dots = false;              // the series' own dots, put back when the style goes
     };
     struct Marker {
         double x = 0;
@@ -134,12 +143,19 @@ private:
     // Gives every series its share of kPointBudget (after runs or tracks were shown or hidden).
     void sharePoints();
     Marker makeMarker(double x, const QString &label, bool overlay);
+    // The legend's entries for styled tracks and the overlays, after the live series (made anew).
+    void rebuildLegendEntries();
+    bool trackInLegend(const Track &t) const;
+    // Adds a track's or overlay's marks, if it has any, after its series (on top).
+    void addMarks(const Track &t);
+    void removeMarks(Track &t);
     void removeMarkers(bool overlay);
     std::vector<Track> m_tracks;
     std::vector<Marker> m_markers;
     std::vector<Track> m_overlays;              // drawn under the live series, not in the legend
     std::vector<Track> m_overlayRaw;            // the overlays' unsmoothed curves, faint, under everything
     std::vector<QLineSeries *> m_overlayLegend; // empty series after the live ones: the overlays' legend entries
+    QList<Overlay> m_overlayLooks;              // the overlays' names and colours, for their entries
     bool m_overlayPoints = false;
 };
 

@@ -39,6 +39,9 @@ public:
     bool partShown(Series series) const { return trackShown(mainTrack(series)); }
     void setPartLook(Series series, const QString &name, const QString &shortName, const QColor &color,
                      qreal width = 2.5, Qt::PenStyle style = Qt::SolidLine, bool textColored = false);
+    // A part drawn as a compared run (LiveChart::setTrackRunStyle), after setPartLook; -1: plainly.
+    void setPartRunStyle(Series series, int styleIndex) { setTrackRunStyle(mainTrack(series), styleIndex); }
+    int partRunStyle(Series series) const { return trackRunStyle(mainTrack(series)); }
     QString partName(Series series) const { return trackName(mainTrack(series)); }
     QColor partColor(Series series) const { return trackColor(mainTrack(series)); }
     bool rawShown(Series series) const { return trackShown(rawTrack(series)); }

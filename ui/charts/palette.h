@@ -4,6 +4,7 @@
 #include <QColor>
 #include <QList>
 #include <QFont>
+#include <QPalette>
 #include <QString>
 
 class QChart;
@@ -44,20 +45,37 @@ QFont chartFont(int pointSize, bool bold = false);
 // a readable font, no animations (they would replay on every batched update). The caller owns it.
 QChart *newChart(const QString &title);
 
-// Light or dark: System follows the desktop's palette (a dark window colour means dark).
-enum class Theme { System, Light, Dark };
-QString themeName(Theme theme); // "system", "light", "dark"
+// Light, dark or high contrast: System follows the desktop (its high-contrast setting where desktopcontrast.h
+// finds one, else its palette: a dark window colour means dark).
+enum class Theme { System, Light, Dark, HighContrast };
+QString themeName(Theme theme); // "system", "light", "dark", "high-contrast"
 bool parseTheme(const QString &name, Theme &out);
-// Applies the theme to the application (a dark Fusion palette, or the desktop's own) and to the colours below.
+// Applies the theme to the application (a dark or high-contrast Fusion palette, or the desktop's own) and to the
+// colours below.
 void applyTheme(Theme theme);
 Theme currentTheme();
-bool darkThemeActive();
+bool darkThemeActive(); // dark or high contrast: light lines on a dark background
+// High contrast (chosen, or followed from the desktop): white on black, lines thicker (themeLineScale()), a
+// strong yellow for focus and selection. Every run colour and reference line has at least 3:1 on its black.
+bool highContrastActive();
+double themeLineScale(); // 1.4 in high contrast, else 1
+// The palette the high-contrast theme gives the application (for its contrast test too).
+QPalette highContrastPalette();
+QPalette darkPalette();
 
 // What charts and painted views draw with, for the active theme. The series' hues stay the same in both.
 struct ChartColors {
     QColor background, text, grid, minorGrid, panel;
 };
 ChartColors chartColors();
+// The error banner's colours for the active theme: it stands out over the charts (light red with dark text in the
+// light theme, dark red with light text in the dark one, black framed in red in high contrast), and its text,
+// link and close button keep at least 4.5:1 on its background in every theme.
+struct BannerColors {
+    QColor background, border, text, link;
+};
+BannerColors bannerColors();
+
 // A colour made faint for a curve drawn beneath its own (the unsmoothed loss): opaque, mixed with the chart's
 // background, since translucent wide lines cost the raster engine a blend per pixel at every redraw.
 QColor faintColor(const QColor &color);

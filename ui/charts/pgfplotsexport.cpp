@@ -1,5 +1,7 @@
 #include "ui/charts/pgfplotsexport.h"
 
+#include "ui/charts/runstyle.h"
+
 #include <QChart>
 #include <QGraphicsScene>
 #include <QHash>
@@ -128,6 +130,18 @@ QString styleOf(QXYSeries *series)
                         .arg(series->color().red())
                         .arg(series->color().green())
                         .arg(series->color().blue());
+    // A run compared with others: its dashes, and its marker shape on its marks and legend entry (runstyle.h).
+    const int runStyle = seriesIsRunMarks(series) ? series->property("reglabRunMarks").toInt() : seriesRunStyle(series);
+    if (runStyle >= 0) {
+        const RunStyle run = runStyleAt(runStyle);
+        const QString mark = QStringLiteral("mark=%1, mark size=2pt, mark options={solid, draw=white}")
+                                 .arg(pgfplotsMark(run));
+        if (marks)
+            return style + QStringLiteral(", only marks, ") + mark;
+        style += QStringLiteral(", %1, line width=%2pt").arg(pgfplotsDash(run), num(std::max(0.4, pen.widthF() * 0.45)));
+        return style + (series->property("reglabRunSample").toBool() ? QStringLiteral(", ") + mark
+                                                                     : QStringLiteral(", no markers"));
+    }
     if (marks)
         return style + QStringLiteral(", only marks, mark=*, mark size=1.5pt");
     style += QStringLiteral(", no markers, line width=%1pt").arg(num(std::max(0.4, pen.widthF() * 0.45)));

@@ -4,6 +4,7 @@
 
 #include "model/metrics.h"
 #include "ui/charts/figureexport.h"
+#include "ui/charts/runstyle.h"
 #include "ui/figures/videoencoder.h"
 
 #include <QChart>
@@ -20,7 +21,8 @@ namespace reglab::ui {
 
 namespace {
 
-// A series that grows: a run's line or its dots (not a dashed reference line such as chance), and all its points.
+// A series that grows: a run's line (solid, or in a compared run's dashes) or its dots or markers (not a dashed
+// reference line such as chance), and all its points.
 struct Growing {
     QXYSeries *series;
     QList<QPointF> points;
@@ -32,7 +34,8 @@ std::vector<Growing> growingSeries(QChart *chart, double &maxX)
     maxX = 0;
     for (QAbstractSeries *abstract : chart->series()) {
         auto *xy = qobject_cast<QXYSeries *>(abstract);
-        if (!xy || (!qobject_cast<QScatterSeries *>(xy) && xy->pen().style() != Qt::SolidLine))
+        // (a run's marks follow its line as it is cut, then are cut themselves: they come after it in the chart)
+        if (!xy || (!qobject_cast<QScatterSeries *>(xy) && xy->pen().style() != Qt::SolidLine && seriesRunStyle(xy) < 0))
             continue;
         out.push_back({xy, xy->points()});
         for (const QPointF &p : out.back().points)

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTextDocument>
+#include <QPalette>
 #include <QToolButton>
 
 #include <algorithm>
@@ -33,10 +34,6 @@ Banner::Banner(QWidget *parent) : QFrame(parent)
     }();
     Q_UNUSED(accessible);
     setObjectName(QStringLiteral("banner"));
-    // Dark text on a light red in either theme: the banner is meant to stand out.
-    setStyleSheet(QStringLiteral("#banner { background: %1; border: 2px solid %2; border-radius: 4px; }"
-                                 " #banner QLabel { color: #202020; }")
-                      .arg(colors::bannerBackground.name(), colors::bannerBorder.name()));
     auto *layout = new QHBoxLayout(this);
     m_text = new QLabel(this);
     m_text->setWordWrap(true);
@@ -52,7 +49,38 @@ Banner::Banner(QWidget *parent) : QFrame(parent)
     connect(dismiss, &QToolButton::clicked, this, [this] { showMessage({}); });
     layout->addWidget(m_text, 1);
     layout->addWidget(dismiss, 0, Qt::AlignTop);
+    applyColors();
     hide();
+}
+
+void Banner::applyColors()
+{
+    // The close button's "x" in the text's colour, not the application's (light on light red in the dark theme).
+    const BannerColors c = bannerColors();
+    const QString sheet = QStringLiteral("#banner { background: %1; border: 2px solid %2; border-radius: 4px; }"
+                                         " #banner QLabel, #banner QToolButton { color: %3; }")
+                              .arg(c.background.name(), c.border.name(), c.text.name());
+    if (sheet != m_colors) {
+        m_colors = sheet;
+        setStyleSheet(sheet);
+    }
+    // Rich text draws links in the palette's link colour, which a style sheet does not set; set again after every
+    // style change (re-applying a style sheet restores the label's palette from before).
+    QPalette palette = m_text->palette();
+    if (palette.color(QPalette::Link) == c.link)
+        return;
+    palette.setColor(QPalette::Link, c.link);
+    palette.setColor(QPalette::LinkVisited, c.link);
+    m_text->setPalette(palette);
+}
+
+void Banner::changeEvent(QEvent *event)
+{
+    QFrame::changeEvent(event);
+    // A new theme comes as a new application palette (and, for high contrast, style sheet).
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange ||
+        event->type() == QEvent::StyleChange)
+        applyColors();
 }
 
 void Banner::showMessage(const QString &text)

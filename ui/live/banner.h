@@ -1,5 +1,6 @@
 // A problem in plain words over the top of the charts (rich text), with a button that hides it. It floats over
-// the charts rather than taking their room: the curves keep their size and stay where they were.
+// the charts rather than taking their room: the curves keep their size and stay where they were. Its colours are
+// the theme's (bannerColors()), readable in each.
 #pragma once
 
 #include <QFrame>
@@ -22,6 +23,7 @@ public:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 Q_SIGNALS:
     // A link in the text was clicked (<a href="restart">...): its href.
@@ -29,8 +31,11 @@ Q_SIGNALS:
 
 private:
     void place();
+    // The theme's banner colours (bannerColors()) on the frame, the text, its links and the close button.
+    void applyColors();
 
     QLabel *m_text;
+    QString m_colors; // the colours applied, as a style sheet: a theme change restyles once
     QWidget *m_target = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #include "ui/charts/accuracychart.h"
 #include "ui/charts/losschart.h"
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 #include "ui/charts/smoothing.h"
 #include "ui/live/banner.h"
 #include "ui/live/flowlayout.h"
@@ -429,6 +430,10 @@ void LiveView::updateComparison()
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveShown && part == loss);
         m_loss->setPartLook(loss, legendName(live).first, legendName(live).second, color);
+        // The live run compared: in its dashes with its markers, as the compared runs (runstyle.h).
+        const int style = live >= 0 ? runStyleOf(color).index : -1;
+        for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
+            m_loss->setPartRunStyle(part, part == loss ? style : -1);
         const std::string &key = accuracyMetric.key;
         const int accuracy = key == "test_accuracy" || key == "test_loss"     ? AccuracyChart::Test
                              : key == "val_accuracy" || key == "val_loss"     ? AccuracyChart::Validation
@@ -438,8 +443,14 @@ void LiveView::updateComparison()
             m_accuracy->setTrackShown(track, liveShown && track == accuracy);
         m_accuracy->setGapShaded(false);
         m_accuracy->setTrackLook(accuracy, legendName(live).first, legendName(live).second, color, 3);
+        for (int track : kAccuracyTracks)
+            m_accuracy->setTrackRunStyle(track, track == accuracy ? style : -1);
         m_accuracy->setTrackInLegend(AccuracyChart::Chance, false); // the legend's room goes to the runs
     } else { // a run alone: its series named by what they are ("Training"); the runs list says which run
+        for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
+            m_loss->setPartRunStyle(part, -1);
+        for (int track : kAccuracyTracks)
+            m_accuracy->setTrackRunStyle(track, -1);
         for (LossChart::Series part : {LossChart::Data, LossChart::L1, LossChart::L2, LossChart::Total})
             m_loss->setPartShown(part, liveSeries);
         m_loss->setPartLook(LossChart::Data, tr("Data loss (cross-entropy)"), tr("Data loss"), colors::dataLoss);

@@ -2,6 +2,7 @@
 #include "ui/charts/chartbase.h"
 #include "ui/charts/legendstrip.h"
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 
 #include <QChart>
 #include <QChartView>
@@ -12,6 +13,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QScatterSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -22,6 +24,9 @@ namespace reglab::ui {
 namespace {
 // A log axis cannot show 0: empty bins sit on the axis floor instead.
 constexpr double kLogFloor = 0.5;
+// A compared run's markers along its outline: enough to find each run's among overlapping outlines, few enough
+// that five runs' stay apart.
+constexpr int kMarksPerRun = 6;
 
 const reglab::WeightHistogram *findLayer(const std::vector<reglab::WeightHistogram> &hs, const QString &name)
 {
@@ -206,6 +211,12 @@ void HistogramView::rebuild()
     const bool log = logCounts();
     double low = -0.25, high = 0.25, top = 1;
     QList<QLineSeries *> lines;
+    QList<QAbstractSeries *> marks;
+    QList<int> styles;
+    // Runs compared: each outline in its run's dashes (a histogram gives solid and dashed no meaning of their own)
+    // with its markers on a few of its non-empty bins (runstyle.h), so a greyscale print tells them apart where
+    // outlines overlap; a run alone is drawn as before.
+    const bool compared = !m_overlays.isEmpty();
     auto addSeries = [&](const reglab::WeightHistogram &h, const QString &label, const QString &brief,
                          const QColor &color, qreal width) {
         QLineSeries *s = m_view->makeLine(label, color, width);
@@ -213,17 +224,30 @@ void HistogramView::rebuild()
         ChartBase::setLegendNames(s, label, brief.isEmpty() ? label : brief);
         const int bins = int(h.counts.size());
         const double w = bins > 0 ? (h.high - h.low) / bins : 0;
-        QList<QPointF> points;
+        QList<QPointF> points, filled; // the outline; the non-empty bins' middles
         points.reserve(2 * bins);
         for (int i = 0; i < bins; ++i) {
             const double c = log ? std::max(kLogFloor, double(h.counts[i])) : double(h.counts[i]);
             points << QPointF(h.low + i * w, c) << QPointF(h.low + (i + 1) * w, c);
+            if (h.counts[i] > 0)
+                filled << QPointF(h.low + (i + 0.5) * w, c);
             top = std::max(top, c);
         }
         s->replace(points);
         low = h.low;
         high = h.high;
         lines << s;
+        const RunStyle style = compared ? runStyleOf(color) : RunStyle{};
+        styles << style.index;
+        if (style.index < 0)
+            return;
+        QPen pen = s->pen();
+        applyRunDashes(pen, style);
+        s->setPen(pen);
+        setSeriesRunStyle(s, style);
+        QScatterSeries *m = newRunMarkSeries(label, color, style);
+        m->replace(markPoints(filled, style, kMarksPerRun));
+        marks << m;
     };
     const reglab::WeightHistogram *live = m_liveShown ? findLayer(m_live, name) : nullptr;
     if (live) {
@@ -264,10 +288,14 @@ void HistogramView::rebuild()
     m_view->styleAxis(y, tr("weights per bin"), tr("count"));
     m_view->setAxes(x, y);
     QList<LegendStrip::Entry> entries;
-    for (QLineSeries *s : lines) {
-        m_view->addSeries(s);
-        m_series << s;
-        entries << LegendStrip::Entry{s->name(), s->pen().color()};
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        m_view->addSeries(lines[i]);
+        m_series << lines[i];
+        entries << LegendStrip::Entry{lines[i]->name(), lines[i]->pen().color(), Qt::NoPen, styles[i], true};
+    }
+    for (QAbstractSeries *m : marks) { // on top of every outline
+        m_view->addSeries(m);
+        hideRunMarks(m_view->chart(), m);
     }
     m_legend->setEntries(entries);
 }

@@ -1,6 +1,7 @@
 // Per-layer weight histograms over the core's fixed range, so frames of a run and different runs compare bin by
 // bin: the live run's last snapshot, and the last histograms of the runs ticked for comparison, each in its run
-// colour under the name the other charts' legends give it.
+// colour under the name the other charts' legends give it; compared, each also in its dashes with its markers
+// (runstyle.h).
 #pragma once
 
 #include "model/records.h"

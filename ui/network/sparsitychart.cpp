@@ -2,6 +2,7 @@
 #include "ui/charts/chartbase.h"
 #include "ui/charts/legendstrip.h"
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 #include "ui/controls/numberentry.h"
 
 #include <QChart>
@@ -46,20 +47,33 @@ QValueAxis *epochAxis(ChartBase *view, int lastEpoch)
     return x;
 }
 
-// A run's line, with dots so that a single epoch shows.
+// A run's line, with dots so that a single epoch shows; runs compared have their markers (runstyle.h) instead,
+// gathered in `marks` to go on top of every line. Solid and dashed keep their meaning here (the measure), so a
+// compared run is told apart by its marker, not by its dashes.
 void addLine(ChartBase *view, const QString &name, const QString &brief, const QColor &color,
-             const QList<QPointF> &points, Qt::PenStyle style)
+             const QList<QPointF> &points, Qt::PenStyle style, int runStyle, QList<QAbstractSeries *> &marks)
 {
     QLineSeries *line = view->makeLine(name, color, 2.5, style);
     // A dashed line has no legend entry: its own name in full (hover says it), none to stand for the solid one's.
     ChartBase::setLegendNames(line, name, style == Qt::SolidLine ? brief : name);
-    line->setPointsVisible(true);
+    line->setPointsVisible(runStyle < 0);
     line->replace(points);
     view->addSeries(line);
     // Named in the strip under the charts, not in the chart's own legend (the key to the line styles).
     line->setProperty("reglabNoLegend", true);
     for (QLegendMarker *marker : view->chart()->legend()->markers(line))
         marker->setVisible(false);
+    if (runStyle >= 0)
+        marks << newRunMarks(line, runStyleAt(runStyle));
+}
+
+// The compared runs' marks, after every line (each drawn over all of them) and after the key, out of its legend.
+void addMarks(ChartBase *view, const QList<QAbstractSeries *> &marks)
+{
+    for (QAbstractSeries *m : marks) {
+        view->addSeries(m);
+        hideRunMarks(view->chart(), m);
+    }
 }
 
 bool sameThreshold(double a, double b)
@@ -334,6 +348,12 @@ QColor SparsityChart::liveColor() const
     return m_liveColor.isValid() ? m_liveColor : colors::dataLoss;
 }
 
+int SparsityChart::runStyleFor(const QColor &color) const
+{
+    // Runs compared: each its marker (a colour not of the runs' palette has none); a run alone keeps its dots.
+    return m_overlays.isEmpty() ? -1 : runStyleOf(color).index;
+}
+
 void SparsityChart::updateLayers()
 {
     QStringList names = m_layers;
@@ -502,16 +522,21 @@ void SparsityChart::redrawShares()
     y->setLabelFormat(QStringLiteral("%d"));
     m_shareView->styleAxis(y, tr("% of weights"), tr("%"));
     m_shareView->setAxes(epochAxis(m_shareView, last), y);
+    QList<QAbstractSeries *> marks;
     for (int i = 0; i < labels.size(); ++i) {
-        addLine(m_shareView, labels[i], briefs[i], colours[i], lines[0][i], Qt::SolidLine);
-        addLine(m_shareView, tr("%1, exactly 0").arg(labels[i]), briefs[i], colours[i], lines[1][i], Qt::DashLine);
+        const int style = runStyleFor(colours[i]);
+        addLine(m_shareView, labels[i], briefs[i], colours[i], lines[0][i], Qt::SolidLine, style, marks);
+        addLine(m_shareView, tr("%1, exactly 0").arg(labels[i]), briefs[i], colours[i], lines[1][i], Qt::DashLine,
+                style, marks);
     }
     if (!labels.isEmpty())
         addKey(m_shareView, {tr("|w| below %1").arg(shown), tr("below %1").arg(shown)}, {tr("exactly 0")});
+    addMarks(m_shareView, marks);
     m_shareView->setLegendShown(!labels.isEmpty());
+    // Each run's sample: a solid stroke (dashed means "exactly 0" here) with its marker, as drawn.
     QList<LegendStrip::Entry> entries;
     for (int i = 0; i < labels.size(); ++i)
-        entries << LegendStrip::Entry{labels[i], colours[i]};
+        entries << LegendStrip::Entry{labels[i], colours[i], Qt::NoPen, runStyleFor(colours[i])};
     m_legend->setEntries(entries);
     // A compared run's record measured its epochs at its own threshold; at another, with no saved weights, its
     // solid line cannot be drawn: said, not left out without a word.
@@ -561,12 +586,16 @@ void SparsityChart::redrawNorms()
     y->setRange(std::pow(10, std::floor(std::log10(low))), std::pow(10, std::ceil(std::log10(high) + 1e-9)));
     m_normView->styleAxis(y, tr("norm (L1 solid, L2 dashed)"), tr("norm"));
     m_normView->setAxes(epochAxis(m_normView, last), y);
+    QList<QAbstractSeries *> marks;
     for (int i = 0; i < labels.size(); ++i) {
-        addLine(m_normView, labels[i], briefs[i], colours[i], lines[0][i], Qt::SolidLine);
-        addLine(m_normView, tr("%1, L2 norm").arg(labels[i]), briefs[i], colours[i], lines[1][i], Qt::DashLine);
+        const int style = runStyleFor(colours[i]);
+        addLine(m_normView, labels[i], briefs[i], colours[i], lines[0][i], Qt::SolidLine, style, marks);
+        addLine(m_normView, tr("%1, L2 norm").arg(labels[i]), briefs[i], colours[i], lines[1][i], Qt::DashLine,
+                style, marks);
     }
     if (!labels.isEmpty())
         addKey(m_normView, {tr("L1 norm \u03a3|w|"), tr("L1 norm")}, {tr("L2 norm \u221a\u03a3w\u00b2"), tr("L2 norm")});
+    addMarks(m_normView, marks);
     m_normView->setLegendShown(!labels.isEmpty());
 }
 

@@ -1,7 +1,9 @@
 // Sparsity over time, one layer at a time, for the live run and the runs shown beside it, each in its run colour:
 // the share of weights with |w| below a threshold the user sets (solid) and the share exactly 0 (dashed: proximal
 // L1 makes them, the subgradient hardly ever), and the layer's L1 norm (solid) and L2 norm (dashed), against
-// epoch; each chart's legend is a grey key to its line styles, and one strip under both names the runs. The live run's snapshots are kept as compact
+// epoch; each chart's legend is a grey key to its line styles, and one strip under both names the runs. Runs
+// compared have, besides their colours, their markers (runstyle.h) on both lines, so a greyscale print tells them
+// apart; dashes are not theirs here (they say which measure). The live run's snapshots are kept as compact
 // summaries (a fine histogram of log10|w| and the exact-zero count), so a new threshold redraws its whole curve
 // without keeping the weights; a compared run's curves come from its record's epochs (measured at its own
 // threshold), and at another threshold from its saved last snapshot.
@@ -131,6 +133,8 @@ private:
     void addKey(ChartBase *view, const QStringList &solid, const QStringList &dashed);
     QString liveLabel() const;
     QColor liveColor() const;
+    // The run style (runstyle.h) a run of this colour is drawn in while runs are compared; -1 for a run alone.
+    int runStyleFor(const QColor &color) const;
 
     QComboBox *m_layer;
     ThresholdSpinBox *m_threshold;

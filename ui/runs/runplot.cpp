@@ -2,6 +2,7 @@
 #include "model/metrics.h"
 
 #include "ui/charts/palette.h"
+#include "ui/charts/runstyle.h"
 
 #include <QChart>
 #include <QFontMetricsF>
@@ -113,11 +114,18 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
 
     double maxX = 1, minY = INFINITY, maxY = -INFINITY;
     int named = 0;
+    // Runs compared tell themselves apart by dashes and markers too (a greyscale print); one run alone is drawn
+    // as the dashboard draws it.
+    const bool styled = runs.size() >= 2;
     for (const PlotRun &run : runs) {
+        const RunStyle style = styled ? runStyleOf(run.color) : RunStyle{};
         auto *series = new QLineSeries;
         series->setName(run.label);
         QPen pen(run.color, 2.5);
+        applyRunDashes(pen, style);
         series->setPen(pen);
+        if (styled)
+            setSeriesRunStyle(series, style);
         QList<QPointF> points;
         if (perEpoch) {
             for (const auto &e : run.record.epochs)
@@ -137,6 +145,21 @@ QChart *makeRunChart(const QList<PlotRun> &runs, const Metric &metric, const QSt
         }
         series->replace(finite);
         chart->addSeries(series);
+        if (styled) {
+            // The run's markers along its line (each epoch, or a dozen along a curve of steps), and its legend
+            // entry on an empty line of its own that shows the stroke with the marker.
+            chart->legend()->markers(series).first()->setVisible(false);
+            series->setProperty("reglabNoLegend", true);
+            QScatterSeries *marks = newRunMarks(series, style, kRunMarkSize, perEpoch ? 60 : 12);
+            chart->addSeries(marks);
+            chart->legend()->markers(marks).first()->setVisible(false);
+            QLineSeries *sample = newRunSample(run.label, run.color, 2.5, style);
+            chart->addSeries(sample);
+            showRunSample(chart, sample);
+            if (++named > maxNamed)
+                chart->legend()->markers(sample).first()->setVisible(false);
+            continue;
+        }
         if (++named > maxNamed)
             chart->legend()->markers(series).first()->setVisible(false);
         // Dots on the epochs, as on the dashboard; and a lone point (a run of one logged loss), which a line

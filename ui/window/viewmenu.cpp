@@ -55,10 +55,11 @@ ViewMenu::ViewMenu(const QList<QDockWidget *> &docks, QDockWidget *controls, Pre
     addSeparator();
     QMenu *themes = addMenu(tr("&Theme"));
     m_themes = new QActionGroup(this);
-    for (Theme t : {Theme::System, Theme::Light, Theme::Dark}) {
+    for (Theme t : {Theme::System, Theme::Light, Theme::Dark, Theme::HighContrast}) {
         QAction *a = themes->addAction(t == Theme::System  ? tr("&Follow the system")
                                        : t == Theme::Light ? tr("&Light")
-                                                           : tr("&Dark"));
+                                       : t == Theme::Dark  ? tr("&Dark")
+                                                           : tr("&High contrast"));
         a->setCheckable(true);
         a->setData(int(t));
         m_themes->addAction(a);
