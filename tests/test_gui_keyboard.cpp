@@ -146,6 +146,43 @@ private Q_SLOTS:
         QCOMPARE(QApplication::focusWidget(), d.window->runList()->view());
     }
 
+    // Tab goes through the regions in the layout's order (F6's), not in the order the widgets were made: each
+    // region's widgets, then the next region's; Shift+Tab the same backwards.
+    void tabFollowsTheLayout()
+    {
+        Dashboard d;
+        QVERIFY(activate(d.window.get()));
+        RegionFocus *regions = d.window->regionFocus();
+        const QList<QWidget *> all = regions->regions();
+        const qsizetype n = all.size();
+        for (const bool forward : {true, false}) {
+            QTest::keyClick(d.window.get(), Qt::Key_F6);
+            QWidget *from = regions->currentRegion();
+            QVERIFY(from);
+            int moves = 0;
+            for (int press = 0; press < 600 && moves < n; ++press) {
+                QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab, forward ? Qt::NoModifier : Qt::ShiftModifier);
+                QWidget *to = regions->currentRegion();
+                QVERIFY2(to, qPrintable(QStringLiteral("Tab %1: the focus left every region (%2)")
+                                            .arg(press + 1)
+                                            .arg(QString::fromLatin1(QApplication::focusWidget()
+                                                                         ? QApplication::focusWidget()->metaObject()->className()
+                                                                         : "none"))));
+                if (to == from)
+                    continue;
+                const qsizetype expected = ((all.indexOf(from) + (forward ? 1 : -1)) % n + n) % n;
+                QVERIFY2(to == all[expected], qPrintable(QStringLiteral("%1 Tab from region %2 went to region %3, not %4")
+                                                             .arg(forward ? QString() : QStringLiteral("Shift+"))
+                                                             .arg(all.indexOf(from))
+                                                             .arg(all.indexOf(to))
+                                                             .arg(expected)));
+                from = to;
+                ++moves;
+            }
+            QCOMPARE(moves, int(n)); // round every region and back to the first
+        }
+    }
+
     // Ctrl+Tab and Ctrl+Shift+Tab switch between tabbed panels; in the network views they switch its tabs.
     void ctrlTabSwitchesTabs()
     {

@@ -204,6 +204,11 @@ void MainWindow::restoreDefaults()
     }
 }
 
+bool MainWindow::focusNextPrevChild(bool next)
+{
+    return m_regions->tabAcross(next) || QMainWindow::focusNextPrevChild(next);
+}
+
 void MainWindow::showBanner(const QString &text)
 {
     m_live->banner()->showMessage(text);

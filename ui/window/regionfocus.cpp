@@ -137,16 +137,73 @@ QList<QWidget *> RegionFocus::regions() const
 
 QWidget *RegionFocus::currentRegion() const
 {
-    const QWidget *focus = QApplication::focusWidget();
-    if (!focus)
+    return regionOf(QApplication::focusWidget());
+}
+
+QWidget *RegionFocus::regionOf(const QWidget *widget) const
+{
+    if (!widget)
         return nullptr;
-    if (QDockWidget *dock = dockOf(focus))
+    if (QDockWidget *dock = dockOf(widget))
         return dock;
-    if (m_runBar->isAncestorOf(focus)) // inside the centre, so asked first
+    if (m_runBar->isAncestorOf(widget)) // inside the centre, so asked first
         return m_runBar;
-    if (focus == m_central || m_central->isAncestorOf(focus))
+    if (widget == m_central || m_central->isAncestorOf(widget))
         return m_central;
     return nullptr;
+}
+
+namespace {
+
+// What Tab stops at: shown, enabled, taking the focus by Tab, and not handing it to another widget.
+bool tabStop(const QWidget *w)
+{
+    return w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus) && !w->focusProxy();
+}
+
+} // namespace
+
+QWidget *RegionFocus::lastOf(QWidget *region) const
+{
+    QWidget *last = nullptr;
+    QWidget *w = m_window;
+    do {
+        w = w->nextInFocusChain();
+        if (tabStop(w) && regionOf(w) == region && !qobject_cast<QScrollArea *>(w))
+            last = w;
+    } while (w != m_window);
+    return last;
+}
+
+bool RegionFocus::tabAcross(bool forward)
+{
+    QWidget *focus = QApplication::focusWidget();
+    QWidget *region = regionOf(focus);
+    if (!region || focus->window() != m_window) // a floating panel keeps Qt's own order within it
+        return false;
+    const QList<QWidget *> all = regions();
+    const qsizetype at = all.indexOf(region);
+    if (at < 0 || all.size() < 2)
+        return false;
+    // Where Qt's chain goes.
+    QWidget *next = focus;
+    do
+        next = forward ? next->nextInFocusChain() : next->previousInFocusChain();
+    while (next != focus && !tabStop(next));
+    QWidget *to = regionOf(next);
+    if (to == region)
+        return false; // within the region: Qt's order, which the region's own layout sets
+    const qsizetype n = all.size();
+    QWidget *target = all[((at + (forward ? 1 : -1)) % n + n) % n];
+    if (to == target)
+        return false;
+    if (auto *dock = qobject_cast<QDockWidget *>(target))
+        dock->raise(); // a tab comes to the front
+    QWidget *land = forward ? landing(target) : lastOf(target);
+    if (!land)
+        return false;
+    land->setFocus(forward ? Qt::TabFocusReason : Qt::BacktabFocusReason);
+    return true;
 }
 
 QWidget *RegionFocus::landing(QWidget *region) const

@@ -30,6 +30,11 @@ public:
     QWidget *currentRegion() const;
     // F6 (`step` 1), Shift+F6 (-1): the focus to the next region's first widget, round the end.
     void moveRegion(int step);
+    // Tab (`forward`) or Shift+Tab from the focus widget: where Qt's focus chain (the order widgets were made in)
+    // would leave the region for one that is not the next in the layout, the focus goes to the next region's first
+    // widget (Shift+Tab: the previous region's last) instead, so Tab follows the layout. False: Qt's own move is
+    // the layout's (the main window calls this from focusNextPrevChild).
+    bool tabAcross(bool forward);
     // Ctrl+Tab (1), Ctrl+Shift+Tab (-1): the next tab of the tab widget with the focus, or else the next panel
     // tabbed with the one the focus is in (or was in last).
     void switchTab(int step);
@@ -46,6 +51,10 @@ public:
 private:
     // The first widget of `region` that takes the focus by Tab, in the focus chain's order.
     QWidget *landing(QWidget *region) const;
+    // The last widget of `region` that takes the focus by Tab, in the focus chain's order; null for none.
+    QWidget *lastOf(QWidget *region) const;
+    // The region `widget` is in (as currentRegion() for the focus); null for none.
+    QWidget *regionOf(const QWidget *widget) const;
     void focusRegion(QWidget *region);
     QDockWidget *dockOf(const QWidget *widget) const;
     QTabBar *tabBarOf(const QDockWidget *dock) const;
