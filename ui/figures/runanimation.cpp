@@ -121,10 +121,7 @@ QString writeRunAnimation(const QList<PlotRun> &runs, const AnimationSettings &s
     if (runs.isEmpty())
         return QStringLiteral("no run is shown: tick the runs to replay in Runs, then export again");
     FigureUse use;
-    if (const QString e = settings.figureUse(use); !e.isEmpty())
-        return e;
-    VideoEncoder::Format format;
-    if (const QString e = VideoEncoder::formatFor(path, format); !e.isEmpty())
+    if (const QString e = checkAnimation(settings, path, use); !e.isEmpty())
         return e;
     const std::unique_ptr<QChart> chart(makeAnimationChart(runs, settings.metric, use));
     double maxX = 0;
@@ -159,6 +156,14 @@ QString writeRunAnimation(const QList<PlotRun> &runs, const AnimationSettings &s
             return !frame.isNull();
         },
         progress, cancelled);
+}
+
+QString checkAnimation(const AnimationSettings &settings, const QString &path, FigureUse &use)
+{
+    if (const QString e = settings.figureUse(use); !e.isEmpty())
+        return e;
+    VideoEncoder::Format format;
+    return VideoEncoder::formatFor(path, format);
 }
 
 QString writeFrames(const QString &path, const AnimationSettings &settings, QImage frame, const FrameDrawer &draw,

@@ -51,6 +51,9 @@ using AnimationProgress = std::function<bool(int done, int total)>;
 QString writeRunAnimation(const QList<PlotRun> &runs, const AnimationSettings &settings, const QString &path,
                           const AnimationProgress &progress = {}, bool *cancelled = nullptr);
 
+// Before anything is drawn: the settings' figure use (in `use`), and a target of a known type; "" or what is wrong.
+QString checkAnimation(const AnimationSettings &settings, const QString &path, FigureUse &use);
+
 // Draws frame `i` of `total` into `frame` where it differs from the last one (left as it is: a repeat, not
 // encoded anew); false when it could not (no memory for it).
 using FrameDrawer = std::function<bool(int i, int total, QImage &frame)>;

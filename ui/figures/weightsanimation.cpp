@@ -5,8 +5,7 @@
 #include "ui/charts/palette.h"
 #include "ui/network/weighttiles.h"
 #include "ui/runs/runmodel.h"
-#include "ui/runs/runnames.h"
-#include "ui/figures/videoencoder.h"
+#include "ui/runs/runlegend.h"
 
 #include <QPainter>
 #include <QWidget>
@@ -54,14 +53,11 @@ int panelColumns(int n, const QSizeF &page, int units)
 QList<WeightsRun> shownWeightsRuns(const RunModel &runs)
 {
     const QList<int> ids = runs.shownIds();
-    QList<RunNaming> naming;
-    for (int id : ids)
-        naming << RunNaming{runs.record(id), runs.givenName(id), runs.name(id)};
-    const QList<RunNames> names = runNames(naming);
+    const QHash<int, LegendName> names = legendNames(runs, ids); // as the charts' legends name them
     QList<WeightsRun> out;
-    for (int i = 0; i < ids.size(); ++i)
-        if (const auto &history = runs.weightHistory(ids[i]); !history.empty())
-            out.append({names[i].legend, runs.color(ids[i]), history});
+    for (int id : ids)
+        if (const auto &history = runs.weightHistory(id); !history.empty())
+            out.append({names.value(id).full, runs.color(id), history});
     return out;
 }
 
@@ -137,10 +133,7 @@ QString writeWeightsAnimation(const QList<WeightsRun> &runs, const AnimationSett
     if (const QString e = weightsAnimationProblem(runs); !e.isEmpty())
         return e;
     FigureUse use;
-    if (const QString e = settings.figureUse(use); !e.isEmpty())
-        return e;
-    VideoEncoder::Format format;
-    if (const QString e = VideoEncoder::formatFor(path, format); !e.isEmpty())
+    if (const QString e = checkAnimation(settings, path, use); !e.isEmpty())
         return e;
     const double scale = weightsAnimationScale(runs);
     const int epochs = weightsAnimationEpochs(runs);
