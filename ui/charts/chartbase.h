@@ -212,6 +212,9 @@ private:
     QHash<QAbstractAxis *, AxisTitles> m_titles;
     bool m_userView = false;
     double m_viewX0 = 0, m_viewX1 = 0, m_viewY0 = 0, m_viewY1 = 0;
+    // The spans (in each axis' own space) of the whole range the user view started from: zoom stays within
+    // kZoomLimits of them.
+    double m_homeSpanX = 0, m_homeSpanY = 0;
     bool m_dragging = false;
     QPointF m_dragFrom;
     QString m_hoverText;
