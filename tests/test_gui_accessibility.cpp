@@ -263,6 +263,21 @@ private Q_SLOTS:
         QCOMPARE(nameOf(gradients), QStringLiteral("Gradient sizes"));
     }
 
+    // A diverged run's loss (1e30, then infinity) reads as a number: past a whole number's reach it was read as
+    // "-9223372036854775808".
+    void aDivergedRunReadsAsItsSize()
+    {
+        guitest::Dashboard d;
+        reglab::RunRecord run = guitest::finishedRun(0.001, 3, 5);
+        for (reglab::StepRecord &step : run.steps)
+            step.loss = step.dataLoss = 1e30;
+        d.window->runs()->addRun(run, QStringLiteral("diverged"), true);
+        d.window->flushCharts();
+        const QString text = descriptionOf(d.window->liveView()->lossChart());
+        QVERIFY2(text.contains(QStringLiteral("diverged 1e+30")) && !text.contains(QStringLiteral("-9223")),
+                 qPrintable(text));
+    }
+
     // A banner is an alert named by its message (a reader announces an alert as it shows: tests/atspi_check.py
     // hears it over AT-SPI); the status bar's name is its message.
     void bannersAndMessagesReadAsTheirText()

@@ -17,11 +17,13 @@
 namespace reglab::ui {
 namespace {
 
-// "91.2", "0.412", "12000": three significant digits, never an exponent for what a chart plots.
+// "91.2", "0.412", "12000": three significant digits, an exponent only past 10^15 (a run gone astray).
 QString spoken(double v)
 {
     if (!std::isfinite(v))
         return QObject::tr("not a number");
+    if (std::abs(v) >= 1e15) // a diverged run's loss: past what a whole number holds (llround gave -9223372036854775808)
+        return QString::number(v, 'g', 3);
     if (std::abs(v) >= 1000 || v == std::round(v))
         return QString::number(std::llround(v));
     return QString::number(v, 'g', 3);
