@@ -12,5 +12,7 @@ namespace reglab::ui {
 bool desktopHighContrast();
 // The same test on one theme's name (for the test).
 bool isHighContrastName(const QString &name);
+// The settings files' part of it, in the config folder `config` (for the test).
+bool configNamesHighContrast(const QString &config);
 
 } // namespace reglab::ui
