@@ -22,7 +22,8 @@ QString spoken(double v)
 {
     if (!std::isfinite(v))
         return QObject::tr("not a number");
-    if (std::abs(v) >= 1e15) // a diverged run's loss: past what a whole number holds (llround gave -9223372036854775808)
+    // A diverged run's loss: past what a whole number holds (llround read 1e30 as -9223372036854775808).
+    if (std::abs(v) >= 1e15)
         return QString::number(v, 'g', 3);
     if (std::abs(v) >= 1000 || v == std::round(v))
         return QString::number(std::llround(v));
