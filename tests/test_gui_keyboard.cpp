@@ -31,6 +31,7 @@
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QTabBar>
+#include <QToolTip>
 #include <QTreeView>
 
 using guitest::Dashboard;
@@ -333,6 +334,28 @@ private Q_SLOTS:
             QVERIFY(menu->actions().contains(list->removeAction()));
             menu->close();
         }
+    }
+
+    // The value cursor on a chart with nothing to read says so, rather than doing nothing.
+    void valueCursorOnAnEmptyChartSaysSo()
+    {
+        Dashboard d;
+        QVERIFY(activate(d.window.get()));
+        ChartBase *chart = d.window->liveView()->lossChart();
+        chart->setFocus(Qt::MouseFocusReason);
+        QTest::keyClick(chart, Qt::Key_Right, Qt::ControlModifier);
+        QVERIFY(chart->hoverText().isEmpty());
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("no data yet")), qPrintable(QToolTip::text()));
+        QToolTip::hideText();
+        // Panned away from its points: how to get back to them.
+        chartWithData(d);
+        for (int i = 0; i < 20; ++i)
+            QTest::keyClick(chart, Qt::Key_Right);
+        QTest::keyClick(chart, Qt::Key_Right, Qt::ControlModifier);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("Home")), qPrintable(QToolTip::text()));
+        QToolTip::hideText();
     }
 
     // Delete on the run that trains (which cannot be removed) says so, rather than nothing.

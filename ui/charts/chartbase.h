@@ -121,7 +121,7 @@ public:
     // read from the table keyPressEvent follows (chartnavigation.cpp).
     static QStringList keyHelp();
     // The keyboard's hover: moves the value cursor to the next (`direction` > 0) or previous x of a point in
-    // view, and shows what hovering there would (hoverText()); "" when no point is in view.
+    // view, and shows what hovering there would (hoverText()); "" when no point is in view (a tooltip then says why).
     QString stepValueCursor(int direction);
     // While one lives, charts draw no focus frame: a figure shows the chart, not where the keyboard was.
     class NoFocusFrame {

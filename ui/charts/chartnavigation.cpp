@@ -339,10 +339,13 @@ QString ChartBase::stepValueCursor(int direction)
     }
     std::sort(xs.begin(), xs.end());
     xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-    if (xs.empty()) {
+    if (xs.empty()) { // said, rather than a key that does nothing (an empty chart, one panned off its data)
         m_cursorSet = false;
         m_hoverText.clear();
-        QToolTip::hideText();
+        QToolTip::showText(mapToGlobal(rect().center()),
+                           shown.isEmpty() ? tr("No values to read: the chart has no data yet")
+                                           : tr("No values to read here: press 0 or Home to see the whole range"),
+                           this);
         return {};
     }
     // The first press starts at the end it points away from; then a point at a time, stopping at either end.
