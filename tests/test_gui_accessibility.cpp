@@ -247,7 +247,8 @@ private Q_SLOTS:
                  QStringLiteral("Accuracy (%) by epoch: Validation 91.2 % at epoch 1; Test 90.8 % at epoch 1."));
         QVERIFY2(descriptionOf(loss).contains(QStringLiteral("Data loss (cross-entropy) 0.412 nats at step 10")),
                  qPrintable(descriptionOf(loss)));
-        QVERIFY2(!descriptionOf(loss).contains(QStringLiteral("\u03bb")), qPrintable(descriptionOf(loss))); // no formula
+        QVERIFY2(!descriptionOf(loss).contains(QStringLiteral("\u03bb")),
+                 qPrintable(descriptionOf(loss))); // no formula
 
         // Two finished runs compared: each by its name, in the metric the comparison plots.
         d.window->runs()->setLive(-1);
@@ -336,7 +337,8 @@ private Q_SLOTS:
         l1->setValue(0.01);
         for (QWidget *part : {static_cast<QWidget *>(l1->slider()), static_cast<QWidget *>(l1->spinBox())}) {
             QCOMPARE(nameOf(part), QStringLiteral("L1 strength"));
-            QVERIFY2(descriptionOf(part).contains(QStringLiteral("from 1e-05 to 1, or off")), qPrintable(descriptionOf(part)));
+            QVERIFY2(descriptionOf(part).contains(QStringLiteral("from 1e-05 to 1, or off")),
+                     qPrintable(descriptionOf(part)));
         }
         QAccessibleInterface *slider = QAccessible::queryAccessibleInterface(l1->slider());
         QCOMPARE(slider->valueInterface()->currentValue().toDouble(), 0.01);

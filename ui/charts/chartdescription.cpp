@@ -36,7 +36,8 @@ QString unitOf(const QString &title)
 {
     const qsizetype open = title.indexOf(QLatin1Char('('));
     if (open >= 0) {
-        const QString unit = title.mid(open + 1).section(QLatin1Char(')'), 0, 0).section(QLatin1Char(','), 0, 0).trimmed();
+        const QString unit =
+            title.mid(open + 1).section(QLatin1Char(')'), 0, 0).section(QLatin1Char(','), 0, 0).trimmed();
         return unit.contains(QLatin1Char(' ')) || unit == QLatin1String("log") ? QString() : unit;
     }
     return title.startsWith(QLatin1Char('%')) ? QStringLiteral("%") : QString();
@@ -115,7 +116,8 @@ QString ChartBase::accessibleSummary() const
                            : tr("%1 highest, %2 at %3 %4").arg(name, value, xName, spoken(r.point.x())));
     }
     const QString what = xName.isEmpty() ? yTitle : tr("%1 by %2").arg(yTitle, xName);
-    return parts.isEmpty() ? tr("%1: no data yet.").arg(what) : tr("%1: %2.").arg(what, parts.join(QStringLiteral("; ")));
+    return parts.isEmpty() ? tr("%1: no data yet.").arg(what)
+                           : tr("%1: %2.").arg(what, parts.join(QStringLiteral("; ")));
 }
 
 void ChartBase::descriptionMayChange()
