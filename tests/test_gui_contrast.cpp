@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QPalette>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -179,6 +180,14 @@ private Q_SLOTS:
         applyTheme(Theme::System);
         QVERIFY(!highContrastActive() || desktopHighContrast());
         qunsetenv("GTK_THEME");
+        // REGLAB_HIGH_CONTRAST: 1, true or yes; a value it does not know is warned about, not taken silently.
+        qputenv("REGLAB_HIGH_CONTRAST", "Yes");
+        QVERIFY(desktopHighContrast());
+        qputenv("REGLAB_HIGH_CONTRAST", "on please");
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("REGLAB_HIGH_CONTRAST='on please' is not understood")));
+        desktopHighContrast();
+        qunsetenv("REGLAB_HIGH_CONTRAST");
         applyTheme(Theme::Light);
     }
 

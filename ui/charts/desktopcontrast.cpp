@@ -67,8 +67,14 @@ bool configNamesHighContrast(const QString &config)
 
 bool desktopHighContrast()
 {
-    if (qEnvironmentVariable("REGLAB_HIGH_CONTRAST") == QLatin1String("1"))
+    const QString forced = qEnvironmentVariable("REGLAB_HIGH_CONTRAST").trimmed().toLower();
+    if (forced == QLatin1String("1") || forced == QLatin1String("true") || forced == QLatin1String("yes"))
         return true;
+    if (!forced.isEmpty() && forced != QLatin1String("0") && forced != QLatin1String("false") &&
+        forced != QLatin1String("no")) // a typo is said, not taken for "no"
+        qWarning("REGLAB_HIGH_CONTRAST='%s' is not understood: set it to 1 for high contrast, or 0 (or unset it) to "
+                 "follow the desktop's theme",
+                 qPrintable(qEnvironmentVariable("REGLAB_HIGH_CONTRAST")));
     if (isHighContrastName(qEnvironmentVariable("GTK_THEME")))
         return true;
     return configNamesHighContrast(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation));
