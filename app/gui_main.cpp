@@ -128,10 +128,11 @@ int main(int argc, char **argv)
     const QCommandLineOption present(QStringLiteral("present"),
                                      QStringLiteral("Start in presentation mode: full screen, the charts alone, "
                                                     "large type (F11 leaves it, F9 shows the controls)."));
-    const QCommandLineOption theme(QStringLiteral("theme"),
-                                   QStringLiteral("Colours: system (follow the desktop, its high-contrast setting too), "
-                                                  "light, dark or high-contrast."),
-                                   QStringLiteral("name"));
+    const QCommandLineOption theme(
+        QStringLiteral("theme"),
+        QStringLiteral("Colours: system (follow the desktop, its high-contrast setting too), "
+                       "light, dark or high-contrast."),
+        QStringLiteral("name"));
     const QCommandLineOption data(QStringLiteral("data"), QString::fromStdString(reglab::field("data").help),
                                   QStringLiteral("spec"));
     const QCommandLineOption l1(QStringLiteral("l1"), describe("l1", "; 0 is off"), QStringLiteral("value"));
@@ -239,8 +240,8 @@ int main(int argc, char **argv)
     if (parser.isSet(theme)) {
         reglab::ui::Theme chosen = reglab::ui::Theme::System;
         if (!reglab::ui::parseTheme(parser.value(theme), chosen))
-            return fail(
-                QStringLiteral("--theme: '%1' is not allowed; use system, light, dark or high-contrast").arg(parser.value(theme)));
+            return fail(QStringLiteral("--theme: '%1' is not allowed; use system, light, dark or high-contrast")
+                            .arg(parser.value(theme)));
         window.viewMenu()->setTheme(chosen);
     }
     if (parser.isSet(showNetwork)) {

@@ -247,7 +247,8 @@ private Q_SLOTS:
                  QStringLiteral("Accuracy (%) by epoch: Validation 91.2 % at epoch 1; Test 90.8 % at epoch 1."));
         QVERIFY2(descriptionOf(loss).contains(QStringLiteral("Data loss (cross-entropy) 0.412 nats at step 10")),
                  qPrintable(descriptionOf(loss)));
-        QVERIFY2(!descriptionOf(loss).contains(QStringLiteral("\u03bb")), qPrintable(descriptionOf(loss))); // no formula
+        QVERIFY2(!descriptionOf(loss).contains(QStringLiteral("\u03bb")),
+                 qPrintable(descriptionOf(loss))); // no formula
 
         // Two finished runs compared: each by its name, in the metric the comparison plots.
         d.window->runs()->setLive(-1);
@@ -261,6 +262,21 @@ private Q_SLOTS:
         // A network chart too (no title drawn: named by what it shows).
         auto *gradients = d.window->networkPanel()->gradients()->chartView();
         QCOMPARE(nameOf(gradients), QStringLiteral("Gradient sizes"));
+    }
+
+    // A diverged run's loss (1e30, then infinity) reads as a number: past a whole number's reach it was read as
+    // "-9223372036854775808".
+    void aDivergedRunReadsAsItsSize()
+    {
+        guitest::Dashboard d;
+        reglab::RunRecord run = guitest::finishedRun(0.001, 3, 5);
+        for (reglab::StepRecord &step : run.steps)
+            step.loss = step.dataLoss = 1e30;
+        d.window->runs()->addRun(run, QStringLiteral("diverged"), true);
+        d.window->flushCharts();
+        const QString text = descriptionOf(d.window->liveView()->lossChart());
+        QVERIFY2(text.contains(QStringLiteral("diverged 1e+30")) && !text.contains(QStringLiteral("-9223")),
+                 qPrintable(text));
     }
 
     // A banner is an alert named by its message (a reader announces an alert as it shows: tests/atspi_check.py
@@ -321,7 +337,8 @@ private Q_SLOTS:
         l1->setValue(0.01);
         for (QWidget *part : {static_cast<QWidget *>(l1->slider()), static_cast<QWidget *>(l1->spinBox())}) {
             QCOMPARE(nameOf(part), QStringLiteral("L1 strength"));
-            QVERIFY2(descriptionOf(part).contains(QStringLiteral("from 1e-05 to 1, or off")), qPrintable(descriptionOf(part)));
+            QVERIFY2(descriptionOf(part).contains(QStringLiteral("from 1e-05 to 1, or off")),
+                     qPrintable(descriptionOf(part)));
         }
         QAccessibleInterface *slider = QAccessible::queryAccessibleInterface(l1->slider());
         QCOMPARE(slider->valueInterface()->currentValue().toDouble(), 0.01);

@@ -8,10 +8,17 @@
 #include "ui/live/banner.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QPalette>
+#include <QRegularExpression>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -173,7 +180,53 @@ private Q_SLOTS:
         applyTheme(Theme::System);
         QVERIFY(!highContrastActive() || desktopHighContrast());
         qunsetenv("GTK_THEME");
+        // REGLAB_HIGH_CONTRAST: 1, true or yes; a value it does not know is warned about, not taken silently.
+        qputenv("REGLAB_HIGH_CONTRAST", "Yes");
+        QVERIFY(desktopHighContrast());
+        qputenv("REGLAB_HIGH_CONTRAST", "on please");
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("REGLAB_HIGH_CONTRAST='on please' is not understood")));
+        desktopHighContrast();
+        qunsetenv("REGLAB_HIGH_CONTRAST");
         applyTheme(Theme::Light);
+    }
+
+    // The desktop's settings files as GTK and KDE write them, and damaged: KDE's [General] ColorScheme is found
+    // (QSettings took [General] for its top level and never found it), a value with a comma is a name, and a
+    // directory, a FIFO, binary junk, a file with no newline or one of megabytes neither stall nor mislead.
+    void theDesktopsSettingsFilesAreRead()
+    {
+        const QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString config = dir.filePath(QStringLiteral("config"));
+        QVERIFY(QDir().mkpath(config + QStringLiteral("/gtk-3.0")));
+        QVERIFY(QDir().mkpath(config + QStringLiteral("/gtk-4.0/settings.ini"))); // a folder, not a file
+        const auto write = [](const QString &path, const QByteArray &bytes) {
+            QFile file(path);
+            return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+        };
+        const QString kde = config + QStringLiteral("/kdeglobals");
+        const QString gtk = config + QStringLiteral("/gtk-3.0/settings.ini");
+        QVERIFY(!configNamesHighContrast(config));
+        QVERIFY(write(kde, "[General]\nColorScheme[$e]=BreezeHighContrast\nwidgetStyle=Breeze\n[KDE]\nx=1\n"));
+        QVERIFY(configNamesHighContrast(config));
+        QVERIFY(write(kde, "[General]\nColorScheme=BreezeDark\n[Other]\nColorScheme=HighContrast"));
+        QVERIFY(!configNamesHighContrast(config)); // another section's key is not the scheme
+        QVERIFY(write(gtk, "[Settings]\ngtk-theme-name=HighContrast,extra")); // no newline; a comma
+        QVERIFY(configNamesHighContrast(config));
+        QByteArray junk(4 * 1024 * 1024, '\0');
+        for (int i = 0; i < junk.size(); ++i)
+            junk[i] = char(i * 7919 % 251);
+        QVERIFY(write(gtk, junk + "\n[Settings]\ngtk-theme-name=HighContrast\n"));
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(!configNamesHighContrast(config)); // past the first 256 KiB: not read
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(!configNamesHighContrast(dir.filePath(QStringLiteral("none"))));
+        // A FIFO with no writer (QSettings blocked the start on it for ever).
+        QVERIFY(QFile::remove(gtk));
+        QCOMPARE(::mkfifo(QFile::encodeName(gtk).constData(), 0600), 0);
+        QVERIFY(!configNamesHighContrast(config));
     }
 
     // Run k has dash k mod 6 and marker (k + k/6) mod 6: the palette's 18 colours have 18 different pairs, and a

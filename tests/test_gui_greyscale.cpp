@@ -168,7 +168,8 @@ private Q_SLOTS:
     // a mark per run, all different.
     void vectorExportsNameEachRunsStyle()
     {
-        const QString svg = m_dir.filePath(QStringLiteral("runs.svg")), tex = m_dir.filePath(QStringLiteral("runs.tex"));
+        const QString svg = m_dir.filePath(QStringLiteral("runs.svg")),
+                      tex = m_dir.filePath(QStringLiteral("runs.tex"));
         QStringList args = m_files;
         QCOMPARE(app::runPlotCommand(args + QStringList{QStringLiteral("--metric"), QStringLiteral("data_loss"),
                                                         QStringLiteral("--out"), svg}),

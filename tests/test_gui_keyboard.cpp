@@ -18,8 +18,10 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QCheckBox>
 #include <QApplication>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QGroupBox>
 #include <QLabel>
 #include <QMenuBar>
@@ -29,6 +31,7 @@
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QTabBar>
+#include <QToolTip>
 #include <QTreeView>
 
 using guitest::Dashboard;
@@ -273,6 +276,42 @@ private Q_SLOTS:
         menu->close();
     }
 
+    // Zoom by keys stops at a millionth and at a hundred times the whole range: 200 presses of + once left a range of
+    // width 0, and - on a log axis spanned hundreds of decades whose minor ticks took minutes to lay out.
+    void chartZoomStaysBounded()
+    {
+        Dashboard d;
+        QVERIFY(activate(d.window.get()));
+        ChartBase *chart = chartWithData(d);
+        chart->setFocus(Qt::MouseFocusReason);
+        const double span = chart->xRange().second - chart->xRange().first;
+        for (int i = 0; i < 200; ++i)
+            QTest::keyClick(chart, Qt::Key_Plus);
+        const auto [ix0, ix1] = chart->xRange();
+        const auto [iy0, iy1] = chart->yRange();
+        QVERIFY2(ix1 - ix0 >= 0.9e-6 * span && iy1 > iy0, qPrintable(QStringLiteral("%1..%2").arg(ix0).arg(ix1)));
+        for (int i = 0; i < 400; ++i)
+            QTest::keyClick(chart, Qt::Key_Minus);
+        const auto [ox0, ox1] = chart->xRange();
+        QVERIFY2(std::isfinite(ox0) && std::isfinite(ox1) && ox1 - ox0 <= 100.1 * span,
+                 qPrintable(QStringLiteral("%1..%2").arg(ox0).arg(ox1)));
+        QTest::keyClick(chart, Qt::Key_Home);
+        d.window->liveView()->logScaleBox()->setChecked(true);
+        d.window->flushCharts();
+        const auto [ly0, ly1] = chart->yRange();
+        QElapsedTimer clock;
+        clock.start();
+        for (int i = 0; i < 200; ++i)
+            QTest::keyClick(chart, Qt::Key_Minus);
+        QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+        const auto [zy0, zy1] = chart->yRange();
+        QVERIFY2(zy0 > 0 && std::isfinite(zy1) && std::log10(zy1 / zy0) <= 100.1 * std::log10(ly1 / ly0),
+                 qPrintable(QStringLiteral("%1..%2").arg(zy0).arg(zy1)));
+        for (int i = 0; i < 400; ++i)
+            QTest::keyClick(chart, Qt::Key_Plus);
+        QVERIFY(chart->yRange().second > chart->yRange().first);
+    }
+
     // The runs list: Space ticks (also while a run goes, when Space is Pause elsewhere), F2 renames, Enter shows,
     // Delete removes and Ctrl+Z brings it back.
     void runsListKeys()
@@ -332,6 +371,49 @@ private Q_SLOTS:
             QVERIFY(menu->actions().contains(list->removeAction()));
             menu->close();
         }
+    }
+
+    // The value cursor on a chart with nothing to read says so, rather than doing nothing.
+    void valueCursorOnAnEmptyChartSaysSo()
+    {
+        Dashboard d;
+        QVERIFY(activate(d.window.get()));
+        ChartBase *chart = d.window->liveView()->lossChart();
+        chart->setFocus(Qt::MouseFocusReason);
+        QTest::keyClick(chart, Qt::Key_Right, Qt::ControlModifier);
+        QVERIFY(chart->hoverText().isEmpty());
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("no data yet")), qPrintable(QToolTip::text()));
+        QToolTip::hideText();
+        // Panned away from its points: how to get back to them.
+        chartWithData(d);
+        for (int i = 0; i < 20; ++i)
+            QTest::keyClick(chart, Qt::Key_Right);
+        QTest::keyClick(chart, Qt::Key_Right, Qt::ControlModifier);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("Home")), qPrintable(QToolTip::text()));
+        QToolTip::hideText();
+    }
+
+    // Delete on the run that trains (which cannot be removed) says so, rather than nothing.
+    void deleteOnTheTrainingRunSays()
+    {
+        Dashboard d;
+        QVERIFY(activate(d.window.get()));
+        reglab::RunRecord record = guitest::finishedRun(0.001);
+        record.status = reglab::RunStatus::Running;
+        const int id = d.window->runs()->addRun(record, QStringLiteral("live"), true);
+        d.window->runs()->setLive(id);
+        RunList *list = d.window->runList();
+        d.window->runsDock()->raise();
+        list->setCurrentId(id);
+        list->view()->setFocus(Qt::TabFocusReason);
+        QSignalSpy message(list, &RunList::message);
+        QTest::keyClick(list->view(), Qt::Key_Delete);
+        QVERIFY(d.window->runs()->contains(id));
+        QCOMPARE(message.count(), 1);
+        QVERIFY2(message.first().first().toString().contains(QStringLiteral("stop it")),
+                 qPrintable(message.first().first().toString()));
     }
 
     // Tab goes through the control panel as it is laid out: down the panel, left to right within a row.

@@ -467,7 +467,8 @@ private Q_SLOTS:
                     ++marks;
                     shapes[scatter->property("reglabRunMarks").toInt()] << int(scatter->markerShape());
                     QCOMPARE(scatter->count(), 5); // every epoch of five
-                } else if (auto *line = qobject_cast<QLineSeries *>(series); line && !line->property("reglabKey").toBool()) {
+                } else if (auto *line = qobject_cast<QLineSeries *>(series);
+                           line && !line->property("reglabKey").toBool()) {
                     QVERIFY(!line->pointsVisible()); // the markers stand on the points instead of dots
                     QVERIFY(line->pen().style() == Qt::SolidLine || line->pen().style() == Qt::DashLine);
                 }
@@ -501,7 +502,8 @@ private Q_SLOTS:
                 const QPointF at = scatter->at(2);
                 if (at.y() == 0)
                     continue; // the "exactly 0" lines, all at 0 %
-                const QPoint centre = sparsity.shareView()->mapFromScene(chart->mapToScene(chart->mapToPosition(at, scatter)));
+                const QPoint centre =
+                    sparsity.shareView()->mapFromScene(chart->mapToScene(chart->mapToPosition(at, scatter)));
                 std::vector<int> patch;
                 for (int y = 0; y < 15; ++y)
                     for (int x = 0; x < 15; ++x)
@@ -518,7 +520,8 @@ private Q_SLOTS:
                     differ += (ga < 215 && gb >= 245) || (gb < 215 && ga >= 245);
                 }
                 fewest = std::min(fewest, differ);
-                QVERIFY2(differ >= 3, qPrintable(QStringLiteral("runs %1 and %2: %3 pixels").arg(a).arg(b).arg(differ)));
+                QVERIFY2(differ >= 3,
+                         qPrintable(QStringLiteral("runs %1 and %2: %3 pixels").arg(a).arg(b).arg(differ)));
             }
         qInfo("greyscale marker patches of %d runs differ in at least %d of 225 pixels", kRuns, fewest);
 

@@ -251,6 +251,15 @@ void ChartBase::fitNow()
                     ++step;
             if (log->base() != std::pow(10.0, step))
                 log->setBase(std::pow(10.0, step));
+            // Qt's automatic minor ticks (-1) are base - 2 between labels: at a label every 8 decades, 10^8 of them
+            // (laid out for minutes). None then; back when a label marks each decade again.
+            if (step > 1 && log->minorTickCount() < 0) {
+                log->setProperty("reglabAutoMinorTicks", true);
+                log->setMinorTickCount(0);
+            } else if (step == 1 && log->property("reglabAutoMinorTicks").toBool()) {
+                log->setProperty("reglabAutoMinorTicks", false);
+                log->setMinorTickCount(-1);
+            }
             continue;
         }
         auto *value = qobject_cast<QValueAxis *>(axis);

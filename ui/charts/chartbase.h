@@ -121,7 +121,7 @@ public:
     // read from the table keyPressEvent follows (chartnavigation.cpp).
     static QStringList keyHelp();
     // The keyboard's hover: moves the value cursor to the next (`direction` > 0) or previous x of a point in
-    // view, and shows what hovering there would (hoverText()); "" when no point is in view.
+    // view, and shows what hovering there would (hoverText()); "" when no point is in view (a tooltip then says why).
     QString stepValueCursor(int direction);
     // While one lives, charts draw no focus frame: a figure shows the chart, not where the keyboard was.
     class NoFocusFrame {
@@ -212,6 +212,9 @@ private:
     QHash<QAbstractAxis *, AxisTitles> m_titles;
     bool m_userView = false;
     double m_viewX0 = 0, m_viewX1 = 0, m_viewY0 = 0, m_viewY1 = 0;
+    // The spans (in each axis' own space) of the whole range the user view started from: zoom stays within
+    // kZoomLimits of them.
+    double m_homeSpanX = 0, m_homeSpanY = 0;
     bool m_dragging = false;
     QPointF m_dragFrom;
     QString m_hoverText;

@@ -17,11 +17,14 @@
 namespace reglab::ui {
 namespace {
 
-// "91.2", "0.412", "12000": three significant digits, never an exponent for what a chart plots.
+// "91.2", "0.412", "12000": three significant digits, an exponent only past 10^15 (a run gone astray).
 QString spoken(double v)
 {
     if (!std::isfinite(v))
         return QObject::tr("not a number");
+    // A diverged run's loss: past what a whole number holds (llround read 1e30 as -9223372036854775808).
+    if (std::abs(v) >= 1e15)
+        return QString::number(v, 'g', 3);
     if (std::abs(v) >= 1000 || v == std::round(v))
         return QString::number(std::llround(v));
     return QString::number(v, 'g', 3);
@@ -33,7 +36,8 @@ QString unitOf(const QString &title)
 {
     const qsizetype open = title.indexOf(QLatin1Char('('));
     if (open >= 0) {
-        const QString unit = title.mid(open + 1).section(QLatin1Char(')'), 0, 0).section(QLatin1Char(','), 0, 0).trimmed();
+        const QString unit =
+            title.mid(open + 1).section(QLatin1Char(')'), 0, 0).section(QLatin1Char(','), 0, 0).trimmed();
         return unit.contains(QLatin1Char(' ')) || unit == QLatin1String("log") ? QString() : unit;
     }
     return title.startsWith(QLatin1Char('%')) ? QStringLiteral("%") : QString();
@@ -112,7 +116,8 @@ QString ChartBase::accessibleSummary() const
                            : tr("%1 highest, %2 at %3 %4").arg(name, value, xName, spoken(r.point.x())));
     }
     const QString what = xName.isEmpty() ? yTitle : tr("%1 by %2").arg(yTitle, xName);
-    return parts.isEmpty() ? tr("%1: no data yet.").arg(what) : tr("%1: %2.").arg(what, parts.join(QStringLiteral("; ")));
+    return parts.isEmpty() ? tr("%1: no data yet.").arg(what)
+                           : tr("%1: %2.").arg(what, parts.join(QStringLiteral("; ")));
 }
 
 void ChartBase::descriptionMayChange()

@@ -86,6 +86,10 @@ constexpr ChartKey kChartKeys[] = {
 constexpr double kKeyZoom = 0.8;     // one wheel step
 constexpr double kKeyPan = 0.1;      // of the plot's width or height
 constexpr double kKeyPanFine = 0.02; // with Shift
+// Zoom stops at a millionth of the whole range and at a hundred times it: past those the axes' numbers collapse
+// into one another (200 presses of + left a range of width 0), or a log axis spans hundreds of decades, whose
+// ticks Qt Charts takes minutes to lay out.
+constexpr double kZoomInLimit = 1e-6, kZoomOutLimit = 100;
 int g_noFocusFrame = 0;              // NoFocusFrame guards alive
 
 } // namespace
@@ -116,6 +120,14 @@ std::pair<double, double> ChartBase::xRange() const
 
 void ChartBase::setView(double x0, double x1, double y0, double y1)
 {
+    if (!m_userView && m_xAxis && m_yAxis) { // the whole range, as zoom's limits measure it
+        const auto spanOf = [](const QAbstractAxis *axis) {
+            const auto [lo, hi] = rangeOf(axis);
+            return toSpace(axis, hi) - toSpace(axis, lo);
+        };
+        m_homeSpanX = spanOf(m_xAxis);
+        m_homeSpanY = spanOf(m_yAxis);
+    }
     m_userView = true;
     m_viewX0 = x0;
     m_viewX1 = x1;
@@ -142,14 +154,24 @@ void ChartBase::zoomAt(const QPointF &pos, double factor)
     const QPointF at = chart()->mapFromScene(mapToScene(pos.toPoint()));
     const double fx = std::clamp((at.x() - plot.left()) / plot.width(), 0.0, 1.0);
     const double fy = std::clamp((plot.bottom() - at.y()) / plot.height(), 0.0, 1.0);
-    auto zoomed = [factor](const QAbstractAxis *axis, double f) {
+    auto zoomed = [factor](const QAbstractAxis *axis, double f, double home) {
         const auto [lo, hi] = rangeOf(axis);
         const double a = toSpace(axis, lo), b = toSpace(axis, hi);
         const double c = a + f * (b - a); // the value under the cursor stays under it
-        return std::pair{fromSpace(axis, c - (c - a) * factor), fromSpace(axis, c + (b - c) * factor)};
+        double k = factor;
+        if (home > 0 && std::isfinite(home) && b > a) {
+            // Within the limits, and never finer than the numbers can tell apart about c.
+            const double finest = std::max(home * kZoomInLimit, std::abs(c) * 1e-12);
+            k = std::clamp((b - a) * factor, std::min(finest, b - a), std::max(home * kZoomOutLimit, b - a)) / (b - a);
+        }
+        return std::pair{fromSpace(axis, c - (c - a) * k), fromSpace(axis, c + (b - c) * k)};
     };
-    const auto [x0, x1] = zoomed(m_xAxis, fx);
-    const auto [y0, y1] = zoomed(m_yAxis, fy);
+    const double homeX = m_userView ? m_homeSpanX : toSpace(m_xAxis, rangeOf(m_xAxis).second) -
+                                                       toSpace(m_xAxis, rangeOf(m_xAxis).first);
+    const double homeY = m_userView ? m_homeSpanY : toSpace(m_yAxis, rangeOf(m_yAxis).second) -
+                                                       toSpace(m_yAxis, rangeOf(m_yAxis).first);
+    const auto [x0, x1] = zoomed(m_xAxis, fx, homeX);
+    const auto [y0, y1] = zoomed(m_yAxis, fy, homeY);
     setView(x0, x1, y0, y1);
 }
 
@@ -317,10 +339,13 @@ QString ChartBase::stepValueCursor(int direction)
     }
     std::sort(xs.begin(), xs.end());
     xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-    if (xs.empty()) {
+    if (xs.empty()) { // said, rather than a key that does nothing (an empty chart, one panned off its data)
         m_cursorSet = false;
         m_hoverText.clear();
-        QToolTip::hideText();
+        QToolTip::showText(mapToGlobal(rect().center()),
+                           shown.isEmpty() ? tr("No values to read: the chart has no data yet")
+                                           : tr("No values to read here: press 0 or Home to see the whole range"),
+                           this);
         return {};
     }
     // The first press starts at the end it points away from; then a point at a time, stopping at either end.

@@ -493,8 +493,9 @@ void LiveChart::rebuildLegendEntries()
     };
     for (const Track &t : m_tracks)
         if (t.runStyle >= 0 && t.inLegend && t.series->isVisible())
-            add(t.series->property("reglabLongName").toString().isEmpty() ? t.series->name()
-                                                                           : t.series->property("reglabLongName").toString(),
+            add(t.series->property("reglabLongName").toString().isEmpty()
+                    ? t.series->name()
+                    : t.series->property("reglabLongName").toString(),
                 t.series->property("reglabShortName").toString().isEmpty()
                     ? t.series->name()
                     : t.series->property("reglabShortName").toString(),

@@ -138,7 +138,8 @@ QString styleOf(QXYSeries *series)
                                  .arg(pgfplotsMark(run));
         if (marks)
             return style + QStringLiteral(", only marks, ") + mark;
-        style += QStringLiteral(", %1, line width=%2pt").arg(pgfplotsDash(run), num(std::max(0.4, pen.widthF() * 0.45)));
+        style +=
+            QStringLiteral(", %1, line width=%2pt").arg(pgfplotsDash(run), num(std::max(0.4, pen.widthF() * 0.45)));
         return style + (series->property("reglabRunSample").toBool() ? QStringLiteral(", ") + mark
                                                                      : QStringLiteral(", no markers"));
     }

@@ -223,7 +223,8 @@ QScatterSeries *newRunMarks(QXYSeries *line, const RunStyle &style, qreal size, 
     QObject::connect(line, &QXYSeries::pointsReplaced, marks, follow);
     QObject::connect(line, &QXYSeries::pointsRemoved, marks, follow);
     QObject::connect(line, &QXYSeries::pointAdded, marks, follow);
-    QObject::connect(line, &QAbstractSeries::visibleChanged, marks, [line, marks] { marks->setVisible(line->isVisible()); });
+    QObject::connect(line, &QAbstractSeries::visibleChanged, marks,
+                     [line, marks] { marks->setVisible(line->isVisible()); });
     return marks;
 }
 

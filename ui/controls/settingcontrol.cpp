@@ -35,7 +35,8 @@ QString description(const reglab::ConfigField &field)
 {
     QString allowed = QString::fromStdString(field.allowed());
     if (field.control == Control::Strength) // what the slider offers, not the files' wider range
-        allowed = QObject::tr("from %1 to %2, or off").arg(LogSlider::format(LogSlider::kMin), LogSlider::format(LogSlider::kMax));
+        allowed = QObject::tr("from %1 to %2, or off")
+                      .arg(LogSlider::format(LogSlider::kMin), LogSlider::format(LogSlider::kMax));
     else if (field.control == Control::Choice && !field.choiceLabels.empty()) { // the words shown, not the keys
         QStringList labels;
         for (const std::string &label : field.choiceLabels)
@@ -104,7 +105,8 @@ public:
     {
         m_slider->setToolTip(tip(field));
         // The slider and its number box are one setting: both read as it, with what it allows.
-        for (QWidget *part : {static_cast<QWidget *>(m_slider->slider()), static_cast<QWidget *>(m_slider->spinBox())}) {
+        for (QWidget *part :
+             {static_cast<QWidget *>(m_slider->slider()), static_cast<QWidget *>(m_slider->spinBox())}) {
             part->setAccessibleName(spokenLabel(field));
             part->setAccessibleDescription(description(field));
         }

@@ -35,7 +35,8 @@ std::vector<Growing> growingSeries(QChart *chart, double &maxX)
     for (QAbstractSeries *abstract : chart->series()) {
         auto *xy = qobject_cast<QXYSeries *>(abstract);
         // (a run's marks follow its line as it is cut, then are cut themselves: they come after it in the chart)
-        if (!xy || (!qobject_cast<QScatterSeries *>(xy) && xy->pen().style() != Qt::SolidLine && seriesRunStyle(xy) < 0))
+        if (!xy ||
+            (!qobject_cast<QScatterSeries *>(xy) && xy->pen().style() != Qt::SolidLine && seriesRunStyle(xy) < 0))
             continue;
         out.push_back({xy, xy->points()});
         for (const QPointF &p : out.back().points)

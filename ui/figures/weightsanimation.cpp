@@ -39,7 +39,8 @@ int panelColumns(int n, const QSizeF &page, int units)
         if (area.width() <= 0 || area.height() <= 0)
             continue;
         const int columns = WeightTiles::bestColumns(units, area);
-        const double side = std::min(double(area.width()) / columns, double(area.height()) / ((units + columns - 1) / columns));
+        const double side =
+            std::min(double(area.width()) / columns, double(area.height()) / ((units + columns - 1) / columns));
         if (side > bestSide) {
             bestSide = side;
             best = c;
@@ -89,7 +90,8 @@ int weightsAnimationEpochs(const QList<WeightsRun> &runs)
 
 QImage renderWeightsFrame(const QList<WeightsRun> &runs, int epoch, double scale, const FigureUse &use)
 {
-    const QSize pixels(int(std::lround(use.size.width() * use.pngScale)), int(std::lround(use.size.height() * use.pngScale)));
+    const QSize pixels(int(std::lround(use.size.width() * use.pngScale)),
+                       int(std::lround(use.size.height() * use.pngScale)));
     QImage image(pixels, QImage::Format_RGB32);
     if (image.isNull() || runs.isEmpty())
         return {};

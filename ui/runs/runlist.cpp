@@ -229,6 +229,10 @@ bool RunList::eventFilter(QObject *watched, QEvent *event)
     }
     if (id < 0 || mods != Qt::NoModifier)
         return false;
+    if (key->key() == Qt::Key_Delete && !m_removeAction->isEnabled()) { // Remove is off: say why, not nothing
+        Q_EMIT message(tr("The run that is training cannot be removed: stop it (Stop), then remove it"));
+        return true;
+    }
     if (key->key() == Qt::Key_Space) { // the window's Pause lets the list have it (SpaceKeyFilter)
         m_model->setShown(id, !m_model->isShown(id));
         return true;
