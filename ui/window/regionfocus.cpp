@@ -1,3 +1,4 @@
+// F6, Shift+F6, Ctrl+Tab and Tab between the window's regions in the layout's order (regionfocus.h).
 #include "ui/window/regionfocus.h"
 
 #include <QAction>
