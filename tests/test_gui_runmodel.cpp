@@ -76,10 +76,29 @@ private Q_SLOTS:
         QCOMPARE(model.color(a), colourA);
         QCOMPARE(model.record(a)->color, colourA.name().toStdString());
 
-        // A record that keeps a colour (saved by the window, reopened) comes back in it, even one a shown run has.
+        // A record that keeps a colour (saved by the window, reopened) comes back in it; the same run listed again
+        // too, though it shows beside itself.
+        model.setShown(a, false);
+        reglab::RunRecord savedA = *model.record(a);
+        model.removeRun(a);
+        const int back = model.addRun(savedA, QStringLiteral("a back"));
+        QCOMPARE(model.color(back), colourA);
         reglab::RunRecord kept = *model.record(b);
+        kept.startedAt = "2026-12-03T10:00:00Z";
+        model.setRecord(b, kept);
         const int reopened = model.addRun(kept, QStringLiteral("b again"));
         QCOMPARE(model.color(reopened), colourB);
+        // Another run whose record keeps a colour a shown run wears (two sessions' first runs opened together, a
+        // run brought back after its colour went to another) gets a colour of its own: runs shown together differ.
+        reglab::RunRecord other = finishedRun(0.5, 0.5);
+        other.startedAt = "2026-12-02T09:00:00Z";
+        other.color = colourB.name().toStdString();
+        const int clash = model.addRun(other, QStringLiteral("other session"));
+        QVERIFY(model.color(clash) != colourB);
+        QCOMPARE(model.record(clash)->color, model.color(clash).name().toStdString());
+        for (int id : model.shownIds())
+            if (id != clash)
+                QVERIFY(model.color(id) != model.color(clash));
         // Ten runs shown together: ten colours.
         RunModel many;
         QSet<QRgb> colours;

@@ -77,8 +77,15 @@ int RunModel::addRun(const reglab::RunRecord &record, const QString &name, bool 
     e.id = m_nextId++;
     e.record = record;
     e.name = uniqueName(name.isEmpty() ? QString::fromStdString(reglab::shortLabel(record.config)) : name);
-    // Its colour for good: the one its record keeps (it was listed before), or a new one from the palette.
-    e.color = reglab::isRunColor(record.color) ? QColor(QString::fromStdString(record.color)) : freeColor(-1);
+    // Its colour for good: the one its record keeps (it was listed before), or a new one from the palette. A kept
+    // colour that a shown run wears already is given anew unless that run is this one again (the same start and
+    // seed): two sessions' first runs, or a run brought back after its colour went to another, would otherwise look
+    // the same, dash and marker included (runstyle.h).
+    const QColor kept = reglab::isRunColor(record.color) ? QColor(QString::fromStdString(record.color)) : QColor();
+    const bool taken = kept.isValid() && std::any_of(m_runs.begin(), m_runs.end(), [&](const Entry &other) {
+                           return other.shown && other.color == kept && !sameRun(other.record, record);
+                       });
+    e.color = kept.isValid() && !taken ? kept : freeColor(-1);
     e.record.color = e.color.name().toStdString();
     e.shown = shown;
     m_runs.push_back(std::move(e));
@@ -510,6 +517,11 @@ QString RunModel::uniqueName(const QString &name, int exceptId) const
     for (int n = 2;; ++n)
         if (const QString candidate = QStringLiteral("%1 (%2)").arg(name).arg(n); !taken(candidate))
             return candidate;
+}
+
+bool RunModel::sameRun(const reglab::RunRecord &a, const reglab::RunRecord &b)
+{
+    return !a.startedAt.empty() && a.startedAt == b.startedAt && a.config.seed == b.config.seed;
 }
 
 QColor RunModel::freeColor(int exceptId) const

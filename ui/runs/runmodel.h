@@ -141,6 +141,8 @@ private:
     // A palette colour that no shown run other than `exceptId` has, the least used by all runs (when every colour
     // is shown: the least used).
     QColor freeColor(int exceptId) const;
+    // The same run (its start time and seed), listed twice.
+    static bool sameRun(const reglab::RunRecord &a, const reglab::RunRecord &b);
 
     std::vector<Entry> m_runs;
     int m_nextId = 1;
