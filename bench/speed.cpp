@@ -7,6 +7,7 @@
 #include "app/cliargs.h"
 #include "bench/matmulfloor.h"
 #include "model/blaskernels.h"
+#include "model/blaspool.h"
 #include "model/dataset.h"
 #include "model/datasettensors.h"
 #include "model/flatoptimizer.h"
@@ -159,6 +160,8 @@ int main(int argc, char **argv)
                 rounds = std::max(1, std::atoi(argv[++i]));
         } else if (std::string(argv[i]) == "--interleaved-steps" && i + 1 < argc) {
             interleaved = std::max(1, std::atoi(argv[++i]));
+        } else if (std::string(argv[i]) == "--one-core-passes") {
+            allowBlasPool(false); // the A side of an A/B: every pass on the training thread, as before the pool
         } else {
             args.push_back(argv[i]);
         }
@@ -166,12 +169,14 @@ int main(int argc, char **argv)
     const std::string error = parseTrainArgs(args, options);
     if (options.help) {
         std::cout << "usage: reglab-bench-speed [--compare-optimizers [ROUNDS] | --interleaved-steps N] "
-                     "[reglab-train options]\n"
+                     "[--one-core-passes] [reglab-train options]\n"
                      "Defaults: --data fashion --epochs 3 --l1 0.01 --device cpu; prints seconds per epoch.\n"
                      "--compare-optimizers: SGD, Adam (lr 0.001) and AdamW (lr 0.001) in turn, ROUNDS times (3),\n"
                      "and each one's seconds per epoch against SGD's.\n"
                      "--interleaved-steps N: N training steps of each, interleaved step by step (steadier on a busy\n"
-                     "machine), and each one's step against SGD's.\n";
+                     "machine), and each one's step against SGD's.\n"
+                     "--one-core-passes: the element-wise passes all on the training thread, none on OpenBLAS's\n"
+                     "other threads (to measure what splitting them buys).\n";
         return 0;
     }
     if (!error.empty()) {
@@ -190,6 +195,12 @@ int main(int argc, char **argv)
             std::printf("  %-22s %4lld x %4lld x %4lld  %8.1f us  %6.1f GFLOP/s\n", p.what.c_str(),
                         static_cast<long long>(p.m), static_cast<long long>(p.n), static_cast<long long>(p.k),
                         p.microseconds, p.gflops());
+        // measureProductRates set the run's BLAS threads: the pool's width is the run's
+        const int parts = blasPoolWidth();
+        if (parts > 1)
+            std::printf("element-wise passes: the large ones split over %d of OpenBLAS's threads\n", parts);
+        else
+            std::printf("element-wise passes: on the training thread alone\n");
         std::fflush(stdout);
     }
     std::shared_ptr<const Dataset> data;

@@ -131,9 +131,11 @@ void *sgemmSymbol()
     return ::dlsym(RTLD_DEFAULT, "sgemm_");
 }
 
-// openblas_get_corename/openblas_get_config from the library that holds sgemm_ or its own dependencies (Debian's
-// libblas.so.3 from libopenblas0-pthread is a thin BLAS interface over libopenblas.so.0, which runs the kernels):
-// the names then describe the very code the products run in, not some other OpenBLAS that happens to be loaded.
+} // namespace
+
+// From the library that holds sgemm_ or its own dependencies (Debian's libblas.so.3 from libopenblas0-pthread is
+// a thin BLAS interface over libopenblas.so.0, which runs the kernels): the names then describe the very code the
+// products run in, not some other OpenBLAS that happens to be loaded.
 void *openblasSymbol(const char *name)
 {
     void *sgemm = sgemmSymbol();
@@ -147,6 +149,8 @@ void *openblasSymbol(const char *name)
     ::dlclose(handle);
     return symbol;
 }
+
+namespace {
 
 // Library, version and core as the library says now; chosenBy and note are the caller's.
 BlasKernels inspect()

@@ -57,6 +57,8 @@ std::string describeBlasKernels(const BlasKernels &kernels);
 std::string shortBlasKernels(const BlasKernels &kernels);
 // The file the matrix products run in (the library holding sgemm_), "" if none.
 std::string blasLibraryPath();
+// A symbol of that library or its dependencies (OpenBLAS's own functions), nullptr if none.
+void *openblasSymbol(const char *name);
 
 // sgemm_ (the Fortran interface, column-major) as LibTorch's own calls reach it, for passes that call the products
 // themselves into buffers they keep: the same function with the same arguments gives the same numbers as

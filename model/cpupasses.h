@@ -22,11 +22,22 @@ std::uint64_t splitmix64(std::uint64_t &state);
 
 // h = LeakyReLU(dropout(h)) and f = the factor that took it there, mask * (h > 0 ? 1 : slope), which the backward
 // pass multiplies by. The mask comes from `state`: draw d gives elements 4d..4d+3 its four 16-bit quarters, so n
-// elements take ceil(n / 4) draws. Without dropout (p = 0) no draws.
+// elements take ceil(n / 4) draws. Without dropout (p = 0) no draws. From 8,192 elements on it is split over
+// OpenBLAS's threads (model/blaspool.h), each piece starting at its own place in the stream: the same masks.
 void dropoutLeakyPass(float *f, float *h, std::int64_t n, std::uint64_t &state, double p, float slope);
 void leakyPass(float *f, float *h, std::int64_t n, float slope);
 // mask = 0 or 1/(1-p), from the same draws as dropoutLeakyPass.
 void dropoutMaskPass(float *mask, std::int64_t n, std::uint64_t &state, double p);
+
+// h = LeakyReLU(h) in place, the numbers torch::leaky_relu_ gives (h > 0 ? h : h * slope): evaluation's. Split over
+// OpenBLAS's threads from 65,536 elements on.
+void leakyInPlace(float *h, std::int64_t n, float slope);
+
+// to (rows x width) = the rows index[0..rows) of `from` (rows of `width` floats; the indices valid). The rows lie
+// scattered over a data set and each copy waits on memory, so the copies are split over OpenBLAS's threads
+// (model/blaspool.h): two cores keep twice as many rows in flight (a batch of 50 Fashion-MNIST images, 157 KB:
+// 26-33 -> 17-22 us, measured).
+void gatherRows(float *to, const float *from, const std::int64_t *index, std::int64_t rows, std::int64_t width);
 
 // out (rows x cols) = each row a copy of bias: the product then adds to it, as torch::addmm does.
 void biasRows(float *out, const float *bias, std::int64_t rows, std::int64_t cols);

@@ -1,7 +1,11 @@
+// What the trainer measures about the network (torch): evaluation, weight snapshots and histograms, layer
+// statistics, the gradient balance, the digit panel's predictions and the validation errors.
 #include "model/measurements.h"
 
+#include "model/cpupasses.h"
 #include "model/dataset.h"
 #include "model/datasettensors.h"
+#include "model/error.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,18 +28,36 @@ Evaluation evaluate(Mlp &net, const torch::Tensor &images, const torch::Tensor &
     torch::Tensor lossSum = torch::zeros({}, images.options());
     torch::Tensor correct = torch::zeros({}, labels.options());
     std::vector<torch::Tensor> predicted;
+    // Rows of CPU images copied by hand into one buffer for all chunks (gatherRows), as the training batches are.
+    const bool copyRows = indices.defined() && images.is_cpu() && images.scalar_type() == torch::kFloat32 &&
+                          images.is_contiguous() && images.dim() == 2 && indices.is_cpu() &&
+                          indices.scalar_type() == torch::kInt64 && indices.is_contiguous() && indices.dim() == 1;
+    torch::Tensor rows;
+    if (copyRows) {
+        const std::int64_t *index = indices.data_ptr<std::int64_t>();
+        for (std::int64_t k = 0; k < count; ++k)
+            if (index[k] < 0 || index[k] >= images.size(0))
+                throw Error(ErrorKind::Internal, "an evaluation index outside the data set; this is a bug in RegLab");
+        rows = torch::empty({std::min(kChunk, count), images.size(1)}, images.options());
+    }
     for (std::int64_t start = 0; start < count; start += kChunk) {
         const std::int64_t n = std::min(kChunk, count - start);
         torch::Tensor x, y;
         if (indices.defined()) {
             torch::Tensor idx = indices.narrow(0, start, n);
-            x = images.index_select(0, idx);
+            if (copyRows) {
+                x = rows.narrow(0, 0, n);
+                gatherRows(x.data_ptr<float>(), images.data_ptr<float>(), idx.data_ptr<std::int64_t>(), n,
+                           images.size(1));
+            } else {
+                x = images.index_select(0, idx);
+            }
             y = labels.index_select(0, idx);
         } else {
             x = images.narrow(0, start, n);
             y = labels.narrow(0, start, n);
         }
-        torch::Tensor logits = net->forward(x);
+        const torch::Tensor logits = net->inferenceLogits(x); // valid until the next chunk's
         lossSum += torch::nn::functional::cross_entropy(
             logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
         const torch::Tensor guess = logits.argmax(1);
@@ -103,13 +125,14 @@ std::vector<LayerStats> layerStats(const Mlp &net, double sparsityThreshold)
     return stats;
 }
 
-GradientBalance gradientBalance(const Mlp &net, double l1, double l2, bool penaltyInGradient, std::int64_t step,
-                                int epoch)
+BalanceWork prepareBalance(const Mlp &net, double l1, double l2, bool penaltyInGradient, std::int64_t step, int epoch)
 {
     torch::NoGradGuard noGrad;
-    GradientBalance balance;
-    balance.step = step;
-    balance.epoch = epoch;
+    BalanceWork work;
+    work.balance.step = step;
+    work.balance.epoch = epoch;
+    work.l1 = l1;
+    work.l2 = l2;
     for (std::size_t i = 0; i < net->layers.size(); ++i) {
         const torch::Tensor w = net->layers[i]->weight.detach();
         torch::Tensor g = net->layers[i]->weight.grad();
@@ -123,26 +146,44 @@ GradientBalance gradientBalance(const Mlp &net, double l1, double l2, bool penal
             g.scalar_type() == torch::kFloat32) {
             // One pass on the host instead of nine reductions: this runs every logging point (every 10 steps in
             // the dashboard), and the reductions' overhead cost training 7 %.
-            const float *wp = w.data_ptr<float>(), *gp = g.data_ptr<float>();
-            double gradientSum = 0, weightSum = 0;
-            std::int64_t nonZero = 0;
-            const std::int64_t n = w.numel();
-            for (std::int64_t k = 0; k < n; ++k) {
-                gradientSum += std::fabs(gp[k]);
-                weightSum += std::fabs(wp[k]);
-                nonZero += wp[k] != 0.0f;
-            }
-            layer.dataGradient = gradientSum / double(n);
-            layer.l1Push = l1 * double(nonZero) / double(n); // |sign(w)| is 1 unless w == 0
-            layer.l2Push = l2 * weightSum / double(n);
+            work.pending.push_back({work.balance.layers.size(), w.data_ptr<float>(), g.data_ptr<float>(), w.numel()});
+            work.held.push_back(w);
+            work.held.push_back(g);
         } else {
             layer.dataGradient = g.abs().mean().item<double>();
             layer.l1Push = l1 * w.ne(0).to(torch::kFloat32).mean().item<double>();
             layer.l2Push = l2 * w.abs().mean().item<double>();
         }
-        balance.layers.push_back(layer);
+        work.balance.layers.push_back(layer);
     }
-    return balance;
+    return work;
+}
+
+void finishBalance(BalanceWork &work) noexcept
+{
+    for (const BalanceWork::Pending &p : work.pending) {
+        double gradientSum = 0, weightSum = 0;
+        std::int64_t nonZero = 0;
+        for (std::int64_t k = 0; k < p.count; ++k) {
+            gradientSum += std::fabs(p.gradients[k]);
+            weightSum += std::fabs(p.weights[k]);
+            nonZero += p.weights[k] != 0.0f;
+        }
+        GradientBalance::Layer &layer = work.balance.layers[p.layer];
+        const auto n = static_cast<double>(p.count);
+        layer.dataGradient = gradientSum / n;
+        layer.l1Push = work.l1 * double(nonZero) / n; // |sign(w)| is 1 unless w == 0
+        layer.l2Push = work.l2 * weightSum / n;
+    }
+    work.pending.clear();
+}
+
+GradientBalance gradientBalance(const Mlp &net, double l1, double l2, bool penaltyInGradient, std::int64_t step,
+                                int epoch)
+{
+    BalanceWork work = prepareBalance(net, l1, l2, penaltyInGradient, step, epoch);
+    finishBalance(work);
+    return work.balance;
 }
 
 std::vector<int> choosePanel(const Dataset &data, int count, std::uint64_t seed)

@@ -35,6 +35,23 @@ std::vector<LayerStats> layerStats(const Mlp &net, double sparsityThreshold);
 // lambda2 * w is taken out when `penaltyInGradient`) and of the L1 and L2 pushes.
 GradientBalance gradientBalance(const Mlp &net, double l1, double l2, bool penaltyInGradient, std::int64_t step,
                                 int epoch);
+// The same in two halves, so that its loops (a third of a millisecond for the forum network) can run on another
+// thread beside other work: prepareBalance (LibTorch, on the calling thread) takes each layer's weights and data
+// gradients as host pointers, or measures the layers that are not contiguous float32 CPU tensors itself;
+// finishBalance (no LibTorch, no allocation, no exception) does the loops. The tensors must not change in between.
+struct BalanceWork {
+    GradientBalance balance; // the layers finishBalance fills have `pending` set
+    struct Pending {
+        std::size_t layer;
+        const float *weights, *gradients;
+        std::int64_t count;
+    };
+    std::vector<Pending> pending;
+    std::vector<torch::Tensor> held; // what the pointers point into
+    double l1 = 0, l2 = 0;
+};
+BalanceWork prepareBalance(const Mlp &net, double l1, double l2, bool penaltyInGradient, std::int64_t step, int epoch);
+void finishBalance(BalanceWork &work) noexcept;
 
 // The panel: a seeded shuffle of the test set taken class by class (0, 1, ..., 9, 0, ...), so the grid shows
 // every class.

@@ -48,13 +48,12 @@ namespace {
 // Every parameter and the batch as contiguous float32 on the CPU, labels as int64, no dimension under 2 (LibTorch
 // picks other BLAS arguments for vectors), sizes a BLAS int holds: the products then go straight to sgemm_ with the
 // arguments LibTorch would pass.
-bool directCpuPath(const std::vector<torch::nn::Linear> &layers, const torch::Tensor &x, const torch::Tensor &y)
+bool directCpuLayers(const std::vector<torch::nn::Linear> &layers, const torch::Tensor &x)
 {
     const auto fits = [](const torch::Tensor &t) {
         return t.is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous() && t.layout() == torch::kStrided;
     };
-    if (!blasSgemm() || !fits(x) || x.dim() != 2 || x.size(0) < 2 || x.size(0) > (1 << 24) || !y.is_cpu() ||
-        y.scalar_type() != torch::kInt64 || !y.is_contiguous() || y.dim() != 1 || y.size(0) != x.size(0))
+    if (!blasSgemm() || !fits(x) || x.dim() != 2 || x.size(0) < 2 || x.size(0) > (1 << 24))
         return false;
     std::int64_t in = x.size(1);
     for (const auto &layer : layers) {
@@ -68,6 +67,12 @@ bool directCpuPath(const std::vector<torch::nn::Linear> &layers, const torch::Te
         in = w.size(0);
     }
     return true;
+}
+
+bool directCpuPath(const std::vector<torch::nn::Linear> &layers, const torch::Tensor &x, const torch::Tensor &y)
+{
+    return y.is_cpu() && y.scalar_type() == torch::kInt64 && y.is_contiguous() && y.dim() == 1 &&
+           directCpuLayers(layers, x) && y.size(0) == x.size(0);
 }
 
 std::atomic<bool> g_allowDirect{true};
@@ -152,6 +157,41 @@ torch::Tensor MlpImpl::forward(torch::Tensor x)
         torch::leaky_relu_(x, m_slope);
     }
     return layers.back()->forward(x);
+}
+
+torch::Tensor MlpImpl::inferenceLogits(const torch::Tensor &x)
+{
+    torch::NoGradGuard noGrad;
+    const bool dropping =
+        is_training() && std::any_of(m_dropout.begin(), m_dropout.end(), [](double p) { return p > 0; });
+    if (dropping || !g_allowDirect.load(std::memory_order_relaxed) || !directCpuLayers(layers, x))
+        return forward(x);
+    // The arguments torch::addmm passes for Linear's forward (see cpuLossAndGradients), on buffers kept while no
+    // larger x comes: evaluation's chunks of 2,048 rows, 3.4 MB for the forum network.
+    const SgemmFunction sgemm = blasSgemm();
+    const std::int64_t rows = x.size(0);
+    if (m_inference.size() != layers.size() || m_inference.front().size(0) < rows) {
+        m_inference.clear();
+        for (const auto &layer : layers)
+            m_inference.push_back(torch::empty({rows, layer->weight.size(0)}));
+    }
+    const float one = 1.0f;
+    const char normal = 'N', transposed = 'T';
+    const int n = static_cast<int>(rows);
+    const float *a = x.data_ptr<float>();
+    int in = static_cast<int>(x.size(1));
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const torch::Tensor &w = layers[i]->weight;
+        const int out = static_cast<int>(w.size(0));
+        float *h = m_inference[i].data_ptr<float>();
+        biasRows(h, layers[i]->bias.data_ptr<float>(), rows, out);
+        sgemm(&transposed, &normal, &out, &n, &in, &one, w.data_ptr<float>(), &in, a, &in, &one, h, &out);
+        if (i + 1 < layers.size())
+            leakyInPlace(h, rows * out, static_cast<float>(m_slope));
+        a = h;
+        in = out;
+    }
+    return m_inference.back().narrow(0, 0, rows);
 }
 
 void MlpImpl::applyMaxNorm(double maxNorm)

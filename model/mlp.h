@@ -29,6 +29,11 @@ public:
     // `smoothing`: label smoothing e, PyTorch's cross_entropy(..., label_smoothing=e).
     torch::Tensor lossAndGradients(const torch::Tensor &x, const torch::Tensor &y, double smoothing = 0);
 
+    // The logits of x (rows of inputs) without dropout, the numbers forward() gives in eval mode: on contiguous
+    // float32 CPU tensors the products go straight to sgemm_ into buffers kept from call to call (the result views
+    // them: read it before the next call), else forward(x).
+    torch::Tensor inferenceLogits(const torch::Tensor &x);
+
     // Max-norm (Srivastava et al.): each unit's incoming weight vector (a row of every layer's weight) scaled
     // down, in place, to an L2 norm of at most `maxNorm`; rows within it are left untouched. Biases are not rows.
     void applyMaxNorm(double maxNorm);
@@ -49,6 +54,7 @@ private:
         std::vector<torch::Tensor> outputs, factors, gradients; // per layer: h, dropout/slope factor, dLoss/dh
     };
     CpuBuffers m_buffers;
+    std::vector<torch::Tensor> m_inference; // inferenceLogits' outputs per layer, rows for the largest x so far
 };
 TORCH_MODULE(Mlp);
 

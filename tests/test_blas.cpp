@@ -2,9 +2,17 @@
 // count as a fallback, the order cores are tried in after a failed check, the check itself, and the record's
 // "blas" object (older records without it still read). The restarts themselves are test_cli's: they need a program.
 #include "model/blaskernels.h"
+#include "model/blaspool.h"
+#include "model/runtime.h"
 #include "model/runrecord.h"
 #include "testing.h"
 
+#include <pthread.h>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
+#include <atomic>
 #include <cstdlib>
 #include <string>
 
@@ -113,4 +121,83 @@ TEST_CASE("a run record keeps its blas object, and a record without one still re
     const std::string old = toJson(r);
     CHECK(old.find("\"blas\"") == std::string::npos);
     CHECK_FALSE(runRecordFromJson(old).blas.has_value());
+}
+
+// Passes split over OpenBLAS's own threads (model/blaspool.h): every part runs once, part 0 on the caller, the
+// others on OpenBLAS's threads under the caller's floating-point mode; one thread or the pool refused: all here.
+namespace {
+
+struct PartLog {
+    std::atomic<int> runs[8];
+    pthread_t threads[8];
+    unsigned mxcsr[8];
+    int parts = 0;
+};
+
+void logPart(void *context, int part, int parts)
+{
+    auto &log = *static_cast<PartLog *>(context);
+    log.parts = parts;
+    log.runs[part].fetch_add(1);
+    log.threads[part] = pthread_self();
+#if defined(__SSE__)
+    log.mxcsr[part] = _mm_getcsr();
+#endif
+}
+
+} // namespace
+
+TEST_CASE("a pass split over openblas's threads runs every part once, part 0 here")
+{
+    configureCpuThreads(2);
+    const int width = blasPoolWidth();
+#if defined(__SANITIZE_THREAD__)
+    CHECK_EQ(width, 1); // ThreadSanitizer cannot see OpenBLAS's hand-over: such builds split nothing
+#else
+    if (blasKernels().library == "OpenBLAS")
+        CHECK_EQ(width, 2); // Debian's OpenBLAS is the pthreads build
+#endif
+    for (int round = 0; round < 500; ++round) {
+        PartLog log;
+        for (auto &r : log.runs)
+            r = 0;
+        runBlasPool(width, &logPart, &log);
+        for (int k = 0; k < width; ++k)
+            REQUIRE_EQ(log.runs[k].load(), 1);
+        CHECK(pthread_equal(log.threads[0], pthread_self()));
+        for (int k = 1; k < width; ++k)
+            CHECK_FALSE(pthread_equal(log.threads[k], pthread_self()));
+    }
+#if defined(__SSE__)
+    // Flush-to-zero and denormals-are-zero set here hold in the other parts too: their numbers are this thread's.
+    const unsigned own = _mm_getcsr();
+    _mm_setcsr(own | 0x8040);
+    PartLog log;
+    for (auto &r : log.runs)
+        r = 0;
+    runBlasPool(width, &logPart, &log);
+    _mm_setcsr(own);
+    for (int k = 0; k < width; ++k)
+        CHECK_EQ(log.mxcsr[k], own | 0x8040);
+#endif
+}
+
+TEST_CASE("with one thread or the pool refused every part runs here, in order")
+{
+    for (int threads : {1, 2}) {
+        configureCpuThreads(threads);
+        const bool before = allowBlasPool(threads == 2 ? false : true);
+        CHECK_EQ(blasPoolWidth(), 1);
+        PartLog log;
+        for (auto &r : log.runs)
+            r = 0;
+        runBlasPool(3, &logPart, &log);
+        allowBlasPool(before);
+        CHECK_EQ(log.parts, 3);
+        for (int k = 0; k < 3; ++k) {
+            CHECK_EQ(log.runs[k].load(), 1);
+            CHECK(pthread_equal(log.threads[k], pthread_self()));
+        }
+    }
+    configureCpuThreads(2);
 }

@@ -1,9 +1,12 @@
 // The network and the penalties at tensor level: shapes, penalty values, and the two equivalences the forum
 // answer relies on (L1 gradient added directly == autograd through abs; weight_decay == explicit L2 penalty).
+#include "model/blaspool.h"
 #include "model/cpupasses.h"
 #include "model/error.h"
 #include "model/flatoptimizer.h"
+#include "model/measurements.h"
 #include "model/mlp.h"
+#include "model/runtime.h"
 #include "testing.h"
 
 #include <cstdlib>
@@ -662,4 +665,158 @@ TEST_CASE("the avx-512 optimizer passes give the avx2 passes' bits")
         }
     }
     limitVectorWidth(VectorWidth::Avx512);
+}
+
+// The passes split over OpenBLAS's threads (model/blaspool.h) against the same passes in one piece on this thread:
+// the optimizer's update (each parameter through the same vector code, so the same bits), the rows of a batch and
+// evaluation's forward straight to sgemm_ (the numbers forward() gives).
+TEST_CASE("the optimizer's pass split over openblas's threads gives one pass's bits")
+{
+    configureCpuThreads(2);
+    MESSAGE("parts a pass is split into here: " << blasPoolWidth());
+    struct Setting {
+        Optimizer kind;
+        double momentum;
+        bool nesterov;
+        L1Method method;
+        L1Scope scope;
+        double l1;
+    };
+    const Setting settings[] = {{Optimizer::Sgd, 0.0, false, L1Method::Subgradient, L1Scope::All, 0.01},
+                                {Optimizer::Sgd, 0.0, false, L1Method::Subgradient, L1Scope::All, 0.0},
+                                {Optimizer::Sgd, 0.9, false, L1Method::Subgradient, L1Scope::Weights, 0.001},
+                                {Optimizer::Sgd, 0.9, true, L1Method::Proximal, L1Scope::All, 0.001},
+                                {Optimizer::Adam, 0.0, false, L1Method::Subgradient, L1Scope::Weights, 0.001},
+                                {Optimizer::AdamW, 0.0, false, L1Method::Proximal, L1Scope::All, 0.001}};
+    for (VectorWidth width : {VectorWidth::Avx512, VectorWidth::Avx2, VectorWidth::Sse2}) {
+        limitVectorWidth(width);
+        for (const Setting &s : settings) {
+            CAPTURE(static_cast<int>(width));
+            CAPTURE(toString(s.kind));
+            CAPTURE(s.l1);
+            // 784-61-37-10: 50,601 parameters, enough to be split, in layers whose sizes are not multiples of 64
+            std::vector<Mlp> nets;
+            std::vector<std::unique_ptr<FlatOptimizer>> optimizers;
+            for (int k = 0; k < 2; ++k) {
+                torch::manual_seed(4);
+                nets.emplace_back(784, std::vector<int>{61, 37}, 10, std::vector<double>{0.3, 0.0}, 0.01);
+                nets.back()->seedDropout(3);
+                OptimizerSettings o;
+                o.kind = s.kind;
+                o.momentum = s.momentum;
+                o.nesterov = s.nesterov;
+                o.l1Method = s.method;
+                o.l1Scope = s.scope;
+                optimizers.push_back(std::make_unique<FlatOptimizer>(nets.back(), o));
+            }
+            torch::manual_seed(5);
+            for (int step = 0; step < 4; ++step) {
+                const torch::Tensor x = torch::randn({50, 784});
+                const torch::Tensor y = torch::randint(0, 10, {50}, torch::kInt64);
+                for (int k = 0; k < 2; ++k) {
+                    allowBlasPool(k == 0);
+                    optimizers[std::size_t(k)]->zeroGrad();
+                    nets[std::size_t(k)]->lossAndGradients(x, y);
+                    optimizers[std::size_t(k)]->step({0.01, s.l1, 0.0005});
+                }
+                allowBlasPool(true);
+                const auto a = nets[0]->parameters(), b = nets[1]->parameters();
+                for (std::size_t i = 0; i < a.size(); ++i)
+                    CHECK(sameBits(a[i], b[i]));
+            }
+        }
+    }
+    limitVectorWidth(VectorWidth::Avx512);
+}
+
+TEST_CASE("dropout and leakyrelu split over openblas's threads give one pass's bits and leave the stream alike")
+{
+    configureCpuThreads(2);
+    torch::manual_seed(10);
+    for (VectorWidth width : {VectorWidth::Avx512, VectorWidth::Avx2, VectorWidth::Sse2}) {
+        limitVectorWidth(width);
+        for (std::int64_t n : {8191, 8192, 10000, 10001, 65536, 409600 + 3}) {
+            for (double p : {0.3, 0.999995}) {
+                CAPTURE(static_cast<int>(width));
+                CAPTURE(n);
+                CAPTURE(p);
+                const torch::Tensor h = torch::randn({n});
+                torch::Tensor hs[2] = {h.clone(), h.clone()}, fs[2] = {torch::empty({n}), torch::empty({n})};
+                std::uint64_t states[2] = {77, 77};
+                for (int k = 0; k < 2; ++k) {
+                    allowBlasPool(k == 0);
+                    dropoutLeakyPass(fs[k].data_ptr<float>(), hs[k].data_ptr<float>(), n, states[k], p, 0.01f);
+                }
+                allowBlasPool(true);
+                CHECK(sameBits(hs[0], hs[1]));
+                CHECK(sameBits(fs[0], fs[1]));
+                CHECK_EQ(states[0], states[1]);
+            }
+            torch::Tensor xs[2] = {torch::randn({n}), torch::empty({n})};
+            xs[1].copy_(xs[0]);
+            for (int k = 0; k < 2; ++k) {
+                allowBlasPool(k == 0);
+                leakyInPlace(xs[k].data_ptr<float>(), n, 0.2f);
+            }
+            allowBlasPool(true);
+            CHECK(sameBits(xs[0], xs[1]));
+        }
+    }
+    limitVectorWidth(VectorWidth::Avx512);
+}
+
+TEST_CASE("rows gathered by hand are index_select's")
+{
+    configureCpuThreads(2);
+    torch::manual_seed(9);
+    const torch::Tensor images = torch::randn({1000, 784});
+    for (std::int64_t rows : {1, 3, 4, 7, 8, 50, 333}) {
+        CAPTURE(rows);
+        const torch::Tensor idx = torch::randint(0, 1000, {rows}, torch::kInt64);
+        torch::Tensor out = torch::full({rows, 784}, -1.0f);
+        gatherRows(out.data_ptr<float>(), images.data_ptr<float>(), idx.data_ptr<std::int64_t>(), rows, 784);
+        CHECK(sameBits(out, images.index_select(0, idx)));
+    }
+}
+
+TEST_CASE("evaluation's direct forward gives forward()'s bits and the same measures")
+{
+    configureCpuThreads(2);
+    struct Case {
+        std::vector<int> hidden;
+        double slope;
+    };
+    const Case cases[] = {{{200, 200}, 0.01}, {{61, 37, 5}, 0.2}, {{3}, 0.0}};
+    for (const Case &c : cases) {
+        CAPTURE(c.hidden.size());
+        torch::manual_seed(12);
+        Mlp net(784, c.hidden, 10, std::vector<double>(c.hidden.size(), 0.5), c.slope);
+        net->eval();
+        for (std::int64_t rows : {2, 50, 2048, 2051}) {
+            CAPTURE(rows);
+            const torch::Tensor x = torch::randn({rows, 784});
+            const torch::Tensor direct = net->inferenceLogits(x).clone();
+            torch::Tensor general;
+            {
+                torch::NoGradGuard noGrad;
+                general = net->forward(x);
+            }
+            CHECK(sameBits(direct, general));
+        }
+        // evaluate() in chunks of 2,048 over gathered rows, through either forward
+        const torch::Tensor images = torch::randn({5000, 784});
+        const torch::Tensor labels = torch::randint(0, 10, {5000}, torch::kInt64);
+        const torch::Tensor indices = torch::randperm(5000, torch::kInt64).narrow(0, 0, 4500);
+        const Evaluation byHand = evaluate(net, images, labels, indices, true);
+        allowDirectCpuPass(false);
+        const Evaluation general = evaluate(net, images, labels, indices, true);
+        allowDirectCpuPass(true);
+        CHECK_EQ(byHand.loss, general.loss);
+        CHECK_EQ(byHand.accuracy, general.accuracy);
+        CHECK(sameBits(byHand.predicted, general.predicted));
+    }
+    Mlp net(784, std::vector<int>{20}, 10, std::vector<double>{0.0}, 0.01);
+    const torch::Tensor images = torch::randn({10, 784});
+    const torch::Tensor labels = torch::zeros({10}, torch::kInt64);
+    CHECK_THROWS_AS(evaluate(net, images, labels, torch::tensor({1, 10}, torch::kInt64)), Error);
 }

@@ -1,5 +1,6 @@
 // The trainer end to end on the bundled sample: lambda changes, pause and stop, divergence
 // and reproducibility (the forum's finding is test_presets' acceptance check of its preset).
+#include "model/blaspool.h"
 #include "model/dataset.h"
 #include "model/idx.h"
 #include "model/runtime.h"
@@ -563,4 +564,46 @@ TEST_CASE("live changes reach adam")
     REQUIRE(r.settingChanges.size() == 2u);
     CHECK_EQ(r.settingChanges[0].step, 6);
     CHECK_GT(r.epochs[0].testAccuracy, 0.7);
+}
+
+// The passes split over OpenBLAS's threads and a logging point's halves run side by side (model/blaspool.h): the
+// same run, event for event, as with everything on the training thread.
+TEST_CASE("a run with its passes on openblas's threads is the run without them")
+{
+    Hooks runs[2];
+    RunRecord records[2];
+    for (int k = 0; k < 2; ++k) {
+        TrainControl control;
+        TrainConfig c = quickConfig(1);
+        c.l1 = 0.01;
+        c.l2 = 0.001;
+        c.logEvery = 7;
+        c.threads = 2;
+        const bool before = allowBlasPool(k == 0);
+        records[k] = train(c, control, &runs[k], sample());
+        allowBlasPool(before);
+        REQUIRE(records[k].status == RunStatus::Finished);
+    }
+    REQUIRE_EQ(runs[0].steps.size(), runs[1].steps.size());
+    CHECK(runs[0].steps.size() > 10u);
+    for (std::size_t i = 0; i < runs[0].steps.size(); ++i) {
+        CHECK_EQ(runs[0].steps[i].dataLoss, runs[1].steps[i].dataLoss);
+        CHECK_EQ(runs[0].steps[i].l1Term, runs[1].steps[i].l1Term);
+        CHECK_EQ(runs[0].steps[i].l2Term, runs[1].steps[i].l2Term);
+    }
+    REQUIRE_EQ(runs[0].balances.size(), runs[1].balances.size());
+    CHECK_EQ(runs[0].balances.size(), runs[0].steps.size());
+    for (std::size_t i = 0; i < runs[0].balances.size(); ++i) {
+        REQUIRE_EQ(runs[0].balances[i].layers.size(), 3u);
+        for (std::size_t l = 0; l < 3; ++l) {
+            CHECK_EQ(runs[0].balances[i].layers[l].dataGradient, runs[1].balances[i].layers[l].dataGradient);
+            CHECK_EQ(runs[0].balances[i].layers[l].l1Push, runs[1].balances[i].layers[l].l1Push);
+            CHECK_EQ(runs[0].balances[i].layers[l].l2Push, runs[1].balances[i].layers[l].l2Push);
+            CHECK(runs[0].balances[i].layers[l].dataGradient > 0);
+        }
+    }
+    REQUIRE_EQ(records[0].epochs.size(), 1u);
+    CHECK_EQ(records[0].epochs[0].valLoss, records[1].epochs[0].valLoss);
+    CHECK_EQ(records[0].epochs[0].testAccuracy, records[1].epochs[0].testAccuracy);
+    CHECK_EQ(records[0].epochs[0].trainLoss, records[1].epochs[0].trainLoss);
 }
