@@ -5,8 +5,8 @@
 // splits m over nthreads queue entries (part 0 runs on the calling thread, the rest on the pool's threads), each
 // given a = a + (its first row) * lda * (element size), b likewise, and, with mode BLAS_PTHREAD, calls
 // routine(args) where args starts with those two pointers. With m = parts each part gets one row; the element size
-// (1 or 4 bytes, by version) is measured once, by a first hand-over that must come back as expected or the pool is
-// never used. b carries the job (ldb = 0: every part gets the same b).
+// (1 or 4 bytes, by version) is measured once, by a first hand-over that must come back as expected (b unchanged
+// too) or the pool is never used. b carries the job (ldb = 0: every part gets the same b).
 #include "model/blaspool.h"
 
 #include "model/blaskernels.h"
@@ -74,6 +74,7 @@ int (*handOver(void (*routine)(void *)))()
 
 struct Probe {
     std::atomic<int> calls{0};
+    std::atomic<int> sawJob{0}; // the calls whose b was the job handed over
     long offsets[2] = {-1, -1};
     pthread_t threads[2] = {};
 };
@@ -83,6 +84,8 @@ Probe *g_probe = nullptr;
 void probeRoutine(void *args)
 {
     const auto *given = static_cast<const Args *>(args);
+    if (static_cast<const void *>(given->b) == g_probe)
+        g_probe->sawJob.fetch_add(1);
     const int call = g_probe->calls.fetch_add(1);
     if (call < 2) {
         g_probe->offsets[call] = given->a - g_rows;
@@ -95,10 +98,18 @@ struct Symbols {
     GetInt threads = nullptr;
 };
 
+#if defined(__SANITIZE_THREAD__)
+#define REGLAB_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define REGLAB_TSAN 1
+#endif
+#endif
+
 Symbols findSymbols()
 {
     Symbols found;
-#if !defined(__SANITIZE_THREAD__)
+#if !defined(REGLAB_TSAN)
     // (ThreadSanitizer cannot see OpenBLAS's hand-over, its own uninstrumented spin-waits, and would report the
     // parts' writes as races: such builds split nothing.)
     const auto level1 = reinterpret_cast<Level1Thread>(openblasSymbol("blas_level1_thread"));
@@ -134,16 +145,16 @@ long probeStride(Level1Thread level1)
     Probe probe;
     g_probe = &probe;
     float alpha = 0;
-    level1(kPthreadMode, 2, 0, 0, &alpha, g_rows, 1, nullptr, 0, nullptr, 0,
-           handOver(&probeRoutine), 2);
+    level1(kPthreadMode, 2, 0, 0, &alpha, g_rows, 1, &probe, 0, nullptr, 0, handOver(&probeRoutine), 2);
     g_probe = nullptr;
-    if (probe.calls.load() != 2 || pthread_equal(probe.threads[0], probe.threads[1]))
-        return 0;
+    long stride = 0;
     const int zero = probe.offsets[0] == 0 ? 0 : 1;
     const long other = probe.offsets[1 - zero];
-    if (probe.offsets[zero] != 0 || !pthread_equal(probe.threads[zero], pthread_self()) || (other != 1 && other != 4))
-        return 0;
-    return other;
+    if (probe.calls.load() == 2 && probe.sawJob.load() == 2 && !pthread_equal(probe.threads[0], probe.threads[1]) &&
+        probe.offsets[zero] == 0 && pthread_equal(probe.threads[zero], pthread_self()) && (other == 1 || other == 4))
+        stride = other;
+    g_stride.store(stride, std::memory_order_release);
+    return stride;
 }
 
 } // namespace
@@ -157,10 +168,8 @@ int blasPoolWidth()
     if (threads < 2)
         return 1;
     long stride = g_stride.load(std::memory_order_acquire);
-    if (stride < 0) {
+    if (stride < 0)
         stride = probeStride(found.level1);
-        g_stride.store(stride, std::memory_order_release);
-    }
     if (stride == 0)
         return 1;
     return threads < kMaxParts ? threads : kMaxParts;

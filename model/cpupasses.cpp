@@ -49,14 +49,20 @@ inline bool positive(const float &x)
 
 // The draws go to a buffer first so that the per-element passes below have no branches and vectorize (they are
 // kept out of line so the compiler sees unaliased pointers). 32-bit lanes, so those passes vectorize on SSE2.
+// bits[0 .. ceil(n / 4) * 4) from ceil(n / 4) draws.
+void drawBitsInto(std::int32_t *bits, std::int64_t n, std::uint64_t &state)
+{
+    for (std::int64_t d = 0; d < (n + 3) / 4 * 4; d += 4) {
+        const std::uint64_t z = splitmix64(state);
+        for (int k = 0; k < 4; ++k)
+            bits[d + k] = static_cast<std::int32_t>((z >> (16 * k)) & 0xffff);
+    }
+}
+
 void drawBits(std::vector<std::int32_t> &bits, std::int64_t n, std::uint64_t &state)
 {
     bits.resize(static_cast<std::size_t>((n + 3) / 4 * 4));
-    for (std::size_t d = 0; d < bits.size(); d += 4) {
-        const std::uint64_t z = splitmix64(state);
-        for (std::size_t k = 0; k < 4; ++k)
-            bits[d + k] = static_cast<std::int32_t>((z >> (16 * k)) & 0xffff);
-    }
+    drawBitsInto(bits.data(), n, state);
 }
 
 std::vector<std::int32_t> &scratchBits()
@@ -162,10 +168,10 @@ REGLAB_AVX512 void dropoutLeakyAvx512(float *f, float *h, std::int64_t n, std::u
         }
     }
     state = s;
-    if (i < n) { // the last elements: the plain pass, its draws continuing from here
-        std::vector<std::int32_t> &bits = scratchBits();
-        drawBits(bits, n - i, state);
-        dropoutLeakyLoop(f + i, h + i, bits.data(), n - i, threshold, scale, slope);
+    if (i < n) { // the last (under 32) elements: the plain pass, its draws continuing from here
+        std::int32_t bits[32];
+        drawBitsInto(bits, n - i, state);
+        dropoutLeakyLoop(f + i, h + i, bits, n - i, threshold, scale, slope);
     }
 }
 #endif
@@ -258,15 +264,17 @@ std::uint64_t splitmix64(std::uint64_t &state)
 
 namespace {
 
-void dropoutLeakyPiece(float *f, float *h, std::int64_t n, std::uint64_t &state, double p, float slope)
+// A piece may run on one of OpenBLAS's threads, where nothing may throw: it allocates nothing. `bits` (the plain
+// pass's draws) is the caller's buffer of at least ceil(n / 4) * 4, unused with AVX-512.
+void dropoutLeakyPiece(float *f, float *h, std::int64_t n, std::uint64_t &state, double p, float slope,
+                       std::int32_t *bits)
 {
 #ifdef REGLAB_X86
     if (useAvx512())
         return dropoutLeakyAvx512(f, h, n, state, dropThreshold(p), keepScale(p), slope);
 #endif
-    std::vector<std::int32_t> &bits = scratchBits();
-    drawBits(bits, n, state);
-    dropoutLeakyLoop(f, h, bits.data(), n, dropThreshold(p), keepScale(p), slope);
+    drawBitsInto(bits, n, state);
+    dropoutLeakyLoop(f, h, bits, n, dropThreshold(p), keepScale(p), slope);
 }
 
 struct DropoutSplit {
@@ -275,6 +283,7 @@ struct DropoutSplit {
     std::uint64_t state, endState;
     double p;
     float slope;
+    std::int32_t *bits;
 };
 
 // Pieces begin at multiples of 32 elements, so a piece's draws are the whole pass's: draw d is the stream's state
@@ -283,7 +292,8 @@ void dropoutLeakyRange(void *context, std::int64_t begin, std::int64_t end)
 {
     auto &d = *static_cast<DropoutSplit *>(context);
     std::uint64_t state = d.state + static_cast<std::uint64_t>(begin / 4) * 0x9e3779b97f4a7c15ULL;
-    dropoutLeakyPiece(d.f + begin, d.h + begin, end - begin, state, d.p, d.slope);
+    std::int32_t *bits = d.bits ? d.bits + begin : nullptr;
+    dropoutLeakyPiece(d.f + begin, d.h + begin, end - begin, state, d.p, d.slope, bits);
     if (end == d.n) // the last piece leaves the stream where the whole pass leaves it
         d.endState = state;
 }
@@ -302,7 +312,13 @@ void leakyRange(void *context, std::int64_t begin, std::int64_t end)
 void dropoutLeakyPass(float *f, float *h, std::int64_t n, std::uint64_t &state, double p, float slope)
 {
     // Split over OpenBLAS's threads from two pieces of 4,096: the forum's 50 x 200 (7 us of draws and passes).
-    DropoutSplit split{f, h, n, state, state, p, slope};
+    std::int32_t *bits = nullptr;
+    if (!useAvx512()) { // the plain pass's draws, allocated here, before any piece runs elsewhere
+        std::vector<std::int32_t> &scratch = scratchBits();
+        scratch.resize(static_cast<std::size_t>((n + 3) / 4 * 4));
+        bits = scratch.data();
+    }
+    DropoutSplit split{f, h, n, state, state, p, slope, bits};
     runBlasPoolPieces(n, 32, 4096, &dropoutLeakyRange, &split);
     state = split.endState;
 }
@@ -325,7 +341,7 @@ void dropoutMaskPass(float *mask, std::int64_t n, std::uint64_t &state, double p
 
 void leakyInPlace(float *h, std::int64_t n, float slope)
 {
-    DropoutSplit split{nullptr, h, n, 0, 0, 0.0, slope};
+    DropoutSplit split{nullptr, h, n, 0, 0, 0.0, slope, nullptr};
     runBlasPoolPieces(n, 32, 1 << 15, &leakyRange, &split);
 }
 

@@ -170,7 +170,10 @@ torch::Tensor MlpImpl::inferenceLogits(const torch::Tensor &x)
     // larger x comes: evaluation's chunks of 2,048 rows, 3.4 MB for the forum network.
     const SgemmFunction sgemm = blasSgemm();
     const std::int64_t rows = x.size(0);
-    if (m_inference.size() != layers.size() || m_inference.front().size(0) < rows) {
+    bool fits = m_inference.size() == layers.size();
+    for (std::size_t i = 0; fits && i < layers.size(); ++i)
+        fits = m_inference[i].size(0) >= rows && m_inference[i].size(1) == layers[i]->weight.size(0);
+    if (!fits) {
         m_inference.clear();
         for (const auto &layer : layers)
             m_inference.push_back(torch::empty({rows, layer->weight.size(0)}));

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <tuple>
+#include <utility>
 
 using namespace reglab;
 
@@ -92,6 +93,40 @@ double maxRelativeDifference(const std::vector<torch::Tensor> &a, const std::vec
         worst = std::max(worst, diff / std::max(scale, 1e-12));
     }
     return worst;
+}
+
+// An optimizer and how L1 acts, as the optimizer tests list them (l1: the lambda1 of their steps, where they vary it).
+struct Setting {
+    Optimizer kind;
+    double momentum;
+    bool nesterov;
+    L1Method method;
+    L1Scope scope;
+    double l1 = 0.0;
+};
+
+// Two identical networks (seeded alike), each with its own optimizer of `setting`: the pair a pass is compared on.
+struct Twins {
+    std::vector<Mlp> nets;
+    std::vector<std::unique_ptr<FlatOptimizer>> optimizers;
+};
+
+Twins twins(const std::vector<int> &hidden, const std::vector<double> &dropout, const Setting &setting)
+{
+    OptimizerSettings settings;
+    settings.kind = setting.kind;
+    settings.momentum = setting.momentum;
+    settings.nesterov = setting.nesterov;
+    settings.l1Method = setting.method;
+    settings.l1Scope = setting.scope;
+    Twins t;
+    for (int k = 0; k < 2; ++k) {
+        torch::manual_seed(4);
+        t.nets.emplace_back(784, hidden, 10, dropout, 0.01);
+        t.nets.back()->seedDropout(3);
+        t.optimizers.push_back(std::make_unique<FlatOptimizer>(t.nets.back(), settings));
+    }
+    return t;
 }
 
 } // namespace
@@ -622,13 +657,6 @@ TEST_CASE("the avx-512 optimizer passes give the avx2 passes' bits")
         MESSAGE("no AVX-512 on this CPU");
         return;
     }
-    struct Setting {
-        Optimizer kind;
-        double momentum;
-        bool nesterov;
-        L1Method method;
-        L1Scope scope;
-    };
     const Setting settings[] = {{Optimizer::Sgd, 0.0, false, L1Method::Subgradient, L1Scope::All},
                                 {Optimizer::Sgd, 0.9, false, L1Method::Subgradient, L1Scope::Weights},
                                 {Optimizer::Sgd, 0.9, true, L1Method::Proximal, L1Scope::All},
@@ -636,19 +664,7 @@ TEST_CASE("the avx-512 optimizer passes give the avx2 passes' bits")
                                 {Optimizer::AdamW, 0.0, false, L1Method::Proximal, L1Scope::All}};
     for (const Setting &s : settings) {
         CAPTURE(toString(s.kind));
-        std::vector<Mlp> nets;
-        std::vector<std::unique_ptr<FlatOptimizer>> optimizers;
-        for (int k = 0; k < 2; ++k) {
-            torch::manual_seed(4);
-            nets.emplace_back(784, std::vector<int>{37, 19}, 10, std::vector<double>{0.0, 0.0}, 0.01);
-            OptimizerSettings o;
-            o.kind = s.kind;
-            o.momentum = s.momentum;
-            o.nesterov = s.nesterov;
-            o.l1Method = s.method;
-            o.l1Scope = s.scope;
-            optimizers.push_back(std::make_unique<FlatOptimizer>(nets.back(), o));
-        }
+        auto [nets, optimizers] = twins({37, 19}, {0.0, 0.0}, s);
         torch::manual_seed(5);
         for (int step = 0; step < 4; ++step) {
             const torch::Tensor x = torch::randn({20, 784});
@@ -674,41 +690,27 @@ TEST_CASE("the optimizer's pass split over openblas's threads gives one pass's b
 {
     configureCpuThreads(2);
     MESSAGE("parts a pass is split into here: " << blasPoolWidth());
-    struct Setting {
-        Optimizer kind;
-        double momentum;
-        bool nesterov;
-        L1Method method;
-        L1Scope scope;
-        double l1;
-    };
+    // Two parts at each vector width, and three (more threads than this machine's cores: OpenBLAS makes them all)
+    const std::pair<int, VectorWidth> rounds[] = {{2, VectorWidth::Avx512},
+                                                  {2, VectorWidth::Avx2},
+                                                  {2, VectorWidth::Sse2},
+                                                  {3, VectorWidth::Avx512}};
     const Setting settings[] = {{Optimizer::Sgd, 0.0, false, L1Method::Subgradient, L1Scope::All, 0.01},
                                 {Optimizer::Sgd, 0.0, false, L1Method::Subgradient, L1Scope::All, 0.0},
                                 {Optimizer::Sgd, 0.9, false, L1Method::Subgradient, L1Scope::Weights, 0.001},
                                 {Optimizer::Sgd, 0.9, true, L1Method::Proximal, L1Scope::All, 0.001},
                                 {Optimizer::Adam, 0.0, false, L1Method::Subgradient, L1Scope::Weights, 0.001},
                                 {Optimizer::AdamW, 0.0, false, L1Method::Proximal, L1Scope::All, 0.001}};
-    for (VectorWidth width : {VectorWidth::Avx512, VectorWidth::Avx2, VectorWidth::Sse2}) {
+    for (const auto &[threads, width] : rounds) {
+        configureCpuThreads(threads);
         limitVectorWidth(width);
         for (const Setting &s : settings) {
+            CAPTURE(threads);
             CAPTURE(static_cast<int>(width));
             CAPTURE(toString(s.kind));
             CAPTURE(s.l1);
             // 784-61-37-10: 50,601 parameters, enough to be split, in layers whose sizes are not multiples of 64
-            std::vector<Mlp> nets;
-            std::vector<std::unique_ptr<FlatOptimizer>> optimizers;
-            for (int k = 0; k < 2; ++k) {
-                torch::manual_seed(4);
-                nets.emplace_back(784, std::vector<int>{61, 37}, 10, std::vector<double>{0.3, 0.0}, 0.01);
-                nets.back()->seedDropout(3);
-                OptimizerSettings o;
-                o.kind = s.kind;
-                o.momentum = s.momentum;
-                o.nesterov = s.nesterov;
-                o.l1Method = s.method;
-                o.l1Scope = s.scope;
-                optimizers.push_back(std::make_unique<FlatOptimizer>(nets.back(), o));
-            }
+            auto [nets, optimizers] = twins({61, 37}, {0.3, 0.0}, s);
             torch::manual_seed(5);
             for (int step = 0; step < 4; ++step) {
                 const torch::Tensor x = torch::randn({50, 784});
@@ -727,16 +729,23 @@ TEST_CASE("the optimizer's pass split over openblas's threads gives one pass's b
         }
     }
     limitVectorWidth(VectorWidth::Avx512);
+    configureCpuThreads(2);
 }
 
 TEST_CASE("dropout and leakyrelu split over openblas's threads give one pass's bits and leave the stream alike")
 {
-    configureCpuThreads(2);
     torch::manual_seed(10);
-    for (VectorWidth width : {VectorWidth::Avx512, VectorWidth::Avx2, VectorWidth::Sse2}) {
+    const std::pair<int, VectorWidth> rounds[] = {{2, VectorWidth::Avx512},
+                                                  {2, VectorWidth::Avx2},
+                                                  {2, VectorWidth::Sse2},
+                                                  {3, VectorWidth::Avx512},
+                                                  {3, VectorWidth::Sse2}};
+    for (const auto &[threads, width] : rounds) {
+        configureCpuThreads(threads);
         limitVectorWidth(width);
         for (std::int64_t n : {8191, 8192, 10000, 10001, 65536, 409600 + 3}) {
             for (double p : {0.3, 0.999995}) {
+                CAPTURE(threads);
                 CAPTURE(static_cast<int>(width));
                 CAPTURE(n);
                 CAPTURE(p);
@@ -763,6 +772,7 @@ TEST_CASE("dropout and leakyrelu split over openblas's threads give one pass's b
         }
     }
     limitVectorWidth(VectorWidth::Avx512);
+    configureCpuThreads(2);
 }
 
 TEST_CASE("rows gathered by hand are index_select's")
