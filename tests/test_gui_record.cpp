@@ -582,7 +582,9 @@ private Q_SLOTS:
         settings.use = QStringLiteral("custom");
         settings.size = QStringLiteral("320x200");
         settings.fps = 10;
-        settings.seconds = 5;
+        // Long enough to outlast the progress dialog's 300 ms on any machine (50 frames of 320x200 could finish
+        // first and leave nothing to cancel); it ends at the dialog's first showing.
+        settings.seconds = 120;
         // Cancelled from the progress dialog (modal, and shown only for a long export: a timer presses its Cancel).
         QTimer cancel;
         QObject::connect(&cancel, &QTimer::timeout, [] {
