@@ -298,9 +298,14 @@ void dropoutLeakyRange(void *context, std::int64_t begin, std::int64_t end)
         d.endState = state;
 }
 
+struct LeakySplit {
+    float *h;
+    float slope;
+};
+
 void leakyRange(void *context, std::int64_t begin, std::int64_t end)
 {
-    const auto &d = *static_cast<const DropoutSplit *>(context);
+    const auto &d = *static_cast<const LeakySplit *>(context);
     float *__restrict x = d.h + begin;
     const float slope = d.slope;
     for (std::int64_t i = 0; i < end - begin; ++i)
@@ -341,7 +346,7 @@ void dropoutMaskPass(float *mask, std::int64_t n, std::uint64_t &state, double p
 
 void leakyInPlace(float *h, std::int64_t n, float slope)
 {
-    DropoutSplit split{nullptr, h, n, 0, 0, 0.0, slope, nullptr};
+    LeakySplit split{h, slope};
     runBlasPoolPieces(n, 32, 1 << 15, &leakyRange, &split);
 }
 
